@@ -1,0 +1,67 @@
+# scelle — one GNU Makefile.  `make demo`, `make check`, `make check-asan`, `make bench`.
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+B         := build
+PKGS      := openssl libarchive libxml-2.0 zlib libmicrohttpd
+
+WARN      := -Wall -Wextra -Wformat=2 -Wformat-security -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wpointer-arith -Wvla -Wwrite-strings -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
+ifneq ($(SANITIZE),)
+CFLAGS    += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -Iinclude -Isrc/lib \
+             $(WARN) $(PKG_CFLAGS) $(CFLAGS) -fPIC -pthread
+LIBS       = $(PKG_LIBS) -lmagic -pthread
+
+LIB_SRC   := $(sort $(wildcard src/lib/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%)
+
+.PHONY: all deps demo check check-asan bench fuzz install uninstall clean
+all: $(B)/scelle $(B)/libscelle.a
+
+$(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libscelle.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/scelle: $(CLI_OBJ) $(B)/libscelle.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libscelle.a $(LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libscelle.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libscelle.a $(LIBS)
+
+# Installs the Debian packages the build and the tests need (apt-get; sudo when not root).
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@sh tests/run.sh
+
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan CC=clang SANITIZE=address,undefined CFLAGS='-O1 -g' \
+		all $(UNIT_BIN:$(B)/%=build-asan/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 B=build-asan sh tests/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,218 @@
+/* main.c — the scelle tool: dispatch to one cmd_<name>() per subcommand (after git.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include "cli.h"
+
+const char *progname = "scelle";
+int quiet;
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "seal", cmd_seal, "hash, sign and time-stamp evidence into an ASiC-E archive" },
+	{ "verify", cmd_verify, "verify sealed archives and give one verdict each" },
+	{ "show", cmd_show, "show the case, the signer and the items of an archive" },
+};
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: warning: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static char *read_line_fd(int fd)
+{
+	char buf[1024];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, 1)) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	char *s = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return s;
+}
+
+char *pass_from_spec(const char *spec)
+{
+	if (strncmp(spec, "pass:", 5) == 0)
+		return strdup(spec + 5);
+	if (strncmp(spec, "env:", 4) == 0) {
+		const char *v = getenv(spec + 4);
+		if (!v) {
+			error("environment variable '%s' is not set", spec + 4);
+			return NULL;
+		}
+		return strdup(v);
+	}
+	if (strncmp(spec, "file:", 5) == 0) {
+		int fd = open(spec + 5, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			error("cannot open '%s': %s", spec + 5, strerror(errno));
+			return NULL;
+		}
+		char *s = read_line_fd(fd);
+		close(fd);
+		return s;
+	}
+	if (strncmp(spec, "fd:", 3) == 0) {
+		char *end;
+		long fd = strtol(spec + 3, &end, 10);
+		if (*end || fd < 0 || fd > 65535) {
+			error("invalid pass phrase source '%s'", spec);
+			return NULL;
+		}
+		return read_line_fd((int)fd);
+	}
+	error("invalid pass phrase source '%s' (use env:VAR, file:PATH, fd:N or pass:TEXT)", spec);
+	return NULL;
+}
+
+int cli_pass_cb(char *buf, int size, const char *what, void *arg)
+{
+	const char *given = arg;
+	if (given) {
+		size_t n = strlen(given);
+		if (n >= (size_t)size)
+			return -1;
+		memcpy(buf, given, n + 1);
+		return (int)n;
+	}
+	/* No pass phrase given: ask on the terminal, never block a batch run. */
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty < 0 || !isatty(STDIN_FILENO)) {
+		if (tty >= 0)
+			close(tty);
+		return -1;
+	}
+	struct termios old, noecho;
+	dprintf(tty, "pass phrase for %s: ", what);
+	tcgetattr(tty, &old);
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(tty, TCSAFLUSH, &noecho);
+	char *line = read_line_fd(tty);
+	tcsetattr(tty, TCSAFLUSH, &old);
+	dprintf(tty, "\n");
+	close(tty);
+	if (!line)
+		return -1;
+	size_t n = strlen(line);
+	int r = -1;
+	if (n < (size_t)size) {
+		memcpy(buf, line, n + 1);
+		r = (int)n;
+	}
+	OPENSSL_cleanse(line, n);
+	free(line);
+	return r;
+}
+
+static int progress_shown;
+
+void cli_progress_cb(uint64_t done, uint64_t total, const char *item, void *arg)
+{
+	static struct timespec start;
+	struct timespec now;
+	if (quiet || !isatty(STDERR_FILENO))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!progress_shown)
+		start = now;
+	progress_shown = 1;
+	double el = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+	double rate = el > 0.1 ? (double)done / el : 0;
+	double pct = total ? 100.0 * (double)done / (double)total : 100.0;
+	long eta = rate > 0 ? (long)((double)(total - done) / rate) : 0;
+	fprintf(stderr, "\r\033[K%5.1f%%  %llu / %llu MB  %.0f MB/s  ETA %ld:%02ld  %.40s", pct,
+	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20), rate / 1048576.0,
+	    eta / 60, eta % 60, item ? item : "");
+}
+
+void cli_progress_end(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
+void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: scelle <command> [options] [args]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'scelle <command> --help' describes each command.  Exit status: 0 the archive\n"
+		   "verifies, 1 it does not, 3 integrity holds but trust cannot be concluded, 2 error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", scelle_version_details());
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,85 @@
+/* internal.h — shared by the files of libscelle, never installed. */
+#ifndef SCELLE_INTERNAL_H
+#define SCELLE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "scelle.h"
+#include "banned.h"
+
+#define SCELLE_NS_EVIDENCE "urn:scelle:evidence:1"
+#define SCELLE_NS_ASIC	   "http://uri.etsi.org/02918/v1.2.1#"
+#define SCELLE_NS_DSIG	   "http://www.w3.org/2000/09/xmldsig#"
+#define ASIC_MIMETYPE	   "application/vnd.etsi.asic-e+zip"
+#define ASIC_MANIFEST	   "META-INF/ASiCManifest001.xml"
+#define ASIC_SIGNATURE	   "META-INF/signature001.p7s"
+#define EVIDENCE_XML	   "evidence.xml"
+#define EVIDENCE_DIR	   "evidence/"
+
+/* Limits on what a hostile archive can make us hold in memory. */
+#define MAX_XML_BYTES	   (64u << 20)	/* evidence.xml, ASiCManifest */
+#define MAX_SIG_BYTES	   (4u << 20)	/* signature001.p7s */
+#define MAX_ENTRIES	   2000000u
+#define MAX_NAME_BYTES	   4096u
+
+/* An error: a code and one line of text.  Every internal function that can fail takes one. */
+struct scerr {
+	int code;
+	char msg[1024];
+};
+
+void scerr_set(struct scerr *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Like scerr_set, then appends ": " and the OpenSSL error queue (drained). */
+void scerr_ssl(struct scerr *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void scerr_clear(struct scerr *e);
+
+/* Small helpers (util.c). */
+void *xcalloc(size_t n, size_t size);	/* NULL on overflow or no memory */
+char *xstrdup(const char *s);		/* NULL-safe */
+void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
+int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
+/* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */
+void time_rfc3339(time_t t, char *out, size_t outlen);
+int  time_parse_rfc3339(const char *s, time_t *t);
+/* Dynamic byte buffer. */
+struct buf {
+	unsigned char *data;
+	size_t len, cap;
+};
+int  buf_append(struct buf *b, const void *p, size_t n);
+void buf_release(struct buf *b);
+
+/* ---------------------------------------------------------- zip_writer.c ---- */
+/* A streaming ZIP writer that produces what ETSI EN 319 162-1 and Java's ZipInputStream
+ * need; libarchive 3.6's writer cannot (it adds extra fields and data descriptors to every
+ * entry).  The output must be seekable: sizes and CRC are written back into each local
+ * header, so no entry ever carries a data descriptor. */
+struct zip_writer;
+enum { ZIP_STORE = 0, ZIP_DEFLATE = 8 };
+struct zip_writer *zip_writer_new(int fd, struct scerr *e);
+/* size_hint: the final uncompressed size if known, else UINT64_MAX; it decides whether the
+ * local header carries a ZIP64 extra field (only when the size may reach 4 GiB). */
+int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,
+    time_t mtime, struct scerr *e);
+int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scerr *e);
+int zip_entry_end(struct zip_writer *z, struct scerr *e);
+/* Writes the central directory (ZIP64 records only where needed) and the end record. */
+int zip_writer_finish(struct zip_writer *z, struct scerr *e);
+void zip_writer_free(struct zip_writer *z);
+uint64_t zip_writer_offset(const struct zip_writer *z);
+
+/* ----------------------------------------------------------- timestamp.c ---- */
+/* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success
+ * *token (DER ContentInfo, malloc'ed) holds the checked token. */
+struct tsa_options {
+	const char *policy;	/* OID or NULL */
+	int timeout;		/* seconds, 0: 30 */
+};
+int tsa_request(const char *url, const unsigned char *data, size_t n,
+    const struct tsa_options *opt, unsigned char **token, size_t *token_len, struct scerr *e);
+
+#endif

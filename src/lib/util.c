@@ -1,0 +1,130 @@
+/* util.c — errors, strings, time and buffers shared by libscelle. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include "internal.h"
+
+void scerr_set(struct scerr *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	if (!e)
+		return;
+	e->code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void scerr_ssl(struct scerr *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long err;
+	const char *reason;
+	if (!e) {
+		ERR_clear_error();
+		return;
+	}
+	e->code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	/* The first queued error is usually the root cause; later ones are context. */
+	if ((err = ERR_peek_error()) != 0 && (reason = ERR_reason_error_string(err)) != NULL) {
+		size_t n = strlen(e->msg);
+		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", reason);
+	}
+	ERR_clear_error();
+}
+
+void scerr_clear(struct scerr *e)
+{
+	e->code = 0;
+	e->msg[0] = '\0';
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int b64_encode(const unsigned char *in, size_t n, char **out)
+{
+	size_t len = 4 * ((n + 2) / 3) + 1;
+	if (n > (size_t)INT32_MAX / 2 || !(*out = malloc(len)))
+		return -1;
+	EVP_EncodeBlock((unsigned char *)*out, in, (int)n);
+	return 0;
+}
+
+void time_rfc3339(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int time_parse_rfc3339(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	if (*end == '.') /* fractions of a second are allowed and dropped */
+		while (*++end >= '0' && *end <= '9')
+			;
+	if (*end == 'Z' && end[1] == '\0') {
+		*t = timegm(&tm);
+		return 0;
+	}
+	if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 && end[3] == ':') {
+		int h = (end[1] - '0') * 10 + (end[2] - '0'), m = (end[4] - '0') * 10 + (end[5] - '0');
+		long off = (h * 60L + m) * 60L;
+		*t = timegm(&tm) - (end[0] == '+' ? off : -off);
+		return 0;
+	}
+	return -1;
+}
+
+int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n > SIZE_MAX / 2 - b->len)
+		return -1;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		unsigned char *d = realloc(b->data, cap);
+		if (!d)
+			return -1;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

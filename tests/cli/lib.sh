@@ -1,0 +1,62 @@
+# lib.sh — TAP helpers for the CLI tests, after git's t/test-lib.sh.  Source it, then call
+# test_expect_success 'description' 'commands', and test_done at the end.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-build}
+case "$B" in /*) ;; *) B="$TOP/$B" ;; esac
+SCELLE="$B/scelle"
+PATH="$B:$PATH"
+T=$(mktemp -d "${TMPDIR:-/tmp}/scelle-test.XXXXXX")
+PKI="$T/pki"
+test_count=0
+test_failures=0
+cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+trap cleanup EXIT
+cd "$T" || exit 2
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$T/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$T/.out"
+	fi
+}
+
+# Runs a command that must fail with a non-zero status that is not a crash (>= 128 is a
+# signal: a crash is never an acceptable failure).  With --exit=N, the status must be N.
+test_must_fail() {
+	want=
+	case "$1" in --exit=*) want=${1#--exit=}; shift ;; esac
+	"$@"
+	rc=$?
+	if [ $rc -eq 0 ]; then echo "test_must_fail: '$*' succeeded" >&2; return 1; fi
+	if [ $rc -ge 128 ]; then echo "test_must_fail: '$*' died by signal ($rc)" >&2; return 1; fi
+	if [ -n "$want" ] && [ $rc -ne "$want" ]; then
+		echo "test_must_fail: '$*' exited $rc, expected $want" >&2; return 1
+	fi
+	return 0
+}
+
+# Exit status must be exactly N: expect_exit N cmd...
+expect_exit() {
+	want=$1; shift
+	"$@"; rc=$?
+	[ $rc -eq "$want" ] || { echo "expect_exit: '$*' exited $rc, expected $want" >&2; return 1; }
+}
+
+# grep that prints the file on failure.
+test_grep() {
+	file=$(eval echo "\${$#}")
+	grep "$@" || { echo "test_grep: no match for '$*' in:" >&2; cat "$file" >&2; return 1; }
+}
+
+# Make the test PKI once per script: a root CA, an officer, a TSA, another CA.
+make_pki() { sh "$TOP/tests/pki.sh" "$PKI" >/dev/null 2>&1 || { echo "cannot make test PKI" >&2; exit 2; }; }
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failures" -eq 0 ]
+}

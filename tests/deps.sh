@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing scelle need, if any is missing.
+# Run by `make deps` (and so by `make demo` and `make check`).  Uses sudo when not root.
+pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-dev
+libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip python3
+openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "scelle: installing missing packages:$missing"
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+	{ echo "scelle: cannot install:$missing" >&2; exit 2; }
