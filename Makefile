@@ -34,7 +34,8 @@ all: $(B)/scelle $(B)/libscelle.a
 
 $(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libscelle.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -30,6 +30,11 @@ void cli_progress_end(void);
 /* JSON string output (escaped, quoted). */
 void json_str(FILE *f, const char *s);
 
+/* cmd_verify.c: the verdict of one archive as text (failed checks, or all with verbose)
+ * and as one JSON object (schema scelle-verify/1). */
+void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose);
+void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
+
 int cmd_seal(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -45,6 +45,8 @@ int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
 /* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */
 void time_rfc3339(time_t t, char *out, size_t outlen);
 int  time_parse_rfc3339(const char *s, time_t *t);
+/* SHA-256 of the whole file behind fd (read with pread), as 64 hex digits. */
+int  hash_file_fd(int fd, char hex[65], struct scerr *e);
 /* Dynamic byte buffer. */
 struct buf {
 	unsigned char *data;

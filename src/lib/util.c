@@ -5,6 +5,7 @@
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 #include "internal.h"
 
 void scerr_set(struct scerr *e, int code, const char *fmt, ...)
@@ -128,3 +129,31 @@ void buf_release(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+/* SHA-256 of a whole file, as hex: the "file digest" of DESIGN.md §2. */
+int hash_file_fd(int fd, char hex[65], struct scerr *e)
+{
+	unsigned char *buf = malloc((1u << 20)), md[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	ssize_t r;
+	off_t off = 0;
+	int rc = -1;
+	if (!buf || !c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+		goto out;
+	while ((r = pread(fd, buf, (1u << 20), off)) > 0) {
+		EVP_DigestUpdate(c, buf, (size_t)r);
+		off += r;
+	}
+	if (r < 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot read the archive: %s", strerror(errno));
+		goto out;
+	}
+	EVP_DigestFinal_ex(c, md, NULL);
+	hex_encode(md, 32, hex);
+	rc = 0;
+out:
+	free(buf);
+	EVP_MD_CTX_free(c);
+	return rc;
+}
+

@@ -1,0 +1,85 @@
+/* cmd_show.c — scelle show: what an archive holds (case, sealing, signer, items). */
+#include <getopt.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: scelle show [--json] [--xml] ARCHIVE\n"
+    "\n"
+    "      --json   the same facts as JSON (schema scelle-verify/1)\n"
+    "      --xml    evidence.xml exactly as stored in the archive\n";
+
+static const struct option options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "xml", no_argument, NULL, 'x' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void line(const char *label, const char *value)
+{
+	if (value)
+		printf("%-15s %s\n", label, value);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	int opt, json = 0, xml = 0;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = 1; break;
+		case 'x': xml = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		error(optind >= argc ? "no archive given" : "show takes one archive");
+		return EXIT_USAGE;
+	}
+	const char *archive = argv[optind];
+	struct scelle_verifier *v = scelle_verifier_new();
+	struct scelle_result *r = v ? scelle_verify(v, archive) : NULL;
+	int rc = 0;
+	if (!r) {
+		scelle_verifier_free(v);
+		return error("out of memory");
+	}
+	size_t len;
+	const char *ev = scelle_result_evidence_xml(r, &len);
+	if (!ev) {
+		/* nothing to show: say why, as verify would */
+		print_result_text(stderr, archive, r, 0);
+		rc = EXIT_USAGE;
+	} else if (xml) {
+		fwrite(ev, 1, len, stdout);
+	} else if (json) {
+		print_result_json(stdout, archive, r);
+	} else {
+		const char *a, *c, *ref;
+		line("archive", archive);
+		line("seal id", scelle_result_get(r, "seal_id"));
+		line("file digest", scelle_result_get(r, "file_digest"));
+		for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++)
+			printf("%-15s %s (%s, %s)\n", i ? "" : "case", ref ? ref : "", a ? a : "", c ? c : "");
+		line("sealed at", scelle_result_get(r, "sealed_at"));
+		line("officer", scelle_result_get(r, "officer"));
+		line("role", scelle_result_get(r, "officer_role"));
+		line("unit", scelle_result_get(r, "officer_unit"));
+		line("country", scelle_result_get(r, "officer_country"));
+		line("place", scelle_result_get(r, "place"));
+		line("signer", scelle_result_get(r, "signer"));
+		line("issuer", scelle_result_get(r, "signer_issuer"));
+		line("signing time", scelle_result_get(r, "signing_time"));
+		line("integrity", scelle_verdict_name(scelle_result_verdict(r)));
+		printf("\n%zu items:\n", scelle_result_item_count(r));
+		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
+			const struct scelle_item *it = scelle_result_item(r, i);
+			printf("  %12llu  %-24s %s  %s\n", (unsigned long long)it->size,
+			    it->media_type ? it->media_type : "", it->sha256 ? it->sha256 : "-", it->path);
+		}
+	}
+	scelle_result_free(r);
+	scelle_verifier_free(v);
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* keys.c — loading the signer's key and certificates (PEM, DER, PKCS#12) through
+ * OSSL_STORE, so that every format OpenSSL knows (and, later, pkcs11: URIs through a
+ * provider) works the same way. */
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/store.h>
+#include <openssl/ui.h>
+#include <openssl/x509v3.h>
+#include "internal.h"
+#include "sealer.h"
+
+struct pass_ctx {
+	struct scelle_sealer *s;
+	const char *what;
+	int asked, unavailable;
+};
+
+static int pem_pass(char *buf, int size, int rwflag, void *u)
+{
+	struct pass_ctx *p = u;
+	p->asked = 1;
+	if (!p->s->pass_cb) {
+		p->unavailable = 1;
+		return -1;
+	}
+	int n = p->s->pass_cb(buf, size, p->what, p->s->pass_arg);
+	if (n < 0)
+		p->unavailable = 1;
+	return n;
+}
+
+/* Loads every key and certificate found at `uri`.  The first key goes to *key (if key is
+ * not NULL and *key is NULL); the first certificate to *cert likewise; the others to extra. */
+int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
+    STACK_OF(X509) *extra, struct scerr *e)
+{
+	struct pass_ctx pc = { s, uri, 0, 0 };
+	UI_METHOD *ui = UI_UTIL_wrap_read_pem_callback(pem_pass, 0);
+	OSSL_STORE_CTX *st = ui ? OSSL_STORE_open(uri, ui, &pc, NULL, NULL) : NULL;
+	int found = 0, rc = -1;
+
+	if (!st) {
+		scerr_ssl(e, SCELLE_E_KEY, "cannot open '%s'", uri);
+		goto out;
+	}
+	while (!OSSL_STORE_eof(st)) {
+		OSSL_STORE_INFO *info = OSSL_STORE_load(st);
+		if (!info) {
+			if (OSSL_STORE_eof(st))
+				break;
+			if (OSSL_STORE_error(st)) {
+				if (pc.unavailable)
+					scerr_set(e, SCELLE_E_KEY, "'%s' needs a pass phrase (use --pass)", uri);
+				else if (pc.asked)
+					scerr_set(e, SCELLE_E_KEY, "wrong pass phrase for '%s'", uri);
+				else
+					scerr_ssl(e, SCELLE_E_KEY, "cannot load '%s'", uri);
+				ERR_clear_error();
+				goto out;
+			}
+			continue;
+		}
+		switch (OSSL_STORE_INFO_get_type(info)) {
+		case OSSL_STORE_INFO_PKEY:
+			if (key && !*key) {
+				*key = OSSL_STORE_INFO_get1_PKEY(info);
+				found++;
+			}
+			break;
+		case OSSL_STORE_INFO_CERT:
+			if (cert && !*cert)
+				*cert = OSSL_STORE_INFO_get1_CERT(info);
+			else if (extra)
+				sk_X509_push(extra, OSSL_STORE_INFO_get1_CERT(info));
+			found++;
+			break;
+		default:
+			break;
+		}
+		OSSL_STORE_INFO_free(info);
+	}
+	if (!found) {
+		scerr_set(e, SCELLE_E_KEY, "'%s' holds no %s", uri, key ? "private key" : "certificate");
+		goto out;
+	}
+	rc = 0;
+out:
+	OSSL_STORE_close(st);
+	UI_destroy_method(ui);
+	ERR_clear_error();
+	return rc;
+}
+
+/* The signer must be able to sign: key matches, valid now, keyUsage allows signatures
+ * (EN 319 122-1 does not ask it; the receiving side's validators do). */
+int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e)
+{
+	if (X509_check_private_key(cert, key) != 1) {
+		ERR_clear_error();
+		scerr_set(e, SCELLE_E_KEY, "the key does not match certificate '%s'", name);
+		return -1;
+	}
+	if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
+		scerr_set(e, SCELLE_E_KEY, "certificate '%s' has expired", name);
+		return -1;
+	}
+	if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
+		scerr_set(e, SCELLE_E_KEY, "certificate '%s' is not valid yet", name);
+		return -1;
+	}
+	uint32_t ku = X509_get_key_usage(cert);
+	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+		scerr_set(e, SCELLE_E_KEY, "certificate '%s' does not allow digital signatures", name);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* result.c — the one verification result structure (rendered by the CLI as text, JSON or
+ * HTML; the library never prints it). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "result.h"
+
+static const char *const fact_names[F_COUNT] = {
+	"seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
+	"sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
+	"format_version", "tool"
+};
+
+struct scelle_result *result_new(void)
+{
+	return xcalloc(1, sizeof(struct scelle_result));
+}
+
+int result_check(struct scelle_result *r, const char *id, enum scelle_verdict status,
+    const char *subind, const char *subject, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	struct scelle_check *c = realloc(r->checks, (r->nchecks + 1) * sizeof(*c));
+	if (!c)
+		return -1;
+	r->checks = c;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c += r->nchecks++;
+	c->id = xstrdup(id);
+	c->status = status;
+	c->subindication = xstrdup(subind);
+	c->subject = xstrdup(subject);
+	c->message = xstrdup(msg);
+	return 0;
+}
+
+void result_fact(struct scelle_result *r, enum fact f, const char *value)
+{
+	free(r->facts[f]);
+	r->facts[f] = xstrdup(value);
+}
+
+struct scelle_item *result_add_item(struct scelle_result *r)
+{
+	struct scelle_item *it = realloc(r->items, (r->nitems + 1) * sizeof(*it));
+	if (!it)
+		return NULL;
+	r->items = it;
+	it += r->nitems++;
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref)
+{
+	void *p = realloc(r->cases, (r->ncases + 1) * sizeof(*r->cases));
+	if (!p)
+		return -1;
+	r->cases = p;
+	r->cases[r->ncases].authority = xstrdup(a);
+	r->cases[r->ncases].country = xstrdup(c);
+	r->cases[r->ncases].reference = xstrdup(ref);
+	r->ncases++;
+	return 0;
+}
+
+void result_finish(struct scelle_result *r)
+{
+	r->verdict = SCELLE_PASSED;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		if (r->checks[i].status == SCELLE_FAILED)
+			r->verdict = SCELLE_FAILED;
+		else if (r->checks[i].status == SCELLE_INDETERMINATE && r->verdict == SCELLE_PASSED)
+			r->verdict = SCELLE_INDETERMINATE;
+	}
+}
+
+void scelle_result_free(struct scelle_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		free((char *)r->checks[i].id);
+		free((char *)r->checks[i].subindication);
+		free((char *)r->checks[i].subject);
+		free((char *)r->checks[i].message);
+	}
+	free(r->checks);
+	for (size_t i = 0; i < r->nitems; i++) {
+		free((char *)r->items[i].path);
+		free((char *)r->items[i].media_type);
+		free((char *)r->items[i].sha256);
+		free((char *)r->items[i].source_url);
+	}
+	free(r->items);
+	for (size_t i = 0; i < r->nts; i++) {
+		free((char *)r->ts[i].tsa_name);
+		free((char *)r->ts[i].policy);
+		free((char *)r->ts[i].serial);
+	}
+	free(r->ts);
+	for (size_t i = 0; i < F_COUNT; i++)
+		free(r->facts[i]);
+	for (size_t i = 0; i < r->ncases; i++) {
+		free(r->cases[i].authority);
+		free(r->cases[i].country);
+		free(r->cases[i].reference);
+	}
+	free(r->cases);
+	buf_release(&r->evidence_xml);
+	free(r);
+}
+
+enum scelle_verdict scelle_result_verdict(const struct scelle_result *r)
+{
+	return r->verdict;
+}
+
+const char *scelle_verdict_name(enum scelle_verdict v)
+{
+	return v == SCELLE_PASSED ? "TOTAL-PASSED" : v == SCELLE_FAILED ? "TOTAL-FAILED" : "INDETERMINATE";
+}
+
+size_t scelle_result_check_count(const struct scelle_result *r)
+{
+	return r->nchecks;
+}
+
+const struct scelle_check *scelle_result_check(const struct scelle_result *r, size_t i)
+{
+	return i < r->nchecks ? &r->checks[i] : NULL;
+}
+
+size_t scelle_result_item_count(const struct scelle_result *r)
+{
+	return r->nitems;
+}
+
+const struct scelle_item *scelle_result_item(const struct scelle_result *r, size_t i)
+{
+	return i < r->nitems ? &r->items[i] : NULL;
+}
+
+size_t scelle_result_timestamp_count(const struct scelle_result *r)
+{
+	return r->nts;
+}
+
+const struct scelle_timestamp *scelle_result_timestamp(const struct scelle_result *r, size_t i)
+{
+	return i < r->nts ? &r->ts[i] : NULL;
+}
+
+const char *scelle_result_get(const struct scelle_result *r, const char *key)
+{
+	for (size_t i = 0; i < F_COUNT; i++)
+		if (strcmp(key, fact_names[i]) == 0)
+			return r->facts[i];
+	return NULL;
+}
+
+size_t scelle_result_case_count(const struct scelle_result *r)
+{
+	return r->ncases;
+}
+
+int scelle_result_case(const struct scelle_result *r, size_t i, const char **authority,
+    const char **country, const char **reference)
+{
+	if (i >= r->ncases)
+		return SCELLE_E_USAGE;
+	*authority = r->cases[i].authority;
+	*country = r->cases[i].country;
+	*reference = r->cases[i].reference;
+	return SCELLE_OK;
+}
+
+const char *scelle_result_evidence_xml(const struct scelle_result *r, size_t *len)
+{
+	if (len)
+		*len = r->evidence_xml.len;
+	return r->evidence_xml.len ? (const char *)r->evidence_xml.data : NULL;
+}

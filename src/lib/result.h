@@ -1,0 +1,35 @@
+/* result.h — the verification result (verify.c builds it, result.c owns and reads it). */
+#ifndef SCELLE_RESULT_H
+#define SCELLE_RESULT_H
+#include "internal.h"
+
+enum fact {
+	F_SEAL_ID, F_FILE_DIGEST, F_SIGNER, F_SIGNER_ISSUER, F_SIGNING_TIME, F_TRUST_ANCHOR,
+	F_SEALED_AT, F_OFFICER, F_OFFICER_ROLE, F_OFFICER_UNIT, F_OFFICER_COUNTRY, F_PLACE,
+	F_FORMAT_VERSION, F_TOOL, F_COUNT
+};
+
+struct scelle_result {
+	enum scelle_verdict verdict;
+	struct scelle_check *checks;
+	size_t nchecks;
+	struct scelle_item *items;
+	size_t nitems;
+	struct scelle_timestamp *ts;
+	size_t nts;
+	char *facts[F_COUNT];
+	struct { char *authority, *country, *reference; } *cases;
+	size_t ncases;
+	struct buf evidence_xml;
+};
+
+struct scelle_result *result_new(void);
+/* Adds a check; the strings are copied.  Returns 0, or -1 when out of memory. */
+int result_check(struct scelle_result *r, const char *id, enum scelle_verdict status,
+    const char *subind, const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void result_fact(struct scelle_result *r, enum fact f, const char *value);
+struct scelle_item *result_add_item(struct scelle_result *r);
+int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref);
+void result_finish(struct scelle_result *r); /* sets the verdict: the worst check */
+#endif

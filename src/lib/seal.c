@@ -1,0 +1,624 @@
+/* seal.c — the sealer: inputs → one read pass per item (digests + ZIP writer) →
+ * evidence.xml → ASiCManifest → CAdES signature → atomic rename (DESIGN.md §5). */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <magic.h>
+#include <openssl/sha.h>
+#include "sealer.h"
+
+#define READ_CHUNK (1u << 20)
+
+struct scelle_sealer *scelle_sealer_new(void)
+{
+	struct scelle_sealer *s = xcalloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->digests[s->ndigests++] = "sha256";
+	s->tsa_timeout = 30;
+	if (!(s->chain = sk_X509_new_null())) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void scelle_sealer_free(struct scelle_sealer *s)
+{
+	if (!s)
+		return;
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
+	for (size_t i = 0; i < s->ncases; i++) {
+		free(s->cases[i].authority);
+		free(s->cases[i].country);
+		free(s->cases[i].reference);
+	}
+	free(s->cases);
+	free(s->case_xml);
+	for (size_t i = 0; i < 5; i++)
+		free(s->officer[i]);
+	for (size_t i = 0; i < s->ntsa; i++)
+		free(s->tsa[i]);
+	free(s->tsa);
+	free(s->tsa_policy);
+	for (size_t i = 0; i < s->nitems; i++) {
+		free(s->items[i].src);
+		free(s->items[i].name);
+		free(s->items[i].media_type);
+	}
+	free(s->items);
+	free(s);
+}
+
+const char *scelle_sealer_errmsg(const struct scelle_sealer *s)
+{
+	return s ? s->err.msg : "out of memory";
+}
+
+void scelle_sealer_set_pass_cb(struct scelle_sealer *s, scelle_pass_cb cb, void *arg)
+{
+	s->pass_cb = cb;
+	s->pass_arg = arg;
+}
+
+void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_progress_cb cb, void *arg)
+{
+	s->progress_cb = cb;
+	s->progress_arg = arg;
+}
+
+static int fail(struct scelle_sealer *s, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct scelle_sealer *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	s->err.code = code;
+	vsnprintf(s->err.msg, sizeof(s->err.msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const char *cert)
+{
+	scerr_clear(&s->err);
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	s->key = NULL;
+	s->cert = NULL;
+	/* A PKCS#12 file (or a PEM holding both) gives key, certificate and chain at once. */
+	if (load_objects(s, key, &s->key, cert ? NULL : &s->cert, cert ? NULL : s->chain, &s->err))
+		return s->err.code;
+	if (cert && load_objects(s, cert, NULL, &s->cert, s->chain, &s->err))
+		return s->err.code;
+	if (!s->cert)
+		return fail(s, SCELLE_E_KEY, "no certificate for key '%s' (use --cert)", key);
+	if (check_signer(s->key, s->cert, cert ? cert : key, &s->err))
+		return s->err.code;
+	return SCELLE_OK;
+}
+
+int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
+{
+	X509 *first = NULL;
+	if (load_objects(s, chain_file, NULL, &first, s->chain, &s->err))
+		return s->err.code;
+	sk_X509_unshift(s->chain, first);
+	return SCELLE_OK;
+}
+
+int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
+    const char *country, const char *reference)
+{
+	if (!authority || !*authority || !reference || !*reference)
+		return fail(s, SCELLE_E_USAGE, "a case reference needs an authority and a number");
+	if (!country || strlen(country) != 2)
+		return fail(s, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)",
+		    country ? country : "");
+	struct case_ref *c = realloc(s->cases, (s->ncases + 1) * sizeof(*c));
+	if (!c)
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	s->cases = c;
+	c += s->ncases++;
+	c->authority = xstrdup(authority);
+	c->country = xstrdup(country);
+	c->reference = xstrdup(reference);
+	return SCELLE_OK;
+}
+
+int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const char *value)
+{
+	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
+	for (size_t i = 0; i < 5; i++) {
+		if (strcmp(field, fields[i]) == 0) {
+			free(s->officer[i]);
+			s->officer[i] = xstrdup(value);
+			return SCELLE_OK;
+		}
+	}
+	return fail(s, SCELLE_E_USAGE, "unknown officer field '%s'", field);
+}
+
+int scelle_sealer_add_digest(struct scelle_sealer *s, const char *alg)
+{
+	static const char *const known[] = { "sha256", "sha512", "sha3-256", "sha1", "md5" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(alg, known[i]) != 0)
+			continue;
+		for (size_t j = 0; j < s->ndigests; j++)
+			if (strcmp(s->digests[j], known[i]) == 0)
+				return SCELLE_OK;
+		s->digests[s->ndigests++] = known[i];
+		return SCELLE_OK;
+	}
+	return fail(s, SCELLE_E_USAGE,
+	    "unknown digest '%s' (use sha256, sha512, sha3-256, sha1 or md5)", alg);
+}
+
+int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url)
+{
+	char **t = realloc(s->tsa, (s->ntsa + 1) * sizeof(*t));
+	if (!t)
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	s->tsa = t;
+	if (!(s->tsa[s->ntsa] = xstrdup(url)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	s->ntsa++;
+	return SCELLE_OK;
+}
+
+void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
+    int timeout_seconds, int optional)
+{
+	free(s->tsa_policy);
+	s->tsa_policy = xstrdup(policy_oid);
+	if (timeout_seconds > 0)
+		s->tsa_timeout = timeout_seconds;
+	s->tsa_optional = optional;
+}
+
+/* ------------------------------------------------------------------ inputs ---- */
+
+static int valid_utf8(const char *p)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	while (*s) {
+		int n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2 : (*s & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0 || (n == 1 && *s < 0xc2))
+			return 0;
+		s++;
+		while (n--)
+			if ((*s++ & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+	    : S_ISBLK(m) ? "a block device" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
+}
+
+static int add_file(struct scelle_sealer *s, const char *src, const char *name, const struct stat *st)
+{
+	if (!valid_utf8(name))
+		return fail(s, SCELLE_E_INPUT, "cannot seal '%s': the file name is not valid UTF-8", src);
+	if (strlen(name) + sizeof(EVIDENCE_DIR) > MAX_NAME_BYTES)
+		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
+	if (s->nitems == s->capitems) {
+		size_t cap = s->capitems ? 2 * s->capitems : 64;
+		struct item *it = realloc(s->items, cap * sizeof(*it));
+		if (!it)
+			return fail(s, SCELLE_E_NOMEM, "out of memory");
+		s->items = it;
+		s->capitems = cap;
+	}
+	struct item *it = &s->items[s->nitems];
+	memset(it, 0, sizeof(*it));
+	size_t len = strlen(EVIDENCE_DIR) + strlen(name) + 1;
+	it->src = xstrdup(src);
+	it->name = malloc(len);
+	if (!it->src || !it->name) {
+		free(it->src);
+		free(it->name);
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	}
+	snprintf(it->name, len, "%s%s", EVIDENCE_DIR, name);
+	it->size = (uint64_t)st->st_size;
+	it->mtime = st->st_mtime;
+	s->nitems++;
+	return SCELLE_OK;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int add_path(struct scelle_sealer *s, const char *src, const char *name, int depth)
+{
+	struct stat st;
+	if (lstat(src, &st) != 0) {
+		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+		return SCELLE_E_IO;
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* Open now so that an unreadable file stops the seal before anything is written. */
+		int fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+			return SCELLE_E_IO;
+		}
+		close(fd);
+		return add_file(s, src, name, &st);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", src, kind_of(st.st_mode));
+		return SCELLE_E_INPUT;
+	}
+	if (depth > 64)
+		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': folders nested too deep", src);
+	struct dirent **list;
+	int n = scandir(src, &list, NULL, by_name);
+	if (n < 0) {
+		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+		return SCELLE_E_IO;
+	}
+	int rc = SCELLE_OK;
+	for (int i = 0; i < n; i++) {
+		const char *d = list[i]->d_name;
+		if (rc == SCELLE_OK && strcmp(d, ".") != 0 && strcmp(d, "..") != 0) {
+			size_t sl = strlen(src) + strlen(d) + 2, nl = strlen(name) + strlen(d) + 2;
+			char *csrc = malloc(sl), *cname = malloc(nl);
+			if (csrc && cname) {
+				snprintf(csrc, sl, "%s/%s", src, d);
+				snprintf(cname, nl, "%s/%s", name, d);
+				rc = add_path(s, csrc, cname, depth + 1);
+			} else
+				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+			free(csrc);
+			free(cname);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const char *as)
+{
+	scerr_clear(&s->err);
+	char *copy = xstrdup(path), *name;
+	if (!copy)
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	size_t n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	name = as ? (char *)as : basename(copy);
+	while (*name == '/')
+		name++;
+	int rc;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strstr(name, "/../") ||
+	    strncmp(name, "../", 3) == 0)
+		rc = fail(s, SCELLE_E_USAGE, "cannot name an item '%s' in the archive", as ? as : path);
+	else
+		rc = add_path(s, path, name, 0);
+	free(copy);
+	return rc;
+}
+
+static int by_item_name(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
+
+/* Two inputs must never map to one archive name: one would silently hide the other. */
+static int check_collisions(struct scelle_sealer *s)
+{
+	qsort(s->items, s->nitems, sizeof(*s->items), by_item_name);
+	for (size_t i = 1; i < s->nitems; i++) {
+		if (strcmp(s->items[i - 1].name, s->items[i].name) == 0) {
+			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
+			    s->items[i - 1].src, s->items[i].src, s->items[i].name);
+			return SCELLE_E_INPUT;
+		}
+	}
+	return SCELLE_OK;
+}
+
+/* ------------------------------------------------------------------ output ---- */
+
+/* Media types that gain from DEFLATE; everything else (images, video, archives) is
+ * already compressed and is STORED. */
+static int compressible(const char *mt)
+{
+	return strncmp(mt, "text/", 5) == 0 || strcmp(mt, "application/json") == 0 ||
+	    strcmp(mt, "application/xml") == 0 || strcmp(mt, "image/svg+xml") == 0 ||
+	    strcmp(mt, "application/x-ndjson") == 0;
+}
+
+struct out_file {
+	int fd;
+	int tmpfile;		/* 1: O_TMPFILE, nothing on disk until linked */
+	char *tmp;		/* else: the named temporary file */
+	char *dir;
+};
+
+/* No half archive (DESIGN.md §6.2): an unnamed O_TMPFILE in the target folder, linked in
+ * only when complete, so that not even a temporary file survives a kill; where the file
+ * system lacks O_TMPFILE, a named temporary file that is renamed into place. */
+static int out_open(struct out_file *o, const char *out, int force, struct scerr *e)
+{
+	struct stat st;
+	char *copy = xstrdup(out);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	if (!copy || !(o->dir = xstrdup(dirname(copy)))) {
+		free(copy);
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return -1;
+	}
+	free(copy);
+	if (!force && lstat(out, &st) == 0) {
+		scerr_set(e, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", out);
+		return -1;
+	}
+	if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", out,
+		    errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a folder");
+		return -1;
+	}
+	o->fd = open(o->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (o->fd >= 0) {
+		o->tmpfile = 1;
+		return 0;
+	}
+	size_t n = strlen(out) + 16;
+	if (!(o->tmp = malloc(n))) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return -1;
+	}
+	snprintf(o->tmp, n, "%s.tmp.XXXXXX", out);
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", out, strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	fchmod(o->fd, 0644);
+	return 0;
+}
+
+static void out_abort(struct out_file *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->dir);
+	o->fd = -1;
+	o->tmp = o->dir = NULL;
+}
+
+static int out_commit(struct out_file *o, const char *out, int force, struct scerr *e)
+{
+	int rc = -1;
+	if (fsync(o->fd) != 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", out, strerror(errno));
+		goto done;
+	}
+	if (o->tmpfile) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
+		if (force)
+			unlink(out);
+		/* linkat refuses to replace an existing file: no overwrite race. */
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, out, AT_SYMLINK_FOLLOW) != 0) {
+			scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO,
+			    "cannot write '%s': %s", out, strerror(errno));
+			goto done;
+		}
+	} else if (force ? rename(o->tmp, out) != 0 : link(o->tmp, out) != 0) {
+		scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO, "cannot write '%s': %s",
+		    out, strerror(errno));
+		goto done;
+	}
+	int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+done:
+	out_abort(o);	/* closes; removes the named temporary (already linked or renamed) */
+	return rc;
+}
+
+/* One read pass over an item: every digest and the ZIP writer see the same buffer. */
+static int seal_item(struct scelle_sealer *s, struct zip_writer *z, struct item *it,
+    unsigned char *buf, void *magic, uint64_t *done, uint64_t total)
+{
+	EVP_MD_CTX *ctx[MAX_DIGESTS] = { 0 };
+	struct stat before, after;
+	uint64_t got = 0;
+	int rc = SCELLE_E_IO, fd = open(it->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &before) != 0) {
+		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, kind_of(before.st_mode));
+		goto out;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	for (size_t i = 0; i < s->ndigests; i++) {
+		ctx[i] = EVP_MD_CTX_new();
+		if (!ctx[i] || !EVP_DigestInit_ex(ctx[i], EVP_get_digestbyname(s->digests[i]), NULL)) {
+			scerr_ssl(&s->err, SCELLE_E_CRYPTO, "cannot start %s", s->digests[i]);
+			goto out;
+		}
+	}
+	int first = 1;
+	for (;;) {
+		ssize_t r = read(fd, buf, READ_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			scerr_set(&s->err, SCELLE_E_IO, "cannot read '%s': %s", it->src, strerror(errno));
+			goto out;
+		}
+		if (first) {
+			const char *mt = magic ? magic_buffer(magic, buf, (size_t)r) : NULL;
+			it->media_type = xstrdup(mt ? mt : "application/octet-stream");
+			int method = compressible(it->media_type) ? ZIP_DEFLATE : ZIP_STORE;
+			if (zip_entry_begin(z, it->name, method, (uint64_t)before.st_size, before.st_mtime, &s->err))
+				goto out;
+			first = 0;
+		}
+		if (r == 0)
+			break;
+		for (size_t i = 0; i < s->ndigests; i++)
+			EVP_DigestUpdate(ctx[i], buf, (size_t)r);
+		if (zip_entry_write(z, buf, (size_t)r, &s->err))
+			goto out;
+		got += (uint64_t)r;
+		*done += (uint64_t)r;
+		if (s->progress_cb)
+			s->progress_cb(*done, total, it->name, s->progress_arg);
+	}
+	if (zip_entry_end(z, &s->err))
+		goto out;
+	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
+	if (fstat(fd, &after) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
+	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+		scerr_set(&s->err, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
+		rc = SCELLE_E_INPUT;
+		goto out;
+	}
+	it->size = got;
+	it->mtime = before.st_mtime;
+	for (size_t i = 0; i < s->ndigests; i++) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen;
+		EVP_DigestFinal_ex(ctx[i], md, &mdlen);
+		hex_encode(md, mdlen, it->hex[i]);
+		if (i == 0)
+			memcpy(it->sha256, md, 32);
+	}
+	rc = SCELLE_OK;
+out:
+	for (size_t i = 0; i < s->ndigests; i++)
+		EVP_MD_CTX_free(ctx[i]);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int write_member(struct scelle_sealer *s, struct zip_writer *z, const char *name,
+    int method, const struct buf *b)
+{
+	if (zip_entry_begin(z, name, method, b->len, s->sealed_at, &s->err) ||
+	    zip_entry_write(z, b->data, b->len, &s->err) || zip_entry_end(z, &s->err))
+		return s->err.code ? s->err.code : SCELLE_E_IO;
+	return SCELLE_OK;
+}
+
+int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
+{
+	struct out_file o;
+	struct zip_writer *z = NULL;
+	struct buf ev = { 0 }, man = { 0 }, sig = { 0 };
+	unsigned char *buf = NULL, *der = NULL, md[32];
+	size_t der_len = 0;
+	magic_t magic = NULL;
+	uint64_t total = 0, done = 0;
+	int rc;
+
+	scerr_clear(&s->err);
+	s->seal_id[0] = s->file_digest[0] = '\0';
+	if (!s->key)
+		return fail(s, SCELLE_E_USAGE, "no signing key given");
+	if (!s->nitems)
+		return fail(s, SCELLE_E_USAGE, "nothing to seal");
+	if ((rc = check_collisions(s)))
+		return rc;
+	for (size_t i = 0; i < s->nitems; i++)
+		total += s->items[i].size;
+	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err))
+		return s->err.code;
+	rc = SCELLE_E_NOMEM;
+	s->sealed_at = time(NULL);
+	if (!(buf = malloc(READ_CHUNK)) || !(z = zip_writer_new(o.fd, &s->err)))
+		goto fail;
+	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) && magic_load(magic, NULL) != 0) {
+		magic_close(magic);
+		magic = NULL;
+	}
+	/* EN 319 162-1 §A.1: "mimetype" first, STORED, no extra field. */
+	struct buf mt = { (unsigned char *)ASIC_MIMETYPE, strlen(ASIC_MIMETYPE), 0 };
+	if ((rc = write_member(s, z, "mimetype", ZIP_STORE, &mt)))
+		goto fail;
+	for (size_t i = 0; i < s->nitems; i++)
+		if ((rc = seal_item(s, z, &s->items[i], buf, magic, &done, total)))
+			goto fail;
+	if ((rc = evidence_xml_build(s, &ev, &s->err)) ||
+	    (rc = write_member(s, z, EVIDENCE_XML, ZIP_DEFLATE, &ev)))
+		goto fail;
+	SHA256(ev.data, ev.len, md);
+	if ((rc = asic_manifest_build(s, md, &man, &s->err)) ||
+	    (rc = write_member(s, z, ASIC_MANIFEST, ZIP_DEFLATE, &man)))
+		goto fail;
+	SHA256(man.data, man.len, md);
+	hex_encode(md, 32, s->seal_id);
+	if ((rc = cades_sign(s->key, s->cert, s->chain, man.data, man.len, &der, &der_len, &s->err)))
+		goto fail;
+	sig.data = der;
+	sig.len = der_len;
+	if ((rc = write_member(s, z, ASIC_SIGNATURE, ZIP_STORE, &sig)))
+		goto fail;
+	if ((rc = zip_writer_finish(z, &s->err)) || (rc = hash_file_fd(o.fd, s->file_digest, &s->err)))
+		goto fail;
+	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)))
+		rc = s->err.code;
+	goto done;
+fail:
+	if (!s->err.code)
+		scerr_set(&s->err, rc ? rc : SCELLE_E_NOMEM, "out of memory");
+	rc = s->err.code;
+	out_abort(&o);
+	s->seal_id[0] = s->file_digest[0] = '\0';
+done:
+	if (magic)
+		magic_close(magic);
+	zip_writer_free(z);
+	free(buf);
+	OPENSSL_free(der);
+	buf_release(&ev);
+	buf_release(&man);
+	return rc;
+}
+
+const char *scelle_sealer_seal_id(const struct scelle_sealer *s)
+{
+	return s->seal_id[0] ? s->seal_id : NULL;
+}
+
+const char *scelle_sealer_file_digest(const struct scelle_sealer *s)
+{
+	return s->file_digest[0] ? s->file_digest : NULL;
+}

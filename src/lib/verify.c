@@ -1,0 +1,796 @@
+/* verify.c — verification of a sealed archive (DESIGN.md §5): structure → every entry
+ * streamed once through its digests → ASiCManifest and evidence.xml agree with the bytes →
+ * CAdES signature → signer chain → one result. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+#include "result.h"
+#include "sealer.h"
+#include "verify.h"
+
+#define CHUNK (1u << 20)
+
+struct scelle_verifier *scelle_verifier_new(void)
+{
+	struct scelle_verifier *v = xcalloc(1, sizeof(*v));
+	if (v)
+		v->max_skew = 600;
+	return v;
+}
+
+void scelle_verifier_free(struct scelle_verifier *v)
+{
+	if (!v)
+		return;
+	X509_STORE_free(v->trust);
+	X509_STORE_free(v->tsa_trust);
+	free(v);
+}
+
+const char *scelle_verifier_errmsg(const struct scelle_verifier *v)
+{
+	return v ? v->err.msg : "out of memory";
+}
+
+static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *file)
+{
+	STACK_OF(X509_INFO) *infos = NULL;
+	BIO *b = BIO_new_file(file, "r");
+	int n = 0;
+	if (!b) {
+		scerr_set(&v->err, SCELLE_E_IO, "cannot open '%s': %s", file, strerror(errno));
+		ERR_clear_error();
+		return SCELLE_E_IO;
+	}
+	if (!*store && !(*store = X509_STORE_new())) {
+		BIO_free(b);
+		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
+		if (xi->x509 && X509_STORE_add_cert(*store, xi->x509))
+			n++;
+	}
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(b);
+	ERR_clear_error();
+	if (!n) {
+		scerr_set(&v->err, SCELLE_E_FORMAT, "'%s' holds no PEM certificate", file);
+		return SCELLE_E_FORMAT;
+	}
+	return SCELLE_OK;
+}
+
+int scelle_verifier_add_trust(struct scelle_verifier *v, const char *pem_file)
+{
+	return add_pem(v, &v->trust, pem_file);
+}
+
+int scelle_verifier_add_tsa_trust(struct scelle_verifier *v, const char *pem_file)
+{
+	return add_pem(v, &v->tsa_trust, pem_file);
+}
+
+void scelle_verifier_set_flags(struct scelle_verifier *v, int flags)
+{
+	v->flags = flags;
+}
+
+void scelle_verifier_set_max_skew(struct scelle_verifier *v, long seconds)
+{
+	v->max_skew = seconds;
+}
+
+void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_cb cb, void *arg)
+{
+	v->progress_cb = cb;
+	v->progress_arg = arg;
+}
+
+/* --------------------------------------------------------------- container ---- */
+
+/* EN 319 162-1 §A.1 and the IANA magic: "mimetype" is the first local header, STORED,
+ * without extra field, holding exactly the ASiC-E media type.  libarchive does not show
+ * these header details, so the first bytes are read directly. */
+static void check_mimetype_header(struct vctx *c)
+{
+	unsigned char h[30 + 8 + sizeof(ASIC_MIMETYPE) - 1];
+	const size_t mlen = sizeof(ASIC_MIMETYPE) - 1;
+	ssize_t n = pread(c->fd, h, sizeof(h), 0);
+	const char *why = NULL;
+	if (n != (ssize_t)sizeof(h) || memcmp(h, "PK\3\4", 4) != 0)
+		why = "the file does not start with a ZIP local header";
+	else if (h[26] != 8 || h[27] != 0 || memcmp(h + 30, "mimetype", 8) != 0)
+		why = "the first entry is not 'mimetype'";
+	else if (h[8] != 0 || h[9] != 0)
+		why = "'mimetype' is compressed (it must be STORED)";
+	else if (h[28] != 0 || h[29] != 0)
+		why = "'mimetype' has an extra field";
+	else if (h[6] & 8)
+		why = "'mimetype' uses a data descriptor";
+	else if (h[18] != mlen || h[19] || h[20] || h[21] || h[22] != mlen || h[23] || h[24] || h[25] ||
+	    memcmp(h + 38, ASIC_MIMETYPE, mlen) != 0)
+		why = "'mimetype' is not " ASIC_MIMETYPE;
+	if (why)
+		result_check(c->r, "container.mimetype", SCELLE_FAILED, "FORMAT_FAILURE", "mimetype",
+		    "%s (EN 319 162-1 A.1)", why);
+	else
+		result_check(c->r, "container.mimetype", SCELLE_PASSED, NULL, "mimetype",
+		    "first entry, STORED, no extra field: " ASIC_MIMETYPE);
+}
+
+/* Names that would escape a folder on extraction, or that no receiver can store. */
+static const char *unsafe_name(const char *n)
+{
+	if (!*n)
+		return "empty name";
+	if (strlen(n) > MAX_NAME_BYTES)
+		return "name too long";
+	if (n[0] == '/')
+		return "absolute path";
+	if (strchr(n, '\\'))
+		return "backslash in name";
+	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "control character in name";
+	for (const char *p = n; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return "'..' in path";
+		if (*p == '/' || *p == '\0')
+			return "empty path component";
+		if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+			return "'.' in path";
+	}
+	return NULL;
+}
+
+static int by_entry_name(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static struct entry *find_entry(struct vctx *c, const char *name)
+{
+	struct entry key = { .name = (char *)name };
+	return bsearch(&key, c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
+}
+
+static struct archive *open_zip(struct vctx *c)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_fd(a, c->fd, 64 * 1024) != ARCHIVE_OK) {
+		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+		    "not a readable ZIP file: %s", archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int read_small(struct archive *a, struct buf *b, size_t cap)
+{
+	char tmp[16384];
+	la_ssize_t n;
+	while ((n = archive_read_data(a, tmp, sizeof(tmp))) > 0) {
+		if (b->len + (size_t)n > cap || buf_append(b, tmp, (size_t)n))
+			return -2;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/* Pass 1: list every entry, read the small signed documents into memory, skip the data of
+ * the items (a seek in libarchive's seekable ZIP reader). */
+static int pass_list(struct vctx *c)
+{
+	struct archive *a = open_zip(c);
+	struct archive_entry *ae;
+	int r, bad = 0;
+	if (!a)
+		return -1;
+	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname_utf8(ae);
+		if (!name)
+			name = archive_entry_pathname(ae);
+		if (!name)
+			name = "";
+		if (c->nentries >= MAX_ENTRIES) {
+			result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+			    "more than %u entries", MAX_ENTRIES);
+			bad = 1;
+			break;
+		}
+		if (c->nentries == c->capentries) {
+			size_t cap = c->capentries ? 2 * c->capentries : 256;
+			struct entry *e = realloc(c->entries, cap * sizeof(*e));
+			if (!e)
+				break;
+			c->entries = e;
+			c->capentries = cap;
+		}
+		struct entry *e = &c->entries[c->nentries++];
+		memset(e, 0, sizeof(*e));
+		e->name = xstrdup(name);
+		e->size = (uint64_t)archive_entry_size(ae);
+		e->index = c->nentries - 1;
+		const char *why = unsafe_name(name);
+		if (!why && archive_entry_filetype(ae) != AE_IFREG)
+			why = archive_entry_filetype(ae) == AE_IFLNK ? "symbolic link entry" : "not a regular file";
+		if (why) {
+			result_check(c->r, "container.names", SCELLE_FAILED, "FORMAT_FAILURE", name,
+			    "unsafe entry: %s", why);
+			bad = 1;
+			continue;
+		}
+		struct doc *d = strcmp(name, EVIDENCE_XML) == 0 ? &c->evidence
+		    : strcmp(name, ASIC_MANIFEST) == 0 ? &c->manifest
+		    : strcmp(name, ASIC_SIGNATURE) == 0 ? &c->signature : NULL;
+		if (d && !d->seen) { /* a second one is reported as a duplicate below */
+			unsigned cap = d == &c->signature ? MAX_SIG_BYTES : MAX_XML_BYTES;
+			int rr = read_small(a, &d->b, cap);
+			d->seen = rr == 0;
+			if (rr == -2)
+				result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", name,
+				    "entry larger than the limit of %u MiB", cap >> 20);
+			else if (rr)
+				result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", name,
+				    "cannot read entry: %s", archive_error_string(a));
+			bad |= rr != 0;
+		}
+	}
+	if (r != ARCHIVE_EOF && r != ARCHIVE_OK) {
+		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+		    "the ZIP structure is damaged: %s", archive_error_string(a));
+		bad = 1;
+	}
+	archive_read_free(a);
+	qsort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
+	for (size_t i = 1; i < c->nentries; i++) {
+		/* Two entries with one name, or names equal but for case: a receiver on Windows
+		 * or macOS would see only one of them. */
+		if (strcasecmp(c->entries[i - 1].name, c->entries[i].name) == 0) {
+			result_check(c->r, "container.names", SCELLE_FAILED, "FORMAT_FAILURE",
+			    c->entries[i].name, "two entries named '%s' and '%s'", c->entries[i - 1].name,
+			    c->entries[i].name);
+			bad = 1;
+		}
+	}
+	if (!bad)
+		result_check(c->r, "container.names", SCELLE_PASSED, NULL, NULL,
+		    "%zu entries, names unique and safe", c->nentries);
+	return 0;
+}
+
+/* ------------------------------------------------------------------- XML ------- */
+
+/* Every XML document in an archive is hostile: no network, no DTD at all (so no entity
+ * can be declared, expanded or fetched), size capped when read. */
+static xmlDocPtr parse_xml(struct vctx *c, const struct doc *d, const char *name, const char *id)
+{
+	xmlDocPtr doc;
+	if (!d->seen) {
+		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' is missing", name);
+		return NULL;
+	}
+	doc = xmlReadMemory((const char *)d->b.data, (int)d->b.len, name, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' is not well-formed XML", name);
+		return NULL;
+	}
+	if (doc->intSubset || doc->extSubset) {
+		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name,
+		    "'%s' has a document type declaration (refused: entities)", name);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static int is_el(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns && strcmp((const char *)n->ns->href, ns) == 0 &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+	return (char *)xmlGetProp(n, BAD_CAST name);
+}
+
+static int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen)
+{
+	unsigned char tmp[128];
+	size_t n = strlen(in), pad = 0;
+	while (n && (in[n - 1] == '\n' || in[n - 1] == ' ' || in[n - 1] == '\r'))
+		n--;
+	if (n == 0 || n % 4 || n > sizeof(tmp))
+		return -1;
+	pad = (in[n - 1] == '=') + (in[n - 2] == '=');
+	int len = EVP_DecodeBlock(tmp, (const unsigned char *)in, (int)n);
+	if (len < 0 || (size_t)len - pad > cap)
+		return -1;
+	memcpy(out, tmp, (size_t)len - pad);
+	*outlen = (size_t)len - pad;
+	return 0;
+}
+
+/* ASiCManifest (EN 319 162-1 §A.4): one SigReference to our signature, one
+ * DataObjectReference per signed file. */
+static void parse_manifest(struct vctx *c)
+{
+	xmlDocPtr doc = parse_xml(c, &c->manifest, ASIC_MANIFEST, "manifest.parse");
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	int sigrefs = 0, bad = 0;
+	if (!doc)
+		return;
+	if (!is_el(root, SCELLE_NS_ASIC, "ASiCManifest")) {
+		result_check(c->r, "manifest.parse", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_MANIFEST,
+		    "root element is not ASiCManifest in namespace %s", SCELLE_NS_ASIC);
+		xmlFreeDoc(doc);
+		return;
+	}
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		char *uri = prop(n, "URI"), *name = NULL;
+		if (is_el(n, SCELLE_NS_ASIC, "SigReference")) {
+			sigrefs++;
+			if (!uri || strcmp(uri, ASIC_SIGNATURE) != 0) {
+				result_check(c->r, "manifest.parse", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_MANIFEST,
+				    "SigReference does not point to %s", ASIC_SIGNATURE);
+				bad = 1;
+			}
+		} else if (is_el(n, SCELLE_NS_ASIC, "DataObjectReference")) {
+			xmlNodePtr dm = NULL, dv = NULL;
+			for (xmlNodePtr k = n->children; k; k = k->next) {
+				if (is_el(k, SCELLE_NS_DSIG, "DigestMethod"))
+					dm = k;
+				else if (is_el(k, SCELLE_NS_DSIG, "DigestValue"))
+					dv = k;
+			}
+			char *alg = dm ? prop(dm, "Algorithm") : NULL;
+			char *val = dv ? (char *)xmlNodeGetContent(dv) : NULL;
+			struct entry *e = NULL;
+			const char *why = NULL;
+			if (!uri || uri_unescape(uri, &name))
+				why = "a DataObjectReference has no valid URI";
+			else if (!(e = find_entry(c, name)))
+				why = "references a file that is not in the archive";
+			else if (e->manifest_ref)
+				why = "is referenced twice";
+			else if (!alg || !(e->manifest_alg = digest_from_uri(alg)))
+				why = "unknown digest algorithm";
+			else if (!val || b64_decode(val, e->manifest_md, sizeof(e->manifest_md), &e->manifest_mdlen))
+				why = "digest value is not valid base64";
+			if (why) {
+				result_check(c->r, "manifest.references", SCELLE_FAILED,
+				    e ? "FORMAT_FAILURE" : "SIGNED_DATA_NOT_FOUND", name ? name : uri,
+				    "%s: %s", name ? name : (uri ? uri : "?"), why);
+				bad = 1;
+			} else
+				e->manifest_ref = 1;
+			xmlFree(alg);
+			xmlFree(val);
+		}
+		xmlFree(uri);
+		free(name);
+	}
+	if (sigrefs != 1) {
+		result_check(c->r, "manifest.parse", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_MANIFEST,
+		    "%d SigReference elements (exactly one is required)", sigrefs);
+		bad = 1;
+	}
+	if (!bad)
+		result_check(c->r, "manifest.parse", SCELLE_PASSED, NULL, ASIC_MANIFEST,
+		    "well-formed, references resolved");
+	xmlFreeDoc(doc);
+}
+
+static char *text_of(xmlNodePtr n)
+{
+	return (char *)xmlNodeGetContent(n);
+}
+
+static void fact_prop(struct scelle_result *r, enum fact f, xmlNodePtr n, const char *name)
+{
+	char *v = prop(n, name);
+	if (v)
+		result_fact(r, f, v);
+	xmlFree(v);
+}
+
+static void parse_evidence(struct vctx *c)
+{
+	xmlDocPtr doc = parse_xml(c, &c->evidence, EVIDENCE_XML, "evidence.parse");
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!doc)
+		return;
+	if (!is_el(root, SCELLE_NS_EVIDENCE, "evidence")) {
+		result_check(c->r, "evidence.parse", SCELLE_FAILED, "FORMAT_FAILURE", EVIDENCE_XML,
+		    "root element is not evidence in namespace %s", SCELLE_NS_EVIDENCE);
+		xmlFreeDoc(doc);
+		return;
+	}
+	fact_prop(c->r, F_FORMAT_VERSION, root, "formatVersion");
+	const char *ver = c->r->facts[F_FORMAT_VERSION];
+	if (!ver || strncmp(ver, "1.", 2) != 0) {
+		/* FORMAT.md: an unknown major version cannot be judged. */
+		result_check(c->r, "evidence.parse", SCELLE_FAILED, "FORMAT_FAILURE", EVIDENCE_XML,
+		    "unsupported format version '%s'", ver ? ver : "");
+		xmlFreeDoc(doc);
+		return;
+	}
+	size_t cap = 0;
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		if (is_el(n, SCELLE_NS_EVIDENCE, "tool"))
+			fact_prop(c->r, F_TOOL, n, "version");
+		else if (is_el(n, SCELLE_NS_EVIDENCE, "case")) {
+			for (xmlNodePtr k = n->children; k; k = k->next) {
+				if (!is_el(k, SCELLE_NS_EVIDENCE, "reference"))
+					continue;
+				char *a = prop(k, "authority"), *co = prop(k, "country"), *ref = text_of(k);
+				result_add_case(c->r, a, co, ref);
+				xmlFree(a);
+				xmlFree(co);
+				xmlFree(ref);
+			}
+		} else if (is_el(n, SCELLE_NS_EVIDENCE, "sealing")) {
+			for (xmlNodePtr k = n->children; k; k = k->next) {
+				if (is_el(k, SCELLE_NS_EVIDENCE, "time") || is_el(k, SCELLE_NS_EVIDENCE, "place")) {
+					char *t = text_of(k);
+					result_fact(c->r, k->name[0] == 't' ? F_SEALED_AT : F_PLACE, t);
+					xmlFree(t);
+				} else if (is_el(k, SCELLE_NS_EVIDENCE, "officer")) {
+					fact_prop(c->r, F_OFFICER, k, "name");
+					fact_prop(c->r, F_OFFICER_ROLE, k, "role");
+					fact_prop(c->r, F_OFFICER_UNIT, k, "unit");
+					fact_prop(c->r, F_OFFICER_COUNTRY, k, "country");
+				}
+			}
+		} else if (is_el(n, SCELLE_NS_EVIDENCE, "items")) {
+			for (xmlNodePtr k = n->children; k; k = k->next) {
+				if (!is_el(k, SCELLE_NS_EVIDENCE, "item"))
+					continue;
+				if (c->nitems == cap) {
+					cap = cap ? 2 * cap : 64;
+					struct ev_item *p = realloc(c->items, cap * sizeof(*p));
+					if (!p)
+						break;
+					c->items = p;
+				}
+				struct ev_item *it = &c->items[c->nitems++];
+				memset(it, 0, sizeof(*it));
+				it->path = prop(k, "path");
+				it->media_type = prop(k, "mediaType");
+				char *sz = prop(k, "size"), *mt = prop(k, "mtime");
+				it->size = sz ? strtoull(sz, NULL, 10) : 0;
+				if (mt)
+					time_parse_rfc3339(mt, &it->mtime);
+				xmlFree(sz);
+				xmlFree(mt);
+				for (xmlNodePtr d = k->children; d; d = d->next) {
+					if (is_el(d, SCELLE_NS_EVIDENCE, "digest") && it->ndigests < 5) {
+						char *alg = prop(d, "algorithm"), *hex = text_of(d);
+						static const char *const algs[] = { "sha256", "sha512", "sha3-256", "sha1", "md5" };
+						for (size_t a = 0; alg && hex && a < 5; a++) {
+							if (strcmp(alg, algs[a]) == 0 && strlen(hex) < 129) {
+								it->digest[it->ndigests].alg = algs[a];
+								snprintf(it->digest[it->ndigests++].hex, 129, "%s", hex);
+							}
+						}
+						xmlFree(alg);
+						xmlFree(hex);
+					} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url)
+						it->source_url = prop(d, "sourceUrl");
+				}
+			}
+		}
+	}
+	result_check(c->r, "evidence.parse", SCELLE_PASSED, NULL, EVIDENCE_XML,
+	    "format %s, %zu items", ver, c->nitems);
+	xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------ coverage ---- */
+
+/* Everything in the container is signed, and evidence.xml lists exactly the files under
+ * evidence/: nothing added, nothing removed, nothing renamed. */
+static void check_coverage(struct vctx *c)
+{
+	int bad = 0;
+	for (size_t i = 0; i < c->nitems; i++) {
+		struct ev_item *it = &c->items[i];
+		struct entry *e = it->path ? find_entry(c, it->path) : NULL;
+		if (!e) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "SIGNED_DATA_NOT_FOUND", it->path,
+			    "'%s' is listed in evidence.xml but missing from the archive", it->path ? it->path : "");
+			bad = 1;
+		} else if (e->item >= 0) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' is listed twice in evidence.xml", it->path);
+			bad = 1;
+		} else
+			e->item = (long)i;
+	}
+	for (size_t i = 0; i < c->nentries; i++) {
+		struct entry *e = &c->entries[i];
+		const char *n = e->name;
+		if (strcmp(n, "mimetype") == 0 || strcmp(n, ASIC_MANIFEST) == 0 || strcmp(n, ASIC_SIGNATURE) == 0)
+			continue;
+		if (!e->manifest_ref) {
+			result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", n,
+			    "'%s' is not covered by the signed manifest", n);
+			bad = 1;
+		}
+		if (strncmp(n, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) == 0 && e->item < 0) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", n,
+			    "'%s' is not listed in evidence.xml", n);
+			bad = 1;
+		}
+	}
+	if (!c->signature.seen) {
+		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+		    "'%s' is missing", ASIC_SIGNATURE);
+		bad = 1;
+	}
+	if (!bad)
+		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, NULL,
+		    "every entry is signed; evidence.xml lists every item");
+}
+
+/* ---------------------------------------------------------------- digests ---- */
+
+struct hashset {
+	const char *alg[7];
+	EVP_MD_CTX *ctx[7];
+	size_t n;
+};
+
+static void hashset_add(struct hashset *h, const char *alg)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->alg[i], alg) == 0)
+			return;
+	if (h->n < 7)
+		h->alg[h->n++] = alg;
+}
+
+static int hashset_start(struct hashset *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!(h->ctx[i] = EVP_MD_CTX_new()) ||
+		    !EVP_DigestInit_ex(h->ctx[i], EVP_get_digestbyname(h->alg[i]), NULL))
+			return -1;
+	return 0;
+}
+
+static void hashset_update(struct hashset *h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < h->n; i++)
+		EVP_DigestUpdate(h->ctx[i], p, n);
+}
+
+/* Finishes and frees; md[i]/len[i] get each digest. */
+static void hashset_final(struct hashset *h, unsigned char md[][EVP_MAX_MD_SIZE], unsigned int *len)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		len[i] = 0;
+		if (h->ctx[i])
+			EVP_DigestFinal_ex(h->ctx[i], md[i], &len[i]);
+		EVP_MD_CTX_free(h->ctx[i]);
+		h->ctx[i] = NULL;
+	}
+}
+
+/* Compares what was computed with what the manifest and evidence.xml say. */
+static int judge_entry(struct vctx *c, struct entry *e, struct hashset *h,
+    unsigned char md[][EVP_MAX_MD_SIZE], unsigned int *len, uint64_t size)
+{
+	int ok = 1;
+	for (size_t i = 0; i < h->n; i++) {
+		if (e->manifest_ref && strcmp(h->alg[i], e->manifest_alg) == 0 &&
+		    (len[i] != e->manifest_mdlen || CRYPTO_memcmp(md[i], e->manifest_md, len[i]) != 0)) {
+			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
+			    "'%s': %s differs from ASiCManifest", e->name, h->alg[i]);
+			ok = 0;
+		}
+	}
+	if (e->item >= 0) {
+		struct ev_item *it = &c->items[e->item];
+		for (size_t d = 0; d < it->ndigests; d++) {
+			for (size_t i = 0; i < h->n; i++) {
+				char hex[129];
+				if (strcmp(h->alg[i], it->digest[d].alg) != 0)
+					continue;
+				hex_encode(md[i], len[i], hex);
+				if (strcasecmp(hex, it->digest[d].hex) != 0) {
+					result_check(c->r, "evidence.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
+					    "'%s': %s differs from evidence.xml", e->name, h->alg[i]);
+					ok = 0;
+				}
+			}
+		}
+		if (size != it->size) {
+			result_check(c->r, "evidence.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
+			    "'%s': %llu bytes, evidence.xml says %llu", e->name, (unsigned long long)size,
+			    (unsigned long long)it->size);
+			ok = 0;
+		}
+		it->found = ok ? 1 : -1;
+	}
+	return ok;
+}
+
+static void setup_hashes(struct vctx *c, struct entry *e, struct hashset *h)
+{
+	memset(h, 0, sizeof(*h));
+	hashset_add(h, "sha256");
+	if (e->manifest_ref)
+		hashset_add(h, e->manifest_alg);
+	if (e->item >= 0)
+		for (size_t d = 0; d < c->items[e->item].ndigests; d++)
+			hashset_add(h, c->items[e->item].digest[d].alg);
+}
+
+/* Pass 2: every signed entry streamed once through all of its digests. */
+static void pass_digests(struct vctx *c)
+{
+	struct archive *a = open_zip(c);
+	struct archive_entry *ae;
+	unsigned char *buf = malloc(CHUNK), md[7][EVP_MAX_MD_SIZE];
+	unsigned int len[7];
+	uint64_t total = 0, done = 0;
+	size_t checked = 0, failed = 0;
+	int r;
+
+	for (size_t i = 0; i < c->nentries; i++)
+		total += c->entries[i].size;
+	while (a && buf && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname_utf8(ae);
+		struct entry *e = name ? find_entry(c, name) : NULL;
+		struct hashset h;
+		if (!e || (!e->manifest_ref && e->item < 0) || e->checked)
+			continue;
+		e->checked = 1;
+		setup_hashes(c, e, &h);
+		uint64_t size = 0;
+		la_ssize_t n = 0;
+		if (strcmp(name, EVIDENCE_XML) == 0) {
+			/* judged on the very bytes that were parsed */
+			hashset_start(&h);
+			hashset_update(&h, c->evidence.b.data, c->evidence.b.len);
+			size = c->evidence.b.len;
+		} else {
+			hashset_start(&h);
+			while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
+				hashset_update(&h, buf, (size_t)n);
+				size += (uint64_t)n;
+				done += (uint64_t)n;
+				if (c->v->progress_cb)
+					c->v->progress_cb(done, total, name, c->v->progress_arg);
+			}
+		}
+		hashset_final(&h, md, len);
+		checked++;
+		if (n < 0) {
+			result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", name,
+			    "'%s' cannot be read: %s", name, archive_error_string(a));
+			failed++;
+		}
+		if (!judge_entry(c, e, &h, md, len, size))
+			failed++;
+	}
+	if (a && r != ARCHIVE_EOF)
+		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+		    "the ZIP structure is damaged: %s", archive_error_string(a));
+	if (!failed && checked)
+		result_check(c->r, "manifest.digest", SCELLE_PASSED, NULL, NULL,
+		    "%zu signed entries match their digests", checked);
+	archive_read_free(a);
+	free(buf);
+}
+
+/* ------------------------------------------------------------------ main ---- */
+
+static void fill_items(struct vctx *c)
+{
+	for (size_t i = 0; i < c->nitems; i++) {
+		struct ev_item *it = &c->items[i];
+		struct scelle_item *o = result_add_item(c->r);
+		if (!o)
+			return;
+		o->path = xstrdup(it->path);
+		o->size = it->size;
+		o->mtime = it->mtime;
+		o->media_type = xstrdup(it->media_type);
+		o->source_url = xstrdup(it->source_url);
+		for (size_t d = 0; d < it->ndigests; d++)
+			if (strcmp(it->digest[d].alg, "sha256") == 0)
+				o->sha256 = xstrdup(it->digest[d].hex);
+		o->ok = it->found == 1;
+	}
+}
+
+static void free_ctx(struct vctx *c)
+{
+	for (size_t i = 0; i < c->nentries; i++)
+		free(c->entries[i].name);
+	free(c->entries);
+	for (size_t i = 0; i < c->nitems; i++) {
+		xmlFree(c->items[i].path);
+		xmlFree(c->items[i].media_type);
+		xmlFree(c->items[i].source_url);
+	}
+	free(c->items);
+	buf_release(&c->evidence.b);
+	buf_release(&c->manifest.b);
+	buf_release(&c->signature.b);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
+{
+	struct vctx c = { .v = v, .fd = -1 };
+	struct stat st;
+	char hex[65];
+	struct scerr e = { 0 };
+
+	if (!(c.r = result_new()))
+		return NULL;
+	c.fd = open(archive, O_RDONLY | O_CLOEXEC);
+	if (c.fd < 0 || fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		result_check(c.r, "container.open", SCELLE_FAILED, "FORMAT_FAILURE", archive,
+		    "cannot open '%s': %s", archive, c.fd < 0 ? strerror(errno) : "not a regular file");
+		goto out;
+	}
+	c.file_size = (uint64_t)st.st_size;
+	if (hash_file_fd(c.fd, hex, &e) == 0)
+		result_fact(c.r, F_FILE_DIGEST, hex);
+	check_mimetype_header(&c);
+	if (pass_list(&c) != 0)
+		goto out;
+	for (size_t i = 0; i < c.nentries; i++)
+		c.entries[i].item = -1;
+	if (c.manifest.seen) {
+		unsigned char md[32];
+		SHA256(c.manifest.b.data, c.manifest.b.len, md);
+		hex_encode(md, 32, hex);
+		result_fact(c.r, F_SEAL_ID, hex);
+	}
+	parse_manifest(&c);
+	parse_evidence(&c);
+	check_coverage(&c);
+	pass_digests(&c);
+	if (c.signature.seen && c.manifest.seen)
+		verify_signature(&c);
+	fill_items(&c);
+	/* evidence.xml is kept as stored, for `show --xml` and the reports */
+	c.r->evidence_xml = c.evidence.b;
+	c.evidence.b = (struct buf){ 0 };
+out:
+	free_ctx(&c);
+	result_finish(c.r);
+	return c.r;
+}

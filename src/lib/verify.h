@@ -1,0 +1,62 @@
+/* verify.h — state of one verification, shared by verify.c and verify_sig.c. */
+#ifndef SCELLE_VERIFY_H
+#define SCELLE_VERIFY_H
+#include <openssl/cms.h>
+#include <openssl/x509.h>
+#include "result.h"
+
+struct scelle_verifier {
+	struct scerr err;
+	X509_STORE *trust, *tsa_trust;
+	int flags;
+	long max_skew;
+	scelle_progress_cb progress_cb;
+	void *progress_arg;
+};
+
+/* An entry of the ZIP, with what the manifest and evidence.xml say of it. */
+struct entry {
+	char *name;
+	uint64_t size;
+	size_t index;		/* position in the archive */
+	int manifest_ref;	/* referenced by ASiCManifest */
+	unsigned char manifest_md[64];
+	size_t manifest_mdlen;
+	const char *manifest_alg;
+	long item;		/* index in evidence.xml's items, -1 none */
+	int checked;		/* digests computed in pass 2 */
+};
+
+/* An item as evidence.xml records it. */
+struct ev_item {
+	char *path, *media_type, *source_url;
+	uint64_t size;
+	time_t mtime;
+	struct { const char *alg; char hex[129]; } digest[5];
+	size_t ndigests;
+	int found;
+};
+
+struct doc {
+	struct buf b;
+	int seen;
+};
+
+struct vctx {
+	struct scelle_verifier *v;
+	struct scelle_result *r;
+	int fd;
+	uint64_t file_size;
+	struct entry *entries;
+	size_t nentries, capentries;
+	struct doc evidence, manifest, signature;
+	struct ev_item *items;
+	size_t nitems;
+	time_t signing_time;	/* 0: unknown */
+	time_t poe_time;	/* earliest trusted time-stamp, 0: none */
+};
+
+/* verify_sig.c: the CAdES signature over the manifest and the signer's chain. */
+void verify_signature(struct vctx *c);
+void verify_timestamps(struct vctx *c, CMS_SignerInfo *si);
+#endif

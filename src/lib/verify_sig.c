@@ -1,0 +1,258 @@
+/* verify_sig.c — the CAdES signature over ASiCManifest001.xml (EN 319 122-1 §6.3) and the
+ * signer's certificate chain.  OpenSSL's own CAdES check (CMS_CADES) is not relied on: a
+ * signature without signed attributes skips it (openssl PR #32528), so every required
+ * attribute is checked here. */
+#include <string.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/x509v3.h>
+#include "verify.h"
+
+static time_t asn1_to_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+static char *name_of(const X509_NAME *n)
+{
+	char *s = NULL;
+	BIO *b = BIO_new(BIO_s_mem());
+	if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		char *p;
+		long len = BIO_get_mem_data(b, &p);
+		if ((s = malloc((size_t)len + 1))) {
+			memcpy(s, p, (size_t)len);
+			s[len] = '\0';
+		}
+	}
+	BIO_free(b);
+	return s;
+}
+
+static void fact_name(struct scelle_result *r, enum fact f, const X509_NAME *n)
+{
+	char *s = name_of(n);
+	result_fact(r, f, s);
+	free(s);
+}
+
+/* EN 319 122-1 §6.3 B-B: exactly one each of content-type, message-digest, signing-time
+ * and signing-certificate-v2 (or v1). */
+static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
+{
+	static const struct { int nid; const char *name; } req[] = {
+		{ NID_pkcs9_contentType, "content-type" },
+		{ NID_pkcs9_messageDigest, "message-digest" },
+		{ NID_pkcs9_signingTime, "signing-time" },
+	};
+	if (CMS_signed_get_attr_count(si) <= 0) {
+		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "the signature has no signed attributes (not CAdES)");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		int at = CMS_signed_get_attr_by_NID(si, req[i].nid, -1);
+		if (at < 0 || CMS_signed_get_attr_by_NID(si, req[i].nid, at) >= 0) {
+			result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+			    ASIC_SIGNATURE, "signed attribute %s is %s", req[i].name, at < 0 ? "missing" : "repeated");
+			return -1;
+		}
+	}
+	int v2 = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1);
+	int v1 = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1);
+	if (v1 < 0 && v2 < 0) {
+		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "signed attribute signing-certificate-v2 is missing");
+		return -1;
+	}
+	ASN1_TIME *st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_UTCTIME);
+	if (!st)
+		st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_GENERALIZEDTIME);
+	c->signing_time = asn1_to_time(st);
+	if (c->signing_time) {
+		char t[32];
+		time_rfc3339(c->signing_time, t, sizeof(t));
+		result_fact(c->r, F_SIGNING_TIME, t);
+	}
+	ASN1_OBJECT *ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
+	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data) {
+		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "content-type is not id-data");
+		return -1;
+	}
+	result_check(c->r, "signature.attributes", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+	    "CAdES-B-B attributes present: content-type, message-digest, signing-time, signing-certificate");
+	return 0;
+}
+
+/* signing-certificate(-v2) must name the certificate that verified the signature: it stops
+ * a certificate swap (another certificate for the same key, or a reissued one). */
+static int check_ess(struct vctx *c, CMS_SignerInfo *si, X509 *signer)
+{
+	ESS_SIGNING_CERT_V2 *v2 = NULL;
+	ESS_SIGNING_CERT *v1 = NULL;
+	ASN1_STRING *s;
+	const unsigned char *p;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	int ok = 0;
+
+	if ((s = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE))) {
+		p = s->data;
+		v2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, s->length);
+	}
+	if ((s = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificate), -3, V_ASN1_SEQUENCE))) {
+		p = s->data;
+		v1 = d2i_ESS_SIGNING_CERT(NULL, &p, s->length);
+	}
+	if (chain && sk_X509_push(chain, signer) && (v1 || v2))
+		ok = OSSL_ESS_check_signing_certs(v1, v2, chain, 1) > 0;
+	ERR_clear_error();
+	if (!ok)
+		result_check(c->r, "signature.signing_certificate", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "signing-certificate attribute does not match the signer's certificate");
+	ESS_SIGNING_CERT_V2_free(v2);
+	ESS_SIGNING_CERT_free(v1);
+	sk_X509_free(chain);
+	return ok ? 0 : -1;
+}
+
+/* The signer's chain to a trust anchor, judged at the time the signature is proven to
+ * have existed (a trusted time-stamp) or else now. */
+static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
+{
+	STACK_OF(X509) *certs = CMS_get1_certs(cms);
+	X509_STORE_CTX *ctx = NULL;
+	time_t nb = asn1_to_time(X509_get0_notBefore(signer)), na = asn1_to_time(X509_get0_notAfter(signer));
+
+	/* A signing time the certificate does not cover is a signature nobody could make
+	 * honestly with it. */
+	if (c->signing_time && (c->signing_time < nb || c->signing_time > na)) {
+		result_check(c->r, "signature.certificate_validity", SCELLE_FAILED,
+		    c->signing_time > na ? "EXPIRED" : "NOT_YET_VALID", ASIC_SIGNATURE,
+		    "the signer's certificate was not valid at the claimed signing time");
+		goto out;
+	}
+	if (!c->v->trust) {
+		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
+		    ASIC_SIGNATURE, "no trust anchor given (--trust): the signer cannot be identified");
+		goto out;
+	}
+	if (!(ctx = X509_STORE_CTX_new()) || !X509_STORE_CTX_init(ctx, c->v->trust, signer, certs))
+		goto out;
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+	if (c->poe_time)
+		X509_STORE_CTX_set_time(ctx, 0, c->poe_time);
+	if (X509_verify_cert(ctx) == 1) {
+		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+		X509 *anchor = sk_X509_value(chain, sk_X509_num(chain) - 1);
+		fact_name(c->r, F_TRUST_ANCHOR, X509_get_subject_name(anchor));
+		result_check(c->r, "signature.chain", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		    "chain to trust anchor '%s'", c->r->facts[F_TRUST_ANCHOR]);
+		goto out;
+	}
+	int err = X509_STORE_CTX_get_error(ctx);
+	const char *why = X509_verify_cert_error_string(err);
+	switch (err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
+		    ASIC_SIGNATURE, "the signer's certificate does not chain to a trusted anchor (%s)", why);
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
+		    ASIC_SIGNATURE, "the signer's certificate has expired and no time-stamp proves an earlier signature");
+		break;
+	case X509_V_ERR_CERT_REVOKED:
+		result_check(c->r, "signature.chain", SCELLE_FAILED, "REVOKED", ASIC_SIGNATURE,
+		    "the signer's certificate is revoked");
+		break;
+	default:
+		result_check(c->r, "signature.chain", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "the signer's chain is invalid: %s", why);
+	}
+out:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(certs, X509_free);
+	ERR_clear_error();
+}
+
+void verify_signature(struct vctx *c)
+{
+	const unsigned char *p = c->signature.b.data;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)c->signature.b.len);
+	STACK_OF(CMS_SignerInfo) *sis;
+	CMS_SignerInfo *si;
+	X509 *signer = NULL;
+	BIO *content = NULL;
+
+	if (!cms || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+	    (size_t)(p - c->signature.b.data) != c->signature.b.len) {
+		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+		    "not a DER CMS SignedData");
+		goto out;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) != 1) {
+		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+		    "%d signers (exactly one is expected)", sk_CMS_SignerInfo_num(sis));
+		goto out;
+	}
+	si = sk_CMS_SignerInfo_value(sis, 0);
+	if (check_signed_attrs(c, si))
+		goto out;
+	content = BIO_new_mem_buf(c->manifest.b.data, (int)c->manifest.b.len);
+	if (CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+		unsigned long e = ERR_peek_last_error();
+		int reason = ERR_GET_REASON(e);
+		if (reason == CMS_R_SIGNER_CERTIFICATE_NOT_FOUND)
+			result_check(c->r, "signature.crypto", SCELLE_FAILED, "NO_SIGNING_CERTIFICATE_FOUND",
+			    ASIC_SIGNATURE, "the signer's certificate is not in the signature");
+		else if (reason == CMS_R_CONTENT_VERIFY_ERROR)
+			result_check(c->r, "signature.crypto", SCELLE_FAILED, "HASH_FAILURE", ASIC_SIGNATURE,
+			    "the signature was made over another manifest");
+		else
+			result_check(c->r, "signature.crypto", SCELLE_FAILED, "SIG_CRYPTO_FAILURE", ASIC_SIGNATURE,
+			    "the signature value does not verify (%s)", ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "unknown");
+		ERR_clear_error();
+		goto out;
+	}
+	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
+	if (!signer)
+		goto out;
+	fact_name(c->r, F_SIGNER, X509_get_subject_name(signer));
+	fact_name(c->r, F_SIGNER_ISSUER, X509_get_issuer_name(signer));
+	result_check(c->r, "signature.crypto", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+	    "signature over the manifest verifies (signer '%s')", c->r->facts[F_SIGNER]);
+	if (check_ess(c, si, signer) == 0)
+		result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		    "signing-certificate attribute names the signer's certificate");
+	verify_timestamps(c, si);
+	check_chain(c, cms, signer);
+out:
+	BIO_free(content);
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+}
+
+/* B-T (EN 319 122-1 §6.3 item m): signature-time-stamp tokens over the signature value. */
+void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
+{
+	int n = 0;
+	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;)
+		n++;
+	if (n == 0) {
+		if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
+			result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+			    "no time-stamp; accepted (--no-timestamp-ok): the signing time is the signer's claim");
+		else
+			result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", ASIC_SIGNATURE,
+			    "no time-stamp: the signing time is only the signer's claim");
+		return;
+	}
+}
