@@ -71,7 +71,9 @@ int cmd_show(int argc, char **argv)
 		line("signer", scelle_result_get(r, "signer"));
 		line("issuer", scelle_result_get(r, "signer_issuer"));
 		line("signing time", scelle_result_get(r, "signing_time"));
-		line("integrity", scelle_verdict_name(scelle_result_verdict(r)));
+		/* show trusts no anchor: for the full verdict, `scelle verify --trust` */
+		printf("%-15s %s (no trust anchor; see scelle verify)\n", "verdict",
+		    scelle_verdict_name(scelle_result_verdict(r)));
 		printf("\n%zu items:\n", scelle_result_item_count(r));
 		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
 			const struct scelle_item *it = scelle_result_item(r, i);

@@ -1,0 +1,36 @@
+#!/bin/sh
+# demo.sh — what `make demo` runs: a throwaway PKI, the sample evidence sealed, verified,
+# and shown.  Everything lands under build/demo; nothing here is real personal data.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-$top/build}
+demo=$B/demo
+scelle=$B/scelle
+rm -rf "$demo/out"
+mkdir -p "$demo/out"
+echo "== 1. a throwaway demo PKI (root CA, officer, time-stamp authority) in $demo/pki"
+sh "$top/tests/pki.sh" "$demo/pki" >/dev/null 2>&1
+pki=$demo/pki
+
+echo "== 2. seal the sample evidence (an escort-ad capture and a chat export)"
+"$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" \
+	--key "$pki/officer.key" --cert "$pki/officer.pem" \
+	--case "OCRTEH Paris:FR:2026/OCRTEH/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
+	--officer "Capitaine Demo Martin" --role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" \
+	--digest sha512 \
+	"$top/examples/evidence/ad-capture" "$top/examples/evidence/chat-export"
+
+echo
+echo "== 3. verify it as a magistrate abroad would (trusting only the demo root CA)"
+set +e
+"$scelle" verify -v --no-timestamp-ok --trust "$pki/ca.pem" "$demo/out/OCRTEH-2026-0042.asice"
+rc=$?
+set -e
+echo "(exit status $rc: 0 passed, 1 failed, 3 indeterminate)"
+
+echo
+echo "== 4. what the archive holds"
+"$scelle" show "$demo/out/OCRTEH-2026-0042.asice"
+echo
+echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it."
+exit $rc
