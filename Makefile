@@ -27,7 +27,7 @@ CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%)
+UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%) $(B)/tests/unit/tsa_tool
 
 .PHONY: all deps demo check check-asan bench fuzz install uninstall clean
 all: $(B)/scelle $(B)/libscelle.a

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <openssl/types.h>
 #include "scelle.h"
 #include "banned.h"
 
@@ -83,5 +84,51 @@ struct tsa_options {
 };
 int tsa_request(const char *url, const unsigned char *data, size_t n,
     const struct tsa_options *opt, unsigned char **token, size_t *token_len, struct scerr *e);
+
+/* What tsa_token_check() found out about one token, in the terms of ETSI EN 319 102-1. */
+struct tsa_token_info {
+	time_t gen_time;		/* TSTInfo genTime, 0 if unreadable */
+	char tsa_name[256];		/* TSTInfo tsa, else the TSA certificate's subject */
+	char signer[256];		/* subject of the TSA certificate (RFC 2253) */
+	char policy[128];		/* dotted OID of the TSA policy */
+	char serial[66];		/* serial number, hex */
+	enum scelle_verdict status;	/* PASSED, FAILED or INDETERMINATE */
+	const char *subindication;	/* NULL when passed, else e.g. "HASH_FAILURE",
+					 * "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE",
+					 * "NO_SIGNING_CERTIFICATE_FOUND", "CHAIN_CONSTRAINTS_FAILURE",
+					 * "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
+					 * "CRYPTO_CONSTRAINTS_FAILURE" (static strings) */
+	int no_trust_anchor;		/* INDETERMINATE only because tsa_trust was NULL */
+	char reason[512];		/* plain words, empty when passed */
+};
+/* Judges an RFC 3161 token (DER ContentInfo) over data[0..n): its CMS signature, that the
+ * imprint is the hash of the data, the ESS signing-certificate(-v2) attribute, the critical
+ * timeStamping EKU of the TSA certificate and, if tsa_trust is not NULL, the TSA chain at
+ * the token's genTime.  FAILED outranks INDETERMINATE.  Always fills *info and returns 0:
+ * a bad token is a verdict, not an error; e is kept for future operational errors. */
+int tsa_token_check(const unsigned char *token, size_t len, const unsigned char *data, size_t n,
+    X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
+
+/* ------------------------------------------------------- tsa_responder.c ---- */
+/* The RFC 3161 responder core of `scelle tsa`.  Thread-safe: requests are answered one at
+ * a time under a lock (signing takes well under a millisecond). */
+#define TSA_DEMO_POLICY "1.3.6.1.4.1.99999.1.1" /* demo policy: no legal value */
+struct tsa_responder_config {
+	const char *cert;		/* PEM: the TSA certificate first, more may follow */
+	const char *key;		/* PEM private key */
+	const char *chain;		/* PEM intermediates put into tokens, or NULL */
+	const char *policy;		/* default policy OID, NULL: TSA_DEMO_POLICY */
+	const char *serial_file;	/* last serial issued; NULL: random 127-bit serials */
+	scelle_pass_cb pass_cb;		/* for an encrypted key, or NULL */
+	void *pass_arg;
+};
+struct tsa_responder;
+struct tsa_responder *tsa_responder_new(const struct tsa_responder_config *cfg, struct scerr *e);
+void tsa_responder_free(struct tsa_responder *r);
+/* Answers one DER TimeStampReq with a DER TimeStampResp (*resp malloc'ed).  A malformed
+ * request gets a rejection with badDataFormat.  Returns 0 for a granted token, 1 for a
+ * rejection, -1 when no reply could be made (out of memory). */
+int tsa_respond(struct tsa_responder *r, const unsigned char *req, size_t req_len,
+    unsigned char **resp, size_t *resp_len);
 
 #endif
