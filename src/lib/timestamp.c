@@ -464,6 +464,9 @@ static void http_error(const char *url, int timeout, time_t started, struct scer
 	else if (wrong_type)
 		scerr_set(e, SCELLE_E_NETWORK, "'%s' did not answer with a time-stamp reply: %s", url,
 		    detail);
+	else if (http_status)
+		scerr_set(e, SCELLE_E_NETWORK, "time-stamp authority '%s' answered with an HTTP error: %s",
+		    url, detail);
 	else
 		scerr_set(e, SCELLE_E_NETWORK, "cannot reach time-stamp authority '%s': %s", url,
 		    detail[0] ? detail : "unknown error");

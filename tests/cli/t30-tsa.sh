@@ -122,7 +122,10 @@ test_expect_success 'a TSA that does not answer times out' '
 test_expect_success 'a TSA that answers with HTML is refused' '
 	test_must_fail --exit=2 "$TOOL" fetch "$html_url" data x.tok 2>err &&
 	test_grep "tsa_tool: .$html_url. did not answer with a time-stamp reply" err &&
-	test_grep "actual=text/html" err
+	test_grep "actual=text/html" err &&
+	url="http://127.0.0.1:$(cat html.port)/missing" &&
+	test_must_fail --exit=2 "$TOOL" fetch "$url" data x.tok 2>err &&
+	test_grep "tsa_tool: time-stamp authority .$url. answered with an HTTP error: .*code=404" err
 '
 
 test_expect_success 'the responder answers malformed queries with a rejection' '

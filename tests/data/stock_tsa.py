@@ -8,7 +8,7 @@ the tests check scelle against a responder that is not scelle's own, and misbeha
   reject  a TSA that only accepts SHA-512 imprints: PKIStatus rejection, badAlg
   noeku   a token whose TSTInfo is re-signed (openssl cms -sign) by a certificate without
           the timeStamping EKU, which `openssl ts -reply` itself refuses to use
-  html    answer 200 with an HTML page, as a misconfigured web server would
+  html    answer 200 with an HTML page, as a misconfigured web server would (404 at /missing)
   hang    accept connections and never answer
 """
 import http.server
@@ -84,8 +84,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         query = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        status = 200
         if MODE == "html":
             body, ctype = b"<html><body>It works!</body></html>\n", "text/html"
+            if self.path == "/missing":
+                status = 404
         else:
             ctype = "application/timestamp-reply"
             if MODE == "replay" and CACHED:
@@ -93,7 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 body = reply_for(query)
                 CACHED.append(body)
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
