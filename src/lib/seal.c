@@ -559,8 +559,10 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return rc;
 	for (size_t i = 0; i < s->nitems; i++)
 		total += s->items[i].size;
-	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err))
+	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)) {
+		out_abort(&o);	/* frees what out_open had allocated */
 		return s->err.code;
+	}
 	rc = SCELLE_E_NOMEM;
 	s->sealed_at = time(NULL);
 	if (!(buf = malloc(READ_CHUNK)) || !(z = zip_writer_new(o.fd, &s->err)))
