@@ -12,8 +12,22 @@ echo "== 1. a throwaway demo PKI (root CA, officer, time-stamp authority) in $de
 sh "$top/tests/pki.sh" "$demo/pki" >/dev/null 2>&1
 pki=$demo/pki
 
-echo "== 2. seal the sample evidence (an escort-ad capture and a chat export)"
-"$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" \
+echo "== 2. a local RFC 3161 time-stamp authority on a free loopback port"
+"$scelle" tsa -q --cert "$pki/tsa.pem" --key "$pki/tsa.key" --serial-file "$demo/tsa-serial" \
+	--listen 127.0.0.1:0 --port-file "$demo/out/tsa.port" &
+tsa_pid=$!
+trap 'kill $tsa_pid 2>/dev/null' EXIT
+i=0
+while [ ! -s "$demo/out/tsa.port" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || { echo "demo: the time-stamp authority did not start" >&2; exit 2; }
+	sleep 0.1
+done
+tsa_url=http://127.0.0.1:$(cat "$demo/out/tsa.port")/
+echo "listening on $tsa_url"
+
+echo
+echo "== 3. seal the sample evidence (an escort-ad capture and a chat export)"
+"$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" --tsa "$tsa_url" \
 	--key "$pki/officer.key" --cert "$pki/officer.pem" \
 	--case "OCRTEH Paris:FR:2026/OCRTEH/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
 	--officer "Capitaine Demo Martin" --role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" \
@@ -21,15 +35,17 @@ echo "== 2. seal the sample evidence (an escort-ad capture and a chat export)"
 	"$top/examples/evidence/ad-capture" "$top/examples/evidence/chat-export"
 
 echo
-echo "== 3. verify it as a magistrate abroad would (trusting only the demo root CA)"
+kill $tsa_pid
+echo
+echo "== 4. verify it as a magistrate abroad would (trusting only the demo roots)"
 set +e
-"$scelle" verify -v --no-timestamp-ok --trust "$pki/ca.pem" "$demo/out/OCRTEH-2026-0042.asice"
+"$scelle" verify -v --trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem" "$demo/out/OCRTEH-2026-0042.asice"
 rc=$?
 set -e
 echo "(exit status $rc: 0 passed, 1 failed, 3 indeterminate)"
 
 echo
-echo "== 4. what the archive holds"
+echo "== 5. what the archive holds"
 "$scelle" show "$demo/out/OCRTEH-2026-0042.asice"
 echo
 echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it."

@@ -107,6 +107,9 @@ SCELLE_API int scelle_sealer_add_input(struct scelle_sealer *s, const char *path
 SCELLE_API int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags);
 SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */
+/* Warnings of the last scelle_sealer_set_signer() or scelle_sealer_write() (a TSA that
+ * failed under --tsa-optional, a certificate about to expire): one per line, or NULL. */
+SCELLE_API const char *scelle_sealer_warnings(const struct scelle_sealer *s);
 
 /* ----------------------------------------------------------- verification ---- */
 
@@ -127,6 +130,7 @@ struct scelle_check {
 	const char *subindication; /* ETSI sub-indication or NULL, e.g. "HASH_FAILURE" */
 	const char *subject;	/* what was checked (entry name, certificate), or NULL */
 	const char *message;	/* plain words */
+	int warning;		/* passed, but the reader should know (e.g. clock skew) */
 };
 
 /* One evidence item as recorded in evidence.xml and found in the container. */

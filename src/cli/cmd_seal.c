@@ -70,6 +70,17 @@ static int add_case(struct scelle_sealer *s, char *spec)
 	return rc ? error("%s", scelle_sealer_errmsg(s)) : 0;
 }
 
+/* Each line of the library's warnings as "scelle: warning: ...". */
+static void print_warnings(const char *w)
+{
+	while (w && *w) {
+		const char *nl = strchr(w, '\n');
+		int n = nl ? (int)(nl - w) : (int)strlen(w);
+		warning("%.*s", n, w);
+		w += n + (nl != NULL);
+	}
+}
+
 /* The pass phrase given with pass:TEXT is wiped from argv, so that it does not stay
  * visible in /proc/PID/cmdline. */
 static char *take_pass(char *arg)
@@ -152,6 +163,7 @@ int cmd_seal(int argc, char **argv)
 		error("%s", scelle_sealer_errmsg(s));
 		goto out;
 	}
+	print_warnings(scelle_sealer_warnings(s));
 	optind = 0;	/* second scan: --chain, now that the signer is known */
 	while ((opt = getopt_long(argc, argv, "o:k:c:fqh", options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
@@ -169,6 +181,7 @@ int cmd_seal(int argc, char **argv)
 		goto out;
 	}
 	cli_progress_end();
+	print_warnings(scelle_sealer_warnings(s));
 	if (json) {
 		printf("{\"archive\":");
 		json_str(stdout, out);

@@ -109,6 +109,18 @@ struct tsa_token_info {
 int tsa_token_check(const unsigned char *token, size_t len, const unsigned char *data, size_t n,
     X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
 
+/* ----------------------------------------------------------------- sign.c ---- */
+/* CAdES-B-B detached signature over data[0..n) (EN 319 122-1 §6.3), DER in *der
+ * (OPENSSL_malloc'ed). */
+int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
+    size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
+/* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
+ * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
+ * replaced.  With `optional`, a TSA that fails is skipped and its error appended to
+ * warnings (one line each); else the first failure is returned.  *added counts tokens. */
+int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
+    const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e);
+
 /* ------------------------------------------------------- tsa_responder.c ---- */
 /* The RFC 3161 responder core of `scelle tsa`.  Thread-safe: requests are answered one at
  * a time under a lock (signing takes well under a millisecond). */

@@ -1,7 +1,9 @@
 /* keys.c — loading the signer's key and certificates (PEM, DER, PKCS#12) through
  * OSSL_STORE, so that every format OpenSSL knows (and, later, pkcs11: URIs through a
  * provider) works the same way. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/store.h>
@@ -36,6 +38,13 @@ int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 
     STACK_OF(X509) *extra, struct scerr *e)
 {
 	struct pass_ctx pc = { s, uri, 0, 0 };
+	struct stat sb;
+	/* A plain path: say what is wrong with it in the words of the system, not as an
+	 * "unregistered scheme" from OSSL_STORE. */
+	if (!strchr(uri, ':') && stat(uri, &sb) != 0) {
+		scerr_set(e, SCELLE_E_KEY, "cannot open '%s': %s", uri, strerror(errno));
+		return -1;
+	}
 	UI_METHOD *ui = UI_UTIL_wrap_read_pem_callback(pem_pass, 0);
 	OSSL_STORE_CTX *st = ui ? OSSL_STORE_open(uri, ui, &pc, NULL, NULL) : NULL;
 	int found = 0, rc = -1;

@@ -58,6 +58,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->items[i].media_type);
 	}
 	free(s->items);
+	buf_release(&s->warnings);
 	free(s);
 }
 
@@ -338,6 +339,8 @@ static int check_collisions(struct scelle_sealer *s)
 	return SCELLE_OK;
 }
 
+static void warnings_terminate(struct scelle_sealer *s);
+
 /* ------------------------------------------------------------------ output ---- */
 
 /* Media types that gain from DEFLATE; everything else (images, video, archives) is
@@ -550,6 +553,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	int rc;
 
 	scerr_clear(&s->err);
+	s->warnings.len = 0;
 	s->seal_id[0] = s->file_digest[0] = '\0';
 	if (!s->key)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
@@ -589,6 +593,16 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	hex_encode(md, 32, s->seal_id);
 	if ((rc = cades_sign(s->key, s->cert, s->chain, man.data, man.len, &der, &der_len, &s->err)))
 		goto fail;
+	if (s->ntsa) {
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout };
+		int added;
+		if ((rc = cades_add_timestamps(&der, &der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
+		    &s->warnings, &added, &s->err)))
+			goto fail;
+		warnings_terminate(s);
+		if (!added)
+			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
+	}
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, z, ASIC_SIGNATURE, ZIP_STORE, &sig)))
@@ -613,6 +627,30 @@ done:
 	buf_release(&ev);
 	buf_release(&man);
 	return rc;
+}
+
+/* The warnings stay a C string: a NUL just past len. */
+static void warnings_terminate(struct scelle_sealer *s)
+{
+	if (s->warnings.len && buf_append(&s->warnings, "", 1) == 0)
+		s->warnings.len--;
+}
+
+void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	buf_append(&s->warnings, line, strlen(line));
+	buf_append(&s->warnings, "\n", 1);
+	warnings_terminate(s);
+}
+
+const char *scelle_sealer_warnings(const struct scelle_sealer *s)
+{
+	return s->warnings.len ? (const char *)s->warnings.data : NULL;
 }
 
 const char *scelle_sealer_seal_id(const struct scelle_sealer *s)

@@ -51,6 +51,7 @@ struct scelle_sealer {
 	struct item *items;
 	size_t nitems, capitems;
 
+	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
 	time_t sealed_at;
 	char seal_id[65], file_digest[65];
 };
@@ -68,8 +69,7 @@ const char *digest_from_uri(const char *uri);	/* our name for an algorithm URI *
 int uri_escape(const char *name, struct buf *out); /* RFC 3986 path escaping, NUL ended */
 int uri_unescape(const char *uri, char **out);
 
-/* sign.c: CAdES-B-B detached signature over data; B-T tokens added by sign_add_timestamp. */
-int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
-    size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
+/* Appends a line to the sealer's warnings. */
+void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

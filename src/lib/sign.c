@@ -1,9 +1,26 @@
-/* sign.c — the CAdES-B-B detached signature over the ASiCManifest (EN 319 122-1 §6.3).
- * OpenSSL's CMS_CADES flag adds signing-certificate-v2; CMS_sign adds content-type,
- * message-digest and signing-time: together the four B-B attributes. */
+/* sign.c — the CAdES signature over the ASiCManifest (EN 319 122-1 §6.3).
+ * B-B: OpenSSL's CMS_CADES flag adds signing-certificate-v2; CMS_sign adds content-type,
+ * message-digest and signing-time: together the four B-B attributes.
+ * B-T: signature-time-stamp tokens (RFC 3161) over the SignerInfo's signature value, added
+ * as unsigned attributes — OpenSSL has no call for it (openssl issue #18491). */
+#include <stdio.h>
+#include <string.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
-#include "sealer.h"
+#include "internal.h"
+
+static int encode(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len, struct scerr *e)
+{
+	unsigned char *p = NULL;
+	int len = i2d_CMS_ContentInfo(cms, &p);
+	if (len <= 0) {
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot encode the signature");
+		return SCELLE_E_CRYPTO;
+	}
+	*der = p;
+	*der_len = (size_t)len;
+	return SCELLE_OK;
+}
 
 int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
     size_t n, unsigned char **der, size_t *der_len, struct scerr *e)
@@ -11,24 +28,71 @@ int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned 
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP | CMS_PARTIAL;
 	BIO *in = BIO_new_mem_buf(data, (int)n);
 	CMS_ContentInfo *cms = in ? CMS_sign(NULL, NULL, chain, NULL, flags) : NULL;
-	unsigned char *p = NULL;
-	int len, rc = SCELLE_E_CRYPTO;
+	int rc = SCELLE_E_CRYPTO;
 
 	/* SHA-256 whatever the key's default: EN 319 122-1 signatures must not use SHA-1. */
 	if (!cms || !CMS_add1_signer(cms, cert, key, EVP_sha256(), flags) ||
-	    !CMS_final(cms, in, NULL, flags)) {
+	    !CMS_final(cms, in, NULL, flags))
 		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest");
-		goto out;
-	}
-	if ((len = i2d_CMS_ContentInfo(cms, &p)) <= 0) {
-		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot encode the signature");
-		goto out;
-	}
-	*der = p;
-	*der_len = (size_t)len;
-	rc = SCELLE_OK;
-out:
+	else
+		rc = encode(cms, der, der_len, e);
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
+	return rc;
+}
+
+int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
+    const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e)
+{
+	const unsigned char *p = *der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)*der_len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_num(sis) == 1 ? sk_CMS_SignerInfo_value(sis, 0) : NULL;
+	ASN1_OCTET_STRING *sig = si ? CMS_SignerInfo_get0_signature(si) : NULL;
+	int rc = SCELLE_OK;
+
+	*added = 0;
+	if (!sig) {
+		scerr_ssl(e, SCELLE_E_FORMAT, "the signature is not a CMS SignedData with one signer");
+		CMS_ContentInfo_free(cms);
+		return SCELLE_E_FORMAT;
+	}
+	for (size_t i = 0; i < nurls; i++) {
+		unsigned char *token = NULL;
+		size_t token_len = 0;
+		struct scerr te = { 0 };
+		/* EN 319 122-1 §5.3: the time-stamp imprint is the hash of the signature value. */
+		if (tsa_request(urls[i], sig->data, (size_t)sig->length, opt, &token, &token_len, &te)) {
+			if (!optional) {
+				*e = te;
+				rc = te.code ? te.code : SCELLE_E_NETWORK;
+				break;
+			}
+			if (warnings) {
+				buf_append(warnings, te.msg, strlen(te.msg));
+				buf_append(warnings, "\n", 1);
+			}
+			continue;
+		}
+		if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+		    token, (int)token_len)) {
+			scerr_ssl(e, SCELLE_E_CRYPTO, "cannot add the time-stamp token");
+			rc = SCELLE_E_CRYPTO;
+			free(token);
+			break;
+		}
+		free(token);
+		(*added)++;
+	}
+	if (rc == SCELLE_OK && *added) {
+		unsigned char *out;
+		size_t out_len;
+		if ((rc = encode(cms, &out, &out_len, e)) == SCELLE_OK) {
+			OPENSSL_free(*der);
+			*der = out;
+			*der_len = out_len;
+		}
+	}
+	CMS_ContentInfo_free(cms);
 	return rc;
 }

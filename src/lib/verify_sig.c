@@ -2,6 +2,8 @@
  * signer's certificate chain.  OpenSSL's own CAdES check (CMS_CADES) is not relied on: a
  * signature without signed attributes skips it (openssl PR #32528), so every required
  * attribute is checked here. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -240,12 +242,59 @@ out:
 	ERR_clear_error();
 }
 
-/* B-T (EN 319 122-1 §6.3 item m): signature-time-stamp tokens over the signature value. */
+/* B-T (EN 319 122-1 §6.3 item m): signature-time-stamp tokens over the signature value.
+ * The earliest token that passes gives the proof of existence (poe_time) at which the
+ * signer's chain is then judged. */
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 {
+	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
 	int n = 0;
-	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;)
-		n++;
+	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;) {
+		X509_ATTRIBUTE *at = CMS_unsigned_get_attr(si, i);
+		for (int k = 0; k < X509_ATTRIBUTE_count(at); k++) {
+			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, k);
+			struct tsa_token_info info;
+			struct scerr e = { 0 };
+			char subject[32], when[32];
+			if (!t || t->type != V_ASN1_SEQUENCE)
+				continue;
+			n++;
+			snprintf(subject, sizeof(subject), "time-stamp %d", n);
+			tsa_token_check(t->value.sequence->data, (size_t)t->value.sequence->length,
+			    sig->data, (size_t)sig->length, c->v->tsa_trust, &info, &e);
+			void *p = realloc(c->r->ts, (c->r->nts + 1) * sizeof(*c->r->ts));
+			if (p) {
+				struct scelle_timestamp *ts = (c->r->ts = p, &c->r->ts[c->r->nts++]);
+				ts->gen_time = info.gen_time;
+				ts->tsa_name = xstrdup(info.tsa_name);
+				ts->policy = xstrdup(info.policy);
+				ts->serial = xstrdup(info.serial);
+				ts->status = info.status;
+			}
+			time_rfc3339(info.gen_time, when, sizeof(when));
+			if (info.status != SCELLE_PASSED) {
+				result_check(c->r, "timestamp.token", info.status, info.subindication, subject,
+				    "%s by '%s': %s", subject, info.tsa_name, info.reason);
+				continue;
+			}
+			result_check(c->r, "timestamp.token", SCELLE_PASSED, NULL, subject,
+			    "%s by '%s' at %s, policy %s", subject, info.tsa_name, when, info.policy);
+			if (!c->poe_time || info.gen_time < c->poe_time)
+				c->poe_time = info.gen_time;
+			/* The token covers the signature value: a signing-time after genTime is a
+			 * claim the token disproves; within --max-skew it is only clock drift. */
+			long skew = c->signing_time ? (long)(c->signing_time - info.gen_time) : 0;
+			if (skew > c->v->max_skew)
+				result_check(c->r, "timestamp.order", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
+				    subject, "%s at %s precedes the claimed signing time by %ld s", subject, when, skew);
+			else if (labs(skew) > c->v->max_skew) {
+				result_check(c->r, "timestamp.skew", SCELLE_PASSED, NULL, subject,
+				    "signing time and %s differ by %ld s (more than %ld s)", subject, labs(skew),
+				    c->v->max_skew);
+				c->r->checks[c->r->nchecks - 1].warning = 1;
+			}
+		}
+	}
 	if (n == 0) {
 		if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
 			result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
@@ -253,6 +302,5 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 		else
 			result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", ASIC_SIGNATURE,
 			    "no time-stamp: the signing time is only the signer's claim");
-		return;
 	}
 }

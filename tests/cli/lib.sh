@@ -10,7 +10,32 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/scelle-test.XXXXXX")
 PKI="$T/pki"
 test_count=0
 test_failures=0
-cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+# start_server NAME command... — runs a server in the background that writes its port to
+# NAME.port; sets ${NAME}_url to http://127.0.0.1:PORT/tsa.  Servers stop when the test ends.
+start_server() {
+	name=$1; shift
+	rm -f "$T/$name.port"
+	"$@" >"$T/$name.log" 2>&1 &
+	echo $! >"$T/$name.pid"
+	i=0
+	while [ ! -s "$T/$name.port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$(cat "$T/$name.pid")" 2>/dev/null; then
+			echo "server $name did not start" >&2; cat "$T/$name.log" >&2; return 1
+		fi
+		sleep 0.1
+	done
+	eval "${name}_url=http://127.0.0.1:\$(cat "$T/$name.port")/tsa"
+}
+stop_servers() { for p in "$T"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; }
+# A local RFC 3161 responder (scelle tsa) with the test PKI: sets tsa_url.
+start_tsa() {
+	start_server tsa scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" \
+		--listen 127.0.0.1:0 --port-file "$T/tsa.port"
+}
+# The servers are on loopback: no proxy may get in between.
+unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+cleanup() { stop_servers; [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 cd "$T" || exit 2
 

@@ -6,39 +6,19 @@
 make_pki
 TOOL="$B/tests/unit/tsa_tool"
 STOCK="$TOP/tests/data/stock_tsa.py"
-# The servers are on loopback: no proxy may get in between.
-unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 QT='Content-Type: application/timestamp-query'
 post() { curl -s --noproxy '*' -H "$QT" "$@"; }
 
-# start NAME command... — runs a server in the background that writes its port to NAME.port.
-start() {
-	name=$1; shift
-	rm -f "$name.port"
-	"$@" >"$name.log" 2>&1 &
-	echo $! >"$name.pid"
-	i=0
-	while [ ! -s "$name.port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$(cat "$name.pid")" 2>/dev/null; then
-			echo "server $name did not start" >&2; cat "$name.log" >&2; return 1
-		fi
-		sleep 0.1
-	done
-	eval "${name}_url=http://127.0.0.1:\$(cat $name.port)/tsa"
-}
-stop_all() { for p in "$T"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; }
-trap 'stop_all; cleanup' EXIT
 serial_of_token() { openssl ts -reply -in "$1" -token_in -token_out -text 2>/dev/null | sed -n 's/^Serial number: //p'; }
 serial_of_reply() { openssl ts -reply -in "$1" -text 2>/dev/null | sed -n 's/^Serial number: //p'; }
 
 printf 'signature value of a seal\n' >data
 printf 'another signature value\n' >other
 digest=$(openssl dgst -sha256 -r data | cut -d' ' -f1)
-start own scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --serial-file serial \
+start_server own scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --serial-file serial \
 	--listen 127.0.0.1:0 --port-file own.port || exit 2
 for mode in ok replay reject noeku html hang; do
-	start $mode python3 "$STOCK" $mode "$PKI" $mode.port || exit 2
+	start_server $mode python3 "$STOCK" $mode "$PKI" $mode.port || exit 2
 done
 
 test_expect_success 'scelle tsa: the token verifies with openssl ts -verify' '
