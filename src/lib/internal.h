@@ -56,6 +56,22 @@ struct buf {
 int  buf_append(struct buf *b, const void *p, size_t n);
 void buf_release(struct buf *b);
 
+/* ------------------------------------------------------------ out_file.c ---- */
+/* An output archive that appears at its path complete and fsynced, or not at all
+ * (DESIGN.md §6.2).  out_open: refuses an existing `out` unless force (SCELLE_E_EXISTS) and
+ * opens a temporary in its folder (o->fd); on failure it has freed everything.  out_commit:
+ * fsyncs and links (force: replaces) the temporary to `out`.  Both close and free the
+ * temporary whatever happens; out_abort does so without publishing (safe to call twice). */
+struct out_file {
+	int fd;
+	int tmpfile;		/* 1: O_TMPFILE, nothing on disk until linked */
+	char *tmp;		/* else: the named temporary file */
+	char *dir;
+};
+int  out_open(struct out_file *o, const char *out, int force, struct scerr *e);
+int  out_commit(struct out_file *o, const char *out, int force, struct scerr *e);
+void out_abort(struct out_file *o);
+
 /* ---------------------------------------------------------- zip_writer.c ---- */
 /* A streaming ZIP writer that produces what ETSI EN 319 162-1 and Java's ZipInputStream
  * need; libarchive 3.6's writer cannot (it adds extra fields and data descriptors to every
