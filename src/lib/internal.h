@@ -91,6 +91,13 @@ int zip_writer_finish(struct zip_writer *z, struct scerr *e);
 void zip_writer_free(struct zip_writer *z);
 uint64_t zip_writer_offset(const struct zip_writer *z);
 
+/* ----------------------------------------------------------- zip_check.c ---- */
+/* The raw ZIP layout of an archive to verify (end records, central directory against
+ * every local header, gaps, overlaps, data descriptors, colliding names, caps); adds its
+ * findings to r as checks.  Returns 0 when the layout is sound, -1 when a check failed. */
+struct scelle_result;
+int zip_check(int fd, uint64_t size, struct scelle_result *r);
+
 /* ----------------------------------------------------------- timestamp.c ---- */
 /* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success
  * *token (DER ContentInfo, malloc'ed) holds the checked token. */

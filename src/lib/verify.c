@@ -769,6 +769,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	if (hash_file_fd(c.fd, hex, &e) == 0)
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	check_mimetype_header(&c);
+	zip_check(c.fd, c.file_size, c.r);
 	if (pass_list(&c) != 0)
 		goto out;
 	for (size_t i = 0; i < c.nentries; i++)
