@@ -66,3 +66,55 @@ check-asan: deps
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# ---- shared library, pkg-config, install (issue 9) -------------------------------------
+# libscelle.so exports only the public API: the library objects are compiled with hidden
+# visibility and scelle.h marks each API function SCELLE_API (default visibility).
+SOMAJOR    := 0
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+$(LIB_OBJ): ALL_CFLAGS += -fvisibility=hidden
+
+.PHONY: shared
+shared: $(B)/libscelle.so $(B)/scelle.pc
+
+$(B)/libscelle.so.$(VERSION): $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libscelle.so.$(SOMAJOR) -Wl,--no-undefined \
+		-o $@ $(LIB_OBJ) $(LIBS)
+
+$(B)/libscelle.so: $(B)/libscelle.so.$(VERSION)
+	ln -sf libscelle.so.$(VERSION) $(B)/libscelle.so.$(SOMAJOR)
+	ln -sf libscelle.so.$(VERSION) $@
+
+# libdir and includedir stay relative to ${prefix}, so that pkg-config --define-prefix works
+# on a tree installed with DESTDIR.
+PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+$(B)/scelle.pc: src/lib/scelle.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' -e 's|@INCLUDEDIR@|$(PC_INCDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(PKGS)|' src/lib/scelle.pc.in >$@
+
+install: all shared
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(B)/scelle $(DESTDIR)$(BINDIR)/scelle
+	install -m 755 $(B)/libscelle.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libscelle.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libscelle.so.$(SOMAJOR)
+	ln -sf libscelle.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libscelle.so
+	install -m 644 $(B)/libscelle.a $(DESTDIR)$(LIBDIR)/libscelle.a
+	install -m 644 $(B)/scelle.pc $(DESTDIR)$(LIBDIR)/pkgconfig/scelle.pc
+	install -m 644 include/scelle.h $(DESTDIR)$(INCLUDEDIR)/scelle.h
+	install -m 644 src/cli/scelle.1 $(DESTDIR)$(MANDIR)/man1/scelle.1
+	install -m 644 src/lib/libscelle.3 $(DESTDIR)$(MANDIR)/man3/libscelle.3
+	install -m 644 src/cli/scelle.bash-completion $(DESTDIR)$(BASHCOMPDIR)/scelle
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/scelle $(DESTDIR)$(LIBDIR)/libscelle.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libscelle.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libscelle.so \
+		$(DESTDIR)$(LIBDIR)/libscelle.a $(DESTDIR)$(LIBDIR)/pkgconfig/scelle.pc \
+		$(DESTDIR)$(INCLUDEDIR)/scelle.h $(DESTDIR)$(MANDIR)/man1/scelle.1 \
+		$(DESTDIR)$(MANDIR)/man3/libscelle.3 $(DESTDIR)$(BASHCOMPDIR)/scelle

@@ -135,8 +135,8 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
 	ATTR("openssl", OpenSSL_version(OPENSSL_VERSION_STRING));
-	ATTR("libarchive", archive_version_string());
-	ATTR("libxml2", LIBXML_DOTTED_VERSION);
+	ATTR("libarchive", version_libarchive());
+	ATTR("libxml2", version_libxml2());
 	END();
 	if (s->case_xml) {
 		X(xmlTextWriterWriteRaw(w, BAD_CAST s->case_xml));

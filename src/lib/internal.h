@@ -55,6 +55,10 @@ struct buf {
 };
 int  buf_append(struct buf *b, const void *p, size_t n);
 void buf_release(struct buf *b);
+/* Run-time versions of libarchive ("3.6.2") and libxml2 ("2.9.14"), as --version prints
+ * them and evidence.xml <tool> records them (version.c). */
+const char *version_libarchive(void);
+const char *version_libxml2(void);
 
 /* ------------------------------------------------------------ out_file.c ---- */
 /* An output archive that appears at its path complete and fsynced, or not at all
