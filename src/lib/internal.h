@@ -48,6 +48,44 @@ void time_rfc3339(time_t t, char *out, size_t outlen);
 int  time_parse_rfc3339(const char *s, time_t *t);
 /* SHA-256 of the whole file behind fd (read with pread), as 64 hex digits. */
 int  hash_file_fd(int fd, char hex[65], struct scerr *e);
+
+/* Calls cb at most ten times a second, and always when done == total (util.c). */
+struct progress {
+	scelle_progress_cb cb;
+	void *arg;
+	uint64_t total;
+	struct timespec last;
+};
+void progress_tick(struct progress *p, uint64_t done, const char *item);
+
+/* hash_thread.c: hashing on a second thread.  A hash_pipe runs up to HP_MAX_MD digests
+ * over buffers handed to it in order; the caller fills a buffer got from hash_pipe_buffer,
+ * passes it to hash_pipe_put and may keep reading it (CRC-32, write) until it asks for the
+ * next one.  hash_pipe_end queues the end of a stream: `done` is called on the worker
+ * thread with the digests.  hash_pipe_ticket/wait: wait until every job queued before the
+ * ticket is done; -1 if a digest failed. */
+#define HP_BUFS	   4
+#define HP_MAX_MD  7
+#define HP_MD_SIZE 64
+typedef void (*hash_done_fn)(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len,
+    size_t n);
+struct hash_pipe;
+struct hash_pipe *hash_pipe_new(size_t bufsize);
+int  hash_pipe_begin(struct hash_pipe *p, const EVP_MD *const *md, size_t n);
+unsigned char *hash_pipe_buffer(struct hash_pipe *p);
+void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n);
+void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg);
+uint64_t hash_pipe_ticket(struct hash_pipe *p);
+int  hash_pipe_wait(struct hash_pipe *p, uint64_t ticket);
+void hash_pipe_free(struct hash_pipe *p);
+/* SHA-256 of a file on its own thread, reading with pread up to the offset said final by
+ * file_hasher_advance; `writeback` also starts writing hashed ranges to disk.
+ * file_hasher_finish gives the hex digest of [0, end) and frees the hasher. */
+struct file_hasher;
+struct file_hasher *file_hasher_start(int fd, int writeback);
+void file_hasher_advance(struct file_hasher *h, uint64_t final);
+int  file_hasher_finish(struct file_hasher *h, uint64_t end, char hex[65], struct scerr *e);
+void file_hasher_abort(struct file_hasher *h);
 /* Dynamic byte buffer. */
 struct buf {
 	unsigned char *data;
@@ -88,6 +126,8 @@ struct zip_writer *zip_writer_new(int fd, struct scerr *e);
  * local header carries a ZIP64 extra field (only when the size may reach 4 GiB). */
 int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,
     time_t mtime, struct scerr *e);
+/* DEFLATE level (0-9) of the entry just begun; before any zip_entry_write. */
+int zip_entry_level(struct zip_writer *z, int level, struct scerr *e);
 int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scerr *e);
 int zip_entry_end(struct zip_writer *z, struct scerr *e);
 /* Writes the central directory (ZIP64 records only where needed) and the end record. */

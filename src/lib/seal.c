@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <magic.h>
 #include <openssl/sha.h>
+#include <zlib.h>
 #include "sealer.h"
 
 #define READ_CHUNK (1u << 20)
@@ -343,8 +344,7 @@ static void warnings_terminate(struct scelle_sealer *s);
 
 /* ------------------------------------------------------------------ output ---- */
 
-/* Media types that gain from DEFLATE; everything else (images, video, archives) is
- * already compressed and is STORED. */
+/* Media types that gain from DEFLATE (AUTO); everything else is STORED. */
 static int compressible(const char *mt)
 {
 	return strncmp(mt, "text/", 5) == 0 || strcmp(mt, "application/json") == 0 ||
@@ -352,11 +352,81 @@ static int compressible(const char *mt)
 	    strcmp(mt, "application/x-ndjson") == 0;
 }
 
-/* One read pass over an item: every digest and the ZIP writer see the same buffer. */
-static int seal_item(struct scelle_sealer *s, struct zip_writer *z, struct item *it,
-    unsigned char *buf, void *magic, uint64_t *done, uint64_t total)
+/* Formats that are compressed already: DEFLATE would cost time and gain nothing (MAX). */
+static int compressed_already(const char *mt)
 {
-	EVP_MD_CTX *ctx[MAX_DIGESTS] = { 0 };
+	static const char *const prefixes[] = { "video/", "audio/mpeg", "audio/ogg", "audio/aac",
+		"audio/mp4", "audio/x-m4a", "audio/flac", "audio/opus", "image/jpeg", "image/png",
+		"image/gif", "image/webp", "image/heic", "image/heif", "image/avif", "image/jp2",
+		"application/zip", "application/gzip", "application/x-gzip", "application/x-bzip2",
+		"application/x-xz", "application/x-7z-compressed", "application/x-rar",
+		"application/vnd.rar", "application/zstd", "application/x-lzip", "application/x-lzma",
+		"application/java-archive", "application/vnd.android.package-archive",
+		"application/vnd.openxmlformats-officedocument.",
+		"application/vnd.oasis.opendocument.", "application/epub+zip" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(mt, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+#define TRIAL_BYTES (64u << 10)
+#define AUTO_LEVEL 1	/* zlib's fastest: text still shrinks 3-5x, at 5x level 6's speed */
+
+/* AUTO: a trial DEFLATE of the first 64 KiB; worth it when it saves a tenth. */
+static int deflate_gains(const unsigned char *p, size_t n, unsigned char *scratch, size_t cap)
+{
+	uLongf out = cap;
+	if (n > TRIAL_BYTES)
+		n = TRIAL_BYTES;
+	if (n < 64)	/* too small to judge, and too small to matter */
+		return 0;
+	return compress2(scratch, &out, p, n, AUTO_LEVEL) == Z_OK && out < n - n / 10;
+}
+
+/* The method and level for an item whose first bytes are p[0..n). */
+static int choose_method(const struct scelle_sealer *s, const char *mt, const unsigned char *p,
+    size_t n, unsigned char *scratch, size_t cap, int *level)
+{
+	switch (s->compress) {
+	case SCELLE_COMPRESS_NONE:
+		return ZIP_STORE;
+	case SCELLE_COMPRESS_MAX:
+		*level = 9;
+		return n == 0 || compressed_already(mt) ? ZIP_STORE : ZIP_DEFLATE;
+	default:
+		*level = AUTO_LEVEL;
+		return compressible(mt) && deflate_gains(p, n, scratch, cap) ? ZIP_DEFLATE : ZIP_STORE;
+	}
+}
+
+/* What sealing needs beside the sealer: the writer, the hashing threads, a scratch buffer
+ * for the DEFLATE trial, libmagic and the progress. */
+struct sealing {
+	struct zip_writer *z;
+	struct hash_pipe *hp;
+	struct file_hasher *fh;
+	const EVP_MD *md[MAX_DIGESTS];
+	unsigned char *scratch;
+	size_t scratch_cap;
+	void *magic;
+	struct progress prog;
+	uint64_t done;
+};
+
+/* Runs on the hashing thread when an item's last byte is hashed. */
+static void item_hashed(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len, size_t n)
+{
+	struct item *it = arg;
+	for (size_t i = 0; i < n; i++)
+		hex_encode(md[i], len[i], it->hex[i]);
+	memcpy(it->sha256, md[0], 32);
+}
+
+/* One read pass over an item (DESIGN.md §5): each buffer goes to the hashing thread and,
+ * at the same time, through CRC-32 and into the archive on this one. */
+static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it)
+{
 	struct stat before, after;
 	uint64_t got = 0;
 	int rc = SCELLE_E_IO, fd = open(it->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -370,15 +440,9 @@ static int seal_item(struct scelle_sealer *s, struct zip_writer *z, struct item 
 		goto out;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	for (size_t i = 0; i < s->ndigests; i++) {
-		ctx[i] = EVP_MD_CTX_new();
-		if (!ctx[i] || !EVP_DigestInit_ex(ctx[i], EVP_get_digestbyname(s->digests[i]), NULL)) {
-			scerr_ssl(&s->err, SCELLE_E_CRYPTO, "cannot start %s", s->digests[i]);
-			goto out;
-		}
-	}
-	int first = 1;
-	for (;;) {
+	hash_pipe_begin(g->hp, g->md, s->ndigests);
+	for (int first = 1;;) {
+		unsigned char *buf = hash_pipe_buffer(g->hp);
 		ssize_t r = read(fd, buf, READ_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -387,26 +451,29 @@ static int seal_item(struct scelle_sealer *s, struct zip_writer *z, struct item 
 			goto out;
 		}
 		if (first) {
-			const char *mt = magic ? magic_buffer(magic, buf, (size_t)r) : NULL;
+			const char *mt = g->magic ? magic_buffer(g->magic, buf, (size_t)r) : NULL;
+			int level = -1;
 			it->media_type = xstrdup(mt ? mt : "application/octet-stream");
-			int method = compressible(it->media_type) ? ZIP_DEFLATE : ZIP_STORE;
-			if (zip_entry_begin(z, it->name, method, (uint64_t)before.st_size, before.st_mtime, &s->err))
+			int method = choose_method(s, it->media_type, buf, (size_t)r, g->scratch,
+			    g->scratch_cap, &level);
+			if (zip_entry_begin(g->z, it->name, method, (uint64_t)before.st_size, before.st_mtime, &s->err) ||
+			    (method == ZIP_DEFLATE && zip_entry_level(g->z, level, &s->err)))
 				goto out;
 			first = 0;
 		}
 		if (r == 0)
 			break;
-		for (size_t i = 0; i < s->ndigests; i++)
-			EVP_DigestUpdate(ctx[i], buf, (size_t)r);
-		if (zip_entry_write(z, buf, (size_t)r, &s->err))
+		hash_pipe_put(g->hp, buf, (size_t)r);
+		if (zip_entry_write(g->z, buf, (size_t)r, &s->err))
 			goto out;
 		got += (uint64_t)r;
-		*done += (uint64_t)r;
-		if (s->progress_cb)
-			s->progress_cb(*done, total, it->name, s->progress_arg);
+		g->done += (uint64_t)r;
+		progress_tick(&g->prog, g->done, it->name);
 	}
-	if (zip_entry_end(z, &s->err))
+	hash_pipe_end(g->hp, item_hashed, it);
+	if (zip_entry_end(g->z, &s->err))
 		goto out;
+	file_hasher_advance(g->fh, zip_writer_offset(g->z));
 	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
 	if (fstat(fd, &after) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
 	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
@@ -416,41 +483,30 @@ static int seal_item(struct scelle_sealer *s, struct zip_writer *z, struct item 
 	}
 	it->size = got;
 	it->mtime = before.st_mtime;
-	for (size_t i = 0; i < s->ndigests; i++) {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen;
-		EVP_DigestFinal_ex(ctx[i], md, &mdlen);
-		hex_encode(md, mdlen, it->hex[i]);
-		if (i == 0)
-			memcpy(it->sha256, md, 32);
-	}
 	rc = SCELLE_OK;
 out:
-	for (size_t i = 0; i < s->ndigests; i++)
-		EVP_MD_CTX_free(ctx[i]);
 	if (fd >= 0)
 		close(fd);
 	return rc;
 }
 
-static int write_member(struct scelle_sealer *s, struct zip_writer *z, const char *name,
+static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
     int method, const struct buf *b)
 {
-	if (zip_entry_begin(z, name, method, b->len, s->sealed_at, &s->err) ||
-	    zip_entry_write(z, b->data, b->len, &s->err) || zip_entry_end(z, &s->err))
+	if (zip_entry_begin(g->z, name, method, b->len, s->sealed_at, &s->err) ||
+	    zip_entry_write(g->z, b->data, b->len, &s->err) || zip_entry_end(g->z, &s->err))
 		return s->err.code ? s->err.code : SCELLE_E_IO;
+	file_hasher_advance(g->fh, zip_writer_offset(g->z));
 	return SCELLE_OK;
 }
 
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
-	struct zip_writer *z = NULL;
+	struct sealing g = { 0 };
 	struct buf ev = { 0 }, man = { 0 }, sig = { 0 };
-	unsigned char *buf = NULL, *der = NULL, md[32];
+	unsigned char *der = NULL, md[32];
 	size_t der_len = 0;
-	magic_t magic = NULL;
-	uint64_t total = 0, done = 0;
 	int rc;
 
 	scerr_clear(&s->err);
@@ -462,33 +518,48 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
 	if ((rc = check_collisions(s)))
 		return rc;
+	g.prog.cb = s->progress_cb;
+	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)
-		total += s->items[i].size;
+		g.prog.total += s->items[i].size;
+	for (size_t i = 0; i < s->ndigests; i++)
+		if (!(g.md[i] = EVP_get_digestbyname(s->digests[i])))
+			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
 	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)) {
 		out_abort(&o);	/* frees what out_open had allocated */
 		return s->err.code;
 	}
 	rc = SCELLE_E_NOMEM;
 	s->sealed_at = time(NULL);
-	if (!(buf = malloc(READ_CHUNK)) || !(z = zip_writer_new(o.fd, &s->err)))
+	g.scratch_cap = compressBound(TRIAL_BYTES);
+	if (!(g.scratch = malloc(g.scratch_cap)) || !(g.z = zip_writer_new(o.fd, &s->err)))
 		goto fail;
-	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) && magic_load(magic, NULL) != 0) {
-		magic_close(magic);
-		magic = NULL;
+	if (!(g.hp = hash_pipe_new(READ_CHUNK)) || !(g.fh = file_hasher_start(o.fd, 1))) {
+		scerr_set(&s->err, SCELLE_E_NOMEM, "cannot start the hashing threads");
+		goto fail;
+	}
+	if ((g.magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) && magic_load(g.magic, NULL) != 0) {
+		magic_close(g.magic);
+		g.magic = NULL;
 	}
 	/* EN 319 162-1 §A.1: "mimetype" first, STORED, no extra field. */
 	struct buf mt = { (unsigned char *)ASIC_MIMETYPE, strlen(ASIC_MIMETYPE), 0 };
-	if ((rc = write_member(s, z, "mimetype", ZIP_STORE, &mt)))
+	if ((rc = write_member(s, &g, "mimetype", ZIP_STORE, &mt)))
 		goto fail;
 	for (size_t i = 0; i < s->nitems; i++)
-		if ((rc = seal_item(s, z, &s->items[i], buf, magic, &done, total)))
+		if ((rc = seal_item(s, &g, &s->items[i])))
 			goto fail;
+	/* evidence.xml needs every item's digests: wait for the hashing thread. */
+	if (hash_pipe_wait(g.hp, hash_pipe_ticket(g.hp))) {
+		rc = fail(s, SCELLE_E_CRYPTO, "hashing failed");
+		goto fail;
+	}
 	if ((rc = evidence_xml_build(s, &ev, &s->err)) ||
-	    (rc = write_member(s, z, EVIDENCE_XML, ZIP_DEFLATE, &ev)))
+	    (rc = write_member(s, &g, EVIDENCE_XML, ZIP_DEFLATE, &ev)))
 		goto fail;
 	SHA256(ev.data, ev.len, md);
 	if ((rc = asic_manifest_build(s, md, &man, &s->err)) ||
-	    (rc = write_member(s, z, ASIC_MANIFEST, ZIP_DEFLATE, &man)))
+	    (rc = write_member(s, &g, ASIC_MANIFEST, ZIP_DEFLATE, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
@@ -506,9 +577,13 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	}
 	sig.data = der;
 	sig.len = der_len;
-	if ((rc = write_member(s, z, ASIC_SIGNATURE, ZIP_STORE, &sig)))
+	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig)))
 		goto fail;
-	if ((rc = zip_writer_finish(z, &s->err)) || (rc = hash_file_fd(o.fd, s->file_digest, &s->err)))
+	if ((rc = zip_writer_finish(g.z, &s->err)))
+		goto fail;
+	rc = file_hasher_finish(g.fh, zip_writer_offset(g.z), s->file_digest, &s->err);
+	g.fh = NULL;
+	if (rc)
 		goto fail;
 	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)))
 		rc = s->err.code;
@@ -517,13 +592,16 @@ fail:
 	if (!s->err.code)
 		scerr_set(&s->err, rc ? rc : SCELLE_E_NOMEM, "out of memory");
 	rc = s->err.code;
+	file_hasher_abort(g.fh);	/* before the file it reads is closed */
+	g.fh = NULL;
 	out_abort(&o);
 	s->seal_id[0] = s->file_digest[0] = '\0';
 done:
-	if (magic)
-		magic_close(magic);
-	zip_writer_free(z);
-	free(buf);
+	if (g.magic)
+		magic_close(g.magic);
+	hash_pipe_free(g.hp);
+	zip_writer_free(g.z);
+	free(g.scratch);
 	OPENSSL_free(der);
 	buf_release(&ev);
 	buf_release(&man);
@@ -552,6 +630,11 @@ void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 const char *scelle_sealer_warnings(const struct scelle_sealer *s)
 {
 	return s->warnings.len ? (const char *)s->warnings.data : NULL;
+}
+
+void scelle_sealer_set_compress(struct scelle_sealer *s, int mode)
+{
+	s->compress = mode;
 }
 
 const char *scelle_sealer_seal_id(const struct scelle_sealer *s)

@@ -50,6 +50,7 @@ struct scelle_sealer {
 
 	struct item *items;
 	size_t nitems, capitems;
+	int compress;		/* SCELLE_COMPRESS_* */
 
 	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
 	time_t sealed_at;

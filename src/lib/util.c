@@ -157,3 +157,16 @@ out:
 	return rc;
 }
 
+
+void progress_tick(struct progress *p, uint64_t done, const char *item)
+{
+	struct timespec now;
+	if (!p->cb)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (long)(now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
+	if (done < p->total && (p->last.tv_sec || p->last.tv_nsec) && ms < 100)
+		return;
+	p->last = now;
+	p->cb(done, p->total, item, p->arg);
+}

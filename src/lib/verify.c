@@ -179,7 +179,7 @@ static struct archive *open_zip(struct vctx *c)
 	if (!a)
 		return NULL;
 	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_fd(a, c->fd, 64 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, c->fd, 1024 * 1024) != ARCHIVE_OK) {
 		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 		    "not a readable ZIP file: %s", archive_error_string(a));
 		archive_read_free(a);
@@ -653,54 +653,110 @@ static void setup_hashes(struct vctx *c, struct entry *e, struct hashset *h)
 			hashset_add(h, c->items[e->item].digest[d].alg);
 }
 
-/* Pass 2: every signed entry streamed once through all of its digests. */
+/* An entry whose digests are being computed on the hashing thread; it is judged once
+ * they are done, while the next entry is already being read. */
+struct pending {
+	struct entry *e;
+	struct hashset h;	/* algorithm names only; the contexts live on the thread */
+	unsigned char md[7][HP_MD_SIZE];
+	unsigned int len[7];
+	uint64_t size, ticket;
+	int active;
+};
+
+static void entry_hashed(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len, size_t n)
+{
+	struct pending *p = arg;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(p->md[i], md[i], len[i]);
+		p->len[i] = len[i];
+	}
+}
+
+static void judge_pending(struct vctx *c, struct hash_pipe *hp, struct pending *p, size_t *failed)
+{
+	if (!p->active)
+		return;
+	p->active = 0;
+	if (hash_pipe_wait(hp, p->ticket) != 0) {
+		result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", p->e->name,
+		    "'%s': cannot compute its digests", p->e->name);
+		(*failed)++;
+		return;
+	}
+	if (!judge_entry(c, p->e, &p->h, p->md, p->len, p->size))
+		(*failed)++;
+}
+
+/* Pass 2: every signed entry streamed once through CRC-32 (libarchive, on this thread)
+ * and all of its digests (on the hashing thread), in constant memory. */
 static void pass_digests(struct vctx *c)
 {
 	struct archive *a = open_zip(c);
 	struct archive_entry *ae;
-	unsigned char *buf = malloc(CHUNK), md[7][EVP_MAX_MD_SIZE];
-	unsigned int len[7];
-	uint64_t total = 0, done = 0;
-	size_t checked = 0, failed = 0;
-	int r;
+	struct hash_pipe *hp = hash_pipe_new(CHUNK);
+	struct pending pend[2] = { 0 };
+	struct progress prog = { c->v->progress_cb, c->v->progress_arg, 0, { 0, 0 } };
+	uint64_t done = 0;
+	size_t checked = 0, failed = 0, k = 0;
+	int r = ARCHIVE_FATAL;
 
 	for (size_t i = 0; i < c->nentries; i++)
-		total += c->entries[i].size;
-	while (a && buf && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		prog.total += c->entries[i].size;
+	while (a && hp && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname_utf8(ae);
 		struct entry *e = name ? find_entry(c, name) : NULL;
-		struct hashset h;
 		if (!e || (!e->manifest_ref && e->item < 0) || e->checked)
 			continue;
 		e->checked = 1;
-		setup_hashes(c, e, &h);
-		uint64_t size = 0;
-		la_ssize_t n = 0;
+		checked++;
 		if (strcmp(name, EVIDENCE_XML) == 0) {
 			/* judged on the very bytes that were parsed */
-			hashset_start(&h);
-			hashset_update(&h, c->evidence.b.data, c->evidence.b.len);
-			size = c->evidence.b.len;
-		} else {
-			hashset_start(&h);
-			while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
-				hashset_update(&h, buf, (size_t)n);
-				size += (uint64_t)n;
-				done += (uint64_t)n;
-				if (c->v->progress_cb)
-					c->v->progress_cb(done, total, name, c->v->progress_arg);
-			}
+			struct hashset h;
+			unsigned char md[7][EVP_MAX_MD_SIZE];
+			unsigned int len[7];
+			setup_hashes(c, e, &h);
+			if (hashset_start(&h) == 0)
+				hashset_update(&h, c->evidence.b.data, c->evidence.b.len);
+			hashset_final(&h, md, len);
+			if (!judge_entry(c, e, &h, md, len, c->evidence.b.len))
+				failed++;
+			continue;
 		}
-		hashset_final(&h, md, len);
-		checked++;
+		struct pending *p = &pend[k++ % 2];
+		judge_pending(c, hp, p, &failed);	/* the one before the previous: long done */
+		const EVP_MD *mds[7];
+		setup_hashes(c, e, &p->h);
+		for (size_t i = 0; i < p->h.n; i++)
+			mds[i] = EVP_get_digestbyname(p->h.alg[i]);
+		p->e = e;
+		p->size = 0;
+		hash_pipe_begin(hp, mds, p->h.n);
+		la_ssize_t n;
+		for (;;) {
+			unsigned char *buf = hash_pipe_buffer(hp);
+			if ((n = archive_read_data(a, buf, CHUNK)) <= 0)
+				break;
+			hash_pipe_put(hp, buf, (size_t)n);
+			p->size += (uint64_t)n;
+			done += (uint64_t)n;
+			progress_tick(&prog, done, name);
+		}
+		hash_pipe_end(hp, entry_hashed, p);
+		p->ticket = hash_pipe_ticket(hp);
+		p->active = 1;
 		if (n < 0) {
 			result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", name,
 			    "'%s' cannot be read: %s", name, archive_error_string(a));
 			failed++;
 		}
-		if (!judge_entry(c, e, &h, md, len, size))
-			failed++;
 	}
+	if (hp) {
+		judge_pending(c, hp, &pend[k % 2], &failed);
+		judge_pending(c, hp, &pend[(k + 1) % 2], &failed);
+	} else
+		result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", NULL,
+		    "cannot start the hashing thread");
 	if (a && r != ARCHIVE_EOF)
 		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 		    "the ZIP structure is damaged: %s", archive_error_string(a));
@@ -708,7 +764,7 @@ static void pass_digests(struct vctx *c)
 		result_check(c->r, "manifest.digest", SCELLE_PASSED, NULL, NULL,
 		    "%zu signed entries match their digests", checked);
 	archive_read_free(a);
-	free(buf);
+	hash_pipe_free(hp);
 }
 
 /* ------------------------------------------------------------------ main ---- */
@@ -753,6 +809,7 @@ static void free_ctx(struct vctx *c)
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
 	struct vctx c = { .v = v, .fd = -1 };
+	struct file_hasher *fh = NULL;
 	struct stat st;
 	char hex[65];
 	struct scerr e = { 0 };
@@ -766,7 +823,12 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		goto out;
 	}
 	c.file_size = (uint64_t)st.st_size;
-	if (hash_file_fd(c.fd, hex, &e) == 0)
+	/* The file digest is computed on its own thread while the entries are checked: the
+	 * archive is read from disk once, the two readers sharing the page cache. */
+	fh = file_hasher_start(c.fd, 0);
+	if (fh)
+		file_hasher_advance(fh, c.file_size);
+	else if (hash_file_fd(c.fd, hex, &e) == 0)
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	check_mimetype_header(&c);
 	zip_check(c.fd, c.file_size, c.r);
@@ -791,6 +853,8 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	c.r->evidence_xml = c.evidence.b;
 	c.evidence.b = (struct buf){ 0 };
 out:
+	if (fh && file_hasher_finish(fh, c.file_size, hex, &e) == 0)
+		result_fact(c.r, F_FILE_DIGEST, hex);
 	free_ctx(&c);
 	result_finish(c.r);
 	return c.r;

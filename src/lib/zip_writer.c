@@ -53,6 +53,7 @@ struct zip_writer {
 	struct buf names;	/* all names back to back */
 	z_stream zs;
 	int zs_ready;
+	int level_set;		/* zip_entry_level changed the level */
 	unsigned char *out;	/* deflate output, OUT_CAP bytes */
 	size_t outlen;
 };
@@ -189,6 +190,10 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 		    : deflateInit2(&z->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8,
 			Z_DEFAULT_STRATEGY);	/* windowBits -15: raw deflate, 4.4.5 method 8 */
 		z->zs_ready |= rc == Z_OK;
+		if (rc == Z_OK && z->level_set) {	/* a level set for one entry ends with it */
+			rc = deflateParams(&z->zs, Z_DEFAULT_COMPRESSION, Z_DEFAULT_STRATEGY);
+			z->level_set = 0;
+		}
 		if (rc != Z_OK || (!z->out && !(z->out = malloc(OUT_CAP)))) {
 			scerr_set(e, SCELLE_E_NOMEM, "cannot start compression");
 			return -1;
@@ -243,6 +248,21 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 		return -1;
 	z->n++;
 	z->open = 1;
+	return 0;
+}
+
+int zip_entry_level(struct zip_writer *z, int level, struct scerr *e)
+{
+	if (!usable(z, 1, e))
+		return -1;
+	/* Right after zip_entry_begin no input has been given, so deflateParams only sets
+	 * the level (zlib manual: it may be called before the first deflate call). */
+	if (z->ents[z->n - 1].method != ZIP_DEFLATE || z->ents[z->n - 1].usize ||
+	    deflateParams(&z->zs, level, Z_DEFAULT_STRATEGY) != Z_OK) {
+		scerr_set(e, SCELLE_E_USAGE, "zip writer: cannot set the compression level now");
+		return -1;
+	}
+	z->level_set = 1;
 	return 0;
 }
 

@@ -1,0 +1,381 @@
+/* hash_thread.c — hashing on the second core (DESIGN.md §6.6: bounded by SHA-256, not by
+ * our code).
+ *
+ * hash_pipe: the caller reads data into one of a few fixed buffers, hands it to a worker
+ * thread that runs the digests over it, and meanwhile does CRC-32 and the write on the
+ * very same buffer: no copy, and memory stays at HP_BUFS buffers whatever the item size.
+ * Jobs are done in order, so one set of digest contexts is enough.
+ *
+ * file_hasher: SHA-256 of a file that is still being written, trailing the writer.  The
+ * writer says how far the file is final (a ZIP local header is patched when its entry
+ * ends); the thread reads up to there with pread while the bytes are still in the page
+ * cache.  With `writeback`, it also starts writing the hashed range to disk
+ * (sync_file_range), so that the final fsync has little left to do. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include "internal.h"
+
+_Static_assert(HP_MD_SIZE >= EVP_MAX_MD_SIZE, "digest buffers too small");
+
+/* ---------------------------------------------------------------- hash_pipe ---- */
+
+enum { JOB_BEGIN, JOB_DATA, JOB_END };
+
+struct hp_job {
+	int kind;
+	const unsigned char *p;	/* JOB_DATA */
+	size_t n;
+	int slot;		/* JOB_DATA: buffer to release when hashed */
+	hash_done_fn done;	/* JOB_END */
+	void *arg;
+};
+
+#define HP_QUEUE (2 * HP_BUFS + 4)
+
+struct hash_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const EVP_MD *md[HP_MAX_MD];
+	EVP_MD_CTX *ctx[HP_MAX_MD];
+	size_t nmd;		/* set by hash_pipe_begin, read by the worker at JOB_BEGIN */
+	const EVP_MD *pending_md[HP_QUEUE][HP_MAX_MD];
+	size_t pending_n[HP_QUEUE];
+	struct hp_job q[HP_QUEUE];
+	size_t head, tail;	/* q[head..tail) waits; indices grow without bound */
+	unsigned char *buf[HP_BUFS];
+	int busy[HP_BUFS];	/* handed to the worker and not yet hashed */
+	size_t next;		/* next buffer hash_pipe_buffer gives out */
+	size_t bufsize;
+	int stop, failed;
+};
+
+static void *hp_main(void *arg)
+{
+	struct hash_pipe *p = arg;
+	int bad = 0;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->head == p->tail && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop)
+			break;
+		size_t at = p->head % HP_QUEUE;
+		struct hp_job j = p->q[at];
+		pthread_mutex_unlock(&p->mu);
+		switch (j.kind) {
+		case JOB_BEGIN:
+			p->nmd = p->pending_n[at];
+			for (size_t i = 0; i < p->nmd; i++) {
+				p->md[i] = p->pending_md[at][i];
+				if (!p->ctx[i] && !(p->ctx[i] = EVP_MD_CTX_new()))
+					bad = 1;
+				else if (!EVP_DigestInit_ex(p->ctx[i], p->md[i], NULL))
+					bad = 1;
+			}
+			break;
+		case JOB_DATA:
+			for (size_t i = 0; i < p->nmd && !bad; i++)
+				EVP_DigestUpdate(p->ctx[i], j.p, j.n);
+			break;
+		case JOB_END: {
+			unsigned char md[HP_MAX_MD][HP_MD_SIZE];
+			unsigned int len[HP_MAX_MD] = { 0 };
+			for (size_t i = 0; i < p->nmd; i++)
+				if (bad || !EVP_DigestFinal_ex(p->ctx[i], md[i], &len[i]))
+					bad = 1;
+			if (!bad)
+				j.done(j.arg, md, len, p->nmd);
+			break;
+		}
+		}
+		pthread_mutex_lock(&p->mu);
+		p->failed |= bad;
+		if (j.kind == JOB_DATA)
+			p->busy[j.slot] = 0;
+		p->head++;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct hash_pipe *hash_pipe_new(size_t bufsize)
+{
+	struct hash_pipe *p = xcalloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->bufsize = bufsize;
+	for (size_t i = 0; i < HP_BUFS; i++) {
+		/* page-aligned: read() into it copies whole pages */
+		if (posix_memalign((void **)&p->buf[i], 4096, bufsize) != 0) {
+			p->buf[i] = NULL;
+			goto fail;
+		}
+	}
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	if (pthread_create(&p->thread, NULL, hp_main, p) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	return p;
+fail:
+	for (size_t i = 0; i < HP_BUFS; i++)
+		free(p->buf[i]);
+	free(p);
+	return NULL;
+}
+
+/* Queues a job; waits while the queue is full. */
+static size_t hp_push(struct hash_pipe *p, const struct hp_job *j)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->tail - p->head == HP_QUEUE)
+		pthread_cond_wait(&p->cv, &p->mu);
+	size_t at = p->tail % HP_QUEUE;
+	p->q[at] = *j;
+	if (j->kind == JOB_DATA)
+		p->busy[j->slot] = 1;
+	p->tail++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return at;
+}
+
+int hash_pipe_begin(struct hash_pipe *p, const EVP_MD *const *md, size_t n)
+{
+	struct hp_job j = { .kind = JOB_BEGIN };
+	if (n > HP_MAX_MD)
+		return -1;
+	/* The slot's digest list is written before the job becomes visible (under the lock in
+	 * hp_push), so the worker never sees a half-written list. */
+	pthread_mutex_lock(&p->mu);
+	while (p->tail - p->head == HP_QUEUE)
+		pthread_cond_wait(&p->cv, &p->mu);
+	size_t at = p->tail % HP_QUEUE;
+	memcpy(p->pending_md[at], md, n * sizeof(*md));
+	p->pending_n[at] = n;
+	p->q[at] = j;
+	p->tail++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+unsigned char *hash_pipe_buffer(struct hash_pipe *p)
+{
+	size_t slot = p->next;
+	pthread_mutex_lock(&p->mu);
+	while (p->busy[slot])
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return p->buf[slot];
+}
+
+void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n)
+{
+	struct hp_job j = { .kind = JOB_DATA, .p = buf, .n = n, .slot = (int)p->next };
+	if (buf != p->buf[p->next] || n == 0)	/* not ours, or nothing to hash */
+		return;
+	hp_push(p, &j);
+	p->next = (p->next + 1) % HP_BUFS;
+}
+
+void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg)
+{
+	struct hp_job j = { .kind = JOB_END, .done = done, .arg = arg };
+	hp_push(p, &j);
+}
+
+uint64_t hash_pipe_ticket(struct hash_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	uint64_t t = p->tail;
+	pthread_mutex_unlock(&p->mu);
+	return t;
+}
+
+int hash_pipe_wait(struct hash_pipe *p, uint64_t ticket)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->head < ticket)
+		pthread_cond_wait(&p->cv, &p->mu);
+	int failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return failed ? -1 : 0;
+}
+
+void hash_pipe_free(struct hash_pipe *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	for (size_t i = 0; i < HP_MAX_MD; i++)
+		EVP_MD_CTX_free(p->ctx[i]);
+	for (size_t i = 0; i < HP_BUFS; i++)
+		free(p->buf[i]);
+	free(p);
+}
+
+/* -------------------------------------------------------------- file_hasher ---- */
+
+#define FH_CHUNK (1u << 20)
+#define FH_WRITEBACK (8u << 20)	/* start writeback once this much is hashed */
+
+struct file_hasher {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd, writeback;
+	uint64_t final;		/* bytes before this offset will not change */
+	uint64_t hashed;	/* bytes hashed so far (worker only, read after join) */
+	int last;		/* final is the end of the file */
+	int stop;
+	int err;		/* errno of a failed read, or -1 for an OpenSSL failure */
+	unsigned char md[32];
+};
+
+static void *fh_main(void *arg)
+{
+	struct file_hasher *h = arg;
+	unsigned char *buf = NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint64_t synced = 0;
+	int err = 0;
+	if (posix_memalign((void **)&buf, 4096, FH_CHUNK) != 0)
+		buf = NULL;
+	if (!buf || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		err = -1;
+	for (;;) {
+		pthread_mutex_lock(&h->mu);
+		while (!h->stop && !err && h->hashed >= h->final && !h->last)
+			pthread_cond_wait(&h->cv, &h->mu);
+		uint64_t target = h->final;
+		int last = h->last, stop = h->stop;
+		pthread_mutex_unlock(&h->mu);
+		if (stop || err)
+			break;
+		while (h->hashed < target && !err) {
+			size_t want = target - h->hashed < FH_CHUNK ? (size_t)(target - h->hashed) : FH_CHUNK;
+			ssize_t r = pread(h->fd, buf, want, (off_t)h->hashed);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				err = r < 0 ? errno : EIO;	/* the file is shorter than said */
+				break;
+			}
+			EVP_DigestUpdate(ctx, buf, (size_t)r);
+			h->hashed += (uint64_t)r;
+			if (h->writeback && h->hashed - synced >= FH_WRITEBACK) {
+				sync_file_range(h->fd, (off_t)synced, (off_t)(h->hashed - synced),
+				    SYNC_FILE_RANGE_WRITE);
+				synced = h->hashed;
+			}
+		}
+		if (last && h->hashed >= target && !err) {
+			if (!EVP_DigestFinal_ex(ctx, h->md, NULL))
+				err = -1;
+			break;
+		}
+	}
+	pthread_mutex_lock(&h->mu);
+	h->err = err;
+	h->last = 2;	/* done */
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return NULL;
+}
+
+struct file_hasher *file_hasher_start(int fd, int writeback)
+{
+	struct file_hasher *h = xcalloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->fd = fd;
+	h->writeback = writeback;
+	if (pthread_mutex_init(&h->mu, NULL) != 0) {
+		free(h);
+		return NULL;
+	}
+	if (pthread_cond_init(&h->cv, NULL) != 0) {
+		pthread_mutex_destroy(&h->mu);
+		free(h);
+		return NULL;
+	}
+	if (pthread_create(&h->thread, NULL, fh_main, h) != 0) {
+		pthread_cond_destroy(&h->cv);
+		pthread_mutex_destroy(&h->mu);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void file_hasher_advance(struct file_hasher *h, uint64_t final)
+{
+	pthread_mutex_lock(&h->mu);
+	if (final > h->final) {
+		h->final = final;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void fh_join(struct file_hasher *h)
+{
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+}
+
+int file_hasher_finish(struct file_hasher *h, uint64_t end, char hex[65], struct scerr *e)
+{
+	pthread_mutex_lock(&h->mu);
+	if (end > h->final)
+		h->final = end;
+	if (!h->last)
+		h->last = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	fh_join(h);
+	int rc = 0;
+	if (h->err || h->hashed != end) {
+		scerr_set(e, SCELLE_E_IO, "cannot read the archive: %s",
+		    h->err > 0 ? strerror(h->err) : h->err ? "digest failed" : "file changed size");
+		rc = -1;
+	} else
+		hex_encode(h->md, 32, hex);
+	free(h);
+	return rc;
+}
+
+void file_hasher_abort(struct file_hasher *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	fh_join(h);
+	free(h);
+}
