@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <openssl/types.h>
+#include <openssl/x509.h>
 #include "scelle.h"
 #include "banned.h"
 
