@@ -4,6 +4,9 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 B         := build
+# Where the message catalogs are looked up: the build directory, so that an uninstalled
+# build speaks every language; an install passes LOCALEDIR=$(PREFIX)/share/locale.
+LOCALEDIR ?= $(abspath $(B))/locale
 PKGS      := openssl libarchive libxml-2.0 zlib libmicrohttpd
 
 WARN      := -Wall -Wextra -Wformat=2 -Wformat-security -Wshadow -Wstrict-prototypes \
@@ -18,7 +21,8 @@ LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -Iinclude -Isrc/lib \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
+             -Iinclude -Isrc/lib \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) -fPIC -pthread
 LIBS       = $(PKG_LIBS) -lmagic -pthread
 
@@ -27,10 +31,12 @@ CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+PO        := $(sort $(wildcard src/cli/po/*.po))
+MO        := $(PO:src/cli/po/%.po=$(B)/locale/%/LC_MESSAGES/scelle.mo)
 UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%) $(B)/tests/unit/tsa_tool
 
 .PHONY: all deps demo check check-asan bench fuzz install uninstall clean
-all: $(B)/scelle $(B)/libscelle.a
+all: $(B)/scelle $(B)/libscelle.a $(MO)
 
 $(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
 	@mkdir -p $(dir $@)
@@ -46,6 +52,11 @@ $(B)/scelle: $(CLI_OBJ) $(B)/libscelle.a
 $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libscelle.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libscelle.a $(LIBS)
+
+$(B)/locale/%/LC_MESSAGES/scelle.mo: src/cli/po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt --check -o $@ $<
 
 # Installs the Debian packages the build and the tests need (apt-get; sudo when not root).
 deps:

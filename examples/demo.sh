@@ -39,7 +39,8 @@ kill $tsa_pid
 echo
 echo "== 4. verify it as a magistrate abroad would (trusting only the demo roots)"
 set +e
-"$scelle" verify -v --trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem" "$demo/out/OCRTEH-2026-0042.asice"
+"$scelle" verify -v --trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem" \
+	--report "$demo/out/OCRTEH-2026-0042.html" "$demo/out/OCRTEH-2026-0042.asice"
 rc=$?
 set -e
 echo "(exit status $rc: 0 passed, 1 failed, 3 indeterminate)"
@@ -49,4 +50,6 @@ echo "== 5. what the archive holds"
 "$scelle" show "$demo/out/OCRTEH-2026-0042.asice"
 echo
 echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it."
+echo "The magistrate's report is $demo/out/OCRTEH-2026-0042.html (open it in a browser;"
+echo "it prints on A4; --lang fr or es for French or Spanish); examples/report.png shows it."
 exit $rc

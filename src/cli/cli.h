@@ -2,6 +2,7 @@
 #ifndef SCELLE_CLI_H
 #define SCELLE_CLI_H
 
+#include <libintl.h>
 #include <stdio.h>
 #include "scelle.h"
 #include "banned.h"
@@ -29,11 +30,30 @@ void cli_progress_end(void);
 
 /* JSON string output (escaped, quoted). */
 void json_str(FILE *f, const char *s);
+/* Length of the well-formed UTF-8 sequence at p, or 0 (render_json.c). */
+size_t utf8_seq_len(const unsigned char *p);
 
-/* cmd_verify.c: the verdict of one archive as text (failed checks, or all with verbose)
- * and as one JSON object (schema scelle-verify/1). */
+/* i18n.c: gettext for the words we write (never for data from an archive). */
+#define _(s) gettext(s)
+#define N_(s) (s)
+/* lang: "en", "fr", "es", or NULL for the locale's (LC_ALL, LC_MESSAGES, LANG). */
+int cli_set_language(const char *lang);
+const char *cli_language(void);
+const char *check_title(const char *check_id);	/* what the check establishes, translated */
+const char *verdict_word(enum scelle_verdict v);	/* passed / FAILED / INDETERMINATE */
+const char *verdict_sentence(enum scelle_verdict v);
+
+/* render_text.c: the verdict of one archive as text (failed checks, or all with verbose). */
 void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose);
+/* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
+/* render_html.c: the self-contained HTML report; ca_hint names the trust anchor file in
+ * the "check it yourself" commands (NULL: a placeholder).  Returns 0 or -1 (errno). */
+struct report_opts {
+	const char *ca_hint;
+};
+int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
+    const struct report_opts *o);
 
 int cmd_seal(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

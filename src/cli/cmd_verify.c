@@ -1,12 +1,17 @@
-/* cmd_verify.c — scelle verify: one verdict per archive, exit code the worst of them. */
+/* cmd_verify.c — scelle verify: one verdict per archive, exit code the worst of them.
+ * The renderers are render_text.c, render_json.c and render_html.c. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 
 static const char usage_text[] =
     "usage: scelle verify [--trust CA.pem]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
-    "                     [--max-skew S] [-v] [-q] [--json] ARCHIVE...\n"
+    "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
+    "                     [--lang en|fr|es] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
@@ -14,11 +19,18 @@ static const char usage_text[] =
     "      --max-skew S       warn when signing time and time-stamp differ more (default 600)\n"
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
-    "      --json             one JSON object per archive\n"
+    "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
+    "                         scelle-verify/1 (formats/verify-result.schema.json)\n"
+    "      --report FILE      also write a self-contained HTML report, printable on A4\n"
+    "                         (one archive only)\n"
+    "      --lang LANG        language of the text verdict and the report: en, fr or es\n"
+    "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
     "\n"
-    "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error.\n";
+    "Several archives give one verdict line each and a summary line.\n"
+    "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
+    "archives, the worst of them.\n";
 
-enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON };
+enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -28,71 +40,50 @@ static const struct option options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "report", required_argument, NULL, O_REPORT },
+	{ "lang", required_argument, NULL, O_LANG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static const char *status_word(enum scelle_verdict v)
+/* Writes the report next to its final name and renames it: never half a report. */
+static int report(const char *path, const char *archive, const struct scelle_result *r,
+    const struct report_opts *o)
 {
-	return v == SCELLE_PASSED ? "passed" : v == SCELLE_FAILED ? "FAILED" : "INDETERMINATE";
-}
-
-void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose)
-{
-	fprintf(f, "%s: %s\n", archive, scelle_verdict_name(scelle_result_verdict(r)));
-	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
-		const struct scelle_check *c = scelle_result_check(r, i);
-		if (!verbose && c->status == SCELLE_PASSED)
-			continue;
-		fprintf(f, "  %-13s %-30s %s", status_word(c->status), c->id, c->message);
-		if (c->subindication)
-			fprintf(f, " [%s]", c->subindication);
-		fputc('\n', f);
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return error("cannot write '%s': name too long", path);
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return error("cannot write '%s': %s", path, strerror(e));
 	}
-}
-
-void print_result_json(FILE *f, const char *archive, const struct scelle_result *r)
-{
-	static const char *const facts[] = { "seal_id", "file_digest", "signer", "signer_issuer",
-		"signing_time", "trust_anchor", "sealed_at", "format_version" };
-	fprintf(f, "{\"schema\":\"scelle-verify/1\",\"archive\":");
-	json_str(f, archive);
-	fprintf(f, ",\"verdict\":\"%s\"", scelle_verdict_name(scelle_result_verdict(r)));
-	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
-		fprintf(f, ",\"%s\":", facts[i]);
-		json_str(f, scelle_result_get(r, facts[i]));
+	mode_t mask = umask(0);	/* mkstemp made it 0600; a report is for sharing */
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	int bad = write_report_html(f, archive, r, o) != 0;
+	bad |= fflush(f) != 0 || fsync(fd) != 0;
+	int e = errno;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		e = bad ? e : errno;
+		unlink(tmp);
+		return error("cannot write '%s': %s", path, strerror(e));
 	}
-	fputs(",\"checks\":[", f);
-	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
-		const struct scelle_check *c = scelle_result_check(r, i);
-		fprintf(f, "%s{\"id\":", i ? "," : "");
-		json_str(f, c->id);
-		fprintf(f, ",\"status\":\"%s\",\"subindication\":", scelle_verdict_name(c->status));
-		json_str(f, c->subindication);
-		fputs(",\"subject\":", f);
-		json_str(f, c->subject);
-		fputs(",\"message\":", f);
-		json_str(f, c->message);
-		fputc('}', f);
-	}
-	fputs("],\"items\":[", f);
-	for (size_t i = 0; i < scelle_result_item_count(r); i++) {
-		const struct scelle_item *it = scelle_result_item(r, i);
-		fprintf(f, "%s{\"path\":", i ? "," : "");
-		json_str(f, it->path);
-		fprintf(f, ",\"size\":%llu,\"media_type\":", (unsigned long long)it->size);
-		json_str(f, it->media_type);
-		fputs(",\"sha256\":", f);
-		json_str(f, it->sha256);
-		fprintf(f, ",\"ok\":%s}", it->ok ? "true" : "false");
-	}
-	fputs("]}\n", f);
+	return 0;
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	struct scelle_verifier *v = scelle_verifier_new();
 	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED;
+	const char *report_file = NULL, *lang = NULL;
+	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 };
 
 	if (!v)
@@ -100,13 +91,19 @@ int cmd_verify(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "vqh", options, NULL)) != -1) {
 		int r = 0;
 		switch (opt) {
-		case O_TRUST: r = scelle_verifier_add_trust(v, optarg); break;
+		case O_TRUST:
+			r = scelle_verifier_add_trust(v, optarg);
+			if (!ro.ca_hint)
+				ro.ca_hint = optarg;
+			break;
 		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case O_JSON: json = 1; break;
+		case O_REPORT: report_file = optarg; break;
+		case O_LANG: lang = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			scelle_verifier_free(v);
@@ -122,8 +119,11 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		error("no archive given");
+	if (optind >= argc || (report_file && argc - optind != 1) || cli_set_language(lang)) {
+		if (optind >= argc)
+			error("no archive given");
+		else if (report_file && argc - optind != 1)
+			error("--report takes one archive");
 		fputs(usage_text, stderr);
 		scelle_verifier_free(v);
 		return EXIT_USAGE;
@@ -147,10 +147,12 @@ int cmd_verify(int argc, char **argv)
 			print_result_json(stdout, argv[i], r);
 		else if (!quiet)
 			print_result_text(stdout, argv[i], r, verbose);
+		if (report_file && report(report_file, argv[i], r, &ro) != 0)
+			worst = EXIT_USAGE;
 		scelle_result_free(r);
 	}
 	if (!json && !quiet && argc - optind > 1)
-		printf("%d archives: %zu passed, %zu failed, %zu indeterminate\n", argc - optind,
+		printf(_("%d archives: %zu passed, %zu failed, %zu indeterminate\n"), argc - optind,
 		    counts[SCELLE_PASSED], counts[SCELLE_FAILED], counts[SCELLE_INDETERMINATE]);
 	scelle_verifier_free(v);
 	return worst;

@@ -178,9 +178,18 @@ void json_str(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else if (*p >= 0x80) {
+				/* not UTF-8 (a hostile ZIP name): U+FFFD keeps the JSON valid */
+				size_t n = utf8_seq_len(p);
+				if (n) {
+					fwrite(p, 1, n, f);
+					p += n - 1;
+				} else {
+					fputs("\\ufffd", f);
+				}
+			} else
 				fputc(*p, f);
 		}
 	}

@@ -1,0 +1,131 @@
+/* i18n.c — the language of the text verdict and the HTML report (gettext).
+ *
+ * Only words we write are translated: the verdict sentences, headings, check descriptions.
+ * Data from the archive (names, notes, the library's messages) is shown as written.
+ * The catalogs are compiled from the .po files in src/cli/po into $(LOCALEDIR) (by default the build
+ * directory; an install sets it to $(PREFIX)/share/locale).  SCELLE_LOCALEDIR overrides it
+ * at run time. */
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static const char *const langs[] = { "en", "fr", "es" };
+static const char *current = "en";
+
+/* "fr_FR.UTF-8" -> "fr" when it is a language we have, else NULL. */
+static const char *known(const char *spec)
+{
+	if (!spec)
+		return NULL;
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (strncmp(spec, langs[i], 2) == 0 && (spec[2] == '\0' || strchr("_.@", spec[2])))
+			return langs[i];
+	return NULL;
+}
+
+/* The POSIX order of precedence for the message language: LC_ALL, LC_MESSAGES, LANG.
+ * Read from the environment, not from setlocale(): a container often has LANG=fr_FR.UTF-8
+ * without that locale being generated, and the report should still be in French. */
+static const char *from_environment(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return known(v) ? known(v) : "en";
+	}
+	return "en";
+}
+
+int cli_set_language(const char *lang)
+{
+	const char *l = lang ? known(lang) : from_environment();
+	const char *dir = getenv("SCELLE_LOCALEDIR");
+
+	if (!l || (lang && strlen(lang) != 2))
+		return error("unknown language '%s' (use en, fr or es)", lang);
+	current = l;
+	/* glibc ignores LANGUAGE in the "C" locale, and only C and C.UTF-8 may exist: so the
+	 * message category is set to C.UTF-8 and LANGUAGE picks the catalog.  Nothing else of
+	 * the locale changes (numbers and dates stay as the report writes them). */
+	if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+		setlocale(LC_MESSAGES, "");
+	setenv("LANGUAGE", l, 1);
+	bindtextdomain("scelle", dir && *dir ? dir : LOCALEDIR);
+	bind_textdomain_codeset("scelle", "UTF-8");
+	textdomain("scelle");
+	return 0;
+}
+
+const char *cli_language(void)
+{
+	return current;
+}
+
+/* What each check establishes, in plain words, keyed by the library's stable check id.
+ * The library's own message (English, with names and numbers) is shown beside it. */
+static const struct {
+	const char *id;
+	const char *text;
+} check_texts[] = {
+	{ "container.open", N_("The archive file can be opened") },
+	{ "container.mimetype", N_("The file declares itself an ETSI ASiC-E container") },
+	{ "container.zip", N_("The ZIP structure is readable") },
+	{ "container.limits", N_("Sizes and counts stay within safe limits") },
+	{ "container.names", N_("File names in the archive are unique and safe") },
+	{ "container.coverage", N_("Every file in the archive is covered by the signature") },
+	{ "manifest.parse", N_("The signed manifest is readable") },
+	{ "manifest.references", N_("The signed manifest points to the signature and the files") },
+	{ "manifest.digest", N_("Every file matches the fingerprint in the signed manifest") },
+	{ "evidence.parse", N_("The evidence record (evidence.xml) is readable") },
+	{ "evidence.items", N_("The evidence record lists exactly the files in the archive") },
+	{ "evidence.digest", N_("Every file matches the fingerprints in the evidence record") },
+	{ "signature.format", N_("The signature is a well-formed CAdES signature") },
+	{ "signature.attributes", N_("The signature carries the required signed attributes") },
+	{ "signature.crypto", N_("The signature over the manifest is mathematically valid") },
+	{ "signature.signing_certificate", N_("The signature names the signer's certificate") },
+	{ "signature.certificate_validity", N_("The signer's certificate was valid when signing") },
+	{ "signature.chain", N_("The signer's certificate leads to a trusted authority") },
+	{ "timestamp.present", N_("A time-stamp proves when the archive was sealed") },
+	/* by prefix, for checks added later */
+	{ "container.", N_("Container check") },
+	{ "manifest.", N_("Signed manifest check") },
+	{ "evidence.", N_("Evidence record check") },
+	{ "signature.", N_("Signature check") },
+	{ "timestamp.", N_("Time-stamp check") },
+	{ "custody.", N_("Chain of custody check") },
+};
+
+const char *check_title(const char *id)
+{
+	size_t n = sizeof(check_texts) / sizeof(check_texts[0]);
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(id, check_texts[i].id) == 0)
+			return _(check_texts[i].text);
+	for (size_t i = 0; id && i < n; i++) {
+		size_t len = strlen(check_texts[i].id);
+		if (check_texts[i].id[len - 1] == '.' && strncmp(id, check_texts[i].id, len) == 0)
+			return _(check_texts[i].text);
+	}
+	return _("Other check");
+}
+
+const char *verdict_word(enum scelle_verdict v)
+{
+	return v == SCELLE_PASSED ? _("passed") : v == SCELLE_FAILED ? _("FAILED") : _("INDETERMINATE");
+}
+
+/* One sentence a non-specialist can act on (EN 319 102-1 §5.1.3 gives the three states). */
+const char *verdict_sentence(enum scelle_verdict v)
+{
+	if (v == SCELLE_PASSED)
+		return _("The seal is intact: every file is exactly as it was sealed, and the signer is trusted.");
+	if (v == SCELLE_FAILED)
+		return _("Do not rely on this archive: it was altered, or it is not a valid sealed archive.");
+	return _("The files are intact, but trust in the signer or the sealing time could not be established.");
+}

@@ -1,0 +1,331 @@
+/* render_html.c — `verify --report FILE.html`: one self-contained page for a magistrate.
+ *
+ * Inline CSS only: no script, no image, no external fetch, and a Content-Security-Policy
+ * that forbids them, so the page shows the same thing offline, in a mail client, in ten
+ * years.  Every string that comes from the archive is hostile: it goes through esc(), which
+ * escapes HTML's five special characters and replaces bytes that are not UTF-8. */
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+
+static const char css[] =
+    "body{font:15px/1.45 'DejaVu Sans',Arial,sans-serif;color:#1a1a1a;max-width:60em;"
+    "margin:1.5em auto;padding:0 1em}\n"
+    "h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.6em 0 .5em;"
+    "border-bottom:2px solid #ccc;padding-bottom:.15em}\n"
+    ".banner{border:3px solid;border-radius:6px;padding:1em 1.2em;margin:1em 0}\n"
+    ".banner .word{font-size:1.9em;font-weight:bold;margin:0}\n"
+    ".banner .code{font-family:monospace;font-size:.95em;opacity:.85}\n"
+    ".banner p{margin:.4em 0 0;font-size:1.1em}\n"
+    ".passed{background:#e6f4ea;border-color:#1e7b34;color:#0d4a1d}\n"
+    ".failed{background:#fdecea;border-color:#b3261e;color:#6b0f0a}\n"
+    ".indeterminate{background:#fff4e0;border-color:#b26a00;color:#5c3700}\n"
+    "table{border-collapse:collapse;width:100%;margin:.3em 0}\n"
+    "th,td{border:1px solid #ccc;padding:.3em .45em;text-align:left;vertical-align:top}\n"
+    "th{background:#f1f1f1}table.kv th{width:13em}\n"
+    ".h{font-family:monospace;font-size:.85em;word-break:break-all}\n"
+    "td.st{font-weight:bold;white-space:nowrap}td.num{text-align:right;white-space:nowrap}\n"
+    "tr.passed td.st{color:#1e7b34}tr.failed td.st{color:#b3261e}"
+    "tr.indeterminate td.st{color:#b26a00}\n"
+    "tr.passed,tr.failed,tr.indeterminate{background:none}\n"
+    ".small{font-size:.85em;color:#555}\n"
+    "pre{background:#f6f6f6;border:1px solid #ddd;padding:.6em;white-space:pre-wrap;"
+    "word-break:break-all;font-size:.85em}\n"
+    "@page{size:A4;margin:14mm 12mm}\n"
+    "@media print{body{font-size:10pt;max-width:none;margin:0;padding:0}"
+    ".banner,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "tr,.banner,pre{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}}\n";
+
+/* HTML text and attribute values: & < > " ' escaped; not-UTF-8 and control bytes become
+ * U+FFFD, so a hostile name can neither open a tag nor make the page ill-formed. */
+static void esc(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		size_t n;
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\n': case '\t': fputc(*p, f); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f || !(n = utf8_seq_len(p))) {
+				fputs("&#xFFFD;", f);
+			} else {
+				fwrite(p, 1, n, f);
+				p += n - 1;
+			}
+		}
+	}
+}
+
+/* A POSIX shell single-quoted word, then HTML-escaped: for the commands to copy. */
+static void shell_word(FILE *f, const char *s)
+{
+	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+")] == '\0') {
+		esc(f, s);
+		return;
+	}
+	fputs("&#39;", f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			fputs("&#39;\\&#39;&#39;", f);
+		else {
+			char c[2] = { *p, 0 };
+			esc(f, c);
+		}
+	}
+	fputs("&#39;", f);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s && s[1] ? s + 1 : path;
+}
+
+static const char *status_class(enum scelle_verdict v)
+{
+	return v == SCELLE_PASSED ? "passed" : v == SCELLE_FAILED ? "failed" : "indeterminate";
+}
+
+static const char *headline(enum scelle_verdict v)
+{
+	if (v == SCELLE_PASSED)
+		return _("Seal verified");
+	if (v == SCELLE_FAILED)
+		return _("Seal broken or invalid");
+	return _("Seal intact, trust not established");
+}
+
+/* "2026-11-28T10:00:00Z" reads better as "2026-11-28 10:00:00 UTC"; anything else as is. */
+static void when(FILE *f, const char *t)
+{
+	if (t && strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z')
+		fprintf(f, "%.10s %.8s UTC", t, t + 11);
+	else
+		esc(f, t ? t : "—");
+}
+
+static void when_t(FILE *f, time_t t)
+{
+	struct tm tm;
+	char s[32];
+	if (t && gmtime_r(&t, &tm) && strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		fputs(s, f);
+	else
+		fputs("—", f);
+}
+
+static void row(FILE *f, const char *label, const char *value)
+{
+	fprintf(f, "<tr><th>%s</th><td>", label);
+	esc(f, value ? value : "—");
+	fputs("</td></tr>\n", f);
+}
+
+static void row_hash(FILE *f, const char *label, const char *value)
+{
+	fprintf(f, "<tr><th>%s</th><td class=\"h\">", label);
+	esc(f, value ? value : "—");
+	fputs("</td></tr>\n", f);
+}
+
+static void section_case(FILE *f, const struct scelle_result *r)
+{
+	const char *a, *c, *ref;
+	fprintf(f, "<h2>%s</h2>\n", _("Case references"));
+	if (scelle_result_case_count(r) == 0) {
+		fprintf(f, "<p>%s</p>\n", _("The archive gives no case reference."));
+		return;
+	}
+	fprintf(f, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+	    _("Reference"), _("Authority"), _("Country"));
+	for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++) {
+		fputs("<tr><td><b>", f);
+		esc(f, ref);
+		fputs("</b></td><td>", f);
+		esc(f, a);
+		fputs("</td><td>", f);
+		esc(f, c);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static void section_sealing(FILE *f, const struct scelle_result *r)
+{
+	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
+	row(f, _("Officer"), scelle_result_get(r, "officer"));
+	row(f, _("Role"), scelle_result_get(r, "officer_role"));
+	row(f, _("Unit"), scelle_result_get(r, "officer_unit"));
+	row(f, _("Country"), scelle_result_get(r, "officer_country"));
+	row(f, _("Place"), scelle_result_get(r, "place"));
+	fprintf(f, "<tr><th>%s</th><td>", _("Sealed at (officer's clock)"));
+	when(f, scelle_result_get(r, "sealed_at"));
+	fputs("</td></tr>\n", f);
+	row(f, _("Sealing software"), scelle_result_get(r, "tool"));
+	fputs("</table>\n", f);
+}
+
+static void section_signature(FILE *f, const struct scelle_result *r)
+{
+	size_t n = scelle_result_timestamp_count(r);
+	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Signature and time-stamps"));
+	row(f, _("Signed by (certificate)"), scelle_result_get(r, "signer"));
+	row(f, _("Certificate issued by"), scelle_result_get(r, "signer_issuer"));
+	row(f, _("Trusted authority"), scelle_result_get(r, "trust_anchor"));
+	fprintf(f, "<tr><th>%s</th><td>", _("Signing time (signer's claim)"));
+	when(f, scelle_result_get(r, "signing_time"));
+	fputs("</td></tr>\n</table>\n", f);
+	if (n == 0) {
+		fprintf(f, "<p>%s</p>\n", _("No time-stamp: the signing time is only the signer's claim."));
+		return;
+	}
+	fprintf(f, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "</tr></thead><tbody>\n", _("Result"), _("Time-stamp time (TSA)"), _("Time-stamp authority"),
+	    _("Policy"), _("Serial"));
+	for (size_t i = 0; i < n; i++) {
+		const struct scelle_timestamp *t = scelle_result_timestamp(r, i);
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>", status_class(t->status),
+		    verdict_word(t->status));
+		when_t(f, t->gen_time);
+		fputs("</td><td>", f);
+		esc(f, t->tsa_name);
+		fputs("</td><td class=\"h\">", f);
+		esc(f, t->policy);
+		fputs("</td><td class=\"h\">", f);
+		esc(f, t->serial);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static void section_items(FILE *f, const struct scelle_result *r)
+{
+	size_t n = scelle_result_item_count(r);
+	fprintf(f, "<h2>%s (%zu)</h2>\n", _("Items"), n);
+	if (n == 0) {
+		fprintf(f, "<p>%s</p>\n", _("No item could be read from the archive."));
+		return;
+	}
+	fprintf(f, "<table><thead><tr><th></th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr></thead><tbody>\n", _("File"), _("Type"), _("Size (bytes)"),
+	    _("SHA-256 fingerprint"), _("Acquired from"));
+	for (size_t i = 0; i < n; i++) {
+		const struct scelle_item *it = scelle_result_item(r, i);
+		enum scelle_verdict s = it->ok ? SCELLE_PASSED : SCELLE_FAILED;
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\" title=\"%s\">%s</td><td>", status_class(s),
+		    verdict_word(s), it->ok ? "&#10003;" : "&#10007;");
+		esc(f, it->path);
+		fputs("<br><span class=\"small\">", f);
+		when_t(f, it->mtime);
+		fputs("</span></td><td>", f);
+		esc(f, it->media_type);
+		fprintf(f, "</td><td class=\"num\">%llu</td><td class=\"h\">", (unsigned long long)it->size);
+		esc(f, it->sha256);
+		fputs("</td><td class=\"h\">", f);
+		esc(f, it->source_url ? it->source_url : "—");
+		fputs("</td></tr>\n", f);
+	}
+	fprintf(f, "</tbody></table>\n<p class=\"small\">%s</p>\n",
+	    _("&#10003; the file is exactly as sealed; &#10007; it is not, or it is missing. "
+	      "The date under each name is the file's original modification time."));
+}
+
+static void section_checks(FILE *f, const struct scelle_result *r)
+{
+	fprintf(f, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+	    "<tbody>\n", _("Every check made"), _("Result"), _("Check"), _("Details (as reported, in English)"));
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>%s<br><span class=\"small h\">",
+		    status_class(c->status), verdict_word(c->status), check_title(c->id));
+		esc(f, c->id);
+		fputs("</span></td><td>", f);
+		esc(f, c->message);
+		if (c->subindication) {
+			fputs(" <span class=\"small h\">[", f);
+			esc(f, c->subindication);
+			fputs("]</span>", f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+/* DESIGN.md §6.4: the seal can be checked without scelle, with stock tools. */
+static void section_yourself(FILE *f, const char *archive, const struct scelle_result *r,
+    const struct report_opts *o)
+{
+	const char *fd = scelle_result_get(r, "file_digest"), *sid = scelle_result_get(r, "seal_id");
+	fprintf(f, "<h2>%s</h2>\n<p>%s</p>\n<pre>", _("Check it yourself"),
+	    _("Anyone can repeat the essential checks with standard tools (Linux, macOS, or WSL on "
+	      "Windows), without this program:"));
+	fprintf(f, "# 1. %s\n", _("the archive file is the one described here; expect:"));
+	esc(f, fd ? fd : "—");
+	fputs("\nsha256sum ", f);
+	shell_word(f, base_name(archive));
+	fprintf(f, "\n\n# 2. %s\nunzip -q ", _("unpack it into a new folder"));
+	shell_word(f, base_name(archive));
+	fprintf(f, " -d sealed &amp;&amp; cd sealed\n\n# 3. %s\n",
+	    _("the signature over the manifest is valid; expect \"Verification successful\""));
+	fputs("openssl cms -verify -cades -binary -inform DER -in META-INF/signature001.p7s \\\n"
+	      "    -content META-INF/ASiCManifest001.xml -CAfile ", f);
+	shell_word(f, o && o->ca_hint ? base_name(o->ca_hint) : "CA.pem");
+	fprintf(f, " -out /dev/null\n\n# 4. %s\n", _("the seal identifier is the manifest's fingerprint; expect:"));
+	esc(f, sid ? sid : "—");
+	fprintf(f, "\nsha256sum META-INF/ASiCManifest001.xml\n\n# 5. %s\n",
+	    _("every file's fingerprint is the one in the items table above"));
+	fputs("find evidence -type f -exec sha256sum {} +\n", f);
+	fprintf(f, "# %s\n", _("and in the signed manifest (DigestValue, base64):"));
+	fputs("openssl dgst -sha256 -binary evidence/FILE | base64\n</pre>\n", f);
+	fprintf(f, "<p class=\"small\">%s</p>\n",
+	    o && o->ca_hint ? _("The certificate file is the one this verification trusted.")
+			    : _("CA.pem: the certificate of the authority you trust for the signer."));
+}
+
+int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
+    const struct report_opts *o)
+{
+	enum scelle_verdict v = scelle_result_verdict(r);
+	time_t now = time(NULL);
+
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "style-src 'unsafe-inline'\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	    cli_language());
+	fprintf(f, "%s — ", _("Verification report"));
+	esc(f, base_name(archive));
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+	fprintf(f, "<h1>%s</h1>\n<p class=\"small\">%s <b>", _("Verification report of a sealed archive"),
+	    _("Archive:"));
+	esc(f, base_name(archive));
+	fprintf(f, "</b> &middot; %s ", _("made on"));
+	when_t(f, now);
+	fprintf(f, " %s %s</p>\n", _("by"), scelle_version_details());
+
+	fprintf(f, "<div class=\"banner %s\"><p class=\"word\">%s</p>"
+	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p></div>\n",
+	    status_class(v), headline(v), scelle_verdict_name(v), verdict_sentence(v));
+
+	fprintf(f, "<table class=\"kv\">\n");
+	row_hash(f, _("Archive file SHA-256"), scelle_result_get(r, "file_digest"));
+	row_hash(f, _("Seal identifier"), scelle_result_get(r, "seal_id"));
+	fputs("</table>\n", f);
+
+	section_case(f, r);
+	section_sealing(f, r);
+	section_signature(f, r);
+	section_items(f, r);
+	/* The custody timeline (DESIGN.md §3) goes here, between the items and the checks,
+	 * once the ledger's result API is in scelle.h. */
+	section_checks(f, r);
+	section_yourself(f, archive, r, o);
+	fprintf(f, "<p class=\"small\">%s</p>\n</body>\n</html>\n",
+	    _("Names, notes and the details of each check are shown as written in the archive "
+	      "and by the verifier; only this report's own words are translated."));
+	return ferror(f) ? -1 : 0;
+}

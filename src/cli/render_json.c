@@ -1,0 +1,99 @@
+/* render_json.c — `verify --json` / `show --json`: one JSON object per archive, on one line
+ * (JSON Lines for several archives), described by formats/verify-result.schema.json.
+ * Field names are stable; a change that breaks a reader bumps "schema". */
+#include <string.h>
+#include "cli.h"
+
+#define SCHEMA_ID "scelle-verify/1"
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629 §4: no overlongs, no surrogates,
+ * nothing above U+10FFFF), or 0.  Names in a hostile ZIP need not be UTF-8 at all. */
+size_t utf8_seq_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		unsigned lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		unsigned lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+static void key(FILE *f, const char *k, const char *v)
+{
+	fprintf(f, ",\"%s\":", k);
+	json_str(f, v);
+}
+
+static void time_str(FILE *f, time_t t)
+{
+	struct tm tm;
+	char s[32];
+	if (t == 0 || !gmtime_r(&t, &tm) || !strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f, "\"%s\"", s);
+}
+
+void print_result_json(FILE *f, const char *archive, const struct scelle_result *r)
+{
+	static const char *const facts[] = { "seal_id", "file_digest", "signer", "signer_issuer",
+		"signing_time", "trust_anchor", "sealed_at", "officer", "officer_role", "officer_unit",
+		"officer_country", "place", "format_version", "tool" };
+	const char *a, *c, *ref;
+
+	fputs("{\"schema\":\"" SCHEMA_ID "\",\"archive\":", f);
+	json_str(f, archive);
+	fprintf(f, ",\"verdict\":\"%s\"", scelle_verdict_name(scelle_result_verdict(r)));
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		key(f, facts[i], scelle_result_get(r, facts[i]));
+	fputs(",\"cases\":[", f);
+	for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++) {
+		fprintf(f, "%s{\"authority\":", i ? "," : "");
+		json_str(f, a);
+		key(f, "country", c);
+		key(f, "reference", ref);
+		fputc('}', f);
+	}
+	fputs("],\"timestamps\":[", f);
+	for (size_t i = 0; i < scelle_result_timestamp_count(r); i++) {
+		const struct scelle_timestamp *t = scelle_result_timestamp(r, i);
+		fprintf(f, "%s{\"status\":\"%s\",\"gen_time\":", i ? "," : "", scelle_verdict_name(t->status));
+		time_str(f, t->gen_time);
+		key(f, "tsa", t->tsa_name);
+		key(f, "policy", t->policy);
+		key(f, "serial", t->serial);
+		fputc('}', f);
+	}
+	fputs("],\"items\":[", f);
+	for (size_t i = 0; i < scelle_result_item_count(r); i++) {
+		const struct scelle_item *it = scelle_result_item(r, i);
+		fprintf(f, "%s{\"path\":", i ? "," : "");
+		json_str(f, it->path);
+		fprintf(f, ",\"size\":%llu,\"mtime\":", (unsigned long long)it->size);
+		time_str(f, it->mtime);
+		key(f, "media_type", it->media_type);
+		key(f, "sha256", it->sha256);
+		key(f, "source_url", it->source_url);
+		fprintf(f, ",\"ok\":%s}", it->ok ? "true" : "false");
+	}
+	fputs("],\"checks\":[", f);
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *ck = scelle_result_check(r, i);
+		fprintf(f, "%s{\"id\":", i ? "," : "");
+		json_str(f, ck->id);
+		fprintf(f, ",\"status\":\"%s\"", scelle_verdict_name(ck->status));
+		key(f, "subindication", ck->subindication);
+		key(f, "subject", ck->subject);
+		key(f, "message", ck->message);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}

@@ -1,0 +1,39 @@
+/* render_text.c — the short text verdict of `scelle verify` (and `show` on error). */
+#include <string.h>
+#include "cli.h"
+
+/* The whole line is one message so that a translation may reorder or extend it; the ETSI
+ * code itself stays as it is in every language (a foreign court's systems read it). */
+static void verdict_line(FILE *f, const char *archive, enum scelle_verdict v)
+{
+	if (v == SCELLE_PASSED)
+		fprintf(f, _("%s: TOTAL-PASSED\n"), archive);
+	else if (v == SCELLE_FAILED)
+		fprintf(f, _("%s: TOTAL-FAILED\n"), archive);
+	else
+		fprintf(f, _("%s: INDETERMINATE\n"), archive);
+}
+
+void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose)
+{
+	int english = strcmp(cli_language(), "en") == 0;
+
+	verdict_line(f, archive, scelle_result_verdict(r));
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		if (!verbose && c->status == SCELLE_PASSED)
+			continue;
+		/* pad by characters, not bytes: "INDÉTERMINÉ" is 11 wide in 13 bytes */
+		const char *w = verdict_word(c->status);
+		size_t width = 0;
+		for (const char *p = w; *p; p++)
+			width += ((unsigned char)*p & 0xc0) != 0x80;
+		fprintf(f, "  %s%*s %-30s %s", w, width < 13 ? (int)(13 - width) : 0, "", c->id, c->message);
+		if (c->subindication)
+			fprintf(f, " [%s]", c->subindication);
+		fputc('\n', f);
+		/* the library's message is English; other readers get the check's meaning too */
+		if (!english)
+			fprintf(f, "  %-13s %-30s (%s)\n", "", "", check_title(c->id));
+	}
+}
