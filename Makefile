@@ -4,9 +4,10 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 B         := build
-# Where the message catalogs are looked up: the build directory, so that an uninstalled
-# build speaks every language; an install passes LOCALEDIR=$(PREFIX)/share/locale.
+# Where the message catalogs are looked up: first the build directory, so that an
+# uninstalled build speaks every language, then where `make install` puts them.
 LOCALEDIR ?= $(abspath $(B))/locale
+INSTALL_LOCALEDIR ?= $(PREFIX)/share/locale
 PKGS      := openssl libarchive libxml-2.0 zlib libmicrohttpd
 
 WARN      := -Wall -Wextra -Wformat=2 -Wformat-security -Wshadow -Wstrict-prototypes \
@@ -22,6 +23,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
+             -DINSTALL_LOCALEDIR='"$(INSTALL_LOCALEDIR)"' \
              -Iinclude -Isrc/lib \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) -fPIC -pthread
 LIBS       = $(PKG_LIBS) -lmagic -pthread
@@ -122,10 +124,14 @@ install: all shared
 	install -m 644 src/cli/scelle.1 $(DESTDIR)$(MANDIR)/man1/scelle.1
 	install -m 644 src/lib/libscelle.3 $(DESTDIR)$(MANDIR)/man3/libscelle.3
 	install -m 644 src/cli/scelle.bash-completion $(DESTDIR)$(BASHCOMPDIR)/scelle
+	for mo in $(MO); do l=$${mo#$(B)/locale/}; l=$${l%%/*}; \
+		install -d $(DESTDIR)$(INSTALL_LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $$mo $(DESTDIR)$(INSTALL_LOCALEDIR)/$$l/LC_MESSAGES/scelle.mo || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/scelle $(DESTDIR)$(LIBDIR)/libscelle.so.$(VERSION) \
 		$(DESTDIR)$(LIBDIR)/libscelle.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libscelle.so \
 		$(DESTDIR)$(LIBDIR)/libscelle.a $(DESTDIR)$(LIBDIR)/pkgconfig/scelle.pc \
 		$(DESTDIR)$(INCLUDEDIR)/scelle.h $(DESTDIR)$(MANDIR)/man1/scelle.1 \
-		$(DESTDIR)$(MANDIR)/man3/libscelle.3 $(DESTDIR)$(BASHCOMPDIR)/scelle
+		$(DESTDIR)$(MANDIR)/man3/libscelle.3 $(DESTDIR)$(BASHCOMPDIR)/scelle \
+		$(PO:src/cli/po/%.po=$(DESTDIR)$(INSTALL_LOCALEDIR)/%/LC_MESSAGES/scelle.mo)

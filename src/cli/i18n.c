@@ -2,16 +2,21 @@
  *
  * Only words we write are translated: the verdict sentences, headings, check descriptions.
  * Data from the archive (names, notes, the library's messages) is shown as written.
- * The catalogs are compiled from the .po files in src/cli/po into $(LOCALEDIR) (by default the build
- * directory; an install sets it to $(PREFIX)/share/locale).  SCELLE_LOCALEDIR overrides it
- * at run time. */
+ * The catalogs are compiled from the .po files in src/cli/po into $(LOCALEDIR), the build
+ * directory, and `make install` copies them to $(INSTALL_LOCALEDIR); the first that has
+ * the catalog is used.  SCELLE_LOCALEDIR overrides both at run time. */
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/local/share/locale"
+#endif
+#ifndef INSTALL_LOCALEDIR
+#define INSTALL_LOCALEDIR LOCALEDIR
 #endif
 
 static const char *const langs[] = { "en", "fr", "es" };
@@ -46,6 +51,7 @@ int cli_set_language(const char *lang)
 {
 	const char *l = lang ? known(lang) : from_environment();
 	const char *dir = getenv("SCELLE_LOCALEDIR");
+	char mo[4096];
 
 	if (!l || (lang && strlen(lang) != 2))
 		return error("unknown language '%s' (use en, fr or es)", lang);
@@ -56,7 +62,12 @@ int cli_set_language(const char *lang)
 	if (!setlocale(LC_MESSAGES, "C.UTF-8"))
 		setlocale(LC_MESSAGES, "");
 	setenv("LANGUAGE", l, 1);
-	bindtextdomain("scelle", dir && *dir ? dir : LOCALEDIR);
+	if (!dir || !*dir) {
+		/* the build's catalogs while they exist, else the installed ones */
+		int n = snprintf(mo, sizeof(mo), "%s/%s/LC_MESSAGES/scelle.mo", LOCALEDIR, l);
+		dir = n > 0 && (size_t)n < sizeof(mo) && access(mo, R_OK) == 0 ? LOCALEDIR : INSTALL_LOCALEDIR;
+	}
+	bindtextdomain("scelle", dir);
 	bind_textdomain_codeset("scelle", "UTF-8");
 	textdomain("scelle");
 	return 0;
