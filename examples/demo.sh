@@ -16,7 +16,7 @@ echo "== 2. a local RFC 3161 time-stamp authority on a free loopback port"
 "$scelle" tsa -q --cert "$pki/tsa.pem" --key "$pki/tsa.key" --serial-file "$demo/tsa-serial" \
 	--listen 127.0.0.1:0 --port-file "$demo/out/tsa.port" &
 tsa_pid=$!
-trap 'kill $tsa_pid 2>/dev/null' EXIT
+trap 'kill $tsa_pid 2>/dev/null || true' EXIT
 i=0
 while [ ! -s "$demo/out/tsa.port" ]; do
 	i=$((i + 1)); [ $i -lt 100 ] || { echo "demo: the time-stamp authority did not start" >&2; exit 2; }
