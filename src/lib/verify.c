@@ -3,6 +3,7 @@
  * CAdES signature → signer chain → one result. */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -290,6 +291,13 @@ static xmlDocPtr parse_xml(struct vctx *c, const struct doc *d, const char *name
 	xmlDocPtr doc;
 	if (!d->seen) {
 		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' is missing", name);
+		return NULL;
+	}
+	/* A DTD is refused before libxml2 sees it (an entity bomb is not even parsed); the
+	 * check after parsing catches one in an encoding this byte search cannot see. */
+	if (d->b.len && memmem(d->b.data, d->b.len, "<!DOCTYPE", 9)) {
+		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name,
+		    "'%s' has a document type declaration (refused: entities)", name);
 		return NULL;
 	}
 	doc = xmlReadMemory((const char *)d->b.data, (int)d->b.len, name, NULL,
@@ -816,6 +824,11 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 
 	if (!(c.r = result_new()))
 		return NULL;
+	/* libarchive converts entry names to the charset of the current locale; under the C
+	 * locale a UTF-8 name (bit 11) does not convert and the entry comes back nameless.
+	 * This thread reads names as UTF-8 while verifying. */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t saved = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
 	c.fd = open(archive, O_RDONLY | O_CLOEXEC);
 	if (c.fd < 0 || fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		result_check(c.r, "container.open", SCELLE_FAILED, "FORMAT_FAILURE", archive,
@@ -857,5 +870,9 @@ out:
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	free_ctx(&c);
 	result_finish(c.r);
+	if (utf8 != (locale_t)0) {
+		uselocale(saved);
+		freelocale(utf8);
+	}
 	return c.r;
 }
