@@ -111,7 +111,10 @@ enum { SCELLE_COMPRESS_AUTO = 0, SCELLE_COMPRESS_NONE = 1, SCELLE_COMPRESS_MAX =
 SCELLE_API void scelle_sealer_set_compress(struct scelle_sealer *s, int mode);
 
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
- * all.  After success, the two digests that name the archive are available. */
+ * all.  After success, the two digests that name the archive are available.  The custody
+ * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written
+ * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, and when
+ * the ledger cannot be written the archive is removed again and the error says so. */
 SCELLE_API int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags);
 SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */
@@ -200,6 +203,86 @@ SCELLE_API int scelle_result_case(const struct scelle_result *r, size_t i, const
     const char **country, const char **reference);
 /* evidence.xml exactly as stored, or NULL if the archive had none. */
 SCELLE_API const char *scelle_result_evidence_xml(const struct scelle_result *r, size_t *len);
+
+/* The custody ledger checked with the archive: NAME.asice.custody.xml beside it unless
+ * scelle_verifier_set_ledger() named another (path copied; NULL: beside the archive again).
+ * A missing ledger is not a failure: the result then holds a passed "custody.ledger" check
+ * that says so, and no records.  A broken one gives FAILED checks "custody.chain",
+ * "custody.signature", "custody.signer", "custody.archive", "custody.time",
+ * "custody.timestamp", "custody.sealing" or "custody.format" whose subject is "record N". */
+SCELLE_API int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path);
+
+/* One record of the ledger, as found and as judged.  Strings are borrowed from the result
+ * and NULL when the record does not have them. */
+struct scelle_custody_record {
+	unsigned long seq;		/* 1 is the sealing */
+	const char *event;		/* "sealed", "transferred", "received", "opened", "examined",
+					 * "copied", "returned", "destroyed" or "other:LABEL" */
+	const char *actor, *role, *organisation, *country; /* country: ISO 3166 alpha-2 */
+	const char *place, *from, *to, *note;
+	time_t time;			/* the time the record states */
+	time_t tsa_time;		/* genTime of its verified time-stamp, 0: none */
+	const char *seal_id, *file_digest; /* of the archive as the actor held it */
+	const char *verification;	/* "received": the receiver's verdict, e.g. "TOTAL-PASSED" */
+	const char *signer;		/* subject of the certificate whose signature verified */
+	enum scelle_verdict status;	/* this record's own checks */
+	const char *reason;		/* the first reason it did not pass, or NULL */
+};
+SCELLE_API const char *scelle_result_ledger(const struct scelle_result *r); /* path checked */
+SCELLE_API size_t scelle_result_custody_count(const struct scelle_result *r);
+SCELLE_API const struct scelle_custody_record *scelle_result_custody_record(
+    const struct scelle_result *r, size_t i);
+
+/* ------------------------------------------------------- chain of custody ---- */
+
+/* Appending records to the ledger NAME.asice.custody.xml beside an archive (DESIGN.md §3,
+ * formats/custody.xsd).  `scelle_sealer_write()` writes record 1, the sealing; every later
+ * hand-over is one record, signed by its actor (CAdES over the Exclusive XML C14N 1.0 of
+ * the record's event) and chained to the record before it by its SHA-256.  Appending locks
+ * the ledger, writes a new one beside it, fsyncs and renames: concurrent appends are
+ * serialised and a reader never sees a half-written ledger.  The archive is only read. */
+struct scelle_custody;
+
+SCELLE_API struct scelle_custody *scelle_custody_new(void);
+SCELLE_API void scelle_custody_free(struct scelle_custody *c);
+SCELLE_API const char *scelle_custody_errmsg(const struct scelle_custody *c);
+
+/* The actor's key and certificate, as for scelle_sealer_set_signer() (same formats, same
+ * checks: matching, valid now, allowed to sign).  SCELLE_E_KEY on failure. */
+SCELLE_API void scelle_custody_set_pass_cb(struct scelle_custody *c, scelle_pass_cb cb, void *arg);
+SCELLE_API int scelle_custody_set_signer(struct scelle_custody *c, const char *key, const char *cert);
+SCELLE_API int scelle_custody_add_chain(struct scelle_custody *c, const char *chain_file);
+
+/* Fields of the next record: "actor" (default: the certificate's common name), "role",
+ * "organisation" (default: the certificate's O), "country" (ISO 3166 alpha-2, default: the
+ * certificate's C; SCELLE_E_USAGE if malformed), "place", "from", "to", "note".  NULL
+ * clears a field.  Values are copied. */
+SCELLE_API int scelle_custody_set(struct scelle_custody *c, const char *field, const char *value);
+/* The time the event happened, for a hand-over recorded after the fact (a paper record
+ * entered later); 0 (the default) means now.  The signature's signing-time still says when
+ * it was recorded, and a time before the ledger's last record is refused. */
+SCELLE_API void scelle_custody_set_time(struct scelle_custody *c, time_t t);
+/* An RFC 3161 time-stamp authority for the record's signature (NULL: none). */
+SCELLE_API int scelle_custody_set_tsa(struct scelle_custody *c, const char *url,
+    const char *policy_oid, int timeout_seconds, int optional);
+/* The verifier that a "received" record runs over the archive first (borrowed: it must
+ * outlive the appends).  Its verdict goes into the record. */
+SCELLE_API void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v);
+/* Another ledger file than the one beside the archive (NULL: beside it). */
+SCELLE_API int scelle_custody_set_ledger(struct scelle_custody *c, const char *path);
+
+/* Appends one record of event `type` ("transferred", "received", "opened", "examined",
+ * "copied", "returned", "destroyed", "other:LABEL") for `archive`.  Errors: SCELLE_E_USAGE
+ * (unknown event, no key, no country, a time before the last record), SCELLE_E_IO (no
+ * ledger, cannot lock or write), SCELLE_E_FORMAT (not an archive; the ledger is malformed
+ * or belongs to another archive), SCELLE_E_NETWORK (the TSA failed), SCELLE_E_LIMIT.
+ * A "received" record is appended whatever the verdict: the receiver records what they
+ * found, and reads it with scelle_custody_verification(). */
+SCELLE_API int scelle_custody_append(struct scelle_custody *c, const char *archive, const char *type);
+/* After a successful append: its sequence number, and for "received" the verification
+ * result (borrowed from the handle, valid until the next append or free). */
+SCELLE_API unsigned long scelle_custody_sequence(const struct scelle_custody *c);
+SCELLE_API const struct scelle_result *scelle_custody_verification(const struct scelle_custody *c);
 
 #ifdef __cplusplus
 }

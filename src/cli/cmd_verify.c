@@ -11,12 +11,14 @@
 static const char usage_text[] =
     "usage: scelle verify [--trust CA.pem]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
-    "                     [--lang en|fr|es] ARCHIVE...\n"
+    "                     [--lang en|fr|es] [--ledger FILE] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
     "      --no-timestamp-ok  an archive without time-stamp is not by itself INDETERMINATE\n"
     "      --max-skew S       warn when signing time and time-stamp differ more (default 600)\n"
+    "      --ledger FILE      the custody ledger to check (default: ARCHIVE.custody.xml;\n"
+    "                         one archive only)\n"
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
@@ -30,7 +32,7 @@ static const char usage_text[] =
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them.\n";
 
-enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG };
+enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -42,6 +44,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "lang", required_argument, NULL, O_LANG },
+	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -82,7 +85,7 @@ int cmd_verify(int argc, char **argv)
 {
 	struct scelle_verifier *v = scelle_verifier_new();
 	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED;
-	const char *report_file = NULL, *lang = NULL;
+	const char *report_file = NULL, *lang = NULL, *ledger = NULL;
 	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 };
 
@@ -104,6 +107,7 @@ int cmd_verify(int argc, char **argv)
 		case O_JSON: json = 1; break;
 		case O_REPORT: report_file = optarg; break;
 		case O_LANG: lang = optarg; break;
+		case O_LEDGER: r = scelle_verifier_set_ledger(v, ledger = optarg); break;
 		case 'h':
 			fputs(usage_text, stdout);
 			scelle_verifier_free(v);
@@ -119,11 +123,14 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc || (report_file && argc - optind != 1) || cli_set_language(lang)) {
+	if (optind >= argc || (report_file && argc - optind != 1) || (ledger && argc - optind != 1) ||
+	    cli_set_language(lang)) {
 		if (optind >= argc)
 			error("no archive given");
 		else if (report_file && argc - optind != 1)
 			error("--report takes one archive");
+		else if (ledger && argc - optind != 1)
+			error("--ledger names the ledger of one archive");
 		fputs(usage_text, stderr);
 		scelle_verifier_free(v);
 		return EXIT_USAGE;

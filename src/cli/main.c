@@ -21,6 +21,7 @@ static const struct {
 	{ "seal", cmd_seal, "hash, sign and time-stamp evidence into an ASiC-E archive" },
 	{ "verify", cmd_verify, "verify sealed archives and give one verdict each" },
 	{ "show", cmd_show, "show the case, the signer and the items of an archive" },
+	{ "custody", cmd_custody, "record a hand-over of an archive, or show its custody timeline" },
 	{ "tsa", cmd_tsa, "run a small RFC 3161 time-stamp authority over HTTP" },
 };
 

@@ -112,6 +112,7 @@ void scelle_result_free(struct scelle_result *r)
 	}
 	free(r->cases);
 	buf_release(&r->evidence_xml);
+	custody_records_free(r);
 	free(r);
 }
 

@@ -21,6 +21,9 @@ struct scelle_result {
 	struct { char *authority, *country, *reference; } *cases;
 	size_t ncases;
 	struct buf evidence_xml;
+	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c) */
+	size_t ncustody;
+	char *ledger;
 };
 
 struct scelle_result *result_new(void);
@@ -32,4 +35,5 @@ void result_fact(struct scelle_result *r, enum fact f, const char *value);
 struct scelle_item *result_add_item(struct scelle_result *r);
 int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref);
 void result_finish(struct scelle_result *r); /* sets the verdict: the worst check */
+void custody_records_free(struct scelle_result *r);
 #endif

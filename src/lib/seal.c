@@ -15,6 +15,7 @@
 #include <magic.h>
 #include <openssl/sha.h>
 #include <zlib.h>
+#include "custody.h"
 #include "sealer.h"
 
 #define READ_CHUNK (1u << 20)
@@ -504,7 +505,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
 	struct sealing g = { 0 };
-	struct buf ev = { 0 }, man = { 0 }, sig = { 0 };
+	struct buf ev = { 0 }, man = { 0 }, sig = { 0 }, ledger = { 0 };
+	char *ledger_path = NULL;
 	unsigned char *der = NULL, md[32];
 	size_t der_len = 0;
 	int rc;
@@ -525,8 +527,17 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	for (size_t i = 0; i < s->ndigests; i++)
 		if (!(g.md[i] = EVP_get_digestbyname(s->digests[i])))
 			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
+	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
+	if (!(ledger_path = ledger_path_for(out)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	if (!(flags & SCELLE_SEAL_FORCE) && access(ledger_path, F_OK) == 0) {
+		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
+		free(ledger_path);
+		return rc;
+	}
 	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)) {
 		out_abort(&o);	/* frees what out_open had allocated */
+		free(ledger_path);
 		return s->err.code;
 	}
 	rc = SCELLE_E_NOMEM;
@@ -585,8 +596,20 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	g.fh = NULL;
 	if (rc)
 		goto fail;
-	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)))
+	if ((rc = ledger_seal_prepare(s, out, &ledger, &s->err)))
+		goto fail;
+	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err))) {
 		rc = s->err.code;
+		goto done;
+	}
+	/* All or nothing: an archive whose sealing record is lost is not kept. */
+	if ((rc = ledger_write_new(ledger_path, &ledger, flags & SCELLE_SEAL_FORCE, &s->err))) {
+		char why[sizeof(s->err.msg)];
+		snprintf(why, sizeof(why), "%s", s->err.msg);
+		unlink(out);
+		rc = fail(s, rc, "cannot write the custody ledger: %s; '%s' was not kept", why, out);
+		s->seal_id[0] = s->file_digest[0] = '\0';
+	}
 	goto done;
 fail:
 	if (!s->err.code)
@@ -605,6 +628,8 @@ done:
 	OPENSSL_free(der);
 	buf_release(&ev);
 	buf_release(&man);
+	buf_release(&ledger);
+	free(ledger_path);
 	return rc;
 }
 

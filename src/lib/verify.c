@@ -39,6 +39,7 @@ void scelle_verifier_free(struct scelle_verifier *v)
 		return;
 	X509_STORE_free(v->trust);
 	X509_STORE_free(v->tsa_trust);
+	free(v->ledger);
 	free(v);
 }
 
@@ -861,6 +862,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	pass_digests(&c);
 	if (c.signature.seen && c.manifest.seen)
 		verify_signature(&c);
+	verify_custody(&c, archive);
 	fill_items(&c);
 	/* evidence.xml is kept as stored, for `show --xml` and the reports */
 	c.r->evidence_xml = c.evidence.b;

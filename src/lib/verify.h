@@ -12,6 +12,7 @@ struct scelle_verifier {
 	long max_skew;
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
+	char *ledger;		/* custody ledger to check, NULL: the one beside the archive */
 };
 
 /* An entry of the ZIP, with what the manifest and evidence.xml say of it. */
@@ -59,4 +60,6 @@ struct vctx {
 /* verify_sig.c: the CAdES signature over the manifest and the signer's chain. */
 void verify_signature(struct vctx *c);
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si);
+/* custody_verify.c: the custody ledger (DESIGN.md §3). */
+void verify_custody(struct vctx *c, const char *archive);
 #endif

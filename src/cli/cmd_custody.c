@@ -1,0 +1,347 @@
+/* cmd_custody.c — scelle custody add|show: the chain-of-custody ledger beside an archive
+ * (DESIGN.md §3).  `add` appends one signed record; `show` prints the timeline, checked. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/crypto.h>
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: scelle custody add ARCHIVE --event TYPE --key KEY [--cert CERT] [--chain FILE]\n"
+    "                          [--pass SPEC] [--actor NAME] [--role ROLE] [--org ORG]\n"
+    "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
+    "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
+    "                          [--tsa-timeout S] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
+    "                          [--no-timestamp-ok] [--ledger FILE] [-q]\n"
+    "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
+    "                          [--no-timestamp-ok] [--ledger FILE] ARCHIVE\n"
+    "\n"
+    "add: appends one record, signed by its actor, to ARCHIVE.custody.xml\n"
+    "      --event TYPE      transferred, received, opened, examined, copied, returned,\n"
+    "                        destroyed, or other:LABEL ('received' verifies the archive\n"
+    "                        first and records the verdict)\n"
+    "  -k, --key KEY         the actor's signing key: PEM, DER or PKCS#12 file\n"
+    "  -c, --cert CERT       the actor's certificate (default: from the key file)\n"
+    "      --chain FILE      intermediate certificates to embed (repeatable)\n"
+    "      --pass SPEC       pass phrase: env:VAR, file:PATH, fd:N or pass:TEXT\n"
+    "      --actor NAME      who (default: the certificate's common name)\n"
+    "      --role ROLE       their role; --org the organisation (default: the certificate's)\n"
+    "      --country CC      ISO 3166 alpha-2 country (default: the certificate's)\n"
+    "      --place PLACE     where; --from and --to name the other party of a hand-over\n"
+    "      --note TEXT       free note\n"
+    "      --time TIME       when it happened (RFC 3339), for a hand-over recorded later\n"
+    "                        from paper; never before the last record (default: now)\n"
+    "      --tsa URL         RFC 3161 time-stamp authority for the record\n"
+    "      --tsa-policy OID  policy to ask the TSA for; --tsa-timeout S seconds to wait\n"
+    "show: the timeline, one line per record, each checked\n"
+    "      --json            one JSON object (schema scelle-custody/1)\n"
+    "both:\n"
+    "      --trust FILE      trust anchors for signers (PEM, repeatable)\n"
+    "      --tsa-trust FILE  trust anchors for time-stamp authorities (PEM, repeatable)\n"
+    "      --no-timestamp-ok records without time-stamp are not by themselves INDETERMINATE\n"
+    "      --ledger FILE     the ledger (default: ARCHIVE.custody.xml)\n"
+    "  -q, --quiet           print nothing; the exit status tells\n"
+    "\n"
+    "Exit status: add 0 recorded (received: 0/1/3, the verdict it recorded), show 0/1/3 the\n"
+    "worst record, 2 error.\n";
+
+enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
+	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
+	O_LEDGER, O_JSON };
+
+static const struct option options[] = {
+	{ "event", required_argument, NULL, O_EVENT },
+	{ "key", required_argument, NULL, 'k' },
+	{ "cert", required_argument, NULL, 'c' },
+	{ "chain", required_argument, NULL, O_CHAIN },
+	{ "pass", required_argument, NULL, O_PASS },
+	{ "actor", required_argument, NULL, O_ACTOR },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "org", required_argument, NULL, O_ORG },
+	{ "country", required_argument, NULL, O_COUNTRY },
+	{ "place", required_argument, NULL, O_PLACE },
+	{ "from", required_argument, NULL, O_FROM },
+	{ "to", required_argument, NULL, O_TO },
+	{ "note", required_argument, NULL, O_NOTE },
+	{ "time", required_argument, NULL, O_TIME },
+	{ "tsa", required_argument, NULL, O_TSA },
+	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
+	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
+	{ "trust", required_argument, NULL, O_TRUST },
+	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
+	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
+	{ "ledger", required_argument, NULL, O_LEDGER },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int exit_of(enum scelle_verdict v)
+{
+	return v == SCELLE_PASSED ? EXIT_PASSED : v == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
+}
+
+static void when(time_t t, char *out, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* One line per record: who, when (the TSA's time where there is one), where, verdict. */
+static void print_timeline(const char *archive, const struct scelle_result *r)
+{
+	printf("custody of %s (%s): %zu records\n", archive, scelle_result_ledger(r),
+	    scelle_result_custody_count(r));
+	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
+		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
+		char t[32];
+		when(c->tsa_time ? c->tsa_time : c->time, t, sizeof(t));
+		printf("%3lu  %s %-4s %-12s %s", c->seq, t, c->tsa_time ? "tsa" : "", c->event ? c->event : "?",
+		    c->actor ? c->actor : "?");
+		if (c->role || c->organisation || c->country)
+			printf(" (%s%s%s%s%s)", c->role ? c->role : "", c->role && (c->organisation || c->country) ? ", " : "",
+			    c->organisation ? c->organisation : "", c->organisation && c->country ? ", " : "",
+			    c->country ? c->country : "");
+		if (c->place)
+			printf(" at %s", c->place);
+		if (c->from)
+			printf(" from %s", c->from);
+		if (c->to)
+			printf(" to %s", c->to);
+		if (c->verification)
+			printf(" [their verification: %s]", c->verification);
+		if (c->status == SCELLE_PASSED)
+			printf(" -- verifies\n");
+		else
+			printf(" -- %s: %s\n", c->status == SCELLE_FAILED ? "FAILED" : "INDETERMINATE",
+			    c->reason ? c->reason : "");
+	}
+}
+
+static void json_time(FILE *f, const char *key, time_t t)
+{
+	char s[32];
+	fprintf(f, ",\"%s\":", key);
+	if (!t) {
+		fputs("null", f);
+		return;
+	}
+	when(t, s, sizeof(s));
+	json_str(f, s);
+}
+
+static void print_json(const char *archive, const struct scelle_result *r, enum scelle_verdict worst)
+{
+	printf("{\"schema\":\"scelle-custody/1\",\"archive\":");
+	json_str(stdout, archive);
+	fputs(",\"ledger\":", stdout);
+	json_str(stdout, scelle_result_ledger(r));
+	printf(",\"archive_verdict\":\"%s\",\"verdict\":\"%s\",\"records\":[",
+	    scelle_verdict_name(scelle_result_verdict(r)), scelle_verdict_name(worst));
+	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
+		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
+		const struct { const char *k, *v; } s[] = { { "event", c->event }, { "actor", c->actor },
+			{ "role", c->role }, { "organisation", c->organisation }, { "country", c->country },
+			{ "place", c->place }, { "from", c->from }, { "to", c->to }, { "note", c->note },
+			{ "seal_id", c->seal_id }, { "file_digest", c->file_digest },
+			{ "verification", c->verification }, { "signer", c->signer },
+			{ "status", scelle_verdict_name(c->status) }, { "reason", c->reason } };
+		printf("%s{\"seq\":%lu", i ? "," : "", c->seq);
+		json_time(stdout, "time", c->time);
+		json_time(stdout, "tsa_time", c->tsa_time);
+		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {
+			printf(",\"%s\":", s[k].k);
+			json_str(stdout, s[k].v);
+		}
+		putchar('}');
+	}
+	puts("]}");
+}
+
+static int show(struct scelle_verifier *v, const char *archive, int json)
+{
+	struct scelle_result *r = scelle_verify(v, archive);
+	enum scelle_verdict worst = SCELLE_PASSED;
+	if (!r)
+		return error("out of memory");
+	if (!scelle_result_custody_count(r)) {
+		/* no record at all: the reason is among the ledger checks */
+		for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+			const struct scelle_check *c = scelle_result_check(r, i);
+			if (strcmp(c->id, "custody.ledger") == 0) {
+				error("%s", c->message);
+				break;
+			}
+		}
+		scelle_result_free(r);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
+		enum scelle_verdict s = scelle_result_custody_record(r, i)->status;
+		if (s == SCELLE_FAILED || (s == SCELLE_INDETERMINATE && worst == SCELLE_PASSED))
+			worst = s;
+	}
+	if (json)
+		print_json(archive, r, worst);
+	else if (!quiet)
+		print_timeline(archive, r);
+	scelle_result_free(r);
+	return exit_of(worst);
+}
+
+static char *take_pass(char *arg)
+{
+	char *p = pass_from_spec(arg);
+	OPENSSL_cleanse(arg, strlen(arg));
+	return p;
+}
+
+int cmd_custody(int argc, char **argv)
+{
+	struct scelle_custody *c = scelle_custody_new();
+	struct scelle_verifier *v = scelle_verifier_new();
+	const char *event = NULL, *key = NULL, *cert = NULL, *tsa = NULL, *tsa_policy = NULL;
+	char *pass = NULL;
+	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add;
+
+	if (!c || !v) {
+		scelle_custody_free(c);
+		scelle_verifier_free(v);
+		return error("out of memory");
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_text, stdout);
+		rc = 0;
+		goto out;
+	}
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "show") != 0)) {
+		if (argc >= 2)
+			error("unknown custody command '%s' (use add or show)", argv[1]);
+		fputs(usage_text, stderr);
+		goto out;
+	}
+	add = strcmp(argv[1], "add") == 0;
+	argc--;
+	argv++;
+	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1) {
+		int r = 0;
+		switch (opt) {
+		case O_EVENT: event = optarg; break;
+		case 'k': key = optarg; break;
+		case 'c': cert = optarg; break;
+		case O_CHAIN: break;	/* loaded after the key, as seal does */
+		case O_PASS:
+			free(pass);
+			if (!(pass = take_pass(optarg)))
+				goto out;
+			break;
+		case O_ACTOR: r = scelle_custody_set(c, "actor", optarg); break;
+		case O_ROLE: r = scelle_custody_set(c, "role", optarg); break;
+		case O_ORG: r = scelle_custody_set(c, "organisation", optarg); break;
+		case O_COUNTRY: r = scelle_custody_set(c, "country", optarg); break;
+		case O_PLACE: r = scelle_custody_set(c, "place", optarg); break;
+		case O_FROM: r = scelle_custody_set(c, "from", optarg); break;
+		case O_TO: r = scelle_custody_set(c, "to", optarg); break;
+		case O_NOTE: r = scelle_custody_set(c, "note", optarg); break;
+		case O_TIME: {
+			struct tm tm = { 0 };
+			const char *end = strptime(optarg, "%Y-%m-%dT%H:%M:%S", &tm);
+			if (!end || (strcmp(end, "Z") != 0 && *end)) {
+				error("invalid time '%s' (use RFC 3339 UTC, e.g. 2026-03-01T09:30:00Z)", optarg);
+				goto out;
+			}
+			time_t t = timegm(&tm);
+			if (t > time(NULL)) {
+				error("invalid time '%s': it is in the future", optarg);
+				goto out;
+			}
+			scelle_custody_set_time(c, t);
+			break;
+		}
+		case O_TSA: tsa = optarg; break;
+		case O_TSA_POLICY: tsa_policy = optarg; break;
+		case O_TSA_TIMEOUT:
+			if ((tsa_timeout = atoi(optarg)) <= 0) {
+				error("invalid timeout '%s'", optarg);
+				goto out;
+			}
+			break;
+		case O_TRUST: r = scelle_verifier_add_trust(v, optarg); break;
+		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
+		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
+		case O_LEDGER:
+			if (scelle_verifier_set_ledger(v, optarg) || scelle_custody_set_ledger(c, optarg)) {
+				error("out of memory");
+				goto out;
+			}
+			break;
+		case O_JSON: json = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			goto out;
+		}
+		if (r) {
+			error("%s", opt == O_TRUST || opt == O_TSA_TRUST ? scelle_verifier_errmsg(v) : scelle_custody_errmsg(c));
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		error(optind >= argc ? "no archive given" : "one archive at a time");
+		fputs(usage_text, stderr);
+		goto out;
+	}
+	const char *archive = argv[optind];
+	scelle_verifier_set_flags(v, flags);
+	if (!add) {
+		rc = show(v, archive, json);
+		goto out;
+	}
+	if (!event || !key) {
+		error("%s", !event ? "no event given (--event TYPE)" : "no signing key given (--key)");
+		fputs(usage_text, stderr);
+		goto out;
+	}
+	scelle_custody_set_pass_cb(c, cli_pass_cb, pass);
+	if (scelle_custody_set_signer(c, key, cert) ||
+	    (tsa && scelle_custody_set_tsa(c, tsa, tsa_policy, tsa_timeout, 0))) {
+		error("%s", scelle_custody_errmsg(c));
+		goto out;
+	}
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1)
+		if (opt == O_CHAIN && scelle_custody_add_chain(c, optarg)) {
+			error("%s", scelle_custody_errmsg(c));
+			goto out;
+		}
+	scelle_custody_set_verifier(c, v);
+	if (scelle_custody_append(c, archive, event)) {
+		error("%s", scelle_custody_errmsg(c));
+		goto out;
+	}
+	rc = 0;
+	const struct scelle_result *vr = scelle_custody_verification(c);
+	if (vr) {
+		rc = exit_of(scelle_result_verdict(vr));
+		if (!quiet)
+			print_result_text(stdout, archive, vr, 0);
+	}
+	if (!quiet)
+		printf("recorded '%s' as record %lu of the custody ledger of %s\n", event,
+		    scelle_custody_sequence(c), archive);
+out:
+	if (pass) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+	scelle_custody_free(c);
+	scelle_verifier_free(v);
+	return rc;
+}

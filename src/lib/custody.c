@@ -1,0 +1,793 @@
+/* custody.c — the chain-of-custody ledger NAME.asice.custody.xml (DESIGN.md §3): the
+ * sealing record written by `seal`, and records appended by `custody add`.  Each record is
+ * an <event> signed by its actor (CAdES detached over the event's Exclusive XML C14N 1.0,
+ * optionally time-stamped, RFC 3161) and chained to the record before it by the SHA-256 of
+ * that record's canonical form.  The archive itself is never touched. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/sha.h>
+#include "custody.h"
+#include "sealer.h"
+
+/* ------------------------------------------------------------- XML helpers ---- */
+
+char *ledger_path_for(const char *archive)
+{
+	size_t n = strlen(archive) + sizeof(LEDGER_SUFFIX);
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s%s", archive, LEDGER_SUFFIX);
+	return p;
+}
+
+xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)
+{
+	struct buf b = { 0 };
+	char tmp[16384];
+	ssize_t r;
+	xmlDocPtr doc = NULL;
+
+	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			scerr_set(e, SCELLE_E_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (b.len + (size_t)r > MAX_LEDGER_BYTES) {
+			scerr_set(e, SCELLE_E_LIMIT, "'%s' is larger than the limit of %u MiB", path,
+			    MAX_LEDGER_BYTES >> 20);
+			goto out;
+		}
+		if (buf_append(&b, tmp, (size_t)r)) {
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	/* DESIGN.md §6.3: no network, no DTD (so no entity is declared, expanded or fetched). */
+	doc = b.len ? xmlReadMemory((const char *)b.data, (int)b.len, path, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+	if (!doc) {
+		scerr_set(e, SCELLE_E_FORMAT, "'%s' is not well-formed XML", path);
+		goto out;
+	}
+	if (doc->intSubset || doc->extSubset) {
+		scerr_set(e, SCELLE_E_FORMAT, "'%s' has a document type declaration (refused: entities)", path);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+out:
+	buf_release(&b);
+	return doc;
+}
+
+/* The element is copied into a document of its own, where libxml2 declares the namespace it
+ * inherited on the copy: exactly what Exclusive C14N (W3C xml-exc-c14n §3) renders for an
+ * apex element, so the bytes do not depend on where the record sits in the ledger.  A
+ * verifier without scelle gets the same bytes with `xmllint --exc-c14n` (FORMAT.md). */
+int c14n_element(xmlNodePtr n, struct buf *out)
+{
+	xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr copy = d ? xmlDocCopyNode(n, d, 1) : NULL;
+	xmlChar *mem = NULL;
+	int len = -1;
+
+	out->len = 0;
+	if (copy) {
+		xmlDocSetRootElement(d, copy);
+		len = xmlC14NDocDumpMemory(d, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, &mem);
+	} else
+		xmlFreeNode(copy);
+	int rc = len >= 0 && buf_append(out, mem, (size_t)len) == 0 ? 0 : -1;
+	xmlFree(mem);
+	xmlFreeDoc(d);
+	return rc;
+}
+
+int c14n_digest(xmlNodePtr n, char hex[65])
+{
+	struct buf b = { 0 };
+	unsigned char md[32];
+	if (c14n_element(n, &b)) {
+		buf_release(&b);
+		return -1;
+	}
+	SHA256(b.data, b.len, md);
+	hex_encode(md, 32, hex);
+	buf_release(&b);
+	return 0;
+}
+
+char *cert_name_field(X509 *cert, int nid)
+{
+	X509_NAME *name = X509_get_subject_name(cert);
+	int i = X509_NAME_get_index_by_NID(name, nid, -1);
+	unsigned char *utf8 = NULL;
+	char *s = NULL;
+	if (i < 0)
+		return NULL;
+	int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+	if (n >= 0 && (s = malloc((size_t)n + 1))) {
+		memcpy(s, utf8, (size_t)n);
+		s[n] = '\0';
+	}
+	OPENSSL_free(utf8);
+	return s;
+}
+
+void cert_sha256(X509 *cert, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+	X509_digest(cert, EVP_sha256(), md, &len);
+	hex_encode(md, 32, hex);
+}
+
+/* ------------------------------------------------------------- one record ---- */
+
+static int add_text(xmlNodePtr parent, const char *indent)
+{
+	xmlNodePtr t = xmlNewText(BAD_CAST indent);
+	return t && xmlAddChild(parent, t) ? 0 : -1;
+}
+
+/* A child element holding text; xmlNewTextChild escapes it (a note may hold '&' or '<'). */
+static xmlNodePtr add_elem(xmlNodePtr parent, const char *name, const char *text)
+{
+	if (add_text(parent, "\n      "))
+		return NULL;
+	return xmlNewTextChild(parent, parent->ns, BAD_CAST name, BAD_CAST text);
+}
+
+static int add_attr(xmlNodePtr n, const char *name, const char *value)
+{
+	return !value || xmlNewProp(n, BAD_CAST name, BAD_CAST value) ? 0 : -1;
+}
+
+/* The event element, in the order of formats/custody.xsd. */
+static xmlNodePtr event_build(xmlNodePtr record, const struct event_data *d)
+{
+	char num[32], t[32];
+	xmlNodePtr ev = xmlNewChild(record, record->ns, BAD_CAST "event", NULL), n;
+	int bad = !ev;
+
+	snprintf(num, sizeof(num), "%lu", d->seq);
+	time_rfc3339(d->time, t, sizeof(t));
+	bad = bad || add_attr(ev, "seq", num) || add_attr(ev, "type", d->type);
+	bad = bad || !(n = add_elem(ev, "archive", NULL)) || add_attr(n, "name", d->archive_name) ||
+	    add_attr(n, "sealId", d->seal_id) || add_attr(n, "fileDigest", d->file_digest);
+	if (!bad && d->previous)
+		bad = !(n = add_elem(ev, "previous", d->previous)) || add_attr(n, "algorithm", "sha256");
+	bad = bad || !add_elem(ev, "time", t);
+	bad = bad || !(n = add_elem(ev, "actor", NULL)) || add_attr(n, "name", d->actor) ||
+	    add_attr(n, "role", d->role) || add_attr(n, "organisation", d->organisation) ||
+	    add_attr(n, "country", d->country) || add_attr(n, "certificate", d->certificate);
+	if (!bad && d->place)
+		bad = !add_elem(ev, "place", d->place);
+	if (!bad && d->from)
+		bad = !add_elem(ev, "from", d->from);
+	if (!bad && d->to)
+		bad = !add_elem(ev, "to", d->to);
+	if (!bad && d->verification)
+		bad = !(n = add_elem(ev, "verification", NULL)) || add_attr(n, "verdict", d->verification);
+	if (!bad && d->note)
+		bad = !add_elem(ev, "note", d->note);
+	bad = bad || add_text(ev, "\n    ");
+	return bad ? NULL : ev;
+}
+
+static int sign_event(xmlNodePtr ev, const struct record_signer *rs, char **b64, struct scerr *e)
+{
+	struct buf c14n = { 0 };
+	unsigned char *der = NULL;
+	size_t der_len = 0;
+	int rc;
+
+	if (c14n_element(ev, &c14n)) {
+		scerr_set(e, SCELLE_E_NOMEM, "cannot canonicalise the record: out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	if ((rc = cades_sign(rs->key, rs->cert, rs->chain, c14n.data, c14n.len, &der, &der_len, e)))
+		goto out;
+	/* CAdES-B-T (EN 319 122-1 §5.3): signature-time-stamps over the signature value. */
+	if (rs->ntsa) {
+		int added = 0;
+		if ((rc = cades_add_timestamps(&der, &der_len, rs->tsa_urls, rs->ntsa, &rs->tsa,
+		    rs->tsa_optional, NULL, &added, e)))
+			goto out;
+	}
+	if (b64_encode(der, der_len, b64)) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		rc = SCELLE_E_NOMEM;
+	}
+out:
+	OPENSSL_free(der);
+	buf_release(&c14n);
+	return rc;
+}
+
+int record_append(xmlNodePtr root, xmlNodePtr after, const struct event_data *d,
+    const struct record_signer *rs, struct scerr *e)
+{
+	xmlNodePtr rec = xmlNewDocNode(root->doc, root->ns, BAD_CAST "record", NULL), ev, sig;
+	xmlNodePtr lead = xmlNewText(BAD_CAST "\n  ");
+	char *b64 = NULL;
+	int rc;
+
+	if (!rec || !lead) {
+		xmlFreeNode(rec);
+		xmlFreeNode(lead);
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	/* Attached first, so that the event inherits the ledger's namespace from its place. */
+	if (after) {
+		xmlAddNextSibling(after, lead);
+		xmlAddNextSibling(lead, rec);
+	} else {
+		xmlAddChild(root, lead);
+		xmlAddChild(root, rec);
+		add_text(root, "\n");
+	}
+	if (add_text(rec, "\n    ") || !(ev = event_build(rec, d))) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	if ((rc = sign_event(ev, rs, &b64, e)))
+		return rc;
+	rc = add_text(rec, "\n    ") || !(sig = xmlNewTextChild(rec, rec->ns, BAD_CAST "signature", BAD_CAST b64)) ||
+	    add_attr(sig, "format", "CAdES") || add_text(rec, "\n  ");
+	free(b64);
+	if (rc) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	return SCELLE_OK;
+}
+
+static int doc_dump(xmlDocPtr doc, struct buf *out, struct scerr *e)
+{
+	xmlChar *mem = NULL;
+	int len = 0;
+	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	out->len = 0;
+	int rc = mem && buf_append(out, mem, (size_t)len) == 0 ? 0 : -1;
+	xmlFree(mem);
+	if (rc)
+		scerr_set(e, SCELLE_E_NOMEM, "cannot write the ledger: out of memory");
+	return rc ? SCELLE_E_NOMEM : SCELLE_OK;
+}
+
+/* ------------------------------------------------------- the sealing record ---- */
+
+static const char *first(const char *a, const char *b)
+{
+	return a && *a ? a : b;
+}
+
+int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
+    struct scerr *e)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "ledger", NULL) : NULL;
+	xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST SCELLE_NS_CUSTODY, NULL) : NULL;
+	char *copy = xstrdup(archive), *cn = cert_name_field(s->cert, NID_commonName);
+	char *org = cert_name_field(s->cert, NID_organizationName);
+	char *co = cert_name_field(s->cert, NID_countryName);
+	struct event_data d = { 0 };
+	struct record_signer rs = { s->key, s->cert, s->chain, s->tsa, s->ntsa,
+		{ s->tsa_policy, s->tsa_timeout }, s->tsa_optional };
+	int rc = SCELLE_E_NOMEM;
+
+	if (!root || !ns || !copy || add_attr(root, "formatVersion", "1.0")) {
+		xmlFreeNode(root);
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+	/* Record 1 says what evidence.xml says of the sealing: same time, officer, place. */
+	d.seq = 1;
+	d.type = "sealed";
+	d.archive_name = basename(copy);
+	d.seal_id = s->seal_id;
+	d.file_digest = s->file_digest;
+	d.time = s->sealed_at;
+	d.actor = first(s->officer[0], cn ? cn : "unknown");
+	d.role = s->officer[1];
+	d.organisation = first(s->officer[2], org);
+	d.country = first(s->officer[3], co);
+	d.place = s->officer[4];
+	cert_sha256(s->cert, d.certificate);
+	if ((rc = record_append(root, NULL, &d, &rs, e)) == SCELLE_OK)
+		rc = doc_dump(doc, out, e);
+out:
+	free(copy);
+	free(cn);
+	free(org);
+	free(co);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* A temporary file in the ledger's folder, so that the final rename stays on one file
+ * system and is atomic (DESIGN.md §6.2). */
+static int write_temp(const char *path, const struct buf *b, char **tmp, struct scerr *e)
+{
+	size_t n = strlen(path) + 16;
+	int fd;
+	if (!(*tmp = malloc(n))) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	snprintf(*tmp, n, "%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return SCELLE_E_IO;
+	}
+	size_t done = 0;
+	while (done < b->len) {
+		ssize_t w = write(fd, b->data + done, b->len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done != b->len || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return SCELLE_E_IO;
+	}
+	close(fd);
+	return SCELLE_OK;
+}
+
+static void sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int dfd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(copy);
+}
+
+int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e)
+{
+	char *tmp = NULL;
+	int rc = write_temp(path, b, &tmp, e);
+	if (rc)
+		return rc;
+	/* link() never replaces: a ledger that appeared meanwhile is not overwritten. */
+	if (force ? rename(tmp, path) != 0 : link(tmp, path) != 0) {
+		scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO, "cannot write '%s': %s",
+		    path, strerror(errno));
+		rc = errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO;
+	}
+	unlink(tmp);
+	free(tmp);
+	if (rc == SCELLE_OK)
+		sync_dir(path);
+	return rc;
+}
+
+/* ------------------------------------------------------- appending records ---- */
+
+struct scelle_custody {
+	struct scerr err;
+	struct scelle_sealer *keys;	/* key loading shared with the sealer (keys.c) */
+	char *field[8];			/* actor, role, organisation, country, place, from, to, note */
+	time_t time;
+	char *tsa, *tsa_policy;
+	int tsa_timeout, tsa_optional;
+	struct scelle_verifier *verifier; /* borrowed */
+	char *ledger;
+	struct scelle_result *verification;
+	unsigned long seq;
+};
+
+static const char *const field_names[8] = { "actor", "role", "organisation", "country", "place",
+	"from", "to", "note" };
+
+struct scelle_custody *scelle_custody_new(void)
+{
+	struct scelle_custody *c = xcalloc(1, sizeof(*c));
+	if (c && !(c->keys = scelle_sealer_new())) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void scelle_custody_free(struct scelle_custody *c)
+{
+	if (!c)
+		return;
+	scelle_sealer_free(c->keys);
+	for (size_t i = 0; i < 8; i++)
+		free(c->field[i]);
+	free(c->tsa);
+	free(c->tsa_policy);
+	free(c->ledger);
+	scelle_result_free(c->verification);
+	free(c);
+}
+
+const char *scelle_custody_errmsg(const struct scelle_custody *c)
+{
+	return c ? c->err.msg : "out of memory";
+}
+
+void scelle_custody_set_pass_cb(struct scelle_custody *c, scelle_pass_cb cb, void *arg)
+{
+	scelle_sealer_set_pass_cb(c->keys, cb, arg);
+}
+
+int scelle_custody_set_signer(struct scelle_custody *c, const char *key, const char *cert)
+{
+	scerr_clear(&c->err);
+	if (scelle_sealer_set_signer(c->keys, key, cert)) {
+		c->err = c->keys->err;
+		return c->err.code;
+	}
+	return SCELLE_OK;
+}
+
+int scelle_custody_add_chain(struct scelle_custody *c, const char *chain_file)
+{
+	scerr_clear(&c->err);
+	if (scelle_sealer_add_chain(c->keys, chain_file)) {
+		c->err = c->keys->err;
+		return c->err.code;
+	}
+	return SCELLE_OK;
+}
+
+static int valid_country(const char *cc)
+{
+	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
+}
+
+int scelle_custody_set(struct scelle_custody *c, const char *field, const char *value)
+{
+	scerr_clear(&c->err);
+	for (size_t i = 0; i < 8; i++) {
+		if (strcmp(field, field_names[i]) != 0)
+			continue;
+		if (i == 3 && value && !valid_country(value)) {
+			scerr_set(&c->err, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value);
+			return SCELLE_E_USAGE;
+		}
+		free(c->field[i]);
+		c->field[i] = xstrdup(value);
+		if (value && !c->field[i]) {
+			scerr_set(&c->err, SCELLE_E_NOMEM, "out of memory");
+			return SCELLE_E_NOMEM;
+		}
+		return SCELLE_OK;
+	}
+	scerr_set(&c->err, SCELLE_E_USAGE, "unknown custody field '%s'", field);
+	return SCELLE_E_USAGE;
+}
+
+void scelle_custody_set_time(struct scelle_custody *c, time_t t)
+{
+	c->time = t;
+}
+
+int scelle_custody_set_tsa(struct scelle_custody *c, const char *url, const char *policy_oid,
+    int timeout_seconds, int optional)
+{
+	free(c->tsa);
+	free(c->tsa_policy);
+	c->tsa = xstrdup(url);
+	c->tsa_policy = xstrdup(policy_oid);
+	c->tsa_timeout = timeout_seconds;
+	c->tsa_optional = optional;
+	if ((url && !c->tsa) || (policy_oid && !c->tsa_policy)) {
+		scerr_set(&c->err, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	return SCELLE_OK;
+}
+
+void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v)
+{
+	c->verifier = v;
+}
+
+int scelle_custody_set_ledger(struct scelle_custody *c, const char *path)
+{
+	free(c->ledger);
+	c->ledger = xstrdup(path);
+	return path && !c->ledger ? SCELLE_E_NOMEM : SCELLE_OK;
+}
+
+unsigned long scelle_custody_sequence(const struct scelle_custody *c)
+{
+	return c->seq;
+}
+
+const struct scelle_result *scelle_custody_verification(const struct scelle_custody *c)
+{
+	return c->verification;
+}
+
+/* "other:LABEL": a label of printable characters, so that a timeline stays one line. */
+static int valid_type(const char *t)
+{
+	static const char *const known[] = { "transferred", "received", "opened", "examined",
+		"copied", "returned", "destroyed" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(t, known[i]) == 0)
+			return 1;
+	if (strncmp(t, "other:", 6) != 0 || !t[6] || strlen(t) > 6 + 64)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)t + 6; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml. */
+static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int found = 0, r;
+	if (!a || !md) {
+		archive_read_free(a);
+		EVP_MD_CTX_free(md);
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		scerr_set(e, SCELLE_E_FORMAT, "cannot read '%s': %s", path, archive_error_string(a));
+		goto out;
+	}
+	while (!found && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(ae);
+		if (!name || strcmp(name, ASIC_MANIFEST) != 0)
+			continue;
+		char buf[16384];
+		la_ssize_t n;
+		size_t total = 0;
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && (total += (size_t)n) <= MAX_XML_BYTES)
+			EVP_DigestUpdate(md, buf, (size_t)n);
+		if (n == 0) {
+			unsigned char d[32];
+			EVP_DigestFinal_ex(md, d, NULL);
+			hex_encode(d, 32, hex);
+			found = 1;
+		} else
+			break;
+	}
+	if (!found)
+		scerr_set(e, SCELLE_E_FORMAT, "'%s' is not a sealed archive (no readable %s)", path, ASIC_MANIFEST);
+out:
+	archive_read_free(a);
+	EVP_MD_CTX_free(md);
+	return found ? SCELLE_OK : e->code;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && k->ns && strcmp((const char *)k->ns->href, SCELLE_NS_CUSTODY) == 0 &&
+		    strcmp((const char *)k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* Locks the ledger file itself.  The lock is on the inode: after waiting, the path may
+ * name a newer ledger that another `custody add` renamed into place, so the inode is
+ * compared and the open retried until the lock is on the current file. */
+static int lock_ledger(const char *path, struct scerr *e)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct stat a, b;
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s%s", path, strerror(errno),
+			    errno == ENOENT ? " (the ledger is written by 'scelle seal')" : "");
+			return -1;
+		}
+		if (flock(fd, LOCK_EX) != 0 || fstat(fd, &a) != 0) {
+			scerr_set(e, SCELLE_E_IO, "cannot lock '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return fd;
+		close(fd);
+	}
+	scerr_set(e, SCELLE_E_IO, "cannot lock '%s': it keeps being replaced", path);
+	return -1;
+}
+
+/* Under the lock: read the ledger, check that it is this archive's, add one record, write
+ * the new ledger beside it and rename it over the old one. */
+static int append_locked(struct scelle_custody *c, int fd, const char *path, struct event_data *d)
+{
+	xmlDocPtr doc = ledger_read(fd, path, &c->err);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, last = NULL;
+	struct record_signer rs = { c->keys->key, c->keys->cert, c->keys->chain, &c->tsa, c->tsa ? 1 : 0,
+		{ c->tsa_policy, c->tsa_timeout }, c->tsa_optional };
+	struct buf out = { 0 };
+	char prev[65], *tmp = NULL;
+	unsigned long n = 0;
+	int rc = SCELLE_E_FORMAT;
+
+	if (!doc)
+		return c->err.code;
+	if (!root || !root->ns || strcmp((const char *)root->ns->href, SCELLE_NS_CUSTODY) != 0 ||
+	    strcmp((const char *)root->name, "ledger") != 0) {
+		scerr_set(&c->err, SCELLE_E_FORMAT, "'%s' is not a custody ledger (namespace %s)", path, SCELLE_NS_CUSTODY);
+		goto out;
+	}
+	for (xmlNodePtr k = root->children; k; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "record") == 0) {
+			last = k;
+			n++;
+		}
+	xmlNodePtr ev = child(last, "event"), arch = child(ev, "archive"), tn = child(ev, "time");
+	xmlChar *seq = ev ? xmlGetProp(ev, BAD_CAST "seq") : NULL;
+	xmlChar *sid = arch ? xmlGetProp(arch, BAD_CAST "sealId") : NULL;
+	xmlChar *ts = tn ? xmlNodeGetContent(tn) : NULL;
+	time_t last_time = 0;
+	if (!seq || !sid || !ts || time_parse_rfc3339((const char *)ts, &last_time)) {
+		scerr_set(&c->err, SCELLE_E_FORMAT, "'%s': the last record is malformed", path);
+	} else if (n >= MAX_LEDGER_RECORDS) {
+		scerr_set(&c->err, SCELLE_E_LIMIT, "'%s' holds %lu records, the limit", path, n);
+		rc = SCELLE_E_LIMIT;
+	} else if (strcmp((const char *)sid, d->seal_id) != 0) {
+		scerr_set(&c->err, SCELLE_E_FORMAT, "'%s' is the ledger of another archive (seal identifier %.16s...)",
+		    path, (const char *)sid);
+	} else {
+		/* Taken under the lock: two records added at once get ordered times. */
+		d->time = c->time ? c->time : time(NULL);
+		d->seq = strtoul((const char *)seq, NULL, 10) + 1;
+		if (d->time < last_time) {
+			char a[32], b[32];
+			time_rfc3339(d->time, a, sizeof(a));
+			time_rfc3339(last_time, b, sizeof(b));
+			scerr_set(&c->err, SCELLE_E_USAGE, "the event time %s is before record %s (%s): times in a ledger never go backwards",
+			    a, (const char *)seq, b);
+			rc = SCELLE_E_USAGE;
+		} else if (c14n_digest(last, prev)) {
+			scerr_set(&c->err, SCELLE_E_NOMEM, "out of memory");
+			rc = SCELLE_E_NOMEM;
+		} else {
+			d->previous = prev;
+			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
+			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
+			    (rc = write_temp(path, &out, &tmp, &c->err)) == SCELLE_OK) {
+				if (rename(tmp, path) != 0) {
+					scerr_set(&c->err, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+					unlink(tmp);
+					rc = SCELLE_E_IO;
+				} else {
+					sync_dir(path);
+					c->seq = d->seq;
+				}
+			}
+		}
+	}
+	xmlFree(seq);
+	xmlFree(sid);
+	xmlFree(ts);
+out:
+	free(tmp);
+	buf_release(&out);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int scelle_custody_append(struct scelle_custody *c, const char *archive, const char *type)
+{
+	char seal_id[65], file_digest[65], *path = NULL, *copy = NULL;
+	char *cn = NULL, *org = NULL, *co = NULL;
+	struct event_data d = { 0 };
+	int rc = SCELLE_E_USAGE, fd = -1;
+
+	scerr_clear(&c->err);
+	c->seq = 0;
+	scelle_result_free(c->verification);
+	c->verification = NULL;
+	if (!c->keys->key) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "no signing key given");
+		return rc;
+	}
+	if (!type || !valid_type(type)) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "unknown event '%s' (transferred, received, opened, examined, copied, returned, destroyed or other:LABEL)",
+		    type ? type : "");
+		return rc;
+	}
+	cn = cert_name_field(c->keys->cert, NID_commonName);
+	org = cert_name_field(c->keys->cert, NID_organizationName);
+	co = cert_name_field(c->keys->cert, NID_countryName);
+	d.type = type;
+	d.actor = first(c->field[0], cn);
+	d.role = c->field[1];
+	d.organisation = first(c->field[2], org);
+	d.country = first(c->field[3], co);
+	d.place = c->field[4];
+	d.from = c->field[5];
+	d.to = c->field[6];
+	d.note = c->field[7];
+	cert_sha256(c->keys->cert, d.certificate);
+	if (!d.actor) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: give the actor's name (--actor)");
+		goto out;
+	}
+	if (!valid_country(d.country)) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "no valid country for the actor (--country, ISO 3166 alpha-2)");
+		goto out;
+	}
+	if (!(path = c->ledger ? xstrdup(c->ledger) : ledger_path_for(archive)) || !(copy = xstrdup(archive))) {
+		scerr_set(&c->err, rc = SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	d.archive_name = basename(copy);
+	if (strcmp(type, "received") == 0) {
+		/* The receiver's own verdict, from a full verification before anything is written. */
+		if (!c->verifier) {
+			scerr_set(&c->err, SCELLE_E_USAGE, "a 'received' record needs a verifier");
+			goto out;
+		}
+		if (!(c->verification = scelle_verify(c->verifier, archive))) {
+			scerr_set(&c->err, rc = SCELLE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		d.verification = scelle_verdict_name(scelle_result_verdict(c->verification));
+	}
+	if ((rc = archive_seal_id(archive, seal_id, &c->err)))
+		goto out;
+	int afd = open(archive, O_RDONLY | O_CLOEXEC);
+	if (afd < 0) {
+		scerr_set(&c->err, rc = SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+		goto out;
+	}
+	rc = hash_file_fd(afd, file_digest, &c->err);
+	close(afd);
+	if (rc)
+		goto out;
+	d.seal_id = seal_id;
+	d.file_digest = file_digest;
+	if ((fd = lock_ledger(path, &c->err)) < 0) {
+		rc = c->err.code;
+		goto out;
+	}
+	rc = append_locked(c, fd, path, &d);
+	close(fd);	/* releases the lock */
+out:
+	free(path);
+	free(copy);
+	free(cn);
+	free(org);
+	free(co);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* custody.h — the chain-of-custody ledger (DESIGN.md §3, formats/custody.xsd), shared by
+ * custody.c (writing, appending), custody_verify.c (checking) and the sealer. */
+#ifndef SCELLE_CUSTODY_H
+#define SCELLE_CUSTODY_H
+
+#include <libxml/tree.h>
+#include <openssl/x509.h>
+#include "internal.h"
+
+#define SCELLE_NS_CUSTODY  "urn:scelle:custody:1"
+#define LEDGER_SUFFIX	   ".custody.xml"
+#define MAX_LEDGER_BYTES   (16u << 20)	/* a record is a few KiB: thousands of hand-overs */
+#define MAX_LEDGER_RECORDS 10000u
+
+struct scelle_sealer;
+
+/* What one event element says (the signed part of a record). */
+struct event_data {
+	unsigned long seq;
+	const char *type;		/* "sealed", "transferred", ..., "other:LABEL" */
+	const char *archive_name;	/* base name of the archive, informative */
+	const char *seal_id, *file_digest; /* hex SHA-256 (DESIGN.md §2) */
+	const char *previous;		/* hex SHA-256 of the previous record, NULL for record 1 */
+	time_t time;
+	const char *actor, *role, *organisation, *country;
+	char certificate[65];		/* hex SHA-256 of the actor's certificate (DER) */
+	const char *place, *from, *to, *note;
+	const char *verification;	/* received: the receiver's verdict name */
+};
+
+/* Who signs a record, and the time-stamp authorities to ask (none when ntsa is 0). */
+struct record_signer {
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) *chain;
+	char *const *tsa_urls;
+	size_t ntsa;
+	struct tsa_options tsa;
+	int tsa_optional;
+};
+
+/* NAME.asice → NAME.asice.custody.xml (malloc'ed, NULL when out of memory). */
+char *ledger_path_for(const char *archive);
+/* Reads and parses a ledger as hostile XML: size cap, no DTD, no network, no entities. */
+xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e);
+/* Exclusive XML C14N 1.0 (without comments) of an element as an apex: the bytes that a
+ * record's signature covers and that the next record's digest is taken over. */
+int c14n_element(xmlNodePtr n, struct buf *out);
+/* SHA-256 of c14n_element(n) as hex. */
+int c14n_digest(xmlNodePtr n, char hex[65]);
+/* Appends <record><event/><signature/></record> after `after` (or as the first child of
+ * root when after is NULL) and signs it. */
+int record_append(xmlNodePtr root, xmlNodePtr after, const struct event_data *d,
+    const struct record_signer *rs, struct scerr *e);
+/* The subject field of a certificate's name (NID_commonName, ...), malloc'ed or NULL. */
+char *cert_name_field(X509 *cert, int nid);
+void cert_sha256(X509 *cert, char hex[65]);
+
+/* The sealing record: seal.c calls ledger_seal_prepare() once the archive is complete and
+ * its digests known, and ledger_write_new() after the archive is in place. */
+int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
+    struct scerr *e);
+/* Writes a new ledger file atomically (temporary file, fsync, link or rename). */
+int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e);
+
+#endif

@@ -1,0 +1,557 @@
+/* custody_verify.c — checking the custody ledger beside an archive (DESIGN.md §3 and §5,
+ * "→ ledger"): every record's signature, signer and time-stamp, the hash chain (nothing
+ * removed, reordered or inserted), times that never go backwards, every record citing this
+ * archive, and record 1 agreeing with the sealing that evidence.xml records. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+#include "custody.h"
+#include "verify.h"
+
+int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path)
+{
+	free(v->ledger);
+	v->ledger = xstrdup(path);
+	if (path && !v->ledger) {
+		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	return SCELLE_OK;
+}
+
+size_t scelle_result_custody_count(const struct scelle_result *r)
+{
+	return r->ncustody;
+}
+
+const struct scelle_custody_record *scelle_result_custody_record(const struct scelle_result *r, size_t i)
+{
+	return i < r->ncustody ? &r->custody[i] : NULL;
+}
+
+const char *scelle_result_ledger(const struct scelle_result *r)
+{
+	return r->ledger;
+}
+
+void custody_records_free(struct scelle_result *r)
+{
+	for (size_t i = 0; i < r->ncustody; i++) {
+		struct scelle_custody_record *c = &r->custody[i];
+		const char *const s[] = { c->event, c->actor, c->role, c->organisation, c->country,
+			c->place, c->from, c->to, c->note, c->seal_id, c->file_digest, c->verification,
+			c->signer, c->reason };
+		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
+			free((char *)s[k]);
+	}
+	free(r->custody);
+	free(r->ledger);
+	r->custody = NULL;
+	r->ncustody = 0;
+	r->ledger = NULL;
+}
+
+/* ------------------------------------------------------------------ reading ---- */
+
+struct rec {
+	xmlNodePtr node, event;
+	struct scelle_custody_record *out;
+	char *certificate;	/* hex SHA-256 the record names for its actor */
+	char *previous;		/* hex SHA-256 of the record before, as stated */
+	char *signature;	/* base64 */
+	int seq_ok, time_ok;
+};
+
+struct lctx {
+	struct vctx *c;
+	const char *path;
+	struct rec *recs;
+	size_t n;
+	size_t failed;
+};
+
+static int in_ns(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns &&
+	    strcmp((const char *)n->ns->href, SCELLE_NS_CUSTODY) == 0 && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+		if (in_ns(k, name))
+			return k;
+	return NULL;
+}
+
+/* libxml2 strings copied to malloc'ed ones, so that the result frees with free(). */
+static char *take(xmlChar *x)
+{
+	char *s = xstrdup((const char *)x);
+	xmlFree(x);
+	return s;
+}
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+	return n ? take(xmlGetProp(n, BAD_CAST name)) : NULL;
+}
+
+static char *text(xmlNodePtr n)
+{
+	return n ? take(xmlNodeGetContent(n)) : NULL;
+}
+
+static void read_record(struct rec *r)
+{
+	struct scelle_custody_record *o = r->out;
+	xmlNodePtr ev = r->event = child(r->node, "event");
+	xmlNodePtr ar = child(ev, "archive"), ac = child(ev, "actor"), vf = child(ev, "verification");
+	char *seq = attr(ev, "seq"), *t = text(child(ev, "time")), *end = NULL;
+
+	if (seq && seq[0] >= '1' && seq[0] <= '9') {
+		o->seq = strtoul(seq, &end, 10);
+		r->seq_ok = *end == '\0';
+	}
+	r->time_ok = t && time_parse_rfc3339(t, &o->time) == 0;
+	free(seq);
+	free(t);
+	o->event = attr(ev, "type");
+	o->seal_id = attr(ar, "sealId");
+	o->file_digest = attr(ar, "fileDigest");
+	o->actor = attr(ac, "name");
+	o->role = attr(ac, "role");
+	o->organisation = attr(ac, "organisation");
+	o->country = attr(ac, "country");
+	r->certificate = attr(ac, "certificate");
+	o->place = text(child(ev, "place"));
+	o->from = text(child(ev, "from"));
+	o->to = text(child(ev, "to"));
+	o->note = text(child(ev, "note"));
+	o->verification = attr(vf, "verdict");
+	r->previous = text(child(ev, "previous"));
+	r->signature = text(child(r->node, "signature"));
+}
+
+/* ---------------------------------------------------------------- verdicts ---- */
+
+static void flag(struct lctx *l, struct rec *r, const char *id, enum scelle_verdict st,
+    const char *sub, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* One finding about one record: a check with subject "record N", and the record's own
+ * status and first reason for the timeline. */
+static void flag(struct lctx *l, struct rec *r, const char *id, enum scelle_verdict st,
+    const char *sub, const char *fmt, ...)
+{
+	char msg[768], subject[48];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(subject, sizeof(subject), "record %lu", r->out->seq);
+	result_check(l->c->r, id, st, sub, subject, "%s", msg);
+	if (st == SCELLE_FAILED || (st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)) {
+		if (st == SCELLE_FAILED && r->out->status != SCELLE_FAILED)
+			l->failed++;
+		r->out->status = st;
+		free((char *)r->out->reason);
+		r->out->reason = xstrdup(msg);
+	}
+}
+
+static time_t asn1_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+	return t && ASN1_TIME_to_tm(t, &tm) ? timegm(&tm) : 0;
+}
+
+static char *subject_of(X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *s = NULL, *p;
+	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		long n = BIO_get_mem_data(b, &p);
+		if ((s = malloc((size_t)n + 1))) {
+			memcpy(s, p, (size_t)n);
+			s[n] = '\0';
+		}
+	}
+	BIO_free(b);
+	return s;
+}
+
+/* The signer's chain to the same trust anchors as the archive's signer, at the time the
+ * record's time-stamp proves, or now. */
+static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X509 *signer, time_t at)
+{
+	STACK_OF(X509) *certs = CMS_get1_certs(cms);
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	time_t nb = asn1_time(X509_get0_notBefore(signer)), na = asn1_time(X509_get0_notAfter(signer));
+
+	if (r->time_ok && (r->out->time < nb || r->out->time > na))
+		flag(l, r, "custody.signer", SCELLE_FAILED, r->out->time > na ? "EXPIRED" : "NOT_YET_VALID",
+		    "record %lu: the signer's certificate was not valid at the time the record states", r->out->seq);
+	else if (l->c->v->trust && ctx && X509_STORE_CTX_init(ctx, l->c->v->trust, signer, certs)) {
+		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+		if (at)
+			X509_STORE_CTX_set_time(ctx, 0, at);
+		if (X509_verify_cert(ctx) != 1) {
+			int err = X509_STORE_CTX_get_error(ctx);
+			int unknown = err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+			    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+			    err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT || err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
+			if (unknown || err == X509_V_ERR_CERT_HAS_EXPIRED)
+				flag(l, r, "custody.signer", SCELLE_INDETERMINATE,
+				    unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : "OUT_OF_BOUNDS_NO_POE",
+				    "record %lu: signer '%s' %s (%s)", r->out->seq, r->out->signer,
+				    unknown ? "does not chain to a trusted anchor" : "has an expired certificate",
+				    X509_verify_cert_error_string(err));
+			else
+				flag(l, r, "custody.signer", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
+				    "record %lu: the chain of signer '%s' is invalid: %s", r->out->seq, r->out->signer,
+				    X509_verify_cert_error_string(err));
+		}
+	}
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(certs, X509_free);
+	ERR_clear_error();
+}
+
+/* The record's time-stamp (CAdES-B-T): a token over the signature value. */
+static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, int *missing)
+{
+	ASN1_STRING *tok = CMS_unsigned_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_timeStampToken),
+	    -3, V_ASN1_SEQUENCE);
+	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
+	struct tsa_token_info info;
+	struct scerr e = { 0 };
+
+	if (!tok) {
+		(*missing)++;
+		return;
+	}
+	memset(&info, 0, sizeof(info));
+	tsa_token_check(ASN1_STRING_get0_data(tok), (size_t)ASN1_STRING_length(tok),
+	    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), l->c->v->tsa_trust, &info, &e);
+	if (info.status != SCELLE_PASSED) {
+		flag(l, r, "custody.timestamp", info.status, info.subindication, "record %lu: time-stamp: %s",
+		    r->out->seq, info.reason);
+		return;
+	}
+	r->out->tsa_time = info.gen_time;
+	if (r->time_ok && r->out->time > info.gen_time + l->c->v->max_skew) {
+		char a[32], b[32];
+		time_rfc3339(r->out->time, a, sizeof(a));
+		time_rfc3339(info.gen_time, b, sizeof(b));
+		flag(l, r, "custody.time", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
+		    "record %lu: it states %s, after its own time-stamp %s", r->out->seq, a, b);
+	}
+}
+
+static int check_ess(CMS_SignerInfo *si, X509 *signer)
+{
+	ASN1_STRING *s = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2),
+	    -3, V_ASN1_SEQUENCE);
+	const unsigned char *p = s ? s->data : NULL;
+	ESS_SIGNING_CERT_V2 *v2 = p ? d2i_ESS_SIGNING_CERT_V2(NULL, &p, s->length) : NULL;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	int ok = v2 && chain && sk_X509_push(chain, signer) && OSSL_ESS_check_signing_certs(NULL, v2, chain, 1) > 0;
+	ESS_SIGNING_CERT_V2_free(v2);
+	sk_X509_free(chain);
+	ERR_clear_error();
+	return ok;
+}
+
+/* The record's CAdES signature over the Exclusive C14N of its event; *signer_hex gets the
+ * SHA-256 of the certificate that signed it. */
+static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char signer_hex[65])
+{
+	struct buf c14n = { 0 };
+	size_t slen = r->signature ? strlen(r->signature) : 0;
+	unsigned char *der = slen ? malloc(slen) : NULL;
+	CMS_ContentInfo *cms = NULL;
+	BIO *content = NULL;
+	X509 *signer = NULL;
+	int len = -1;
+
+	signer_hex[0] = '\0';
+	if (der) {
+		/* EVP_DecodeBlock wants no white space: strip what a pretty-printer may add. */
+		size_t k = 0;
+		for (size_t i = 0; i < slen; i++)
+			if (r->signature[i] != '\n' && r->signature[i] != '\r' && r->signature[i] != ' ' && r->signature[i] != '\t')
+				r->signature[k++] = r->signature[i];
+		r->signature[k] = '\0';
+		if (k && k % 4 == 0 && (len = EVP_DecodeBlock(der, (unsigned char *)r->signature, (int)k)) >= 0)
+			len -= (r->signature[k - 1] == '=') + (r->signature[k - 2] == '=');
+	}
+	const unsigned char *p = der;
+	if (len <= 0 || !(cms = d2i_CMS_ContentInfo(NULL, &p, len)) || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+	    sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
+		flag(l, r, "custody.signature", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: the signature is not one base64 DER CMS SignedData with one signer", r->out->seq);
+		goto out;
+	}
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	if (c14n_element(r->event, &c14n) || !(content = BIO_new_mem_buf(c14n.data, (int)c14n.len)))
+		goto out;
+	if (CMS_signed_get_attr_count(si) <= 0 ||
+	    CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+		int reason = ERR_GET_REASON(ERR_peek_last_error());
+		ERR_clear_error();
+		if (reason == CMS_R_SIGNER_CERTIFICATE_NOT_FOUND)
+			flag(l, r, "custody.signature", SCELLE_FAILED, "NO_SIGNING_CERTIFICATE_FOUND",
+			    "record %lu: the signer's certificate is not in the signature", r->out->seq);
+		else
+			flag(l, r, "custody.signature", SCELLE_FAILED,
+			    reason == CMS_R_CONTENT_VERIFY_ERROR ? "HASH_FAILURE" : "SIG_CRYPTO_FAILURE",
+			    "record %lu: the signature does not verify: the record was changed after it was signed",
+			    r->out->seq);
+		goto out;
+	}
+	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
+	if (!signer)
+		goto out;
+	r->out->signer = subject_of(signer);
+	cert_sha256(signer, signer_hex);
+	if (!check_ess(si, signer)) {
+		flag(l, r, "custody.signature", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    "record %lu: the signing-certificate-v2 attribute does not name the signer's certificate",
+		    r->out->seq);
+		goto out;
+	}
+	/* The record names its actor's certificate inside the signed event: a valid signature
+	 * by somebody else (another key, another certificate) is not the actor's. */
+	if (!r->certificate || strcasecmp(r->certificate, signer_hex) != 0) {
+		flag(l, r, "custody.signer", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    "record %lu: signed by '%s', not by the certificate the record names for its actor '%s'",
+		    r->out->seq, r->out->signer ? r->out->signer : "?", r->out->actor ? r->out->actor : "?");
+		goto out;
+	}
+	check_timestamp(l, r, si, missing_ts);
+	check_chain(l, r, cms, signer, r->out->tsa_time);
+out:
+	BIO_free(content);
+	CMS_ContentInfo_free(cms);
+	free(der);
+	buf_release(&c14n);
+	ERR_clear_error();
+}
+
+/* The archive's own signer, to compare with the sealing record's. */
+static void archive_signer(struct vctx *c, char hex[65])
+{
+	const unsigned char *p = c->signature.b.data;
+	CMS_ContentInfo *cms = c->signature.seen ? d2i_CMS_ContentInfo(NULL, &p, (long)c->signature.b.len) : NULL;
+	STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
+	CMS_SignerInfo *si = cms ? sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0) : NULL;
+	hex[0] = '\0';
+	for (int i = 0; si && i < sk_X509_num(certs); i++)
+		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0) {
+			cert_sha256(sk_X509_value(certs, i), hex);
+			break;
+		}
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+}
+
+static int differs(const char *ledger, const char *evidence)
+{
+	return evidence && (!ledger || strcmp(ledger, evidence) != 0);
+}
+
+/* Record 1 is the sealing (DESIGN.md §3): the same time, officer, country and place as
+ * evidence.xml, signed by the archive's own signer. */
+static void check_sealing(struct lctx *l, struct rec *r, const char *signer_hex)
+{
+	struct scelle_result *res = l->c->r;
+	const char *sealed = res->facts[F_SEALED_AT];
+	time_t t = 0;
+	char archive_hex[65];
+
+	if (!r->out->event || strcmp(r->out->event, "sealed") != 0) {
+		flag(l, r, "custody.sealing", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: the first record is '%s', not the sealing", r->out->seq, r->out->event ? r->out->event : "");
+		return;
+	}
+	if (!sealed || time_parse_rfc3339(sealed, &t) || !r->time_ok || t != r->out->time)
+		flag(l, r, "custody.sealing", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: the sealing time differs from evidence.xml (%s)", r->out->seq, sealed ? sealed : "none");
+	else if (differs(r->out->actor, res->facts[F_OFFICER]) || differs(r->out->country, res->facts[F_OFFICER_COUNTRY]) ||
+	    differs(r->out->place, res->facts[F_PLACE]))
+		flag(l, r, "custody.sealing", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: officer, country or place differ from the sealing in evidence.xml", r->out->seq);
+	archive_signer(l->c, archive_hex);
+	if (*signer_hex && *archive_hex && strcmp(signer_hex, archive_hex) != 0)
+		flag(l, r, "custody.sealing", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    "record %lu: the sealing record is not signed by the archive's signer", r->out->seq);
+}
+
+/* The hash chain (a record holds the SHA-256 of the record before it) and the sequence. */
+static void check_chain_links(struct lctx *l, size_t i)
+{
+	struct rec *r = &l->recs[i], *p = i ? &l->recs[i - 1] : NULL;
+	unsigned long want = p ? p->out->seq + 1 : 1;
+	char hex[65];
+
+	if (r->out->seq > want)
+		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+		    want + 1 == r->out->seq ? "record %lu follows record %lu: record %lu is missing (removed)"
+		    : "record %lu follows record %lu: records %lu to %lu are missing (removed)",
+		    r->out->seq, want - 1, want, r->out->seq - 1);
+	else if (r->out->seq < want)
+		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu comes after record %lu: the records are reordered or duplicated", r->out->seq, want - 1);
+	if (!p) {
+		if (r->previous)
+			flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+			    "record %lu: the first record cites a previous one (records before it were removed)", r->out->seq);
+		return;
+	}
+	if (r->out->event && strcmp(r->out->event, "sealed") == 0)
+		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: a second sealing record (inserted)", r->out->seq);
+	if (c14n_digest(p->node, hex) == 0 && (!r->previous || strcasecmp(r->previous, hex) != 0))
+		flag(l, r, "custody.chain", SCELLE_FAILED, "HASH_FAILURE",
+		    "record %lu: the digest of the previous record does not match record %lu before it (removed, inserted, reordered or edited)",
+		    r->out->seq, p->out->seq);
+}
+
+static void check_record(struct lctx *l, size_t i, int *missing_ts, int *other_file)
+{
+	struct rec *r = &l->recs[i], *p = i ? &l->recs[i - 1] : NULL;
+	struct scelle_result *res = l->c->r;
+	char signer_hex[65] = "";
+
+	if (!r->event || !r->seq_ok || !r->time_ok || !r->out->event || !r->out->seal_id || !r->signature) {
+		if (!r->seq_ok)
+			r->out->seq = i + 1;
+		flag(l, r, "custody.format", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: malformed (sequence, type, time, archive or signature missing)", r->out->seq);
+		return;
+	}
+	check_chain_links(l, i);
+	if (!res->facts[F_SEAL_ID] || strcasecmp(r->out->seal_id, res->facts[F_SEAL_ID]) != 0)
+		flag(l, r, "custody.archive", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu cites another archive (seal identifier %.16s...)", r->out->seq, r->out->seal_id);
+	else if (res->facts[F_FILE_DIGEST] && (!r->out->file_digest || strcasecmp(r->out->file_digest, res->facts[F_FILE_DIGEST]) != 0))
+		(*other_file)++;
+	check_signature(l, r, missing_ts, signer_hex);
+	if (p && p->time_ok && r->out->time < p->out->time) {
+		char a[32], b[32];
+		time_rfc3339(r->out->time, a, sizeof(a));
+		time_rfc3339(p->out->time, b, sizeof(b));
+		flag(l, r, "custody.time", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
+		    "record %lu: its time %s is before record %lu's %s (time goes backwards)", r->out->seq, a, p->out->seq, b);
+	} else if (p && r->out->tsa_time && p->out->tsa_time > r->out->tsa_time)
+		flag(l, r, "custody.time", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
+		    "record %lu: its time-stamp is older than record %lu's", r->out->seq, p->out->seq);
+	if (i == 0)
+		check_sealing(l, r, signer_hex);
+}
+
+static int open_ledger(struct lctx *l, xmlDocPtr *doc)
+{
+	struct scerr e = { 0 };
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT && !l->c->v->ledger) {
+		/* Not a failure: the archive's own seal does not depend on its paperwork. */
+		result_check(l->c->r, "custody.ledger", SCELLE_PASSED, NULL, l->path,
+		    "no custody ledger beside the archive (%s): hand-overs are not recorded", l->path);
+		return -1;
+	}
+	if (fd < 0) {
+		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
+		    "cannot open the custody ledger '%s': %s", l->path, strerror(errno));
+		return -1;
+	}
+	*doc = ledger_read(fd, l->path, &e);
+	close(fd);
+	xmlNodePtr root = *doc ? xmlDocGetRootElement(*doc) : NULL;
+	if (!*doc || !in_ns(root, "ledger")) {
+		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
+		    "the custody ledger is unreadable: %s", *doc ? "the root is not a ledger in " SCELLE_NS_CUSTODY : e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void verify_custody(struct vctx *c, const char *archive)
+{
+	struct lctx l = { .c = c };
+	struct scelle_result *r = c->r;
+	xmlDocPtr doc = NULL;
+	int missing_ts = 0, other_file = 0;
+	size_t n = 0;
+
+	r->ledger = c->v->ledger ? xstrdup(c->v->ledger) : ledger_path_for(archive);
+	if (!(l.path = r->ledger) || open_ledger(&l, &doc))
+		goto out;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	for (xmlNodePtr k = root->children; k; k = k->next)
+		if (in_ns(k, "record"))
+			n++;
+	if (n == 0) {
+		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
+		    "the custody ledger holds no record (the sealing record was removed)");
+		goto out;
+	}
+	if (n > MAX_LEDGER_RECORDS) {
+		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
+		    "the custody ledger holds more than %u records", MAX_LEDGER_RECORDS);
+		goto out;
+	}
+	if (!(l.recs = xcalloc(n, sizeof(*l.recs))) || !(r->custody = xcalloc(n, sizeof(*r->custody))))
+		goto out;
+	for (xmlNodePtr k = root->children; k; k = k->next) {
+		if (!in_ns(k, "record"))
+			continue;
+		l.recs[l.n].node = k;
+		l.recs[l.n].out = &r->custody[l.n];
+		read_record(&l.recs[l.n]);
+		l.n++;
+		r->ncustody = l.n;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		check_record(&l, i, &missing_ts, &other_file);
+	if (!c->v->trust) {
+		result_check(r, "custody.signer", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", l.path,
+		    "no trust anchor given (--trust): the record signers cannot be identified");
+		for (size_t i = 0; i < l.n; i++)
+			if (r->custody[i].status == SCELLE_PASSED)
+				r->custody[i].status = SCELLE_INDETERMINATE;
+	}
+	if (missing_ts)
+		result_check(r, "custody.timestamp",
+		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? SCELLE_PASSED : SCELLE_INDETERMINATE,
+		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? NULL : "NO_POE", l.path,
+		    "%d of %zu records carry no time-stamp: their times are only their actors' claims%s", missing_ts, l.n,
+		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? "; accepted (--no-timestamp-ok)" : "");
+	if (l.failed)
+		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
+		    "custody ledger %s: %zu records, %zu do not verify", l.path, l.n, l.failed);
+	else
+		result_check(r, "custody.ledger", SCELLE_PASSED, NULL, l.path,
+		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
+		    other_file ? "; some records cite another file digest (the archive was re-stamped or copied)" : "");
+out:
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.recs[i].certificate);
+		free(l.recs[i].previous);
+		free(l.recs[i].signature);
+	}
+	free(l.recs);
+	xmlFreeDoc(doc);
+}
