@@ -228,32 +228,40 @@ static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X50
 	ERR_clear_error();
 }
 
-/* The record's time-stamp (CAdES-B-T): a token over the signature value. */
+/* The record's time-stamps (CAdES-B-T): tokens over the signature value, one attribute
+ * each when several TSAs were asked.  The earliest good one dates the record. */
 static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, int *missing)
 {
-	ASN1_STRING *tok = CMS_unsigned_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_timeStampToken),
-	    -3, V_ASN1_SEQUENCE);
 	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
-	struct tsa_token_info info;
-	struct scerr e = { 0 };
+	int n = 0;
 
-	if (!tok) {
+	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;) {
+		ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, i), 0);
+		struct tsa_token_info info;
+		struct scerr e = { 0 };
+		n++;
+		memset(&info, 0, sizeof(info));
+		if (!t || t->type != V_ASN1_SEQUENCE) {
+			flag(l, r, "custody.timestamp", SCELLE_FAILED, "FORMAT_FAILURE",
+			    "record %lu: time-stamp %d is not a token", r->out->seq, n);
+			continue;
+		}
+		tsa_token_check(ASN1_STRING_get0_data(t->value.sequence), (size_t)ASN1_STRING_length(t->value.sequence),
+		    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), l->c->v->tsa_trust, &info, &e);
+		if (info.status != SCELLE_PASSED) {
+			flag(l, r, "custody.timestamp", info.status, info.subindication,
+			    "record %lu: time-stamp %d: %s", r->out->seq, n, info.reason);
+			continue;
+		}
+		if (!r->out->tsa_time || info.gen_time < r->out->tsa_time)
+			r->out->tsa_time = info.gen_time;
+	}
+	if (!n)
 		(*missing)++;
-		return;
-	}
-	memset(&info, 0, sizeof(info));
-	tsa_token_check(ASN1_STRING_get0_data(tok), (size_t)ASN1_STRING_length(tok),
-	    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), l->c->v->tsa_trust, &info, &e);
-	if (info.status != SCELLE_PASSED) {
-		flag(l, r, "custody.timestamp", info.status, info.subindication, "record %lu: time-stamp: %s",
-		    r->out->seq, info.reason);
-		return;
-	}
-	r->out->tsa_time = info.gen_time;
-	if (r->time_ok && r->out->time > info.gen_time + l->c->v->max_skew) {
+	if (r->out->tsa_time && r->time_ok && r->out->time > r->out->tsa_time + l->c->v->max_skew) {
 		char a[32], b[32];
 		time_rfc3339(r->out->time, a, sizeof(a));
-		time_rfc3339(info.gen_time, b, sizeof(b));
+		time_rfc3339(r->out->tsa_time, b, sizeof(b));
 		flag(l, r, "custody.time", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
 		    "record %lu: it states %s, after its own time-stamp %s", r->out->seq, a, b);
 	}
@@ -406,12 +414,22 @@ static void check_chain_links(struct lctx *l, size_t i)
 	unsigned long want = p ? p->out->seq + 1 : 1;
 	char hex[65];
 
-	if (r->out->seq > want)
-		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
-		    want + 1 == r->out->seq ? "record %lu follows record %lu: record %lu is missing (removed)"
-		    : "record %lu follows record %lu: records %lu to %lu are missing (removed)",
-		    r->out->seq, want - 1, want, r->out->seq - 1);
-	else if (r->out->seq < want)
+	if (r->out->seq > want) {
+		/* A skipped number found later is a reordering; found earlier, it was reported
+		 * there; found nowhere, the records were removed. */
+		int later = 0, earlier = 0;
+		for (size_t k = 0; k < l->n; k++)
+			if (k != i && l->recs[k].out->seq >= want && l->recs[k].out->seq < r->out->seq)
+				*(k > i ? &later : &earlier) = 1;
+		if (later)
+			flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+			    "record %lu comes before record %lu: the records are reordered", r->out->seq, want);
+		else if (!earlier)
+			flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+			    want + 1 == r->out->seq ? "record %lu follows record %lu: record %lu is missing (removed)"
+			    : "record %lu follows record %lu: records %lu to %lu are missing (removed)",
+			    r->out->seq, want - 1, want, r->out->seq - 1);
+	} else if (r->out->seq < want)
 		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu comes after record %lu: the records are reordered or duplicated", r->out->seq, want - 1);
 	if (!p) {
@@ -541,7 +559,7 @@ void verify_custody(struct vctx *c, const char *archive)
 		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? "; accepted (--no-timestamp-ok)" : "");
 	if (l.failed)
 		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
-		    "custody ledger %s: %zu records, %zu do not verify", l.path, l.n, l.failed);
+		    "custody ledger %s: %zu records, %zu of them fail", l.path, l.n, l.failed);
 	else
 		result_check(r, "custody.ledger", SCELLE_PASSED, NULL, l.path,
 		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
