@@ -57,7 +57,12 @@ xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)
 			goto out;
 		}
 	}
-	/* DESIGN.md §6.3: no network, no DTD (so no entity is declared, expanded or fetched). */
+	/* DESIGN.md §6.3: no network, no DTD (so no entity is declared, expanded or fetched);
+	 * a declaration is refused before libxml2 reads it at all. */
+	if (b.len && memmem(b.data, b.len, "<!DOCTYPE", 9)) {
+		scerr_set(e, SCELLE_E_FORMAT, "'%s' has a document type declaration (refused: entities)", path);
+		goto out;
+	}
 	doc = b.len ? xmlReadMemory((const char *)b.data, (int)b.len, path, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
 	if (!doc) {

@@ -152,6 +152,10 @@ test_expect_success 'a ledger with a document type declaration is refused' '
 	sed "1a<!DOCTYPE ledger [<!ENTITY x \"y\">]>" case.asice.custody.xml >dtd.xml &&
 	forged dtd.xml "FAILED *custody.ledger *the custody ledger is unreadable: .dtd.xml. has a document type declaration"
 '
+test_expect_success 'a ledger larger than 16 MiB is refused, not read' '
+	{ cat case.asice.custody.xml; head -c 17000000 /dev/zero | tr "\\0" " "; } >huge.xml &&
+	forged huge.xml "FAILED *custody.ledger *the custody ledger is unreadable: .huge.xml. is larger than the limit of 16 MiB"
+'
 
 test_expect_success 'a missing ledger does not fail a valid archive, and the verdict says so' '
 	cp case.asice lone.asice &&
