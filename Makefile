@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR=
              -DINSTALL_LOCALEDIR='"$(INSTALL_LOCALEDIR)"' \
              -Iinclude -Isrc/lib \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) -fPIC -pthread
-LIBS       = $(PKG_LIBS) -lmagic -pthread
+LIBS       = $(PKG_LIBS) -lmagic -lunistring -pthread
 
 LIB_SRC   := $(sort $(wildcard src/lib/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))

@@ -96,9 +96,41 @@ SCELLE_API int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url);
 SCELLE_API void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
     int timeout_seconds, int optional);
 
-/* An input: a file or a folder (walked recursively, sorted).  `as` names it inside the
- * archive (NULL: the last component of path).  Inputs are checked when added. */
+/* An input: a file or a folder (walked recursively, sorted by byte value).  `as` names it
+ * inside the archive, below "evidence/" (NULL: the last component of path).  Inputs are
+ * checked when added: FIFOs, sockets and devices are refused (SCELLE_E_INPUT).  A symbolic
+ * link is recorded as an item of media type "inode/symlink" whose content is the link
+ * target, unless SCELLE_INPUT_FOLLOW was set before.  A name that is not valid UTF-8 (or
+ * holds control characters) is stored escaped (see scelle_name_unescape) and its original
+ * bytes are kept in evidence.xml <originalName>.  Names that would collide on extraction
+ * (equal after Unicode NFC and case folding, or a file that is also a folder) are refused
+ * by scelle_sealer_write() before anything is written. */
 SCELLE_API int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const char *as);
+#define SCELLE_INPUT_FOLLOW 0x1	/* follow symbolic links (files and folders) */
+SCELLE_API void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags);
+
+/* Where items came from: a CSV file (RFC 4180, UTF-8, header row) with the columns
+ *   path, source_url, captured_at, captured_by, tool, note
+ * ("path" required, the others optional and in any order).  `path` is an input path as
+ * given to scelle_sealer_add_input() or a file below a folder input (e.g. "ev/ad/page.html");
+ * captured_at is an RFC 3339 time.  Each row becomes <acquisition> of its item.  A malformed
+ * file (unknown column, bad time, duplicate path) fails here (SCELLE_E_FORMAT); a row that
+ * matches no item fails scelle_sealer_write() before anything is written. */
+SCELLE_API int scelle_sealer_set_item_info(struct scelle_sealer *s, const char *csv_path);
+
+/* Caps on listing what an item holds (members of ZIP, tar, 7z... archives, WARC records):
+ * nesting depth (1: members of the item; 2, the default: also members of archives inside
+ * it), members per item (default 100000) and decompressed bytes read per item (default
+ * 4 GiB).  A listing that reaches a cap is recorded as truncated; the item itself is always
+ * sealed whole.  0 keeps a default. */
+SCELLE_API void scelle_sealer_set_intake_limits(struct scelle_sealer *s, int max_depth,
+    uint64_t max_members, uint64_t max_bytes);
+
+/* Maps the archive name of an item whose evidence.xml entry has <originalName> (the name
+ * was escaped) back to the original bytes: "%XX" becomes the byte XX, nothing else
+ * changes.  *out is malloc'ed (NUL ended, *len bytes before the NUL).  SCELLE_E_FORMAT if
+ * `escaped` is not an escaped name. */
+SCELLE_API int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len);
 
 #define SCELLE_SEAL_FORCE 0x1	/* replace an existing output file */
 

@@ -1,5 +1,7 @@
 /* cmd_seal.c — scelle seal: hash, sign and time-stamp evidence into an ASiC-E archive. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +13,9 @@ static const char usage_text[] =
     "                   [--case AUTH:COUNTRY:REF]... [--case-file CASE.xml]\n"
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
-    "                   [--tsa-optional] [--force] [-q] [--json] PATH...\n"
+    "                   [--tsa-optional] [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
+    "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
+    "                   [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
     "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file\n"
@@ -26,12 +30,26 @@ static const char usage_text[] =
     "      --tsa-policy OID  policy to ask the TSA for\n"
     "      --tsa-timeout S   seconds to wait for a TSA (default 30)\n"
     "      --tsa-optional    seal even when no TSA answers\n"
+    "      --as NAME PATH    store PATH as evidence/NAME in the archive (NAME applies to the\n"
+    "                        one PATH that follows; default: the last component of PATH)\n"
+    "  -T, --files-from FILE read more PATHs from FILE ('-': standard input), one a line\n"
+    "  -0, --null            --files-from names end with NUL, not newline\n"
+    "      --follow          follow symbolic links (default: record each link as an item of\n"
+    "                        type inode/symlink holding its target)\n"
+    "      --item-info CSV   where items came from: CSV with header, columns path, source_url,\n"
+    "                        captured_at, captured_by, tool, note (see scelle(1))\n"
+    "      --list-depth N    list archives inside items N levels deep (default 2)\n"
+    "      --list-max-bytes SIZE  stop listing an item's members after SIZE decompressed\n"
+    "                        bytes (default 4G; suffixes K, M, G)\n"
     "  -f, --force           replace OUT if it exists\n"
     "  -q, --quiet           no progress\n"
     "      --json            print the result as JSON\n";
 
 enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_COUNTRY,
-	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON };
+	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
+	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES };
+
+#define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
 static const struct option options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -54,6 +72,13 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "as", required_argument, NULL, O_AS },
+	{ "files-from", required_argument, NULL, 'T' },
+	{ "null", no_argument, NULL, '0' },
+	{ "follow", no_argument, NULL, O_FOLLOW },
+	{ "item-info", required_argument, NULL, O_ITEM_INFO },
+	{ "list-depth", required_argument, NULL, O_LIST_DEPTH },
+	{ "list-max-bytes", required_argument, NULL, O_LIST_MAX_BYTES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -81,6 +106,55 @@ static void print_warnings(const char *w)
 	}
 }
 
+/* The inputs in command-line order: a PATH (with the NAME of a --as before it) or a
+ * --files-from list, read once all options are known (-0 may come after it). */
+struct input {
+	const char *path, *as;
+	int list;
+};
+
+/* Reads a --files-from list: names end with LF (a CR before it is dropped) or with NUL
+ * (-0); empty names are skipped. */
+static int add_list(struct scelle_sealer *s, const char *file, int nul)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	if (!f)
+		return error("cannot open '%s': %s", file, strerror(errno));
+	while (rc == 0 && (n = getdelim(&line, &cap, nul ? '\0' : '\n', f)) > 0) {
+		if (line[n - 1] == (nul ? '\0' : '\n'))
+			line[--n] = '\0';
+		if (!nul && n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n && scelle_sealer_add_input(s, line, NULL))
+			rc = error("%s", scelle_sealer_errmsg(s));
+	}
+	if (rc == 0 && ferror(f))
+		rc = error("cannot read '%s': %s", file, strerror(errno));
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* SIZE: a number of bytes with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *arg, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20 : *end == 'G' || *end == 'g' ? 30 : 0;
+	if (shift)
+		end++;
+	if (end == arg || *end || errno || *arg == '-' || v == 0 || v > (UINT64_MAX >> shift))
+		return error("invalid size '%s' (bytes, or a number with K, M or G)", arg);
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 /* The pass phrase given with pass:TEXT is wiped from argv, so that it does not stay
  * visible in /proc/PID/cmdline. */
 static char *take_pass(char *arg)
@@ -93,15 +167,56 @@ static char *take_pass(char *arg)
 int cmd_seal(int argc, char **argv)
 {
 	struct scelle_sealer *s = scelle_sealer_new();
-	const char *out = NULL, *key = NULL, *cert = NULL, *tsa_policy = NULL;
+	const char *out = NULL, *key = NULL, *cert = NULL, *tsa_policy = NULL, *as = NULL;
 	char *pass = NULL;
-	int opt, force = 0, json = 0, tsa_timeout = 0, tsa_optional = 0, rc = EXIT_USAGE;
+	struct input *in = calloc((size_t)argc + 1, sizeof(*in));
+	size_t nin = 0;
+	int opt, force = 0, json = 0, tsa_timeout = 0, tsa_optional = 0, nul = 0, rc = EXIT_USAGE;
+	int list_depth = 0;
+	uint64_t list_max_bytes = 0;
 
-	if (!s)
+	if (!s || !in) {
+		free(in);
+		scelle_sealer_free(s);
 		return error("out of memory");
-	while ((opt = getopt_long(argc, argv, "o:k:c:fqh", options, NULL)) != -1) {
+	}
+	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1) {
 		int r = 0;
 		switch (opt) {
+		case 1:
+			in[nin].path = optarg;
+			in[nin++].as = as;
+			as = NULL;
+			break;
+		case O_AS:
+			if (as) {
+				error("--as '%s' names no PATH (use --as NAME PATH)", as);
+				goto out;
+			}
+			as = optarg;
+			break;
+		case 'T':
+			if (as) {
+				error("--as '%s' cannot name a --files-from list", as);
+				goto out;
+			}
+			in[nin].path = optarg;
+			in[nin++].list = 1;
+			break;
+		case '0': nul = 1; break;
+		case O_FOLLOW: scelle_sealer_set_input_flags(s, SCELLE_INPUT_FOLLOW); break;
+		case O_ITEM_INFO: r = scelle_sealer_set_item_info(s, optarg); break;
+		case O_LIST_DEPTH:
+			list_depth = atoi(optarg);
+			if (list_depth < 1 || list_depth > 8) {
+				error("invalid depth '%s' (1 to 8)", optarg);
+				goto out;
+			}
+			break;
+		case O_LIST_MAX_BYTES:
+			if (parse_size(optarg, &list_max_bytes))
+				goto out;
+			break;
 		case 'o': out = optarg; break;
 		case 'k': key = optarg; break;
 		case 'c': cert = optarg; break;
@@ -150,7 +265,16 @@ int cmd_seal(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!out || !key || optind >= argc) {
+	for (; optind < argc; optind++) {	/* operands after "--" */
+		in[nin].path = argv[optind];
+		in[nin++].as = as;
+		as = NULL;
+	}
+	if (as) {
+		error("--as '%s' names no PATH (use --as NAME PATH)", as);
+		goto out;
+	}
+	if (!out || !key || nin == 0) {
 		error("%s", !out ? "no output given (-o OUT.asice)" : !key ? "no signing key given (--key)"
 		    : "nothing to seal");
 		fputs(usage_text, stderr);
@@ -165,16 +289,21 @@ int cmd_seal(int argc, char **argv)
 	}
 	print_warnings(scelle_sealer_warnings(s));
 	optind = 0;	/* second scan: --chain, now that the signer is known */
-	while ((opt = getopt_long(argc, argv, "o:k:c:fqh", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
 			error("%s", scelle_sealer_errmsg(s));
 			goto out;
 		}
-	for (int i = optind; i < argc; i++)
-		if (scelle_sealer_add_input(s, argv[i], NULL)) {
+	scelle_sealer_set_intake_limits(s, list_depth, 0, list_max_bytes);
+	for (size_t i = 0; i < nin; i++) {
+		if (in[i].list) {
+			if (add_list(s, in[i].path, nul))
+				goto out;
+		} else if (scelle_sealer_add_input(s, in[i].path, in[i].as)) {
 			error("%s", scelle_sealer_errmsg(s));
 			goto out;
 		}
+	}
 	if (scelle_sealer_write(s, out, force ? SCELLE_SEAL_FORCE : 0)) {
 		cli_progress_end();
 		error("%s", scelle_sealer_errmsg(s));
@@ -199,5 +328,6 @@ out:
 		free(pass);
 	}
 	scelle_sealer_free(s);
+	free(in);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* evidence_xml.c — writes evidence.xml (our manifest, formats/evidence.xsd) and
  * META-INF/ASiCManifest001.xml (EN 319 162-1 §A.4, namespace 02918/v1.2.1#). */
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -130,7 +131,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
 	START("evidence");
 	ATTR("xmlns", SCELLE_NS_EVIDENCE);
-	ATTR("formatVersion", "1.0");
+	ATTR("formatVersion", "1.1");	/* 1.1: <contents> of items */
 	START("tool");
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
@@ -179,12 +180,31 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 		time_rfc3339(it->mtime, t, sizeof(t));
 		ATTR("mtime", t);
 		ATTR("mediaType", it->media_type ? it->media_type : "application/octet-stream");
+		if (it->orig_name) {
+			char *b64 = NULL;
+			ok = ok && b64_encode((const unsigned char *)it->orig_name, it->orig_len, &b64) == 0;
+			if (ok)
+				ELEM("originalName", b64);
+			free(b64);
+		}
 		for (size_t d = 0; d < s->ndigests; d++) {
 			START("digest");
 			ATTR("algorithm", s->digests[d]);
 			X(xmlTextWriterWriteString(w, BAD_CAST it->hex[d]));
 			END();
 		}
+		if (it->info) {
+			START("acquisition");
+			OPT_ATTR("sourceUrl", it->info->source_url);
+			OPT_ATTR("capturedAt", it->info->captured_at);
+			OPT_ATTR("capturedBy", it->info->captured_by);
+			OPT_ATTR("tool", it->info->tool);
+			if (it->info->note)
+				ELEM("note", it->info->note);
+			END();
+		}
+		if (it->intake)
+			ok = ok && intake_xml_write(w, it->intake) == 0;
 		END();
 	}
 	END();

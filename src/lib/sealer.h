@@ -5,7 +5,16 @@
 #include <sys/types.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <libxml/xmlwriter.h>
 #include "internal.h"
+
+/* Caps on what listing the members of one item may cost (zip bombs are recorded as
+ * truncated listings, never expanded without bound). */
+struct intake_limits {
+	int max_depth;		/* 1: members of the item; 2: also members of archives inside */
+	uint64_t max_members;	/* per item, all depths */
+	uint64_t max_bytes;	/* decompressed bytes read per item, all depths */
+};
 
 #define MAX_DIGESTS 5
 
@@ -18,6 +27,13 @@ struct item {
 	char *media_type;
 	char hex[MAX_DIGESTS][129]; /* digests in s->digests order; [0] is SHA-256 */
 	unsigned char sha256[32];
+	char *orig_name;	/* the name below evidence/ as found on disk when it had to be
+				 * escaped (names.c), else NULL */
+	size_t orig_len;
+	struct timespec mtim;	/* as read by seal_item: a second read must see the same */
+	int link;		/* a symbolic link, recorded as such: its content is the target */
+	const struct item_info *info; /* acquisition context (--item-info), borrowed, or NULL */
+	struct intake *intake;	/* what the item holds (intake.c), or NULL */
 };
 
 struct case_ref {
@@ -51,6 +67,9 @@ struct scelle_sealer {
 	struct item *items;
 	size_t nitems, capitems;
 	int compress;		/* SCELLE_COMPRESS_* */
+	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
+	struct item_info_table *item_info;
+	struct intake_limits limits;
 
 	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
 	time_t sealed_at;
@@ -60,6 +79,33 @@ struct scelle_sealer {
 int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
     STACK_OF(X509) *extra, struct scerr *e);
 int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e);
+
+/* names.c: archive names (the escape is described there and in FORMAT.md). */
+int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
+int name_needs_escape(const char *name, size_t n);
+char *name_escape(const char *name, size_t n);		/* malloc'ed, NUL ended */
+char *name_fold_key(const char *utf8);			/* NFC + case fold, malloc'ed */
+int by_item_name(const void *a, const void *b);		/* qsort: struct item by name */
+int check_name_collisions(struct scelle_sealer *s);	/* sorts s->items */
+
+/* item_info.c: --item-info, a CSV of what is known about where each item came from. */
+struct item_info {
+	char *path;		/* as written in the CSV: an input path */
+	char *source_url, *captured_at, *captured_by, *tool, *note; /* NULL when empty */
+	int used;
+};
+struct item_info_table;
+int item_info_load(const char *path, struct item_info_table **out, struct scerr *e);
+void item_info_free(struct item_info_table *t);
+/* Attaches rows to items (by input path), and fails naming the first row that matches
+ * no item. */
+int item_info_attach(struct item_info_table *t, struct item *items, size_t n, struct scerr *e);
+
+/* intake.c: lists what containers, web archives and chat exports hold. */
+void intake_free(struct intake *in);
+int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, struct scerr *e);
+int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
+void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 
 /* evidence_xml.c: builds evidence.xml and ASiCManifest001.xml in memory. */
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e);

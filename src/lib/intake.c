@@ -1,0 +1,828 @@
+/* intake.c — what an evidence item holds, recorded in evidence.xml <members> and
+ * <chatExport> (formats/evidence.xsd, FORMAT.md "What an item holds").
+ *
+ * Containers (ZIP, tar, 7z, cpio, ISO 9660, RAR, CAB, LHA, XAR, ar, alone or compressed) are
+ * listed member by member with size and SHA-256, and WARC files (ISO 28500) record by record
+ * with target URI, WARC-Date and digests, all streamed through libarchive: nothing is
+ * extracted to disk and no member is held in memory (a chat export's text excepted, up to
+ * MAX_CHAT_BYTES).  Archives inside an item are listed too, to limits.max_depth levels.
+ *
+ * Why a second read of container items: DESIGN.md §5 reads every item once, feeding the
+ * digests and the ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's
+ * central directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread
+ * and a pipe per item and would lose seeking.  So container items, and only they, are read
+ * a second time from disk after they are sealed, and the file must still be the one sealed
+ * (same size, same mtime to the nanosecond, before and after), else the seal stops as for
+ * a file that changed while read.  Measured (FORMAT.md): on a warm page cache the second
+ * read of a 512 MiB ZIP adds about as much time as hashing it.
+ *
+ * Evidence is never refused because it is damaged: a corrupt or truncated archive is
+ * recorded as status="damaged" with libarchive's reason, and the item is sealed byte-exact
+ * all the same.  Caps (limits): a listing that reaches the member or byte cap is recorded
+ * as status="truncated": a zip bomb is recorded, not expanded. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <magic.h>
+#include <openssl/evp.h>
+#include "intake.h"
+
+#define BLOCK (64u * 1024)
+#define MAX_WARC_LINE (16u * 1024)
+#define MAX_WARC_HEADER (64u * 1024)
+
+/* Media types (libmagic) of items worth opening with libarchive. */
+static int is_container_type(const char *mt)
+{
+	static const char *const types[] = {
+		"application/zip", "application/x-zip", "application/java-archive",
+		"application/vnd.etsi.asic", "application/epub+zip", "application/x-tar",
+		"application/x-gtar", "application/x-ustar", "application/x-7z-compressed",
+		"application/gzip", "application/x-gzip", "application/x-bzip2", "application/x-xz",
+		"application/x-lzma", "application/x-lzip", "application/zstd", "application/x-zstd",
+		"application/x-compress", "application/x-rar", "application/vnd.rar",
+		"application/x-cpio", "application/x-iso9660-image", "application/vnd.ms-cab-compressed",
+		"application/x-lha", "application/x-lzh-compressed", "application/x-xar",
+		"application/x-archive", "application/warc", "application/vnd.android.package-archive",
+		"application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument.",
+	};
+	if (!mt)
+		return 0;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strncmp(mt, types[i], strlen(types[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every format libarchive reads, except mtree (plain text that would match notes and
+ * logs) and its own WARC reader (it hides the record headers we list); `raw` gives the
+ * bytes of a compressed stream that is not an archive, e.g. a .warc.gz. */
+static struct archive *new_reader(int raw)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_lha(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_ar(a);
+	if (raw)
+		archive_read_support_format_raw(a);
+	return a;
+}
+
+static const char *format_name(struct archive *a)
+{
+	switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_ZIP: return "zip";
+	case ARCHIVE_FORMAT_TAR: return "tar";
+	case ARCHIVE_FORMAT_7ZIP: return "7z";
+	case ARCHIVE_FORMAT_CPIO: return "cpio";
+	case ARCHIVE_FORMAT_ISO9660: return "iso9660";
+	case ARCHIVE_FORMAT_RAR: return "rar";
+	case ARCHIVE_FORMAT_RAR_V5: return "rar5";
+	case ARCHIVE_FORMAT_CAB: return "cab";
+	case ARCHIVE_FORMAT_LHA: return "lha";
+	case ARCHIVE_FORMAT_XAR: return "xar";
+	case ARCHIVE_FORMAT_AR: return "ar";
+	case ARCHIVE_FORMAT_RAW: return "compressed";
+	case ARCHIVE_FORMAT_EMPTY: return "empty";
+	default: return "other";
+	}
+}
+
+/* Text from an archive or a WARC header, made fit for XML: escaped as names are. */
+static char *clean_text(const char *s, size_t n)
+{
+	return name_needs_escape(s, n) ? name_escape(s, n) : strndup(s, n);
+}
+
+static void set_status(struct listing *L, int status, const char *why)
+{
+	if (L->status >= status && L->error)
+		return;
+	L->status = status;
+	free(L->error);
+	L->error = why ? clean_text(why, strlen(why)) : NULL;
+}
+
+/* ------------------------------------------------------------ one member ---- */
+
+struct ctx {
+	const struct intake_limits *lim;
+	void *magic;
+	uint64_t members, bytes;
+};
+
+/* The bytes of one member, as the outer reader gives them: each byte passes once through
+ * SHA-256 and the byte cap; a prefix read ahead (for libmagic) is replayed to an inner
+ * reader without being counted twice. */
+struct mstream {
+	struct archive *a;
+	struct ctx *c;
+	EVP_MD_CTX *md;
+	uint64_t got;
+	unsigned char *prefix;
+	size_t plen, ppos;
+	struct buf *keep;	/* a chat export's text, or NULL */
+	int err;		/* 1 the outer archive failed, 2 the byte cap was reached */
+	unsigned char block[BLOCK];
+};
+
+static ssize_t ms_read(struct mstream *ms, void *dst, size_t n)
+{
+	if (ms->ppos < ms->plen) {
+		size_t k = ms->plen - ms->ppos < n ? ms->plen - ms->ppos : n;
+		memcpy(dst, ms->prefix + ms->ppos, k);
+		ms->ppos += k;
+		return (ssize_t)k;
+	}
+	if (ms->err)
+		return -1;
+	if (ms->c->bytes >= ms->c->lim->max_bytes) {
+		ms->err = 2;
+		return -1;
+	}
+	if (n > ms->c->lim->max_bytes - ms->c->bytes)
+		n = (size_t)(ms->c->lim->max_bytes - ms->c->bytes);
+	la_ssize_t r = archive_read_data(ms->a, dst, n);
+	if (r < 0) {
+		ms->err = 1;
+		return -1;
+	}
+	EVP_DigestUpdate(ms->md, dst, (size_t)r);
+	ms->got += (uint64_t)r;
+	ms->c->bytes += (uint64_t)r;
+	if (ms->keep && r > 0) {
+		if (ms->keep->len + (size_t)r > MAX_CHAT_BYTES || buf_append(ms->keep, dst, (size_t)r)) {
+			buf_release(ms->keep);
+			ms->keep = NULL;
+		}
+	}
+	return r;
+}
+
+static la_ssize_t inner_read(struct archive *a, void *arg, const void **out)
+{
+	struct mstream *ms = arg;
+	ssize_t r = ms_read(ms, ms->block, sizeof(ms->block));
+	*out = ms->block;
+	if (r < 0) {
+		archive_set_error(a, EIO, ms->err == 2 ? "byte cap reached" : "the outer archive failed");
+		return ARCHIVE_FATAL;
+	}
+	return r;
+}
+
+static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int depth);
+static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c);
+
+static int is_warc(const unsigned char *p, size_t n)
+{
+	return n >= 6 && memcmp(p, "WARC/", 5) == 0 && p[5] >= '0' && p[5] <= '9';
+}
+
+/* Reads the member at the reader's position: digest, media type, and what it holds. */
+static void read_member(struct archive *a, struct listing *L, struct member *m, struct ctx *c, int depth)
+{
+	struct mstream *ms = xcalloc(1, sizeof(*ms));
+	unsigned char *head = malloc(BLOCK);
+	struct buf keep = { 0 };
+	const char *chat = depth == 1 ? chat_kind(m->path) : NULL;
+	if (!ms || !head || !(ms->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(ms->md, EVP_sha256(), NULL)) {
+		set_status(L, LIST_TRUNCATED, "out of memory");
+		goto out;
+	}
+	ms->a = a;
+	ms->c = c;
+	ms->keep = chat ? &keep : NULL;
+	/* The first bytes, for libmagic and to spot an archive or a WARC file inside. */
+	size_t plen = 0;
+	while (plen < BLOCK) {
+		ssize_t r = ms_read(ms, head + plen, BLOCK - plen);
+		if (r <= 0)
+			break;
+		plen += (size_t)r;
+	}
+	const char *mt = plen && c->magic ? magic_buffer(c->magic, head, plen) : NULL;
+	m->media_type = plen ? xstrdup(mt ? mt : "application/octet-stream") : NULL;
+	ms->prefix = head;
+	ms->plen = plen;
+	if (depth < c->lim->max_depth && !ms->err && plen && (m->inner = xcalloc(1, sizeof(*m->inner)))) {
+		if (is_warc(head, plen)) {
+			m->inner->format = "warc";
+			warc_parse(ms, m->inner, c);
+		} else if (is_container_type(m->media_type)) {
+			struct archive *in = new_reader(0);
+			if (in && archive_read_open(in, ms, NULL, inner_read, NULL) == ARCHIVE_OK)
+				list_archive(in, m->inner, c, depth + 1);
+			else
+				set_status(m->inner, LIST_DAMAGED, in ? archive_error_string(in) : "out of memory");
+			archive_read_free(in);
+		} else {
+			free(m->inner);
+			m->inner = NULL;
+		}
+		if (m->inner && ms->err)
+			set_status(m->inner, ms->err == 2 ? LIST_TRUNCATED : LIST_DAMAGED,
+			    ms->err == 2 ? "the byte cap was reached" : "the outer archive failed");
+	}
+	ms->ppos = ms->plen;	/* what the inner reader did not consume: through the digest */
+	while (ms_read(ms, ms->block, sizeof(ms->block)) > 0)
+		;
+	m->size = ms->got;
+	if (ms->err == 1) {
+		set_status(L, LIST_DAMAGED, archive_error_string(a));
+	} else if (ms->err == 2) {
+		set_status(L, LIST_TRUNCATED, "the byte cap was reached");
+	} else {
+		unsigned char md[32];
+		EVP_DigestFinal_ex(ms->md, md, NULL);
+		hex_encode(md, 32, m->sha256);
+		m->hashed = 1;
+		struct chat_summary cs;
+		if (ms->keep && (strcmp(chat, "whatsapp") == 0 ? chat_whatsapp(keep.data, keep.len, &cs)
+		    : chat_telegram(keep.data, keep.len, &cs))) {
+			struct chat_summary *v = realloc(L->chats, (L->nchats + 1) * sizeof(*v));
+			if (v) {
+				cs.member = xstrdup(m->path);
+				L->chats = v;
+				L->chats[L->nchats++] = cs;
+			}
+		}
+	}
+out:
+	buf_release(&keep);
+	if (ms)
+		EVP_MD_CTX_free(ms->md);
+	free(ms);
+	free(head);
+}
+
+static void listing_free(struct listing *L);
+static void listing_free_members(struct listing *L);
+
+static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int depth)
+{
+	struct archive_entry *e;
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			set_status(L, LIST_DAMAGED, archive_error_string(a));
+			break;
+		}
+		if (!L->format) {
+			L->format = format_name(a);
+			for (int f = 0; f < archive_filter_count(a); f++)
+				if (archive_filter_code(a, f) != ARCHIVE_FILTER_NONE) {
+					L->filter = archive_filter_name(a, f);
+					break;
+				}
+		}
+		if (c->members >= c->lim->max_members) {
+			set_status(L, LIST_TRUNCATED, "the member cap was reached");
+			break;
+		}
+		struct member *v = realloc(L->m, (L->n + 1) * sizeof(*v));
+		if (!v) {
+			set_status(L, LIST_TRUNCATED, "out of memory");
+			break;
+		}
+		L->m = v;
+		struct member *m = &L->m[L->n++];
+		memset(m, 0, sizeof(*m));
+		c->members++;
+		const char *path = archive_entry_pathname(e);
+		m->path = clean_text(path ? path : "", path ? strlen(path) : 0);
+		switch (archive_entry_filetype(e)) {
+		case AE_IFREG: m->kind = 'f'; break;
+		case AE_IFDIR: m->kind = 'd'; break;
+		case AE_IFLNK: m->kind = 'l'; break;
+		default: m->kind = 'o'; break;
+		}
+		if (archive_entry_mtime_is_set(e))
+			m->mtime = archive_entry_mtime(e);
+		if (m->kind == 'f') {
+			/* A compressed stream that is not an archive ("raw") is one member whose
+			 * content is looked into at this level: a .warc.gz is a WARC file. */
+			int raw = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW;
+			read_member(a, L, m, c, raw ? depth - 1 : depth);
+			if (L->status != LIST_COMPLETE)
+				break;
+		}
+	}
+	/* A WARC file, compressed or not, is listed as its records. */
+	if (L->format && strcmp(L->format, "compressed") == 0 && L->n == 1 && L->m[0].inner &&
+	    strcmp(L->m[0].inner->format, "warc") == 0) {
+		struct listing *in = L->m[0].inner;
+		L->m[0].inner = NULL;
+		listing_free_members(L);
+		L->format = "warc";
+		L->w = in->w;
+		L->nw = in->nw;
+		if (in->status > L->status)
+			set_status(L, in->status, in->error);
+		in->w = NULL;
+		in->nw = 0;
+		listing_free(in);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ WARC ---- */
+
+/* ISO 28500 (WARC 1.0 / 1.1): a record is a version line, header lines "Name: value", an
+ * empty line, Content-Length bytes of block, and CRLF CRLF.  libarchive's WARC reader is not
+ * used because it gives neither the record headers nor the non-file records. */
+struct rd {
+	struct mstream *ms;
+	unsigned char buf[BLOCK];
+	size_t pos, len;
+	uint64_t off;		/* bytes consumed from the start of the WARC stream */
+};
+
+static int rd_fill(struct rd *r)
+{
+	if (r->pos < r->len)
+		return 1;
+	ssize_t n = ms_read(r->ms, r->buf, sizeof(r->buf));
+	if (n <= 0)
+		return 0;
+	r->pos = 0;
+	r->len = (size_t)n;
+	return 1;
+}
+
+/* One line without its CR LF; 1 read, 0 end of input, -1 too long. */
+static int rd_line(struct rd *r, struct buf *line)
+{
+	line->len = 0;
+	int any = 0;
+	while (rd_fill(r)) {
+		any = 1;
+		unsigned char ch = r->buf[r->pos++];
+		r->off++;
+		if (ch == '\n') {
+			if (line->len && line->data[line->len - 1] == '\r')
+				line->len--;
+			return buf_append(line, "", 1) ? -1 : (line->len--, 1);
+		}
+		if (line->len >= MAX_WARC_LINE || buf_append(line, &ch, 1))
+			return -1;
+	}
+	if (!any)
+		return 0;
+	return buf_append(line, "", 1) ? -1 : (line->len--, 1);
+}
+
+static void base32(const unsigned char *in, size_t n, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = a[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits)
+		out[o++] = a[(acc << (5 - bits)) & 31];
+	out[o] = '\0';
+}
+
+/* 1 when a declared WARC digest ("sha1:BASE32", "sha256:BASE32" or "sha256:hex") is the
+ * digest computed, 0 when it is not, -1 when the algorithm is not one we compute. */
+static int digest_matches(const char *declared, const unsigned char *sha1, const unsigned char *sha256)
+{
+	char b32[64], hex[65];
+	const char *v;
+	if (!declared)
+		return -1;
+	if (strncasecmp(declared, "sha1:", 5) == 0) {
+		base32(sha1, 20, b32);
+		v = declared + 5;
+	} else if (strncasecmp(declared, "sha256:", 7) == 0 || strncasecmp(declared, "sha-256:", 8) == 0) {
+		v = strchr(declared, ':') + 1;
+		hex_encode(sha256, 32, hex);
+		if (strlen(v) == 64)
+			return strcasecmp(v, hex) == 0;
+		base32(sha256, 32, b32);
+	} else
+		return -1;
+	size_t n = strlen(v);
+	while (n && v[n - 1] == '=')
+		n--;
+	return n == strlen(b32) && strncasecmp(v, b32, n) == 0;
+}
+
+static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
+{
+	struct rd *r = xcalloc(1, sizeof(*r));
+	struct buf line = { 0 };
+	EVP_MD_CTX *bmd = EVP_MD_CTX_new(), *bmd1 = EVP_MD_CTX_new(), *p1 = EVP_MD_CTX_new(),
+	    *p256 = EVP_MD_CTX_new();
+	char why[256];
+	if (!r || !bmd || !bmd1 || !p1 || !p256) {
+		set_status(L, LIST_TRUNCATED, "out of memory");
+		goto out;
+	}
+	r->ms = ms;
+	for (uint64_t recno = 1;; recno++) {
+		int k;
+		uint64_t start;
+		do {		/* the CR LF CR LF after a block, and any stray empty line */
+			start = r->off;
+			k = rd_line(r, &line);
+		} while (k == 1 && line.len == 0);
+		if (k == 0)
+			break;
+		if (k < 0 || line.len < 6 || memcmp(line.data, "WARC/", 5) != 0) {
+			snprintf(why, sizeof(why), "record %llu at byte %llu: no WARC version line",
+			    (unsigned long long)recno, (unsigned long long)start);
+			set_status(L, LIST_DAMAGED, why);
+			break;
+		}
+		if (c->members >= c->lim->max_members) {
+			set_status(L, LIST_TRUNCATED, "the member cap was reached");
+			break;
+		}
+		struct warc_record *v = realloc(L->w, (L->nw + 1) * sizeof(*v));
+		if (!v) {
+			set_status(L, LIST_TRUNCATED, "out of memory");
+			break;
+		}
+		L->w = v;
+		struct warc_record *w = &L->w[L->nw++];
+		memset(w, 0, sizeof(*w));
+		w->payload_ok = w->block_ok = -1;
+		c->members++;
+		const char *bad = NULL;
+		char **last = NULL;
+		int have_len = 0;
+		uint64_t header = 0;
+		while ((k = rd_line(r, &line)) == 1 && line.len) {
+			char *l = (char *)line.data;
+			if ((header += line.len) > MAX_WARC_HEADER) {
+				bad = "header too long";
+				break;
+			}
+			if ((*l == ' ' || *l == '\t') && last && *last) {	/* folded line */
+				size_t a = strlen(*last), b = strlen(l);
+				char *j = realloc(*last, a + b + 1);
+				if (j) {
+					memcpy(j + a, l, b + 1);
+					*last = j;
+				}
+				continue;
+			}
+			char *colon = strchr(l, ':');
+			if (!colon) {
+				bad = "a header line without a colon";
+				break;
+			}
+			*colon = '\0';
+			char *val = colon + 1;
+			while (*val == ' ' || *val == '\t')
+				val++;
+			last = strcasecmp(l, "WARC-Type") == 0 ? &w->type : strcasecmp(l, "WARC-Target-URI") == 0 ? &w->uri
+			    : strcasecmp(l, "WARC-Date") == 0 ? &w->date : strcasecmp(l, "WARC-Record-ID") == 0 ? &w->id
+			    : strcasecmp(l, "Content-Type") == 0 ? &w->content_type
+			    : strcasecmp(l, "WARC-Payload-Digest") == 0 ? &w->payload_digest
+			    : strcasecmp(l, "WARC-Block-Digest") == 0 ? &w->block_digest : NULL;
+			if (strcasecmp(l, "Content-Length") == 0) {
+				char *e;
+				errno = 0;
+				unsigned long long n = strtoull(val, &e, 10);
+				if (e == val || *e || errno || *val == '-') {
+					bad = "a bad Content-Length";
+					break;
+				}
+				w->length = n;
+				have_len = 1;
+			} else if (last && !*last) {
+				size_t n = strlen(val);
+				while (n && (val[n - 1] == ' ' || val[n - 1] == '\t'))
+					n--;
+				/* WARC 1.0 §5.2 writes the target URI in angle brackets */
+				if (last == &w->uri && n >= 2 && val[0] == '<' && val[n - 1] == '>')
+					val++, n -= 2;
+				*last = clean_text(val, n);
+			} else
+				last = NULL;
+		}
+		if (!bad && k != 1)
+			bad = k < 0 ? "header line too long" : "truncated in its header";
+		if (!bad && !have_len)
+			bad = "no Content-Length";
+		if (bad) {
+			snprintf(why, sizeof(why), "record %llu at byte %llu: %s", (unsigned long long)recno,
+			    (unsigned long long)start, bad);
+			set_status(L, LIST_DAMAGED, why);
+			break;
+		}
+		/* The block: SHA-256 of all of it; the payload (WARC 1.1 §5.9: the block less
+		 * the HTTP headers of an application/http record) through SHA-1 and SHA-256. */
+		int http = w->content_type && strncasecmp(w->content_type, "application/http", 16) == 0;
+		int in_payload = !http, crlf = 0;
+		EVP_DigestInit_ex(bmd, EVP_sha256(), NULL);
+		EVP_DigestInit_ex(bmd1, EVP_sha1(), NULL);
+		EVP_DigestInit_ex(p1, EVP_sha1(), NULL);
+		EVP_DigestInit_ex(p256, EVP_sha256(), NULL);
+		uint64_t left = w->length, seen = 0;
+		while (left && rd_fill(r)) {
+			size_t n = r->len - r->pos < left ? r->len - r->pos : (size_t)left;
+			const unsigned char *p = r->buf + r->pos;
+			EVP_DigestUpdate(bmd, p, n);
+			EVP_DigestUpdate(bmd1, p, n);
+			size_t from = 0;
+			for (; !in_payload && from < n && seen < MAX_WARC_HEADER; from++, seen++) {
+				static const unsigned char end[4] = { '\r', '\n', '\r', '\n' };
+				crlf = p[from] == end[crlf] ? crlf + 1 : p[from] == '\r' ? 1 : 0;
+				if (crlf == 4)
+					in_payload = 1;
+			}
+			if (in_payload && from < n) {
+				EVP_DigestUpdate(p1, p + from, n - from);
+				EVP_DigestUpdate(p256, p + from, n - from);
+			}
+			r->pos += n;
+			r->off += n;
+			left -= n;
+		}
+		if (left) {
+			snprintf(why, sizeof(why), "record %llu at byte %llu: truncated, %llu of %llu block bytes",
+			    (unsigned long long)recno, (unsigned long long)start,
+			    (unsigned long long)(w->length - left), (unsigned long long)w->length);
+			set_status(L, ms->err == 2 ? LIST_TRUNCATED : LIST_DAMAGED, ms->err == 2 ? "the byte cap was reached" : why);
+			break;
+		}
+		unsigned char bd[32], bd1[20], s1[20], s256[32];
+		EVP_DigestFinal_ex(bmd, bd, NULL);
+		EVP_DigestFinal_ex(bmd1, bd1, NULL);
+		EVP_DigestFinal_ex(p1, s1, NULL);
+		EVP_DigestFinal_ex(p256, s256, NULL);
+		hex_encode(bd, 32, w->sha256);
+		w->block_ok = digest_matches(w->block_digest, bd1, bd);
+		if (w->payload_digest && in_payload)
+			w->payload_ok = digest_matches(w->payload_digest, s1, s256);
+	}
+out:
+	buf_release(&line);
+	EVP_MD_CTX_free(bmd);
+	EVP_MD_CTX_free(bmd1);
+	EVP_MD_CTX_free(p1);
+	EVP_MD_CTX_free(p256);
+	free(r);
+}
+
+/* ------------------------------------------------------------ the item ---- */
+
+static void listing_free_members(struct listing *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		free(L->m[i].path);
+		free(L->m[i].media_type);
+		listing_free(L->m[i].inner);
+	}
+	free(L->m);
+	L->m = NULL;
+	L->n = 0;
+}
+
+static void listing_free(struct listing *L)
+{
+	if (!L)
+		return;
+	listing_free_members(L);
+	for (size_t i = 0; i < L->nw; i++) {
+		struct warc_record *w = &L->w[i];
+		free(w->type);
+		free(w->uri);
+		free(w->date);
+		free(w->id);
+		free(w->content_type);
+		free(w->payload_digest);
+		free(w->block_digest);
+	}
+	free(L->w);
+	for (size_t i = 0; i < L->nchats; i++)
+		free(L->chats[i].member);
+	free(L->chats);
+	free(L->error);
+	free(L);
+}
+
+void intake_free(struct intake *in)
+{
+	if (!in)
+		return;
+	listing_free(in->list);
+	if (in->chat)
+		free(in->chat->member);
+	free(in->chat);
+	buf_release(&in->tee);
+	free(in);
+}
+
+/* Called by seal_item with every chunk of an item as it is sealed (offset: bytes before
+ * this chunk): a _chat.txt or result.json is kept in memory, up to MAX_CHAT_BYTES, so that
+ * it is summarised from the very bytes sealed, without a second read. */
+void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset)
+{
+	if (offset == 0) {
+		intake_free(it->intake);
+		it->intake = NULL;
+		if (it->link || !chat_kind(it->name) || it->size > MAX_CHAT_BYTES)
+			return;
+		if (!(it->intake = xcalloc(1, sizeof(*it->intake))))
+			return;
+		it->intake->tee_state = 1;
+	}
+	struct intake *in = it->intake;
+	if (!in || in->tee_state != 1)
+		return;
+	if (in->tee.len + n > MAX_CHAT_BYTES || buf_append(&in->tee, p, n)) {
+		buf_release(&in->tee);
+		in->tee_state = 2;
+	}
+}
+
+int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, struct scerr *e)
+{
+	struct intake *in = it->intake;
+	if (in && in->tee_state == 1) {
+		struct chat_summary cs;
+		const char *kind = chat_kind(it->name);
+		if (strcmp(kind, "whatsapp") == 0 ? chat_whatsapp(in->tee.data, in->tee.len, &cs)
+		    : chat_telegram(in->tee.data, in->tee.len, &cs)) {
+			if ((in->chat = malloc(sizeof(*in->chat))))
+				*in->chat = cs;
+		}
+		buf_release(&in->tee);
+		in->tee_state = 3;
+		return SCELLE_OK;
+	}
+	if (in && in->tee_state != 3) {
+		intake_free(in);
+		it->intake = NULL;
+	}
+	if (it->link || !is_container_type(it->media_type) || it->intake)
+		return SCELLE_OK;
+
+	struct stat before, after;
+	int fd = open(it->src, O_RDONLY | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+	if (fd < 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
+		return SCELLE_E_IO;
+	}
+	int same = fstat(fd, &before) == 0 && (uint64_t)before.st_size == it->size &&
+	    before.st_mtim.tv_sec == it->mtim.tv_sec && before.st_mtim.tv_nsec == it->mtim.tv_nsec;
+	struct ctx c = { &s->limits, magic, 0, 0 };
+	struct listing *L = NULL;
+	if (same && (it->intake = xcalloc(1, sizeof(*it->intake))) && (L = xcalloc(1, sizeof(*L)))) {
+		it->intake->list = L;
+		it->intake->tee_state = 3;
+		struct archive *a = new_reader(1);
+		if (!a)
+			set_status(L, LIST_TRUNCATED, "out of memory");
+		else if (archive_read_open_fd(a, fd, BLOCK) != ARCHIVE_OK)
+			set_status(L, LIST_DAMAGED, archive_error_string(a));
+		else
+			list_archive(a, L, &c, 1);
+		if (!L->format)
+			L->format = "unknown";
+		archive_read_free(a);
+	}
+	same = same && fstat(fd, &after) == 0 && after.st_size == before.st_size &&
+	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
+	close(fd);
+	if (!same) {
+		scerr_set(e, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
+		return SCELLE_E_INPUT;
+	}
+	return SCELLE_OK;
+}
+
+void scelle_sealer_set_intake_limits(struct scelle_sealer *s, int max_depth, uint64_t max_members,
+    uint64_t max_bytes)
+{
+	if (max_depth > 0)
+		s->limits.max_depth = max_depth;
+	if (max_members)
+		s->limits.max_members = max_members;
+	if (max_bytes)
+		s->limits.max_bytes = max_bytes;
+}
+
+/* ------------------------------------------------------------ evidence.xml ---- */
+
+#define X(c) (ok = ok && (c) >= 0)
+#define ATTR(n, v) X(xmlTextWriterWriteAttribute(w, BAD_CAST(n), BAD_CAST(v)))
+#define OPT_ATTR(n, v) do { if (v) ATTR(n, v); } while (0)
+#define NUM_ATTR(n, v) do { snprintf(num, sizeof(num), "%llu", (unsigned long long)(v)); ATTR(n, num); } while (0)
+#define START(n) X(xmlTextWriterStartElement(w, BAD_CAST(n)))
+#define END() X(xmlTextWriterEndElement(w))
+
+static int chat_xml(xmlTextWriterPtr w, const struct chat_summary *cs)
+{
+	char num[32];
+	int ok = 1;
+	START("chatExport");
+	ATTR("app", cs->app);
+	OPT_ATTR("member", cs->member);
+	NUM_ATTR("participants", cs->participants);
+	NUM_ATTR("messages", cs->messages);
+	if (cs->first[0])
+		ATTR("first", cs->first);
+	if (cs->last[0])
+		ATTR("last", cs->last);
+	ATTR("clock", cs->clock);
+	OPT_ATTR("dateOrder", cs->date_order);
+	END();
+	return ok;
+}
+
+static int listing_xml(xmlTextWriterPtr w, const struct listing *L)
+{
+	static const char *const status[] = { "complete", "truncated", "damaged" };
+	char num[32], t[32];
+	int ok = 1;
+	START("members");
+	ATTR("format", L->format ? L->format : "unknown");
+	OPT_ATTR("filter", L->filter);
+	ATTR("status", status[L->status]);
+	NUM_ATTR("count", L->n + L->nw);
+	if (L->error)
+		X(xmlTextWriterWriteElement(w, BAD_CAST "error", BAD_CAST L->error));
+	for (size_t i = 0; ok && i < L->n; i++) {
+		const struct member *m = &L->m[i];
+		START("member");
+		ATTR("path", m->path);
+		ATTR("kind", m->kind == 'f' ? "file" : m->kind == 'd' ? "folder" : m->kind == 'l' ? "link" : "other");
+		if (m->kind == 'f') {
+			NUM_ATTR("size", m->size);
+			if (m->hashed)
+				ATTR("sha256", m->sha256);
+			OPT_ATTR("mediaType", m->media_type);
+		}
+		if (m->mtime) {
+			time_rfc3339(m->mtime, t, sizeof(t));
+			ATTR("mtime", t);
+		}
+		if (m->inner)
+			ok = ok && listing_xml(w, m->inner);
+		END();
+	}
+	for (size_t i = 0; ok && i < L->nw; i++) {
+		const struct warc_record *r = &L->w[i];
+		START("record");
+		OPT_ATTR("type", r->type);
+		OPT_ATTR("targetUri", r->uri);
+		OPT_ATTR("date", r->date);
+		OPT_ATTR("id", r->id);
+		OPT_ATTR("contentType", r->content_type);
+		NUM_ATTR("length", r->length);
+		ATTR("sha256", r->sha256);
+		OPT_ATTR("blockDigest", r->block_digest);
+		if (r->block_ok >= 0)
+			ATTR("blockDigestMatches", r->block_ok ? "true" : "false");
+		OPT_ATTR("payloadDigest", r->payload_digest);
+		if (r->payload_ok >= 0)
+			ATTR("payloadDigestMatches", r->payload_ok ? "true" : "false");
+		END();
+	}
+	END();
+	for (size_t i = 0; ok && i < L->nchats; i++)
+		ok = chat_xml(w, &L->chats[i]);
+	return ok;
+}
+
+int intake_xml_write(xmlTextWriterPtr w, const struct intake *in)
+{
+	int ok = 1;
+	if (in->list)
+		ok = listing_xml(w, in->list);
+	if (ok && in->chat)
+		ok = chat_xml(w, in->chat);
+	return ok ? 0 : -1;
+}

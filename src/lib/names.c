@@ -1,0 +1,245 @@
+/* names.c — archive names of evidence items: strict UTF-8, the reversible escape of names
+ * that are not UTF-8, and the collisions that a receiving file system would create.
+ *
+ * The escape (FORMAT.md, "Names"): an item whose name on disk is not valid UTF-8 (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF) or holds a C0 control character
+ * or DEL (which XML 1.0 cannot carry) is stored under an escaped name: every byte that is not
+ * part of a valid, printable UTF-8 sequence becomes "%XX" (two upper-case hex digits), and
+ * '%' itself becomes "%25".  Names that need no escape are stored unchanged, so the escape
+ * applies only where evidence.xml carries <originalName> (base64 of the original bytes).
+ * Unescaping an escaped name ("%XX" -> byte) gives the original bytes back exactly. */
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <uninorm.h>
+#include "sealer.h"
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if there is none. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len;
+	uint32_t min, cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static int is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+int name_needs_escape(const char *name, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(p + i, n - i);
+		if (!k || (k == 1 && is_control(p[i])))
+			return 1;
+		i += k;
+	}
+	return 0;
+}
+
+char *name_escape(const char *name, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)name;
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	char *out = malloc(3 * n + 1), *q = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(p + i, n - i);
+		if (k > 1 || (k == 1 && !is_control(p[i]) && p[i] != '%')) {
+			memcpy(q, p + i, k);
+			q += k;
+			i += k;
+		} else {
+			*q++ = '%';
+			*q++ = hex[p[i] >> 4];
+			*q++ = hex[p[i] & 15];
+			i++;
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	    : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len)
+{
+	size_t n = strlen(escaped), o = 0;
+	unsigned char *b = malloc(n + 1);
+	if (!b)
+		return SCELLE_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (escaped[i] != '%') {
+			b[o++] = (unsigned char)escaped[i];
+			continue;
+		}
+		/* hexval('\0') < 0: never reads past the end */
+		int hi = hexval(escaped[i + 1]);
+		int lo = hi >= 0 ? hexval(escaped[i + 2]) : -1;
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(b);
+			return SCELLE_E_FORMAT;
+		}
+		b[o++] = (unsigned char)(hi << 4 | lo);
+		i += 2;
+	}
+	b[o] = '\0';
+	*out = b;
+	*len = o;
+	return SCELLE_OK;
+}
+
+/* The key under which two names are "the same file" on a receiving machine: Unicode
+ * canonical composition (NFC; macOS stores NFD, Linux keeps both forms apart) and full
+ * case folding (Unicode §3.13 toCasefold; Windows and macOS compare names without case).
+ * Compatibility forms (NFKC) are not folded: no common file system merges "ﬁ" and "fi". */
+int by_item_name(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
+
+char *name_fold_key(const char *name)
+{
+	size_t len = 0;
+	uint8_t *k = u8_casefold((const uint8_t *)name, strlen(name), NULL, UNINORM_NFC, NULL, &len);
+	if (!k)
+		return NULL;
+	char *s = malloc(len + 1);
+	if (s) {
+		memcpy(s, k, len);
+		s[len] = '\0';
+	}
+	free(k);
+	return s;
+}
+
+struct fold {
+	char *key;
+	size_t item;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct fold *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+static const struct fold *find_key(const struct fold *f, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(f[mid].key, key);
+		if (c == 0)
+			return &f[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Two inputs must never map to one archive name, and must not become one file when the
+ * archive is extracted on Windows or macOS: one would silently hide the other.  Also caught:
+ * a file whose name is the folder of another item ("a" and "a/b"), which no file system can
+ * hold.  Sorts s->items by name (the archive order). */
+int check_name_collisions(struct scelle_sealer *s)
+{
+	struct item *it = s->items;
+	struct fold *f = NULL;
+	int rc = SCELLE_OK;
+
+	qsort(it, s->nitems, sizeof(*it), by_item_name);
+	for (size_t i = 1; i < s->nitems; i++) {
+		if (strcmp(it[i - 1].name, it[i].name) == 0) {
+			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
+			    it[i - 1].src, it[i].src, it[i].name);
+			return SCELLE_E_INPUT;
+		}
+	}
+	if (!(f = xcalloc(s->nitems, sizeof(*f))))
+		goto nomem;
+	for (size_t i = 0; i < s->nitems; i++) {
+		f[i].item = i;
+		if (!(f[i].key = name_fold_key(it[i].name)))
+			goto nomem;
+	}
+	qsort(f, s->nitems, sizeof(*f), by_key);
+	for (size_t i = 1; i < s->nitems; i++) {
+		if (strcmp(f[i - 1].key, f[i].key) == 0) {
+			const struct item *a = &it[f[i - 1].item], *b = &it[f[i].item];
+			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' and '%s' "
+			    "differ only in case or Unicode normalisation", a->src, b->src, a->name, b->name);
+			rc = SCELLE_E_INPUT;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < s->nitems; i++) {
+		const char *key = f[i].key;
+		for (const char *slash = strchr(key + strlen(EVIDENCE_DIR), '/'); slash;
+		    slash = strchr(slash + 1, '/')) {
+			char *dir = strndup(key, (size_t)(slash - key));
+			if (!dir)
+				goto nomem;
+			const struct fold *g = find_key(f, s->nitems, dir);
+			free(dir);
+			if (g) {
+				scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' is "
+				    "both a file and a folder", it[g->item].src, it[f[i].item].src, it[g->item].name);
+				rc = SCELLE_E_INPUT;
+				goto out;
+			}
+		}
+	}
+	goto out;
+nomem:
+	scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");
+	rc = SCELLE_E_NOMEM;
+out:
+	for (size_t i = 0; f && i < s->nitems; i++)
+		free(f[i].key);
+	free(f);
+	return rc;
+}
