@@ -234,6 +234,61 @@ static void section_items(FILE *f, const struct scelle_result *r)
 	      "The date under each name is the file's original modification time."));
 }
 
+/* The custody timeline (DESIGN.md §3): one row per record of the ledger beside the archive,
+ * who held it, when (the time-stamp's time where there is one), where, and whether the
+ * record verifies. */
+static void section_custody(FILE *f, const struct scelle_result *r)
+{
+	size_t n = scelle_result_custody_count(r);
+	fprintf(f, "<h2>%s (%zu)</h2>\n", _("Chain of custody"), n);
+	if (n == 0) {
+		fprintf(f, "<p>%s</p>\n", _("No custody ledger was checked: hand-overs after the sealing "
+		    "are not recorded here."));
+		return;
+	}
+	fprintf(f, "<table><thead><tr><th></th><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr></thead><tbody>\n", _("When"), _("Event"), _("Who"), _("Where"));
+	for (size_t i = 0; i < n; i++) {
+		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\" title=\"%s\">%s</td><td class=\"num\">%lu</td><td>",
+		    status_class(c->status), verdict_word(c->status),
+		    c->status == SCELLE_PASSED ? "&#10003;" : c->status == SCELLE_FAILED ? "&#10007;" : "?", c->seq);
+		when_t(f, c->tsa_time ? c->tsa_time : c->time);
+		if (c->tsa_time)
+			fprintf(f, "<br><span class=\"small\">%s</span>", _("time-stamped"));
+		fputs("</td><td>", f);
+		esc(f, c->event);
+		if (c->verification) {
+			fputs("<br><span class=\"small\">", f);
+			esc(f, c->verification);
+			fputs("</span>", f);
+		}
+		fputs("</td><td>", f);
+		esc(f, c->actor);
+		fputs("<br><span class=\"small\">", f);
+		const char *parts[] = { c->role, c->organisation, c->country };
+		for (size_t k = 0, sep = 0; k < 3; k++)
+			if (parts[k]) {
+				fputs(sep++ ? ", " : "", f);
+				esc(f, parts[k]);
+			}
+		fputs("</span></td><td>", f);
+		esc(f, c->place ? c->place : "—");
+		if (c->to || c->from) {
+			fputs("<br><span class=\"small\">", f);
+			esc(f, c->to ? c->to : c->from);
+			fputs("</span>", f);
+		}
+		if (c->reason) {
+			fputs("<br><span class=\"small\">", f);
+			esc(f, c->reason);
+			fputs("</span>", f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 static void section_checks(FILE *f, const struct scelle_result *r)
 {
 	fprintf(f, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
@@ -320,8 +375,7 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	section_sealing(f, r);
 	section_signature(f, r);
 	section_items(f, r);
-	/* The custody timeline (DESIGN.md §3) goes here, between the items and the checks,
-	 * once the ledger's result API is in scelle.h. */
+	section_custody(f, r);
 	section_checks(f, r);
 	section_yourself(f, archive, r, o);
 	fprintf(f, "<p class=\"small\">%s</p>\n</body>\n</html>\n",

@@ -84,6 +84,33 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 		key(f, "source_url", it->source_url);
 		fprintf(f, ",\"ok\":%s}", it->ok ? "true" : "false");
 	}
+	fputs("]", f);
+	key(f, "ledger", scelle_result_ledger(r));
+	fputs(",\"custody\":[", f);
+	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
+		const struct scelle_custody_record *cr = scelle_result_custody_record(r, i);
+		fprintf(f, "%s{\"seq\":%lu", i ? "," : "", cr->seq);
+		key(f, "event", cr->event);
+		key(f, "actor", cr->actor);
+		key(f, "role", cr->role);
+		key(f, "organisation", cr->organisation);
+		key(f, "country", cr->country);
+		key(f, "place", cr->place);
+		key(f, "from", cr->from);
+		key(f, "to", cr->to);
+		key(f, "note", cr->note);
+		fputs(",\"time\":", f);
+		time_str(f, cr->time);
+		fputs(",\"tsa_time\":", f);
+		time_str(f, cr->tsa_time);
+		key(f, "seal_id", cr->seal_id);
+		key(f, "file_digest", cr->file_digest);
+		key(f, "verification", cr->verification);
+		key(f, "signer", cr->signer);
+		fprintf(f, ",\"status\":\"%s\"", scelle_verdict_name(cr->status));
+		key(f, "reason", cr->reason);
+		fputc('}', f);
+	}
 	fputs("],\"checks\":[", f);
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *ck = scelle_result_check(r, i);

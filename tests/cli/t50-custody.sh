@@ -91,6 +91,28 @@ test_expect_success 'verify checks the ledger and passes' '
 	test_grep "custody.ledger .*custody ledger case.asice.custody.xml: 4 records, chain intact" out
 '
 
+test_expect_success 'verify --json carries the timeline, valid against the result schema' '
+	verify --json case.asice >v.json &&
+	/usr/bin/python3 - "$TOP/formats/verify-result.schema.json" v.json <<-\PY
+	import json, sys, jsonschema
+	d = json.load(open(sys.argv[2]))
+	jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(d)
+	assert d["ledger"] == "case.asice.custody.xml", d["ledger"]
+	assert [c["seq"] for c in d["custody"]] == [1, 2, 3, 4], d["custody"]
+	assert d["custody"][2]["event"] == "received" and d["custody"][2]["status"] == "TOTAL-PASSED"
+	PY
+'
+
+test_expect_success 'the HTML report shows the custody timeline, and a broken record in it' '
+	verify --report r.html case.asice >/dev/null &&
+	test_grep "Chain of custody (4)" r.html &&
+	test_grep "Inspectora Demo Garcia" r.html &&
+	xmllint --html --noout r.html &&
+	$LE case.asice.custody.xml e2.xml edit 2 "Nanterre" "Lyon" &&
+	expect_exit 1 verify --ledger e2.xml --report r2.html case.asice >/dev/null &&
+	test_grep "record 2: the signature does not verify" r2.html
+'
+
 test_expect_success 'stock tools: openssl verifies a record over xmllint --exc-c14n; the chain digest matches' '
 	event_c14n case.asice.custody.xml 3 ev3.c14n &&
 	xmllint --xpath "string((//*[local-name()=\"signature\"])[3])" case.asice.custody.xml | base64 -d >sig3.der &&
