@@ -78,6 +78,19 @@ SCELLE_API void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_pr
 SCELLE_API int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const char *cert);
 SCELLE_API int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file);
 
+/* `key` (or `cert`) may also be a PKCS#11 URI (RFC 7512), "pkcs11:token=...;object=...",
+ * for a smart card or an HSM: the key stays on the token, which signs; the PIN is asked
+ * through the pass phrase callback, once (a wrong PIN is never retried, so that a card is
+ * not locked).  The certificate with the same id is taken from the token when `cert` is
+ * NULL.  The PKCS#11 module is `path` (NULL: p11-kit's proxy, which reaches every module
+ * registered with p11-kit); call this before scelle_sealer_set_signer(). */
+SCELLE_API int scelle_sealer_set_pkcs11_module(struct scelle_sealer *s, const char *path);
+
+/* RSA keys sign with RSASSA-PSS (salt as long as the SHA-256 digest) by default, since
+ * SOG-IS and ETSI TS 119 312 keep PKCS#1 v1.5 as legacy only; "pkcs1" asks for v1.5 (for
+ * old tokens or receivers), "pss" for the default.  No effect on EC keys. */
+SCELLE_API int scelle_sealer_set_rsa_padding(struct scelle_sealer *s, const char *padding);
+
 /* Case data.  One reference per authority and country (each jurisdiction numbers the case
  * differently).  scelle_sealer_set_case_file() reads a <case> element (evidence.xml
  * namespace) from a file and replaces any data given before. */

@@ -10,6 +10,7 @@
 
 static const char usage_text[] =
     "usage: scelle seal -o OUT.asice --key KEY [--cert CERT] [--chain FILE] [--pass SPEC]\n"
+    "                   [--pkcs11-module PATH] [--rsa-padding pss|pkcs1]\n"
     "                   [--case AUTH:COUNTRY:REF]... [--case-file CASE.xml]\n"
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
@@ -18,10 +19,13 @@ static const char usage_text[] =
     "                   [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
-    "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file\n"
-    "  -c, --cert CERT       signer certificate (default: from the key file)\n"
+    "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file, or a PKCS#11 URI\n"
+    "                        (pkcs11:token=...;object=...) for a smart card or an HSM\n"
+    "  -c, --cert CERT       signer certificate (default: from the key file or token)\n"
     "      --chain FILE      intermediate certificates to embed (repeatable)\n"
-    "      --pass SPEC       pass phrase: env:VAR, file:PATH, fd:N or pass:TEXT\n"
+    "      --pass SPEC       pass phrase or PIN: env:VAR, file:PATH, fd:N or pass:TEXT\n"
+    "      --pkcs11-module PATH  PKCS#11 module (default: p11-kit-proxy.so)\n"
+    "      --rsa-padding P   RSA signatures: pss (default) or pkcs1 (v1.5, legacy)\n"
     "      --case A:CC:REF   case reference of authority A in country CC (repeatable)\n"
     "      --case-file FILE  <case> element with references, legal basis, description\n"
     "      --officer NAME    sealing officer; --role, --unit, --country, --place likewise\n"
@@ -47,7 +51,8 @@ static const char usage_text[] =
 
 enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_COUNTRY,
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
-	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES };
+	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
+	O_PKCS11_MODULE, O_RSA_PADDING };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -57,6 +62,8 @@ static const struct option options[] = {
 	{ "cert", required_argument, NULL, 'c' },
 	{ "chain", required_argument, NULL, O_CHAIN },
 	{ "pass", required_argument, NULL, O_PASS },
+	{ "pkcs11-module", required_argument, NULL, O_PKCS11_MODULE },
+	{ "rsa-padding", required_argument, NULL, O_RSA_PADDING },
 	{ "case", required_argument, NULL, O_CASE },
 	{ "case-file", required_argument, NULL, O_CASE_FILE },
 	{ "officer", required_argument, NULL, O_OFFICER },
@@ -235,6 +242,8 @@ int cmd_seal(int argc, char **argv)
 			if (add_case(s, optarg))
 				goto out;
 			break;
+		case O_PKCS11_MODULE: r = scelle_sealer_set_pkcs11_module(s, optarg); break;
+		case O_RSA_PADDING: r = scelle_sealer_set_rsa_padding(s, optarg); break;
 		case O_CASE_FILE: r = scelle_sealer_set_case_file(s, optarg); break;
 		case O_OFFICER: r = scelle_sealer_set_officer(s, "name", optarg); break;
 		case O_ROLE: r = scelle_sealer_set_officer(s, "role", optarg); break;

@@ -211,4 +211,12 @@ void tsa_responder_free(struct tsa_responder *r);
 int tsa_respond(struct tsa_responder *r, const unsigned char *req, size_t req_len,
     unsigned char **resp, size_t *resp_len);
 
+/* --------------------------------------------------------- cms_revinfo.c ---- */
+/* OCSP responses (DER) in SignedData.crls as RFC 5940 other revocation info, which
+ * OpenSSL 3.0's CMS API cannot write or read: adds them to a DER ContentInfo (into out),
+ * and reads back every one found (a malloc'ed array of *count; NULL when none). */
+int cms_der_add_ocsp(const unsigned char *der, size_t len, const struct buf *ocsp, size_t n,
+    struct buf *out);
+OCSP_RESPONSE **cms_der_get_ocsp(const unsigned char *der, size_t len, size_t *count);
+
 #endif

@@ -1,7 +1,8 @@
 /* keys.c — loading the signer's key and certificates (PEM, DER, PKCS#12) through
- * OSSL_STORE, so that every format OpenSSL knows (and, later, pkcs11: URIs through a
- * provider) works the same way. */
+ * OSSL_STORE, so that every format OpenSSL knows works the same way; pkcs11: URIs (RFC
+ * 7512) go to pkcs11.c, since OpenSSL 3.0 on Debian 12 has no provider for them. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <openssl/err.h>
@@ -37,6 +38,9 @@ static int pem_pass(char *buf, int size, int rwflag, void *u)
 int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
     STACK_OF(X509) *extra, struct scerr *e)
 {
+	if (strncmp(uri, "pkcs11:", 7) == 0)
+		return pkcs11_load(s, uri, key, cert, e);
+
 	struct pass_ctx pc = { s, uri, 0, 0 };
 	struct stat sb;
 	/* A plain path: say what is wrong with it in the words of the system, not as an
@@ -124,4 +128,23 @@ int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* A certificate that expires within 30 days still signs, but the officer should know: a
+ * seal made today must be time-stamped before then to stay verifiable (EN 319 102-1
+ * §5.6.2.1: past the expiry, only a proof of existence saves the signature). */
+void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len)
+{
+	int days = 0, secs = 0;
+	warn[0] = '\0';
+	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert)) || days >= 30)
+		return;
+	char when[32];
+	time_t t = 0;
+	struct tm tm;
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm))
+		t = timegm(&tm);
+	time_rfc3339(t, when, sizeof(when));
+	snprintf(warn, len, "certificate '%s' expires in %d day%s (%s)",
+	    name, days, days == 1 ? "" : "s", when);
 }

@@ -44,6 +44,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	EVP_PKEY_free(s->key);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
+	free(s->pkcs11_module);
 	for (size_t i = 0; i < s->ncases; i++) {
 		free(s->cases[i].authority);
 		free(s->cases[i].country);
@@ -102,6 +103,7 @@ static int fail(struct scelle_sealer *s, int code, const char *fmt, ...)
 int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const char *cert)
 {
 	scerr_clear(&s->err);
+	s->warnings.len = 0;
 	EVP_PKEY_free(s->key);
 	X509_free(s->cert);
 	s->key = NULL;
@@ -115,6 +117,30 @@ int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const cha
 		return fail(s, SCELLE_E_KEY, "no certificate for key '%s' (use --cert)", key);
 	if (check_signer(s->key, s->cert, cert ? cert : key, &s->err))
 		return s->err.code;
+	char warn[512];
+	signer_expiry_warning(s->cert, cert ? cert : key, warn, sizeof(warn));
+	if (warn[0])
+		sealer_warn(s, "%s", warn);
+	return SCELLE_OK;
+}
+
+int scelle_sealer_set_pkcs11_module(struct scelle_sealer *s, const char *path)
+{
+	free(s->pkcs11_module);
+	s->pkcs11_module = NULL;
+	if (path && !(s->pkcs11_module = xstrdup(path)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	return SCELLE_OK;
+}
+
+int scelle_sealer_set_rsa_padding(struct scelle_sealer *s, const char *padding)
+{
+	if (strcmp(padding, "pss") == 0)
+		s->extra.rsa_pkcs1 = 0;
+	else if (strcmp(padding, "pkcs1") == 0)
+		s->extra.rsa_pkcs1 = 1;
+	else
+		return fail(s, SCELLE_E_USAGE, "unknown RSA padding '%s' (use pss or pkcs1)", padding);
 	return SCELLE_OK;
 }
 
@@ -633,7 +659,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
-	if ((rc = cades_sign(s->key, s->cert, s->chain, man.data, man.len, &der, &der_len, &s->err)))
+	if ((rc = cades_sign_extra(s->key, s->cert, s->chain, &s->extra, man.data, man.len, &der,
+	    &der_len, &s->err)))
 		goto fail;
 	if (s->ntsa) {
 		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout };

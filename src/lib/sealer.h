@@ -40,6 +40,14 @@ struct case_ref {
 	char *authority, *country, *reference;
 };
 
+/* What a signature carries beside the B-B attributes. */
+struct sign_extra {
+	int rsa_pkcs1;			/* RSA: PKCS#1 v1.5 rather than PSS */
+	STACK_OF(X509_CRL) *crls;	/* into SignedData.crls */
+	struct buf *ocsp;		/* DER OCSPResponses, as RFC 5940 other revocation info */
+	size_t nocsp;
+};
+
 struct scelle_sealer {
 	struct scerr err;
 	scelle_pass_cb pass_cb;
@@ -50,6 +58,8 @@ struct scelle_sealer {
 	EVP_PKEY *key;
 	X509 *cert;
 	STACK_OF(X509) *chain;
+	char *pkcs11_module;	/* NULL: p11-kit's proxy */
+	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
 
 	struct case_ref *cases;
 	size_t ncases;
@@ -79,6 +89,12 @@ struct scelle_sealer {
 int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
     STACK_OF(X509) *extra, struct scerr *e);
 int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e);
+/* A warning when cert expires within 30 days, into warn (else warn[0] = '\0'). */
+void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len);
+/* pkcs11.c: the key (and, if cert is not NULL and *cert is NULL, the certificate with the
+ * same id) of a pkcs11: URI, through libp11's engine; the PIN through s->pass_cb. */
+int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
+    struct scerr *e);
 
 /* names.c: archive names (the escape is described there and in FORMAT.md). */
 int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
@@ -118,5 +134,11 @@ int uri_unescape(const char *uri, char **out);
 
 /* Appends a line to the sealer's warnings. */
 void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same with padding choice and revocation data (extra may be NULL: PSS, no data). */
+int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
+    const struct sign_extra *extra, const unsigned char *data, size_t n, unsigned char **der,
+    size_t *der_len, struct scerr *e);
+
 
 #endif

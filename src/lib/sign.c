@@ -2,12 +2,15 @@
  * B-B: OpenSSL's CMS_CADES flag adds signing-certificate-v2; CMS_sign adds content-type,
  * message-digest and signing-time: together the four B-B attributes.
  * B-T: signature-time-stamp tokens (RFC 3161) over the SignerInfo's signature value, added
- * as unsigned attributes — OpenSSL has no call for it (openssl issue #18491). */
+ * as unsigned attributes — OpenSSL has no call for it (openssl issue #18491).
+ * With revocation data the signature carries CAdES-B-LT material (EN 319 122-1 §5.5): CRLs
+ * go into SignedData.crls, OCSP responses beside them as RFC 5940 other revocation info. */
 #include <stdio.h>
 #include <string.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
-#include "internal.h"
+#include <openssl/rsa.h>
+#include "sealer.h"
 
 static int encode(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len, struct scerr *e)
 {
@@ -22,23 +25,82 @@ static int encode(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len, st
 	return SCELLE_OK;
 }
 
-int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
-    size_t n, unsigned char **der, size_t *der_len, struct scerr *e)
+/* RSA keys sign with RSASSA-PSS unless asked otherwise: SOG-IS Agreed Cryptographic
+ * Mechanisms v1.2 and ETSI TS 119 312 keep PKCS#1 v1.5 signatures only as legacy.  The salt
+ * is as long as the digest (RFC 4055 §3.1 recommends it; every CAdES validator accepts it). */
+static int set_padding(CMS_SignerInfo *si, EVP_PKEY *key, const struct sign_extra *x)
+{
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || (x && x->rsa_pkcs1))
+		return 1;
+	EVP_PKEY_CTX *pctx = CMS_SignerInfo_get0_pkey_ctx(si);
+	return pctx && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0;
+}
+
+int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
+    const struct sign_extra *x, const unsigned char *data, size_t n, unsigned char **der,
+    size_t *der_len, struct scerr *e)
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP | CMS_PARTIAL;
 	BIO *in = BIO_new_mem_buf(data, (int)n);
 	CMS_ContentInfo *cms = in ? CMS_sign(NULL, NULL, chain, NULL, flags) : NULL;
-	int rc = SCELLE_E_CRYPTO;
+	CMS_SignerInfo *si = NULL;
+	unsigned char *p = NULL;
+	int len, rc = SCELLE_E_CRYPTO;
 
-	/* SHA-256 whatever the key's default: EN 319 122-1 signatures must not use SHA-1. */
-	if (!cms || !CMS_add1_signer(cms, cert, key, EVP_sha256(), flags) ||
-	    !CMS_final(cms, in, NULL, flags))
+	/* SHA-256 whatever the key's default: EN 319 122-1 signatures must not use SHA-1.
+	 * CMS_KEY_PARAM leaves the signing context open so that the padding can be set. */
+	if (!cms || !(si = CMS_add1_signer(cms, cert, key, EVP_sha256(), flags | CMS_KEY_PARAM)) ||
+	    !set_padding(si, key, x)) {
 		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest");
-	else
-		rc = encode(cms, der, der_len, e);
+		goto out;
+	}
+	for (int i = 0; x && i < sk_X509_CRL_num(x->crls); i++)
+		if (!CMS_add1_crl(cms, sk_X509_CRL_value(x->crls, i))) {
+			scerr_ssl(e, SCELLE_E_CRYPTO, "cannot add a CRL to the signature");
+			goto out;
+		}
+	if (!CMS_final(cms, in, NULL, flags)) {
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest%s",
+		    EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && !(x && x->rsa_pkcs1) ?
+		    " (if the token cannot do RSA-PSS, use --rsa-padding pkcs1)" : "");
+		goto out;
+	}
+	if ((len = i2d_CMS_ContentInfo(cms, &p)) <= 0) {
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot encode the signature");
+		goto out;
+	}
+	if (x && x->nocsp) {
+		struct buf out = { 0 };
+		if (cms_der_add_ocsp(p, (size_t)len, x->ocsp, x->nocsp, &out)) {
+			scerr_set(e, SCELLE_E_CRYPTO, "cannot add OCSP responses to the signature");
+			goto out;
+		}
+		OPENSSL_free(p);
+		if (!(p = OPENSSL_malloc(out.len))) {
+			buf_release(&out);
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(p, out.data, out.len);
+		len = (int)out.len;
+		buf_release(&out);
+	}
+	*der = p;
+	p = NULL;
+	*der_len = (size_t)len;
+	rc = SCELLE_OK;
+out:
+	OPENSSL_free(p);
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	return rc;
+}
+
+int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
+    size_t n, unsigned char **der, size_t *der_len, struct scerr *e)
+{
+	return cades_sign_extra(key, cert, chain, NULL, data, n, der, der_len, e);
 }
 
 int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
