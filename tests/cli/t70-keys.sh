@@ -48,8 +48,9 @@ test_expect_success 'an encrypted key without --pass and without a TTY fails at 
 # --cert from a FIFO holds seal after the options were read (the certificate is loaded
 # after them) until this shell writes it: /proc/PID/cmdline is read in between.
 mkfifo cert.fifo || exit 2
-cmdline_of_waiting_seal() { # passarg...
-	scelle seal -q -o slow.asice --key secret.p12 --cert cert.fifo "$@" ev &
+cmdline_of_waiting_seal() { # out passarg...
+	out=$1; shift
+	scelle seal -q -o "$out" --key secret.p12 --cert cert.fifo "$@" ev &
 	pid=$!
 	exec 4>cert.fifo	# returns once seal opened the FIFO: its options are read
 	tr "\0" " " < /proc/$pid/cmdline > cmdline
@@ -59,10 +60,10 @@ cmdline_of_waiting_seal() { # passarg...
 }
 
 test_expect_success 'a pass: pass phrase is wiped from /proc/PID/cmdline once read' '
-	cmdline_of_waiting_seal --pass pass:S3cretPhrase-4711 &&
+	cmdline_of_waiting_seal slow1.asice --pass pass:S3cretPhrase-4711 &&
 	test_grep -e "--cert cert.fifo --pass  *ev" cmdline && ! grep -F S3cretPhrase cmdline &&
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" slow.asice && rm slow.asice &&
-	cmdline_of_waiting_seal --pass=pass:S3cretPhrase-4711 &&
+	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" slow1.asice &&
+	cmdline_of_waiting_seal slow2.asice --pass=pass:S3cretPhrase-4711 &&
 	test_grep -e "--cert cert.fifo --pass= *ev" cmdline && ! grep -F S3cretPhrase cmdline
 '
 test_expect_success 'nothing the tool writes contains the pass phrase' '
