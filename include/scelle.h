@@ -329,6 +329,28 @@ SCELLE_API int scelle_custody_append(struct scelle_custody *c, const char *archi
 SCELLE_API unsigned long scelle_custody_sequence(const struct scelle_custody *c);
 SCELLE_API const struct scelle_result *scelle_custody_verification(const struct scelle_custody *c);
 
+/* ------------------------------------------------------------- extraction ---- */
+
+#define SCELLE_EXTRACT_BAGIT 0x1 /* lay out an RFC 8493 bag: bagit.txt, bag-info.txt (with the
+				  * case data), manifest-sha256.txt, the items under data/ */
+#define SCELLE_EXTRACT_FORCE 0x2 /* extract a TOTAL-FAILED archive, and keep items whose bytes
+				  * differ from the SHA-256 in r */
+
+/* Writes items of `archive`, as verified into `r` by scelle_verify(), into the folder `dir`
+ * (created if missing; its parents must exist), each at its archive path without the leading
+ * "evidence/", with its recorded modification time and mode 0444.  `items` (nitems of them,
+ * may be 0 for all) selects by archive path, with or without "evidence/", or by folder.
+ * Nothing is written outside dir: an item name with "..", ".", an absolute path, a link
+ * entry, or a symbolic link among the folders on the way is refused, and no existing file is
+ * overwritten (SCELLE_E_EXISTS); these are checked for every selected item before any file is
+ * written.  The bytes written are hashed again: an item that differs from r's SHA-256 is
+ * removed and the call fails (unless SCELLE_EXTRACT_FORCE).  A TOTAL-FAILED r is refused
+ * (SCELLE_E_INPUT) unless SCELLE_EXTRACT_FORCE.  *written (may be NULL) counts the items
+ * written, also on failure.  The message is read with scelle_verifier_errmsg(). */
+SCELLE_API int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_result *r,
+    const char *archive, const char *dir, const char *const *items, size_t nitems, int flags,
+    size_t *written);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "verify", cmd_verify, "verify sealed archives and give one verdict each" },
 	{ "show", cmd_show, "show the case, the signer and the items of an archive" },
 	{ "custody", cmd_custody, "record a hand-over of an archive, or show its custody timeline" },
+	{ "extract", cmd_extract, "verify an archive, then write its items into a folder or a bag" },
 	{ "tsa", cmd_tsa, "run a small RFC 3161 time-stamp authority over HTTP" },
 };
 

@@ -1,0 +1,553 @@
+/* extract.c — writes the items of a verified archive into a folder, never outside it.
+ *
+ * No name from an archive is trusted (DESIGN.md §6.3): every item path is checked
+ * component by component ('..', '.', absolute, empty, backslash, control characters), every
+ * folder on the way is opened with O_NOFOLLOW relative to its parent (openat), so neither a
+ * crafted name nor a symbolic link planted in the target can lead a write elsewhere, and
+ * every file is created with O_EXCL|O_NOFOLLOW: nothing is ever overwritten.  The bytes
+ * written are hashed again and compared with the SHA-256 the verification recorded, so an
+ * archive swapped between verification and extraction is caught.
+ *
+ * Pass 1 reads only the ZIP headers: every selected item must be there once, as a regular
+ * file, and no target may exist yet; only then does pass 2 write anything. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include "verify.h"
+
+#define PAYLOAD_DIR "data" /* RFC 8493 §2.1.2 */
+
+struct target {
+	const struct scelle_item *item;
+	const char *rel;	/* path below the root: the item path without "evidence/" */
+	int seen;		/* found in pass 1 */
+	char sha256[65];	/* of the bytes written */
+};
+
+struct xctx {
+	struct scerr *e;
+	const struct scelle_result *r;
+	int flags;
+	int root;		/* the folder given, or its data/ for a bag */
+	struct target *t;
+	size_t nt;
+	uint64_t bytes;
+};
+
+/* Why a relative path may not be used below the root, or NULL. */
+static const char *unsafe_path(const char *p)
+{
+	if (!*p)
+		return "empty name";
+	if (p[0] == '/')
+		return "absolute path";
+	if (strchr(p, '\\'))
+		return "backslash in name";
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return "control character in name";
+	for (const char *c = p; c; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if (n == 0)
+			return "empty path component";
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return "'.' or '..' in path";
+	}
+	return NULL;
+}
+
+/* Opens the folder that holds rel's last component, walking from root without following
+ * any link; creates missing folders when create is set.  Returns the fd, -2 when a folder
+ * is missing and create is not set, -1 on error.  *leaf points into rel. */
+static int open_parent(struct xctx *x, const char *rel, int create, const char **leaf)
+{
+	int fd = dup(x->root);
+	const char *p = rel;
+	char comp[4096];
+
+	if (fd < 0) {
+		scerr_set(x->e, SCELLE_E_IO, "cannot open the target folder: %s", strerror(errno));
+		return -1;
+	}
+	for (const char *slash; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+		size_t n = (size_t)(slash - p);
+		if (n >= sizeof(comp)) {
+			close(fd);
+			scerr_set(x->e, SCELLE_E_LIMIT, "path too long: '%s'", rel);
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		int sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT) {
+			if (!create) {
+				close(fd);
+				return -2;
+			}
+			if (mkdirat(fd, comp, 0777) != 0 && errno != EEXIST) {
+				scerr_set(x->e, SCELLE_E_IO, "cannot create folder '%.*s': %s",
+				    (int)(slash - rel), rel, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (sub < 0) {
+			int err = errno;
+			close(fd);
+			if (err == ELOOP || err == ENOTDIR)
+				scerr_set(x->e, SCELLE_E_EXISTS, "refusing to write through '%.*s': not a folder "
+				    "(a symbolic link?)", (int)(slash - rel), rel);
+			else
+				scerr_set(x->e, SCELLE_E_IO, "cannot open folder '%.*s': %s", (int)(slash - rel),
+				    rel, strerror(err));
+			return -1;
+		}
+		close(fd);
+		fd = sub;
+	}
+	*leaf = p;
+	return fd;
+}
+
+/* A target that already exists (as anything, a link included) is never overwritten. */
+static int must_not_exist(struct xctx *x, const char *rel)
+{
+	const char *leaf;
+	struct stat st;
+	int fd = open_parent(x, rel, 0, &leaf);
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return -1;
+	int exists = fstatat(fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	close(fd);
+	if (exists) {
+		scerr_set(x->e, SCELLE_E_EXISTS, "'%s' exists; not overwriting", rel);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+	return strcmp(((const struct target *)a)->item->path, ((const struct target *)b)->item->path);
+}
+
+static struct target *find_target(struct xctx *x, const char *name)
+{
+	struct scelle_item key_item = { .path = name };
+	struct target key = { .item = &key_item };
+	return bsearch(&key, x->t, x->nt, sizeof(*x->t), cmp_rel);
+}
+
+static int prefix_match(const char *sel, size_t n, const char *path)
+{
+	return strncmp(sel, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ITEM on the command line: the archive path, or the same without "evidence/", or a
+ * folder of either. */
+static int selects(const char *sel, const char *path)
+{
+	size_t n = strlen(sel), pre = strlen(EVIDENCE_DIR);
+	while (n > 1 && sel[n - 1] == '/')
+		n--;
+	return prefix_match(sel, n, path) ||
+	    (strncmp(path, EVIDENCE_DIR, pre) == 0 && prefix_match(sel, n, path + pre));
+}
+
+static int choose(struct xctx *x, const char *const *sel, size_t nsel)
+{
+	size_t n = scelle_result_item_count(x->r);
+	char *matched = calloc(nsel + 1, 1);
+	if (!(x->t = xcalloc(n + 1, sizeof(*x->t))) || !matched) {
+		free(matched);
+		scerr_set(x->e, SCELLE_E_NOMEM, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct scelle_item *it = scelle_result_item(x->r, i);
+		int take = nsel == 0;
+		for (size_t s = 0; s < nsel; s++)
+			if (it->path && selects(sel[s], it->path))
+				take = matched[s] = 1;
+		if (!take)
+			continue;
+		const char *why = it->path ? unsafe_path(it->path) : "no name";
+		if (!why && strncmp(it->path, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) != 0)
+			why = "not under evidence/";
+		if (why) {
+			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", it->path ? it->path : "",
+			    why);
+			free(matched);
+			return -1;
+		}
+		x->t[x->nt].item = it;
+		x->t[x->nt++].rel = it->path + strlen(EVIDENCE_DIR);
+	}
+	for (size_t s = 0; s < nsel; s++) {
+		if (!matched[s]) {
+			scerr_set(x->e, SCELLE_E_USAGE, "no item '%s' in the archive", sel[s]);
+			free(matched);
+			return -1;
+		}
+	}
+	free(matched);
+	qsort(x->t, x->nt, sizeof(*x->t), cmp_rel);
+	for (size_t i = 1; i < x->nt; i++) {
+		if (strcmp(x->t[i - 1].item->path, x->t[i].item->path) == 0) {
+			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': listed twice",
+			    x->t[i].item->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct archive *open_zip(struct xctx *x, int fd)
+{
+	struct archive *a = archive_read_new();
+	if (!a) {
+		scerr_set(x->e, SCELLE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	archive_read_support_format_zip_seekable(a);
+	if (lseek(fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK) {
+		scerr_set(x->e, SCELLE_E_FORMAT, "not a readable ZIP file: %s", archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static const char *entry_name(struct archive_entry *ae)
+{
+	const char *n = archive_entry_pathname_utf8(ae);
+	return n ? n : archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "";
+}
+
+/* Pass 1: headers only.  Every selected item once, as a regular file (a link entry would
+ * make a naive extractor write through it). */
+static int check_entries(struct xctx *x, int fd)
+{
+	struct archive *a = open_zip(x, fd);
+	struct archive_entry *ae;
+	int r, rc = 0;
+	if (!a)
+		return -1;
+	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		struct target *t = find_target(x, entry_name(ae));
+		if (!t)
+			continue;
+		if (archive_entry_filetype(ae) != AE_IFREG) {
+			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", t->item->path,
+			    archive_entry_filetype(ae) == AE_IFLNK ? "a symbolic link entry" : "not a regular file");
+			rc = -1;
+		} else if (t->seen++) {
+			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': two entries of that name",
+			    t->item->path);
+			rc = -1;
+		}
+	}
+	if (rc == 0 && r != ARCHIVE_EOF) {
+		scerr_set(x->e, SCELLE_E_FORMAT, "the ZIP structure is damaged: %s", archive_error_string(a));
+		rc = -1;
+	}
+	archive_read_free(a);
+	for (size_t i = 0; rc == 0 && i < x->nt; i++) {
+		if (!x->t[i].seen) {
+			scerr_set(x->e, SCELLE_E_INPUT, "'%s' is not in the archive", x->t[i].item->path);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* One item: created exclusively, streamed through SHA-256, mtime set as recorded. */
+static int write_item(struct xctx *x, struct archive *a, struct target *t)
+{
+	const char *leaf;
+	unsigned char md[32];
+	char buf[65536];
+	la_ssize_t n;
+	int pfd = open_parent(x, t->rel, 1, &leaf), rc = -1;
+	if (pfd < 0)
+		return -1;
+	/* 0444: extracted evidence is read-only, so it is not changed by accident */
+	int fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			scerr_set(x->e, SCELLE_E_EXISTS, "'%s' exists; not overwriting", t->rel);
+		else
+			scerr_set(x->e, SCELLE_E_IO, "cannot create '%s': %s", t->rel, strerror(errno));
+		close(pfd);
+		return -1;
+	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		scerr_ssl(x->e, SCELLE_E_CRYPTO, "cannot hash '%s'", t->rel);
+		goto out;
+	}
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		if (!EVP_DigestUpdate(ctx, buf, (size_t)n) || write_all(fd, buf, (size_t)n) != 0) {
+			scerr_set(x->e, SCELLE_E_IO, "cannot write '%s': %s", t->rel, strerror(errno));
+			goto out;
+		}
+		x->bytes += (uint64_t)n;
+	}
+	if (n < 0) {
+		scerr_set(x->e, SCELLE_E_FORMAT, "cannot read '%s' from the archive: %s", t->item->path,
+		    archive_error_string(a));
+		goto out;
+	}
+	EVP_DigestFinal_ex(ctx, md, NULL);
+	hex_encode(md, 32, t->sha256);
+	if (!(x->flags & SCELLE_EXTRACT_FORCE) &&
+	    (!t->item->sha256 || strlen(t->item->sha256) != 64 ||
+		CRYPTO_memcmp(t->sha256, t->item->sha256, 64) != 0)) {
+		scerr_set(x->e, SCELLE_E_INPUT, "'%s' does not match the SHA-256 verified "
+		    "(the archive changed since?); removed", t->item->path);
+		goto out;
+	}
+	if (t->item->mtime) {
+		struct timespec ts[2] = { { .tv_sec = t->item->mtime }, { .tv_sec = t->item->mtime } };
+		if (futimens(fd, ts) != 0) {
+			scerr_set(x->e, SCELLE_E_IO, "cannot set the time of '%s': %s", t->rel, strerror(errno));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	if (close(fd) != 0 && rc == 0) {
+		scerr_set(x->e, SCELLE_E_IO, "cannot write '%s': %s", t->rel, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlinkat(pfd, leaf, 0);
+	close(pfd);
+	return rc;
+}
+
+static int write_items(struct xctx *x, int fd, size_t *written)
+{
+	struct archive *a = open_zip(x, fd);
+	struct archive_entry *ae;
+	int r, rc = 0;
+	if (!a)
+		return -1;
+	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		struct target *t = find_target(x, entry_name(ae));
+		if (t && (rc = write_item(x, a, t)) == 0)
+			(*written)++;
+	}
+	if (rc == 0 && r != ARCHIVE_EOF) {
+		scerr_set(x->e, SCELLE_E_FORMAT, "the ZIP structure is damaged: %s", archive_error_string(a));
+		rc = -1;
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ BagIt ---- */
+
+/* A tag file value on one line: RFC 8493 §2.2.2 folds with leading whitespace, so a CR or
+ * LF from the archive could forge a label; they become spaces. */
+static int tag(struct buf *b, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return 0;
+	if (buf_append(b, label, strlen(label)) || buf_append(b, ": ", 2))
+		return -1;
+	for (const char *p = value; *p; p++) {
+		char c = (unsigned char)*p < 0x20 ? ' ' : *p;
+		if (buf_append(b, &c, 1))
+			return -1;
+	}
+	return buf_append(b, "\n", 1);
+}
+
+static int write_tag_file(struct xctx *x, int dirfd, const char *name, const struct buf *b)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0 || write_all(fd, b->data, b->len) != 0 || close(fd) != 0) {
+		scerr_set(x->e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO, "cannot write '%s': %s",
+		    name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* RFC 8493 §2.1.1 bagit.txt, §2.1.3 manifest-sha256.txt, §2.2.2 bag-info.txt. */
+static int write_bag_tags(struct xctx *x, int top, const char *archive)
+{
+	struct buf bi = { 0 }, man = { 0 };
+	static const char bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	const struct buf decl = { (unsigned char *)bagit_txt, sizeof(bagit_txt) - 1, 0 };
+	char line[512], date[16];
+	const char *a, *c, *ref;
+	time_t now = time(NULL);
+	struct tm tm;
+	int bad = 0;
+
+	for (size_t i = 0; i < x->nt; i++) {
+		/* §2.1.3: CR, LF and % in a file path are percent-encoded */
+		bad |= buf_append(&man, x->t[i].sha256, 64) || buf_append(&man, "  " PAYLOAD_DIR "/", 7);
+		for (const char *p = x->t[i].rel; *p; p++) {
+			if (*p == '\r' || *p == '\n' || *p == '%') {
+				char enc[4];
+				snprintf(enc, sizeof(enc), "%%%02X", (unsigned char)*p);
+				bad |= buf_append(&man, enc, 3);
+			} else
+				bad |= buf_append(&man, p, 1);
+		}
+		bad |= buf_append(&man, "\n", 1);
+	}
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	bad |= tag(&bi, "Bag-Software-Agent", scelle_version_details());
+	bad |= tag(&bi, "Bagging-Date", date);
+	snprintf(line, sizeof(line), "%llu.%zu", (unsigned long long)x->bytes, x->nt);
+	bad |= tag(&bi, "Payload-Oxum", line);
+	bad |= tag(&bi, "External-Identifier", scelle_result_get(x->r, "seal_id"));
+	bad |= tag(&bi, "Source-Organization", scelle_result_get(x->r, "officer_unit"));
+	bad |= tag(&bi, "Contact-Name", scelle_result_get(x->r, "officer"));
+	const char *base = strrchr(archive, '/') ? strrchr(archive, '/') + 1 : archive;
+	snprintf(line, sizeof(line), "Evidence extracted from the sealed archive %s (%s)", base,
+	    scelle_verdict_name(scelle_result_verdict(x->r)));
+	bad |= tag(&bi, "External-Description", line);
+	for (size_t i = 0; scelle_result_case(x->r, i, &a, &c, &ref) == 0; i++) {
+		snprintf(line, sizeof(line), "%s (%s, %s)", ref ? ref : "", a ? a : "", c ? c : "");
+		bad |= tag(&bi, "Case-Reference", line);
+	}
+	bad |= tag(&bi, "Sealed-At", scelle_result_get(x->r, "sealed_at"));
+	bad |= tag(&bi, "Sealed-By", scelle_result_get(x->r, "officer"));
+	bad |= tag(&bi, "Sealing-Place", scelle_result_get(x->r, "place"));
+	bad |= tag(&bi, "Signer", scelle_result_get(x->r, "signer"));
+	bad |= tag(&bi, "Seal-Identifier", scelle_result_get(x->r, "seal_id"));
+	bad |= tag(&bi, "Archive-SHA256", scelle_result_get(x->r, "file_digest"));
+	bad |= tag(&bi, "Verification-Verdict", scelle_verdict_name(scelle_result_verdict(x->r)));
+	if (bad)
+		scerr_set(x->e, SCELLE_E_NOMEM, "out of memory");
+	else
+		bad = write_tag_file(x, top, "bagit.txt", &decl) || write_tag_file(x, top, "bag-info.txt", &bi) ||
+		    write_tag_file(x, top, "manifest-sha256.txt", &man);
+	buf_release(&bi);
+	buf_release(&man);
+	return bad ? -1 : 0;
+}
+
+static int preflight(struct xctx *x, int top)
+{
+	static const char *const tags[] = { "bagit.txt", "bag-info.txt", "manifest-sha256.txt", PAYLOAD_DIR };
+	struct stat st;
+	if (x->flags & SCELLE_EXTRACT_BAGIT) {
+		for (size_t i = 0; i < 4; i++) {
+			if (fstatat(top, tags[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+				scerr_set(x->e, SCELLE_E_EXISTS, "'%s' exists; not overwriting", tags[i]);
+				return -1;
+			}
+		}
+		return 0; /* data/ is new, so nothing below it exists */
+	}
+	for (size_t i = 0; i < x->nt; i++)
+		if (must_not_exist(x, x->t[i].rel) != 0)
+			return -1;
+	return 0;
+}
+
+int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_result *r,
+    const char *archive, const char *dir, const char *const *items, size_t nitems, int flags,
+    size_t *written)
+{
+	struct xctx x = { .root = -1, .flags = flags };
+	int afd = -1, top = -1, rc = SCELLE_E_USAGE;
+	size_t count = 0;
+
+	if (written)
+		*written = 0;
+	if (!v)
+		return SCELLE_E_USAGE;
+	x.e = &v->err;
+	x.r = r;
+	scerr_clear(x.e);
+	if (!r || !archive || !dir || (nitems && !items)) {
+		scerr_set(x.e, SCELLE_E_USAGE, "extract: missing argument");
+		return SCELLE_E_USAGE;
+	}
+	if (scelle_result_verdict(r) == SCELLE_FAILED && !(flags & SCELLE_EXTRACT_FORCE)) {
+		scerr_set(x.e, SCELLE_E_INPUT, "'%s' failed verification (TOTAL-FAILED); not extracting", archive);
+		return SCELLE_E_INPUT;
+	}
+	if (choose(&x, items, nitems) != 0)
+		goto out;
+	if ((afd = open(archive, O_RDONLY | O_CLOEXEC)) < 0) {
+		scerr_set(x.e, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+		goto out;
+	}
+	if (check_entries(&x, afd) != 0)
+		goto out;
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		scerr_set(x.e, SCELLE_E_IO, "cannot create '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if ((top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		scerr_set(x.e, SCELLE_E_IO, "cannot open '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	x.root = top;
+	if (preflight(&x, top) != 0)
+		goto out;
+	if (flags & SCELLE_EXTRACT_BAGIT) {
+		if (mkdirat(top, PAYLOAD_DIR, 0777) != 0 ||
+		    (x.root = openat(top, PAYLOAD_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			scerr_set(x.e, SCELLE_E_IO, "cannot create '%s/%s': %s", dir, PAYLOAD_DIR, strerror(errno));
+			x.root = -1;
+			goto out;
+		}
+	}
+	if (write_items(&x, afd, &count) != 0)
+		goto out;
+	if ((flags & SCELLE_EXTRACT_BAGIT) && write_bag_tags(&x, top, archive) != 0)
+		goto out;
+	rc = SCELLE_OK;
+out:
+	if (rc != SCELLE_OK && x.e->code)
+		rc = x.e->code;
+	if (written)
+		*written = count;
+	if (x.root >= 0 && x.root != top)
+		close(x.root);
+	if (top >= 0)
+		close(top);
+	if (afd >= 0)
+		close(afd);
+	free(x.t);
+	return rc;
+}
