@@ -4,11 +4,7 @@
 pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-dev
 libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip python3
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
-<<<<<<< HEAD
-gettext python3-jsonschema libunistring-dev"
-=======
-gettext python3-jsonschema opensc"
->>>>>>> ffffd30 (keys: PKCS#11 URIs through libp11's engine (SoftHSM2 tests), RSA-PSS by default, expiry warning, pass phrase wiping tested via /proc/PID/cmdline)
+gettext python3-jsonschema libunistring-dev opensc"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
