@@ -168,14 +168,15 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	if (!r)
 		return error("out of memory");
 	if (!scelle_result_custody_count(r)) {
-		/* no record at all: the reason is among the ledger checks */
+		/* No record at all: the ledger check says why, or, when the archive could not
+		 * be opened, the first check that did not pass. */
+		const struct scelle_check *why = NULL;
 		for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 			const struct scelle_check *c = scelle_result_check(r, i);
-			if (strcmp(c->id, "custody.ledger") == 0) {
-				error("%s", c->message);
-				break;
-			}
+			if (strcmp(c->id, "custody.ledger") == 0 || (!why && c->status != SCELLE_PASSED))
+				why = c;
 		}
+		error("%s", why ? why->message : "no custody record");
 		scelle_result_free(r);
 		return EXIT_USAGE;
 	}

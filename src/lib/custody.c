@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,8 +415,17 @@ struct scelle_custody {
 static const char *const field_names[8] = { "actor", "role", "organisation", "country", "place",
 	"from", "to", "note" };
 
+/* libxml2 2.9 wants its global state set up once, before threads use it. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+	xmlInitParser();
+}
+
 struct scelle_custody *scelle_custody_new(void)
 {
+	pthread_once(&xml_once, xml_init);
 	struct scelle_custody *c = xcalloc(1, sizeof(*c));
 	if (c && !(c->keys = scelle_sealer_new())) {
 		free(c);

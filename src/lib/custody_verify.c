@@ -548,8 +548,10 @@ void verify_custody(struct vctx *c, const char *archive)
 		result_check(r, "custody.signer", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", l.path,
 		    "no trust anchor given (--trust): the record signers cannot be identified");
 		for (size_t i = 0; i < l.n; i++)
-			if (r->custody[i].status == SCELLE_PASSED)
+			if (r->custody[i].status == SCELLE_PASSED) {
 				r->custody[i].status = SCELLE_INDETERMINATE;
+				r->custody[i].reason = xstrdup("no trust anchor given (--trust): the signer cannot be identified");
+			}
 	}
 	if (missing_ts)
 		result_check(r, "custody.timestamp",

@@ -71,6 +71,15 @@ test_expect_success 'custody show prints the timeline, each record verified' '
 	test "$(wc -l <show)" = 5
 '
 
+test_expect_success 'custody show without a trust anchor cannot identify the signers: exit 3' '
+	expect_exit 3 scelle custody show --tsa-trust "$PKI/tsa-ca.pem" case.asice >show &&
+	test_grep "^  2  .* -- INDETERMINATE: no trust anchor given (--trust)" show &&
+	test_must_fail --exit=2 scelle custody show nothere.asice 2>err &&
+	test_grep "^scelle: cannot open .nothere.asice.: No such file or directory$" err &&
+	test_must_fail --exit=2 scelle custody show --trust "$PKI/ca.pem" ev/chat-export/_chat.txt 2>err &&
+	test_grep "^scelle: " err
+'
+
 test_expect_success 'custody show --json gives every record and its status' '
 	scelle custody show --json --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" case.asice >show.json &&
 	python3 -c "

@@ -1,0 +1,170 @@
+/* test_custody.c — the custody API through the public header: record 1 written by the
+ * sealer, appends and their errors, appends from eight threads at once, and the ledger as
+ * scelle_verify() judges it. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include "scelle.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/scelle-unit-custody.XXXXXX";
+static char key_path[256], cert_path[256], archive[256], item[256];
+
+static int add_ext(X509 *x, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	int rc = e && X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	return rc;
+}
+
+/* A self-signed officer certificate (it is its own trust anchor here). */
+static int make_signer(void)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *n = X509_get_subject_name(x);
+	FILE *f;
+	int ok = k && x;
+	ok = ok && X509_set_version(x, 2) && ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	ok = ok && X509_gmtime_adj(X509_getm_notBefore(x), -3600) && X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	ok = ok && X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"FR", -1, -1, 0) &&
+	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Unit Police", -1, -1, 0) &&
+	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"Unit Officer", -1, -1, 0);
+	ok = ok && X509_set_issuer_name(x, n) && X509_set_pubkey(x, k);
+	ok = ok && add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
+	    add_ext(x, NID_key_usage, "critical,digitalSignature,keyCertSign");
+	ok = ok && X509_sign(x, k, EVP_sha256());
+	if (ok && (f = fopen(key_path, "w"))) {
+		ok = PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
+		fclose(f);
+	}
+	if (ok && (f = fopen(cert_path, "w"))) {
+		ok = PEM_write_X509(f, x);
+		fclose(f);
+	}
+	EVP_PKEY_free(k);
+	X509_free(x);
+	return ok ? 0 : -1;
+}
+
+static struct scelle_custody *actor(void)
+{
+	struct scelle_custody *c = scelle_custody_new();
+	if (c && scelle_custody_set_signer(c, key_path, cert_path) != SCELLE_OK) {
+		scelle_custody_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void *examine(void *arg)
+{
+	struct scelle_custody *c = actor();
+	unsigned long *seq = arg;
+	*seq = 0;
+	if (c && scelle_custody_set(c, "note", "examined in parallel") == SCELLE_OK &&
+	    scelle_custody_append(c, archive, "examined") == SCELLE_OK)
+		*seq = scelle_custody_sequence(c);
+	scelle_custody_free(c);
+	return NULL;
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 2;
+	snprintf(key_path, sizeof(key_path), "%s/officer.key", dir);
+	snprintf(cert_path, sizeof(cert_path), "%s/officer.pem", dir);
+	snprintf(archive, sizeof(archive), "%s/case.asice", dir);
+	snprintf(item, sizeof(item), "%s/note.txt", dir);
+	FILE *f = fopen(item, "w");
+	if (!f || make_signer() != 0)
+		return 2;
+	fputs("seized note\n", f);
+	fclose(f);
+
+	struct scelle_sealer *s = scelle_sealer_new();
+	ok(s && scelle_sealer_set_signer(s, key_path, cert_path) == SCELLE_OK &&
+	    scelle_sealer_set_officer(s, "name", "Unit Officer") == SCELLE_OK &&
+	    scelle_sealer_add_input(s, item, NULL) == SCELLE_OK, "a sealer with a signer and one item");
+	ok(scelle_sealer_write(s, archive, 0) == SCELLE_OK, "the archive is sealed: %s", scelle_sealer_errmsg(s));
+	char ledger[300];
+	snprintf(ledger, sizeof(ledger), "%s.custody.xml", archive);
+	ok(access(ledger, F_OK) == 0, "the sealing wrote the ledger beside the archive");
+	ok(scelle_sealer_write(s, archive, 0) == SCELLE_E_EXISTS, "sealing again over it is SCELLE_E_EXISTS");
+	scelle_sealer_free(s);
+
+	struct scelle_custody *c = actor();
+	ok(c != NULL, "a custody handle with the officer's key");
+	ok(scelle_custody_set(c, "country", "France") == SCELLE_E_USAGE, "a country that is not ISO 3166 alpha-2 is refused");
+	ok(scelle_custody_set(c, "rank", "x") == SCELLE_E_USAGE, "an unknown field is refused");
+	ok(scelle_custody_append(c, archive, "lost") == SCELLE_E_USAGE, "an unknown event is refused");
+	ok(scelle_custody_append(c, archive, "sealed") == SCELLE_E_USAGE, "'sealed' is record 1's alone");
+	ok(scelle_custody_append(c, archive, "received") == SCELLE_E_USAGE, "received without a verifier is refused");
+	ok(scelle_custody_set(c, "to", "Policia Nacional") == SCELLE_OK, "a field is set");
+	ok(scelle_custody_append(c, archive, "transferred") == SCELLE_OK, "transferred is appended: %s",
+	    scelle_custody_errmsg(c));
+	ok(scelle_custody_sequence(c) == 2, "as record 2");
+	scelle_custody_set_time(c, 1000000000);
+	ok(scelle_custody_append(c, archive, "opened") == SCELLE_E_USAGE && scelle_custody_sequence(c) == 0,
+	    "a time before the last record is refused: %s", scelle_custody_errmsg(c));
+	scelle_custody_set_time(c, 0);
+	ok(scelle_custody_set_ledger(c, "/nonexistent/ledger.xml") == SCELLE_OK &&
+	    scelle_custody_append(c, archive, "opened") == SCELLE_E_IO, "a missing ledger is SCELLE_E_IO");
+	scelle_custody_set_ledger(c, NULL);
+
+	/* Eight appends at once, each with its own handle: the lock serialises them. */
+	pthread_t t[8];
+	unsigned long seq[8], seen = 0;
+	for (int i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, examine, &seq[i]);
+	for (int i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 8; i++)
+		if (seq[i] >= 3 && seq[i] <= 10)
+			seen |= 1ul << seq[i];
+	ok(seen == 0x7f8, "eight threads appended records 3 to 10, one each");
+
+	struct scelle_verifier *v = scelle_verifier_new();
+	ok(scelle_verifier_add_trust(v, cert_path) == SCELLE_OK, "the officer is a trust anchor");
+	scelle_verifier_set_flags(v, SCELLE_VERIFY_NO_TIMESTAMP_OK);
+	scelle_custody_set_verifier(c, v);
+	ok(scelle_custody_append(c, archive, "received") == SCELLE_OK && scelle_custody_sequence(c) == 11,
+	    "received is appended as record 11");
+	ok(scelle_custody_verification(c) &&
+	    scelle_result_verdict(scelle_custody_verification(c)) == SCELLE_PASSED, "with the receiver's verdict");
+
+	struct scelle_result *r = scelle_verify(v, archive);
+	ok(r && scelle_result_verdict(r) == SCELLE_PASSED, "the archive and its ledger verify");
+	ok(r && scelle_result_custody_count(r) == 11, "eleven records");
+	const struct scelle_custody_record *first = r ? scelle_result_custody_record(r, 0) : NULL;
+	const struct scelle_custody_record *last = r ? scelle_result_custody_record(r, 10) : NULL;
+	is_str(first ? first->event : NULL, "sealed", "record 1 is the sealing");
+	is_str(first ? first->actor : NULL, "Unit Officer", "by the sealing officer");
+	is_str(last ? last->verification : NULL, "TOTAL-PASSED", "record 11 holds the receiver's verdict");
+	int all = r != NULL;
+	for (size_t i = 0; r && i < scelle_result_custody_count(r); i++)
+		all &= scelle_result_custody_record(r, i)->status == SCELLE_PASSED &&
+		    scelle_result_custody_record(r, i)->seq == i + 1;
+	ok(all, "every record passed, numbered in order");
+	ok(r && scelle_result_custody_record(r, 11) == NULL, "no record past the last");
+	scelle_result_free(r);
+	scelle_custody_free(c);
+	scelle_verifier_free(v);
+	scelle_custody_free(NULL);
+
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return 2;
+	return done_testing();
+}
