@@ -26,13 +26,14 @@ tsa_url=http://127.0.0.1:$(cat "$demo/out/tsa.port")/
 echo "listening on $tsa_url"
 
 echo
-echo "== 3. seal the sample evidence (an escort-ad capture and a chat export)"
+echo "== 3. seal the sample evidence (an escort-ad capture, its web archive, chat exports)"
 "$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" --tsa "$tsa_url" \
 	--key "$pki/officer.key" --cert "$pki/officer.pem" \
 	--case "OCRTEH Paris:FR:2026/OCRTEH/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
 	--officer "Capitaine Demo Martin" --role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" \
-	--digest sha512 \
-	"$top/examples/evidence/ad-capture" "$top/examples/evidence/chat-export"
+	--digest sha512 --item-info "$top/examples/item-info.csv" \
+	"$top/examples/evidence/ad-capture" "$top/examples/evidence/chat-export" \
+	"$top/examples/evidence/web-capture" "$top/examples/evidence/phone"
 
 echo
 kill $tsa_pid

@@ -802,7 +802,8 @@ static int listing_xml(xmlTextWriterPtr w, const struct listing *L)
 		OPT_ATTR("id", r->id);
 		OPT_ATTR("contentType", r->content_type);
 		NUM_ATTR("length", r->length);
-		ATTR("sha256", r->sha256);
+		if (r->sha256[0])	/* absent when the block was cut short */
+			ATTR("sha256", r->sha256);
 		OPT_ATTR("blockDigest", r->block_digest);
 		if (r->block_ok >= 0)
 			ATTR("blockDigestMatches", r->block_ok ? "true" : "false");

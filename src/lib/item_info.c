@@ -110,6 +110,7 @@ struct csv {
 	const char *p, *end;
 	size_t line;		/* line of the current record, 1-based */
 	size_t next_line;
+	int after_comma;
 };
 
 /* Reads one field into a malloc'ed string; *last is set when it ended its record.  Returns
@@ -119,8 +120,9 @@ static int csv_field(struct csv *c, char **out, int *last)
 {
 	struct buf b = { 0 };
 	int quoted = 0;
-	if (c->p >= c->end)
+	if (c->p >= c->end && !c->after_comma)
 		return 0;
+	c->after_comma = 0;
 	if (*c->p == '"') {
 		quoted = 1;
 		c->p++;
@@ -152,6 +154,7 @@ static int csv_field(struct csv *c, char **out, int *last)
 	*last = 1;
 	if (c->p < c->end && *c->p == ',') {
 		*last = 0;
+		c->after_comma = 1;	/* "a," at the very end still has an empty last field */
 		c->p++;
 	} else if (c->p < c->end) {
 		c->p += *c->p == '\r' ? 2 : 1;
@@ -177,8 +180,11 @@ static int csv_record(struct csv *c, char **fields, size_t max, size_t *count)
 	c->line = c->next_line;
 	while (!last) {
 		char *f = NULL;
-		if ((r = csv_field(c, &f, &last)) <= 0)
+		if ((r = csv_field(c, &f, &last)) <= 0) {
+			for (size_t i = 0; i < *count && i < max; i++)
+				free(fields[i]);
 			return *count && r == 0 ? -1 : r;
+		}
 		if (*count < max)
 			fields[*count] = f;
 		else
@@ -234,7 +240,7 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 
 	if (read_all(path, &b, e))
 		return e->code;
-	struct csv c = { (const char *)b.data, (const char *)b.data + b.len, 1, 1 };
+	struct csv c = { (const char *)b.data, (const char *)b.data + b.len, 1, 1, 0 };
 	if (b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
 		c.p += 3;
 	if (!(t = xcalloc(1, sizeof(*t))) || !(t->file = xstrdup(path)))

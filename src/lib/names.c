@@ -132,7 +132,10 @@ int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len)
 /* The key under which two names are "the same file" on a receiving machine: Unicode
  * canonical composition (NFC; macOS stores NFD, Linux keeps both forms apart) and full
  * case folding (Unicode §3.13 toCasefold; Windows and macOS compare names without case).
- * Compatibility forms (NFKC) are not folded: no common file system merges "ﬁ" and "fi". */
+ * Full folding is the conservative choice (it also maps "ß" to "ss" and the ligature "ﬁ"
+ * to "fi"): a pair it flags is refused with a clear message and can be renamed with --as,
+ * whereas a missed pair would overwrite evidence on the receiver's disk.  Compatibility
+ * forms (NFKC: fullwidth letters, superscripts) are not folded: no file system merges them. */
 int by_item_name(const void *a, const void *b)
 {
 	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
