@@ -90,6 +90,22 @@ static void when(time_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Text from a ledger is hostile: control characters (C0, DEL and the C1 range, which some
+ * terminals obey) would break the one-line timeline or drive the terminal.  They are
+ * printed as '?'. */
+static void put(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "?"); *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			putchar('?');
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar('?');
+			p++;
+		} else
+			putchar(*p);
+	}
+}
+
 /* One line per record: who, when (the TSA's time where there is one), where, verdict. */
 static void print_timeline(const char *archive, const struct scelle_result *r)
 {
@@ -97,27 +113,41 @@ static void print_timeline(const char *archive, const struct scelle_result *r)
 	    scelle_result_custody_count(r));
 	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
 		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
+		const char *parts[] = { c->role, c->organisation, c->country };
 		char t[32];
 		when(c->tsa_time ? c->tsa_time : c->time, t, sizeof(t));
-		printf("%3lu  %s %-4s %-12s %s", c->seq, t, c->tsa_time ? "tsa" : "", c->event ? c->event : "?",
-		    c->actor ? c->actor : "?");
-		if (c->role || c->organisation || c->country)
-			printf(" (%s%s%s%s%s)", c->role ? c->role : "", c->role && (c->organisation || c->country) ? ", " : "",
-			    c->organisation ? c->organisation : "", c->organisation && c->country ? ", " : "",
-			    c->country ? c->country : "");
-		if (c->place)
-			printf(" at %s", c->place);
-		if (c->from)
-			printf(" from %s", c->from);
-		if (c->to)
-			printf(" to %s", c->to);
-		if (c->verification)
-			printf(" [their verification: %s]", c->verification);
+		printf("%3lu  %s %-4s ", c->seq, t, c->tsa_time ? "tsa" : "");
+		put(c->event);
+		printf("%*s", c->event && strlen(c->event) < 12 ? (int)(13 - strlen(c->event)) : 1, "");
+		put(c->actor);
+		size_t n = 0;
+		for (size_t k = 0; k < 3; k++) {
+			if (parts[k]) {
+				fputs(n++ ? ", " : " (", stdout);
+				put(parts[k]);
+			}
+		}
+		if (n)
+			putchar(')');
+		const struct { const char *label, *v; } more[] = { { " at ", c->place }, { " from ", c->from },
+			{ " to ", c->to } };
+		for (size_t k = 0; k < 3; k++)
+			if (more[k].v) {
+				fputs(more[k].label, stdout);
+				put(more[k].v);
+			}
+		if (c->verification) {
+			fputs(" [their verification: ", stdout);
+			put(c->verification);
+			putchar(']');
+		}
 		if (c->status == SCELLE_PASSED)
-			printf(" -- verifies\n");
-		else
-			printf(" -- %s: %s\n", c->status == SCELLE_FAILED ? "FAILED" : "INDETERMINATE",
-			    c->reason ? c->reason : "");
+			puts(" -- verifies");
+		else {
+			printf(" -- %s: ", c->status == SCELLE_FAILED ? "FAILED" : "INDETERMINATE");
+			put(c->reason ? c->reason : "");
+			putchar('\n');
+		}
 	}
 }
 

@@ -179,6 +179,15 @@ test_expect_success 'custody show marks the broken record' '
 	test_grep "^  3  .* received .* -- FAILED: record 3: the signature does not verify" show &&
 	test_grep "^  2  .* -- verifies$" show
 '
+test_expect_success 'custody show prints hostile text from a ledger on one line, without escapes' '
+	csi=$(printf "\\302\\233") &&
+	$LE case.asice.custody.xml evil.xml edit 4 "<place>Madrid" "<place>Madrid${csi}2J&#10;forged line&#9;" &&
+	expect_exit 1 scelle custody show --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --ledger evil.xml case.asice >show &&
+	test "$(wc -l <show)" = 5 &&
+	! grep -q "$csi" show &&
+	test_grep "at Madrid?2J?forged line? -- FAILED" show
+'
+
 test_expect_success 'a ledger with a document type declaration is refused' '
 	sed "1a<!DOCTYPE ledger [<!ENTITY x \"y\">]>" case.asice.custody.xml >dtd.xml &&
 	forged dtd.xml "FAILED *custody.ledger *the custody ledger is unreadable: .dtd.xml. has a document type declaration"
