@@ -62,5 +62,7 @@ int cmd_tsa(int argc, char **argv);
 int cmd_stamp(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_custody(int argc, char **argv);
+/* cmd_custody.c: the custody timeline, one line per record (custody show, show). */
+void print_custody_timeline(const char *archive, const struct scelle_result *r);
 
 #endif

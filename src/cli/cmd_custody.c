@@ -107,7 +107,7 @@ static void put(const char *s)
 }
 
 /* One line per record: who, when (the TSA's time where there is one), where, verdict. */
-static void print_timeline(const char *archive, const struct scelle_result *r)
+void print_custody_timeline(const char *archive, const struct scelle_result *r)
 {
 	printf("custody of %s (%s): %zu records\n", archive, scelle_result_ledger(r),
 	    scelle_result_custody_count(r));
@@ -218,7 +218,7 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	if (json)
 		print_json(archive, r, worst);
 	else if (!quiet)
-		print_timeline(archive, r);
+		print_custody_timeline(archive, r);
 	scelle_result_free(r);
 	return exit_of(worst);
 }

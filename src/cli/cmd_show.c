@@ -6,6 +6,9 @@
 static const char usage_text[] =
     "usage: scelle show [--json] [--xml] ARCHIVE\n"
     "\n"
+    "The case, the sealing, the signer, the items and the custody timeline (from\n"
+    "ARCHIVE.custody.xml when it exists).\n"
+    "\n"
     "      --json   the same facts as JSON (schema scelle-verify/1)\n"
     "      --xml    evidence.xml exactly as stored in the archive\n";
 
@@ -80,6 +83,12 @@ int cmd_show(int argc, char **argv)
 			printf("  %12llu  %-24s %s  %s\n", (unsigned long long)it->size,
 			    it->media_type ? it->media_type : "", it->sha256 ? it->sha256 : "-", it->path);
 		}
+		/* the hand-overs since the sealing, from the ledger beside the archive */
+		putchar('\n');
+		if (scelle_result_custody_count(r))
+			print_custody_timeline(archive, r);
+		else
+			printf("no custody ledger (%s)\n", scelle_result_ledger(r) ? scelle_result_ledger(r) : "none");
 	}
 	scelle_result_free(r);
 	scelle_verifier_free(v);

@@ -135,6 +135,17 @@ test_expect_success 'JSON is never translated' '
 	ok --lang fr --json good.asice > frj.json && validate_json frj.json &&
 	test_grep "\"status\":\"TOTAL-PASSED\"" frj.json && ! grep -q "réussi" frj.json
 '
+test_expect_success 'show lists the custody timeline from the ledger beside the archive' '
+	cp good.asice shown.asice && cp good.asice.custody.xml shown.asice.custody.xml &&
+	scelle custody add shown.asice --event transferred --key "$PKI/es-officer.key" \
+		--cert "$PKI/es-officer.pem" --place Paris --to "UCRIF Madrid" > /dev/null &&
+	scelle show shown.asice > out &&
+	test_grep "^custody of shown.asice (shown.asice.custody.xml): 2 records$" out &&
+	test_grep "^  1  .* sealed  *Capitaine <i>Demo</i> & Co" out &&
+	test_grep "^  2  .* transferred .* at Paris to UCRIF Madrid" out &&
+	rm shown.asice.custody.xml && scelle show shown.asice > out &&
+	test_grep "^no custody ledger (shown.asice.custody.xml)$" out
+'
 test_expect_success 'verify --help documents --report, --lang and JSON Lines' '
 	scelle verify --help > out && test_grep -- "--report FILE" out && test_grep -- "--lang LANG" out &&
 	test_grep "JSON Lines" out
