@@ -36,9 +36,21 @@ echo "== 3. seal the sample evidence (an escort-ad capture, its web archive, cha
 	"$top/examples/evidence/web-capture" "$top/examples/evidence/phone"
 
 echo
+echo "== 4. the chain of custody: handed over to Spain, received and verified there, opened"
+a=$demo/out/OCRTEH-2026-0042.asice
+"$scelle" custody add "$a" --event transferred --key "$pki/officer.key" --cert "$pki/officer.pem" \
+	--role OPJ --place Nanterre --to "Policia Nacional, UCRIF Madrid" --note "EIO 2026/117" --tsa "$tsa_url"
+"$scelle" custody add "$a" --event received --key "$pki/es-officer.key" --cert "$pki/es-officer.pem" \
+	--role Inspectora --place Madrid --from "OCRTEH Nanterre" --tsa "$tsa_url" \
+	--trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem"
+"$scelle" custody add "$a" --event opened --key "$pki/es-officer.key" --cert "$pki/es-officer.pem" \
+	--role Inspectora --place Madrid --note "opened for examination" --tsa "$tsa_url"
+"$scelle" custody show --trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem" "$a"
+
+echo
 kill $tsa_pid
 echo
-echo "== 4. verify it as a magistrate abroad would (trusting only the demo roots)"
+echo "== 5. verify it as a magistrate abroad would (trusting only the demo roots)"
 set +e
 "$scelle" verify -v --trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem" \
 	--report "$demo/out/OCRTEH-2026-0042.html" "$demo/out/OCRTEH-2026-0042.asice"
@@ -47,10 +59,11 @@ set -e
 echo "(exit status $rc: 0 passed, 1 failed, 3 indeterminate)"
 
 echo
-echo "== 5. what the archive holds"
+echo "== 6. what the archive holds"
 "$scelle" show "$demo/out/OCRTEH-2026-0042.asice"
 echo
-echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it."
+echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it.  Its custody"
+echo "ledger is beside it: $demo/out/OCRTEH-2026-0042.asice.custody.xml."
 echo "The magistrate's report is $demo/out/OCRTEH-2026-0042.html (open it in a browser;"
 echo "it prints on A4; --lang fr or es for French or Spanish); examples/report.png shows it."
 exit $rc
