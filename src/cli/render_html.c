@@ -17,9 +17,10 @@ static const char css[] =
     ".banner .word{font-size:1.9em;font-weight:bold;margin:0}\n"
     ".banner .code{font-family:monospace;font-size:.95em;opacity:.85}\n"
     ".banner p{margin:.4em 0 0;font-size:1.1em}\n"
-    ".passed{background:#e6f4ea;border-color:#1e7b34;color:#0d4a1d}\n"
-    ".failed{background:#fdecea;border-color:#b3261e;color:#6b0f0a}\n"
-    ".indeterminate{background:#fff4e0;border-color:#b26a00;color:#5c3700}\n"
+    ".banner ul{margin:.6em 0 0;padding-left:1.2em}.banner li{margin:.15em 0}\n"
+    ".banner.passed{background:#e6f4ea;border-color:#1e7b34;color:#0d4a1d}\n"
+    ".banner.failed{background:#fdecea;border-color:#b3261e;color:#6b0f0a}\n"
+    ".banner.indeterminate{background:#fff4e0;border-color:#b26a00;color:#5c3700}\n"
     "table{border-collapse:collapse;width:100%;margin:.3em 0}\n"
     "th,td{border:1px solid #ccc;padding:.3em .45em;text-align:left;vertical-align:top}\n"
     "th{background:#f1f1f1}table.kv th{width:13em}\n"
@@ -27,7 +28,7 @@ static const char css[] =
     "td.st{font-weight:bold;white-space:nowrap}td.num{text-align:right;white-space:nowrap}\n"
     "tr.passed td.st{color:#1e7b34}tr.failed td.st{color:#b3261e}"
     "tr.indeterminate td.st{color:#b26a00}\n"
-    "tr.passed,tr.failed,tr.indeterminate{background:none}\n"
+    "tr.failed td{background:#fdecea}\n"
     ".small{font-size:.85em;color:#555}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.6em;white-space:pre-wrap;"
     "word-break:break-all;font-size:.85em}\n"
@@ -318,7 +319,7 @@ static void section_yourself(FILE *f, const char *archive, const struct scelle_r
 	fprintf(f, "<h2>%s</h2>\n<p>%s</p>\n<pre>", _("Check it yourself"),
 	    _("Anyone can repeat the essential checks with standard tools (Linux, macOS, or WSL on "
 	      "Windows), without this program:"));
-	fprintf(f, "# 1. %s\n", _("the archive file is the one described here; expect:"));
+	fprintf(f, "# 1. %s\n#    ", _("the archive file is the one described here; expect:"));
 	esc(f, fd ? fd : "—");
 	fputs("\nsha256sum ", f);
 	shell_word(f, base_name(archive));
@@ -327,18 +328,78 @@ static void section_yourself(FILE *f, const char *archive, const struct scelle_r
 	fprintf(f, " -d sealed &amp;&amp; cd sealed\n\n# 3. %s\n",
 	    _("the signature over the manifest is valid; expect \"Verification successful\""));
 	fputs("openssl cms -verify -cades -binary -inform DER -in META-INF/signature001.p7s \\\n"
-	      "    -content META-INF/ASiCManifest001.xml -CAfile ", f);
+	      "    -content META-INF/ASiCManifest001.xml -CAfile ../", f);
 	shell_word(f, o && o->ca_hint ? base_name(o->ca_hint) : "CA.pem");
-	fprintf(f, " -out /dev/null\n\n# 4. %s\n", _("the seal identifier is the manifest's fingerprint; expect:"));
+	fprintf(f, " -out /dev/null\n\n# 4. %s\n#    ", _("the seal identifier is the manifest's fingerprint; expect:"));
 	esc(f, sid ? sid : "—");
 	fprintf(f, "\nsha256sum META-INF/ASiCManifest001.xml\n\n# 5. %s\n",
 	    _("every file's fingerprint is the one in the items table above"));
 	fputs("find evidence -type f -exec sha256sum {} +\n", f);
-	fprintf(f, "# %s\n", _("and in the signed manifest (DigestValue, base64):"));
-	fputs("openssl dgst -sha256 -binary evidence/FILE | base64\n</pre>\n", f);
+	if (scelle_result_item_count(r) && scelle_result_item(r, 0)->path) {
+		/* the ASiCManifest has the same digest in base64, for the first file say */
+		fprintf(f, "# %s\nopenssl dgst -sha256 -binary ", _("and in the signed manifest (DigestValue, base64):"));
+		shell_word(f, scelle_result_item(r, 0)->path);
+		fputs(" | base64\n", f);
+	}
+	fputs("</pre>\n", f);
 	fprintf(f, "<p class=\"small\">%s</p>\n",
-	    o && o->ca_hint ? _("The certificate file is the one this verification trusted.")
-			    : _("CA.pem: the certificate of the authority you trust for the signer."));
+	    o && o->ca_hint ? _("The certificate file, here next to the archive, is the one this verification trusted.")
+			    : _("CA.pem, here next to the archive: the certificate of the authority you trust for the signer."));
+}
+
+/* The banner's plain-words summary: what a reader without the rest needs to know. */
+static void banner_facts(FILE *f, const struct scelle_result *r)
+{
+	size_t n = scelle_result_item_count(r), bad = 0, nts = scelle_result_timestamp_count(r);
+	const char *parts[] = { scelle_result_get(r, "officer_role"), scelle_result_get(r, "officer_unit"),
+		scelle_result_get(r, "officer_country") };
+	const char *who = scelle_result_get(r, "officer"), *place = scelle_result_get(r, "place");
+	const char *anchor = scelle_result_get(r, "trust_anchor");
+
+	for (size_t i = 0; i < n; i++)
+		bad += !scelle_result_item(r, i)->ok;
+	fputs("<ul>\n<li>", f);
+	if (n == 0)
+		fputs(_("No item could be read from the archive."), f);
+	else if (bad == 0)
+		fprintf(f, _("Files: all %zu are exactly as sealed."), n);
+	else
+		fprintf(f, _("Files: %zu of %zu differ from the seal or are missing."), bad, n);
+	fprintf(f, "</li>\n<li><b>%s</b> ", _("Sealed by:"));
+	esc(f, who ? who : "—");
+	size_t shown = 0;
+	for (size_t k = 0; k < 3; k++) {
+		if (parts[k]) {
+			fputs(shown++ ? ", " : " (", f);
+			esc(f, parts[k]);
+		}
+	}
+	if (shown)
+		fputc(')', f);
+	if (place) {
+		fputs(" &middot; ", f);
+		esc(f, place);
+	}
+	fputs(" &middot; ", f);
+	when(f, scelle_result_get(r, "sealed_at"));
+	fprintf(f, "</li>\n<li><b>%s</b> ", _("Independent time-stamp:"));
+	if (nts && scelle_result_timestamp(r, 0)->status == SCELLE_PASSED) {
+		when_t(f, scelle_result_timestamp(r, 0)->gen_time);
+		fputs(" &middot; ", f);
+		esc(f, scelle_result_timestamp(r, 0)->tsa_name);
+	} else {
+		fputs(nts ? _("present, but not confirmed (see the checks below)")
+			  : _("none; the sealing time is only the officer's claim"), f);
+	}
+	fprintf(f, "</li>\n<li><b>%s</b> ", _("Signer trusted through:"));
+	if (anchor)
+		esc(f, anchor);
+	else
+		fputs(_("not established (see the checks below)"), f);
+	fputs("</li>\n", f);
+	if (scelle_result_custody_count(r))
+		fprintf(f, "<li><b>%s</b> %zu</li>\n", _("Custody records:"), scelle_result_custody_count(r));
+	fputs("</ul>\n", f);
 }
 
 int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
@@ -363,8 +424,10 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	fprintf(f, " %s %s</p>\n", _("by"), scelle_version_details());
 
 	fprintf(f, "<div class=\"banner %s\"><p class=\"word\">%s</p>"
-	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p></div>\n",
+	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p>\n",
 	    status_class(v), headline(v), scelle_verdict_name(v), verdict_sentence(v));
+	banner_facts(f, r);
+	fputs("</div>\n", f);
 
 	fprintf(f, "<table class=\"kv\">\n");
 	row_hash(f, _("Archive file SHA-256"), scelle_result_get(r, "file_digest"));

@@ -93,6 +93,16 @@ test_expect_success 'HTML report of a passing archive: well-formed, verdict, cas
 	test_grep "Nanterre" pass.html && test_grep "openssl cms -verify -cades -binary -inform DER" pass.html &&
 	test_grep "$(sed -n "s/.*\"file_digest\":\"\([0-9a-f]*\)\".*/\1/p" pass.json)" pass.html
 '
+test_expect_success 'the "check it yourself" commands of the report run and give what it says' '
+	rm -rf run && mkdir run && cp good.asice "$PKI/ca.pem" run/ &&
+	$PY -c "import html,re,sys; p=open(\"pass.html\").read(); \
+print(html.unescape(re.search(r\"<pre>(.*?)</pre>\", p, re.S).group(1)))" > run/check.sh &&
+	test_grep -c "^#    [0-9a-f]\{64\}$" run/check.sh > n && test "$(cat n)" = 2 &&
+	(cd run && sh -e check.sh) > run.out 2>&1 &&
+	test_grep "Verification successful" run.out &&
+	for h in $(sed -n "s/^#    \([0-9a-f]\{64\}\)$/\1/p" run/check.sh); do test_grep "^$h " run.out || exit 1; done &&
+	b64=$(tail -n 1 run.out) && test_grep -F "$b64" run/sealed/META-INF/ASiCManifest001.xml
+'
 test_expect_success 'HTML report of a failing and of an indeterminate archive' '
 	test_must_fail --exit=1 ok --json --report fail.html bad.asice > fail.json &&
 	html_ok fail.html fail.json && test_grep "banner failed" fail.html &&
@@ -145,6 +155,10 @@ test_expect_success 'show lists the custody timeline from the ledger beside the 
 	test_grep "^  2  .* transferred .* at Paris to UCRIF Madrid" out &&
 	rm shown.asice.custody.xml && scelle show shown.asice > out &&
 	test_grep "^no custody ledger (shown.asice.custody.xml)$" out
+'
+test_expect_success 'every message scelle writes has a French and a Spanish translation' '
+	xgettext -k_ -kN_ --from-code=UTF-8 -o scelle.pot "$TOP"/src/cli/*.c &&
+	msgcmp "$TOP/src/cli/po/fr.po" scelle.pot && msgcmp "$TOP/src/cli/po/es.po" scelle.pot
 '
 test_expect_success 'verify --help documents --report, --lang and JSON Lines' '
 	scelle verify --help > out && test_grep -- "--report FILE" out && test_grep -- "--lang LANG" out &&
