@@ -198,6 +198,9 @@ struct scelle_item {
 	const char *sha256;	/* hex */
 	const char *source_url;	/* acquisition source or NULL */
 	int ok;			/* 1 when every digest matched */
+	const char *original_name; /* when the name was escaped (not UTF-8 on the sealer's disk):
+				 * the original bytes below "evidence/", NUL-terminated, from
+				 * evidence.xml <originalName>; else NULL */
 };
 
 /* One RFC 3161 time-stamp token found on the signature. */

@@ -154,6 +154,20 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Where an item goes below the root: its archive name without "evidence/", or, when the
+ * sealer had to escape a name that was not UTF-8 (names.c), the original bytes from
+ * evidence.xml <originalName>, so that a Latin-1 name from a seizure comes back byte for
+ * byte.  The original is used only when escaping it gives the archive name again (a
+ * mismatched <originalName> cannot redirect a write) and when it is itself a safe path;
+ * a control character or a bag (RFC 8493 §2.1.3 manifests are UTF-8) keeps the escape. */
+static const char *restored_name(const struct xctx *x, const struct scelle_item *it)
+{
+	const char *rel = it->path + strlen(EVIDENCE_DIR), *orig = it->original_name;
+	if (orig && !(x->flags & SCELLE_EXTRACT_BAGIT) && !unsafe_path(orig) && name_is_escape_of(rel, orig))
+		return orig;
+	return rel;
+}
+
 static int cmp_rel(const void *a, const void *b)
 {
 	return strcmp(((const struct target *)a)->item->path, ((const struct target *)b)->item->path);
@@ -209,7 +223,7 @@ static int choose(struct xctx *x, const char *const *sel, size_t nsel)
 			return -1;
 		}
 		x->t[x->nt].item = it;
-		x->t[x->nt++].rel = it->path + strlen(EVIDENCE_DIR);
+		x->t[x->nt++].rel = restored_name(x, it);
 	}
 	for (size_t s = 0; s < nsel; s++) {
 		if (!matched[s]) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unicase.h>
 #include <uninorm.h>
+#include <openssl/evp.h>
 #include "sealer.h"
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if there is none. */
@@ -136,6 +137,47 @@ int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len)
  * to "fi"): a pair it flags is refused with a clear message and can be renamed with --as,
  * whereas a missed pair would overwrite evidence on the receiver's disk.  Compatibility
  * forms (NFKC: fullwidth letters, superscripts) are not folded: no file system merges them. */
+/* evidence.xml <originalName> (base64) to the NUL-terminated bytes, NULL when it is not
+ * base64 of a non-empty name without NUL. */
+char *original_name_decode(const char *b64)
+{
+	size_t n = 0, len = b64 ? strlen(b64) : 0;
+	char *clean = malloc(len + 1), *out = NULL;
+	if (!clean || len > MAX_NAME_BYTES * 2)
+		goto out;
+	for (size_t i = 0; i < len; i++)	/* xs:base64Binary allows white space */
+		if (b64[i] != ' ' && b64[i] != '\n' && b64[i] != '\r' && b64[i] != '\t')
+			clean[n++] = b64[i];
+	clean[n] = '\0';
+	if (n == 0 || n % 4 || !(out = malloc(n / 4 * 3 + 1)))
+		goto out;
+	int got = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)clean, (int)n);
+	if (got < 0) {
+		free(out);
+		out = NULL;
+		goto out;
+	}
+	got -= (clean[n - 1] == '=') + (clean[n - 2] == '=');	/* EVP_DecodeBlock keeps padding */
+	out[got] = '\0';
+	if (got <= 0 || memchr(out, '\0', (size_t)got)) {
+		free(out);
+		out = NULL;
+	}
+out:
+	free(clean);
+	return out;
+}
+
+/* 1 when `escaped` (an archive name below evidence/) is exactly the escape of `original`:
+ * only then may an extractor write the original bytes in its place. */
+int name_is_escape_of(const char *escaped, const char *original)
+{
+	char *e = name_escape(original, strlen(original));
+	int same = e && strcmp(e, escaped) == 0;
+	free(e);
+	return same;
+}
+
 int by_item_name(const void *a, const void *b)
 {
 	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);

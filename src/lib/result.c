@@ -95,6 +95,7 @@ void scelle_result_free(struct scelle_result *r)
 		free((char *)r->items[i].media_type);
 		free((char *)r->items[i].sha256);
 		free((char *)r->items[i].source_url);
+		free((char *)r->items[i].original_name);
 	}
 	free(r->items);
 	for (size_t i = 0; i < r->nts; i++) {

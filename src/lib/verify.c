@@ -510,8 +510,13 @@ static void parse_evidence(struct vctx *c)
 						}
 						xmlFree(alg);
 						xmlFree(hex);
-					} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url)
+					} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url) {
 						it->source_url = prop(d, "sourceUrl");
+					} else if (is_el(d, SCELLE_NS_EVIDENCE, "originalName") && !it->original_name) {
+						char *b64 = text_of(d);
+						it->original_name = original_name_decode(b64);
+						xmlFree(b64);
+					}
 				}
 			}
 		}
@@ -790,6 +795,7 @@ static void fill_items(struct vctx *c)
 		o->mtime = it->mtime;
 		o->media_type = xstrdup(it->media_type);
 		o->source_url = xstrdup(it->source_url);
+		o->original_name = xstrdup(it->original_name);
 		for (size_t d = 0; d < it->ndigests; d++)
 			if (strcmp(it->digest[d].alg, "sha256") == 0)
 				o->sha256 = xstrdup(it->digest[d].hex);
@@ -806,6 +812,7 @@ static void free_ctx(struct vctx *c)
 		xmlFree(c->items[i].path);
 		xmlFree(c->items[i].media_type);
 		xmlFree(c->items[i].source_url);
+		free(c->items[i].original_name);
 	}
 	free(c->items);
 	buf_release(&c->evidence.b);

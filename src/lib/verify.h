@@ -31,6 +31,7 @@ struct entry {
 /* An item as evidence.xml records it. */
 struct ev_item {
 	char *path, *media_type, *source_url;
+	char *original_name;	/* decoded <originalName>, malloc'ed, or NULL */
 	uint64_t size;
 	time_t mtime;
 	struct { const char *alg; char hex[129]; } digest[5];

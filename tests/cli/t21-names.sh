@@ -62,6 +62,27 @@ test_expect_success 'the archive with escaped names verifies and its evidence.xm
 	xmllint --noout --schema "$TOP/formats/evidence.xsd" ev.xml
 '
 
+test_expect_success 'extract restores the Latin-1 names byte for byte' '
+	scelle extract -q --no-timestamp-ok --trust "$PKI/ca.pem" -C back latin.asice &&
+	python3 - <<-PY
+	import os
+	def tree(top):
+	    out = {}
+	    for root, dirs, files in os.walk(top.encode()):
+	        for f in files:
+	            p = os.path.join(root, f)
+	            out[os.path.relpath(p, top.encode())] = open(p, "rb").read()
+	    return out
+	want, got = tree("latin"), tree("back/latin")
+	want[b"a%09b"] = want.pop(b"a\tb")   # a control character keeps its escape
+	assert got == want, (sorted(got), sorted(want))
+	PY
+'
+test_expect_success 'a bag keeps the escaped names (BagIt manifests are UTF-8)' '
+	scelle extract -q --no-timestamp-ok --trust "$PKI/ca.pem" --bagit -C bag latin.asice &&
+	test -f "bag/data/latin/factur%E9.txt" && iconv -f UTF-8 -t UTF-8 bag/manifest-sha256.txt > /dev/null
+'
+
 # Collisions: caught before anything is written.
 mkdir -p case nfd mixed
 printf 1 > case/Photo.JPG && printf 2 > case/photo.jpg

@@ -62,6 +62,16 @@ int main(void)
 	ok(scelle_name_unescape("cut%4", &out, &len) == SCELLE_E_FORMAT, "a cut escape is refused");
 	ok(scelle_name_unescape("nul%00", &out, &len) == SCELLE_E_FORMAT, "an escaped NUL is refused");
 
+	/* <originalName> back to bytes, and the check that guards extraction. */
+	char *o = original_name_decode("bi9jYWbp\nLnR4dA==");
+	is_str(o, "n/caf\xe9.txt", "base64 with a line break decodes");
+	ok(o && name_is_escape_of("n/caf%E9.txt", o), "the archive name is the escape of the original");
+	ok(o && !name_is_escape_of("n/cafe.txt", o), "another archive name is not");
+	free(o);
+	ok(!original_name_decode("YQBi"), "a name with NUL is refused");
+	ok(!original_name_decode("not base64!"), "text that is not base64 is refused");
+	ok(!original_name_decode(""), "an empty name is refused");
+
 	/* Collision keys: NFC and case folding. */
 	char *a = name_fold_key("evidence/Jos\xc3\xa9"), *b = name_fold_key("evidence/jose\xcc\x81");
 	is_str(a, b, "NFC and NFD, upper and lower case give one key");
