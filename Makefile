@@ -37,7 +37,7 @@ PO        := $(sort $(wildcard src/cli/po/*.po))
 MO        := $(PO:src/cli/po/%.po=$(B)/locale/%/LC_MESSAGES/scelle.mo)
 UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%) $(B)/tests/unit/tsa_tool
 
-.PHONY: all deps demo check check-asan bench fuzz install uninstall clean
+.PHONY: all deps demo check check-asan bench fuzz fuzz-run install uninstall clean
 all: $(B)/scelle $(B)/libscelle.a $(MO)
 
 $(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
@@ -69,16 +69,40 @@ demo: deps
 	@sh examples/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(FUZZ_BIN)
 	@sh tests/run.sh
 
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CC=clang SANITIZE=address,undefined CFLAGS='-O1 -g' \
-		all $(UNIT_BIN:$(B)/%=build-asan/%)
+		all $(UNIT_BIN:$(B)/%=build-asan/%) $(FUZZ_BIN:$(B)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 B=build-asan sh tests/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# ---- fuzzing (issue 7) -----------------------------------------------------------------
+# Each tests/fuzz/fuzz_*.c is a libFuzzer target.  Built as an ordinary program with
+# tests/fuzz/replay.c it replays files instead: make check runs the seed corpora and every
+# kept crash input (tests/fuzz/regress/) through it (t62).  `make fuzz` builds the libFuzzer
+# binaries into build-fuzz/fuzz/; `make fuzz-run` runs each for FUZZ_TIME seconds.
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:%.c=$(B)/%)
+FUZZ_TIME ?= 60
+
+$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libscelle.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libscelle.a $(LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang SANITIZE=address,undefined \
+		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build-fuzz/libscelle.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< build-fuzz/libscelle.a $(LIBS)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh $(FUZZ_TIME)
 
 # ---- shared library, pkg-config, install (issue 9) -------------------------------------
 # libscelle.so exports only the public API: the library objects are compiled with hidden

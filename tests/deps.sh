@@ -5,6 +5,7 @@ pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-de
 libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip python3
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
 gettext python3-jsonschema libunistring-dev opensc"
+pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.sh)
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

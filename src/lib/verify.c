@@ -796,8 +796,8 @@ static void fill_items(struct vctx *c)
 		o->media_type = xstrdup(it->media_type);
 		o->source_url = xstrdup(it->source_url);
 		o->original_name = xstrdup(it->original_name);
-		for (size_t d = 0; d < it->ndigests; d++)
-			if (strcmp(it->digest[d].alg, "sha256") == 0)
+		for (size_t d = 0; d < it->ndigests; d++)	/* the first; each was judged */
+			if (!o->sha256 && strcmp(it->digest[d].alg, "sha256") == 0)
 				o->sha256 = xstrdup(it->digest[d].hex);
 		o->ok = it->found == 1;
 	}
@@ -883,5 +883,32 @@ out:
 		uselocale(saved);
 		freelocale(utf8);
 	}
+	return c.r;
+}
+
+/* For the fuzz targets (tests/fuzz/): the two XML parsers and the coverage check, on
+ * documents given in memory (NULL: absent) against a fixed list of entry names. */
+struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
+    size_t elen, const char *const *names, size_t nnames)
+{
+	struct scelle_verifier v = { .max_skew = 600 };
+	struct vctx c = { .v = &v, .fd = -1 };
+	if (!(c.r = result_new()))
+		return NULL;
+	if (nnames && (c.entries = xcalloc(nnames, sizeof(*c.entries)))) {
+		for (; c.nentries < nnames; c.nentries++) {
+			c.entries[c.nentries].name = xstrdup(names[c.nentries]);
+			c.entries[c.nentries].item = -1;
+		}
+		qsort(c.entries, c.nentries, sizeof(*c.entries), by_entry_name);
+	}
+	c.manifest.seen = manifest && buf_append(&c.manifest.b, manifest, mlen) == 0;
+	c.evidence.seen = evidence && buf_append(&c.evidence.b, evidence, elen) == 0;
+	parse_manifest(&c);
+	parse_evidence(&c);
+	check_coverage(&c);
+	fill_items(&c);
+	free_ctx(&c);
+	result_finish(c.r);
 	return c.r;
 }

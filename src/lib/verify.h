@@ -63,4 +63,9 @@ void verify_signature(struct vctx *c);
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si);
 /* custody_verify.c: the custody ledger (DESIGN.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
+
+/* verify.c, for the fuzz targets: parse ASiCManifest and evidence.xml held in memory
+ * (NULL: absent) and check coverage against the given entry names. */
+struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
+    size_t elen, const char *const *names, size_t nnames);
 #endif
