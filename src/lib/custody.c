@@ -95,8 +95,7 @@ int c14n_element(xmlNodePtr n, struct buf *out)
 	if (copy) {
 		xmlDocSetRootElement(d, copy);
 		len = xmlC14NDocDumpMemory(d, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, &mem);
-	} else
-		xmlFreeNode(copy);
+	}
 	int rc = len >= 0 && buf_append(out, mem, (size_t)len) == 0 ? 0 : -1;
 	xmlFree(mem);
 	xmlFreeDoc(d);
@@ -331,7 +330,7 @@ out:
 
 /* A temporary file in the ledger's folder, so that the final rename stays on one file
  * system and is atomic (DESIGN.md §6.2). */
-static int write_temp(const char *path, const struct buf *b, char **tmp, struct scerr *e)
+static int write_temp(const char *path, const struct buf *b, mode_t mode, char **tmp, struct scerr *e)
 {
 	size_t n = strlen(path) + 16;
 	int fd;
@@ -355,7 +354,7 @@ static int write_temp(const char *path, const struct buf *b, char **tmp, struct 
 			break;
 		done += (size_t)w;
 	}
-	if (done != b->len || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+	if (done != b->len || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
 		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
 		close(fd);
 		unlink(*tmp);
@@ -381,7 +380,7 @@ static void sync_dir(const char *path)
 int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e)
 {
 	char *tmp = NULL;
-	int rc = write_temp(path, b, &tmp, e);
+	int rc = write_temp(path, b, 0644, &tmp, e);	/* as the archive beside it (out_file.c) */
 	if (rc)
 		return rc;
 	/* link() never replaces: a ledger that appeared meanwhile is not overwritten. */
@@ -655,6 +654,9 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 	char prev[65], *tmp = NULL;
 	unsigned long n = 0;
 	int rc = SCELLE_E_FORMAT;
+	struct stat st;
+	/* The new ledger keeps the old one's permissions (a unit may restrict who reads it). */
+	mode_t old_mode = fstat(fd, &st) == 0 ? st.st_mode & 07777 : 0644;
 
 	if (!doc)
 		return c->err.code;
@@ -699,7 +701,7 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 			d->previous = prev;
 			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
 			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
-			    (rc = write_temp(path, &out, &tmp, &c->err)) == SCELLE_OK) {
+			    (rc = write_temp(path, &out, old_mode, &tmp, &c->err)) == SCELLE_OK) {
 				if (rename(tmp, path) != 0) {
 					scerr_set(&c->err, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno));
 					unlink(tmp);

@@ -229,9 +229,11 @@ test_expect_success 'add refuses what would make a false record' '
 	cmp u.asice case.asice
 '
 
-test_expect_success 'a paper record entered later keeps its stated time; other:LABEL events' '
+test_expect_success 'a paper record entered later keeps its stated time; other:LABEL events; permissions kept' '
 	now=$(date -u +%Y-%m-%dT%H:%M:%SZ) &&
+	chmod 640 u.asice.custody.xml &&
 	es u.asice --event "other:photographed" --time "$now" --note "photo of the seal" >/dev/null &&
+	test "$(stat -c %a u.asice.custody.xml)" = 640 &&
 	test_grep "<event seq=\"5\" type=\"other:photographed\">" u.asice.custody.xml &&
 	test_grep "<time>$now</time>" u.asice.custody.xml &&
 	schema u.asice.custody.xml | test_grep validates - &&
