@@ -43,6 +43,8 @@ const char *check_title(const char *check_id);	/* what the check establishes, tr
 const char *verdict_word(enum scelle_verdict v);	/* passed / FAILED / INDETERMINATE */
 const char *verdict_sentence(enum scelle_verdict v);
 
+/* render_text.c: s with control characters and bytes that are not UTF-8 as '?'. */
+void put_text(FILE *f, const char *s);
 /* render_text.c: the verdict of one archive as text (failed checks, or all with verbose). */
 void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose);
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */

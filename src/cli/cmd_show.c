@@ -21,8 +21,11 @@ static const struct option options[] = {
 
 static void line(const char *label, const char *value)
 {
-	if (value)
-		printf("%-15s %s\n", label, value);
+	if (value) {
+		printf("%-15s ", label);
+		put_text(stdout, value);
+		putchar('\n');
+	}
 }
 
 int cmd_show(int argc, char **argv)
@@ -63,8 +66,15 @@ int cmd_show(int argc, char **argv)
 		line("archive", archive);
 		line("seal id", scelle_result_get(r, "seal_id"));
 		line("file digest", scelle_result_get(r, "file_digest"));
-		for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++)
-			printf("%-15s %s (%s, %s)\n", i ? "" : "case", ref ? ref : "", a ? a : "", c ? c : "");
+		for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++) {
+			printf("%-15s ", i ? "" : "case");
+			put_text(stdout, ref);
+			fputs(" (", stdout);
+			put_text(stdout, a);
+			fputs(", ", stdout);
+			put_text(stdout, c);
+			fputs(")\n", stdout);
+		}
 		line("sealed at", scelle_result_get(r, "sealed_at"));
 		line("officer", scelle_result_get(r, "officer"));
 		line("role", scelle_result_get(r, "officer_role"));
@@ -80,8 +90,11 @@ int cmd_show(int argc, char **argv)
 		printf("\n%zu items:\n", scelle_result_item_count(r));
 		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
 			const struct scelle_item *it = scelle_result_item(r, i);
-			printf("  %12llu  %-24s %s  %s\n", (unsigned long long)it->size,
-			    it->media_type ? it->media_type : "", it->sha256 ? it->sha256 : "-", it->path);
+			printf("  %12llu  %-24s ", (unsigned long long)it->size, it->media_type ? it->media_type : "");
+			put_text(stdout, it->sha256 ? it->sha256 : "-");
+			fputs("  ", stdout);
+			put_text(stdout, it->path);
+			putchar('\n');
 		}
 		/* the hand-overs since the sealing, from the ledger beside the archive */
 		putchar('\n');

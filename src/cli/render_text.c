@@ -2,6 +2,23 @@
 #include <string.h>
 #include "cli.h"
 
+/* Text from an archive on a terminal: C0 and C1 controls, DEL and bytes that are not UTF-8
+ * print as '?', so a crafted entry name can neither break the one-line-per-check layout nor
+ * send escape sequences to the terminal. */
+void put_text(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		size_t n = utf8_seq_len(p);
+		if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			fputc('?', f);
+			p += n ? n - 1 : 0;
+		} else {
+			fwrite(p, 1, n, f);
+			p += n - 1;
+		}
+	}
+}
+
 /* The whole line is one message so that a translation may reorder or extend it; the ETSI
  * code itself stays as it is in every language (a foreign court's systems read it). */
 static void verdict_line(FILE *f, const char *archive, enum scelle_verdict v)
@@ -30,7 +47,8 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 		size_t width = 0;
 		for (const char *p = w; *p; p++)
 			width += ((unsigned char)*p & 0xc0) != 0x80;
-		fprintf(f, "  %s%*s %-30s %s", w, width < 13 ? (int)(13 - width) : 0, "", c->id, c->message);
+		fprintf(f, "  %s%*s %-30s ", w, width < 13 ? (int)(13 - width) : 0, "", c->id);
+		put_text(f, c->message);
 		if (c->subindication)
 			fprintf(f, " [%s]", c->subindication);
 		fputc('\n', f);

@@ -86,6 +86,18 @@ test_expect_success 'JSON stays valid when an entry name is not UTF-8' '
 	test_must_fail --exit=1 ok --json latin.asice > latin.json && validate_json latin.json &&
 	test_grep "caf\\\\ufffdX" latin.json
 '
+test_expect_success 'control characters in entry names reach neither the terminal nor the page' '
+	python3 -c "
+import zipfile
+z = zipfile.ZipFile(\"ctl.asice\", \"w\")
+z.writestr(\"mimetype\", \"application/vnd.etsi.asic-e+zip\")
+z.writestr(\"evidence/a\x1b[31mRED\x07\x9b.txt\", \"x\")
+z.close()" &&
+	test_must_fail --exit=1 ok -v --report ctl.html ctl.asice > out &&
+	test_grep "a?\[31mRED??\.txt" out && ! LC_ALL=C grep -q "$(printf "[\033\007]")" out &&
+	xmllint --html --noout ctl.html 2> lint.err && test ! -s lint.err &&
+	! LC_ALL=C grep -q "$(printf "[\033\007]")" ctl.html
+'
 test_expect_success 'HTML report of a passing archive: well-formed, verdict, cases, every item' '
 	ok --json --report pass.html good.asice > pass.json && html_ok pass.html pass.json &&
 	test_grep "banner passed" pass.html && test_grep "TOTAL-PASSED" pass.html &&
