@@ -1,0 +1,84 @@
+#!/bin/sh
+# t61-crash.sh — crash safety of seal (DESIGN.md §6.2): killed at random moments, out of
+# disk space, interrupted, or unable to read an item, it never leaves a partial archive or
+# a temporary file, and never touches its inputs.
+. "$(dirname "$0")/lib.sh"
+make_pki
+mkdir -p in/case
+head -c $((24 << 20)) /dev/urandom > in/case/disk-image.bin
+head -c $((4 << 20)) /dev/zero | tr '\0' 'x' > in/case/log.txt
+cp -R "$TOP/examples/evidence/chat-export" in/case/
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+# What the inputs are: content, size, mode, owner, times, inode.  Must not change.
+fingerprint() { find in -type f | sort | while read -r f; do
+	printf '%s %s\n' "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c '%n %s %a %u %Y %Z %i' "$f")"; done; }
+fingerprint > inputs.before
+
+# A folder after a failed or killed seal: empty, or (a kill after the final link) the
+# complete archive, which then verifies.  Anything else is a partial file or a leftover.
+only_complete() { # dir
+	for f in "$1"/* "$1"/.[!.]*; do
+		[ -e "$f" ] || continue
+		case "$f" in
+		*/out.asice) verify -q "$f" || { echo "partial archive $f" >&2; return 1; } ;;
+		*/out.asice.custody.xml) [ -e "$1/out.asice" ] || { echo "ledger without archive" >&2; return 1; } ;;
+		*) echo "leftover $f" >&2; return 1 ;;
+		esac
+	done
+}
+
+test_expect_success 'a complete seal of the inputs, for timing' '
+	mkdir full && start=$(date +%s%N) && seal -o full/out.asice in/case &&
+	echo $((($(date +%s%N) - start) / 1000000)) > seal.ms && verify full/out.asice
+'
+echo "# a full seal of $(du -sh in | cut -f1) takes $(cat seal.ms) ms"
+test_expect_success 'SIGKILL at 20 random moments: no partial archive, no temporary file, inputs untouched' '
+	ms=$(cat seal.ms) && killed=0 && complete=0 &&
+	for i in $(seq 1 20); do
+		d=kill$i && mkdir $d &&
+		# odd runs anywhere in the seal, even runs near its end (signing, linking, ledger)
+		delay=$(awk -v s=$i -v ms=$ms "BEGIN { srand(s * 7919); f = s % 2 ? rand() : 0.8 + rand() * 0.3;
+			printf \"%.3f\", f * ms / 1000 }") &&
+		{ seal -o $d/out.asice in/case & pid=$!; } &&
+		sleep "$delay" && kill -KILL $pid 2>/dev/null; wait $pid; rc=$?;
+		[ $rc -eq 137 ] && killed=$((killed + 1));
+		[ -e $d/out.asice ] && complete=$((complete + 1));
+		only_complete $d || exit 1
+	done &&
+	echo "# SIGKILL: 20 runs, $killed killed mid-seal, $complete complete before the kill, 0 partial files" > kill.summary &&
+	test $killed -ge 10 &&
+	fingerprint > inputs.after && cmp inputs.before inputs.after
+'
+cat kill.summary 2>/dev/null
+test_expect_success 'SIGINT removes everything it had written' '
+	ms=$(cat seal.ms) && mkdir int &&
+	# A background job of a non-interactive shell ignores SIGINT: give it back its default.
+	{ env --default-signal=INT scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		-o int/out.asice in/case & pid=$!; } &&
+	sleep $(awk -v ms=$ms "BEGIN { printf \"%.3f\", ms / 3000 }") && kill -INT $pid; wait $pid; rc=$?;
+	test $rc -eq 130 && test -z "$(ls -A int)" &&
+	fingerprint > inputs.after && cmp inputs.before inputs.after
+'
+test_expect_success 'a full disk (ulimit -f): a clear error and no partial file' '
+	mkdir full1 &&
+	( trap "" XFSZ; ulimit -f 8192; seal -o full1/out.asice in/case ) 2> err; rc=$?;
+	test $rc -eq 2 && test_grep "^scelle: .*File too large" err &&
+	test -z "$(ls -A full1)"
+'
+test_expect_success 'a full disk (a 6 MiB tmpfs, when mount is allowed): a clear error and no partial file' '
+	mkdir small &&
+	if mount -t tmpfs -o size=6m tmpfs small 2>/dev/null; then
+		seal -o small/out.asice in/case 2> err; rc=$?;
+		left=$(ls -A small); umount small;
+		test $rc -eq 2 && test_grep "^scelle: .*No space left on device" err && test -z "$left"
+	else
+		echo "# no tmpfs: mount is not allowed here (not root)"
+	fi
+'
+test_expect_success 'a read error on one item names it, and nothing is written' '
+	mkdir rd && test_must_fail --exit=2 seal -o rd/out.asice in/case /proc/self/mem 2> err &&
+	test_grep "^scelle: cannot read ./proc/self/mem.: Input/output error" err &&
+	test -z "$(ls -A rd)"
+'
+test_done
