@@ -24,7 +24,12 @@ char *pass_from_spec(const char *spec);
 /* The pass phrase callback the CLI gives the library: the --pass value when one was given,
  * else a no-echo prompt on the TTY, else failure. */
 int cli_pass_cb(char *buf, int size, const char *what, void *arg);
-/* Progress on stderr when it is a TTY and not quiet. */
+/* Progress on stderr: one redrawn line when it is a TTY and not quiet (auto), one JSON
+ * object a line {"done":N,"total":N,"item":"..."} (json, for front ends), or none.
+ * set_progress_mode parses --progress=MODE (returns EXIT_USAGE with a message if bad). */
+enum { PROGRESS_AUTO, PROGRESS_JSON, PROGRESS_NONE };
+extern int progress_mode;
+int set_progress_mode(const char *arg);
 void cli_progress_cb(uint64_t done, uint64_t total, const char *item, void *arg);
 void cli_progress_end(void);
 

@@ -16,7 +16,7 @@ static const char usage_text[] =
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
     "                   [--tsa-optional] [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
     "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
-    "                   [[--as NAME] PATH]...\n"
+    "                   [--compress MODE] [--progress=MODE] [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
     "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file, or a PKCS#11 URI\n"
@@ -45,14 +45,17 @@ static const char usage_text[] =
     "      --list-depth N    list archives inside items N levels deep (default 2)\n"
     "      --list-max-bytes SIZE  stop listing an item's members after SIZE decompressed\n"
     "                        bytes (default 4G; suffixes K, M, G)\n"
+    "      --compress MODE   auto (deflate text that gains, default), max (level 9 for all\n"
+    "                        but compressed formats) or none (store every item)\n"
     "  -f, --force           replace OUT if it exists\n"
     "  -q, --quiet           no progress\n"
-    "      --json            print the result as JSON\n";
+    "      --json            print the result as JSON\n"
+    "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
 
 enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_COUNTRY,
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
-	O_PKCS11_MODULE, O_RSA_PADDING };
+	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -86,6 +89,8 @@ static const struct option options[] = {
 	{ "item-info", required_argument, NULL, O_ITEM_INFO },
 	{ "list-depth", required_argument, NULL, O_LIST_DEPTH },
 	{ "list-max-bytes", required_argument, NULL, O_LIST_MAX_BYTES },
+	{ "compress", required_argument, NULL, O_COMPRESS },
+	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -230,6 +235,22 @@ int cmd_seal(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case O_JSON: json = 1; break;
+		case O_COMPRESS:
+			if (strcmp(optarg, "auto") == 0)
+				scelle_sealer_set_compress(s, SCELLE_COMPRESS_AUTO);
+			else if (strcmp(optarg, "max") == 0)
+				scelle_sealer_set_compress(s, SCELLE_COMPRESS_MAX);
+			else if (strcmp(optarg, "none") == 0)
+				scelle_sealer_set_compress(s, SCELLE_COMPRESS_NONE);
+			else {
+				error("invalid compression '%s' (use auto, max or none)", optarg);
+				goto out;
+			}
+			break;
+		case O_PROGRESS:
+			if (set_progress_mode(optarg))
+				goto out;
+			break;
 		case O_CHAIN:
 			/* loaded after the key, so that the chain follows the signer's own */
 			break;

@@ -11,7 +11,7 @@
 static const char usage_text[] =
     "usage: scelle verify [--trust CA.pem]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
-    "                     [--lang en|fr|es] [--ledger FILE] ARCHIVE...\n"
+    "                     [--lang en|fr|es] [--ledger FILE] [--progress=MODE] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
@@ -27,12 +27,14 @@ static const char usage_text[] =
     "                         (one archive only)\n"
     "      --lang LANG        language of the text verdict and the report: en, fr or es\n"
     "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
+    "      --progress MODE    auto (a line on a TTY), json (lines on stderr) or none\n"
     "\n"
     "Several archives give one verdict line each and a summary line.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them.\n";
 
-enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER };
+enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
+	O_PROGRESS };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -45,6 +47,7 @@ static const struct option options[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "lang", required_argument, NULL, O_LANG },
 	{ "ledger", required_argument, NULL, O_LEDGER },
+	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -108,6 +111,12 @@ int cmd_verify(int argc, char **argv)
 		case O_REPORT: report_file = optarg; break;
 		case O_LANG: lang = optarg; break;
 		case O_LEDGER: r = scelle_verifier_set_ledger(v, ledger = optarg); break;
+		case O_PROGRESS:
+			if (set_progress_mode(optarg)) {
+				scelle_verifier_free(v);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			scelle_verifier_free(v);

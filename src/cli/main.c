@@ -138,12 +138,37 @@ int cli_pass_cb(char *buf, int size, const char *what, void *arg)
 }
 
 static int progress_shown;
+int progress_mode = PROGRESS_AUTO;
 
+int set_progress_mode(const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		progress_mode = PROGRESS_AUTO;
+	else if (strcmp(arg, "json") == 0)
+		progress_mode = PROGRESS_JSON;
+	else if (strcmp(arg, "none") == 0)
+		progress_mode = PROGRESS_NONE;
+	else
+		return error("invalid progress mode '%s' (use auto, json or none)", arg);
+	return 0;
+}
+
+/* The library calls this at most ten times a second and once at the end. */
 void cli_progress_cb(uint64_t done, uint64_t total, const char *item, void *arg)
 {
 	static struct timespec start;
+	static int tty = -1;
 	struct timespec now;
-	if (quiet || !isatty(STDERR_FILENO))
+	if (progress_mode == PROGRESS_JSON) {	/* for front ends; even with -q */
+		fprintf(stderr, "{\"done\":%llu,\"total\":%llu,\"item\":", (unsigned long long)done,
+		    (unsigned long long)total);
+		json_str(stderr, item);
+		fputs("}\n", stderr);
+		return;
+	}
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (quiet || progress_mode == PROGRESS_NONE || !tty)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!progress_shown)

@@ -238,6 +238,7 @@ void hash_pipe_free(struct hash_pipe *p)
 
 #define FH_CHUNK (1u << 20)
 #define FH_WRITEBACK (8u << 20)	/* start writeback once this much is hashed */
+#define FH_WAKE (1u << 20)	/* wake the thread once this much more is final */
 
 struct file_hasher {
 	pthread_t thread;
@@ -245,6 +246,7 @@ struct file_hasher {
 	pthread_cond_t cv;
 	int fd, writeback;
 	uint64_t final;		/* bytes before this offset will not change */
+	uint64_t woken;		/* final when the thread was last woken */
 	uint64_t hashed;	/* bytes hashed so far (worker only, read after join) */
 	int last;		/* final is the end of the file */
 	int stop;
@@ -335,7 +337,11 @@ void file_hasher_advance(struct file_hasher *h, uint64_t final)
 	pthread_mutex_lock(&h->mu);
 	if (final > h->final) {
 		h->final = final;
-		pthread_cond_broadcast(&h->cv);
+		/* Waking the thread for every small entry would cost more than the hashing. */
+		if (final - h->woken >= FH_WAKE) {
+			h->woken = final;
+			pthread_cond_broadcast(&h->cv);
+		}
 	}
 	pthread_mutex_unlock(&h->mu);
 }
