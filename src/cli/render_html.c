@@ -100,10 +100,15 @@ static const char *headline(enum scelle_verdict v)
 	return _("Seal intact, trust not established");
 }
 
-/* "2026-11-28T10:00:00Z" reads better as "2026-11-28 10:00:00 UTC"; anything else as is. */
+/* "2026-11-28T10:00:00Z" reads better as "2026-11-28 10:00:00 UTC"; anything else (the
+ * string comes from the archive) is shown as is, escaped. */
 static void when(FILE *f, const char *t)
 {
-	if (t && strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z')
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t i = 0;
+	while (t && shape[i] && (shape[i] == 'd' ? t[i] >= '0' && t[i] <= '9' : t[i] == shape[i]))
+		i++;
+	if (t && i == sizeof(shape) - 1 && t[i] == '\0')
 		fprintf(f, "%.10s %.8s UTC", t, t + 11);
 	else
 		esc(f, t ? t : "—");

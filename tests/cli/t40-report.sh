@@ -127,6 +127,14 @@ test_expect_success 'hostile names are escaped: no <script> element, the text is
 	! grep -i "<script" pass.html && test_grep "x&lt;script&gt;alert(1)" pass.html &&
 	test_grep "Capitaine &lt;i&gt;Demo&lt;/i&gt; &amp; Co" pass.html
 '
+test_expect_success 'a forged time shaped like a date cannot smuggle markup either' '
+	unzip -p good.asice evidence.xml |
+		sed "s|<time>[^<]*</time>|<time>\&lt;img/x\&gt;-28T10:00:00Z</time>|" > forged.xml &&
+	test_grep -F "<time>&lt;img/x&gt;-28T10:00:00Z</time>" forged.xml &&
+	python3 "$TOP/tests/data/zipedit.py" good.asice timed.asice replace evidence.xml forged.xml &&
+	test_must_fail --exit=1 ok --report timed.html timed.asice > /dev/null &&
+	test_grep -F "&lt;img/x&gt;-28T10:00:00Z" timed.html && ! grep -i "<img" timed.html
+'
 test_expect_success 'the report is replaced whole, and --report takes one archive' '
 	ok --report pass.html good.asice > /dev/null && html_ok pass.html pass.json &&
 	test "$(ls pass.html.* 2>/dev/null)" = "" &&
