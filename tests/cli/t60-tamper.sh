@@ -244,6 +244,18 @@ test_expect_success '41: an evidence.xml that inflates to 65 MiB (a deflate bomb
 	$ZE good.asice l-bomb.asice replace evidence.xml big.xml && test $(wc -c < l-bomb.asice) -lt 1000000 &&
 	expect_fail l-bomb.asice "container.limits .*evidence.xml. is 68157440 bytes, over the limit of 64 MiB"
 '
+test_expect_success '42: an evidence.xml nested 300 elements deep (manifest re-signed)' '
+	python3 -c "print(\"<evidence xmlns=\\\"urn:scelle:evidence:1\\\" formatVersion=\\\"1.0\\\"><items>\" + \"<member>\" * 300 + \"</member>\" * 300 + \"</items></evidence>\")" > deep.xml &&
+	$RS good.asice l-deep.asice $OFFICER evidence.xml=deep.xml &&
+	expect_fail l-deep.asice "evidence.parse .*.evidence.xml. is not well-formed XML"
+'
+test_expect_success 'an inner archive is never expanded by verify (a 200 MiB zip bomb as an item)' '
+	mkdir -p bomb && python3 -c "import zipfile; zipfile.ZipFile(\"bomb/inner.zip\", \"w\", zipfile.ZIP_DEFLATED).writestr(\"zeros.bin\", bytes(200 << 20))" &&
+	seal -o bomb.asice bomb &&
+	/usr/bin/time -f "%e s %M KiB" -o bomb.time scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" bomb.asice > out &&
+	test_grep "^bomb.asice: TOTAL-PASSED$" out &&
+	awk "{ exit !(\$1 < 5 && \$3 < 65536) }" bomb.time
+'
 
 test_expect_success 'no forgery above was accepted, none crashed the verifier' '
 	n=0 &&
@@ -253,7 +265,7 @@ test_expect_success 'no forgery above was accepted, none crashed the verifier' '
 		[ $rc -ne 0 ] || { echo "$f accepted"; exit 1; };
 		[ $rc -lt 128 ] || { echo "$f crashed the verifier ($rc)"; exit 1; };
 	done &&
-	test $n -ge 41
+	test $n -ge 42
 '
 echo "# $(sort -u forged.list | wc -l) forgeries tried, each refused with its reason"
 test_done
