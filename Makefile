@@ -75,7 +75,8 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CC=clang SANITIZE=address,undefined CFLAGS='-O1 -g' \
 		all $(UNIT_BIN:$(B)/%=build-asan/%) $(FUZZ_BIN:$(B)/%=build-asan/%)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 B=build-asan sh tests/run.sh
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		B=build-asan sh tests/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
