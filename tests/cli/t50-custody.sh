@@ -133,6 +133,14 @@ test_expect_success 'stock tools: openssl verifies a record over xmllint --exc-c
 	test_grep "<previous algorithm=\"sha256\">$d</previous>" ev3.c14n
 '
 
+test_expect_success 'stock tools: a record'"'"'s time-stamp verifies with openssl ts -verify' '
+	xmllint --xpath "string((//*[local-name()=\"signature\"])[2])" case.asice.custody.xml | base64 -d >r2.p7s &&
+	mkdir r2 && test "$(python3 "$TOP/tests/data/tstoken.py" r2.p7s r2)" = 1 &&
+	d=$(openssl dgst -sha256 -r r2/sigvalue.bin | cut -d" " -f1) &&
+	openssl ts -verify -digest "$d" -in r2/token1.der -token_in -CAfile "$PKI/tsa-ca.pem" 2>&1 |
+		test_grep "^Verification: OK$" -
+'
+
 # forged NAME: verify with the forged ledger: TOTAL-FAILED (exit 1) and the expected line.
 forged() { # ledger pattern
 	expect_exit 1 verify --ledger "$1" case.asice >"$1.out" &&
