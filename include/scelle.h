@@ -101,6 +101,14 @@ SCELLE_API int scelle_sealer_set_case_file(struct scelle_sealer *s, const char *
 /* Who seals, and where.  field is one of "name", "role", "unit", "country", "place". */
 SCELLE_API int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const char *value);
 
+/* Revocation data to embed in the signature (CAdES-B-LT, EN 319 122-1 §5.5): a CRL (PEM
+ * or DER) or an OCSP response (DER) read from `src` now, or "auto": when sealing, an OCSP
+ * response from the responder each certificate of the chain names, else its CRL from the
+ * distribution point (OpenSSL's HTTP client, the TSA timeout).  OCSP responses are
+ * embedded as RFC 5940 other revocation information.  Sealing fails when the data cannot
+ * be had, or says that a certificate of the chain is revoked. */
+SCELLE_API int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src);
+
 /* Extra digests beside SHA-256: "sha512", "sha3-256", "sha1", "md5". */
 SCELLE_API int scelle_sealer_add_digest(struct scelle_sealer *s, const char *alg);
 
@@ -219,8 +227,30 @@ SCELLE_API const char *scelle_verifier_errmsg(const struct scelle_verifier *v);
 /* Trust anchors for signers and for time-stamp authorities (PEM bundles). */
 SCELLE_API int scelle_verifier_add_trust(struct scelle_verifier *v, const char *pem_file);
 SCELLE_API int scelle_verifier_add_tsa_trust(struct scelle_verifier *v, const char *pem_file);
+/* More trust anchors for signers: a hashed directory (c_rehash / openssl rehash: files
+ * named HASH.0), or the system's store (OpenSSL's default paths, on Debian the
+ * ca-certificates bundle).  Anchors from several sources add up. */
+SCELLE_API int scelle_verifier_add_trust_dir(struct scelle_verifier *v, const char *dir);
+SCELLE_API int scelle_verifier_use_system_trust(struct scelle_verifier *v);
+/* Intermediate certificates (PEM) offered for building the signer's chain; they are not
+ * trusted. */
+SCELLE_API int scelle_verifier_add_untrusted(struct scelle_verifier *v, const char *pem_file);
+/* CRLs (PEM or DER) to judge revocation with, beside those embedded in the signature. */
+SCELLE_API int scelle_verifier_add_crl(struct scelle_verifier *v, const char *crl_file);
 
 #define SCELLE_VERIFY_NO_TIMESTAMP_OK 0x1 /* no token is not by itself INDETERMINATE */
+/* Revocation (EN 319 102-1): every certificate of the signer's chain below the anchor is
+ * judged at the time the earliest trusted time-stamp proves (else the signing time) with
+ * the CRLs and OCSP responses embedded in the signature, those of
+ * scelle_verifier_add_crl(), and with SCELLE_VERIFY_ONLINE those fetched now from the
+ * certificate's CRL distribution point or OCSP responder.  Revoked before the signing
+ * time: FAILED (REVOKED); revoked after the time-stamp: passed, with the revocation noted;
+ * revoked with no proof of the signature before: INDETERMINATE (REVOKED_NO_POE); no data
+ * for a certificate that names a CRL distribution point or an OCSP responder:
+ * INDETERMINATE (TRY_LATER).  A certificate that names neither is reported as not
+ * checked unless data for it is at hand. */
+#define SCELLE_VERIFY_NO_REVOCATION_CHECK 0x2 /* do not judge revocation at all */
+#define SCELLE_VERIFY_ONLINE 0x4 /* fetch missing revocation data over HTTP */
 SCELLE_API void scelle_verifier_set_flags(struct scelle_verifier *v, int flags);
 SCELLE_API void scelle_verifier_set_max_skew(struct scelle_verifier *v, long seconds);
 SCELLE_API void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_cb cb, void *arg);

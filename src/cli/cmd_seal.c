@@ -11,6 +11,7 @@
 static const char usage_text[] =
     "usage: scelle seal -o OUT.asice --key KEY [--cert CERT] [--chain FILE] [--pass SPEC]\n"
     "                   [--pkcs11-module PATH] [--rsa-padding pss|pkcs1]\n"
+    "                   [--revocation-data auto|FILE]...\n"
     "                   [--case AUTH:COUNTRY:REF]... [--case-file CASE.xml]\n"
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
@@ -26,6 +27,9 @@ static const char usage_text[] =
     "      --pass SPEC       pass phrase or PIN: env:VAR, file:PATH, fd:N or pass:TEXT\n"
     "      --pkcs11-module PATH  PKCS#11 module (default: p11-kit-proxy.so)\n"
     "      --rsa-padding P   RSA signatures: pss (default) or pkcs1 (v1.5, legacy)\n"
+    "      --revocation-data auto|FILE  embed a CRL or OCSP response (FILE), or fetch\n"
+    "                        them for the chain from the CRL and OCSP URLs of the\n"
+    "                        certificates (auto); repeatable (CAdES-B-LT)\n"
     "      --case A:CC:REF   case reference of authority A in country CC (repeatable)\n"
     "      --case-file FILE  <case> element with references, legal basis, description\n"
     "      --officer NAME    sealing officer; --role, --unit, --country, --place likewise\n"
@@ -55,7 +59,8 @@ static const char usage_text[] =
 enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_COUNTRY,
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
-	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS };
+	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
+	O_REVOCATION_DATA };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -67,6 +72,7 @@ static const struct option options[] = {
 	{ "pass", required_argument, NULL, O_PASS },
 	{ "pkcs11-module", required_argument, NULL, O_PKCS11_MODULE },
 	{ "rsa-padding", required_argument, NULL, O_RSA_PADDING },
+	{ "revocation-data", required_argument, NULL, O_REVOCATION_DATA },
 	{ "case", required_argument, NULL, O_CASE },
 	{ "case-file", required_argument, NULL, O_CASE_FILE },
 	{ "officer", required_argument, NULL, O_OFFICER },
@@ -265,6 +271,7 @@ int cmd_seal(int argc, char **argv)
 			break;
 		case O_PKCS11_MODULE: r = scelle_sealer_set_pkcs11_module(s, optarg); break;
 		case O_RSA_PADDING: r = scelle_sealer_set_rsa_padding(s, optarg); break;
+		case O_REVOCATION_DATA: r = scelle_sealer_add_revocation_data(s, optarg); break;
 		case O_CASE_FILE: r = scelle_sealer_set_case_file(s, optarg); break;
 		case O_OFFICER: r = scelle_sealer_set_officer(s, "name", optarg); break;
 		case O_ROLE: r = scelle_sealer_set_officer(s, "role", optarg); break;

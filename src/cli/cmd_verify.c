@@ -9,11 +9,20 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: scelle verify [--trust CA.pem]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
+    "usage: scelle verify [--trust CA.pem]... [--trust-dir DIR]... [--system-trust]\n"
+    "                     [--untrusted FILE]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
+    "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
     "                     [--lang en|fr|es] [--ledger FILE] [--progress=MODE] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
+    "      --trust-dir DIR    trust anchors in a hashed directory (openssl rehash)\n"
+    "      --system-trust     trust the system's store of anchors too\n"
+    "      --untrusted FILE   intermediate certificates for building chains (PEM)\n"
+    "      --crl FILE         a CRL to judge revocation with (PEM or DER, repeatable)\n"
+    "      --online           fetch missing revocation data from the certificates'\n"
+    "                         CRL distribution points and OCSP responders\n"
+    "      --no-revocation-check  do not judge revocation\n"
     "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
     "      --no-timestamp-ok  an archive without time-stamp is not by itself INDETERMINATE\n"
     "      --max-skew S       warn when signing time and time-stamp differ more (default 600)\n"
@@ -33,12 +42,19 @@ static const char usage_text[] =
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them.\n";
 
+enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
 	O_PROGRESS };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
 	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
+	{ "trust-dir", required_argument, NULL, O_TRUST_DIR },
+	{ "system-trust", no_argument, NULL, O_SYSTEM_TRUST },
+	{ "untrusted", required_argument, NULL, O_UNTRUSTED },
+	{ "crl", required_argument, NULL, O_CRL },
+	{ "online", no_argument, NULL, O_ONLINE },
+	{ "no-revocation-check", no_argument, NULL, O_NO_REVOCATION },
 	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
 	{ "max-skew", required_argument, NULL, O_SKEW },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -103,6 +119,12 @@ int cmd_verify(int argc, char **argv)
 				ro.ca_hint = optarg;
 			break;
 		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
+		case O_TRUST_DIR: r = scelle_verifier_add_trust_dir(v, optarg); break;
+		case O_SYSTEM_TRUST: r = scelle_verifier_use_system_trust(v); break;
+		case O_UNTRUSTED: r = scelle_verifier_add_untrusted(v, optarg); break;
+		case O_CRL: r = scelle_verifier_add_crl(v, optarg); break;
+		case O_ONLINE: flags |= SCELLE_VERIFY_ONLINE; break;
+		case O_NO_REVOCATION: flags |= SCELLE_VERIFY_NO_REVOCATION_CHECK; break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;

@@ -197,6 +197,7 @@ static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X50
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	verifier_add_untrusted(l->c->v, &certs);	/* --untrusted intermediates */
 	time_t nb = asn1_time(X509_get0_notBefore(signer)), na = asn1_time(X509_get0_notAfter(signer));
 
 	if (r->time_ok && (r->out->time < nb || r->out->time > na))

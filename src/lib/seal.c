@@ -45,6 +45,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
 	free(s->pkcs11_module);
+	revocation_extra_free(&s->extra);
 	for (size_t i = 0; i < s->ncases; i++) {
 		free(s->cases[i].authority);
 		free(s->cases[i].country);
@@ -687,6 +688,11 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
+	if ((s->revocation_auto || s->extra.crls || s->extra.nocsp) &&
+	    revocation_prepare(s, &s->err)) {
+		rc = s->err.code;
+		goto fail;
+	}
 	if ((rc = cades_sign_extra(s->key, s->cert, s->chain, &s->extra, man.data, man.len, &der,
 	    &der_len, &s->err)))
 		goto fail;

@@ -60,6 +60,7 @@ struct scelle_sealer {
 	STACK_OF(X509) *chain;
 	char *pkcs11_module;	/* NULL: p11-kit's proxy */
 	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
+	int revocation_auto;	/* fetch revocation data for the chain when sealing */
 
 	struct case_ref *cases;
 	size_t ncases;
@@ -140,5 +141,10 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
     const struct sign_extra *extra, const unsigned char *data, size_t n, unsigned char **der,
     size_t *der_len, struct scerr *e);
 
+
+/* revocation.c: fetches what --revocation-data auto asks for and refuses a certificate
+ * that the data at hand says is revoked; frees the data. */
+int revocation_prepare(struct scelle_sealer *s, struct scerr *e);
+void revocation_extra_free(struct sign_extra *x);
 
 #endif

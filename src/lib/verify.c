@@ -40,6 +40,8 @@ void scelle_verifier_free(struct scelle_verifier *v)
 		return;
 	X509_STORE_free(v->trust);
 	X509_STORE_free(v->tsa_trust);
+	sk_X509_pop_free(v->untrusted, X509_free);
+	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
 	free(v->ledger);
 	free(v);
 }

@@ -13,6 +13,8 @@ struct scelle_verifier {
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 	char *ledger;		/* custody ledger to check, NULL: the one beside the archive */
+	STACK_OF(X509) *untrusted;	/* --untrusted: intermediates for building chains */
+	STACK_OF(X509_CRL) *crls;	/* --crl: revocation lists given by the user */
 };
 
 /* An entry of the ZIP, with what the manifest and evidence.xml say of it. */
@@ -68,4 +70,9 @@ void verify_custody(struct vctx *c, const char *archive);
  * (NULL: absent) and check coverage against the given entry names. */
 struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
     size_t elen, const char *const *names, size_t nnames);
+/* trust.c: appends the --untrusted intermediates to *certs (made if NULL), for chains. */
+void verifier_add_untrusted(const struct scelle_verifier *v, STACK_OF(X509) **certs);
+/* revocation.c: the revocation status of every certificate of the signer's chain below
+ * the anchor, at the time the signature is proven to have existed. */
+void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *chain);
 #endif

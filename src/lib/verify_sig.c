@@ -128,6 +128,8 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	X509_STORE_CTX *ctx = NULL;
+
+	verifier_add_untrusted(c->v, &certs);
 	time_t nb = asn1_to_time(X509_get0_notBefore(signer)), na = asn1_to_time(X509_get0_notAfter(signer));
 
 	/* A signing time the certificate does not cover is a signature nobody could make
@@ -154,6 +156,7 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 		fact_name(c->r, F_TRUST_ANCHOR, X509_get_subject_name(anchor));
 		result_check(c->r, "signature.chain", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
 		    "chain to trust anchor '%s'", c->r->facts[F_TRUST_ANCHOR]);
+		verify_revocation(c, cms, chain);
 		goto out;
 	}
 	int err = X509_STORE_CTX_get_error(ctx);

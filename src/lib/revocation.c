@@ -1,0 +1,509 @@
+/* revocation.c — revocation data for the signer's chain (the CAdES-B-LT level, EN 319
+ * 122-1 §5.5 and §6.3): CRLs (RFC 5280) and OCSP responses (RFC 6960) fetched or read at
+ * seal time and embedded in the signature, and the judgement of revocation at verify time
+ * in the terms of EN 319 102-1 (REVOKED, REVOKED_NO_POE, TRY_LATER).
+ *
+ * Which certificates must have revocation data: those that name a revocation service
+ * (a CRL distribution point, RFC 5280 §4.2.1.13, or an OCSP responder in the authority
+ * information access, §4.2.2.1).  A certificate that names none belongs to a PKI that
+ * publishes no status a relying party could consult; its status is checked when data is at
+ * hand (embedded, --crl, --online) and otherwise the report says it was not checked,
+ * rather than making every such signature INDETERMINATE. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/http.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include "sealer.h"
+#include "verify.h"
+
+#define MAX_REVOCATION_BYTES (32u << 20)	/* a national CRL can be large; not larger */
+
+static time_t to_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+static void cn_of(X509 *x, char *out, size_t len)
+{
+	X509_NAME *n = X509_get_subject_name(x);
+	if (X509_NAME_get_text_by_NID(n, NID_commonName, out, (int)len) <= 0)
+		X509_NAME_oneline(n, out, (int)len);
+}
+
+/* The issuer of x among certs (not x itself), or NULL. */
+static X509 *issuer_of(X509 *x, STACK_OF(X509) *certs)
+{
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		X509 *c = sk_X509_value(certs, i);
+		if (X509_cmp(c, x) != 0 && X509_check_issued(c, x) == X509_V_OK)
+			return c;
+	}
+	return NULL;
+}
+
+static int self_issued(X509 *x)
+{
+	return X509_check_issued(x, x) == X509_V_OK;
+}
+
+/* The first http URL of x's CRL distribution points and of its OCSP responders. */
+static void revocation_urls(X509 *x, char *crl, char *ocsp, size_t len)
+{
+	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
+	STACK_OF(OPENSSL_STRING) *aia = X509_get1_ocsp(x);
+	crl[0] = ocsp[0] = '\0';
+	for (int i = 0; !crl[0] && i < sk_DIST_POINT_num(dps); i++) {
+		DIST_POINT_NAME *dpn = sk_DIST_POINT_value(dps, i)->distpoint;
+		for (int j = 0; dpn && dpn->type == 0 && j < sk_GENERAL_NAME_num(dpn->name.fullname); j++) {
+			GENERAL_NAME *gn = sk_GENERAL_NAME_value(dpn->name.fullname, j);
+			if (gn->type == GEN_URI && gn->d.ia5->length > 7 &&
+			    strncmp((const char *)gn->d.ia5->data, "http://", 7) == 0) {
+				snprintf(crl, len, "%.*s", gn->d.ia5->length, (const char *)gn->d.ia5->data);
+				break;
+			}
+		}
+	}
+	for (int i = 0; i < sk_OPENSSL_STRING_num(aia); i++)
+		if (strncmp(sk_OPENSSL_STRING_value(aia, i), "http://", 7) == 0) {
+			snprintf(ocsp, len, "%s", sk_OPENSSL_STRING_value(aia, i));
+			break;
+		}
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	X509_email_free(aia);
+	ERR_clear_error();
+}
+
+/* ------------------------------------------------------------- fetching ---- */
+
+/* Connects to host:port within timeout seconds.  OpenSSL's BIO_do_connect_retry() keeps
+ * retrying a refused connection until the timeout; a refusal is final here, so that a
+ * responder that is down is reported at once. */
+static BIO *connect_to(const char *host, const char *port, int timeout)
+{
+	BIO *b = BIO_new_connect(host);
+	time_t deadline = time(NULL) + timeout;
+	if (!b || !BIO_set_conn_port(b, port) || !BIO_set_nbio(b, 1)) {
+		BIO_free_all(b);
+		return NULL;
+	}
+	for (;;) {
+		if (BIO_do_connect(b) > 0)
+			return b;
+		if (!BIO_should_retry(b) || BIO_wait(b, deadline, 100) <= 0) {
+			BIO_free_all(b);
+			return NULL;
+		}
+	}
+}
+
+/* GET (req NULL) or POST an OCSP request to an http URL with OpenSSL's HTTP client. */
+static BIO *http_fetch(const char *url, BIO *req, int timeout, struct scerr *e)
+{
+	char *host = NULL, *port = NULL, *path = NULL;
+	int use_ssl = 0;
+	BIO *conn = NULL, *rsp = NULL;
+
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL) || use_ssl) {
+		scerr_set(e, SCELLE_E_USAGE, "cannot fetch revocation data from '%s': %s", url,
+		    use_ssl ? "https is not used for CRLs and OCSP (RFC 5280 §4.2.1.13)" : "invalid URL");
+		goto out;
+	}
+	if (!(conn = connect_to(host, port, timeout))) {
+		scerr_ssl(e, SCELLE_E_NETWORK, "cannot fetch revocation data from '%s': cannot connect", url);
+		goto out;
+	}
+	rsp = OSSL_HTTP_transfer(NULL, host, port, path, 0, NULL, NULL, conn, conn, NULL, NULL, 0,
+	    NULL, req ? "application/ocsp-request" : NULL, req, NULL, 1, MAX_REVOCATION_BYTES,
+	    timeout, 0);
+	if (!rsp)
+		scerr_ssl(e, SCELLE_E_NETWORK, "cannot fetch revocation data from '%s'", url);
+out:
+	BIO_free_all(conn);
+	OPENSSL_free(host);
+	OPENSSL_free(port);
+	OPENSSL_free(path);
+	ERR_clear_error();
+	return rsp;
+}
+
+static X509_CRL *fetch_crl(const char *url, int timeout, struct scerr *e)
+{
+	BIO *b = http_fetch(url, NULL, timeout, e);
+	X509_CRL *crl = b ? d2i_X509_CRL_bio(b, NULL) : NULL;
+	if (b && !crl)
+		scerr_set(e, SCELLE_E_NETWORK, "'%s' did not answer with a CRL", url);
+	BIO_free(b);
+	ERR_clear_error();
+	return crl;
+}
+
+/* RFC 6960 §4.1.1: the CertID hashes the issuer's name and key; SHA-1 there is only an
+ * identifier, and the one every responder must understand (RFC 5019 §2.1.1). */
+static OCSP_RESPONSE *fetch_ocsp(const char *url, X509 *x, X509 *issuer, int timeout,
+    struct scerr *e)
+{
+	OCSP_REQUEST *req = OCSP_REQUEST_new();
+	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), x, issuer);
+	OCSP_RESPONSE *resp = NULL;
+	BIO *rb = BIO_new(BIO_s_mem()), *b = NULL;
+
+	if (!req || !id || !rb || !OCSP_request_add0_id(req, id) ||
+	    i2d_OCSP_REQUEST_bio(rb, req) <= 0) {
+		if (req && id && !OCSP_request_onereq_count(req))
+			OCSP_CERTID_free(id);
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot build an OCSP request");
+		goto out;
+	}
+	if ((b = http_fetch(url, rb, timeout, e)) && !(resp = d2i_OCSP_RESPONSE_bio(b, NULL)))
+		scerr_set(e, SCELLE_E_NETWORK, "'%s' did not answer with an OCSP response", url);
+	else if (resp && OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		scerr_set(e, SCELLE_E_NETWORK, "OCSP responder '%s' refused: %s", url,
+		    OCSP_response_status_str(OCSP_response_status(resp)));
+		OCSP_RESPONSE_free(resp);
+		resp = NULL;
+	}
+out:
+	OCSP_REQUEST_free(req);
+	BIO_free(rb);
+	BIO_free(b);
+	ERR_clear_error();
+	return resp;
+}
+
+/* ------------------------------------------------------------- judging ---- */
+
+struct status {
+	int known, revoked;
+	time_t rev_time;
+	const char *source;	/* "CRL" or "OCSP" */
+};
+
+/* What the CRLs say of x at time `at`: only a CRL signed by x's issuer counts, and only if
+ * it was not already stale at `at` (its nextUpdate before it). */
+static void status_crls(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t at, struct status *st)
+{
+	EVP_PKEY *ik = X509_get0_pubkey(issuer);
+	for (int i = 0; i < sk_X509_CRL_num(crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(crls, i);
+		X509_REVOKED *rev = NULL;
+		time_t next = to_time(X509_CRL_get0_nextUpdate(crl));
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
+		    !ik || X509_CRL_verify(crl, ik) != 1 || (next && next < at))
+			continue;
+		if (!st->known)
+			st->source = "CRL";
+		st->known = 1;
+		if (X509_CRL_get0_by_cert(crl, &rev, x) == 1) {
+			time_t r = to_time(X509_REVOKED_get0_revocationDate(rev));
+			if (!st->revoked || r < st->rev_time) {
+				st->rev_time = r;
+				st->source = "CRL";
+			}
+			st->revoked = 1;
+		}
+	}
+	ERR_clear_error();
+}
+
+/* What the OCSP responses say of x at `at`.  A response counts when its signature verifies
+ * (by the issuer, or by a responder the issuer delegated to, RFC 6960 §4.2.2.2) and, when
+ * trust is given, the responder chains to it. */
+static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
+    STACK_OF(X509) *certs, X509_STORE *trust, time_t at, struct status *st)
+{
+	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), x, issuer);
+	for (size_t i = 0; id && i < n; i++) {
+		OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp[i]);
+		ASN1_GENERALIZEDTIME *revt = NULL, *thisu = NULL, *nextu = NULL;
+		int status, reason;
+		if (bs && OCSP_basic_verify(bs, certs, trust, trust ? 0 : OCSP_NOVERIFY) > 0 &&
+		    OCSP_resp_find_status(bs, id, &status, &reason, &revt, &thisu, &nextu) &&
+		    status != V_OCSP_CERTSTATUS_UNKNOWN && !(nextu && to_time(nextu) < at)) {
+			if (!st->known)
+				st->source = "OCSP";
+			st->known = 1;
+			if (status == V_OCSP_CERTSTATUS_REVOKED) {
+				time_t r = to_time(revt);
+				if (!st->revoked || r < st->rev_time) {
+					st->rev_time = r;
+					st->source = "OCSP";
+				}
+				st->revoked = 1;
+			}
+		}
+		OCSP_BASICRESP_free(bs);
+	}
+	OCSP_CERTID_free(id);
+	ERR_clear_error();
+}
+
+/* ------------------------------------------------------------ seal side ---- */
+
+static int push_ocsp(struct sign_extra *x, OCSP_RESPONSE *resp)
+{
+	unsigned char *der = NULL;
+	int len = i2d_OCSP_RESPONSE(resp, &der);
+	struct buf *v = len > 0 ? realloc(x->ocsp, (x->nocsp + 1) * sizeof(*v)) : NULL;
+	if (!v) {
+		OPENSSL_free(der);
+		return -1;
+	}
+	x->ocsp = v;
+	memset(&v[x->nocsp], 0, sizeof(v[0]));
+	if (buf_append(&v[x->nocsp], der, (size_t)len)) {
+		OPENSSL_free(der);
+		return -1;
+	}
+	x->nocsp++;
+	OPENSSL_free(der);
+	return 0;
+}
+
+static int push_crl(struct sign_extra *x, X509_CRL *crl)
+{
+	if (!x->crls && !(x->crls = sk_X509_CRL_new_null()))
+		return -1;
+	return sk_X509_CRL_push(x->crls, crl) ? 0 : -1;
+}
+
+void revocation_extra_free(struct sign_extra *x)
+{
+	sk_X509_CRL_pop_free(x->crls, X509_CRL_free);
+	for (size_t i = 0; i < x->nocsp; i++)
+		buf_release(&x->ocsp[i]);
+	free(x->ocsp);
+	x->crls = NULL;
+	x->ocsp = NULL;
+	x->nocsp = 0;
+}
+
+int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
+{
+	BIO *b;
+	X509_CRL *crl;
+	OCSP_RESPONSE *resp;
+
+	scerr_clear(&s->err);
+	if (strcmp(src, "auto") == 0) {
+		s->revocation_auto = 1;
+		return SCELLE_OK;
+	}
+	if (!(b = BIO_new_file(src, "rb"))) {
+		ERR_clear_error();
+		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+		return s->err.code;
+	}
+	/* A PEM or DER CRL, or a DER OCSP response (what `openssl ocsp -respout` writes). */
+	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+	if (!crl && BIO_reset(b) == 0)
+		crl = d2i_X509_CRL_bio(b, NULL);
+	resp = !crl && BIO_reset(b) == 0 ? d2i_OCSP_RESPONSE_bio(b, NULL) : NULL;
+	BIO_free(b);
+	ERR_clear_error();
+	if (crl ? push_crl(&s->extra, crl) : resp ? push_ocsp(&s->extra, resp) : 1) {
+		X509_CRL_free(crl);
+		OCSP_RESPONSE_free(resp);
+		if (!crl && !resp)
+			scerr_set(&s->err, SCELLE_E_FORMAT, "'%s' is neither a CRL nor an OCSP response", src);
+		else
+			scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");
+		return s->err.code;
+	}
+	OCSP_RESPONSE_free(resp);
+	return SCELLE_OK;
+}
+
+/* Before signing: fetch what --revocation-data auto asks for (OCSP where the certificate
+ * names a responder, else its CRL), and refuse to sign with a certificate that the data
+ * at hand says is revoked. */
+int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
+{
+	STACK_OF(X509) *all = sk_X509_dup(s->chain);
+	OCSP_RESPONSE **resp = NULL;
+	size_t nresp = 0;
+	int rc = -1;
+
+	if (!all || !sk_X509_unshift(all, s->cert)) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < sk_X509_num(all); i++) {
+		X509 *x = sk_X509_value(all, i), *issuer;
+		char crl_url[1024], ocsp_url[1024], name[256];
+		if (self_issued(x))
+			continue;	/* a root: its trust is not a matter of revocation */
+		cn_of(x, name, sizeof(name));
+		issuer = issuer_of(x, all);
+		if (s->revocation_auto) {
+			revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
+			if (!crl_url[0] && !ocsp_url[0]) {
+				if (i == 0)
+					sealer_warn(s, "certificate '%s' names no CRL distribution point or OCSP "
+					    "responder: no revocation data embedded for it", name);
+				continue;
+			}
+			if (!issuer) {
+				scerr_set(e, SCELLE_E_KEY, "the issuer of '%s' is needed for its revocation "
+				    "data (give it with --chain)", name);
+				goto out;
+			}
+			if (ocsp_url[0]) {
+				OCSP_RESPONSE *r = fetch_ocsp(ocsp_url, x, issuer, s->tsa_timeout, e);
+				if (!r || push_ocsp(&s->extra, r)) {
+					OCSP_RESPONSE_free(r);
+					goto out;
+				}
+				OCSP_RESPONSE_free(r);
+			} else {
+				X509_CRL *crl = fetch_crl(crl_url, s->tsa_timeout, e);
+				if (!crl || push_crl(&s->extra, crl)) {
+					X509_CRL_free(crl);
+					goto out;
+				}
+			}
+		}
+		if (!issuer)
+			continue;
+		struct status st = { 0 };
+		const struct sign_extra *xx = &s->extra;
+		free(resp);
+		resp = NULL;
+		nresp = 0;
+		for (size_t j = 0; j < xx->nocsp; j++) {
+			const unsigned char *p = xx->ocsp[j].data;
+			OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)xx->ocsp[j].len);
+			OCSP_RESPONSE **nv = r ? realloc(resp, (nresp + 1) * sizeof(*nv)) : NULL;
+			if (!nv) {
+				OCSP_RESPONSE_free(r);
+				continue;
+			}
+			resp = nv;
+			resp[nresp++] = r;
+		}
+		time_t now = time(NULL);
+		status_crls(x, issuer, xx->crls, now, &st);
+		status_ocsp(x, issuer, resp, nresp, all, NULL, now, &st);
+		for (size_t j = 0; j < nresp; j++)
+			OCSP_RESPONSE_free(resp[j]);
+		if (st.revoked) {
+			char when[32];
+			time_rfc3339(st.rev_time, when, sizeof(when));
+			scerr_set(e, SCELLE_E_KEY, "certificate '%s' was revoked on %s (%s)", name, when,
+			    st.source);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(resp);
+	sk_X509_free(all);
+	return rc;
+}
+
+/* ---------------------------------------------------------- verify side ---- */
+
+static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	result_check(c->r, "signature.revocation", v, sub, ASIC_SIGNATURE, "%s", msg);
+}
+
+void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *chain)
+{
+	STACK_OF(X509_CRL) *crls = NULL;
+	OCSP_RESPONSE **resp = NULL;
+	size_t nresp = 0;
+	int n = sk_X509_num(chain);
+
+	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
+		note(c, SCELLE_PASSED, NULL, "revocation not checked (--no-revocation-check)");
+		return;
+	}
+	/* The time the status matters at: the earliest trusted time-stamp proves the signature
+	 * existed then (EN 319 102-1 §5.6.2.1); without one, the claimed signing time. */
+	time_t at = c->poe_time ? c->poe_time : c->signing_time ? c->signing_time : time(NULL);
+	if (!(crls = CMS_get1_crls(cms)))
+		crls = sk_X509_CRL_new_null();
+	for (int i = 0; crls && i < sk_X509_CRL_num(c->v->crls); i++)
+		if (X509_CRL_up_ref(sk_X509_CRL_value(c->v->crls, i)))
+			sk_X509_CRL_push(crls, sk_X509_CRL_value(c->v->crls, i));
+	resp = cms_der_get_ocsp(c->signature.b.data, c->signature.b.len, &nresp);
+	ERR_clear_error();
+
+	/* The last certificate of the chain is the trust anchor: trusted by the user, not by
+	 * a status. */
+	for (int i = 0; i + 1 < n; i++) {
+		X509 *x = sk_X509_value(chain, i), *issuer = sk_X509_value(chain, i + 1);
+		char name[256], crl_url[1024], ocsp_url[1024], when[32], poe[32], st_time[32];
+		struct status st = { 0 };
+		cn_of(x, name, sizeof(name));
+		status_crls(x, issuer, crls, at, &st);
+		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, &st);
+		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
+		if (!st.known && (c->v->flags & SCELLE_VERIFY_ONLINE) && (ocsp_url[0] || crl_url[0])) {
+			struct scerr e = { 0 };
+			OCSP_RESPONSE *r = ocsp_url[0] ? fetch_ocsp(ocsp_url, x, issuer, 30, &e) : NULL;
+			X509_CRL *crl = !r && crl_url[0] ? fetch_crl(crl_url, 30, &e) : NULL;
+			if (r)
+				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, &st);
+			if (crl && sk_X509_CRL_push(crls, crl))
+				status_crls(x, issuer, crls, at, &st);
+			else
+				X509_CRL_free(crl);
+			OCSP_RESPONSE_free(r);
+			if (!st.known) {
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation status for '%s': %s",
+				    name, e.msg[0] ? e.msg : "the responder does not know the certificate");
+				continue;
+			}
+		}
+		if (!st.known) {
+			if (ocsp_url[0] || crl_url[0])
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
+				    "which names %s (embed it at seal time with --revocation-data, or give "
+				    "--crl or --online)", name, ocsp_url[0] ? ocsp_url : crl_url);
+			else
+				note(c, SCELLE_PASSED, NULL, "revocation of '%s' not checked: it names no CRL "
+				    "distribution point or OCSP responder, and no data for it is at hand", name);
+			continue;
+		}
+		if (!st.revoked) {
+			note(c, SCELLE_PASSED, NULL, "'%s' is not revoked (%s)", name, st.source);
+			continue;
+		}
+		time_rfc3339(st.rev_time, when, sizeof(when));
+		time_rfc3339(c->poe_time, poe, sizeof(poe));
+		time_rfc3339(c->signing_time, st_time, sizeof(st_time));
+		if (c->poe_time && c->poe_time < st.rev_time)
+			note(c, SCELLE_PASSED, NULL, "'%s' was revoked on %s (%s), after the time-stamp of "
+			    "%s that proves the signature existed before", name, when, st.source, poe);
+		else if (c->signing_time && c->signing_time >= st.rev_time)
+			note(c, SCELLE_FAILED, "REVOKED", "'%s' was revoked on %s (%s), before the signing "
+			    "time %s%s", name, when, st.source, st_time,
+			    c->poe_time ? " that the time-stamp confirms" : "");
+		else
+			note(c, SCELLE_INDETERMINATE, i == 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE",
+			    "'%s' was revoked on %s (%s) and no time-stamp proves the signature existed "
+			    "before", name, when, st.source);
+	}
+	for (size_t j = 0; j < nresp; j++)
+		OCSP_RESPONSE_free(resp[j]);
+	free(resp);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	ERR_clear_error();
+}

@@ -1,0 +1,213 @@
+#!/bin/sh
+# t71-revocation.sh — CAdES-B-LT revocation data: CRLs from `openssl ca -gencrl` and a
+# loopback `openssl ocsp` responder; embedded at seal time (files or auto), given at verify
+# time (--crl) or fetched then (--online); revoked before signing → TOTAL-FAILED, revoked
+# after the time-stamp → passed with the revocation noted, no data → INDETERMINATE.
+. "$(dirname "$0")/lib.sh"
+make_pki
+mkdir ev && echo "booking record 0042" > ev/booking.txt
+start_tsa || exit 2
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { python3 -c '
+import socket, sys, time
+for i in range(100):
+    try: socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError: time.sleep(0.1)
+sys.exit(1)' "$1"; }
+CRLPORT=$(free_port)
+OCSPPORT=$(free_port)
+
+# A CA of its own, run with `openssl ca` so that it can revoke and publish CRLs; its
+# certificates name the CRL (crl-*) or the OCSP responder (ocsp-*) on loopback.
+mkdir rca rca/new www && cd rca || exit 2
+cat > ca.cnf <<CNF
+[ca]
+default_ca = rca
+[rca]
+dir = .
+database = index.txt
+new_certs_dir = new
+serial = serial
+crlnumber = crlnumber
+default_md = sha256
+default_days = 365
+default_crl_days = 30
+policy = anything
+unique_subject = no
+copy_extensions = none
+[anything]
+commonName = supplied
+organizationName = optional
+countryName = optional
+[req]
+distinguished_name = dn
+[dn]
+[root]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign,digitalSignature
+subjectKeyIdentifier = hash
+[crl]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+crlDistributionPoints = URI:http://127.0.0.1:$CRLPORT/rca.crl
+[ocsp]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = OCSP;URI:http://127.0.0.1:$OCSPPORT/
+CNF
+: > index.txt && echo 1000 > serial && echo 01 > crlnumber
+ca() { openssl ca -batch -config ca.cnf -cert rca.pem -keyfile rca.key "$@" 2>>../ca.log; }
+issue() { # name extension
+	openssl req -new -key "$PKI/officer.key" -subj "/O=Demo Police Nationale/CN=$1" -out "$1.csr" &&
+	ca -notext -extensions "$2" -in "$1.csr" -out "../$1.pem"
+}
+gencrl() { ca -gencrl -out ../rca.crl && openssl crl -in ../rca.crl -outform DER -out ../www/rca.crl; }
+{
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out rca.key &&
+	openssl req -x509 -new -key rca.key -subj "/O=Demo Revocation Authority/CN=Demo Revocation CA" \
+		-days 3650 -config ca.cnf -extensions root -out ../rca.pem &&
+	cp ../rca.pem rca.pem &&
+	for n in crl-good crl-late crl-early; do issue $n crl || exit 1; done &&
+	for n in ocsp-good ocsp-late ocsp-early; do issue $n ocsp || exit 1; done &&
+	gencrl
+} >../ca.log 2>&1 || { cat ../ca.log >&2; exit 2; }
+cd "$T" || exit 2
+
+seal() { # name cert options...
+	out=$1 cert=$2; shift 2
+	scelle seal -q --key "$PKI/officer.key" --cert "$cert" --chain rca.pem -o "$out" "$@" ev
+}
+verify() { scelle verify --trust rca.pem --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
+# The revocation entries of the signature's SignedData.crls, as openssl sees them.
+crls_in() { unzip -p "$1" META-INF/signature001.p7s | openssl asn1parse -inform DER -i; }
+
+# ------------------------------------------------------------ no data ----
+test_expect_success 'no revocation data for a certificate that names a CRL: INDETERMINATE' '
+	seal nodata.asice crl-good.pem --tsa "$tsa_url" &&
+	expect_exit 3 verify nodata.asice > out &&
+	test_grep "^nodata.asice: INDETERMINATE$" out &&
+	test_grep -F "signature.revocation" out &&
+	test_grep -F "no revocation data for '\''crl-good'\'', which names http://127.0.0.1:$CRLPORT/rca.crl" out &&
+	test_grep "\[TRY_LATER\]$" out
+'
+test_expect_success '--no-revocation-check says so, and passes' '
+	verify -v --no-revocation-check nodata.asice > out &&
+	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *revocation not checked (--no-revocation-check)" out
+'
+test_expect_success 'a certificate that names no revocation service is reported as not checked' '
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev &&
+	scelle verify -v --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
+	test_grep "^demo.asice: TOTAL-PASSED$" out &&
+	test_grep "revocation of .Capitaine Demo Martin. not checked: it names no CRL distribution point or OCSP responder" out
+'
+
+# ---------------------------------------------------------------- CRLs ----
+test_expect_success 'a CRL given at verify time (--crl) settles it' '
+	verify -v --crl rca.crl nodata.asice > out &&
+	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.crl-good. is not revoked (CRL)" out
+'
+test_expect_success 'a CRL embedded at seal time (--revocation-data FILE) settles it offline' '
+	seal emb-crl.asice crl-good.pem --tsa "$tsa_url" --revocation-data rca.crl &&
+	verify -v emb-crl.asice > out && test_grep "^emb-crl.asice: TOTAL-PASSED$" out &&
+	test_grep ".crl-good. is not revoked (CRL)" out &&
+	unzip -p emb-crl.asice META-INF/signature001.p7s | openssl cms -cmsout -inform DER -print > cms.txt &&
+	test_grep "crls:" cms.txt && test_grep -i "issuer: *O=Demo Revocation Authority, CN=Demo Revocation CA" cms.txt &&
+	mkdir x && (cd x && unzip -q ../emb-crl.asice) &&
+	openssl cms -verify -cades -binary -inform DER -in x/META-INF/signature001.p7s \
+		-content x/META-INF/ASiCManifest001.xml -CAfile rca.pem -purpose any -out /dev/null
+'
+python3 -m http.server "$CRLPORT" --bind 127.0.0.1 --directory www >crlsrv.log 2>&1 &
+echo $! > "$T/crlsrv.pid"
+wait_port "$CRLPORT" || { echo "CRL server did not start" >&2; exit 2; }
+
+test_expect_success '--revocation-data auto fetches the CRL from the distribution point' '
+	seal auto-crl.asice crl-good.pem --tsa "$tsa_url" --revocation-data auto &&
+	test_grep "\"GET /rca.crl HTTP/1.[01]\" 200" crlsrv.log &&
+	verify -v auto-crl.asice > out && test_grep "^auto-crl.asice: TOTAL-PASSED$" out &&
+	test_grep ".crl-good. is not revoked (CRL)" out
+'
+test_expect_success 'revoked after the time-stamp: passed, the revocation noted' '
+	seal late.asice crl-late.pem --tsa "$tsa_url" &&
+	seal late-nots.asice crl-late.pem &&
+	sleep 1 && (cd rca && ca -revoke ../crl-late.pem -crl_reason keyCompromise && gencrl) &&
+	verify -v --crl rca.crl late.asice > out &&
+	test_grep "^late.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.crl-late. was revoked on 20[0-9-]*T[0-9:]*Z (CRL), after the time-stamp of 20[0-9-]*T[0-9:]*Z that proves the signature existed before" out
+'
+test_expect_success 'revoked, and no time-stamp proves the signature came first: INDETERMINATE' '
+	expect_exit 3 verify --no-timestamp-ok --crl rca.crl late-nots.asice > out &&
+	test_grep "signature.revocation *.crl-late. was revoked on .* and no time-stamp proves the signature existed before \[REVOKED_NO_POE\]" out
+'
+test_expect_success 'revoked before the signing time: TOTAL-FAILED, REVOKED' '
+	(cd rca && ca -revoke ../crl-early.pem && gencrl) && sleep 1 &&
+	seal early.asice crl-early.pem --tsa "$tsa_url" &&
+	expect_exit 1 verify --crl rca.crl early.asice > out &&
+	test_grep "^early.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.revocation *.crl-early. was revoked on .* (CRL), before the signing time .* that the time-stamp confirms \[REVOKED\]" out &&
+	expect_exit 1 verify --online early.asice > out2 && test_grep "\[REVOKED\]" out2
+'
+test_expect_success 'seal refuses a certificate that its revocation data says is revoked' '
+	test_must_fail --exit=2 seal bad.asice crl-early.pem --revocation-data rca.crl 2>err &&
+	test_grep "^scelle: certificate .crl-early. was revoked on 20[0-9-]*T[0-9:]*Z (CRL)$" err &&
+	test_must_fail --exit=2 seal bad.asice crl-early.pem --revocation-data auto 2>err &&
+	test_grep "was revoked on" err && test ! -e bad.asice
+'
+kill "$(cat "$T/crlsrv.pid")" 2>/dev/null
+
+test_expect_success 'unusable revocation data is a clear error' '
+	test_must_fail --exit=2 seal bad.asice crl-good.pem --revocation-data ev/booking.txt 2>err &&
+	test_grep -Fx "scelle: '\''ev/booking.txt'\'' is neither a CRL nor an OCSP response" err &&
+	test_must_fail --exit=2 seal bad.asice crl-good.pem --revocation-data auto 2>err &&
+	test_grep -F "scelle: cannot fetch revocation data from '\''http://127.0.0.1:$CRLPORT/rca.crl'\''" err &&
+	test ! -e bad.asice
+'
+
+# ---------------------------------------------------------------- OCSP ----
+(cd rca && ca -revoke ../ocsp-early.pem) || exit 2
+sleep 1
+# A loopback responder that answers with stock `openssl ocsp -index` (tests/data/ocsp_http.py).
+start_ocsp() {
+	start_server ocsp python3 "$TOP/tests/data/ocsp_http.py" "$T/ocsp.port" "$T/rca" "$OCSPPORT"
+}
+start_ocsp || exit 2
+
+test_expect_success '--revocation-data auto asks the OCSP responder and embeds its answer (RFC 5940)' '
+	seal ocsp.asice ocsp-good.pem --tsa "$tsa_url" --revocation-data auto &&
+	verify -v ocsp.asice > out && test_grep "^ocsp.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-good. is not revoked (OCSP)" out &&
+	crls_in ocsp.asice > asn1 &&
+	test_grep -F ":1.3.6.1.5.5.7.16.2" asn1 &&
+	test_grep "^ *23:d=3 .*INTEGER *:05$" asn1 &&
+	rm -rf x && mkdir x && (cd x && unzip -q ../ocsp.asice) &&
+	openssl cms -verify -cades -binary -inform DER -in x/META-INF/signature001.p7s \
+		-content x/META-INF/ASiCManifest001.xml -CAfile rca.pem -purpose any -out /dev/null
+'
+test_expect_success 'OCSP: revoked after the time-stamp (--online): passed, noted' '
+	seal ocsp-late.asice ocsp-late.pem --tsa "$tsa_url" &&
+	sleep 1 && (cd rca && ca -revoke ../ocsp-late.pem) &&
+	verify -v --online ocsp-late.asice > out &&
+	test_grep "^ocsp-late.asice: TOTAL-PASSED$" out &&
+	test_grep ".ocsp-late. was revoked on .* (OCSP), after the time-stamp of" out
+'
+test_expect_success 'OCSP: revoked before the signing time (--online): TOTAL-FAILED' '
+	seal ocsp-early.asice ocsp-early.pem --tsa "$tsa_url" &&
+	expect_exit 1 verify --online ocsp-early.asice > out &&
+	test_grep "FAILED *signature.revocation *.ocsp-early. was revoked on .* (OCSP), before the signing time" out &&
+	test_must_fail --exit=2 seal bad.asice ocsp-early.pem --revocation-data auto 2>err &&
+	test_grep "^scelle: certificate .ocsp-early. was revoked on .* (OCSP)$" err
+'
+test_expect_success 'an embedded OCSP answer is still judged offline after the responder is gone' '
+	kill "$(cat "$T/ocsp.pid")" && sleep 0.2 &&
+	verify ocsp.asice > out && test_grep "^ocsp.asice: TOTAL-PASSED$" out &&
+	expect_exit 3 verify --online ocsp-late.asice > out &&
+	test_grep "no revocation status for .ocsp-late.: cannot fetch revocation data from .http://127.0.0.1:$OCSPPORT/." out
+'
+
+test_done
