@@ -78,6 +78,11 @@ check-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		B=build-asan sh tests/run.sh
 
+# Timing against sha256sum, openssl dgst and bsdtar on a generated corpus (build/bench,
+# ~8 GB of input; see tests/bench.py).  Not a test: no threshold fails it.
+bench: all
+	@python3 tests/bench.py
+
 clean:
 	rm -rf build build-asan build-fuzz
 

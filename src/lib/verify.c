@@ -786,6 +786,7 @@ static void pass_digests(struct vctx *c)
 			failed++;
 		}
 	}
+	progress_tick(&prog, prog.total, NULL);	/* the last word: all done */
 	if (hp) {
 		judge_pending(c, hp, &pend[k % 2], &failed);
 		judge_pending(c, hp, &pend[(k + 1) % 2], &failed);
