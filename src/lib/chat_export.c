@@ -10,11 +10,18 @@
 #define MAX_SENDERS 100000
 #define MAX_JSON_DEPTH 64
 
+/* WhatsApp names the text "_chat.txt" on iOS and "WhatsApp Chat with NAME.txt" (in the
+ * phone's language: "WhatsApp-Chat mit", "Discussion WhatsApp avec"...) on Android; Telegram
+ * Desktop's JSON export is "result.json".  The name only proposes: the text must then parse
+ * as such an export to be summarised. */
 const char *chat_kind(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	return strcmp(base, "_chat.txt") == 0 ? "whatsapp" : strcmp(base, "result.json") == 0 ? "telegram" : NULL;
+	size_t n = strlen(base);
+	if (strcmp(base, "_chat.txt") == 0 || (n > 4 && strcmp(base + n - 4, ".txt") == 0 && strstr(base, "WhatsApp")))
+		return "whatsapp";
+	return strcmp(base, "result.json") == 0 ? "telegram" : NULL;
 }
 
 /* Distinct senders, compared as bytes. */

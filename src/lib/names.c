@@ -1,7 +1,7 @@
 /* names.c — archive names of evidence items: strict UTF-8, the reversible escape of names
  * that are not UTF-8, and the collisions that a receiving file system would create.
  *
- * The escape (FORMAT.md, "Names"): an item whose name on disk is not valid UTF-8 (RFC 3629:
+ * The escape (formats/intake.md, "Names"): an item whose name on disk is not valid UTF-8 (RFC 3629:
  * no overlong forms, no surrogates, nothing above U+10FFFF) or holds a C0 control character
  * or DEL (which XML 1.0 cannot carry) is stored under an escaped name: every byte that is not
  * part of a valid, printable UTF-8 sequence becomes "%XX" (two upper-case hex digits), and

@@ -97,7 +97,7 @@ void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len)
 int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
     struct scerr *e);
 
-/* names.c: archive names (the escape is described there and in FORMAT.md). */
+/* names.c: archive names (the escape is described there and in formats/intake.md). */
 int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
 int name_needs_escape(const char *name, size_t n);
 char *name_escape(const char *name, size_t n);		/* malloc'ed, NUL ended */

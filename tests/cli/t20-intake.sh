@@ -165,7 +165,7 @@ test_expect_success 'without the cap the same archive is listed in full' '
 # Chat exports.
 mkdir -p chats/tg chats/android
 cp "$TOP/examples/evidence/phone/WhatsApp-Chat-Recruiter-A.zip" chats/
-cat > chats/android/_chat.txt <<'EOF'
+cat > "chats/android/WhatsApp Chat with Alice.txt" <<'EOF'
 11/20/26, 9:14 PM - Messages and calls are end-to-end encrypted. No one outside of this chat can read them.
 11/20/26, 9:14 PM - Alice: Hi
 11/20/26, 9:15 PM - Bob: Who is this?
@@ -186,7 +186,7 @@ cat > chats/tg/result.json <<'EOF'
  ]
 }
 EOF
-test_expect_success 'WhatsApp exports (iOS zip, Android US dates) and a Telegram result.json are summarised' '
+test_expect_success 'WhatsApp exports (iOS zip, Android text with US dates) and a Telegram result.json are summarised' '
 	seal -o c.asice chats && evxml c.asice c.xml &&
 	test_grep "<chatExport app=\"whatsapp\" member=\"_chat.txt\" participants=\"2\" messages=\"6\" first=\"2026-11-20T21:30:02\" last=\"2026-11-20T21:41:19\" clock=\"local\" dateOrder=\"day-month\"/>" c.xml &&
 	test_grep "<chatExport app=\"whatsapp\" participants=\"3\" messages=\"4\" first=\"2026-11-20T21:14:00\" last=\"2026-11-21T00:05:00\" clock=\"local\" dateOrder=\"month-day\"/>" c.xml &&
