@@ -175,6 +175,49 @@ SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s);
  * failed under --tsa-optional, a certificate about to expire): one per line, or NULL. */
 SCELLE_API const char *scelle_sealer_warnings(const struct scelle_sealer *s);
 
+/* --------------------------------------------------------------- stamping ---- */
+
+/* Adds RFC 3161 time-stamps to an archive sealed without one (an offline seizure), making
+ * its CAdES-B-B signature B-T.  A sealed archive is never rewritten: stamping writes a NEW
+ * archive in which every entry keeps its content, name, order, compression method and date,
+ * and only META-INF/signature001.p7s changes — its SignerInfo gains one
+ * signature-time-stamp unsigned attribute per TSA beside the tokens it already had (those
+ * are kept byte for byte; DER sorts the SET OF unsigned attributes, so order means nothing).  The
+ * ASiCManifest is copied byte for byte, so the seal identifier stays the same; the file
+ * digest changes.  evidence.xml is not touched: its sealing time stays the one recorded
+ * when the evidence was sealed.
+ *
+ * The handle follows the sealer's conventions: strings are copied, returned strings are
+ * borrowed until the next scelle_stamper_write() or scelle_stamper_free(). */
+struct scelle_stamper;
+
+SCELLE_API struct scelle_stamper *scelle_stamper_new(void);
+SCELLE_API void scelle_stamper_free(struct scelle_stamper *st);
+SCELLE_API const char *scelle_stamper_errmsg(const struct scelle_stamper *st);
+
+/* A time-stamp authority; several give several tokens.  Options as for the sealer:
+ * policy OID to ask for (NULL: the TSA's default), timeout in seconds (<= 0: 30), and
+ * `optional`: a TSA that fails is skipped with a warning, as long as one answers. */
+SCELLE_API int scelle_stamper_add_tsa(struct scelle_stamper *st, const char *url);
+SCELLE_API void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const char *policy_oid,
+    int timeout_seconds, int optional);
+SCELLE_API void scelle_stamper_set_progress_cb(struct scelle_stamper *st, scelle_progress_cb cb, void *arg);
+
+/* Reads `archive`, writes the stamped copy to `out` (SCELLE_SEAL_FORCE replaces an existing
+ * `out`; `out` may never be `archive` itself: SCELLE_E_USAGE).  First `archive` is verified
+ * without trust anchors: INDETERMINATE is accepted (that is what stamping is for), a
+ * TOTAL-FAILED archive is refused with SCELLE_E_INPUT and the first failed check in the
+ * message, before any TSA is asked.  A TSA that fails gives SCELLE_E_NETWORK (unless
+ * optional and another answered) and no output.  The copy is verified again before it is
+ * published; `out` appears complete and fsynced, or not at all. */
+SCELLE_API int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const char *out,
+    int flags);
+SCELLE_API const char *scelle_stamper_seal_id(const struct scelle_stamper *st);     /* unchanged */
+SCELLE_API const char *scelle_stamper_file_digest(const struct scelle_stamper *st); /* of `out` */
+SCELLE_API int scelle_stamper_added(const struct scelle_stamper *st); /* tokens added */
+/* One line per TSA that failed under `optional`, or NULL. */
+SCELLE_API const char *scelle_stamper_warnings(const struct scelle_stamper *st);
+
 /* ----------------------------------------------------------- verification ---- */
 
 /* Verdicts, in the ETSI EN 319 102-1 vocabulary. */

@@ -24,6 +24,7 @@ static const struct {
 	{ "custody", cmd_custody, "record a hand-over of an archive, or show its custody timeline" },
 	{ "extract", cmd_extract, "verify an archive, then write its items into a folder or a bag" },
 	{ "tsa", cmd_tsa, "run a small RFC 3161 time-stamp authority over HTTP" },
+	{ "stamp", cmd_stamp, "add time-stamps to an archive sealed offline (new file)" },
 };
 
 int error(const char *fmt, ...)

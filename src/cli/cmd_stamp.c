@@ -1,0 +1,125 @@
+/* cmd_stamp.c — scelle stamp: a new archive whose signature carries RFC 3161 time-stamps,
+ * for a seal made offline (CAdES-B-B → B-T).  The original archive is never changed. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: scelle stamp --tsa URL [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
+    "                    [--tsa-optional] [--force] [-q] [--json] -o OUT.asice ARCHIVE\n"
+    "\n"
+    "Writes OUT.asice: ARCHIVE with one more RFC 3161 time-stamp per TSA on its signature.\n"
+    "Every other entry is copied unchanged, so the seal identifier stays the same; the file\n"
+    "digest is new.  ARCHIVE itself is never modified.  An archive that does not verify\n"
+    "(TOTAL-FAILED) is refused.\n"
+    "\n"
+    "  -o, --output FILE     the new archive (never overwritten without --force)\n"
+    "      --tsa URL         RFC 3161 time-stamp authority (repeatable)\n"
+    "      --tsa-policy OID  policy to ask the TSA for\n"
+    "      --tsa-timeout S   seconds to wait for a TSA (default 30)\n"
+    "      --tsa-optional    skip a TSA that fails, as long as one answers\n"
+    "  -f, --force           replace OUT if it exists\n"
+    "  -q, --quiet           no progress, print nothing on success\n"
+    "      --json            print the result as JSON\n";
+
+enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON };
+
+static const struct option options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "tsa", required_argument, NULL, O_TSA },
+	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
+	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
+	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void print_warnings(const char *w)
+{
+	while (w && *w) {
+		const char *nl = strchr(w, '\n');
+		int n = nl ? (int)(nl - w) : (int)strlen(w);
+		warning("%.*s", n, w);
+		w += n + (nl != NULL);
+	}
+}
+
+int cmd_stamp(int argc, char **argv)
+{
+	struct scelle_stamper *st = scelle_stamper_new();
+	const char *out = NULL, *policy = NULL;
+	int opt, force = 0, json = 0, timeout = 0, optional = 0, ntsa = 0, rc = EXIT_USAGE;
+	char *end;
+
+	if (!st)
+		return error("out of memory");
+	while ((opt = getopt_long(argc, argv, "o:fqh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o': out = optarg; break;
+		case 'f': force = 1; break;
+		case 'q': quiet = 1; break;
+		case O_JSON: json = 1; break;
+		case O_TSA:
+			if (scelle_stamper_add_tsa(st, optarg)) {
+				error("%s", scelle_stamper_errmsg(st));
+				goto out;
+			}
+			ntsa++;
+			break;
+		case O_TSA_POLICY: policy = optarg; break;
+		case O_TSA_TIMEOUT: {
+			long t = strtol(optarg, &end, 10);
+			if (*end || end == optarg || t <= 0 || t > 3600) {
+				error("invalid timeout '%s' (seconds, 1 to 3600)", optarg);
+				goto out;
+			}
+			timeout = (int)t;
+			break;
+		}
+		case O_TSA_OPTIONAL: optional = 1; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			goto out;
+		}
+	}
+	if (!out || !ntsa || optind != argc - 1) {
+		error("%s", !out ? "no output given (-o OUT.asice)" : !ntsa ? "no time-stamp authority given (--tsa URL)"
+		    : optind >= argc ? "no archive given" : "stamp takes one archive");
+		fputs(usage_text, stderr);
+		goto out;
+	}
+	scelle_stamper_set_tsa_options(st, policy, timeout, optional);
+	scelle_stamper_set_progress_cb(st, cli_progress_cb, NULL);
+	int r = scelle_stamper_write(st, argv[optind], out, force ? SCELLE_SEAL_FORCE : 0);
+	cli_progress_end();
+	print_warnings(scelle_stamper_warnings(st));
+	if (r) {
+		error("%s", scelle_stamper_errmsg(st));
+		goto out;
+	}
+	if (json) {
+		printf("{\"archive\":");
+		json_str(stdout, out);
+		printf(",\"stamped\":");
+		json_str(stdout, argv[optind]);
+		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\",\"timestamps_added\":%d}\n",
+		    scelle_stamper_seal_id(st), scelle_stamper_file_digest(st), scelle_stamper_added(st));
+	} else if (!quiet) {
+		printf("stamped %s (%d time-stamp%s added)\n", out, scelle_stamper_added(st),
+		    scelle_stamper_added(st) == 1 ? "" : "s");
+		printf("seal identifier  %s  (unchanged)\n", scelle_stamper_seal_id(st));
+		printf("file digest      %s  (sha256sum %s)\n", scelle_stamper_file_digest(st), out);
+	}
+	rc = 0;
+out:
+	scelle_stamper_free(st);
+	return rc;
+}
