@@ -1,0 +1,149 @@
+#!/bin/sh
+# t80-format.sh — formats/FORMAT.md "Verifying without scelle": the ```sh verify-steps
+# blocks, extracted from the document as printed there and run literally with bash, pass on
+# a sealed, time-stamped archive with its custody ledger, and fail, at the step that should
+# catch it, on forged copies.  So the document and the tool cannot drift apart.
+. "$(dirname "$0")/lib.sh"
+make_pki
+FORMAT="$TOP/formats/FORMAT.md"
+ZE="python3 $TOP/tests/data/zipedit.py"
+start_tsa || exit 2
+
+# The steps, each block preceded by a line naming it, so that a failure says where.
+awk '/^```sh verify-steps$/ { n++; print "echo \"== step " n "\""; on = 1; next }
+     /^```/ { on = 0 }
+     on' "$FORMAT" >steps.sh
+
+# run_steps DIR ARCHIVE [LEDGER] [ROOT] — the folder FORMAT.md asks for, then the steps.
+run_steps() {
+	rm -rf "$1" && mkdir "$1" &&
+	cp "$2" "$1/case.asice" &&
+	{ [ -z "${3:-}" ] || cp "$3" "$1/case.asice.custody.xml"; } &&
+	cp "${4:-$PKI/ca.pem}" "$1/ROOT.pem" &&
+	cp "$PKI/tsa-ca.pem" "$1/TSA-ROOT.pem" &&
+	cp "$TOP/formats/evidence.xsd" "$TOP/formats/custody.xsd" "$1/" &&
+	(cd "$1" && bash -e ../steps.sh) >"$1.out" 2>&1
+}
+# failed_at DIR N — the steps failed, and at step N.
+failed_at() {
+	if [ -f "$1.out" ] && [ "$(grep '^== step' "$1.out" | tail -1)" = "== step $2" ]; then
+		return 0
+	fi
+	echo "expected a failure at step $2; output:" >&2; cat "$1.out" >&2; return 1
+}
+
+cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
+scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+	--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
+	ad-capture chat-export >sealed.out || { cat sealed.out; exit 2; }
+scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
+	--cert "$PKI/officer.pem" --to "UCRIF Madrid" --tsa "$tsa_url" -q || exit 2
+scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
+	--cert "$PKI/es-officer.pem" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" \
+	--tsa "$tsa_url" -q || exit 2
+# Names with a space and accents, to be percent-encoded in the manifest.
+mkdir -p "in/chat export" &&
+cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
+scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+	"in/chat export" || exit 2
+
+test_expect_success 'FORMAT.md holds the seven verify-steps blocks' '
+	test "$(grep -c "^== step\|^echo \"== step" steps.sh)" = 7 &&
+	bash -n steps.sh
+'
+
+test_expect_success 'the steps pass on a sealed, time-stamped archive with its ledger' '
+	run_steps good case.asice case.asice.custody.xml || { cat good.out; false; }
+	test_grep "^CAdES Verification successful$" good.out &&
+	test_grep "^Verification: OK$" good.out &&
+	test_grep "^evidence/chat-export/_chat.txt: OK$" good.out &&
+	test_grep "^Time stamp: " good.out &&
+	test_grep "^token1 " good.out &&
+	test -s good/record3.p7s
+'
+
+test_expect_success 'step 6 prints the seal identifier and file digest that seal printed' '
+	id=$(sed -n "s/^seal identifier  *//p" sealed.out) &&
+	fd=$(sed -n "s/^file digest  *\([0-9a-f]*\).*/\1/p" sealed.out) &&
+	test_grep "^$id  META-INF/ASiCManifest001.xml$" good.out &&
+	test_grep "^$fd  case.asice$" good.out
+'
+
+test_expect_success 'names with a space and accents: percent-encoded, decoded by step 3' '
+	run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }
+	test_grep "URI=\"evidence/chat%20export/_chat%20%C3%A9t%C3%A9.txt\"" names/sealed/META-INF/ASiCManifest001.xml &&
+	test_grep "^evidence/chat export/_chat été.txt: OK$" names.out
+'
+
+test_expect_success 'scelle agrees with the stock tools on the good archive' '
+	scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" case.asice
+'
+
+test_expect_success 'a mimetype entry that is compressed fails at step 1' '
+	python3 -c "
+import zipfile, sys
+src = zipfile.ZipFile(\"case.asice\")
+with zipfile.ZipFile(\"deflated.asice\", \"w\") as z:
+    for i in src.infolist():
+        z.writestr(i, src.read(i), compress_type=zipfile.ZIP_DEFLATED if i.filename == \"mimetype\" else i.compress_type)
+" &&
+	! run_steps deflated deflated.asice && failed_at deflated 1
+'
+
+test_expect_success 'a changed manifest fails at step 2 (openssl cms -verify)' '
+	$ZE case.asice man.asice flip META-INF/ASiCManifest001.xml &&
+	! run_steps man man.asice && failed_at man 2
+'
+
+test_expect_success 'an archive signed under another root fails at step 2' '
+	! run_steps otherroot case.asice "" "$PKI/other-ca.pem" && failed_at otherroot 2
+'
+
+test_expect_success 'a changed evidence file fails at step 3 with MISMATCH' '
+	$ZE case.asice item.asice flip evidence/ad-capture/ad-4711.html &&
+	! run_steps item item.asice && failed_at item 3 &&
+	test_grep "^MISMATCH: evidence/ad-capture/ad-4711.html$" item.out
+'
+
+test_expect_success 'a changed evidence.xml fails at step 3 with MISMATCH' '
+	unzip -p case.asice evidence.xml | sed "s/Capitaine Martin/Capitaine Dupont/" >ev.xml &&
+	$ZE case.asice ev.asice replace evidence.xml ev.xml &&
+	! run_steps ev ev.asice && failed_at ev 3 &&
+	test_grep "^MISMATCH: evidence.xml$" ev.out
+'
+
+test_expect_success 'a file added to the archive fails at step 3 (not in the manifest)' '
+	echo "planted" >planted.txt &&
+	$ZE case.asice added.asice add evidence/planted.txt planted.txt &&
+	! run_steps added added.asice && failed_at added 3 &&
+	test_grep "^> evidence/planted.txt$" added.out
+'
+
+test_expect_success 'a time-stamp token over another signature fails at step 5' '
+	scelle seal -q -o other.asice --tsa "$tsa_url" --key "$PKI/officer.key" \
+		--cert "$PKI/officer.pem" ad-capture &&
+	mkdir o && (cd o && unzip -q ../other.asice) &&
+	python3 "$TOP/tests/data/tstoken.py" o/META-INF/signature001.p7s o >/dev/null &&
+	mkdir g && (cd g && unzip -q ../case.asice) &&
+	python3 "$TOP/tests/data/tstoken.py" --graft g/META-INF/signature001.p7s o/token1.der grafted.p7s >/dev/null &&
+	$ZE case.asice grafted.asice replace META-INF/signature001.p7s grafted.p7s &&
+	! run_steps grafted grafted.asice && failed_at grafted 5
+'
+
+test_expect_success 'a changed ledger record fails at step 7' '
+	sed "s/UCRIF Madrid/UCRIF Malaga/" case.asice.custody.xml >forged.custody.xml &&
+	! run_steps ledger case.asice forged.custody.xml && failed_at ledger 7 &&
+	test_grep "CMS Verification failure\|verify error\|content verify error" ledger.out
+'
+
+test_expect_success 'a ledger record removed breaks the chain at step 7' '
+	python3 -c "
+import re
+s = open(\"case.asice.custody.xml\").read()
+recs = re.findall(r\"<record>.*?</record>\", s, re.S)
+open(\"cut.custody.xml\", \"w\").write(s.replace(recs[1], \"\"))
+" &&
+	! run_steps cut case.asice cut.custody.xml && failed_at cut 7 &&
+	test_grep "^MISMATCH: record 2 does not chain to record 1$" cut.out
+'
+test_done
