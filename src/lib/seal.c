@@ -154,12 +154,18 @@ int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
 	return SCELLE_OK;
 }
 
+/* ISO 3166-1 alpha-2, as evidence.xsd and custody.xsd require: two capital letters. */
+static int valid_country(const char *c)
+{
+	return c && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == '\0';
+}
+
 int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
     const char *country, const char *reference)
 {
 	if (!authority || !*authority || !reference || !*reference)
 		return fail(s, SCELLE_E_USAGE, "a case reference needs an authority and a number");
-	if (!country || strlen(country) != 2)
+	if (!valid_country(country))
 		return fail(s, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)",
 		    country ? country : "");
 	struct case_ref *c = realloc(s->cases, (s->ncases + 1) * sizeof(*c));
@@ -178,6 +184,9 @@ int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const 
 	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
 	for (size_t i = 0; i < 5; i++) {
 		if (strcmp(field, fields[i]) == 0) {
+			if (i == 3 && !valid_country(value))
+				return fail(s, SCELLE_E_USAGE,
+				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
 			free(s->officer[i]);
 			s->officer[i] = xstrdup(value);
 			return SCELLE_OK;

@@ -211,7 +211,12 @@ void verify_signature(struct vctx *c)
 	si = sk_CMS_SignerInfo_value(sis, 0);
 	if (check_signed_attrs(c, si))
 		goto out;
-	content = BIO_new_mem_buf(c->manifest.b.data, (int)c->manifest.b.len);
+	/* Not a bare memory BIO: OpenSSL 3.0's CMS_verify copies one, and leaks the copy when
+	 * the SignedData names a digest it cannot set up (as custody_verify.c found). */
+	if (!(content = BIO_new(BIO_f_buffer())) ||
+	    !BIO_push(content, BIO_new_mem_buf(c->manifest.b.data, (int)c->manifest.b.len)) ||
+	    !BIO_next(content))
+		goto out;
 	if (CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		unsigned long e = ERR_peek_last_error();
 		int reason = ERR_GET_REASON(e);
@@ -240,7 +245,7 @@ void verify_signature(struct vctx *c)
 	verify_timestamps(c, si);
 	check_chain(c, cms, signer);
 out:
-	BIO_free(content);
+	BIO_free_all(content);
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
 }

@@ -133,6 +133,10 @@ test_expect_success 'two inputs mapping to the same archive path' '
 	mkdir -p one/ad-capture && echo other > one/ad-capture/ad-4711.html &&
 	bad "would both be stored as '\''evidence/ad-capture/ad-4711.html'\''" ev/ad-capture one/ad-capture
 '
+test_expect_success 'a country that is not ISO 3166 alpha-2 is refused' '
+	bad "scelle: invalid country code '\''fr'\'' (ISO 3166 alpha-2, e.g. FR)" --country fr ev &&
+	bad "scelle: invalid country code '\''FRA'\''" --case "OCRTEH:FRA:1" ev
+'
 test_expect_success 'an existing output is never overwritten without --force' '
 	cp a.asice keep.asice &&
 	test_must_fail --exit=2 seal -o keep.asice ev 2> err &&
