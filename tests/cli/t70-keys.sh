@@ -197,4 +197,18 @@ test_expect_success 'a certificate on the token that is not the key'\''s is refu
 	test_grep -Fx "scelle: the key does not match certificate '\''card-ec384.pem'\''" err
 '
 
+test_expect_success 'custody add signs with a token key too (default module: p11-kit proxy)' '
+	scelle custody add card-ec256.asice --event examined --key "$URI=ec256" --pass pass:4711 -q &&
+	scelle custody show --trust "$PKI/ca.pem" --no-timestamp-ok card-ec256.asice > out &&
+	test_grep -i "examined" out
+'
+test_expect_success 'custody add wipes a pass: pass phrase from /proc/PID/cmdline too' '
+	scelle custody add secret.asice --event transferred --key secret.p12 --cert cert.fifo \
+		--pass pass:S3cretPhrase-4711 -q &
+	pid=$! && exec 4>cert.fifo && tr "\0" " " < /proc/$pid/cmdline > cmdline &&
+	cat "$PKI/officer.pem" >&4 && exec 4>&- && wait $pid &&
+	test_grep -e "--cert cert.fifo --pass  *-q" cmdline && ! grep -F S3cretPhrase cmdline &&
+	! grep -F S3cretPhrase secret.asice.custody.xml
+'
+
 test_done
