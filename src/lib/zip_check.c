@@ -58,6 +58,7 @@ struct zc {
 	struct scelle_result *r;
 	int failures;
 	unsigned char *win;	/* central directory window */
+	unsigned char *lbuf;	/* one local header with its name and extra field */
 	uint64_t win_off;
 	size_t win_len;
 };
@@ -174,8 +175,8 @@ static char *fold_key(const char *name, size_t n, locale_t loc)
 		    sizeof(nfd_table[0]), sizeof(nfd_table[0]), nfd_cmp) : NULL;
 		for (int i = 0; i < 4 && (d ? d[1 + i] : i == 0); i++) {
 			uint32_t x = d ? d[1 + i] : c;
-			cps[k++] = loc != (locale_t)0 ? (uint32_t)towlower_l((wint_t)x, loc) :
-			    x < 0x80 ? (uint32_t)(x >= 'A' && x <= 'Z' ? x + 32 : x) : x;
+			cps[k++] = x < 0x80 ? (uint32_t)(x >= 'A' && x <= 'Z' ? x + 32 : x) :
+			    loc != (locale_t)0 ? (uint32_t)towlower_l((wint_t)x, loc) : x;
 		}
 	}
 	for (size_t i = 1; i < k; i++)	/* insertion sort within runs of marks */
@@ -358,11 +359,15 @@ struct cd_rec {
 static void check_local(struct zc *z, const struct cd_rec *r, const char *name, const struct end *E,
     struct ext *x)
 {
-	unsigned char h[30];
-	unsigned char *lx = NULL;
+	/* One read for the header, the name and a ZIP64 extra field; a second only when the
+	 * extra field is longer. */
+	unsigned char *h = z->lbuf;
+	size_t want = 30u + r->nlen + 20u;
 	x->start = r->offset;
 	x->end = r->offset;
-	if (r->offset >= E->cd_off || rd(z, h, sizeof(h), r->offset) || get32(h) != SIG_LOCAL) {
+	if (r->offset < E->cd_off && want > E->cd_off - r->offset)
+		want = (size_t)(E->cd_off - r->offset);
+	if (r->offset >= E->cd_off || want < 30 || rd(z, h, want, r->offset) || get32(h) != SIG_LOCAL) {
 		report(z, "container.structure", name, "the central directory points '%s' at offset "
 		    "%llu, where there is no local header", name, (unsigned long long)r->offset);
 		return;
@@ -370,19 +375,16 @@ static void check_local(struct zc *z, const struct cd_rec *r, const char *name, 
 	uint16_t lnlen = get16(h + 26), lxlen = get16(h + 28);
 	uint64_t lcsize = get32(h + 18), lusize = get32(h + 22);
 	uint64_t data = r->offset + 30 + lnlen + lxlen;
-	char *lname = malloc((size_t)lnlen + lxlen + 1);
-	if (!lname || rd(z, lname, (size_t)lnlen + lxlen, r->offset + 30)) {
+	size_t need = 30u + lnlen + lxlen;
+	if (need > want && rd(z, h + want, need - want, r->offset + want)) {
 		report(z, "container.structure", name, "the local header of '%s' runs past the end of "
 		    "the file", name);
-		free(lname);
 		return;
 	}
-	lx = (unsigned char *)lname + lnlen;
-	if (lnlen != r->nlen || memcmp(lname, r->name, lnlen) != 0) {
-		lname[lnlen] = '\0';
+	const unsigned char *lname = h + 30, *lx = h + 30 + lnlen;
+	if (lnlen != r->nlen || memcmp(lname, r->name, lnlen) != 0)
 		report(z, "container.structure", name, "the local header names '%.*s' where the central "
-		    "directory names '%s'", (int)lnlen, lname, name);
-	}
+		    "directory names '%s'", (int)lnlen, (const char *)lname, name);
 	if (get16(h + 6) != r->flags || get16(h + 8) != r->method)
 		report(z, "container.structure", name, "the local header of '%s' has other flags or "
 		    "another compression method than its central record", name);
@@ -412,7 +414,6 @@ static void check_local(struct zc *z, const struct cd_rec *r, const char *name, 
 		}
 		report(z, "container.structure", name, "'%s' has a data descriptor (general purpose "
 		    "bit 3; refused, EN 319 162-1 A.1 and DESIGN.md §2)", name);
-		free(lname);
 		return;
 	}
 	if (get32(h + 14) != r->crc || lcsize != r->csize || lusize != r->usize)
@@ -420,7 +421,6 @@ static void check_local(struct zc *z, const struct cd_rec *r, const char *name, 
 		    "compressed) where the central directory says %llu (%llu)", name,
 		    (unsigned long long)lusize, (unsigned long long)lcsize,
 		    (unsigned long long)r->usize, (unsigned long long)r->csize);
-	free(lname);
 	if (data > E->cd_off || r->csize > E->cd_off - data) {
 		report(z, "container.structure", name, "'%s' claims %llu bytes of data at offset %llu, "
 		    "past the central directory (file size %llu)", name, (unsigned long long)r->csize,
@@ -574,7 +574,7 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r)
 		    "%llu entries", (unsigned long long)E.cd_size, (unsigned long long)E.entries);
 		goto out;
 	}
-	if (!(z.win = malloc(CD_WINDOW)) || !(ents = xcalloc(E.entries + 1, sizeof(*ents))) ||
+	if (!(z.win = malloc(CD_WINDOW)) || !(z.lbuf = malloc(30u + 2u * MAX16)) || !(ents = xcalloc(E.entries + 1, sizeof(*ents))) ||
 	    !(xs = xcalloc(E.entries + 1, sizeof(*xs)))) {
 		report(&z, "container.structure", NULL, "out of memory");
 		goto out;
@@ -627,6 +627,7 @@ out:
 	free(ents);
 	free(xs);
 	free(z.win);
+	free(z.lbuf);
 	if (loc != (locale_t)0)
 		freelocale(loc);
 	return z.failures ? -1 : 0;

@@ -100,6 +100,12 @@ test_expect_success '15: two names differing only in Unicode form (NFC and NFD)'
 	$ZE uni.asice z-nfd.asice add "evidence/uni/$(printf "cafe\314\201").txt" planted.txt &&
 	expect_fail z-nfd.asice "differ only in case or Unicode normalisation"
 '
+test_expect_success '15b: two names differing only in case, in Cyrillic' '
+	mkdir -p cyr && echo "протокол" > "cyr/$(printf "\320\264\320\265\320\273\320\276").txt" &&
+	seal -o cyr.asice cyr && verify cyr.asice > out &&
+	$ZE cyr.asice z-cyr.asice add "evidence/cyr/$(printf "\320\224\320\225\320\233\320\236").txt" planted.txt &&
+	expect_fail z-cyr.asice "differ only in case or Unicode normalisation"
+'
 test_expect_success '16: local header and central directory disagree on the name' '
 	$ZH good.asice z-lname.asice lname $CHAT evidence/chat-export/_chat.TXT &&
 	expect_fail z-lname.asice "the local header names .evidence/chat-export/_chat.TXT. where the central directory names .$CHAT."

@@ -3,6 +3,8 @@
 # replays its seed corpus and every input a fuzzer once crashed on (tests/fuzz/regress/):
 # under `make check-asan` these run with ASan, UBSan and LeakSanitizer.
 . "$(dirname "$0")/lib.sh"
+make_pki
+export SCELLE_FUZZ_PKI="$PKI"	# the TSA key of fuzz_tsa_request
 
 for src in "$TOP"/tests/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)

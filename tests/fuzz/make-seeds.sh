@@ -1,7 +1,7 @@
 #!/bin/sh
 # make-seeds.sh OUTDIR — seed corpora for the fuzz targets, from real outputs: a small
 # archive sealed with a time-stamp from `scelle tsa`, its ASiCManifest, evidence.xml and
-# custody ledger, and a token.  The committed seeds under tests/fuzz/corpus/ were made with it:
+# custody ledger, a token, and time-stamp queries.  The committed seeds under tests/fuzz/corpus/ were made with it:
 #   sh tests/fuzz/make-seeds.sh tests/fuzz/corpus
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +20,7 @@ url=http://127.0.0.1:$(cat tsa.port)/tsa
 "$S" seal -q --key pki/officer.key --cert pki/officer.pem --case "OCRTEH:FR:2026/0042" \
 	--tsa "$url" -o sealed.asice ev/chat
 "$S" seal -q --key pki/officer.key --cert pki/officer.pem -o plain.asice ev/chat/_chat.txt
-mkdir -p "$out/verify" "$out/manifest" "$out/evidence" "$out/tsa" "$out/custody"
+mkdir -p "$out/verify" "$out/manifest" "$out/evidence" "$out/tsa" "$out/custody" "$out/tsa_request"
 cp sealed.asice "$out/verify/sealed-bt.asice"
 cp plain.asice "$out/verify/sealed-bb.asice"
 cp sealed.asice.custody.xml "$out/custody/ledger.xml"
@@ -29,3 +29,6 @@ unzip -p sealed.asice evidence.xml > "$out/evidence/evidence.xml"
 openssl ts -query -data ev/chat/_chat.txt -sha256 -cert -out q.tsq
 curl -s -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq -o r.tsr "$url"
 openssl ts -reply -in r.tsr -token_out -out "$out/tsa/token.der"
+openssl ts -query -data ev/chat/_chat.txt -sha256 -cert -out "$out/tsa_request/query-cert.tsq"
+openssl ts -query -data ev/chat/_chat.txt -sha512 -no_nonce -out "$out/tsa_request/query-sha512.tsq"
+openssl ts -query -data ev/chat/_chat.txt -sha256 -tspolicy 1.2.3.4 -out "$out/tsa_request/query-policy.tsq"

@@ -8,6 +8,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 cd "$top" || exit 2
 mkdir -p build-fuzz/crashes
+# fuzz_tsa_request signs with the TSA key of a test PKI.
+sh tests/pki.sh build-fuzz/pki >/dev/null 2>&1 || { echo "cannot make the test PKI" >&2; exit 2; }
+export SCELLE_FUZZ_PKI="$top/build-fuzz/pki"
 bad=0
 for bin in build-fuzz/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
