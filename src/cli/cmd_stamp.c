@@ -7,7 +7,8 @@
 
 static const char usage_text[] =
     "usage: scelle stamp --tsa URL [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
-    "                    [--tsa-optional] [--force] [-q] [--json] -o OUT.asice ARCHIVE\n"
+    "                    [--tsa-optional] [--force] [-q] [--json] [--progress=MODE]\n"
+    "                    -o OUT.asice ARCHIVE\n"
     "\n"
     "Writes OUT.asice: ARCHIVE with one more RFC 3161 time-stamp per TSA on its signature.\n"
     "Every other entry is copied unchanged, so the seal identifier stays the same; the file\n"
@@ -21,9 +22,10 @@ static const char usage_text[] =
     "      --tsa-optional    skip a TSA that fails, as long as one answers\n"
     "  -f, --force           replace OUT if it exists\n"
     "  -q, --quiet           no progress, print nothing on success\n"
-    "      --json            print the result as JSON\n";
+    "      --json            print the result as JSON\n"
+    "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
 
-enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON };
+enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_PROGRESS };
 
 static const struct option options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -34,6 +36,7 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -81,6 +84,10 @@ int cmd_stamp(int argc, char **argv)
 			break;
 		}
 		case O_TSA_OPTIONAL: optional = 1; break;
+		case O_PROGRESS:
+			if (set_progress_mode(optarg))
+				goto out;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			rc = 0;

@@ -257,24 +257,31 @@ static time_t dos_to_time(uint16_t t, uint16_t d)
 
 /* ---------------------------------------------------------------- stamping ---- */
 
-/* The verifier's progress, and ours, on one bar: three passes over the entries. */
+/* The verifier's progress, and ours, on one bar: three passes over the entries, counted
+ * in bytes of the input (t).  The copy's entries are a little larger (the signature grew),
+ * so the last pass is scaled to the input's size. */
 struct phase {
 	struct scelle_stamper *st;
 	int n;
+	uint64_t t;	/* sum of the input's entry sizes; 0 in the first pass */
 };
 
 static void phase_progress(uint64_t done, uint64_t total, const char *item, void *arg)
 {
 	struct phase *p = arg;
-	p->st->progress_cb((uint64_t)p->n * total + done, 3 * total, item, p->st->progress_arg);
+	uint64_t t = p->t ? p->t : total;
+	if (p->t && total)
+		done = done >= total ? t : (uint64_t)((double)done / (double)total * (double)t);
+	p->st->progress_cb((uint64_t)p->n * t + done, 3 * t, item, p->st->progress_arg);
 }
 
 /* Verifies the archive behind fd (through /proc, so that it is this very file); the first
  * failed check explains a TOTAL-FAILED verdict. */
-static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int phase, const char **why)
+static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int phase, uint64_t t,
+    const char **why)
 {
 	char path[64];
-	struct phase ph = { st, phase };
+	struct phase ph = { st, phase, t };
 	struct scelle_verifier *v = scelle_verifier_new();
 	struct scelle_result *r = NULL;
 	*why = NULL;
@@ -346,7 +353,8 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct cd *cd,
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
 	unsigned char *buf = malloc(CHUNK);
-	uint64_t done = 0;
+	struct progress pr = { st->progress_cb, st->progress_arg, 3 * total, { 0, 0 } };
+	uint64_t done = total;	/* the verification of the input was the first third */
 	int r, rc = -1;
 
 	if (!a || !buf || lseek(fd, 0, SEEK_SET) != 0) {
@@ -383,8 +391,7 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct cd *cd,
 				if (zip_entry_write(z, buf, (size_t)n, &st->err))
 					goto out;
 				done += (uint64_t)n;
-				if (st->progress_cb)
-					st->progress_cb(total + done, 3 * total, name, st->progress_arg);
+				progress_tick(&pr, done, name);
 			}
 			if (n < 0)
 				goto bad;
@@ -462,7 +469,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		    "is never rewritten (name a new output)", archive);
 		goto done;
 	}
-	if (!(r = verify_fd(st, fd, 0, &why))) {
+	if (!(r = verify_fd(st, fd, 0, 0, &why))) {
 		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
 		goto done;
 	}
@@ -514,7 +521,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	/* What is published must verify as the input did, with the new tokens on it. */
-	if (!(r = verify_fd(st, o.fd, 2, &why))) {
+	if (!(r = verify_fd(st, o.fd, 2, total, &why))) {
 		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
 		goto done;
 	}

@@ -138,6 +138,18 @@ test_expect_success 'the sealed archive itself is never the output, not even wit
 	test_grep "onto itself" err &&
 	sha256sum -c off.sum
 '
+test_expect_success '--progress=json: three passes, growing, ending at the total' '
+	scelle stamp -q --progress=json --tsa "$tsa_url" -o prog.asice off.asice 2> prog &&
+	python3 -c "
+import json
+rows = [json.loads(l) for l in open(\"prog\")]
+assert len(rows) >= 3, rows
+done = [r[\"done\"] for r in rows]
+assert done == sorted(done), done
+assert len(set(r[\"total\"] for r in rows)) == 1, rows
+assert rows[-1][\"done\"] == rows[-1][\"total\"] > 0, rows[-1]
+assert any(r[\"done\"] < r[\"total\"] / 3 for r in rows), rows"
+'
 test_expect_success 'usage: --help, missing options' '
 	scelle stamp --help > out && test_grep "^usage: scelle stamp --tsa URL" out &&
 	test_must_fail --exit=2 scelle stamp -o x.asice off.asice 2> err &&
