@@ -81,8 +81,16 @@ static int signed_data(const unsigned char *der, size_t len, struct tlv *el, siz
 			return -1;
 		(*nel)++;
 	}
-	/* version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos */
-	return *nel >= 4 && el[0].tag == 0x02 && el[*nel - 1].tag == 0x31 ? 0 : -1;
+	/* RFC 5652 §5.1: version, digestAlgorithms, encapContentInfo, [0] IMPLICIT
+	 * certificates OPTIONAL, [1] IMPLICIT crls OPTIONAL, signerInfos — nothing else. */
+	size_t i = 3;
+	if (*nel < 4 || el[0].tag != 0x02 || el[1].tag != 0x31 || el[2].tag != 0x30)
+		return -1;
+	if (i < *nel - 1 && el[i].tag == 0xa0)
+		i++;
+	if (i < *nel - 1 && el[i].tag == 0xa1)
+		i++;
+	return i == *nel - 1 && el[i].tag == 0x31 ? 0 : -1;
 }
 
 /* DER orders the members of a SET OF by their encodings (X.690 §11.6). */
@@ -115,6 +123,10 @@ int cms_der_add_ocsp(const unsigned char *der, size_t len, const struct buf *ocs
 		goto out;
 	for (i = 1; i < nel - 1; i++) {
 		if (el[i].tag == 0xa1) {	/* existing CRLs: keep them (0x30 sorts first) */
+			struct tlv t;
+			for (const unsigned char *p = el[i].body; p < el[i].body + el[i].len; p += t.total)
+				if (tlv_read(p, el[i].body + el[i].len, &t))
+					goto out;	/* not a SET OF RevocationInfoChoice */
 			if (buf_append(&crls, el[i].body, el[i].len))
 				goto out;
 		} else if (buf_append(&sd, el[i].start, el[i].total)) {
