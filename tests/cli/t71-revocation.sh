@@ -123,6 +123,16 @@ test_expect_success 'a CRL embedded at seal time (--revocation-data FILE) settle
 	openssl cms -verify -cades -binary -inform DER -in x/META-INF/signature001.p7s \
 		-content x/META-INF/ASiCManifest001.xml -CAfile rca.pem -purpose any -out /dev/null
 '
+test_expect_success 'a CRL under the CA'\''s name but not signed by its key is ignored' '
+	(cd rca && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out fake.key &&
+	 openssl req -x509 -new -key fake.key -subj "/O=Demo Revocation Authority/CN=Demo Revocation CA" \
+		-days 30 -config ca.cnf -extensions root -out fake.pem &&
+	 openssl ca -batch -config ca.cnf -cert fake.pem -keyfile fake.key -gencrl -out ../fake.crl) 2>>ca.log &&
+	expect_exit 3 verify --crl fake.crl nodata.asice > out &&
+	test_grep "no revocation data for .crl-good.*\[TRY_LATER\]" out &&
+	seal fake.asice crl-good.pem --tsa "$tsa_url" --revocation-data fake.crl &&
+	expect_exit 3 verify fake.asice > out && test_grep "\[TRY_LATER\]" out
+'
 python3 -m http.server "$CRLPORT" --bind 127.0.0.1 --directory www >crlsrv.log 2>&1 &
 echo $! > "$T/crlsrv.pid"
 wait_port "$CRLPORT" || { echo "CRL server did not start" >&2; exit 2; }
