@@ -12,9 +12,14 @@ start_tsa || exit 2
 # The libraries libscelle.a needs, as scelle.pc says (built here: `make all` does not).
 unset MAKEFLAGS MFLAGS MAKELEVEL
 make -s -C "$TOP" B="$B" "$B/scelle.pc" >/dev/null || exit 2
+# Under `make check-asan` the library is instrumented: link the example the same way.
+SAN_CC=cc
+if nm "$B/libscelle.a" 2>/dev/null | grep -q __asan_report; then
+	SAN_CC="clang -fsanitize=address,undefined -fno-omit-frame-pointer"
+fi
 
 test_expect_success 'seal_and_verify.c builds against libscelle and verifies what it sealed' '
-	cc -std=c11 -Wall -Wextra -Werror -I"$TOP/include" -o sav "$EX/seal_and_verify.c" \
+	$SAN_CC -std=c11 -Wall -Wextra -Werror -I"$TOP/include" -o sav "$EX/seal_and_verify.c" \
 		"$B/libscelle.a" $(pkg-config --libs $(sed -n "s/^Requires.private: //p" "$B/scelle.pc")) \
 		$(sed -n "s/^Libs.private: //p" "$B/scelle.pc") &&
 	./sav "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" ex.asice "$EX/evidence/ad-capture" >out &&
