@@ -61,7 +61,8 @@ test_expect_success 'examples/seal_and_verify.c builds against the installed sha
 test_expect_success 'and with the static library' '
 	cc -std=c11 -Wall -Wextra -Werror $(PC --cflags scelle) -o sav_static \
 		"$TOP/examples/seal_and_verify.c" "$ROOT$PREFIX/lib/libscelle.a" \
-		$(pkg-config --libs $(PC --print-requires-private scelle)) -lmagic -lunistring -pthread &&
+		$(pkg-config --libs $(PC --print-requires-private scelle)) \
+		$(sed -n "s/^Libs.private: //p" "$ROOT$PREFIX/lib/pkgconfig/scelle.pc") &&
 	! ldd ./sav_static | grep -q libscelle &&
 	./sav_static "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" static.asice in >out &&
 	test_grep "^verdict TOTAL-PASSED$" out
