@@ -44,6 +44,7 @@ scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
 # Names with a space and accents, to be percent-encoded in the manifest.
 mkdir -p "in/chat export" &&
 cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
+printf 'latin-1 name\n' >"in/chat export/$(printf 'caf\351.txt')" &&
 scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
 	"in/chat export" || exit 2
 
@@ -73,6 +74,14 @@ test_expect_success 'names with a space and accents: percent-encoded, decoded by
 	run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }
 	test_grep "URI=\"evidence/chat%20export/_chat%20%C3%A9t%C3%A9.txt\"" names/sealed/META-INF/ASiCManifest001.xml &&
 	test_grep "^evidence/chat export/_chat été.txt: OK$" names.out
+'
+
+test_expect_success 'a Latin-1 name: stored escaped, URI escaped once more, originalName kept' '
+	test_grep "URI=\"evidence/chat%20export/caf%25E9.txt\"" names/sealed/META-INF/ASiCManifest001.xml &&
+	test_grep "path=\"evidence/chat export/caf%E9.txt\"" names/sealed/evidence.xml &&
+	test_grep "<originalName>Y2hhdCBleHBvcnQvY2Fm6S50eHQ=</originalName>" names/sealed/evidence.xml &&
+	test "$(printf "chat export/caf\351.txt" | base64)" = Y2hhdCBleHBvcnQvY2Fm6S50eHQ= &&
+	test_grep "^evidence/chat export/caf%E9.txt: OK$" names.out
 '
 
 test_expect_success 'scelle agrees with the stock tools on the good archive' '
