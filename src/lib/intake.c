@@ -356,7 +356,7 @@ static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int
 	}
 	/* A WARC file, compressed or not, is listed as its records. */
 	if (L->format && strcmp(L->format, "compressed") == 0 && L->n == 1 && L->m[0].inner &&
-	    strcmp(L->m[0].inner->format, "warc") == 0) {
+	    L->m[0].inner->format && strcmp(L->m[0].inner->format, "warc") == 0) {
 		struct listing *in = L->m[0].inner;
 		L->m[0].inner = NULL;
 		listing_free_members(L);
@@ -748,6 +748,31 @@ int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, 
 		return SCELLE_E_INPUT;
 	}
 	return SCELLE_OK;
+}
+
+/* The listing of an item held in memory (the fuzz target tests/fuzz/fuzz_intake.c). */
+struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim, void *magic)
+{
+	struct intake *in = xcalloc(1, sizeof(*in));
+	struct listing *L = in ? xcalloc(1, sizeof(*L)) : NULL;
+	struct ctx c = { lim, magic, 0, 0 };
+	if (!L) {
+		free(in);
+		return NULL;
+	}
+	in->list = L;
+	in->tee_state = 3;
+	struct archive *a = new_reader(1);
+	if (!a)
+		set_status(L, LIST_TRUNCATED, "out of memory");
+	else if (archive_read_open_memory(a, p, n) != ARCHIVE_OK)
+		set_status(L, LIST_DAMAGED, archive_error_string(a));
+	else
+		list_archive(a, L, &c, 1);
+	if (!L->format)
+		L->format = "unknown";
+	archive_read_free(a);
+	return in;
 }
 
 void scelle_sealer_set_intake_limits(struct scelle_sealer *s, int max_depth, uint64_t max_members,

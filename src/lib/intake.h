@@ -66,4 +66,7 @@ struct intake {
 	int tee_state;			/* 0 undecided, 1 collecting, 2 not a chat file / too big */
 };
 
+/* intake.c: the listing of an archive or WARC file held in memory (for fuzzing). */
+struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim, void *magic);
+
 #endif
