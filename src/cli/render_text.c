@@ -38,12 +38,12 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 	verdict_line(f, archive, scelle_result_verdict(r));
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *c = scelle_result_check(r, i);
-		/* The custody summary always shows: a magistrate must see whether hand-overs
-		 * were recorded at all (DESIGN.md §3). */
-		if (!verbose && c->status == SCELLE_PASSED && strcmp(c->id, "custody.ledger") != 0)
+		/* Checks that passed are listed with -v; warnings (no custody ledger, clock
+		 * skew) always, so that one line per archive still says what a reader must know. */
+		if (!verbose && c->status == SCELLE_PASSED && !c->warning)
 			continue;
 		/* pad by characters, not bytes: "INDÉTERMINÉ" is 11 wide in 13 bytes */
-		const char *w = verdict_word(c->status);
+		const char *w = c->status == SCELLE_PASSED && c->warning ? _("warning") : verdict_word(c->status);
 		size_t width = 0;
 		for (const char *p = w; *p; p++)
 			width += ((unsigned char)*p & 0xc0) != 0x80;

@@ -492,6 +492,8 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 		/* Not a failure: the archive's own seal does not depend on its paperwork. */
 		result_check(l->c->r, "custody.ledger", SCELLE_PASSED, NULL, l->path,
 		    "no custody ledger beside the archive (%s): hand-overs are not recorded", l->path);
+		/* not a failure of the archive, but the reader must see it (DESIGN.md §3) */
+		l->c->r->checks[l->c->r->nchecks - 1].warning = 1;
 		return -1;
 	}
 	if (fd < 0) {
@@ -557,12 +559,16 @@ void verify_custody(struct vctx *c, const char *archive)
 				r->custody[i].reason = xstrdup("no trust anchor given (--trust): the signer cannot be identified");
 			}
 	}
-	if (missing_ts)
-		result_check(r, "custody.timestamp",
-		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? SCELLE_PASSED : SCELLE_INDETERMINATE,
-		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? NULL : "NO_POE", l.path,
-		    "%d of %zu records carry no time-stamp: their times are only their actors' claims%s", missing_ts, l.n,
-		    c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK ? "; accepted (--no-timestamp-ok)" : "");
+	/* A record without a token is still signed and chained: its time is its actor's claim.
+	 * That is worth a warning, not a doubt on the archive, whose own time rests on the
+	 * signature's time-stamp (a seal made offline and stamped later has an untimed
+	 * sealing record for ever). */
+	if (missing_ts && !(c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)) {
+		result_check(r, "custody.timestamp", SCELLE_PASSED, NULL, l.path,
+		    "%d of %zu records carry no time-stamp: their times are only their actors' claims",
+		    missing_ts, l.n);
+		r->checks[r->nchecks - 1].warning = 1;
+	}
 	if (l.failed)
 		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
 		    "custody ledger %s: %zu records, %zu of them fail", l.path, l.n, l.failed);

@@ -35,6 +35,7 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 	c->subindication = xstrdup(subind);
 	c->subject = xstrdup(subject);
 	c->message = xstrdup(msg);
+	c->warning = 0;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <archive_entry.h>
 #include <openssl/crypto.h>
 #include "internal.h"
+#include "custody.h"
 
 #define CHUNK	   (1u << 20)
 #define MAX_CD	   (512u << 20)	/* central directory bytes we are willing to hold */
@@ -431,6 +432,41 @@ static void warnings_terminate(struct scelle_stamper *st)
 		st->warnings.len--;
 }
 
+/* The custody ledger beside the input goes along with the new file (DESIGN.md §3): its
+ * records stay valid, and verify reports that they cite the file before stamping.  The
+ * archive is already published when this runs, so a ledger that cannot be copied is a
+ * warning, not a failure. */
+static void carry_ledger(struct scelle_stamper *st, const char *archive, const char *out, int force)
+{
+	char *from = ledger_path_for(archive), *to = ledger_path_for(out), buf[65536];
+	struct out_file o = { .fd = -1 };
+	struct scerr e = { 0 };
+	int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
+	ssize_t n = 0;
+
+	if (in >= 0 && to && out_open(&o, to, force, &e) == 0) {
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(o.fd, buf, (size_t)n) != n) {
+				n = -1;
+				break;
+			}
+		if (n < 0)
+			scerr_set(&e, SCELLE_E_IO, "cannot copy '%s': %s", from, strerror(errno));
+		else
+			out_commit(&o, to, force, &e);
+	}
+	if (e.code) {
+		buf_append(&st->warnings, e.msg, strlen(e.msg));
+		buf_append(&st->warnings, "; the custody ledger was not carried over\n", 42);
+		warnings_terminate(st);
+	}
+	out_abort(&o);
+	if (in >= 0)
+		close(in);
+	free(from);
+	free(to);
+}
+
 int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const char *out, int flags)
 {
 	const int force = flags & SCELLE_SEAL_FORCE;
@@ -533,6 +569,8 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	rc = out_commit(&o, out, force, &st->err) ? st->err.code : SCELLE_OK;
+	if (rc == SCELLE_OK)
+		carry_ledger(st, archive, out, force);
 done:
 	if (rc) {
 		st->seal_id[0] = st->file_digest[0] = '\0';

@@ -38,6 +38,11 @@ test_expect_success 'the seal identifier is unchanged, the file digest is new an
 	test_grep "^file digest      $new  (sha256sum on.asice)$" out &&
 	test "$new" != "$(cut -d" " -f1 off.sum)"
 '
+test_expect_success 'the custody ledger goes along; verify notes the records cite the file before stamping' '
+	cmp off.asice.custody.xml on.asice.custody.xml &&
+	verify -v on.asice > lout && test_grep "^on.asice: TOTAL-PASSED$" lout &&
+	test_grep "custody\." lout && cat lout
+'
 test_expect_success 'every entry but the signature is byte-identical, in the same order' '
 	unzip -Z1 off.asice > names.off && unzip -Z1 on.asice > names.on &&
 	test_cmp() { cmp "$1" "$2" || { diff "$1" "$2" >&2; return 1; }; } &&

@@ -97,6 +97,7 @@ assert r[1][\"note\"] == \"EIO 2026/117, sealed parcel 3\"
 test_expect_success 'verify checks the ledger and passes' '
 	verify case.asice >out &&
 	test_grep "^case.asice: TOTAL-PASSED$" out &&
+	verify -v case.asice >out &&
 	test_grep "custody.ledger .*custody ledger case.asice.custody.xml: 4 records, chain intact" out
 '
 
@@ -209,7 +210,7 @@ test_expect_success 'a missing ledger does not fail a valid archive, and the ver
 	cp case.asice lone.asice &&
 	verify lone.asice >out &&
 	test_grep "^lone.asice: TOTAL-PASSED$" out &&
-	test_grep "passed *custody.ledger *no custody ledger beside the archive (lone.asice.custody.xml): hand-overs are not recorded" out
+	test_grep "warning *custody.ledger *no custody ledger beside the archive (lone.asice.custody.xml): hand-overs are not recorded" out
 '
 
 test_expect_success 'received records the receiver'"'"'s own verdict, also a failing one' '
@@ -289,7 +290,7 @@ test_expect_success 'two additions at the same moment, ten times: both land, the
 		test "$(grep -c "<record>" race.asice.custody.xml)" = $n || exit 1
 	done &&
 	test $n -ge 12 &&
-	verify --no-timestamp-ok race.asice >out && test_grep "^race.asice: TOTAL-PASSED$" out &&
+	verify -v --no-timestamp-ok race.asice >out && test_grep "^race.asice: TOTAL-PASSED$" out &&
 	test_grep "$n records, chain intact" out &&
 	test -z "$(ls | grep "race.asice.custody.xml.tmp")"
 '
