@@ -507,10 +507,9 @@ static void parse_evidence(struct vctx *c)
 						char *alg = prop(d, "algorithm"), *hex = text_of(d);
 						static const char *const algs[] = { "sha256", "sha512", "sha3-256", "sha1", "md5" };
 						for (size_t a = 0; alg && hex && a < 5; a++) {
-							if (strcmp(alg, algs[a]) == 0 && strlen(hex) < 129) {
-								it->digest[it->ndigests].alg = algs[a];
-								snprintf(it->digest[it->ndigests++].hex, 129, "%s", hex);
-							}
+							if (strcmp(alg, algs[a]) == 0 && strlen(hex) < 129 &&
+							    (it->digest[it->ndigests].hex = xstrdup(hex)) != NULL)
+								it->digest[it->ndigests++].alg = algs[a];
 						}
 						xmlFree(alg);
 						xmlFree(hex);
@@ -835,6 +834,8 @@ static void free_ctx(struct vctx *c)
 		xmlFree(c->items[i].media_type);
 		xmlFree(c->items[i].source_url);
 		free(c->items[i].original_name);
+		for (size_t d = 0; d < c->items[i].ndigests; d++)
+			free(c->items[i].digest[d].hex);
 	}
 	free(c->items);
 	buf_release(&c->evidence.b);

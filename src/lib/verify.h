@@ -36,7 +36,7 @@ struct ev_item {
 	char *original_name;	/* decoded <originalName>, malloc'ed, or NULL */
 	uint64_t size;
 	time_t mtime;
-	struct { const char *alg; char hex[129]; } digest[5];
+	struct { const char *alg; char *hex; } digest[5];	/* hex malloc'ed: 100,000 items */
 	size_t ndigests;
 	int found;
 };

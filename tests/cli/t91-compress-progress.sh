@@ -58,6 +58,20 @@ test_expect_success 'an unknown --compress mode is a usage error' '
 	test ! -e x.asice
 '
 
+test_expect_success 'media types agree with file(1), JPEG included' '
+	mkdir types &&
+	{ printf "\377\330\377\340\000\020JFIF\000"; head -c 5000 /dev/urandom; } > types/photo.jpg &&
+	{ printf "\377\330\377\341\000\030Exif\000\000"; head -c 5000 /dev/urandom; } > types/exif.jpg &&
+	cp ev/shot.png ev/ad.html ev/chat.txt ev/blob.bin types/ &&
+	seal -q -o types.asice types &&
+	unzip -p types.asice evidence.xml > ev.xml &&
+	for f in types/*; do
+		want=$(file -b --mime-type "$f") &&
+		grep -q "path=\"evidence/$f\".* mediaType=\"$want\"" ev.xml ||
+		{ echo "$f: file(1) says $want" >&2; grep "$f" ev.xml >&2; exit 1; }
+	done
+'
+
 truncate -s 300M big.raw
 test_expect_success 'no progress when stderr is not a terminal' '
 	seal -o p1.asice big.raw 2> err > out &&
