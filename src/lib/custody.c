@@ -330,70 +330,35 @@ out:
 
 /* A temporary file in the ledger's folder, so that the final rename stays on one file
  * system and is atomic (DESIGN.md §6.2). */
-static int write_temp(const char *path, const struct buf *b, mode_t mode, char **tmp, struct scerr *e)
+/* Publishes a ledger through out_file.c: complete and fsynced, or not at all, and no
+ * temporary file left by a kill.  `replace` swaps it for the ledger at path atomically. */
+static int ledger_publish(const char *path, const struct buf *b, mode_t mode, int replace, struct scerr *e)
 {
-	size_t n = strlen(path) + 16;
-	int fd;
-	if (!(*tmp = malloc(n))) {
-		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-		return SCELLE_E_NOMEM;
-	}
-	snprintf(*tmp, n, "%s.tmp.XXXXXX", path);
-	if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
-		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		return SCELLE_E_IO;
-	}
+	struct out_file o = { .fd = -1 };
 	size_t done = 0;
+	if (out_open(&o, path, replace, e))
+		return e->code ? e->code : SCELLE_E_IO;
 	while (done < b->len) {
-		ssize_t w = write(fd, b->data + done, b->len - done);
+		ssize_t w = write(o.fd, b->data + done, b->len - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			break;
 		done += (size_t)w;
 	}
-	if (done != b->len || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+	if (done != b->len || fchmod(o.fd, mode) != 0) {
 		scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
-		close(fd);
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
+		out_abort(&o);
 		return SCELLE_E_IO;
 	}
-	close(fd);
-	return SCELLE_OK;
+	return out_commit(&o, path, replace, e) ? (e->code ? e->code : SCELLE_E_IO) : SCELLE_OK;
 }
 
-static void sync_dir(const char *path)
-{
-	char *copy = xstrdup(path);
-	int dfd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(copy);
-}
 
 int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e)
 {
-	char *tmp = NULL;
-	int rc = write_temp(path, b, 0644, &tmp, e);	/* as the archive beside it (out_file.c) */
-	if (rc)
-		return rc;
-	/* link() never replaces: a ledger that appeared meanwhile is not overwritten. */
-	if (force ? rename(tmp, path) != 0 : link(tmp, path) != 0) {
-		scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO, "cannot write '%s': %s",
-		    path, strerror(errno));
-		rc = errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO;
-	}
-	unlink(tmp);
-	free(tmp);
-	if (rc == SCELLE_OK)
-		sync_dir(path);
-	return rc;
+	/* 0644 as the archive beside it; without force an existing ledger is never replaced */
+	return ledger_publish(path, b, 0644, force, e);
 }
 
 /* ------------------------------------------------------- appending records ---- */
@@ -651,7 +616,7 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 	struct record_signer rs = { c->keys->key, c->keys->cert, c->keys->chain, &c->tsa, c->tsa ? 1 : 0,
 		{ c->tsa_policy, c->tsa_timeout }, c->tsa_optional };
 	struct buf out = { 0 };
-	char prev[65], *tmp = NULL;
+	char prev[65];
 	unsigned long n = 0;
 	int rc = SCELLE_E_FORMAT;
 	struct stat st;
@@ -701,23 +666,14 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 			d->previous = prev;
 			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
 			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
-			    (rc = write_temp(path, &out, old_mode, &tmp, &c->err)) == SCELLE_OK) {
-				if (rename(tmp, path) != 0) {
-					scerr_set(&c->err, SCELLE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-					unlink(tmp);
-					rc = SCELLE_E_IO;
-				} else {
-					sync_dir(path);
-					c->seq = d->seq;
-				}
-			}
+			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK)
+				c->seq = d->seq;
 		}
 	}
 	xmlFree(seq);
 	xmlFree(sid);
 	xmlFree(ts);
 out:
-	free(tmp);
 	buf_release(&out);
 	xmlFreeDoc(doc);
 	return rc;

@@ -125,7 +125,8 @@ void out_abort(struct out_file *o);
  * header, so no entry ever carries a data descriptor. */
 struct zip_writer;
 enum { ZIP_STORE = 0, ZIP_DEFLATE = 8 };
-struct zip_writer *zip_writer_new(int fd, struct scerr *e);
+/* `name` is the output as the user knows it, used in error messages. */
+struct zip_writer *zip_writer_new(int fd, const char *name, struct scerr *e);
 /* size_hint: the final uncompressed size if known, else UINT64_MAX; it decides whether the
  * local header carries a ZIP64 extra field (only when the size may reach 4 GiB). */
 int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <openssl/rand.h>
 #include "internal.h"
 
 /* No half archive: an unnamed O_TMPFILE in the target folder, linked in only when
@@ -84,10 +85,23 @@ int out_commit(struct out_file *o, const char *out, int force, struct scerr *e)
 	if (o->tmpfile) {
 		char proc[64];
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
-		if (force)
-			unlink(out);
-		/* linkat refuses to replace an existing file: no overwrite race. */
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, out, AT_SYMLINK_FOLLOW) != 0) {
+		/* linkat refuses to replace an existing file: no overwrite race.  To replace one
+		 * (--force, or a ledger gaining a record), link under a fresh name and rename
+		 * over it, so that the old file stays whole until the new one takes its place. */
+		const char *name = out;
+		char tmp[4096];
+		if (force) {
+			unsigned char r[8];
+			RAND_bytes(r, sizeof(r));
+			if (snprintf(tmp, sizeof(tmp), "%s.tmp.%02x%02x%02x%02x%02x%02x", out, r[0], r[1], r[2],
+			    r[3], r[4], r[5]) >= (int)sizeof(tmp)) {
+				scerr_set(e, SCELLE_E_IO, "cannot write '%s': name too long", out);
+				goto done;
+			}
+			name = tmp;
+		}
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) != 0 ||
+		    (force && rename(name, out) != 0 && (unlink(name), 1))) {
 			scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO,
 			    "cannot write '%s': %s", out, strerror(errno));
 			goto done;

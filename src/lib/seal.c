@@ -675,7 +675,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	rc = SCELLE_E_NOMEM;
 	s->sealed_at = time(NULL);
 	g.scratch_cap = compressBound(TRIAL_BYTES);
-	if (!(g.scratch = malloc(g.scratch_cap)) || !(g.z = zip_writer_new(o.fd, &s->err)))
+	if (!(g.scratch = malloc(g.scratch_cap)) || !(g.z = zip_writer_new(o.fd, out, &s->err)))
 		goto fail;
 	if (!(g.hp = hash_pipe_new(READ_CHUNK)) || !(g.fh = file_hasher_start(o.fd, 1))) {
 		scerr_set(&s->err, SCELLE_E_NOMEM, "cannot start the hashing threads");

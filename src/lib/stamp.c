@@ -550,7 +550,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		    w ? (int)strcspn(w, "\n") : 0, w ? w : "");
 		goto done;
 	}
-	if (out_open(&o, out, force, &st->err) || !(z = zip_writer_new(o.fd, &st->err)) ||
+	if (out_open(&o, out, force, &st->err) || !(z = zip_writer_new(o.fd, out, &st->err)) ||
 	    copy_entries(st, fd, &cd, &sig, total, z) || zip_writer_finish(z, &st->err) ||
 	    hash_file_fd(o.fd, st->file_digest, &st->err)) {
 		rc = st->err.code ? st->err.code : SCELLE_E_NOMEM;

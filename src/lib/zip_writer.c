@@ -44,6 +44,7 @@ struct zip_entry {
 
 struct zip_writer {
 	int fd;
+	char *name;		/* the output as the user named it, for messages */
 	int open;		/* an entry is between begin and end */
 	int broken;		/* a write failed: the output is unusable */
 	int finished;
@@ -74,7 +75,7 @@ static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, 
 			continue;
 		if (w <= 0) {
 			z->broken = 1;
-			scerr_set(e, SCELLE_E_IO, "cannot write archive: %s",
+			scerr_set(e, SCELLE_E_IO, "cannot write '%s': %s", z->name,
 			    strerror(w < 0 ? errno : ENOSPC));
 			return -1;
 		}
@@ -88,19 +89,20 @@ static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, 
 	return 0;
 }
 
-struct zip_writer *zip_writer_new(int fd, struct scerr *e)
+struct zip_writer *zip_writer_new(int fd, const char *name, struct scerr *e)
 {
 	struct zip_writer *z;
 	off_t pos = lseek(fd, 0, SEEK_CUR);
 	if (pos < 0) {
-		scerr_set(e, SCELLE_E_IO, "archive output is not seekable: %s", strerror(errno));
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': not seekable: %s", name, strerror(errno));
 		return NULL;
 	}
 	if (pos != 0) {	/* every offset in the archive counts from the start of the file */
-		scerr_set(e, SCELLE_E_USAGE, "archive output must start at offset 0");
+		scerr_set(e, SCELLE_E_USAGE, "cannot write '%s': the output must start at offset 0", name);
 		return NULL;
 	}
-	if (!(z = xcalloc(1, sizeof(*z)))) {
+	if (!(z = xcalloc(1, sizeof(*z))) || !(z->name = xstrdup(name))) {
+		free(z);
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		return NULL;
 	}
@@ -151,7 +153,7 @@ static int utf8_valid(const unsigned char *s, size_t n)
 static int usable(struct zip_writer *z, int want_open, struct scerr *e)
 {
 	if (z->broken) {
-		scerr_set(e, SCELLE_E_IO, "cannot write archive: an earlier write failed");
+		scerr_set(e, SCELLE_E_IO, "cannot write '%s': an earlier write failed", z->name);
 		return 0;
 	}
 	if (z->finished || z->open != want_open) {
@@ -476,5 +478,6 @@ void zip_writer_free(struct zip_writer *z)
 	free(z->out);
 	free(z->ents);
 	buf_release(&z->names);
+	free(z->name);
 	free(z);
 }

@@ -96,7 +96,7 @@ static struct zip_writer *open_zip(const char *name, char *path, size_t pathlen,
 	struct scerr e = { 0 };
 	snprintf(path, pathlen, "%s/%s", dir, name);
 	*fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
-	struct zip_writer *z = *fd < 0 ? NULL : zip_writer_new(*fd, &e);
+	struct zip_writer *z = *fd < 0 ? NULL : zip_writer_new(*fd, "test.zip", &e);
 	if (!z)
 		printf("# cannot start %s: %s\n", path, e.msg);
 	return z;
@@ -265,7 +265,7 @@ static void test_errors(void)
 	char longname[MAX_NAME_BYTES + 2];
 	int pipefd[2];
 	int fd = open("/dev/null", O_WRONLY);
-	struct zip_writer *z = zip_writer_new(fd, &e);
+	struct zip_writer *z = zip_writer_new(fd, "test.zip", &e);
 
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
@@ -286,13 +286,13 @@ static void test_errors(void)
 	 * 4 GiB source is untouched anonymous memory: it costs no RAM. */
 	size_t big = 0xFFFFFFFFu;
 	void *zeros = mmap(NULL, big, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	z = zip_writer_new(fd, &e);
+	z = zip_writer_new(fd, "test.zip", &e);
 	ok(zeros != MAP_FAILED && zip_entry_begin(z, "mimetype", ZIP_STORE, UINT64_MAX, 0, &e) == 0 &&
 	    zip_entry_write(z, zeros, 1 << 20, &e) == 0 && zip_entry_write(z, zeros, big, &e) < 0 &&
 	    e.code == SCELLE_E_LIMIT && strstr(e.msg, "'mimetype' reaches 4 GiB"),
 	    "first entry reaching 4 GiB refused: %s", e.msg);
 	zip_writer_free(z);
-	z = zip_writer_new(fd, &e);
+	z = zip_writer_new(fd, "test.zip", &e);
 	ok(zip_entry_begin(z, "mimetype", ZIP_STORE, 5, 0, &e) == 0 && zip_entry_end(z, &e) == 0 &&
 	    zip_entry_begin(z, "a.bin", ZIP_DEFLATE, 1000, 0, &e) == 0 &&
 	    zip_entry_write(z, zeros, big, &e) < 0 && e.code == SCELLE_E_LIMIT,
@@ -303,14 +303,14 @@ static void test_errors(void)
 	close(fd);
 
 	fd = open("/dev/full", O_WRONLY);
-	z = zip_writer_new(fd, &e);
+	z = zip_writer_new(fd, "test.zip", &e);
 	ok(z && zip_entry_begin(z, "mimetype", ZIP_STORE, 0, 0, &e) < 0 && e.code == SCELLE_E_IO,
 	    "full disk reported");
-	is_str(e.msg, "cannot write archive: No space left on device", "with the reason");
+	is_str(e.msg, "cannot write 'test.zip': No space left on device", "with the reason");
 	zip_writer_free(z);
 	close(fd);
 
-	ok(pipe(pipefd) == 0 && !zip_writer_new(pipefd[1], &e) && e.code == SCELLE_E_IO,
+	ok(pipe(pipefd) == 0 && !zip_writer_new(pipefd[1], "test.zip", &e) && e.code == SCELLE_E_IO,
 	    "pipe refused: %s", e.msg);
 	close(pipefd[0]);
 	close(pipefd[1]);
