@@ -47,11 +47,15 @@ void result_fact(struct scelle_result *r, enum fact f, const char *value)
 
 struct scelle_item *result_add_item(struct scelle_result *r)
 {
-	struct scelle_item *it = realloc(r->items, (r->nitems + 1) * sizeof(*it));
-	if (!it)
-		return NULL;
-	r->items = it;
-	it += r->nitems++;
+	struct scelle_item *it;
+	if (r->nitems == r->capitems) {	/* doubling: 100,000 items, not 100,000 reallocs */
+		size_t cap = r->capitems ? 2 * r->capitems : 64;
+		if (!(it = realloc(r->items, cap * sizeof(*it))))
+			return NULL;
+		r->items = it;
+		r->capitems = cap;
+	}
+	it = &r->items[r->nitems++];
 	memset(it, 0, sizeof(*it));
 	return it;
 }

@@ -14,7 +14,7 @@ struct scelle_result {
 	struct scelle_check *checks;
 	size_t nchecks;
 	struct scelle_item *items;
-	size_t nitems;
+	size_t nitems, capitems;
 	struct scelle_timestamp *ts;
 	size_t nts;
 	char *facts[F_COUNT];
