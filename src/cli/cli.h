@@ -21,6 +21,9 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads a pass phrase spec as OpenSSL's -passin does: env:VAR, file:PATH, fd:N, pass:TEXT.
  * Returns a malloc'ed string or NULL with a message printed. */
 char *pass_from_spec(const char *spec);
+/* The same for an option argument, which is then wiped from argv, so that a pass:TEXT
+ * does not stay visible in /proc/PID/cmdline. */
+char *pass_from_arg(char *arg);
 /* The pass phrase callback the CLI gives the library: the --pass value when one was given,
  * else a no-echo prompt on the TTY, else failure. */
 int cli_pass_cb(char *buf, int size, const char *what, void *arg);

@@ -223,13 +223,6 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	return exit_of(worst);
 }
 
-static char *take_pass(char *arg)
-{
-	char *p = pass_from_spec(arg);
-	OPENSSL_cleanse(arg, strlen(arg));
-	return p;
-}
-
 int cmd_custody(int argc, char **argv)
 {
 	struct scelle_custody *c = scelle_custody_new();
@@ -266,7 +259,7 @@ int cmd_custody(int argc, char **argv)
 		case O_CHAIN: break;	/* loaded after the key, as seal does */
 		case O_PASS:
 			free(pass);
-			if (!(pass = take_pass(optarg)))
+			if (!(pass = pass_from_arg(optarg)))
 				goto out;
 			break;
 		case O_ACTOR: r = scelle_custody_set(c, "actor", optarg); break;

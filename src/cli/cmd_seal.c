@@ -173,15 +173,6 @@ static int parse_size(const char *arg, uint64_t *out)
 	return 0;
 }
 
-/* The pass phrase given with pass:TEXT is wiped from argv, so that it does not stay
- * visible in /proc/PID/cmdline. */
-static char *take_pass(char *arg)
-{
-	char *p = pass_from_spec(arg);
-	OPENSSL_cleanse(arg, strlen(arg));
-	return p;
-}
-
 int cmd_seal(int argc, char **argv)
 {
 	struct scelle_sealer *s = scelle_sealer_new();
@@ -262,7 +253,7 @@ int cmd_seal(int argc, char **argv)
 			break;
 		case O_PASS:
 			free(pass);
-			if (!(pass = take_pass(optarg)))
+			if (!(pass = pass_from_arg(optarg)))
 				goto out;
 			break;
 		case O_CASE:

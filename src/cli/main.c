@@ -98,6 +98,13 @@ char *pass_from_spec(const char *spec)
 	return NULL;
 }
 
+char *pass_from_arg(char *arg)
+{
+	char *p = pass_from_spec(arg);
+	OPENSSL_cleanse(arg, strlen(arg));
+	return p;
+}
+
 int cli_pass_cb(char *buf, int size, const char *what, void *arg)
 {
 	const char *given = arg;
