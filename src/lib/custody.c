@@ -546,8 +546,10 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 		scerr_set(e, SCELLE_E_FORMAT, "cannot read '%s': %s", path, archive_error_string(a));
 		goto out;
 	}
-	while (!found && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(ae);
+	/* ARCHIVE_WARN: a name libarchive cannot convert to the C locale's charset (any
+	 * non-ASCII evidence name); the UTF-8 form is still there and the entry readable. */
+	while (!found && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		const char *name = archive_entry_pathname_utf8(ae);
 		if (!name || strcmp(name, ASIC_MANIFEST) != 0)
 			continue;
 		char buf[16384];

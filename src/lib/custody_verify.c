@@ -509,7 +509,14 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 		    "the custody ledger is unreadable: %s", *doc ? "the root is not a ledger in " SCELLE_NS_CUSTODY : e.msg);
 		return -1;
 	}
-	return 0;
+	/* FORMAT.md §1: a reader refuses a major version it does not know. */
+	xmlChar *ver = xmlGetProp(root, BAD_CAST "formatVersion");
+	int known = ver && strncmp((const char *)ver, "1.", 2) == 0;
+	if (!known)
+		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
+		    "unsupported custody ledger format version '%s'", ver ? (const char *)ver : "");
+	xmlFree(ver);
+	return known ? 0 : -1;
 }
 
 void verify_custody(struct vctx *c, const char *archive)

@@ -201,6 +201,18 @@ test_expect_success 'a ledger with a document type declaration is refused' '
 	sed "1a<!DOCTYPE ledger [<!ENTITY x \"y\">]>" case.asice.custody.xml >dtd.xml &&
 	forged dtd.xml "FAILED *custody.ledger *the custody ledger is unreadable: .dtd.xml. has a document type declaration"
 '
+test_expect_success 'a ledger of an unknown major format version is refused' '
+	sed "s/formatVersion=\"1\.[0-9]*\"/formatVersion=\"2.0\"/" case.asice.custody.xml >v2.xml &&
+	! cmp -s case.asice.custody.xml v2.xml &&
+	forged v2.xml "FAILED *custody.ledger *unsupported custody ledger format version .2.0."
+'
+test_expect_success 'custody add works on an archive with a non-ASCII item name' '
+	mkdir -p accents && echo x > "accents/café résumé.txt" &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o accents.asice accents &&
+	scelle custody add accents.asice --event transferred --key "$PKI/officer.key" \
+		--cert "$PKI/officer.pem" --actor "Capitaine Demo Martin" --country FR > out &&
+	test_grep "as record 2 of the custody ledger of accents.asice" out
+'
 test_expect_success 'a ledger larger than 16 MiB is refused, not read' '
 	{ cat case.asice.custody.xml; head -c 17000000 /dev/zero | tr "\\0" " "; } >huge.xml &&
 	forged huge.xml "FAILED *custody.ledger *the custody ledger is unreadable: .huge.xml. is larger than the limit of 16 MiB"
