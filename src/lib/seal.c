@@ -430,20 +430,25 @@ static int compressed_already(const char *mt)
 #define TRIAL_BYTES (64u << 10)
 #define AUTO_LEVEL 1	/* zlib's fastest: text still shrinks 3-5x, at 5x level 6's speed */
 
-/* AUTO: a trial DEFLATE of the first 64 KiB; worth it when it saves a tenth. */
-static int deflate_gains(const unsigned char *p, size_t n, unsigned char *scratch, size_t cap)
+/* AUTO: a trial DEFLATE of the first 64 KiB; worth it when it saves a tenth.  An item that
+ * the first read holds whole is deflated without a trial: the trial would compress it all
+ * once more (a phone's 10,000 chat messages), and DEFLATE falls back to stored blocks for
+ * bytes that do not shrink, so the loss is a few bytes. */
+static int deflate_gains(const unsigned char *p, size_t n, uint64_t size, unsigned char *scratch, size_t cap)
 {
 	uLongf out = cap;
-	if (n > TRIAL_BYTES)
-		n = TRIAL_BYTES;
 	if (n < 64)	/* too small to judge, and too small to matter */
 		return 0;
+	if (size <= TRIAL_BYTES)
+		return 1;
+	if (n > TRIAL_BYTES)
+		n = TRIAL_BYTES;
 	return compress2(scratch, &out, p, n, AUTO_LEVEL) == Z_OK && out < n - n / 10;
 }
 
 /* The method and level for an item whose first bytes are p[0..n). */
 static int choose_method(const struct scelle_sealer *s, const char *mt, const unsigned char *p,
-    size_t n, unsigned char *scratch, size_t cap, int *level)
+    size_t n, uint64_t size, unsigned char *scratch, size_t cap, int *level)
 {
 	switch (s->compress) {
 	case SCELLE_COMPRESS_NONE:
@@ -453,7 +458,7 @@ static int choose_method(const struct scelle_sealer *s, const char *mt, const un
 		return n == 0 || compressed_already(mt) ? ZIP_STORE : ZIP_DEFLATE;
 	default:
 		*level = AUTO_LEVEL;
-		return compressible(mt) && deflate_gains(p, n, scratch, cap) ? ZIP_DEFLATE : ZIP_STORE;
+		return compressible(mt) && deflate_gains(p, n, size, scratch, cap) ? ZIP_DEFLATE : ZIP_STORE;
 	}
 }
 
@@ -542,7 +547,8 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, kind_of(before.st_mode));
 		goto out;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (before.st_size > READ_CHUNK)	/* one read takes a smaller one whole */
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	int here = (uint64_t)before.st_size <= INLINE_MAX;
 	if (!here)
 		hash_pipe_begin(g->hp, g->md, s->ndigests);
@@ -553,7 +559,8 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			goto out;
 		}
 	}
-	for (int first = 1;;) {
+	int whole = 0;	/* the first read holds the whole item, which is STORED */
+	for (int first = 1; !whole;) {
 		ssize_t r = link_len;	/* a link: its target, already in buf, then the end */
 		if (it->link)
 			link_len = 0;
@@ -569,22 +576,27 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			const char *mt = it->link ? "inode/symlink" : media_type(g->magic, buf, (size_t)r);
 			int level = -1;
 			it->media_type = xstrdup(mt ? mt : "application/octet-stream");
-			int method = choose_method(s, it->media_type, buf, (size_t)r, g->scratch,
-			    g->scratch_cap, &level);
-			if (zip_entry_begin(g->z, it->name, method, (uint64_t)before.st_size, before.st_mtime, &s->err) ||
-			    (method == ZIP_DEFLATE && zip_entry_level(g->z, level, &s->err)))
+			int method = choose_method(s, it->media_type, buf, (size_t)r, (uint64_t)before.st_size,
+			    g->scratch, g->scratch_cap, &level);
+			/* A file that grows after this read changes its size: caught below. */
+			whole = method == ZIP_STORE && (uint64_t)r == (uint64_t)before.st_size;
+			if (!whole && (zip_entry_begin(g->z, it->name, method, (uint64_t)before.st_size,
+			    before.st_mtime, &s->err) ||
+			    (method == ZIP_DEFLATE && zip_entry_level(g->z, level, &s->err))))
 				goto out;
 			first = 0;
 		}
-		if (r == 0)
+		if (r == 0 && !whole)
 			break;
-		intake_feed(it, buf, (size_t)r, got);
+		if (r > 0)
+			intake_feed(it, buf, (size_t)r, got);
 		if (here)
 			for (size_t i = 0; i < s->ndigests; i++)
 				EVP_DigestUpdate(g->ctx[i], buf, (size_t)r);
 		else
 			hash_pipe_put(g->hp, buf, (size_t)r);
-		if (zip_entry_write(g->z, buf, (size_t)r, &s->err))
+		if (whole ? zip_entry_stored(g->z, it->name, before.st_mtime, buf, (size_t)r, &s->err)
+		    : zip_entry_write(g->z, buf, (size_t)r, &s->err))
 			goto out;
 		got += (uint64_t)r;
 		g->done += (uint64_t)r;
@@ -601,7 +613,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		item_hashed(it, md, len, s->ndigests);
 	} else
 		hash_pipe_end(g->hp, item_hashed, it);
-	if (zip_entry_end(g->z, &s->err))
+	if (!whole && zip_entry_end(g->z, &s->err))
 		goto out;
 	file_hasher_advance(g->fh, zip_writer_offset(g->z));
 	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
@@ -624,7 +636,12 @@ out:
 static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
     int method, const struct buf *b)
 {
-	if (zip_entry_begin(g->z, name, method, b->len, s->sealed_at, &s->err) ||
+	/* evidence.xml of 100,000 items is ~60 MB: level 6 took a second longer than level 1
+	 * for a file a quarter larger (the level of the items, unless --compress max). */
+	int level = s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
+	if (method == ZIP_STORE ? zip_entry_stored(g->z, name, s->sealed_at, b->data, b->len, &s->err)
+	    : zip_entry_begin(g->z, name, method, b->len, s->sealed_at, &s->err) ||
+	    zip_entry_level(g->z, level, &s->err) ||
 	    zip_entry_write(g->z, b->data, b->len, &s->err) || zip_entry_end(g->z, &s->err))
 		return s->err.code ? s->err.code : SCELLE_E_IO;
 	file_hasher_advance(g->fh, zip_writer_offset(g->z));

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 #include "internal.h"
 
@@ -164,28 +166,29 @@ static int usable(struct zip_writer *z, int want_open, struct scerr *e)
 	return 1;
 }
 
-int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,
-    time_t mtime, struct scerr *e)
+/* Checks and records a new entry and fills h with its 4.3.7 local header, CRC and sizes 0;
+ * returns the header's length, or 0 on error. */
+static size_t entry_start(struct zip_writer *z, unsigned char *h, const char *name, int method,
+    uint64_t size_hint, time_t mtime, struct scerr *e)
 {
-	unsigned char h[LOCAL_LEN + MAX_NAME_BYTES + 20];
 	struct zip_entry *ent;
 	size_t len = name ? strlen(name) : 0;
 	if (!usable(z, 0, e))
-		return -1;
+		return 0;
 	/* A C string cannot hold a NUL, so length and encoding are what is left to check;
 	 * 4.4.17.1: no leading slash. */
 	if (len == 0 || len > MAX_NAME_BYTES || name[0] == '/' ||
 	    !utf8_valid((const unsigned char *)name, len)) {
 		scerr_set(e, SCELLE_E_USAGE, "invalid entry name '%.200s'", name ? name : "");
-		return -1;
+		return 0;
 	}
 	if (method != ZIP_STORE && method != ZIP_DEFLATE) {
 		scerr_set(e, SCELLE_E_USAGE, "zip writer: unknown method %d", method);
-		return -1;
+		return 0;
 	}
 	if (z->n >= MAX_ENTRIES) {	/* our own reader would refuse more */
 		scerr_set(e, SCELLE_E_LIMIT, "too many entries in archive (limit %u)", MAX_ENTRIES);
-		return -1;
+		return 0;
 	}
 	if (method == ZIP_DEFLATE) {
 		int rc = z->zs_ready ? deflateReset(&z->zs)
@@ -198,7 +201,7 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 		}
 		if (rc != Z_OK || (!z->out && !(z->out = malloc(OUT_CAP)))) {
 			scerr_set(e, SCELLE_E_NOMEM, "cannot start compression");
-			return -1;
+			return 0;
 		}
 		z->outlen = 0;
 	}
@@ -207,7 +210,7 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 		struct zip_entry *p = reallocarray(z->ents, cap, sizeof(*p));
 		if (!p) {
 			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-			return -1;
+			return 0;
 		}
 		z->ents = p;
 		z->cap = cap;
@@ -217,7 +220,7 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 	ent->name_off = z->names.len;
 	if (buf_append(&z->names, name, len) < 0) {
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-		return -1;
+		return 0;
 	}
 	ent->name_len = (uint16_t)len;
 	ent->method = (uint16_t)method;
@@ -246,11 +249,55 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 		put16(h + LOCAL_LEN + len, 0x0001);
 		put16(h + LOCAL_LEN + len + 2, 16);
 	}
-	if (write_all(z, h, LOCAL_LEN + len + (ent->local64 ? 20 : 0), -1, e) < 0)
-		return -1;
 	z->n++;
+	return LOCAL_LEN + len + (ent->local64 ? 20 : 0);
+}
+
+int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,
+    time_t mtime, struct scerr *e)
+{
+	unsigned char h[LOCAL_LEN + MAX_NAME_BYTES + 20];
+	size_t hl = entry_start(z, h, name, method, size_hint, mtime, e);
+	if (!hl || write_all(z, h, hl, -1, e) < 0)
+		return -1;
 	z->open = 1;
 	return 0;
+}
+
+/* A STORED entry whose data is all in hand: the header goes out complete, with the data
+ * in one writev, and nothing is patched afterwards.  Most evidence items are small files
+ * (a phone holds tens of thousands of thumbnails); this saves a pwrite per item, and the
+ * archive hasher (hash_thread.c) can take the entry as soon as it is written. */
+int zip_entry_stored(struct zip_writer *z, const char *name, time_t mtime, const void *data,
+    size_t n, struct scerr *e)
+{
+	unsigned char h[LOCAL_LEN + MAX_NAME_BYTES + 20];
+	if (n >= MAX32) {	/* a buffer in hand is never that large; ZIP64 takes the long way */
+		scerr_set(e, SCELLE_E_USAGE, "zip writer: entry too large to write at once");
+		return -1;
+	}
+	size_t hl = entry_start(z, h, name, ZIP_STORE, n, mtime, e);
+	if (!hl)
+		return -1;
+	struct zip_entry *ent = &z->ents[z->n - 1];
+	ent->crc = n ? libdeflate_crc32(0, data, n) : 0;
+	ent->usize = ent->csize = n;
+	put32(h + 14, ent->crc);
+	put32(h + 18, (uint32_t)n);
+	put32(h + 22, (uint32_t)n);
+	struct iovec v[2] = { { h, hl }, { (void *)(uintptr_t)data, n } };
+	ssize_t w;
+	do
+		w = writev(z->fd, v, n ? 2 : 1);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		w = 0;	/* write_all below reports the error */
+	z->off += (uint64_t)w;
+	/* a short write: the rest through write_all, which retries and reports */
+	if ((size_t)w < hl && write_all(z, h + w, hl - (size_t)w, -1, e) < 0)
+		return -1;
+	size_t done = (size_t)w > hl ? (size_t)w - hl : 0;
+	return write_all(z, (const unsigned char *)data + done, n - done, -1, e) < 0 ? -1 : 0;
 }
 
 int zip_entry_level(struct zip_writer *z, int level, struct scerr *e)
@@ -319,9 +366,11 @@ int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scer
 	ent = &z->ents[z->n - 1];
 	if (!fits(z, ent, ent->usize + n, e))
 		return -1;
-	if (n == 0)	/* crc32_z(crc, NULL, 0) would return 0, not crc */
+	if (n == 0)
 		return 0;
-	ent->crc = (uint32_t)crc32_z(ent->crc, buf, n);
+	/* libdeflate's CRC-32 uses the carry-less multiply of the CPU (PCLMULQDQ): 18 GB/s
+	 * here against zlib 1.2.13's 3.4 GB/s, which was a sixth of the sealing time of media. */
+	ent->crc = libdeflate_crc32(ent->crc, buf, n);
 	ent->usize += n;
 	if (ent->method == ZIP_STORE)	/* the hot path: no copy */
 		return write_all(z, buf, n, -1, e);

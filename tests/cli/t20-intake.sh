@@ -267,6 +267,17 @@ test_expect_success 'a file appended to while it is read stops the seal' '
 	test ! -e out.asice && test -z "$(ls -A | grep out.asice)" &&
 	test "$(tail -n 1 live/chat.log)" = "one more line"
 '
+# A small binary file is STORED from its first read, whole (zip_entry_stored): the growth
+# must still be caught, though no read ever reaches its end.
+head -c 3000 /dev/urandom > live/capture.bin
+test_expect_success 'a small STORED file appended to after its one read stops the seal' '
+	rm -f out.asice &&
+	test_must_fail --exit=2 env LD_PRELOAD="$PWD/grow.so" GROW_FILE=capture.bin \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		"$SCELLE" seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o out.asice live 2> err &&
+	test_grep -F "scelle: '\''live/capture.bin'\'' changed while it was read" err &&
+	test ! -e out.asice && test "$(wc -c < live/capture.bin)" -eq 3014
+'
 test_expect_success 'the same folder seals once it no longer changes' '
 	seal -o live.asice live && unzip -p live.asice evidence/live/chat.log | cmp - live/chat.log
 '
