@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <openssl/evp.h>
 #include "internal.h"
 
@@ -237,6 +238,7 @@ void hash_pipe_free(struct hash_pipe *p)
 /* -------------------------------------------------------------- file_hasher ---- */
 
 #define FH_CHUNK (1u << 20)
+#define FH_MAP (4u << 20)	/* mapped at a time: the pages are in the cache, just written */
 #define FH_WRITEBACK (8u << 20)	/* start writeback once this much is hashed */
 #define FH_WAKE (1u << 20)	/* wake the thread once this much more is final */
 
@@ -253,6 +255,26 @@ struct file_hasher {
 	int err;		/* errno of a failed read, or -1 for an OpenSSL failure */
 	unsigned char md[32];
 };
+
+/* Hashes up to FH_MAP bytes from h->hashed towards target straight from the page cache,
+ * without pread's copy.  Only for the archive being written (writeback): a file someone
+ * else could truncate under the mapping would kill us with SIGBUS.  Returns the bytes
+ * hashed, or -1 when mmap refuses (then pread does it); *err on a digest failure. */
+static ssize_t fh_map(struct file_hasher *h, EVP_MD_CTX *ctx, uint64_t target, int *err)
+{
+	static long page;
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	uint64_t start = h->hashed - h->hashed % (uint64_t)page, want = target - h->hashed;
+	size_t lead = (size_t)(h->hashed - start), n = want < FH_MAP ? (size_t)want : FH_MAP;
+	void *p = mmap(NULL, lead + n, PROT_READ, MAP_SHARED | MAP_POPULATE, h->fd, (off_t)start);
+	if (p == MAP_FAILED)
+		return -1;
+	if (!EVP_DigestUpdate(ctx, (unsigned char *)p + lead, n))
+		*err = -1;
+	munmap(p, lead + n);
+	return (ssize_t)n;
+}
 
 static void *fh_main(void *arg)
 {
@@ -275,15 +297,20 @@ static void *fh_main(void *arg)
 		if (stop || err)
 			break;
 		while (h->hashed < target && !err) {
-			size_t want = target - h->hashed < FH_CHUNK ? (size_t)(target - h->hashed) : FH_CHUNK;
-			ssize_t r = pread(h->fd, buf, want, (off_t)h->hashed);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				err = r < 0 ? errno : EIO;	/* the file is shorter than said */
+			ssize_t r = h->writeback ? fh_map(h, ctx, target, &err) : -1;
+			if (err)
 				break;
+			if (r < 0) {	/* not our own file, or mmap refused: copy it out */
+				size_t want = target - h->hashed < FH_CHUNK ? (size_t)(target - h->hashed) : FH_CHUNK;
+				r = pread(h->fd, buf, want, (off_t)h->hashed);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0) {
+					err = r < 0 ? errno : EIO;	/* the file is shorter than said */
+					break;
+				}
+				EVP_DigestUpdate(ctx, buf, (size_t)r);
 			}
-			EVP_DigestUpdate(ctx, buf, (size_t)r);
 			h->hashed += (uint64_t)r;
 			if (h->writeback && h->hashed - synced >= FH_WRITEBACK) {
 				sync_file_range(h->fd, (off_t)synced, (off_t)(h->hashed - synced),

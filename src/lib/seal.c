@@ -633,6 +633,12 @@ out:
 	return rc;
 }
 
+static int by_size_down(const void *a, const void *b)
+{
+	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
+	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : strcmp(x->name, y->name);
+}
+
 static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
     int method, const struct buf *b)
 {
@@ -653,6 +659,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	struct out_file o;
 	struct sealing g = { 0 };
 	struct buf ev = { 0 }, man = { 0 }, sig = { 0 }, ledger = { 0 };
+	struct item **order = NULL;
 	char *ledger_path = NULL;
 	unsigned char *der = NULL, md[32];
 	size_t der_len = 0;
@@ -706,9 +713,19 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	struct buf mt = { (unsigned char *)ASIC_MIMETYPE, strlen(ASIC_MIMETYPE), 0 };
 	if ((rc = write_member(s, &g, "mimetype", ZIP_STORE, &mt)))
 		goto fail;
+	/* Largest first: the archive's own SHA-256 (hash_thread.c) can take an entry only once
+	 * its local header holds the CRC, i.e. when the entry ends; a 4 GB video written last
+	 * would leave that hashing to run alone at the end.  Written first, it is hashed while
+	 * the rest is read.  The order of entries has no meaning (FORMAT.md §1); evidence.xml
+	 * and the manifest keep the name order. */
+	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
+		goto fail;
 	for (size_t i = 0; i < s->nitems; i++)
-		if ((rc = seal_item(s, &g, &s->items[i])) ||
-		    (rc = intake_examine(s, &s->items[i], g.magic, &s->err)))
+		order[i] = &s->items[i];
+	qsort(order, s->nitems, sizeof(*order), by_size_down);
+	for (size_t i = 0; i < s->nitems; i++)
+		if ((rc = seal_item(s, &g, order[i])) ||
+		    (rc = intake_examine(s, order[i], g.magic, &s->err)))
 			goto fail;
 	/* evidence.xml needs every item's digests: wait for the hashing thread. */
 	if (hash_pipe_wait(g.hp, hash_pipe_ticket(g.hp))) {
@@ -783,6 +800,7 @@ done:
 		EVP_MD_CTX_free(g.ctx[i]);
 	zip_writer_free(g.z);
 	free(g.scratch);
+	free(order);
 	OPENSSL_free(der);
 	buf_release(&ev);
 	buf_release(&man);

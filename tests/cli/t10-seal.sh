@@ -37,14 +37,14 @@ test_expect_success 'unzip -t and python zipfile accept the archive' '
 	python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.namelist()))" a.asice > n &&
 	test "$(cat n)" = 8
 '
-test_expect_success 'the layout is the ASiC-E layout of DESIGN.md' '
+test_expect_success 'the layout is the ASiC-E layout of DESIGN.md, items largest first' '
 	python3 -c "import zipfile,sys; print(\"\n\".join(zipfile.ZipFile(sys.argv[1]).namelist()))" a.asice > names &&
 	cat > expect <<-EOF &&
 	mimetype
-	evidence/ad-capture/ad-4711-screenshot.png
-	evidence/ad-capture/ad-4711.html
-	evidence/chat-export/_chat.txt
 	evidence/chat-export/media/00000001-PHOTO-2026-11-20.png
+	evidence/ad-capture/ad-4711.html
+	evidence/ad-capture/ad-4711-screenshot.png
+	evidence/chat-export/_chat.txt
 	evidence.xml
 	META-INF/ASiCManifest001.xml
 	META-INF/signature001.p7s
