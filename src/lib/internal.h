@@ -148,7 +148,9 @@ uint64_t zip_writer_offset(const struct zip_writer *z);
  * every local header, gaps, overlaps, data descriptors, colliding names, caps); adds its
  * findings to r as checks.  Returns 0 when the layout is sound, -1 when a check failed. */
 struct scelle_result;
-int zip_check(int fd, uint64_t size, struct scelle_result *r);
+/* fn, if not NULL, gets the name and CRC-32 of each central directory record walked. */
+typedef void (*zip_crc_fn)(void *arg, const char *name, uint32_t crc);
+int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, void *arg);
 
 /* ----------------------------------------------------------- timestamp.c ---- */
 /* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success

@@ -28,6 +28,8 @@ struct entry {
 	const char *manifest_alg;
 	long item;		/* index in evidence.xml's items, -1 none */
 	int checked;		/* digests computed in pass 2 */
+	int has_crc;		/* crc: its CRC-32 in the central directory (zip_check) */
+	uint32_t crc;
 };
 
 /* An item as evidence.xml records it. */
@@ -54,6 +56,8 @@ struct vctx {
 	struct entry *entries;
 	size_t nentries, capentries;
 	struct doc evidence, manifest, signature;
+	struct { char *name; uint32_t crc; } *crcs;	/* from zip_check, until pass_list */
+	size_t ncrcs, capcrcs;
 	struct ev_item *items;
 	size_t nitems;
 	time_t signing_time;	/* 0: unknown */

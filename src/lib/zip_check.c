@@ -542,7 +542,7 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 
 /* ----------------------------------------------------------------- main ---- */
 
-int zip_check(int fd, uint64_t size, struct scelle_result *r)
+int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, void *arg)
 {
 	struct zc z = { .fd = fd, .size = size, .r = r };
 	struct end E;
@@ -596,6 +596,8 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r)
 		}
 		if (check_central(&z, h, &rec, &ents[n].name))
 			goto out;
+		if (fn)
+			fn(arg, ents[n].name, rec.crc);
 		ents[n].nlen = rec.nlen;
 		if (!(ents[n].key = fold_key(ents[n].name, rec.nlen, loc))) {
 			report(&z, "container.names", ents[n].name, "the name '%s' is not UTF-8", ents[n].name);

@@ -64,6 +64,20 @@ test_expect_success '7: a flipped byte in the compressed data, CRC left as it wa
 	$ZH good.asice f-raw.asice rawflip $CHAT &&
 	expect_fail f-raw.asice "container.zip .*$CHAT. cannot be read"
 '
+test_expect_success '7b: a flipped byte in a STORED item, CRC left as it was' '
+	$ZH good.asice f-rawpng.asice rawflip $PNG &&
+	expect_fail f-rawpng.asice "container.zip .*$PNG. cannot be read: its CRC-32 is [0-9a-f]\{8\}, the central directory says [0-9a-f]\{8\}" &&
+	test_grep "manifest.digest .*$PNG.: sha256 differs from ASiCManifest" f-rawpng.asice.out
+'
+test_expect_success '7c: a wrong CRC-32 in both headers of an item whose bytes are intact' '
+	$ZH good.asice f-crc.asice crc $PNG &&
+	expect_fail f-crc.asice "container.zip .*$PNG. cannot be read: its CRC-32 is [0-9a-f]\{8\}, the central directory says [0-9a-f]\{8\}" &&
+	test_must_fail unzip -tq f-crc.asice > /dev/null
+'
+test_expect_success '7d: a wrong CRC-32 in both headers of evidence.xml' '
+	$ZH good.asice f-crcxml.asice crc evidence.xml &&
+	expect_fail f-crcxml.asice "container.zip .*cannot read entry: ZIP bad CRC"
+'
 
 # --- the ZIP structure --------------------------------------------------------------------
 test_expect_success '8: truncated by 100 bytes' '

@@ -28,9 +28,16 @@ only_complete() { # dir
 	done
 }
 
+# The kills below are placed within the time of a seal: the shortest of three, so that a
+# slow first run (cold caches, a loaded machine) does not send them after the end.
 test_expect_success 'a complete seal of the inputs, for timing' '
-	mkdir full && start=$(date +%s%N) && seal -o full/out.asice in/case &&
-	echo $((($(date +%s%N) - start) / 1000000)) > seal.ms && verify full/out.asice
+	mkdir full && best= &&
+	for i in 1 2 3; do
+		start=$(date +%s%N) && seal -f -o full/out.asice in/case &&
+		ms=$((($(date +%s%N) - start) / 1000000)) &&
+		{ [ -n "$best" ] && [ "$best" -le "$ms" ] || best=$ms; } || return 1
+	done &&
+	echo $best > seal.ms && verify full/out.asice
 '
 echo "# a full seal of $(du -sh in | cut -f1) takes $(cat seal.ms) ms"
 test_expect_success 'SIGKILL at 20 random moments: no partial archive, no temporary file, inputs untouched' '
