@@ -135,9 +135,10 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
 int zip_entry_level(struct zip_writer *z, int level, struct scerr *e);
 int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scerr *e);
 int zip_entry_end(struct zip_writer *z, struct scerr *e);
-/* begin + write + end of a STORED entry whose data is all in hand, in one writev. */
-int zip_entry_stored(struct zip_writer *z, const char *name, time_t mtime, const void *data,
-    size_t n, struct scerr *e);
+/* begin + write + end of an entry whose data is all in hand, in one writev; level: DEFLATE's
+ * (0-9, -1: 6). */
+int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
+    const void *data, size_t n, struct scerr *e);
 /* Writes the central directory (ZIP64 records only where needed) and the end record. */
 int zip_writer_finish(struct zip_writer *z, struct scerr *e);
 void zip_writer_free(struct zip_writer *z);

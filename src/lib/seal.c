@@ -559,7 +559,8 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			goto out;
 		}
 	}
-	int whole = 0;	/* the first read holds the whole item, which is STORED */
+	int whole = 0;	/* the first read holds the whole item */
+	int method = ZIP_STORE, level = -1;
 	for (int first = 1; !whole;) {
 		ssize_t r = link_len;	/* a link: its target, already in buf, then the end */
 		if (it->link)
@@ -574,12 +575,11 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		}
 		if (first) {
 			const char *mt = it->link ? "inode/symlink" : media_type(g->magic, buf, (size_t)r);
-			int level = -1;
 			it->media_type = xstrdup(mt ? mt : "application/octet-stream");
-			int method = choose_method(s, it->media_type, buf, (size_t)r, (uint64_t)before.st_size,
+			method = choose_method(s, it->media_type, buf, (size_t)r, (uint64_t)before.st_size,
 			    g->scratch, g->scratch_cap, &level);
 			/* A file that grows after this read changes its size: caught below. */
-			whole = method == ZIP_STORE && (uint64_t)r == (uint64_t)before.st_size;
+			whole = (uint64_t)r == (uint64_t)before.st_size;
 			if (!whole && (zip_entry_begin(g->z, it->name, method, (uint64_t)before.st_size,
 			    before.st_mtime, &s->err) ||
 			    (method == ZIP_DEFLATE && zip_entry_level(g->z, level, &s->err))))
@@ -595,7 +595,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 				EVP_DigestUpdate(g->ctx[i], buf, (size_t)r);
 		else
 			hash_pipe_put(g->hp, buf, (size_t)r);
-		if (whole ? zip_entry_stored(g->z, it->name, before.st_mtime, buf, (size_t)r, &s->err)
+		if (whole ? zip_entry_whole(g->z, it->name, method, level, before.st_mtime, buf, (size_t)r, &s->err)
 		    : zip_entry_write(g->z, buf, (size_t)r, &s->err))
 			goto out;
 		got += (uint64_t)r;
@@ -645,10 +645,7 @@ static int write_member(struct scelle_sealer *s, struct sealing *g, const char *
 	/* evidence.xml of 100,000 items is ~60 MB: level 6 took a second longer than level 1
 	 * for a file a quarter larger (the level of the items, unless --compress max). */
 	int level = s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
-	if (method == ZIP_STORE ? zip_entry_stored(g->z, name, s->sealed_at, b->data, b->len, &s->err)
-	    : zip_entry_begin(g->z, name, method, b->len, s->sealed_at, &s->err) ||
-	    zip_entry_level(g->z, level, &s->err) ||
-	    zip_entry_write(g->z, b->data, b->len, &s->err) || zip_entry_end(g->z, &s->err))
+	if (zip_entry_whole(g->z, name, method, level, s->sealed_at, b->data, b->len, &s->err))
 		return s->err.code ? s->err.code : SCELLE_E_IO;
 	file_hasher_advance(g->fh, zip_writer_offset(g->z));
 	return SCELLE_OK;

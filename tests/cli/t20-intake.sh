@@ -267,7 +267,7 @@ test_expect_success 'a file appended to while it is read stops the seal' '
 	test ! -e out.asice && test -z "$(ls -A | grep out.asice)" &&
 	test "$(tail -n 1 live/chat.log)" = "one more line"
 '
-# A small binary file is STORED from its first read, whole (zip_entry_stored): the growth
+# A small binary file is STORED from its first read, whole (zip_entry_whole): the growth
 # must still be caught, though no read ever reaches its end.
 head -c 3000 /dev/urandom > live/capture.bin
 test_expect_success 'a small STORED file appended to after its one read stops the seal' '

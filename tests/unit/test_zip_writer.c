@@ -137,8 +137,9 @@ static void test_asic(void)
 	t[2].len = text.len;
 
 	for (size_t i = 0; z && i < nt; i++) {
-		if (i == 1 || i == 5) {	/* STORED with the data in hand: zip_entry_stored */
-			good &= zip_entry_stored(z, t[i].name, i == 5 ? 0 : MTIME, t[i].data, t[i].len, &e) == 0;
+		if (i == 1 || i == 4 || i == 5 || i == 6) {	/* the data in hand: zip_entry_whole */
+			good &= zip_entry_whole(z, t[i].name, t[i].method, 1, i == 5 ? 0 : MTIME,
+			    t[i].data, t[i].len, &e) == 0;
 			continue;
 		}
 		good &= zip_entry_begin(z, t[i].name, t[i].method,
