@@ -31,12 +31,18 @@ struct hp_job {
 	int kind;
 	const unsigned char *p;	/* JOB_DATA */
 	size_t n;
-	int slot;		/* JOB_DATA: buffer to release when hashed */
+	int slot;		/* JOB_DATA: buffer whose count drops when hashed */
 	hash_done_fn done;	/* JOB_END */
 	void *arg;
 };
 
-#define HP_QUEUE (2 * HP_BUFS + 4)
+/* Small items are packed into the buffers, three jobs each (begin, data, end): the queue
+ * holds a few buffers' worth.  The worker is woken once HP_WAKE_BYTES or HP_WAKE_JOBS
+ * wait, or when the caller itself waits: a wake-up per 4 KB thumbnail cost more than its
+ * hashing. */
+#define HP_QUEUE 1024
+#define HP_WAKE_JOBS (HP_QUEUE / 4)
+#define HP_WAKE_BYTES (256u << 10)
 
 struct hash_pipe {
 	pthread_t thread;
@@ -49,9 +55,12 @@ struct hash_pipe {
 	size_t pending_n[HP_QUEUE];
 	struct hp_job q[HP_QUEUE];
 	size_t head, tail;	/* q[head..tail) waits; indices grow without bound */
+	size_t queued;		/* bytes of the JOB_DATA in q[head..tail) */
+	int idle;		/* the worker waits for a job */
 	unsigned char *buf[HP_BUFS];
-	int busy[HP_BUFS];	/* handed to the worker and not yet hashed */
-	size_t next;		/* next buffer hash_pipe_buffer gives out */
+	unsigned busy[HP_BUFS];	/* JOB_DATA in the buffer, not yet hashed */
+	size_t next;		/* the buffer being filled */
+	size_t fill;		/* bytes of it already handed over */
 	size_t bufsize;
 	int stop, failed;
 };
@@ -62,8 +71,11 @@ static void *hp_main(void *arg)
 	int bad = 0;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->head == p->tail && !p->stop)
+		while (p->head == p->tail && !p->stop) {
+			p->idle = 1;
 			pthread_cond_wait(&p->cv, &p->mu);
+			p->idle = 0;
+		}
 		if (p->stop)
 			break;
 		size_t at = p->head % HP_QUEUE;
@@ -97,8 +109,10 @@ static void *hp_main(void *arg)
 		}
 		pthread_mutex_lock(&p->mu);
 		p->failed |= bad;
-		if (j.kind == JOB_DATA)
-			p->busy[j.slot] = 0;
+		if (j.kind == JOB_DATA) {
+			p->busy[j.slot]--;
+			p->queued -= j.n;
+		}
 		p->head++;
 		pthread_cond_broadcast(&p->cv);
 	}
@@ -138,20 +152,35 @@ fail:
 	return NULL;
 }
 
-/* Queues a job; waits while the queue is full. */
-static size_t hp_push(struct hash_pipe *p, const struct hp_job *j)
+/* Under the lock, before the caller waits: the worker must not sleep on queued jobs. */
+static void hp_kick(struct hash_pipe *p)
+{
+	if (p->idle && p->head != p->tail)
+		pthread_cond_broadcast(&p->cv);
+}
+
+/* Queues a job (with its digest list, for JOB_BEGIN); waits while the queue is full. */
+static void hp_push(struct hash_pipe *p, const struct hp_job *j, const EVP_MD *const *md, size_t n)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == HP_QUEUE)
+	while (p->tail - p->head == HP_QUEUE) {
+		hp_kick(p);
 		pthread_cond_wait(&p->cv, &p->mu);
+	}
 	size_t at = p->tail % HP_QUEUE;
+	/* written before the job becomes visible (tail), so the worker never sees half of it */
 	p->q[at] = *j;
-	if (j->kind == JOB_DATA)
-		p->busy[j->slot] = 1;
+	if (j->kind == JOB_BEGIN) {
+		memcpy(p->pending_md[at], md, n * sizeof(*md));
+		p->pending_n[at] = n;
+	} else if (j->kind == JOB_DATA) {
+		p->busy[j->slot]++;
+		p->queued += j->n;
+	}
 	p->tail++;
-	pthread_cond_broadcast(&p->cv);
+	if (p->idle && (p->queued >= HP_WAKE_BYTES || p->tail - p->head >= HP_WAKE_JOBS))
+		pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	return at;
 }
 
 int hash_pipe_begin(struct hash_pipe *p, const EVP_MD *const *md, size_t n)
@@ -159,44 +188,47 @@ int hash_pipe_begin(struct hash_pipe *p, const EVP_MD *const *md, size_t n)
 	struct hp_job j = { .kind = JOB_BEGIN };
 	if (n > HP_MAX_MD)
 		return -1;
-	/* The slot's digest list is written before the job becomes visible (under the lock in
-	 * hp_push), so the worker never sees a half-written list. */
-	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == HP_QUEUE)
-		pthread_cond_wait(&p->cv, &p->mu);
-	size_t at = p->tail % HP_QUEUE;
-	memcpy(p->pending_md[at], md, n * sizeof(*md));
-	p->pending_n[at] = n;
-	p->q[at] = j;
-	p->tail++;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	hp_push(p, &j, md, n);
 	return 0;
+}
+
+unsigned char *hash_pipe_space(struct hash_pipe *p, size_t need)
+{
+	if (need > p->bufsize)
+		need = p->bufsize;
+	if (p->bufsize - p->fill < need) {	/* does not fit: the next buffer */
+		p->next = (p->next + 1) % HP_BUFS;
+		p->fill = 0;
+	}
+	if (p->fill == 0) {	/* a buffer begun: wait until its last use is hashed */
+		pthread_mutex_lock(&p->mu);
+		while (p->busy[p->next]) {
+			hp_kick(p);
+			pthread_cond_wait(&p->cv, &p->mu);
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	return p->buf[p->next] + p->fill;
 }
 
 unsigned char *hash_pipe_buffer(struct hash_pipe *p)
 {
-	size_t slot = p->next;
-	pthread_mutex_lock(&p->mu);
-	while (p->busy[slot])
-		pthread_cond_wait(&p->cv, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-	return p->buf[slot];
+	return hash_pipe_space(p, p->bufsize);
 }
 
 void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n)
 {
 	struct hp_job j = { .kind = JOB_DATA, .p = buf, .n = n, .slot = (int)p->next };
-	if (buf != p->buf[p->next] || n == 0)	/* not ours, or nothing to hash */
-		return;
-	hp_push(p, &j);
-	p->next = (p->next + 1) % HP_BUFS;
+	if (buf != p->buf[p->next] + p->fill || n == 0 || n > p->bufsize - p->fill)
+		return;	/* not the space given out, or nothing to hash */
+	hp_push(p, &j, NULL, 0);
+	p->fill += n;
 }
 
 void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg)
 {
 	struct hp_job j = { .kind = JOB_END, .done = done, .arg = arg };
-	hp_push(p, &j);
+	hp_push(p, &j, NULL, 0);
 }
 
 uint64_t hash_pipe_ticket(struct hash_pipe *p)
@@ -210,8 +242,10 @@ uint64_t hash_pipe_ticket(struct hash_pipe *p)
 int hash_pipe_wait(struct hash_pipe *p, uint64_t ticket)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->head < ticket)
+	while (p->head < ticket) {
+		hp_kick(p);
 		pthread_cond_wait(&p->cv, &p->mu);
+	}
 	int failed = p->failed;
 	pthread_mutex_unlock(&p->mu);
 	return failed ? -1 : 0;

@@ -60,10 +60,12 @@ struct progress {
 void progress_tick(struct progress *p, uint64_t done, const char *item);
 
 /* hash_thread.c: hashing on a second thread.  A hash_pipe runs up to HP_MAX_MD digests
- * over buffers handed to it in order; the caller fills a buffer got from hash_pipe_buffer,
- * passes it to hash_pipe_put and may keep reading it (CRC-32, write) until it asks for the
- * next one.  hash_pipe_end queues the end of a stream: `done` is called on the worker
- * thread with the digests.  hash_pipe_ticket/wait: wait until every job queued before the
+ * over buffers handed to it in order; the caller fills space got from hash_pipe_space (at
+ * least `need` bytes, packed after what was handed over: small items share a buffer) or
+ * hash_pipe_buffer (a whole buffer), passes what it filled to hash_pipe_put and may keep
+ * reading it (CRC-32, write) until it asks for space again.  hash_pipe_end queues the end
+ * of a stream: `done` is called on the worker thread with the digests, at the latest when
+ * hash_pipe_wait is called.  hash_pipe_ticket/wait: wait until every job queued before the
  * ticket is done; -1 if a digest failed. */
 #define HP_BUFS	   4
 #define HP_MAX_MD  7
@@ -73,6 +75,7 @@ typedef void (*hash_done_fn)(void *arg, unsigned char md[][HP_MD_SIZE], const un
 struct hash_pipe;
 struct hash_pipe *hash_pipe_new(size_t bufsize);
 int  hash_pipe_begin(struct hash_pipe *p, const EVP_MD *const *md, size_t n);
+unsigned char *hash_pipe_space(struct hash_pipe *p, size_t need);
 unsigned char *hash_pipe_buffer(struct hash_pipe *p);
 void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n);
 void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg);

@@ -474,12 +474,7 @@ struct sealing {
 	void *magic;
 	struct progress prog;
 	uint64_t done;
-	EVP_MD_CTX *ctx[MAX_DIGESTS];	/* for small items, hashed on this thread */
 };
-
-/* Items up to this size are hashed on this thread: handing them over would cost more
- * than the hashing (two thread wake-ups against ~50 us of SHA-256). */
-#define INLINE_MAX (64u << 10)
 
 /* libmagic spends ~50 us walking its JPEG rules to give the answer the first bytes already
  * give (its rule "0 beshort 0xffd8" says image/jpeg), and a phone holds tens of thousands
@@ -535,7 +530,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 {
 	struct stat before, after;
 	uint64_t got = 0;
-	unsigned char *buf = hash_pipe_buffer(g->hp);
+	unsigned char *buf = it->link ? hash_pipe_buffer(g->hp) : NULL;
 	ssize_t link_len = it->link ? read_link(it->src, &before, buf, READ_CHUNK) : -1;
 	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
 
@@ -549,16 +544,10 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 	}
 	if (before.st_size > READ_CHUNK)	/* one read takes a smaller one whole */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	int here = (uint64_t)before.st_size <= INLINE_MAX;
-	if (!here)
-		hash_pipe_begin(g->hp, g->md, s->ndigests);
-	for (size_t i = 0; here && i < s->ndigests; i++) {
-		if ((!g->ctx[i] && !(g->ctx[i] = EVP_MD_CTX_new())) ||
-		    !EVP_DigestInit_ex(g->ctx[i], g->md[i], NULL)) {
-			scerr_ssl(&s->err, SCELLE_E_CRYPTO, "cannot start %s", s->digests[i]);
-			goto out;
-		}
-	}
+	/* A small item is read into the space left in the current buffer, with one byte to
+	 * spare to see that it ends: thumbnails share a buffer and a wake-up of the hasher. */
+	size_t want = (uint64_t)before.st_size < READ_CHUNK ? (size_t)before.st_size + 1 : READ_CHUNK;
+	hash_pipe_begin(g->hp, g->md, s->ndigests);
 	int whole = 0;	/* the first read holds the whole item */
 	int method = ZIP_STORE, level = -1;
 	for (int first = 1; !whole;) {
@@ -566,7 +555,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		if (it->link)
 			link_len = 0;
 		else
-			r = read(fd, buf = hash_pipe_buffer(g->hp), READ_CHUNK);
+			r = read(fd, buf = hash_pipe_space(g->hp, want), want);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -590,11 +579,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			break;
 		if (r > 0)
 			intake_feed(it, buf, (size_t)r, got);
-		if (here)
-			for (size_t i = 0; i < s->ndigests; i++)
-				EVP_DigestUpdate(g->ctx[i], buf, (size_t)r);
-		else
-			hash_pipe_put(g->hp, buf, (size_t)r);
+		hash_pipe_put(g->hp, buf, (size_t)r);
 		if (whole ? zip_entry_whole(g->z, it->name, method, level, before.st_mtime, buf, (size_t)r, &s->err)
 		    : zip_entry_write(g->z, buf, (size_t)r, &s->err))
 			goto out;
@@ -602,17 +587,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		g->done += (uint64_t)r;
 		progress_tick(&g->prog, g->done, it->name);
 	}
-	if (here) {
-		unsigned char md[MAX_DIGESTS][HP_MD_SIZE];
-		unsigned int len[MAX_DIGESTS];
-		for (size_t i = 0; i < s->ndigests; i++)
-			if (!EVP_DigestFinal_ex(g->ctx[i], md[i], &len[i])) {
-				scerr_ssl(&s->err, SCELLE_E_CRYPTO, "cannot finish %s", s->digests[i]);
-				goto out;
-			}
-		item_hashed(it, md, len, s->ndigests);
-	} else
-		hash_pipe_end(g->hp, item_hashed, it);
+	hash_pipe_end(g->hp, item_hashed, it);
 	if (!whole && zip_entry_end(g->z, &s->err))
 		goto out;
 	file_hasher_advance(g->fh, zip_writer_offset(g->z));
@@ -793,8 +768,6 @@ done:
 	if (g.magic)
 		magic_close(g.magic);
 	hash_pipe_free(g.hp);
-	for (size_t i = 0; i < MAX_DIGESTS; i++)
-		EVP_MD_CTX_free(g.ctx[i]);
 	zip_writer_free(g.z);
 	free(g.scratch);
 	free(order);
