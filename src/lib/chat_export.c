@@ -27,7 +27,7 @@ const char *chat_kind(const char *path)
 /* Distinct senders, compared as bytes. */
 struct senders {
 	char **v;
-	size_t n;
+	size_t n, cap;
 	int full;
 };
 
@@ -36,7 +36,7 @@ static void senders_add(struct senders *s, const unsigned char *p, size_t n)
 	for (size_t i = 0; i < s->n; i++)
 		if (strlen(s->v[i]) == n && memcmp(s->v[i], p, n) == 0)
 			return;
-	char **v = s->n < MAX_SENDERS ? realloc(s->v, (s->n + 1) * sizeof(*v)) : NULL;
+	char **v = s->n < MAX_SENDERS ? grow(s->v, &s->cap, s->n + 1, sizeof(*v)) : NULL;
 	char *c = v ? strndup((const char *)p, n) : NULL;
 	if (v)
 		s->v = v;

@@ -163,7 +163,7 @@ OCSP_RESPONSE **cms_der_get_ocsp(const unsigned char *der, size_t len, size_t *c
 {
 	struct tlv el[MAX_SD_ELEMS], ri, oid;
 	OCSP_RESPONSE **v = NULL;
-	size_t nel;
+	size_t nel, cap = 0;
 
 	*count = 0;
 	if (signed_data(der, len, el, &nel))
@@ -179,7 +179,7 @@ OCSP_RESPONSE **cms_der_get_ocsp(const unsigned char *der, size_t len, size_t *c
 				continue;
 			const unsigned char *q = oid.start + oid.total;
 			OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &q, (long)(ri.len - oid.total));
-			OCSP_RESPONSE **nv = resp ? realloc(v, (*count + 1) * sizeof(*v)) : NULL;
+			OCSP_RESPONSE **nv = resp ? grow(v, &cap, *count + 1, sizeof(*v)) : NULL;
 			if (!nv) {
 				OCSP_RESPONSE_free(resp);
 				continue;

@@ -284,7 +284,7 @@ static void read_member(struct archive *a, struct listing *L, struct member *m, 
 		struct chat_summary cs;
 		if (ms->keep && (strcmp(chat, "whatsapp") == 0 ? chat_whatsapp(keep.data, keep.len, &cs)
 		    : chat_telegram(keep.data, keep.len, &cs))) {
-			struct chat_summary *v = realloc(L->chats, (L->nchats + 1) * sizeof(*v));
+			struct chat_summary *v = grow(L->chats, &L->capchats, L->nchats + 1, sizeof(*v));
 			if (v) {
 				cs.member = xstrdup(m->path);
 				L->chats = v;
@@ -326,7 +326,7 @@ static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int
 			set_status(L, LIST_TRUNCATED, "the member cap was reached");
 			break;
 		}
-		struct member *v = realloc(L->m, (L->n + 1) * sizeof(*v));
+		struct member *v = grow(L->m, &L->capm, L->n + 1, sizeof(*v));
 		if (!v) {
 			set_status(L, LIST_TRUNCATED, "out of memory");
 			break;
@@ -363,10 +363,11 @@ static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int
 		L->format = "warc";
 		L->w = in->w;
 		L->nw = in->nw;
+		L->capw = in->capw;
 		if (in->status > L->status)
 			set_status(L, in->status, in->error);
 		in->w = NULL;
-		in->nw = 0;
+		in->nw = in->capw = 0;
 		listing_free(in);
 	}
 	return 0;
@@ -493,7 +494,7 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 			set_status(L, LIST_TRUNCATED, "the member cap was reached");
 			break;
 		}
-		struct warc_record *v = realloc(L->w, (L->nw + 1) * sizeof(*v));
+		struct warc_record *v = grow(L->w, &L->capw, L->nw + 1, sizeof(*v));
 		if (!v) {
 			set_status(L, LIST_TRUNCATED, "out of memory");
 			break;
@@ -633,7 +634,7 @@ static void listing_free_members(struct listing *L)
 	}
 	free(L->m);
 	L->m = NULL;
-	L->n = 0;
+	L->n = L->capm = 0;
 }
 
 static void listing_free(struct listing *L)

@@ -52,11 +52,11 @@ struct listing {
 	int status;
 	char *error;			/* why damaged or truncated */
 	struct member *m;
-	size_t n;
+	size_t n, capm;
 	struct warc_record *w;
-	size_t nw;
+	size_t nw, capw;
 	struct chat_summary *chats;
-	size_t nchats;
+	size_t nchats, capchats;
 };
 
 struct intake {

@@ -42,6 +42,10 @@ void scerr_clear(struct scerr *e);
 /* Small helpers (util.c). */
 void *xcalloc(size_t n, size_t size);	/* NULL on overflow or no memory */
 char *xstrdup(const char *s);		/* NULL-safe */
+/* Room for `need` (>= 1) elements of `size` bytes in the array p of capacity *cap: the
+ * capacity doubles, so n appends cost O(n).  Returns the array, moved or not, and updates
+ * *cap; NULL when out of memory or on overflow (p and *cap are then unchanged). */
+void *grow(void *p, size_t *cap, size_t need, size_t size);
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
 /* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */

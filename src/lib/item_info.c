@@ -29,7 +29,7 @@ static const char *const columns[] = { "path", "source_url", "captured_at", "cap
 
 struct item_info_table {
 	struct item_info *rows;
-	size_t n;
+	size_t n, cap;
 	char *file;
 };
 
@@ -297,7 +297,7 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 				free(fields[j]);
 			goto fail;
 		}
-		struct item_info *rows = realloc(t->rows, (t->n + 1) * sizeof(*rows));
+		struct item_info *rows = grow(t->rows, &t->cap, t->n + 1, sizeof(*rows));
 		if (!rows) {
 			for (size_t j = 0; j < kept; j++)
 				free(fields[j]);

@@ -22,7 +22,7 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 {
 	char msg[1024];
 	va_list ap;
-	struct scelle_check *c = realloc(r->checks, (r->nchecks + 1) * sizeof(*c));
+	struct scelle_check *c = grow(r->checks, &r->capchecks, r->nchecks + 1, sizeof(*c));
 	if (!c)
 		return -1;
 	r->checks = c;
@@ -47,14 +47,10 @@ void result_fact(struct scelle_result *r, enum fact f, const char *value)
 
 struct scelle_item *result_add_item(struct scelle_result *r)
 {
-	struct scelle_item *it;
-	if (r->nitems == r->capitems) {	/* doubling: 100,000 items, not 100,000 reallocs */
-		size_t cap = r->capitems ? 2 * r->capitems : 64;
-		if (!(it = realloc(r->items, cap * sizeof(*it))))
-			return NULL;
-		r->items = it;
-		r->capitems = cap;
-	}
+	struct scelle_item *it = grow(r->items, &r->capitems, r->nitems + 1, sizeof(*it));
+	if (!it)
+		return NULL;
+	r->items = it;
 	it = &r->items[r->nitems++];
 	memset(it, 0, sizeof(*it));
 	return it;
@@ -62,7 +58,7 @@ struct scelle_item *result_add_item(struct scelle_result *r)
 
 int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref)
 {
-	void *p = realloc(r->cases, (r->ncases + 1) * sizeof(*r->cases));
+	void *p = grow(r->cases, &r->capcases, r->ncases + 1, sizeof(*r->cases));
 	if (!p)
 		return -1;
 	r->cases = p;

@@ -12,14 +12,14 @@ enum fact {
 struct scelle_result {
 	enum scelle_verdict verdict;
 	struct scelle_check *checks;
-	size_t nchecks;
+	size_t nchecks, capchecks;
 	struct scelle_item *items;
 	size_t nitems, capitems;
 	struct scelle_timestamp *ts;
 	size_t nts;
 	char *facts[F_COUNT];
 	struct { char *authority, *country, *reference; } *cases;
-	size_t ncases;
+	size_t ncases, capcases;
 	struct buf evidence_xml;
 	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c) */
 	size_t ncustody;

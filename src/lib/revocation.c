@@ -252,7 +252,7 @@ static int push_ocsp(struct sign_extra *x, OCSP_RESPONSE *resp)
 {
 	unsigned char *der = NULL;
 	int len = i2d_OCSP_RESPONSE(resp, &der);
-	struct buf *v = len > 0 ? realloc(x->ocsp, (x->nocsp + 1) * sizeof(*v)) : NULL;
+	struct buf *v = len > 0 ? grow(x->ocsp, &x->capocsp, x->nocsp + 1, sizeof(*v)) : NULL;
 	if (!v) {
 		OPENSSL_free(der);
 		return -1;
@@ -283,7 +283,7 @@ void revocation_extra_free(struct sign_extra *x)
 	free(x->ocsp);
 	x->crls = NULL;
 	x->ocsp = NULL;
-	x->nocsp = 0;
+	x->nocsp = x->capocsp = 0;
 }
 
 int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
@@ -329,7 +329,7 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 {
 	STACK_OF(X509) *all = sk_X509_dup(s->chain);
 	OCSP_RESPONSE **resp = NULL;
-	size_t nresp = 0;
+	size_t nresp = 0, capresp = 0;
 	int rc = -1;
 
 	if (!all || !sk_X509_unshift(all, s->cert)) {
@@ -377,11 +377,11 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		const struct sign_extra *xx = &s->extra;
 		free(resp);
 		resp = NULL;
-		nresp = 0;
+		nresp = capresp = 0;
 		for (size_t j = 0; j < xx->nocsp; j++) {
 			const unsigned char *p = xx->ocsp[j].data;
 			OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)xx->ocsp[j].len);
-			OCSP_RESPONSE **nv = r ? realloc(resp, (nresp + 1) * sizeof(*nv)) : NULL;
+			OCSP_RESPONSE **nv = r ? grow(resp, &capresp, nresp + 1, sizeof(*nv)) : NULL;
 			if (!nv) {
 				OCSP_RESPONSE_free(r);
 				continue;

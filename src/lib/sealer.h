@@ -45,7 +45,7 @@ struct sign_extra {
 	int rsa_pkcs1;			/* RSA: PKCS#1 v1.5 rather than PSS */
 	STACK_OF(X509_CRL) *crls;	/* into SignedData.crls */
 	struct buf *ocsp;		/* DER OCSPResponses, as RFC 5940 other revocation info */
-	size_t nocsp;
+	size_t nocsp, capocsp;
 };
 
 struct scelle_sealer {

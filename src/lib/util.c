@@ -56,6 +56,27 @@ char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Returns the array rather than taking a void **: a struct foo * passed as void ** would be
+ * written through another type. */
+void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 8;
+	void *q;
+	if (need <= *cap)
+		return p;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if (!(q = realloc(p, n * size)))
+		return NULL;
+	*cap = n;
+	return q;
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

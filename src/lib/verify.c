@@ -568,15 +568,11 @@ static void evidence_header(struct vctx *c, xmlNodePtr n)
 /* One <item> (subtree k) into c->items; -1 when out of memory. */
 static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 {
-	if (c->nitems == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 64;
-		struct ev_item *p = realloc(c->items, ncap * sizeof(*p));
-		if (!p)
-			return -1;
-		c->items = p;
-		*cap = ncap;
-	}
-	struct ev_item *it = &c->items[c->nitems++];
+	struct ev_item *it = grow(c->items, cap, c->nitems + 1, sizeof(*it));
+	if (!it)
+		return -1;
+	c->items = it;
+	it = &c->items[c->nitems++];
 	memset(it, 0, sizeof(*it));
 	it->path = prop_dup(k, "path");
 	it->media_type = prop_dup(k, "mediaType");
