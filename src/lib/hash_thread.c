@@ -1,16 +1,18 @@
 /* hash_thread.c — hashing on the second core (DESIGN.md §6.6: bounded by SHA-256, not by
  * our code).
  *
- * hash_pipe: the caller reads data into one of a few fixed buffers, hands it to a worker
- * thread that runs the digests over it, and meanwhile does CRC-32 and the write on the
- * very same buffer: no copy, and memory stays at HP_BUFS buffers whatever the item size.
- * Jobs are done in order, so one set of digest contexts is enough.
+ * hash_pipe: the caller reads data into one of a few fixed buffers (small items packed
+ * one after another), hands it to a worker thread that runs the digests over it, and
+ * meanwhile does CRC-32 and the write on the very same buffer: no copy, and memory stays
+ * at HP_BUFS buffers whatever the item size.  Jobs are done in order, so one set of digest
+ * contexts is enough.
  *
  * file_hasher: SHA-256 of a file that is still being written, trailing the writer.  The
  * writer says how far the file is final (a ZIP local header is patched when its entry
- * ends); the thread reads up to there with pread while the bytes are still in the page
- * cache.  With `writeback`, it also starts writing the hashed range to disk
- * (sync_file_range), so that the final fsync has little left to do. */
+ * ends); the thread reads up to there while the bytes are still in the page cache: through
+ * mmap for the archive being written (writeback), with pread otherwise.  With writeback,
+ * it also starts writing the hashed range to disk (sync_file_range), so that the final
+ * fsync has little left to do. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -296,9 +298,7 @@ struct file_hasher {
  * hashed, or -1 when mmap refuses (then pread does it); *err on a digest failure. */
 static ssize_t fh_map(struct file_hasher *h, EVP_MD_CTX *ctx, uint64_t target, int *err)
 {
-	static long page;
-	if (!page)
-		page = sysconf(_SC_PAGESIZE);
+	long page = sysconf(_SC_PAGESIZE);
 	uint64_t start = h->hashed - h->hashed % (uint64_t)page, want = target - h->hashed;
 	size_t lead = (size_t)(h->hashed - start), n = want < FH_MAP ? (size_t)want : FH_MAP;
 	void *p = mmap(NULL, lead + n, PROT_READ, MAP_SHARED | MAP_POPULATE, h->fd, (off_t)start);
