@@ -233,17 +233,25 @@ static int data_object(xmlTextWriterPtr w, const char *name, const char *mime,
 	return ok;
 }
 
-int asic_manifest_build(const struct scelle_sealer *s, const unsigned char evidence_sha256[32],
-    struct buf *out, struct scerr *e)
-{
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
-	int ok = w != NULL;
+/* The ASiCManifest is written in two steps: the references to the items, which need only
+ * their digests, while evidence.xml is still being built (seal.c, on another thread), then
+ * the reference to evidence.xml, last.  The order of the references has no meaning. */
+struct manifest_writer {
+	xmlBufferPtr xb;
+	xmlTextWriterPtr w;
+	int ok;
+};
 
+struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
+{
+	struct manifest_writer *m = xcalloc(1, sizeof(*m));
+	xmlTextWriterPtr w = NULL;
+	int ok = m && (m->xb = xmlBufferCreate()) && (w = m->w = xmlNewTextWriterMemory(m->xb, 0));
 	if (!ok) {
-		xmlBufferFree(xb);
-		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-		return SCELLE_E_NOMEM;
+		if (m)
+			xmlBufferFree(m->xb);
+		free(m);
+		return NULL;
 	}
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
@@ -255,11 +263,34 @@ int asic_manifest_build(const struct scelle_sealer *s, const unsigned char evide
 	ATTR("URI", ASIC_SIGNATURE);
 	ATTR("MimeType", "application/pkcs7-signature");
 	END();
-	ok = ok && data_object(w, EVIDENCE_XML, "text/xml", evidence_sha256);
 	for (size_t i = 0; ok && i < s->nitems; i++)
 		ok = data_object(w, s->items[i].name, s->items[i].media_type, s->items[i].sha256);
+	m->ok = ok;
+	return m;
+}
+
+int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence_sha256[32],
+    struct buf *out, struct scerr *e)
+{
+	if (!m) {
+		scerr_set(e, SCELLE_E_NOMEM, "cannot write XML: out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	xmlTextWriterPtr w = m->w;
+	int ok = m->ok && data_object(w, EVIDENCE_XML, "text/xml", evidence_sha256);
 	END();
-	return finish(w, xb, out, ok, e);
+	int rc = finish(w, m->xb, out, ok, e);
+	free(m);
+	return rc;
+}
+
+void asic_manifest_free(struct manifest_writer *m)
+{
+	if (!m)
+		return;
+	xmlFreeTextWriter(m->w);
+	xmlBufferFree(m->xb);
+	free(m);
 }
 
 /* --case-file: a <case> element of the evidence.xml namespace, kept as given (after a

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -608,6 +609,20 @@ out:
 	return rc;
 }
 
+struct ev_build {
+	const struct scelle_sealer *s;
+	struct buf *out;
+	struct scerr err;
+	int rc;
+};
+
+static void *ev_build_run(void *arg)
+{
+	struct ev_build *b = arg;
+	b->rc = evidence_xml_build(b->s, b->out, &b->err);
+	return NULL;
+}
+
 static int by_size_down(const void *a, const void *b)
 {
 	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
@@ -704,11 +719,28 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		rc = fail(s, SCELLE_E_CRYPTO, "hashing failed");
 		goto fail;
 	}
-	if ((rc = evidence_xml_build(s, &ev, &s->err)) ||
-	    (rc = write_member(s, &g, EVIDENCE_XML, ZIP_DEFLATE, &ev)))
+	/* evidence.xml is built on another thread while this one writes the manifest's
+	 * references to the items: for 100,000 items each takes a fifth of a second. */
+	struct ev_build eb = { s, &ev, { 0 }, SCELLE_E_NOMEM };
+	pthread_t ev_thread;
+	int threaded = pthread_create(&ev_thread, NULL, ev_build_run, &eb) == 0;
+	if (!threaded)
+		ev_build_run(&eb);
+	struct manifest_writer *mw = asic_manifest_items(s);
+	if (threaded)
+		pthread_join(ev_thread, NULL);
+	if (eb.rc) {
+		asic_manifest_free(mw);
+		s->err = eb.err;
+		rc = eb.rc;
 		goto fail;
+	}
+	if ((rc = write_member(s, &g, EVIDENCE_XML, ZIP_DEFLATE, &ev))) {
+		asic_manifest_free(mw);
+		goto fail;
+	}
 	SHA256(ev.data, ev.len, md);
-	if ((rc = asic_manifest_build(s, md, &man, &s->err)) ||
+	if ((rc = asic_manifest_finish(mw, md, &man, &s->err)) ||
 	    (rc = write_member(s, &g, ASIC_MANIFEST, ZIP_DEFLATE, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);

@@ -126,8 +126,11 @@ void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 
 /* evidence_xml.c: builds evidence.xml and ASiCManifest001.xml in memory. */
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e);
-int asic_manifest_build(const struct scelle_sealer *s, const unsigned char evidence_sha256[32],
-    struct buf *out, struct scerr *e);
+struct manifest_writer;	/* ASiCManifest001.xml: the items' references, then evidence.xml's */
+struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s);
+int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence_sha256[32],
+    struct buf *out, struct scerr *e);	/* frees m */
+void asic_manifest_free(struct manifest_writer *m);
 const char *digest_uri(const char *alg);	/* xmldsig algorithm URI, NULL if unknown */
 const char *digest_from_uri(const char *uri);	/* our name for an algorithm URI */
 int uri_escape(const char *name, struct buf *out); /* RFC 3986 path escaping, NUL ended */
