@@ -16,6 +16,7 @@
 #include <magic.h>
 #include <openssl/sha.h>
 #include <zlib.h>
+#include <libxml/parser.h>
 #include "custody.h"
 #include "sealer.h"
 
@@ -723,6 +724,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	 * references to the items: for 100,000 items each takes a fifth of a second. */
 	struct ev_build eb = { s, &ev, { 0 }, SCELLE_E_NOMEM };
 	pthread_t ev_thread;
+	xmlInitParser();	/* libxml2's globals, before two threads use it (its manual) */
 	int threaded = pthread_create(&ev_thread, NULL, ev_build_run, &eb) == 0;
 	if (!threaded)
 		ev_build_run(&eb);
