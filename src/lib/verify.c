@@ -178,6 +178,8 @@ static int by_entry_name(const void *a, const void *b)
 static struct entry *find_entry(struct vctx *c, const char *name)
 {
 	struct entry key = { .name = (char *)name };
+	if (!c->nentries)
+		return NULL;
 	return bsearch(&key, c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
 }
 
@@ -278,7 +280,8 @@ static int pass_list(struct vctx *c)
 		bad = 1;
 	}
 	archive_read_free(a);
-	qsort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
+	if (c->nentries)	/* qsort and bsearch take no NULL array, even empty */
+		qsort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
 	for (size_t i = 1; i < c->nentries; i++) {
 		/* Two entries with one name, or names equal but for case: a receiver on Windows
 		 * or macOS would see only one of them. */
