@@ -16,8 +16,11 @@ CFLAGS    ?= -O2 -g
 ifeq ($(WERROR),1)
 WARN      += -Werror
 endif
+# The sanitizer flags go into ALL_CFLAGS, not CFLAGS: check-asan and fuzz pass CFLAGS on
+# the command line, which overrides a `CFLAGS +=` here (the library was then built without
+# instrumentation, only linked with the runtime).
 ifneq ($(SANITIZE),)
-CFLAGS    += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -25,7 +28,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
              -DINSTALL_LOCALEDIR='"$(INSTALL_LOCALEDIR)"' \
              -Iinclude -Isrc/lib \
-             $(WARN) $(PKG_CFLAGS) $(CFLAGS) -fPIC -pthread
+             $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) -fPIC -pthread
 LIBS       = $(PKG_LIBS) -lmagic -lunistring -pthread
 
 LIB_SRC   := $(sort $(wildcard src/lib/*.c))
