@@ -240,7 +240,8 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 
 	if (read_all(path, &b, e))
 		return e->code;
-	struct csv c = { (const char *)b.data, (const char *)b.data + b.len, 1, 1, 0 };
+	const char *text = b.data ? (const char *)b.data : "";	/* an empty file has no buffer */
+	struct csv c = { text, text + b.len, 1, 1, 0 };
 	if (b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
 		c.p += 3;
 	if (!(t = xcalloc(1, sizeof(*t))) || !(t->file = xstrdup(path)))
