@@ -1005,14 +1005,10 @@ static void free_ctx(struct vctx *c)
 static void keep_crc(void *arg, const char *name, uint32_t crc)
 {
 	struct vctx *c = arg;
-	if (c->ncrcs == c->capcrcs) {
-		size_t cap = c->capcrcs ? 2 * c->capcrcs : 256;
-		void *p = reallocarray(c->crcs, cap, sizeof(*c->crcs));
-		if (!p)
-			return;	/* that entry's CRC goes unchecked; its digests still are */
-		c->crcs = p;
-		c->capcrcs = cap;
-	}
+	void *p = grow(c->crcs, &c->capcrcs, c->ncrcs + 1, sizeof(*c->crcs));
+	if (!p)
+		return;	/* that entry's CRC goes unchecked; its digests still are */
+	c->crcs = p;
 	if ((c->crcs[c->ncrcs].name = xstrdup(name)))
 		c->crcs[c->ncrcs++].crc = crc;
 }
