@@ -258,25 +258,24 @@ test_expect_success '--item-info: malformed files name the line' '
 # A file that changes while it is read stops the seal, naming it, and nothing is written.
 cc -shared -fPIC -o grow.so "$TOP/tests/data/grow_on_read.c" -ldl
 mkdir -p live && printf 'log line\n' > live/chat.log && printf 'still\n' > live/other.txt
-test_expect_success 'a file appended to while it is read stops the seal' '
+# seal_growing NAME: seal live/ while live/NAME grows after its first read; it must fail,
+# name the file, and leave no archive.
+seal_growing() {
 	rm -f out.asice &&
-	test_must_fail --exit=2 env LD_PRELOAD="$PWD/grow.so" GROW_FILE=chat.log \
+	test_must_fail --exit=2 env LD_PRELOAD="$PWD/grow.so" GROW_FILE="$1" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
 		"$SCELLE" seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o out.asice live 2> err &&
-	test_grep -F "scelle: '\''live/chat.log'\'' changed while it was read" err &&
-	test ! -e out.asice && test -z "$(ls -A | grep out.asice)" &&
-	test "$(tail -n 1 live/chat.log)" = "one more line"
+	test_grep -F "scelle: 'live/$1' changed while it was read" err &&
+	test ! -e out.asice && test -z "$(ls -A | grep out.asice)"
+}
+test_expect_success 'a file appended to while it is read stops the seal' '
+	seal_growing chat.log && test "$(tail -n 1 live/chat.log)" = "one more line"
 '
 # A small binary file is STORED from its first read, whole (zip_entry_whole): the growth
 # must still be caught, though no read ever reaches its end.
 head -c 3000 /dev/urandom > live/capture.bin
 test_expect_success 'a small STORED file appended to after its one read stops the seal' '
-	rm -f out.asice &&
-	test_must_fail --exit=2 env LD_PRELOAD="$PWD/grow.so" GROW_FILE=capture.bin \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-		"$SCELLE" seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o out.asice live 2> err &&
-	test_grep -F "scelle: '\''live/capture.bin'\'' changed while it was read" err &&
-	test ! -e out.asice && test "$(wc -c < live/capture.bin)" -eq 3014
+	seal_growing capture.bin && test "$(wc -c < live/capture.bin)" -eq 3014
 '
 test_expect_success 'the same folder seals once it no longer changes' '
 	seal -o live.asice live && unzip -p live.asice evidence/live/chat.log | cmp - live/chat.log
