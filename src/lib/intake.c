@@ -672,6 +672,21 @@ void intake_free(struct intake *in)
 	free(in);
 }
 
+/* Lists the container a (NULL: out of memory) that archive_read_open_* opened with
+ * result `opened`, then frees the reader. */
+static void list_opened(struct listing *L, struct ctx *c, struct archive *a, int opened)
+{
+	if (!a)
+		set_status(L, LIST_TRUNCATED, "out of memory");
+	else if (opened != ARCHIVE_OK)
+		set_status(L, LIST_DAMAGED, archive_error_string(a));
+	else
+		list_archive(a, L, c, 1);
+	if (!L->format)
+		L->format = "unknown";
+	archive_read_free(a);
+}
+
 /* Called by seal_item with every chunk of an item as it is sealed (offset: bytes before
  * this chunk): a _chat.txt or result.json is kept in memory, up to MAX_CHAT_BYTES, so that
  * it is summarised from the very bytes sealed, without a second read. */
@@ -731,15 +746,7 @@ int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, 
 		it->intake->list = L;
 		it->intake->tee_state = 3;
 		struct archive *a = new_reader(1);
-		if (!a)
-			set_status(L, LIST_TRUNCATED, "out of memory");
-		else if (archive_read_open_fd(a, fd, BLOCK) != ARCHIVE_OK)
-			set_status(L, LIST_DAMAGED, archive_error_string(a));
-		else
-			list_archive(a, L, &c, 1);
-		if (!L->format)
-			L->format = "unknown";
-		archive_read_free(a);
+		list_opened(L, &c, a, a ? archive_read_open_fd(a, fd, BLOCK) : ARCHIVE_FATAL);
 	}
 	same = same && fstat(fd, &after) == 0 && after.st_size == before.st_size &&
 	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
@@ -764,15 +771,7 @@ struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_l
 	in->list = L;
 	in->tee_state = 3;
 	struct archive *a = new_reader(1);
-	if (!a)
-		set_status(L, LIST_TRUNCATED, "out of memory");
-	else if (archive_read_open_memory(a, p, n) != ARCHIVE_OK)
-		set_status(L, LIST_DAMAGED, archive_error_string(a));
-	else
-		list_archive(a, L, &c, 1);
-	if (!L->format)
-		L->format = "unknown";
-	archive_read_free(a);
+	list_opened(L, &c, a, a ? archive_read_open_memory(a, p, n) : ARCHIVE_FATAL);
 	return in;
 }
 
