@@ -5,7 +5,8 @@
  * one after another), hands it to a worker thread that runs the digests over it, and
  * meanwhile does CRC-32 and the write on the very same buffer: no copy, and memory stays
  * at HP_BUFS buffers whatever the item size.  Jobs are done in order, so one set of digest
- * contexts is enough.
+ * contexts is enough.  hash_pipe_call queues work of the caller's behind the digests, on
+ * the same buffer: the sealer writes small items to the archive there (seal.c).
  *
  * file_hasher: SHA-256 of a file that is still being written, trailing the writer.  The
  * writer says how far the file is final (a ZIP local header is patched when its entry
@@ -27,15 +28,16 @@ _Static_assert(HP_MD_SIZE >= EVP_MAX_MD_SIZE, "digest buffers too small");
 
 /* ---------------------------------------------------------------- hash_pipe ---- */
 
-enum { JOB_BEGIN, JOB_DATA, JOB_END };
+enum { JOB_BEGIN, JOB_DATA, JOB_END, JOB_CALL };
 
 struct hp_job {
 	int kind;
-	const unsigned char *p;	/* JOB_DATA */
+	const unsigned char *p;	/* JOB_DATA, JOB_CALL */
 	size_t n;
-	int slot;		/* JOB_DATA: buffer whose count drops when hashed */
+	int slot;		/* JOB_DATA, JOB_CALL: buffer whose count drops when done */
 	hash_done_fn done;	/* JOB_END */
-	void *arg;
+	hash_call_fn call;	/* JOB_CALL */
+	void *ctx, *arg;
 };
 
 /* Small items are packed into the buffers, three jobs each (begin, data, end): the queue
@@ -49,7 +51,8 @@ struct hp_job {
 struct hash_pipe {
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t work;	/* the worker waits for jobs */
+	pthread_cond_t done;	/* the caller waits for room, a buffer or a ticket */
 	const EVP_MD *md[HP_MAX_MD];
 	EVP_MD_CTX *ctx[HP_MAX_MD];
 	size_t nmd;		/* set by hash_pipe_begin, read by the worker at JOB_BEGIN */
@@ -59,6 +62,10 @@ struct hash_pipe {
 	size_t head, tail;	/* q[head..tail) waits; indices grow without bound */
 	size_t queued;		/* bytes of the JOB_DATA in q[head..tail) */
 	int idle;		/* the worker waits for a job */
+	int waiting;		/* the caller waits: woken when a buffer is released, the queue
+				 * is half empty or head reaches `until` (not per job: 100,000
+				 * thumbnails made that 15,000 context switches) */
+	uint64_t until;
 	unsigned char *buf[HP_BUFS];
 	unsigned busy[HP_BUFS];	/* JOB_DATA in the buffer, not yet hashed */
 	size_t next;		/* the buffer being filled */
@@ -75,7 +82,7 @@ static void *hp_main(void *arg)
 	for (;;) {
 		while (p->head == p->tail && !p->stop) {
 			p->idle = 1;
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->work, &p->mu);
 			p->idle = 0;
 		}
 		if (p->stop)
@@ -108,16 +115,21 @@ static void *hp_main(void *arg)
 				j.done(j.arg, md, len, p->nmd);
 			break;
 		}
+		case JOB_CALL:
+			if (!bad && j.call(j.ctx, j.arg, j.p, j.n))
+				bad = 1;
+			break;
 		}
 		pthread_mutex_lock(&p->mu);
 		p->failed |= bad;
-		if (j.kind == JOB_DATA) {
-			p->busy[j.slot]--;
+		if (j.kind == JOB_DATA)
 			p->queued -= j.n;
-		}
+		int released = (j.kind == JOB_DATA || j.kind == JOB_CALL) && j.n && --p->busy[j.slot] == 0;
 		p->head++;
-		pthread_cond_broadcast(&p->cv);
+		if (p->waiting && (released || p->tail - p->head <= HP_QUEUE / 2 || p->head >= p->until))
+			pthread_cond_signal(&p->done);
 	}
+	pthread_cond_signal(&p->done);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
@@ -137,12 +149,18 @@ struct hash_pipe *hash_pipe_new(size_t bufsize)
 	}
 	if (pthread_mutex_init(&p->mu, NULL) != 0)
 		goto fail;
-	if (pthread_cond_init(&p->cv, NULL) != 0) {
+	if (pthread_cond_init(&p->work, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		goto fail;
+	}
+	if (pthread_cond_init(&p->done, NULL) != 0) {
+		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
 		goto fail;
 	}
 	if (pthread_create(&p->thread, NULL, hp_main, p) != 0) {
-		pthread_cond_destroy(&p->cv);
+		pthread_cond_destroy(&p->done);
+		pthread_cond_destroy(&p->work);
 		pthread_mutex_destroy(&p->mu);
 		goto fail;
 	}
@@ -154,34 +172,40 @@ fail:
 	return NULL;
 }
 
-/* Under the lock, before the caller waits: the worker must not sleep on queued jobs. */
-static void hp_kick(struct hash_pipe *p)
+/* Under the lock: the caller waits until the worker has done what it waits for (until: a
+ * ticket, or UINT64_MAX for a released buffer or room in the queue).  The worker must not
+ * sleep on queued jobs meanwhile. */
+static void hp_await(struct hash_pipe *p, uint64_t until)
 {
 	if (p->idle && p->head != p->tail)
-		pthread_cond_broadcast(&p->cv);
+		pthread_cond_signal(&p->work);
+	p->waiting = 1;
+	p->until = until;
+	pthread_cond_wait(&p->done, &p->mu);
+	p->waiting = 0;
 }
 
 /* Queues a job (with its digest list, for JOB_BEGIN); waits while the queue is full. */
 static void hp_push(struct hash_pipe *p, const struct hp_job *j, const EVP_MD *const *md, size_t n)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == HP_QUEUE) {
-		hp_kick(p);
-		pthread_cond_wait(&p->cv, &p->mu);
-	}
+	while (p->tail - p->head == HP_QUEUE)
+		hp_await(p, UINT64_MAX);
 	size_t at = p->tail % HP_QUEUE;
 	/* written before the job becomes visible (tail), so the worker never sees half of it */
 	p->q[at] = *j;
 	if (j->kind == JOB_BEGIN) {
 		memcpy(p->pending_md[at], md, n * sizeof(*md));
 		p->pending_n[at] = n;
-	} else if (j->kind == JOB_DATA) {
-		p->busy[j->slot]++;
-		p->queued += j->n;
+	} else if (j->kind == JOB_DATA || j->kind == JOB_CALL) {
+		if (j->n)
+			p->busy[j->slot]++;
+		if (j->kind == JOB_DATA)
+			p->queued += j->n;
 	}
 	p->tail++;
 	if (p->idle && (p->queued >= HP_WAKE_BYTES || p->tail - p->head >= HP_WAKE_JOBS))
-		pthread_cond_broadcast(&p->cv);
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -204,10 +228,8 @@ unsigned char *hash_pipe_space(struct hash_pipe *p, size_t need)
 	}
 	if (p->fill == 0) {	/* a buffer begun: wait until its last use is hashed */
 		pthread_mutex_lock(&p->mu);
-		while (p->busy[p->next]) {
-			hp_kick(p);
-			pthread_cond_wait(&p->cv, &p->mu);
-		}
+		while (p->busy[p->next])
+			hp_await(p, UINT64_MAX);
 		pthread_mutex_unlock(&p->mu);
 	}
 	return p->buf[p->next] + p->fill;
@@ -233,6 +255,26 @@ void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg)
 	hp_push(p, &j, NULL, 0);
 }
 
+int hash_pipe_call(struct hash_pipe *p, hash_call_fn fn, void *ctx, void *arg,
+    const unsigned char *buf, size_t n)
+{
+	struct hp_job j = { .kind = JOB_CALL, .call = fn, .ctx = ctx, .arg = arg, .p = buf, .n = n,
+		.slot = (int)p->next };
+	/* buf must lie in what was handed over of the current buffer, which this job keeps */
+	if (n && (buf < p->buf[p->next] || buf + n > p->buf[p->next] + p->fill))
+		return -1;
+	hp_push(p, &j, NULL, 0);
+	return 0;
+}
+
+int hash_pipe_failed(struct hash_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return failed;
+}
+
 uint64_t hash_pipe_ticket(struct hash_pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
@@ -244,10 +286,8 @@ uint64_t hash_pipe_ticket(struct hash_pipe *p)
 int hash_pipe_wait(struct hash_pipe *p, uint64_t ticket)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->head < ticket) {
-		hp_kick(p);
-		pthread_cond_wait(&p->cv, &p->mu);
-	}
+	while (p->head < ticket)
+		hp_await(p, ticket);
 	int failed = p->failed;
 	pthread_mutex_unlock(&p->mu);
 	return failed ? -1 : 0;
@@ -259,10 +299,11 @@ void hash_pipe_free(struct hash_pipe *p)
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->stop = 1;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
 	for (size_t i = 0; i < HP_MAX_MD; i++)
 		EVP_MD_CTX_free(p->ctx[i]);

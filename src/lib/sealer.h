@@ -32,6 +32,7 @@ struct item {
 	size_t orig_len;
 	struct timespec mtim;	/* as read by seal_item: a second read must see the same */
 	int link;		/* a symbolic link, recorded as such: its content is the target */
+	int method, level;	/* how seal_item stores it (ZIP_STORE or ZIP_DEFLATE at level) */
 	const struct item_info *info; /* acquisition context (--item-info), borrowed, or NULL */
 	struct intake *intake;	/* what the item holds (intake.c), or NULL */
 };
