@@ -70,10 +70,10 @@ void progress_tick(struct progress *p, uint64_t done, const char *item);
  * reading it (CRC-32, write) until it asks for space again.  hash_pipe_end queues the end
  * of a stream: `done` is called on the worker thread with the digests, at the latest when
  * hash_pipe_wait is called.  hash_pipe_call queues fn(ctx, arg, buf, n) to run on the
- * worker after the jobs before it, buf[0..n) (handed over by hash_pipe_put, in the current
- * buffer, else -1) staying valid until it returns; nonzero from fn fails the pipe and skips the
- * jobs after it.  hash_pipe_ticket/wait: wait until every job queued before the ticket is
- * done; -1 if a digest or a call failed (hash_pipe_failed asks without waiting). */
+ * worker after the jobs before it; buf[0..n), handed over by hash_pipe_put and still in the
+ * current buffer (else -1), stays valid until fn returns.  Nonzero from fn fails the pipe:
+ * the jobs after it are skipped.  hash_pipe_ticket/wait: wait until every job queued before
+ * the ticket is done; -1 if a digest or a call failed (hash_pipe_failed asks, not waiting). */
 #define HP_BUFS	   4
 #define HP_MAX_MD  7
 #define HP_MD_SIZE 64

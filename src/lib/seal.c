@@ -354,8 +354,11 @@ static int add_path(struct scelle_sealer *s, int dir, const char *base, const ch
 	struct walk here = { up, st.st_dev, st.st_ino };
 	struct dirent **list;
 	int fd = openat(dir, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (s->follow ? 0 : O_NOFOLLOW)), n = -1;
-	if (fd >= 0 && (n = scandirat(fd, ".", &list, NULL, by_name)) < 0)
+	if (fd >= 0 && (n = scandirat(fd, ".", &list, NULL, by_name)) < 0) {
+		int why = errno;
 		close(fd);
+		errno = why;
+	}
 	if (n < 0) {
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
 		return SCELLE_E_IO;
@@ -655,6 +658,18 @@ out:
 	return rc;
 }
 
+static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
+    int method, const struct buf *b, struct scerr *e)
+{
+	/* The level of the items (1, unless --compress max): evidence.xml of 100,000 items is
+	 * 25 MB, and at level 6 zlib took a second longer for a file a tenth smaller. */
+	int level = s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
+	if (zip_entry_whole(g->z, name, method, level, s->sealed_at, b->data, b->len, e))
+		return e->code ? e->code : SCELLE_E_IO;
+	file_hasher_advance(g->fh, zip_writer_offset(g->z));
+	return SCELLE_OK;
+}
+
 /* evidence.xml is built and written on a thread of its own while this one writes the
  * manifest's references to the items: for 100,000 items each takes a fifth of a second,
  * and DEFLATE of the 25 MB of evidence.xml another tenth.  The writer is free: the items
@@ -667,9 +682,6 @@ struct ev_build {
 	struct scerr err;
 	int rc;
 };
-
-static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
-    int method, const struct buf *b, struct scerr *e);
 
 static void *ev_build_run(void *arg)
 {
@@ -684,18 +696,6 @@ static int by_size_down(const void *a, const void *b)
 {
 	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
 	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : strcmp(x->name, y->name);
-}
-
-static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
-    int method, const struct buf *b, struct scerr *e)
-{
-	/* The level of the items (1, unless --compress max): evidence.xml of 100,000 items is
-	 * 25 MB, and at level 6 zlib took a second longer for a file a tenth smaller. */
-	int level = s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
-	if (zip_entry_whole(g->z, name, method, level, s->sealed_at, b->data, b->len, e))
-		return e->code ? e->code : SCELLE_E_IO;
-	file_hasher_advance(g->fh, zip_writer_offset(g->z));
-	return SCELLE_OK;
 }
 
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)

@@ -73,6 +73,13 @@ test_expect_success 'a full disk (ulimit -f): a clear error and no partial file'
 	test $rc -eq 2 && test_grep "^scelle: cannot write .full1/out.asice.: File too large$" err &&
 	test -z "$(ls -A full1)"
 '
+test_expect_success 'a full disk while small items are written (on the hashing thread): the same' '
+	mkdir -p thumbs full2 && i=0 &&
+	while [ $i -lt 1500 ]; do head -c 8192 /dev/urandom > thumbs/t$i.bin; i=$((i + 1)); done &&
+	( trap "" XFSZ; ulimit -f 4096; seal -o full2/out.asice thumbs ) 2> err; rc=$?;
+	test $rc -eq 2 && test_grep "^scelle: cannot write .full2/out.asice.: File too large$" err &&
+	test -z "$(ls -A full2)"
+'
 test_expect_success 'a full disk (a 6 MiB tmpfs, when mount is allowed): a clear error and no partial file' '
 	mkdir small &&
 	if mount -t tmpfs -o size=6m tmpfs small 2>/dev/null; then
