@@ -5,8 +5,8 @@
  * one after another), hands it to a worker thread that runs the digests over it, and
  * meanwhile does CRC-32 and the write on the very same buffer: no copy, and memory stays
  * at HP_BUFS buffers whatever the item size.  Jobs are done in order, so one set of digest
- * contexts is enough.  hash_pipe_call queues work of the caller's behind the digests, on
- * the same buffer: the sealer writes small items to the archive there (seal.c).
+ * contexts is enough.  hash_pipe_item hands over a whole small item and work of the
+ * caller's to do on it once hashed: the sealer writes small items to the archive there.
  *
  * file_hasher: SHA-256 of a file that is still being written, trailing the writer.  The
  * writer says how far the file is final (a ZIP local header is patched when its entry
@@ -28,20 +28,22 @@ _Static_assert(HP_MD_SIZE >= EVP_MAX_MD_SIZE, "digest buffers too small");
 
 /* ---------------------------------------------------------------- hash_pipe ---- */
 
-enum { JOB_BEGIN, JOB_DATA, JOB_END, JOB_CALL };
+enum { JOB_BEGIN, JOB_DATA, JOB_END, JOB_ITEM };
 
+/* JOB_ITEM is BEGIN, DATA and END at once, then the caller's function: a small item in
+ * one job, not four (the lock and the queue once per item). */
 struct hp_job {
 	int kind;
-	const unsigned char *p;	/* JOB_DATA, JOB_CALL */
+	const unsigned char *p;	/* JOB_DATA, JOB_ITEM */
 	size_t n;
-	int slot;		/* JOB_DATA, JOB_CALL: buffer whose count drops when done */
-	hash_done_fn done;	/* JOB_END */
-	hash_call_fn call;	/* JOB_CALL */
+	int slot;		/* the buffer of p, whose count drops when done */
+	hash_done_fn done;	/* JOB_END, JOB_ITEM */
+	hash_call_fn call;	/* JOB_ITEM, or NULL */
 	void *ctx, *arg;
 };
 
-/* Small items are packed into the buffers, three jobs each (begin, data, end): the queue
- * holds a few buffers' worth.  The worker is woken once HP_WAKE_BYTES or HP_WAKE_JOBS
+/* Small items are packed into the buffers, a job each (JOB_ITEM): the queue holds a few
+ * buffers' worth.  The worker is woken once HP_WAKE_BYTES or HP_WAKE_JOBS
  * wait, or when the caller itself waits: a wake-up per 4 KB thumbnail cost more than its
  * hashing. */
 #define HP_QUEUE 1024
@@ -67,7 +69,7 @@ struct hash_pipe {
 				 * thumbnails made that 15,000 context switches) */
 	uint64_t until;
 	unsigned char *buf[HP_BUFS];
-	unsigned busy[HP_BUFS];	/* JOB_DATA in the buffer, not yet hashed */
+	unsigned busy[HP_BUFS];	/* JOB_DATA and JOB_ITEM in the buffer, not yet done */
 	size_t next;		/* the buffer being filled */
 	size_t fill;		/* bytes of it already handed over */
 	size_t bufsize;
@@ -90,8 +92,7 @@ static void *hp_main(void *arg)
 		size_t at = p->head % HP_QUEUE;
 		struct hp_job j = p->q[at];
 		pthread_mutex_unlock(&p->mu);
-		switch (j.kind) {
-		case JOB_BEGIN:
+		if (j.kind == JOB_BEGIN || j.kind == JOB_ITEM) {
 			p->nmd = p->pending_n[at];
 			for (size_t i = 0; i < p->nmd; i++) {
 				p->md[i] = p->pending_md[at][i];
@@ -100,12 +101,11 @@ static void *hp_main(void *arg)
 				else if (!EVP_DigestInit_ex(p->ctx[i], p->md[i], NULL))
 					bad = 1;
 			}
-			break;
-		case JOB_DATA:
+		}
+		if (j.kind == JOB_DATA || j.kind == JOB_ITEM)
 			for (size_t i = 0; i < p->nmd && !bad; i++)
 				EVP_DigestUpdate(p->ctx[i], j.p, j.n);
-			break;
-		case JOB_END: {
+		if (j.kind == JOB_END || j.kind == JOB_ITEM) {
 			unsigned char md[HP_MAX_MD][HP_MD_SIZE];
 			unsigned int len[HP_MAX_MD] = { 0 };
 			for (size_t i = 0; i < p->nmd; i++)
@@ -113,18 +113,14 @@ static void *hp_main(void *arg)
 					bad = 1;
 			if (!bad)
 				j.done(j.arg, md, len, p->nmd);
-			break;
 		}
-		case JOB_CALL:
-			if (!bad && j.call(j.ctx, j.arg, j.p, j.n))
-				bad = 1;
-			break;
-		}
+		if (j.kind == JOB_ITEM && j.call && !bad && j.call(j.ctx, j.arg, j.p, j.n))
+			bad = 1;
 		pthread_mutex_lock(&p->mu);
 		p->failed |= bad;
-		if (j.kind == JOB_DATA)
+		if (j.kind == JOB_DATA || j.kind == JOB_ITEM)
 			p->queued -= j.n;
-		int released = (j.kind == JOB_DATA || j.kind == JOB_CALL) && j.n && --p->busy[j.slot] == 0;
+		int released = (j.kind == JOB_DATA || j.kind == JOB_ITEM) && j.n && --p->busy[j.slot] == 0;
 		p->head++;
 		if (p->waiting && (released || p->tail - p->head <= HP_QUEUE / 2 || p->head >= p->until))
 			pthread_cond_signal(&p->done);
@@ -194,15 +190,14 @@ static void hp_push(struct hash_pipe *p, const struct hp_job *j, const EVP_MD *c
 	size_t at = p->tail % HP_QUEUE;
 	/* written before the job becomes visible (tail), so the worker never sees half of it */
 	p->q[at] = *j;
-	if (j->kind == JOB_BEGIN) {
+	if (j->kind == JOB_BEGIN || j->kind == JOB_ITEM) {
 		memcpy(p->pending_md[at], md, n * sizeof(*md));
 		p->pending_n[at] = n;
-	} else if (j->kind == JOB_DATA || j->kind == JOB_CALL) {
-		if (j->n)
-			p->busy[j->slot]++;
-		if (j->kind == JOB_DATA)
-			p->queued += j->n;
 	}
+	if ((j->kind == JOB_DATA || j->kind == JOB_ITEM) && j->n)
+		p->busy[j->slot]++;
+	if (j->kind == JOB_DATA || j->kind == JOB_ITEM)
+		p->queued += j->n;
 	p->tail++;
 	if (p->idle && (p->queued >= HP_WAKE_BYTES || p->tail - p->head >= HP_WAKE_JOBS))
 		pthread_cond_signal(&p->work);
@@ -249,22 +244,22 @@ void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n)
 	p->fill += n;
 }
 
+int hash_pipe_item(struct hash_pipe *p, const EVP_MD *const *md, size_t nmd,
+    const unsigned char *buf, size_t n, hash_done_fn done, hash_call_fn call, void *ctx, void *arg)
+{
+	struct hp_job j = { .kind = JOB_ITEM, .p = buf, .n = n, .slot = (int)p->next, .done = done,
+		.call = call, .ctx = ctx, .arg = arg };
+	if (nmd > HP_MAX_MD || (n && (buf != p->buf[p->next] + p->fill || n > p->bufsize - p->fill)))
+		return -1;	/* not the space given out */
+	hp_push(p, &j, md, nmd);
+	p->fill += n;
+	return 0;
+}
+
 void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg)
 {
 	struct hp_job j = { .kind = JOB_END, .done = done, .arg = arg };
 	hp_push(p, &j, NULL, 0);
-}
-
-int hash_pipe_call(struct hash_pipe *p, hash_call_fn fn, void *ctx, void *arg,
-    const unsigned char *buf, size_t n)
-{
-	struct hp_job j = { .kind = JOB_CALL, .call = fn, .ctx = ctx, .arg = arg, .p = buf, .n = n,
-		.slot = (int)p->next };
-	/* buf must lie in what was handed over of the current buffer, which this job keeps */
-	if (n && (buf < p->buf[p->next] || buf + n > p->buf[p->next] + p->fill))
-		return -1;
-	hp_push(p, &j, NULL, 0);
-	return 0;
 }
 
 int hash_pipe_failed(struct hash_pipe *p)

@@ -69,11 +69,11 @@ void progress_tick(struct progress *p, uint64_t done, const char *item);
  * hash_pipe_buffer (a whole buffer), passes what it filled to hash_pipe_put and may keep
  * reading it (CRC-32, write) until it asks for space again.  hash_pipe_end queues the end
  * of a stream: `done` is called on the worker thread with the digests, at the latest when
- * hash_pipe_wait is called.  hash_pipe_call queues fn(ctx, arg, buf, n) to run on the
- * worker after the jobs before it; buf[0..n), handed over by hash_pipe_put and still in the
- * current buffer (else -1), stays valid until fn returns.  Nonzero from fn fails the pipe:
- * the jobs after it are skipped.  hash_pipe_ticket/wait: wait until every job queued before
- * the ticket is done; -1 if a digest or a call failed (hash_pipe_failed asks, not waiting). */
+ * hash_pipe_wait is called.  hash_pipe_item is begin, put and end for a whole item in one
+ * job, then call(ctx, arg, buf, n) on the worker, with buf[0..n) still valid (-1 if buf is
+ * not the space given out).  Nonzero from call fails the pipe: the jobs after it are
+ * skipped.  hash_pipe_ticket/wait: wait until every job queued before the ticket is done;
+ * -1 if a digest or a call failed (hash_pipe_failed asks, not waiting). */
 #define HP_BUFS	   4
 #define HP_MAX_MD  7
 #define HP_MD_SIZE 64
@@ -87,8 +87,8 @@ unsigned char *hash_pipe_space(struct hash_pipe *p, size_t need);
 unsigned char *hash_pipe_buffer(struct hash_pipe *p);
 void hash_pipe_put(struct hash_pipe *p, const unsigned char *buf, size_t n);
 void hash_pipe_end(struct hash_pipe *p, hash_done_fn done, void *arg);
-int  hash_pipe_call(struct hash_pipe *p, hash_call_fn fn, void *ctx, void *arg,
-    const unsigned char *buf, size_t n);
+int  hash_pipe_item(struct hash_pipe *p, const EVP_MD *const *md, size_t nmd,
+    const unsigned char *buf, size_t n, hash_done_fn done, hash_call_fn call, void *ctx, void *arg);
 int  hash_pipe_failed(struct hash_pipe *p);
 uint64_t hash_pipe_ticket(struct hash_pipe *p);
 int  hash_pipe_wait(struct hash_pipe *p, uint64_t ticket);

@@ -587,7 +587,6 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 	/* A small item is read into the space left in the current buffer, with one byte to
 	 * spare to see that it ends: thumbnails share a buffer and a wake-up of the hasher. */
 	size_t want = (uint64_t)before.st_size < READ_CHUNK ? (size_t)before.st_size + 1 : READ_CHUNK;
-	hash_pipe_begin(g->hp, g->md, s->ndigests);
 	int whole = 0;	/* the first read holds the whole item */
 	it->method = ZIP_STORE;
 	it->level = -1;
@@ -612,6 +611,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			/* A file that grows after this read changes its size: caught below. */
 			whole = (uint64_t)r == (uint64_t)before.st_size;
 			if (!whole && ((g->writes && writes_drain(s, g)) ||
+			    hash_pipe_begin(g->hp, g->md, s->ndigests) ||
 			    zip_entry_begin(g->z, it->name, it->method, (uint64_t)before.st_size,
 			    before.st_mtime, &s->err) ||
 			    (it->method == ZIP_DEFLATE && zip_entry_level(g->z, it->level, &s->err))))
@@ -622,16 +622,18 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			break;
 		if (r > 0)
 			intake_feed(it, buf, (size_t)r, got);
-		hash_pipe_put(g->hp, buf, (size_t)r);
-		if (whole) {
-			hash_pipe_end(g->hp, item_hashed, it);
-			if (hash_pipe_call(g->hp, write_whole, g, it, buf, (size_t)r)) {
+		if (whole) {	/* digests, then write_whole, on the hashing thread */
+			if (hash_pipe_item(g->hp, g->md, s->ndigests, buf, (size_t)r, item_hashed,
+			    write_whole, g, it)) {
 				scerr_set(&s->err, SCELLE_E_IO, "cannot write '%s': internal error", it->name);
 				goto out;
 			}
 			g->writes++;
-		} else if (zip_entry_write(g->z, buf, (size_t)r, &s->err))
-			goto out;
+		} else {
+			hash_pipe_put(g->hp, buf, (size_t)r);
+			if (zip_entry_write(g->z, buf, (size_t)r, &s->err))
+				goto out;
+		}
 		got += (uint64_t)r;
 		g->done += (uint64_t)r;
 		progress_tick(&g->prog, g->done, it->name);
