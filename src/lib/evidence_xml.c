@@ -9,6 +9,7 @@
 #include <archive.h>
 #include <openssl/opensslv.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include "sealer.h"
 
 static const struct {
@@ -114,6 +115,72 @@ static int finish(xmlTextWriterPtr w, xmlBufferPtr xb, struct buf *out, int ok, 
 #define END() X(xmlTextWriterEndElement(w))
 #define ELEM(n, v) X(xmlTextWriterWriteElement(w, BAD_CAST(n), BAD_CAST(v)))
 
+/* Plain elements.  xmlTextWriter costs about 4 us an element with its attributes: for
+ * 100,000 small files, evidence.xml and the manifest took a fifth of the sealing time.  The
+ * many elements that hold only attributes and digests are laid out here exactly as the
+ * writer lays them out (indent 2) and handed to it with xmlTextWriterWriteRaw; their values
+ * are escaped by libxml2 (xmlEncodeSpecialChars, the writer's escaping for these values).
+ * Anything else (intake, acquisition, original names) still goes through the writer. */
+#define RAW_FLUSH (64u << 10)
+
+static int put(struct buf *b, const char *str)
+{
+	return buf_append(b, str, strlen(str));
+}
+
+static int put_attr(struct buf *b, const char *name, const char *v)
+{
+	int bad = put(b, " ") || put(b, name) || put(b, "=\"");
+	if (!bad && strpbrk(v, "&<>\"\r")) {
+		xmlChar *esc = xmlEncodeSpecialChars(NULL, BAD_CAST v);
+		bad = !esc || put(b, (const char *)esc);
+		xmlFree(esc);
+	} else if (!bad)
+		bad = put(b, v);
+	return bad || put(b, "\"");
+}
+
+/* A value the writer would escape as a character reference (a control character):
+ * such an element is left to the writer.  names.c keeps them out of names. */
+static int has_control(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20)
+			return 1;
+	return 0;
+}
+
+/* Hands what was laid out to the writer; 0 on failure. */
+static int raw_flush(xmlTextWriterPtr w, struct buf *raw)
+{
+	int ok = !raw->len || xmlTextWriterWriteRawLen(w, raw->data, (int)raw->len) >= 0;
+	raw->len = 0;
+	return ok;
+}
+
+static int item_is_plain(const struct item *it)
+{
+	return !it->orig_name && !it->info && !it->intake && !has_control(it->name) &&
+	    (!it->media_type || !has_control(it->media_type));
+}
+
+/* <item> of evidence.xml with its digests, inside <items>. */
+static int item_plain(struct buf *b, const struct scelle_sealer *s, size_t i, const struct item *it)
+{
+	char id[32], size[32], t[32];
+	snprintf(id, sizeof(id), "i%zu", i + 1);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)it->size);
+	time_rfc3339(it->mtime, t, sizeof(t));
+	int bad = put(b, "    <item") || put_attr(b, "id", id) || put_attr(b, "path", it->name) ||
+	    put_attr(b, "size", size) || put_attr(b, "mtime", t) ||
+	    put_attr(b, "mediaType", it->media_type ? it->media_type : "application/octet-stream") ||
+	    put(b, ">\n");
+	for (size_t d = 0; !bad && d < s->ndigests; d++)
+		bad = put(b, "      <digest") || put_attr(b, "algorithm", s->digests[d]) || put(b, ">") ||
+		    put(b, it->hex[d]) || put(b, "</digest>\n");
+	return bad || put(b, "    </item>\n");
+}
+
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e)
 {
 	xmlBufferPtr xb = xmlBufferCreate();
@@ -169,8 +236,18 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	START("items");
 	snprintf(num, sizeof(num), "%zu", s->nitems);
 	ATTR("count", num);
+	struct buf raw = { 0 };
+	int last_plain = 0;
 	for (size_t i = 0; ok && i < s->nitems; i++) {
 		const struct item *it = &s->items[i];
+		if ((last_plain = item_is_plain(it))) {
+			/* the writer puts a newline after the start tag it closes, and
+			 * indents the next element it writes itself */
+			ok = !(i == 0 && put(&raw, "\n")) && !item_plain(&raw, s, i, it) &&
+			    (raw.len < RAW_FLUSH || raw_flush(w, &raw));
+			continue;
+		}
+		ok = raw_flush(w, &raw);
 		START("item");
 		snprintf(num, sizeof(num), "i%zu", i + 1);
 		ATTR("id", num);
@@ -207,6 +284,9 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 			ok = ok && intake_xml_write(w, it->intake) == 0;
 		END();
 	}
+	/* after raw text the writer does not indent the end tag */
+	ok = ok && !(last_plain && put(&raw, "  ")) && raw_flush(w, &raw);
+	buf_release(&raw);
 	END();
 	END();
 	return finish(w, xb, out, ok, e);
@@ -231,6 +311,25 @@ static int data_object(xmlTextWriterPtr w, const char *name, const char *mime,
 	buf_release(&uri);
 	free(b64);
 	return ok;
+}
+
+static int item_is_plain_ref(const struct item *it)
+{
+	return !has_control(it->name) && (!it->media_type || !has_control(it->media_type));
+}
+
+/* data_object's <DataObjectReference>, laid out as the writer lays it out (see
+ * item_plain); uri is scratch space. */
+static int reference_plain(struct buf *b, struct buf *uri, const struct item *it)
+{
+	char b64[48];
+	EVP_EncodeBlock((unsigned char *)b64, it->sha256, 32);
+	int bad = uri_escape(it->name, uri) || put(b, "  <DataObjectReference") ||
+	    put_attr(b, "URI", (const char *)uri->data) ||
+	    (it->media_type && put_attr(b, "MimeType", it->media_type)) || put(b, ">\n    <ds:DigestMethod") ||
+	    put_attr(b, "Algorithm", digest_uri("sha256")) || put(b, "/>\n    <ds:DigestValue>") ||
+	    put(b, b64) || put(b, "</ds:DigestValue>\n  </DataObjectReference>\n");
+	return bad;
 }
 
 /* The ASiCManifest is written in two steps: the references to the items, which need only
@@ -263,8 +362,16 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 	ATTR("URI", ASIC_SIGNATURE);
 	ATTR("MimeType", "application/pkcs7-signature");
 	END();
-	for (size_t i = 0; ok && i < s->nitems; i++)
-		ok = data_object(w, s->items[i].name, s->items[i].media_type, s->items[i].sha256);
+	struct buf raw = { 0 }, uri = { 0 };
+	for (size_t i = 0; ok && i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		ok = item_is_plain_ref(it) ? !reference_plain(&raw, &uri, it) &&
+		    (raw.len < RAW_FLUSH || raw_flush(w, &raw))
+		    : raw_flush(w, &raw) && data_object(w, it->name, it->media_type, it->sha256);
+	}
+	ok = ok && raw_flush(w, &raw);
+	buf_release(&raw);
+	buf_release(&uri);
 	m->ok = ok;
 	return m;
 }

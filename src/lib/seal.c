@@ -39,6 +39,17 @@ struct scelle_sealer *scelle_sealer_new(void)
 	return s;
 }
 
+static void items_free(struct item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].src);
+		free(v[i].name);
+		free(v[i].media_type);
+		free(v[i].orig_name);
+		intake_free(v[i].intake);
+	}
+}
+
 void scelle_sealer_free(struct scelle_sealer *s)
 {
 	if (!s)
@@ -61,13 +72,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->tsa[i]);
 	free(s->tsa);
 	free(s->tsa_policy);
-	for (size_t i = 0; i < s->nitems; i++) {
-		free(s->items[i].src);
-		free(s->items[i].name);
-		free(s->items[i].media_type);
-		free(s->items[i].orig_name);
-		intake_free(s->items[i].intake);
-	}
+	items_free(s->items, s->nitems);
 	item_info_free(s->item_info);
 	free(s->items);
 	buf_release(&s->warnings);
@@ -313,6 +318,94 @@ struct walk {
 	ino_t ino;
 };
 
+static int add_path(struct scelle_sealer *s, int dir, const char *base, const char *src,
+    const char *name, int depth, const struct walk *up);
+
+/* Adds entries [from, to) of a folder's sorted listing, and frees them. */
+static int add_entries(struct scelle_sealer *s, int fd, struct dirent **list, int from, int to,
+    const char *src, const char *name, int depth, const struct walk *here)
+{
+	int rc = SCELLE_OK;
+	for (int i = from; i < to; i++) {
+		const char *d = list[i]->d_name;
+		if (rc == SCELLE_OK && strcmp(d, ".") != 0 && strcmp(d, "..") != 0) {
+			size_t sl = strlen(src) + strlen(d) + 2, nl = strlen(name) + strlen(d) + 2;
+			char *csrc = malloc(sl), *cname = malloc(nl);
+			if (csrc && cname) {
+				snprintf(csrc, sl, "%s/%s", src, d);
+				snprintf(cname, nl, "%s/%s", name, d);
+				rc = add_path(s, fd, d, csrc, cname, depth + 1, here);
+			} else
+				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+			free(csrc);
+			free(cname);
+		}
+		free(list[i]);
+	}
+	return rc;
+}
+
+/* The second half of a large folder, walked on another thread into a sealer of its own
+ * (only its items, err and follow are used), then appended: the walk is stat calls, and
+ * for 100,000 files it took a third of a second on one core. */
+struct half {
+	struct scelle_sealer t;
+	int fd, from, to, depth, rc;
+	struct dirent **list;
+	const char *src, *name;
+	const struct walk *here;
+};
+
+static void *half_run(void *arg)
+{
+	struct half *h = arg;
+	h->rc = add_entries(&h->t, h->fd, h->list, h->from, h->to, h->src, h->name, h->depth, h->here);
+	return NULL;
+}
+
+static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int n,
+    const char *src, const char *name, int depth, const struct walk *here)
+{
+	struct half *h = s->walk_split || n < 64 ? NULL : xcalloc(1, sizeof(*h));
+	pthread_t th;
+	if (h) {
+		*h = (struct half){ .fd = fd, .from = n / 2, .to = n, .depth = depth, .list = list,
+			.src = src, .name = name, .here = here };
+		h->t.follow = s->follow;
+		h->t.walk_split = 1;	/* one split at a time */
+		if (pthread_create(&th, NULL, half_run, h) != 0) {
+			free(h);
+			h = NULL;
+		}
+	}
+	if (!h)
+		return add_entries(s, fd, list, 0, n, src, name, depth, here);
+	s->walk_split = 1;
+	int rc = add_entries(s, fd, list, 0, n / 2, src, name, depth, here);
+	pthread_join(th, NULL);
+	s->walk_split = 0;
+	/* Its items follow ours, in name order; appended even after a failure, so that
+	 * scelle_sealer_free frees them. */
+	struct item *v = grow(s->items, &s->capitems, s->nitems + h->t.nitems, sizeof(*v));
+	if (v) {
+		s->items = v;
+		if (h->t.nitems)
+			memcpy(v + s->nitems, h->t.items, h->t.nitems * sizeof(*v));
+		s->nitems += h->t.nitems;
+	} else {
+		items_free(h->t.items, h->t.nitems);
+		if (rc == SCELLE_OK)
+			rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+	}
+	if (rc == SCELLE_OK && h->rc != SCELLE_OK) {
+		s->err = h->t.err;
+		rc = h->rc;
+	}
+	free(h->t.items);
+	free(h);
+	return rc;
+}
+
 /* Adds the file or folder `base` of the folder open as `dir` (AT_FDCWD at the top); `src` is
  * the same path from the working folder, for messages and for the sealing read.  Looking
  * names up in their folder, not from the top each time, halves the walk of 100,000 files. */
@@ -363,23 +456,7 @@ static int add_path(struct scelle_sealer *s, int dir, const char *base, const ch
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
 		return SCELLE_E_IO;
 	}
-	int rc = SCELLE_OK;
-	for (int i = 0; i < n; i++) {
-		const char *d = list[i]->d_name;
-		if (rc == SCELLE_OK && strcmp(d, ".") != 0 && strcmp(d, "..") != 0) {
-			size_t sl = strlen(src) + strlen(d) + 2, nl = strlen(name) + strlen(d) + 2;
-			char *csrc = malloc(sl), *cname = malloc(nl);
-			if (csrc && cname) {
-				snprintf(csrc, sl, "%s/%s", src, d);
-				snprintf(cname, nl, "%s/%s", name, d);
-				rc = add_path(s, fd, d, csrc, cname, depth + 1, &here);
-			} else
-				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
-			free(csrc);
-			free(cname);
-		}
-		free(list[i]);
-	}
+	int rc = add_split(s, fd, list, n, src, name, depth, &here);
 	free(list);
 	close(fd);
 	return rc;

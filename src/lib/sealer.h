@@ -80,6 +80,7 @@ struct scelle_sealer {
 	size_t nitems, capitems;
 	int compress;		/* SCELLE_COMPRESS_* */
 	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
+	int walk_split;		/* a second thread walks half of a folder (add_split) */
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 
