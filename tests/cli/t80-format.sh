@@ -45,6 +45,7 @@ scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
 mkdir -p "in/chat export" &&
 cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
 printf 'latin-1 name\n' >"in/chat export/$(printf 'caf\351.txt')" &&
+printf 'ad\n' >"in/chat export/ad&<\"1\">.html" &&
 scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
 	"in/chat export" || exit 2
 
@@ -82,6 +83,19 @@ test_expect_success 'a Latin-1 name: stored escaped, URI escaped once more, orig
 	test_grep "<originalName>Y2hhdCBleHBvcnQvY2Fm6S50eHQ=</originalName>" names/sealed/evidence.xml &&
 	test "$(printf "chat export/caf\351.txt" | base64)" = Y2hhdCBleHBvcnQvY2Fm6S50eHQ= &&
 	test_grep "^evidence/chat export/caf%E9.txt: OK$" names.out
+'
+
+# seal lays plain items out itself (evidence_xml.c), as libxml2's writer would: xmllint
+# --format, libxml2's own layout, must give the same bytes, for plain items, escaped names,
+# an original name and a chat export's intake.
+test_expect_success 'evidence.xml and the manifest are laid out as libxml2 lays them out' '
+	test_grep "path=\"evidence/chat export/ad&amp;&lt;&quot;1&quot;&gt;.html\"" names/sealed/evidence.xml &&
+	test_grep "URI=\"evidence/chat%20export/ad&amp;%3C%221%22%3E.html\"" names/sealed/META-INF/ASiCManifest001.xml &&
+	mkdir layout && unzip -q -d layout case.asice &&
+	for f in names/sealed/evidence.xml names/sealed/META-INF/ASiCManifest001.xml \
+	    layout/evidence.xml layout/META-INF/ASiCManifest001.xml; do
+		xmllint --format "$f" | cmp - "$f" || return 1
+	done
 '
 
 test_expect_success 'scelle agrees with the stock tools on the good archive' '
