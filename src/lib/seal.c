@@ -386,16 +386,17 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
 	s->walk_split = 0;
 	/* Its items follow ours, in name order; appended even after a failure, so that
 	 * scelle_sealer_free frees them. */
-	struct item *v = grow(s->items, &s->capitems, s->nitems + h->t.nitems, sizeof(*v));
-	if (v) {
-		s->items = v;
-		if (h->t.nitems)
+	if (h->t.nitems) {
+		struct item *v = grow(s->items, &s->capitems, s->nitems + h->t.nitems, sizeof(*v));
+		if (v) {
 			memcpy(v + s->nitems, h->t.items, h->t.nitems * sizeof(*v));
-		s->nitems += h->t.nitems;
-	} else {
-		items_free(h->t.items, h->t.nitems);
-		if (rc == SCELLE_OK)
-			rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+			s->items = v;
+			s->nitems += h->t.nitems;
+		} else {
+			items_free(h->t.items, h->t.nitems);
+			if (rc == SCELLE_OK)
+				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+		}
 	}
 	if (rc == SCELLE_OK && h->rc != SCELLE_OK) {
 		s->err = h->t.err;

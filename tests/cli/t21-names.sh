@@ -170,4 +170,21 @@ test_expect_success 'a FIFO inside a folder is refused with its name' '
 	mkdir -p fifo && mkfifo fifo/p && printf x > fifo/a &&
 	bad "scelle: cannot seal '\''fifo/p'\'': it is a FIFO" fifo
 '
+# A folder of 64 entries or more is walked by two threads (seal.c, add_split).
+test_expect_success 'a large folder: every item, in name order, as one thread would list them' '
+	mkdir -p wide && i=0 &&
+	while [ $i -lt 150 ]; do mkdir -p wide/d$i && printf "$i" > wide/d$i/f && printf x > wide/f$i; i=$((i + 1)); done &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o wide.asice wide &&
+	unzip -p wide.asice evidence.xml | sed -n "s/.* path=\"\([^\"]*\)\".*/\1/p" > listed &&
+	(cd wide && find . -type f | sed "s|^\./|evidence/wide/|" | LC_ALL=C sort) > expected &&
+	cmp expected listed && test $(wc -l < listed) -eq 300
+'
+test_expect_success 'a large folder: a FIFO in its second half is refused with its name' '
+	mkdir -p wide2 && i=0 &&
+	while [ $i -lt 100 ]; do mkdir -p wide2/d$i; i=$((i + 1)); done &&
+	mkfifo wide2/d90/p &&
+	bad "scelle: cannot seal '\''wide2/d90/p'\'': it is a FIFO" wide2 &&
+	mkfifo wide2/d10/p &&
+	bad "scelle: cannot seal '\''wide2/d10/p'\'': it is a FIFO" wide2
+'
 test_done
