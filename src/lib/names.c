@@ -272,8 +272,13 @@ int check_name_collisions(struct scelle_sealer *s)
 		}
 	}
 	for (size_t i = 0; i < s->nitems; i++) {
-		const char *key = f[i].key;
-		for (const char *slash = strchr(key + strlen(EVIDENCE_DIR), '/'); slash;
+		/* The folders of this key that the previous one shares were looked up for it:
+		 * in sorted keys, 100,000 files in 100 folders make 100 lookups, not 300,000. */
+		const char *key = f[i].key, *prev = i ? f[i - 1].key : "";
+		size_t from = strlen(EVIDENCE_DIR), same = 0;
+		while (key[same] && key[same] == prev[same])
+			same++;
+		for (const char *slash = strchr(key + (same > from ? same : from), '/'); slash;
 		    slash = strchr(slash + 1, '/')) {
 			char *dir = strndup(key, (size_t)(slash - key));
 			if (!dir)

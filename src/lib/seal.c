@@ -775,7 +775,8 @@ static void *ev_build_run(void *arg)
 static int by_size_down(const void *a, const void *b)
 {
 	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
-	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : strcmp(x->name, y->name);
+	/* ties in name order: the items are in name order (check_name_collisions) */
+	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : (x > y) - (x < y);
 }
 
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
