@@ -273,7 +273,8 @@ int check_name_collisions(struct scelle_sealer *s)
 	}
 	for (size_t i = 0; i < s->nitems; i++) {
 		/* The folders of this key that the previous one shares were looked up for it:
-		 * in sorted keys, 100,000 files in 100 folders make 100 lookups, not 300,000. */
+		 * in sorted keys, 100,000 files in 100 folders make about 100 lookups, not one
+		 * per folder of each file. */
 		const char *key = f[i].key, *prev = i ? f[i - 1].key : "";
 		size_t from = strlen(EVIDENCE_DIR), same = 0;
 		while (key[same] && key[same] == prev[same])
