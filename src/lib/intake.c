@@ -7,16 +7,15 @@
  * extracted to disk and no member is held in memory (a chat export's text excepted, up to
  * MAX_CHAT_BYTES).  Archives inside an item are listed too, to limits.max_depth levels.
  *
- * Why a second read of container items: DESIGN.md §5 reads every item once, feeding the
- * digests and the ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's
- * central directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread
- * and a pipe per item and would lose seeking.  So container items, and only they, are read
- * a second time from disk after they are sealed, and the file must still be the one sealed
- * (same size, same mtime to the nanosecond, before and after), else the seal stops as for
- * a file that changed while read.  Measured (formats/intake.md): the cost is one more
- * SHA-256 pass over the decompressed members, which a tee could not avoid either (member
- * digests are not the item's digest); a 256 MiB stored ZIP seals in 2.9 s instead of 1.9 s
- * for the same bytes as a plain file (2 cores, warm page cache).
+ * Containers are listed from their copy in the archive being written (intake_examine), not
+ * from the evidence file: DESIGN.md §5 reads every item once, feeding the digests and the
+ * ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's central
+ * directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread and a
+ * pipe per item and would lose seeking.  The copy, mapped from the page cache once seal has
+ * written it, seeks, and it is the very bytes sealed.  A copy seal DEFLATEd (--compress max
+ * of a tar) is inflated on the way.  The cost is one more SHA-256 pass over the
+ * decompressed members, which a tee could not avoid either (member digests are not the
+ * item's digest).
  *
  * Evidence is never refused because it is damaged: a corrupt or truncated archive is
  * recorded as status="damaged" with libarchive's reason, and the item is sealed byte-exact
@@ -33,6 +32,7 @@
 #include <archive_entry.h>
 #include <magic.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 #include "intake.h"
 
 #define BLOCK (64u * 1024)
@@ -710,7 +710,83 @@ void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset)
 	}
 }
 
-int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, struct scerr *e)
+int intake_is_container(const struct item *it)
+{
+	return !it->link && it->media_type && is_container_type(it->media_type);
+}
+
+/* A container's copy in the archive being written, read for libarchive with pread in
+ * blocks (memory stays at two blocks whatever the container's size), seekable when it is
+ * stored, inflated on the way when seal DEFLATEd it (--compress max of a tar). */
+struct copy_src {
+	const struct sealed_copy *copy;
+	uint64_t pos;		/* bytes of the copy read (or sought to) */
+	int end;		/* DEFLATE: the stream ended */
+	z_stream zs;
+	unsigned char in[BLOCK], out[BLOCK];
+};
+
+/* Reads the next block of the copy into dst: its length, 0 at the end, -1 on error. */
+static ssize_t copy_pread(struct archive *a, struct copy_src *c, unsigned char *dst)
+{
+	uint64_t left = c->copy->size - c->pos;
+	ssize_t r = 0;
+	if (left == 0)
+		return 0;
+	do
+		r = pread(c->copy->fd, dst, left < BLOCK ? (size_t)left : BLOCK, (off_t)(c->copy->off + c->pos));
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		archive_set_error(a, r < 0 ? errno : EIO, "cannot read its copy in the archive");
+		return -1;
+	}
+	c->pos += (uint64_t)r;
+	return r;
+}
+
+static la_ssize_t copy_read(struct archive *a, void *arg, const void **buf)
+{
+	struct copy_src *c = arg;
+	*buf = c->out;
+	if (c->copy->method != ZIP_DEFLATE)
+		return copy_pread(a, c, c->out);
+	while (!c->end) {
+		if (c->zs.avail_in == 0) {
+			ssize_t r = copy_pread(a, c, c->in);
+			if (r <= 0)
+				return r;	/* 0: the stream is cut short, libarchive says so */
+			c->zs.next_in = c->in;
+			c->zs.avail_in = (uInt)r;
+		}
+		c->zs.next_out = c->out;
+		c->zs.avail_out = sizeof(c->out);
+		int rc = inflate(&c->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			c->end = 1;
+		else if (rc != Z_OK) {
+			archive_set_error(a, EIO, "its copy in the archive does not inflate");
+			return -1;
+		}
+		if (c->zs.avail_out < sizeof(c->out))
+			return (la_ssize_t)(sizeof(c->out) - c->zs.avail_out);
+	}
+	return 0;
+}
+
+static la_int64_t copy_seek(struct archive *a, void *arg, la_int64_t to, int whence)
+{
+	struct copy_src *c = arg;
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)c->pos : (int64_t)c->copy->size;
+	if (base + to < 0 || (uint64_t)(base + to) > c->copy->size) {
+		archive_set_error(a, EINVAL, "seek outside its copy in the archive");
+		return ARCHIVE_FATAL;
+	}
+	c->pos = (uint64_t)(base + to);
+	return (la_int64_t)c->pos;
+}
+
+int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+    const struct sealed_copy *copy, struct scerr *e)
 {
 	struct intake *in = it->intake;
 	if (in && in->tee_state == 1) {
@@ -729,32 +805,29 @@ int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, 
 		intake_free(in);
 		it->intake = NULL;
 	}
-	if (it->link || !is_container_type(it->media_type) || it->intake)
+	if (!intake_is_container(it) || it->intake || !copy || copy->fd < 0)
 		return SCELLE_OK;
 
-	struct stat before, after;
-	int fd = open(it->src, O_RDONLY | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
-	if (fd < 0) {
-		scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
-		return SCELLE_E_IO;
-	}
-	int same = fstat(fd, &before) == 0 && (uint64_t)before.st_size == it->size &&
-	    before.st_mtim.tv_sec == it->mtim.tv_sec && before.st_mtim.tv_nsec == it->mtim.tv_nsec;
 	struct ctx c = { &s->limits, magic, 0, 0 };
+	struct copy_src *src = xcalloc(1, sizeof(*src));
 	struct listing *L = NULL;
-	if (same && (it->intake = xcalloc(1, sizeof(*it->intake))) && (L = xcalloc(1, sizeof(*L)))) {
+	if (src && (it->intake = xcalloc(1, sizeof(*it->intake))) && (L = xcalloc(1, sizeof(*L)))) {
 		it->intake->list = L;
 		it->intake->tee_state = 3;
+		src->copy = copy;
 		struct archive *a = new_reader(1);
-		list_opened(L, &c, a, a ? archive_read_open_fd(a, fd, BLOCK) : ARCHIVE_FATAL);
+		int opened = ARCHIVE_FATAL;
+		if (a && copy->method == ZIP_DEFLATE)
+			opened = inflateInit2(&src->zs, -15) == Z_OK ?
+			    archive_read_open(a, src, NULL, copy_read, NULL) : ARCHIVE_FATAL;
+		else if (a)
+			opened = archive_read_set_seek_callback(a, copy_seek) == ARCHIVE_OK ?
+			    archive_read_open(a, src, NULL, copy_read, NULL) : ARCHIVE_FATAL;
+		list_opened(L, &c, a, opened);
+		if (copy->method == ZIP_DEFLATE)
+			inflateEnd(&src->zs);
 	}
-	same = same && fstat(fd, &after) == 0 && after.st_size == before.st_size &&
-	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
-	close(fd);
-	if (!same) {
-		scerr_set(e, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
-		return SCELLE_E_INPUT;
-	}
+	free(src);
 	return SCELLE_OK;
 }
 

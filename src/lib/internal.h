@@ -157,6 +157,8 @@ int zip_entry_whole(struct zip_writer *z, const char *name, int method, int leve
 int zip_writer_finish(struct zip_writer *z, struct scerr *e);
 void zip_writer_free(struct zip_writer *z);
 uint64_t zip_writer_offset(const struct zip_writer *z);
+/* Where the data of the last entry ended lies in the file, its size there and its method. */
+void zip_last_entry(const struct zip_writer *z, uint64_t *data_off, uint64_t *csize, int *method);
 
 /* ----------------------------------------------------------- zip_check.c ---- */
 /* The raw ZIP layout of an archive to verify (end records, central directory against

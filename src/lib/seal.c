@@ -429,7 +429,7 @@ static int add_path(struct scelle_sealer *s, int dir, const char *base, const ch
 	}
 	if (S_ISREG(st.st_mode)) {
 		/* An unreadable file stops the seal now, before anything is written.  The
-		 * sealing read opens it again (and checks again that it is a regular file). */
+		 * sealing read opens it (and checks again that it is a regular file). */
 		if (faccessat(dir, base, R_OK, AT_EACCESS) != 0) {
 			scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
 			return SCELLE_E_IO;
@@ -730,7 +730,6 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		goto out;
 	}
 	it->size = got;
-	it->mtim = before.st_mtim;
 	rc = SCELLE_OK;
 out:
 	if (fd >= 0)
@@ -848,11 +847,21 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	for (size_t i = 0; i < s->nitems; i++)
 		order[i] = &s->items[i];
 	qsort(order, s->nitems, sizeof(*order), by_size_down);
-	for (size_t i = 0; i < s->nitems; i++)
-		if ((rc = seal_item(s, &g, order[i])) ||
-		    (rc = intake_examine(s, order[i], g.magic, &s->err)) ||
+	for (size_t i = 0; i < s->nitems; i++) {
+		struct sealed_copy copy = { .fd = -1 };
+		if ((rc = seal_item(s, &g, order[i])))
+			goto fail;
+		/* A container is listed from its copy in the archive (DESIGN.md §5: one read). */
+		if (intake_is_container(order[i])) {
+			if ((rc = writes_drain(s, &g)))
+				goto fail;
+			copy.fd = o.fd;
+			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
+		}
+		if ((rc = intake_examine(s, order[i], g.magic, &copy, &s->err)) ||
 		    (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g))))	/* a full disk */
 			goto fail;
+	}
 	/* evidence.xml needs every item's digests, and the writer is needed here. */
 	if ((rc = writes_drain(s, &g)))
 		goto fail;

@@ -30,7 +30,6 @@ struct item {
 	char *orig_name;	/* the name below evidence/ as found on disk when it had to be
 				 * escaped (names.c), else NULL */
 	size_t orig_len;
-	struct timespec mtim;	/* as read by seal_item: a second read must see the same */
 	int link;		/* a symbolic link, recorded as such: its content is the target */
 	int method, level;	/* how seal_item stores it (ZIP_STORE or ZIP_DEFLATE at level) */
 	const struct item_info *info; /* acquisition context (--item-info), borrowed, or NULL */
@@ -122,7 +121,15 @@ int item_info_attach(struct item_info_table *t, struct item *items, size_t n, st
 
 /* intake.c: lists what containers, web archives and chat exports hold. */
 void intake_free(struct intake *in);
-int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic, struct scerr *e);
+/* Where seal wrote an item in the archive being made: a container is listed from there. */
+struct sealed_copy {
+	int fd;			/* the archive, readable */
+	uint64_t off, size;	/* its data, as stored */
+	int method;		/* ZIP_STORE or ZIP_DEFLATE */
+};
+int intake_is_container(const struct item *it);
+int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+    const struct sealed_copy *copy, struct scerr *e);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 

@@ -548,6 +548,14 @@ int zip_writer_finish(struct zip_writer *z, struct scerr *e)
 	return 0;
 }
 
+void zip_last_entry(const struct zip_writer *z, uint64_t *data_off, uint64_t *csize, int *method)
+{
+	const struct zip_entry *ent = z->n ? &z->ents[z->n - 1] : NULL;
+	*data_off = ent ? ent->offset + LOCAL_LEN + ent->name_len + (ent->local64 ? 20 : 0) : 0;
+	*csize = ent ? ent->csize : 0;
+	*method = ent ? ent->method : ZIP_STORE;
+}
+
 uint64_t zip_writer_offset(const struct zip_writer *z)
 {
 	return z->off;

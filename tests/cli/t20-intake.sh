@@ -51,6 +51,24 @@ test_expect_success 'ZIP, tar.gz, 7z and tar.xz members are listed with size and
 	python3 members.py m.xml evidence/items/members.7z src > f3 && test_grep "^7z - 3$" f3 &&
 	python3 members.py m.xml evidence/items/members.tar.xz src > f4 && test_grep "^tar xz 3$" f4
 '
+# DESIGN.md §5: a container is listed from its copy in the archive, not read twice.
+test_expect_success 'a container is opened once: listed from its copy in the archive' '
+	if command -v strace >/dev/null; then
+		strace -f -e trace=open,openat -o opens scelle seal -q --key "$PKI/officer.key" \
+			--cert "$PKI/officer.pem" -o once.asice items/members.zip &&
+		test "$(grep -c "members.zip\"" opens)" -eq 1 &&
+		evxml once.asice once.xml &&
+		python3 members.py once.xml evidence/members.zip src > f5 && test_grep "^zip - 3$" f5
+	else
+		echo "# no strace here"
+	fi
+'
+test_expect_success 'a tar that --compress max DEFLATEs is listed from its inflated copy' '
+	bsdtar -cf items2.tar -C src a.txt sub &&
+	seal --compress max -o max.asice items2.tar && evxml max.asice max.xml &&
+	unzip -v max.asice evidence/items2.tar > v && test_grep "Defl:. .*evidence/items2.tar" v &&
+	python3 members.py max.xml evidence/items2.tar src > f6 && test_grep "^tar - 3$" f6
+'
 test_expect_success 'folders inside archives are listed as folders, with media types' '
 	test_grep "<member path=\"sub/\" kind=\"folder\"" m.xml &&
 	test_grep "path=\"a.txt\" kind=\"file\" size=\"8\" sha256=\"$(sha256sum src/a.txt | cut -c1-64)\" mediaType=\"text/plain\"" m.xml
