@@ -11,8 +11,8 @@
  * from the evidence file: DESIGN.md §5 reads every item once, feeding the digests and the
  * ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's central
  * directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread and a
- * pipe per item and would lose seeking.  The copy, mapped from the page cache once seal has
- * written it, seeks, and it is the very bytes sealed.  A copy seal DEFLATEd (--compress max
+ * pipe per item and would lose seeking.  The copy, read back (from the page cache) once seal
+ * has written it, seeks, and it is the very bytes sealed.  A copy seal DEFLATEd (--compress max
  * of a tar) is inflated on the way.  The cost is one more SHA-256 pass over the
  * decompressed members, which a tee could not avoid either (member digests are not the
  * item's digest).
