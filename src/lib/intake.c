@@ -785,8 +785,8 @@ static la_int64_t copy_seek(struct archive *a, void *arg, la_int64_t to, int whe
 	return (la_int64_t)c->pos;
 }
 
-int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
-    const struct sealed_copy *copy, struct scerr *e)
+void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+    const struct sealed_copy *copy)
 {
 	struct intake *in = it->intake;
 	if (in && in->tee_state == 1) {
@@ -799,14 +799,14 @@ int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
 		}
 		buf_release(&in->tee);
 		in->tee_state = 3;
-		return SCELLE_OK;
+		return;
 	}
 	if (in && in->tee_state != 3) {
 		intake_free(in);
 		it->intake = NULL;
 	}
 	if (!intake_is_container(it) || it->intake || !copy || copy->fd < 0)
-		return SCELLE_OK;
+		return;
 
 	struct ctx c = { &s->limits, magic, 0, 0 };
 	struct copy_src *src = xcalloc(1, sizeof(*src));
@@ -828,7 +828,6 @@ int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
 			inflateEnd(&src->zs);
 	}
 	free(src);
-	return SCELLE_OK;
 }
 
 /* The listing of an item held in memory (the fuzz target tests/fuzz/fuzz_intake.c). */

@@ -858,8 +858,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
 		}
-		if ((rc = intake_examine(s, order[i], g.magic, &copy, &s->err)) ||
-		    (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g))))	/* a full disk */
+		intake_examine(s, order[i], g.magic, &copy);
+		if (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g)))	/* a full disk */
 			goto fail;
 	}
 	/* evidence.xml needs every item's digests, and the writer is needed here. */

@@ -128,8 +128,8 @@ struct sealed_copy {
 	int method;		/* ZIP_STORE or ZIP_DEFLATE */
 };
 int intake_is_container(const struct item *it);
-int intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
-    const struct sealed_copy *copy, struct scerr *e);
+void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+    const struct sealed_copy *copy);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 
