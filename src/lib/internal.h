@@ -138,7 +138,9 @@ void out_abort(struct out_file *o);
  * entry).  The output must be seekable: sizes and CRC are written back into each local
  * header, so no entry ever carries a data descriptor. */
 struct zip_writer;
-enum { ZIP_STORE = 0, ZIP_DEFLATE = 8 };
+enum { ZIP_STORE = 0, ZIP_DEFLATE = 8,
+	ZIP_DEFLATE_GAINS = -8	/* zip_entry_whole only: DEFLATE if it saves a tenth, else STORE */
+};
 /* `name` is the output as the user knows it, used in error messages. */
 struct zip_writer *zip_writer_new(int fd, const char *name, struct scerr *e);
 /* size_hint: the final uncompressed size if known, else UINT64_MAX; it decides whether the
@@ -150,7 +152,8 @@ int zip_entry_level(struct zip_writer *z, int level, struct scerr *e);
 int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scerr *e);
 int zip_entry_end(struct zip_writer *z, struct scerr *e);
 /* begin + write + end of an entry whose data is all in hand, in one writev; level: DEFLATE's
- * (0-9, -1: 6). */
+ * (0-9, -1: 6).  ZIP_DEFLATE_GAINS: the bytes are deflated, and stored instead when that
+ * saves less than a tenth. */
 int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
     const void *data, size_t n, struct scerr *e);
 /* Writes the central directory (ZIP64 records only where needed) and the end record. */

@@ -518,25 +518,20 @@ static int compressed_already(const char *mt)
 #define TRIAL_BYTES (64u << 10)
 #define AUTO_LEVEL 1	/* zlib's fastest: text still shrinks 3-5x, at 5x level 6's speed */
 
-/* AUTO: a trial DEFLATE of the first 64 KiB; worth it when it saves a tenth.  An item that
- * the first read holds whole is deflated without a trial: the trial would compress it all
- * once more (a phone's 10,000 chat messages), and DEFLATE falls back to stored blocks for
- * bytes that do not shrink, so the loss is a few bytes. */
-static int deflate_gains(const unsigned char *p, size_t n, uint64_t size, unsigned char *scratch, size_t cap)
+/* AUTO: DEFLATE where it saves a tenth.  An item that the first read holds whole is judged
+ * by its own DEFLATE, on the writing thread (ZIP_DEFLATE_GAINS): no trial.  A longer one is
+ * streamed, and judged by a trial DEFLATE of its first 64 KiB. */
+static int deflate_gains(const unsigned char *p, size_t n, unsigned char *scratch, size_t cap)
 {
 	uLongf out = cap;
-	if (n < 64)	/* too small to judge, and too small to matter */
-		return 0;
-	if (size <= TRIAL_BYTES)
-		return 1;
 	if (n > TRIAL_BYTES)
 		n = TRIAL_BYTES;
 	return compress2(scratch, &out, p, n, AUTO_LEVEL) == Z_OK && out < n - n / 10;
 }
 
-/* The method and level for an item whose first bytes are p[0..n). */
+/* The method and level for an item whose first bytes are p[0..n), all of it if whole. */
 static int choose_method(const struct scelle_sealer *s, const char *mt, const unsigned char *p,
-    size_t n, uint64_t size, unsigned char *scratch, size_t cap, int *level)
+    size_t n, int whole, unsigned char *scratch, size_t cap, int *level)
 {
 	switch (s->compress) {
 	case SCELLE_COMPRESS_NONE:
@@ -546,7 +541,11 @@ static int choose_method(const struct scelle_sealer *s, const char *mt, const un
 		return n == 0 || compressed_already(mt) ? ZIP_STORE : ZIP_DEFLATE;
 	default:
 		*level = AUTO_LEVEL;
-		return compressible(mt) && deflate_gains(p, n, size, scratch, cap) ? ZIP_DEFLATE : ZIP_STORE;
+		if (!compressible(mt))
+			return ZIP_STORE;
+		if (whole)
+			return ZIP_DEFLATE_GAINS;
+		return deflate_gains(p, n, scratch, cap) ? ZIP_DEFLATE : ZIP_STORE;
 	}
 }
 
@@ -684,10 +683,10 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		if (first) {
 			const char *mt = it->link ? "inode/symlink" : media_type(g->magic, buf, (size_t)r);
 			it->media_type = xstrdup(mt ? mt : "application/octet-stream");
-			it->method = choose_method(s, it->media_type, buf, (size_t)r, (uint64_t)before.st_size,
-			    g->scratch, g->scratch_cap, &it->level);
 			/* A file that grows after this read changes its size: caught below. */
 			whole = (uint64_t)r == (uint64_t)before.st_size;
+			it->method = choose_method(s, it->media_type, buf, (size_t)r, whole,
+			    g->scratch, g->scratch_cap, &it->level);
 			if (!whole && ((g->writes && writes_drain(s, g)) ||
 			    hash_pipe_begin(g->hp, g->md, s->ndigests) ||
 			    zip_entry_begin(g->z, it->name, it->method, (uint64_t)before.st_size,

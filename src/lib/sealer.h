@@ -31,7 +31,8 @@ struct item {
 				 * escaped (names.c), else NULL */
 	size_t orig_len;
 	int link;		/* a symbolic link, recorded as such: its content is the target */
-	int method, level;	/* how seal_item stores it (ZIP_STORE or ZIP_DEFLATE at level) */
+	int method, level;	/* how seal_item stores it: ZIP_STORE, ZIP_DEFLATE at level, or
+				   ZIP_DEFLATE_GAINS (whole items: the writer decides) */
 	const struct item_info *info; /* acquisition context (--item-info), borrowed, or NULL */
 	struct intake *intake;	/* what the item holds (intake.c), or NULL */
 };

@@ -284,7 +284,7 @@ int zip_entry_whole(struct zip_writer *z, const char *name, int method, int leve
 		scerr_set(e, SCELLE_E_USAGE, "zip writer: entry too large to write at once");
 		return -1;
 	}
-	if (method == ZIP_DEFLATE) {
+	if (method == ZIP_DEFLATE || method == ZIP_DEFLATE_GAINS) {
 		level = level < 0 ? 6 : level > 9 ? 9 : level;	/* 6: zlib's default */
 		if (!z->dc[level] && !(z->dc[level] = libdeflate_alloc_compressor(level)))
 			goto nomem;
@@ -300,6 +300,12 @@ int zip_entry_whole(struct zip_writer *z, const char *name, int method, int leve
 		if (!(csize = libdeflate_deflate_compress(z->dc[level], data, n, z->wbuf, z->wcap)))
 			goto nomem;	/* cannot happen: the buffer is the bound */
 		out = z->wbuf;
+		if (method == ZIP_DEFLATE_GAINS && csize >= n - n / 10) {
+			out = data;	/* not worth a reader's inflating */
+			csize = n;
+			method = ZIP_STORE;
+		} else
+			method = ZIP_DEFLATE;
 	}
 	size_t hl = entry_start(z, h, name, method, n, mtime, e);
 	if (!hl)

@@ -27,6 +27,26 @@ test_expect_success 'auto (the default): text DEFLATEd, PNG and random bytes STO
 	test_grep "^evidence/ev/blob.bin 0$" m &&
 	unzip -tq auto.asice
 '
+# Text that DEFLATE shrinks by less than a tenth (random Latin-1 letters: file(1) says
+# text/plain): STORED, whether one read holds it whole (judged by its own DEFLATE) or it is
+# streamed (judged by a trial on its first 64 KiB).
+mkdir flat
+python3 -c "
+import random, sys
+random.seed(7)
+al = bytes(range(0x20, 0x7f)) + bytes(range(0xa0, 0x100))
+for name, n in (sys.argv[1], 30000), (sys.argv[2], 3000000):
+    open(name, \"wb\").write(bytes(random.choice(al) for _ in range(n)))
+" flat/small.txt flat/long.txt
+cp ev/chat.txt flat/
+test_expect_success 'auto: text that DEFLATE does not shrink by a tenth is STORED' '
+	test "$(file -b --mime-type flat/small.txt flat/long.txt | sort -u)" = text/plain &&
+	seal -q -o flat.asice flat && methods flat.asice > m &&
+	test_grep "^evidence/flat/small.txt 0$" m &&
+	test_grep "^evidence/flat/long.txt 0$" m &&
+	test_grep "^evidence/flat/chat.txt 8$" m &&
+	unzip -tq flat.asice
+'
 test_expect_success 'none: every item STORED' '
 	seal -q --compress none -o none.asice ev && methods none.asice > m &&
 	test "$(grep -c "^evidence/.* 0$" m)" = 4 &&
