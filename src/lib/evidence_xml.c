@@ -177,7 +177,7 @@ static int item_plain(struct buf *b, const struct scelle_sealer *s, size_t i, co
 	    put(b, ">\n");
 	for (size_t d = 0; !bad && d < s->ndigests; d++)
 		bad = put(b, "      <digest") || put_attr(b, "algorithm", s->digests[d]) || put(b, ">") ||
-		    put(b, it->hex[d]) || put(b, "</digest>\n");
+		    put(b, item_hex(s, it, d)) || put(b, "</digest>\n");
 	return bad || put(b, "    </item>\n");
 }
 
@@ -267,7 +267,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 		for (size_t d = 0; d < s->ndigests; d++) {
 			START("digest");
 			ATTR("algorithm", s->digests[d]);
-			X(xmlTextWriterWriteString(w, BAD_CAST it->hex[d]));
+			X(xmlTextWriterWriteString(w, BAD_CAST item_hex(s, it, d)));
 			END();
 		}
 		if (it->info) {

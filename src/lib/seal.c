@@ -75,6 +75,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	items_free(s->items, s->nitems);
 	item_info_free(s->item_info);
 	free(s->items);
+	free(s->hex_store);
 	buf_release(&s->warnings);
 	free(s);
 }
@@ -579,8 +580,11 @@ static const char *media_type(void *magic, const unsigned char *p, size_t n)
 static void item_hashed(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len, size_t n)
 {
 	struct item *it = arg;
-	for (size_t i = 0; i < n; i++)
-		hex_encode(md[i], len[i], it->hex[i]);
+	char *hex = it->hex;	/* room for them all: scelle_sealer_write */
+	for (size_t i = 0; i < n; i++) {
+		hex_encode(md[i], len[i], hex);
+		hex += 2 * len[i] + 1;
+	}
 	memcpy(it->sha256, md[0], 32);
 }
 
@@ -803,9 +807,18 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)
 		g.prog.total += s->items[i].size;
-	for (size_t i = 0; i < s->ndigests; i++)
+	size_t stride = 0;
+	for (size_t i = 0; i < s->ndigests; i++) {
 		if (!(g.md[i] = EVP_get_digestbyname(s->digests[i])))
 			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
+		s->hex_off[i] = stride;
+		stride += 2 * (size_t)EVP_MD_get_size(g.md[i]) + 1;
+	}
+	free(s->hex_store);
+	if (!(s->hex_store = calloc(s->nitems, stride)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < s->nitems; i++)
+		s->items[i].hex = s->hex_store + i * stride;
 	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");

@@ -25,7 +25,7 @@ struct item {
 	uint64_t size;
 	time_t mtime;
 	char *media_type;
-	char hex[MAX_DIGESTS][129]; /* digests in s->digests order; [0] is SHA-256 */
+	char *hex;		/* its digests in hex, in s->digests order: item_hex() */
 	unsigned char sha256[32];
 	char *orig_name;	/* the name below evidence/ as found on disk when it had to be
 				 * escaped (names.c), else NULL */
@@ -78,6 +78,10 @@ struct scelle_sealer {
 
 	struct item *items;
 	size_t nitems, capitems;
+	/* The items' hex digests, one block for all (scelle_sealer_write): an item's are at
+	 * item.hex, one after another, digest d at hex_off[d]; 65 bytes for SHA-256 alone. */
+	char *hex_store;
+	size_t hex_off[MAX_DIGESTS];
 	int compress;		/* SCELLE_COMPRESS_* */
 	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
 	int walk_split;		/* a second thread walks half of a folder (add_split) */
@@ -88,6 +92,12 @@ struct scelle_sealer {
 	time_t sealed_at;
 	char seal_id[65], file_digest[65];
 };
+
+/* Digest d of an item, in hex (s->digests[d]; 0 is SHA-256). */
+static inline const char *item_hex(const struct scelle_sealer *s, const struct item *it, size_t d)
+{
+	return it->hex + s->hex_off[d];
+}
 
 int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
     STACK_OF(X509) *extra, struct scerr *e);
