@@ -156,6 +156,20 @@ int zip_entry_end(struct zip_writer *z, struct scerr *e);
  * saves less than a tenth. */
 int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
     const void *data, size_t n, struct scerr *e);
+/* zip_entry_whole in two halves.  zip_pack compresses with a compressor of its own, so
+ * that another thread may use the writer meanwhile; p->data may point into data, which must
+ * outlive it.  zip_entry_packed writes the entry; zip_pack_release frees p's buffer. */
+struct zip_pack {
+	int method;		/* ZIP_STORE or ZIP_DEFLATE */
+	uint32_t crc;
+	size_t usize, csize;
+	const unsigned char *data;	/* the csize bytes to write */
+	unsigned char *own;	/* the DEFLATE output */
+};
+int zip_pack(struct zip_pack *p, int method, int level, const void *data, size_t n, struct scerr *e);
+int zip_entry_packed(struct zip_writer *z, const char *name, time_t mtime, const struct zip_pack *p,
+    struct scerr *e);
+void zip_pack_release(struct zip_pack *p);
 /* Writes the central directory (ZIP64 records only where needed) and the end record. */
 int zip_writer_finish(struct zip_writer *z, struct scerr *e);
 void zip_writer_free(struct zip_writer *z);

@@ -740,22 +740,46 @@ out:
 	return rc;
 }
 
+/* The level of the items (1, unless --compress max): evidence.xml of 100,000 items is
+ * 25 MB, and at level 6 zlib took a second longer for a file a tenth smaller. */
+static int member_level(const struct scelle_sealer *s)
+{
+	return s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
+}
+
 static int write_member(struct scelle_sealer *s, struct sealing *g, const char *name,
     int method, const struct buf *b, struct scerr *e)
 {
-	/* The level of the items (1, unless --compress max): evidence.xml of 100,000 items is
-	 * 25 MB, and at level 6 zlib took a second longer for a file a tenth smaller. */
-	int level = s->compress == SCELLE_COMPRESS_MAX ? 9 : AUTO_LEVEL;
-	if (zip_entry_whole(g->z, name, method, level, s->sealed_at, b->data, b->len, e))
+	if (zip_entry_whole(g->z, name, method, member_level(s), s->sealed_at, b->data, b->len, e))
 		return e->code ? e->code : SCELLE_E_IO;
 	file_hasher_advance(g->fh, zip_writer_offset(g->z));
 	return SCELLE_OK;
 }
 
-/* evidence.xml is built and written on a thread of its own while this one writes the
- * manifest's references to the items: for 100,000 items each takes a fifth of a second,
- * and DEFLATE of the 25 MB of evidence.xml another tenth.  The writer is free: the items
- * are written, and the manifest is written after. */
+/* Work on a thread of its own, or on this one when no thread can be had. */
+struct aside {
+	pthread_t thread;
+	int threaded;
+};
+
+static void aside_start(struct aside *a, void *(*fn)(void *), void *arg)
+{
+	a->threaded = pthread_create(&a->thread, NULL, fn, arg) == 0;
+	if (!a->threaded)
+		fn(arg);
+}
+
+static void aside_join(struct aside *a)
+{
+	if (a->threaded)
+		pthread_join(a->thread, NULL);
+	a->threaded = 0;
+}
+
+/* For 100,000 items evidence.xml and the manifest are 25 MB each: each takes a tenth of a
+ * second to lay out, and as long to deflate.  evidence.xml is laid out, then deflated and
+ * written, on a thread of its own (ev_lay_out, ev_write); meanwhile this one lays out the
+ * manifest, whose last reference is evidence.xml's digest, and deflates it. */
 struct ev_build {
 	struct scelle_sealer *s;
 	struct sealing *g;
@@ -765,13 +789,53 @@ struct ev_build {
 	int rc;
 };
 
-static void *ev_build_run(void *arg)
+static void *ev_lay_out(void *arg)
 {
 	struct ev_build *b = arg;
-	if (!(b->rc = evidence_xml_build(b->s, b->out, &b->err)) &&
-	    !(b->rc = write_member(b->s, b->g, EVIDENCE_XML, ZIP_DEFLATE, b->out, &b->err)))
+	if (!(b->rc = evidence_xml_build(b->s, b->out, &b->err)))
 		SHA256(b->out->data, b->out->len, b->sha256);
 	return NULL;
+}
+
+static void *ev_write(void *arg)
+{
+	struct ev_build *b = arg;
+	b->rc = write_member(b->s, b->g, EVIDENCE_XML, ZIP_DEFLATE, b->out, &b->err);
+	return NULL;
+}
+
+/* Writes evidence.xml and the manifest (the writer is free: the items are written); man
+ * gets the manifest. */
+static int write_xml_members(struct scelle_sealer *s, struct sealing *g, struct buf *ev,
+    struct buf *man)
+{
+	struct ev_build eb = { s, g, ev, { 0 }, { 0 }, SCELLE_E_NOMEM };
+	struct zip_pack mp = { 0 };
+	struct aside a;
+	xmlInitParser();	/* libxml2's globals, before two threads use it (its manual) */
+	aside_start(&a, ev_lay_out, &eb);
+	struct manifest_writer *mw = asic_manifest_items(s);
+	aside_join(&a);
+	if (eb.rc) {
+		asic_manifest_free(mw);
+		s->err = eb.err;
+		return eb.rc;
+	}
+	aside_start(&a, ev_write, &eb);
+	int rc = asic_manifest_finish(mw, eb.sha256, man, &s->err);
+	if (!rc && zip_pack(&mp, ZIP_DEFLATE, member_level(s), man->data, man->len, &s->err))
+		rc = s->err.code;
+	aside_join(&a);
+	if (!rc && eb.rc) {
+		s->err = eb.err;
+		rc = eb.rc;
+	}
+	if (!rc && zip_entry_packed(g->z, ASIC_MANIFEST, s->sealed_at, &mp, &s->err))
+		rc = s->err.code ? s->err.code : SCELLE_E_IO;
+	if (!rc)
+		file_hasher_advance(g->fh, zip_writer_offset(g->z));
+	zip_pack_release(&mp);
+	return rc;
 }
 
 static int by_size_down(const void *a, const void *b)
@@ -877,23 +941,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	/* evidence.xml needs every item's digests, and the writer is needed here. */
 	if ((rc = writes_drain(s, &g)))
 		goto fail;
-	struct ev_build eb = { s, &g, &ev, { 0 }, { 0 }, SCELLE_E_NOMEM };
-	pthread_t ev_thread;
-	xmlInitParser();	/* libxml2's globals, before two threads use it (its manual) */
-	int threaded = pthread_create(&ev_thread, NULL, ev_build_run, &eb) == 0;
-	if (!threaded)
-		ev_build_run(&eb);
-	struct manifest_writer *mw = asic_manifest_items(s);
-	if (threaded)
-		pthread_join(ev_thread, NULL);
-	if (eb.rc) {
-		asic_manifest_free(mw);
-		s->err = eb.err;
-		rc = eb.rc;
-		goto fail;
-	}
-	if ((rc = asic_manifest_finish(mw, eb.sha256, &man, &s->err)) ||
-	    (rc = write_member(s, &g, ASIC_MANIFEST, ZIP_DEFLATE, &man, &s->err)))
+	if ((rc = write_xml_members(s, &g, &ev, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);

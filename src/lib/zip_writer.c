@@ -273,54 +273,76 @@ int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t
  * holds tens of thousands of thumbnails and messages): this saves a pwrite per item, and
  * the archive hasher (hash_thread.c) can take the entry as soon as it is written.
  * DEFLATE is libdeflate's whole-buffer compressor: 2-3 times zlib's speed at a level, and
- * evidence.xml of 100,000 items is 25 MB. */
-int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
-    const void *data, size_t n, struct scerr *e)
+ * evidence.xml of 100,000 items is 25 MB.  zip_pack and zip_entry_packed are its two
+ * halves, for a DEFLATE run on another thread while the writer is busy. */
+
+static int clamp_level(int level)
+{
+	return level < 0 ? 6 : level > 9 ? 9 : level;	/* 6: zlib's default */
+}
+
+/* Fills p from data[0..n), deflated by c into buf (of the compress bound) unless STORE. */
+static void pack(struct zip_pack *p, struct libdeflate_compressor *c, unsigned char *buf,
+    size_t cap, int method, const void *data, size_t n)
+{
+	p->method = ZIP_STORE;
+	p->crc = n ? libdeflate_crc32(0, data, n) : 0;
+	p->usize = p->csize = n;
+	p->data = data;
+	if (method == ZIP_STORE)
+		return;
+	size_t csize = libdeflate_deflate_compress(c, data, n, buf, cap);	/* cap: the bound */
+	if (method == ZIP_DEFLATE_GAINS && csize >= n - n / 10)
+		return;	/* stored: not worth a reader's inflating */
+	p->method = ZIP_DEFLATE;
+	p->csize = csize;
+	p->data = buf;
+}
+
+int zip_pack(struct zip_pack *p, int method, int level, const void *data, size_t n, struct scerr *e)
+{
+	struct libdeflate_compressor *c = NULL;
+	size_t cap = 0;
+	memset(p, 0, sizeof(*p));
+	if (method != ZIP_STORE && (!(c = libdeflate_alloc_compressor(clamp_level(level))) ||
+	    !(p->own = malloc(cap = libdeflate_deflate_compress_bound(c, n))))) {
+		libdeflate_free_compressor(c);
+		scerr_set(e, SCELLE_E_NOMEM, "cannot start compression");
+		return -1;
+	}
+	pack(p, c, p->own, cap, method, data, n);
+	libdeflate_free_compressor(c);
+	return 0;
+}
+
+void zip_pack_release(struct zip_pack *p)
+{
+	free(p->own);
+	p->own = NULL;
+}
+
+int zip_entry_packed(struct zip_writer *z, const char *name, time_t mtime, const struct zip_pack *p,
+    struct scerr *e)
 {
 	unsigned char h[LOCAL_LEN + MAX_NAME_BYTES + 20];
-	const void *out = data;
-	size_t csize = n;
-	if (n >= MAX32) {	/* a buffer in hand is never that large; ZIP64 takes the long way */
+	if (p->usize >= MAX32 || p->csize >= MAX32) {	/* a buffer in hand is never that large */
 		scerr_set(e, SCELLE_E_USAGE, "zip writer: entry too large to write at once");
 		return -1;
 	}
-	if (method == ZIP_DEFLATE || method == ZIP_DEFLATE_GAINS) {
-		level = level < 0 ? 6 : level > 9 ? 9 : level;	/* 6: zlib's default */
-		if (!z->dc[level] && !(z->dc[level] = libdeflate_alloc_compressor(level)))
-			goto nomem;
-		size_t bound = libdeflate_deflate_compress_bound(z->dc[level], n);
-		if (bound > z->wcap) {
-			free(z->wbuf);
-			if (!(z->wbuf = malloc(bound))) {
-				z->wcap = 0;
-				goto nomem;
-			}
-			z->wcap = bound;
-		}
-		if (!(csize = libdeflate_deflate_compress(z->dc[level], data, n, z->wbuf, z->wcap)))
-			goto nomem;	/* cannot happen: the buffer is the bound */
-		out = z->wbuf;
-		if (method == ZIP_DEFLATE_GAINS && csize >= n - n / 10) {
-			out = data;	/* not worth a reader's inflating */
-			csize = n;
-			method = ZIP_STORE;
-		} else
-			method = ZIP_DEFLATE;
-	}
-	size_t hl = entry_start(z, h, name, method, n, mtime, e);
+	size_t hl = entry_start(z, h, name, p->method, p->usize, mtime, e);
 	if (!hl)
 		return -1;
 	struct zip_entry *ent = &z->ents[z->n - 1];
-	ent->crc = n ? libdeflate_crc32(0, data, n) : 0;
-	ent->usize = n;
-	ent->csize = csize;
+	ent->crc = p->crc;
+	ent->usize = p->usize;
+	ent->csize = p->csize;
 	put32(h + 14, ent->crc);
-	put32(h + 18, (uint32_t)csize);
-	put32(h + 22, (uint32_t)n);
-	struct iovec v[2] = { { h, hl }, { (void *)(uintptr_t)out, csize } };
+	put32(h + 18, (uint32_t)p->csize);
+	put32(h + 22, (uint32_t)p->usize);
+	struct iovec v[2] = { { h, hl }, { (void *)(uintptr_t)p->data, p->csize } };
 	ssize_t w;
 	do
-		w = writev(z->fd, v, csize ? 2 : 1);
+		w = writev(z->fd, v, p->csize ? 2 : 1);
 	while (w < 0 && errno == EINTR);
 	if (w < 0)
 		w = 0;	/* write_all below reports the error */
@@ -329,8 +351,31 @@ int zip_entry_whole(struct zip_writer *z, const char *name, int method, int leve
 	if ((size_t)w < hl && write_all(z, h + w, hl - (size_t)w, -1, e) < 0)
 		return -1;
 	size_t done = (size_t)w > hl ? (size_t)w - hl : 0;
-	int rc = write_all(z, (const unsigned char *)out + done, csize - done, -1, e) < 0 ? -1 : 0;
-	if (z->wcap > WBUF_KEEP) {	/* evidence.xml's: not kept for the rest of the run */
+	return write_all(z, p->data + done, p->csize - done, -1, e) < 0 ? -1 : 0;
+}
+
+int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
+    const void *data, size_t n, struct scerr *e)
+{
+	struct zip_pack p;
+	size_t bound = 0;
+	level = clamp_level(level);
+	if (method != ZIP_STORE) {	/* the writer's compressors and buffer, kept between items */
+		if (!z->dc[level] && !(z->dc[level] = libdeflate_alloc_compressor(level)))
+			goto nomem;
+		bound = libdeflate_deflate_compress_bound(z->dc[level], n);
+		if (bound > z->wcap) {
+			free(z->wbuf);
+			if (!(z->wbuf = malloc(bound))) {
+				z->wcap = 0;
+				goto nomem;
+			}
+			z->wcap = bound;
+		}
+	}
+	pack(&p, z->dc[level], z->wbuf, bound, method, data, n);
+	int rc = zip_entry_packed(z, name, mtime, &p, e);
+	if (z->wcap > WBUF_KEEP) {	/* a large one's: not kept for the rest of the run */
 		free(z->wbuf);
 		z->wbuf = NULL;
 		z->wcap = 0;

@@ -80,6 +80,27 @@ test_expect_success 'a full disk while small items are written (on the hashing t
 	test $rc -eq 2 && test_grep "^scelle: cannot write .full2/out.asice.: File too large$" err &&
 	test -z "$(ls -A full2)"
 '
+# evidence.xml is deflated and written on a thread of its own while the manifest is laid
+# out and deflated on the main one: a full disk in either is reported the same way.
+mkdir notes && i=0 && while [ $i -lt 2000 ]; do echo "note $i" > notes/n$i.txt; i=$((i + 1)); done
+seal -o notes.asice notes
+# ulimit -f (dash: 512-byte blocks) 2 KiB into evidence.xml, and into the manifest
+at() {
+	python3 -c 'import sys, zipfile
+print(zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2]).header_offset // 512 + 4)' notes.asice "$1"
+}
+full_while() {
+	mkdir "$1" &&
+	( trap "" XFSZ; ulimit -f "$2"; seal -o "$1/out.asice" notes ) 2> err; rc=$?;
+	test $rc -eq 2 && test_grep "^scelle: cannot write .$1/out.asice.: File too large$" err &&
+	test -z "$(ls -A "$1")"
+}
+test_expect_success 'a full disk while evidence.xml is written: the same' '
+	full_while full3 $(at evidence.xml)
+'
+test_expect_success 'a full disk while the manifest is written: the same' '
+	full_while full4 $(at META-INF/ASiCManifest001.xml)
+'
 test_expect_success 'a full disk (a 6 MiB tmpfs, when mount is allowed): a clear error and no partial file' '
 	mkdir small &&
 	if mount -t tmpfs -o size=6m tmpfs small 2>/dev/null; then
