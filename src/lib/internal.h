@@ -174,6 +174,10 @@ void zip_pack_release(struct zip_pack *p);
 int zip_writer_finish(struct zip_writer *z, struct scerr *e);
 void zip_writer_free(struct zip_writer *z);
 uint64_t zip_writer_offset(const struct zip_writer *z);
+/* Small entries are gathered before they are written: zip_writer_written is where the file
+ * ends meanwhile, zip_writer_flush writes them (the other writes do it first). */
+uint64_t zip_writer_written(const struct zip_writer *z);
+int zip_writer_flush(struct zip_writer *z, struct scerr *e);
 /* Where the data of the last entry ended lies in the file, its size there and its method. */
 void zip_last_entry(const struct zip_writer *z, uint64_t *data_off, uint64_t *csize, int *method);
 

@@ -598,7 +598,7 @@ static int write_whole(void *ctx, void *arg, const unsigned char *p, size_t n)
 	struct item *it = arg;
 	if (zip_entry_whole(g->z, it->name, it->method, it->level, it->mtime, p, n, &g->werr))
 		return -1;
-	file_hasher_advance(g->fh, zip_writer_offset(g->z));
+	file_hasher_advance(g->fh, zip_writer_written(g->z));
 	return 0;
 }
 
@@ -723,7 +723,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		hash_pipe_end(g->hp, item_hashed, it);
 		if (zip_entry_end(g->z, &s->err))
 			goto out;
-		file_hasher_advance(g->fh, zip_writer_offset(g->z));
+		file_hasher_advance(g->fh, zip_writer_written(g->z));
 	}
 	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
 	if ((it->link ? lstat(it->src, &after) : fstat(fd, &after)) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
@@ -752,7 +752,7 @@ static int write_member(struct scelle_sealer *s, struct sealing *g, const char *
 {
 	if (zip_entry_whole(g->z, name, method, member_level(s), s->sealed_at, b->data, b->len, e))
 		return e->code ? e->code : SCELLE_E_IO;
-	file_hasher_advance(g->fh, zip_writer_offset(g->z));
+	file_hasher_advance(g->fh, zip_writer_written(g->z));
 	return SCELLE_OK;
 }
 
@@ -833,7 +833,7 @@ static int write_xml_members(struct scelle_sealer *s, struct sealing *g, struct 
 	if (!rc && zip_entry_packed(g->z, ASIC_MANIFEST, s->sealed_at, &mp, &s->err))
 		rc = s->err.code ? s->err.code : SCELLE_E_IO;
 	if (!rc)
-		file_hasher_advance(g->fh, zip_writer_offset(g->z));
+		file_hasher_advance(g->fh, zip_writer_written(g->z));
 	zip_pack_release(&mp);
 	return rc;
 }
@@ -930,6 +930,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		/* A container is listed from its copy in the archive (DESIGN.md §5: one read). */
 		if (intake_is_container(order[i])) {
 			if ((rc = writes_drain(s, &g)))
+				goto fail;
+			if (zip_writer_flush(g.z, &s->err))	/* read back below */
 				goto fail;
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);

@@ -63,6 +63,8 @@ struct zip_writer {
 	struct libdeflate_compressor *dc[10];	/* zip_entry_whole, by level */
 	unsigned char *wbuf;	/* its output */
 	size_t wcap;
+	unsigned char *batch;	/* small entries in hand, written BATCH_CAP at a time */
+	size_t blen;		/* bytes in batch: the file ends at off - blen */
 };
 
 static void put16(unsigned char *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
@@ -71,9 +73,27 @@ static void put64(unsigned char *p, uint64_t v) { put32(p, (uint32_t)v); put32(p
 
 /* Writes all of p: sequentially at the end when at < 0, else at offset `at` (pwrite), so
  * that header fields can be filled in later.  Retries on EINTR and short writes. */
+static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, struct scerr *e);
+
+/* Small entries in hand are gathered and written BATCH_CAP at a time: a 4 KB message
+ * written on its own cost a system call, and page-cache work on the page it shares with
+ * the next one, each time (for 100,000 small files, a tenth of the sealing time). */
+#define BATCH_CAP (256u << 10)
+#define BATCH_MAX (16u << 10)	/* an entry up to this size, header included, is gathered */
+
+int zip_writer_flush(struct zip_writer *z, struct scerr *e)
+{
+	size_t n = z->blen;
+	z->blen = 0;
+	z->off -= n;	/* write_all counts them again */
+	return n ? write_all(z, z->batch, n, -1, e) : 0;
+}
+
 static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, struct scerr *e)
 {
 	const unsigned char *c = p;
+	if (at < 0 && z->blen && zip_writer_flush(z, e) < 0)
+		return -1;
 	while (n > 0) {
 		size_t chunk = n > (1u << 30) ? (1u << 30) : n;
 		ssize_t w = at < 0 ? write(z->fd, c, chunk) : pwrite(z->fd, c, chunk, (off_t)at);
@@ -339,6 +359,17 @@ int zip_entry_packed(struct zip_writer *z, const char *name, time_t mtime, const
 	put32(h + 14, ent->crc);
 	put32(h + 18, (uint32_t)p->csize);
 	put32(h + 22, (uint32_t)p->usize);
+	if (hl + p->csize <= BATCH_MAX && (z->batch || (z->batch = malloc(BATCH_CAP)))) {
+		if (z->blen + hl + p->csize > BATCH_CAP && zip_writer_flush(z, e) < 0)
+			return -1;
+		memcpy(z->batch + z->blen, h, hl);
+		memcpy(z->batch + z->blen + hl, p->data, p->csize);
+		z->blen += hl + p->csize;
+		z->off += hl + p->csize;
+		return 0;
+	}
+	if (z->blen && zip_writer_flush(z, e) < 0)
+		return -1;
 	struct iovec v[2] = { { h, hl }, { (void *)(uintptr_t)p->data, p->csize } };
 	ssize_t w;
 	do
@@ -612,6 +643,11 @@ uint64_t zip_writer_offset(const struct zip_writer *z)
 	return z->off;
 }
 
+uint64_t zip_writer_written(const struct zip_writer *z)
+{
+	return z->off - z->blen;
+}
+
 void zip_writer_free(struct zip_writer *z)
 {
 	if (!z)
@@ -622,6 +658,7 @@ void zip_writer_free(struct zip_writer *z)
 	for (size_t i = 0; i < 10; i++)
 		libdeflate_free_compressor(z->dc[i]);
 	free(z->wbuf);
+	free(z->batch);
 	free(z->ents);
 	buf_release(&z->names);
 	free(z->name);
