@@ -71,15 +71,13 @@ static void put16(unsigned char *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8
 static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
 static void put64(unsigned char *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, v >> 32); }
 
-/* Writes all of p: sequentially at the end when at < 0, else at offset `at` (pwrite), so
- * that header fields can be filled in later.  Retries on EINTR and short writes. */
-static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, struct scerr *e);
-
 /* Small entries in hand are gathered and written BATCH_CAP at a time: a 4 KB message
  * written on its own cost a system call, and page-cache work on the page it shares with
  * the next one, each time (for 100,000 small files, a tenth of the sealing time). */
 #define BATCH_CAP (256u << 10)
 #define BATCH_MAX (16u << 10)	/* an entry up to this size, header included, is gathered */
+
+static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, struct scerr *e);
 
 int zip_writer_flush(struct zip_writer *z, struct scerr *e)
 {
@@ -89,6 +87,9 @@ int zip_writer_flush(struct zip_writer *z, struct scerr *e)
 	return n ? write_all(z, z->batch, n, -1, e) : 0;
 }
 
+/* Writes all of p: sequentially at the end when at < 0 (after the entries gathered), else
+ * at offset `at` (pwrite), so that header fields can be filled in later.  Retries on EINTR
+ * and short writes. */
 static int write_all(struct zip_writer *z, const void *p, size_t n, int64_t at, struct scerr *e)
 {
 	const unsigned char *c = p;
@@ -312,8 +313,8 @@ static void pack(struct zip_pack *p, struct libdeflate_compressor *c, unsigned c
 	if (method == ZIP_STORE)
 		return;
 	size_t csize = libdeflate_deflate_compress(c, data, n, buf, cap);	/* cap: the bound */
-	if (method == ZIP_DEFLATE_GAINS && csize >= n - n / 10)
-		return;	/* stored: not worth a reader's inflating */
+	if (!csize || (method == ZIP_DEFLATE_GAINS && csize >= n - n / 10))
+		return;	/* stored: not worth a reader's inflating (0: cannot happen) */
 	p->method = ZIP_DEFLATE;
 	p->csize = csize;
 	p->data = buf;
