@@ -245,6 +245,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* With TZ unset, glibc stats /etc/localtime on every mktime(), and libarchive calls
+	 * mktime for each ZIP entry it reads: for 100,000 small files, 400,000 system calls
+	 * and a tenth of `verify`.  ":/etc/localtime" names the same zone, read once. */
+	setenv("TZ", ":/etc/localtime", 0);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
