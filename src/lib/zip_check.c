@@ -53,18 +53,21 @@ struct zent {
 	uint16_t nlen;
 };
 
+struct window {		/* bytes of the file read ahead: win_at */
+	unsigned char *buf;
+	size_t cap;
+	uint64_t off;
+	size_t len;
+};
+
 struct zc {
 	int fd;
 	uint64_t size;
 	struct scelle_result *r;
 	int failures;
-	unsigned char *win;	/* central directory window */
+	struct window cd;	/* the central directory */
+	struct window local;	/* local headers of small entries (local_rd) */
 	unsigned char *lbuf;	/* one local header with its name and extra field */
-	uint64_t win_off;
-	size_t win_len;
-	unsigned char *lwin;	/* local headers of small entries (local_rd) */
-	uint64_t lwin_off;
-	size_t lwin_len;
 };
 
 static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -102,20 +105,27 @@ static int rd(struct zc *z, void *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* n bytes of the central directory at off, through a window so that a directory of
- * millions of entries is not held in memory at once. */
+/* n bytes at off, before limit, read through window w: up to w->cap bytes at a time. */
+static const unsigned char *win_at(struct zc *z, struct window *w, uint64_t off, size_t n,
+    uint64_t limit)
+{
+	if (off > limit || n > limit - off)
+		return NULL;
+	if (off < w->off || off + n > w->off + w->len) {
+		size_t len = limit - off < w->cap ? (size_t)(limit - off) : w->cap;
+		if (n > len || rd(z, w->buf, len, off))
+			return NULL;
+		w->off = off;
+		w->len = len;
+	}
+	return w->buf + (off - w->off);
+}
+
+/* n bytes of the central directory at off: a directory of millions of entries is not held
+ * in memory at once. */
 static const unsigned char *cd_at(struct zc *z, uint64_t off, size_t n, uint64_t cd_end)
 {
-	if (off > cd_end || n > cd_end - off)
-		return NULL;
-	if (off < z->win_off || off + n > z->win_off + z->win_len) {
-		size_t len = cd_end - off < CD_WINDOW ? (size_t)(cd_end - off) : CD_WINDOW;
-		if (n > len || rd(z, z->win, len, off))
-			return NULL;
-		z->win_off = off;
-		z->win_len = len;
-	}
-	return z->win + (off - z->win_off);
+	return win_at(z, &z->cd, off, n, cd_end);
 }
 
 /* n bytes at off, before limit (the central directory).  The local headers of small
@@ -123,17 +133,10 @@ static const unsigned char *cd_at(struct zc *z, uint64_t off, size_t n, uint64_t
  * serves a dozen of them, where a pread each was 100,000 system calls for 100,000 files. */
 static int local_rd(struct zc *z, void *p, size_t n, uint64_t off, uint64_t limit, int small)
 {
-	if (!small || n > LH_WINDOW || off > limit)
+	const unsigned char *w = small ? win_at(z, &z->local, off, n, limit) : NULL;
+	if (!w)
 		return rd(z, p, n, off);
-	if (off < z->lwin_off || off - z->lwin_off > z->lwin_len ||
-	    n > z->lwin_len - (size_t)(off - z->lwin_off)) {
-		size_t len = limit - off < LH_WINDOW ? (size_t)(limit - off) : LH_WINDOW;
-		if (n > len || rd(z, z->lwin, len, off))
-			return rd(z, p, n, off);
-		z->lwin_off = off;
-		z->lwin_len = len;
-	}
-	memcpy(p, z->lwin + (off - z->lwin_off), n);
+	memcpy(p, w, n);
 	return 0;
 }
 
@@ -599,7 +602,9 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, voi
 		    "%llu entries", (unsigned long long)E.cd_size, (unsigned long long)E.entries);
 		goto out;
 	}
-	if (!(z.win = malloc(CD_WINDOW)) || !(z.lwin = malloc(LH_WINDOW)) ||
+	z.cd.cap = CD_WINDOW;
+	z.local.cap = LH_WINDOW;
+	if (!(z.cd.buf = malloc(CD_WINDOW)) || !(z.local.buf = malloc(LH_WINDOW)) ||
 	    !(z.lbuf = malloc(30u + 2u * MAX16)) || !(ents = xcalloc(E.entries + 1, sizeof(*ents))) ||
 	    !(xs = xcalloc(E.entries + 1, sizeof(*xs)))) {
 		report(&z, "container.structure", NULL, "out of memory");
@@ -654,8 +659,8 @@ out:
 	}
 	free(ents);
 	free(xs);
-	free(z.win);
-	free(z.lwin);
+	free(z.cd.buf);
+	free(z.local.buf);
 	free(z.lbuf);
 	if (loc != (locale_t)0)
 		freelocale(loc);
