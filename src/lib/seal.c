@@ -357,6 +357,26 @@ struct half {
 	const struct walk *here;
 };
 
+/* Work on a thread of its own, or on this one when no thread can be had. */
+struct aside {
+	pthread_t thread;
+	int threaded;
+};
+
+static void aside_start(struct aside *a, void *(*fn)(void *), void *arg)
+{
+	a->threaded = pthread_create(&a->thread, NULL, fn, arg) == 0;
+	if (!a->threaded)
+		fn(arg);
+}
+
+static void aside_join(struct aside *a)
+{
+	if (a->threaded)
+		pthread_join(a->thread, NULL);
+	a->threaded = 0;
+}
+
 static void *half_run(void *arg)
 {
 	struct half *h = arg;
@@ -368,22 +388,17 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
     const char *src, const char *name, int depth, const struct walk *here)
 {
 	struct half *h = s->walk_split || n < 64 ? NULL : xcalloc(1, sizeof(*h));
-	pthread_t th;
-	if (h) {
-		*h = (struct half){ .fd = fd, .from = n / 2, .to = n, .depth = depth, .list = list,
-			.src = src, .name = name, .here = here };
-		h->t.follow = s->follow;
-		h->t.walk_split = 1;	/* one split at a time */
-		if (pthread_create(&th, NULL, half_run, h) != 0) {
-			free(h);
-			h = NULL;
-		}
-	}
+	struct aside a;
 	if (!h)
 		return add_entries(s, fd, list, 0, n, src, name, depth, here);
+	*h = (struct half){ .fd = fd, .from = n / 2, .to = n, .depth = depth, .list = list,
+		.src = src, .name = name, .here = here };
+	h->t.follow = s->follow;
+	h->t.walk_split = 1;	/* one split at a time */
+	aside_start(&a, half_run, h);
 	s->walk_split = 1;
 	int rc = add_entries(s, fd, list, 0, n / 2, src, name, depth, here);
-	pthread_join(th, NULL);
+	aside_join(&a);
 	s->walk_split = 0;
 	/* Its items follow ours, in name order; appended even after a failure, so that
 	 * scelle_sealer_free frees them. */
@@ -754,26 +769,6 @@ static int write_member(struct scelle_sealer *s, struct sealing *g, const char *
 		return e->code ? e->code : SCELLE_E_IO;
 	file_hasher_advance(g->fh, zip_writer_written(g->z));
 	return SCELLE_OK;
-}
-
-/* Work on a thread of its own, or on this one when no thread can be had. */
-struct aside {
-	pthread_t thread;
-	int threaded;
-};
-
-static void aside_start(struct aside *a, void *(*fn)(void *), void *arg)
-{
-	a->threaded = pthread_create(&a->thread, NULL, fn, arg) == 0;
-	if (!a->threaded)
-		fn(arg);
-}
-
-static void aside_join(struct aside *a)
-{
-	if (a->threaded)
-		pthread_join(a->thread, NULL);
-	a->threaded = 0;
 }
 
 /* For 100,000 items evidence.xml and the manifest are 25 MB each: each takes a tenth of a
