@@ -194,10 +194,11 @@ static void hp_push(struct hash_pipe *p, const struct hp_job *j, const EVP_MD *c
 		memcpy(p->pending_md[at], md, n * sizeof(*md));
 		p->pending_n[at] = n;
 	}
-	if ((j->kind == JOB_DATA || j->kind == JOB_ITEM) && j->n)
-		p->busy[j->slot]++;
-	if (j->kind == JOB_DATA || j->kind == JOB_ITEM)
+	if (j->kind == JOB_DATA || j->kind == JOB_ITEM) {
+		if (j->n)
+			p->busy[j->slot]++;
 		p->queued += j->n;
+	}
 	p->tail++;
 	if (p->idle && (p->queued >= HP_WAKE_BYTES || p->tail - p->head >= HP_WAKE_JOBS))
 		pthread_cond_signal(&p->work);

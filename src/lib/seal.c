@@ -346,17 +346,6 @@ static int add_entries(struct scelle_sealer *s, int fd, struct dirent **list, in
 	return rc;
 }
 
-/* The second half of a large folder, walked on another thread into a sealer of its own
- * (only its items, err and follow are used), then appended: the walk is stat calls, and
- * for 100,000 files it took a third of a second on one core. */
-struct half {
-	struct scelle_sealer t;
-	int fd, from, to, depth, rc;
-	struct dirent **list;
-	const char *src, *name;
-	const struct walk *here;
-};
-
 /* Work on a thread of its own, or on this one when no thread can be had. */
 struct aside {
 	pthread_t thread;
@@ -376,6 +365,17 @@ static void aside_join(struct aside *a)
 		pthread_join(a->thread, NULL);
 	a->threaded = 0;
 }
+
+/* The second half of a large folder, walked on another thread into a sealer of its own
+ * (only its items, err and follow are used), then appended: the walk is stat calls, and
+ * for 100,000 files it took a third of a second on one core. */
+struct half {
+	struct scelle_sealer t;
+	int fd, from, to, depth, rc;
+	struct dirent **list;
+	const char *src, *name;
+	const struct walk *here;
+};
 
 static void *half_run(void *arg)
 {
