@@ -39,9 +39,30 @@ cleanup() { stop_servers; [ -n "${KEEP:-}" ] || rm -rf "$T"; }
 trap cleanup EXIT
 cd "$T" || exit 2
 
+# test_expect_success 'description' 'body' — runs the body in a subshell with errexit honoured
+# (not inside an `if`, where the shell ignores `set -e`), after a chain lint as git's
+# t/test-lib.sh has it: `(exit 117) && BODY` must return 117 without running anything, so a
+# body whose commands are not all joined by && is refused, not half-run.  A loop in a body
+# says `|| return 1` (or `|| exit 1`) itself: errexit does not reach into an && list.
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (set -e; eval "$2") >"$T/.out" 2>&1; then
+	if [ -n "${test_skip_reason:-}" ]; then
+		echo "ok $test_count # SKIP $1 ($test_skip_reason)"
+		return 0
+	fi
+	(eval "(exit 117) && $2") >"$T/.out" 2>&1
+	lint=$?
+	if [ "$lint" -ne 117 ]; then
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		echo "#   broken &&-chain in the test body (a command not joined by &&, status $lint)"
+		sed 's/^/#   /' "$T/.out"
+		return 0
+	fi
+	# a plain command, not part of an && or || list: there too the shell would ignore set -e
+	(set -e; eval "$2") >"$T/.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		echo "ok $test_count - $1"
 	else
 		test_failures=$((test_failures + 1))
@@ -50,13 +71,21 @@ test_expect_success() {
 	fi
 }
 
+# test_skip_unless REASON COMMAND... — the tests that follow (until test_skip_end) are reported
+# as TAP "ok N # SKIP" with REASON when COMMAND fails: a prerequisite checked, never a silent ok.
+test_skip_unless() {
+	reason=$1; shift
+	if "$@" >/dev/null 2>&1; then test_skip_reason=; else test_skip_reason=$reason; fi
+}
+test_skip_end() { test_skip_reason=; }
+
 # Runs a command that must fail with a non-zero status that is not a crash (>= 128 is a
 # signal: a crash is never an acceptable failure).  With --exit=N, the status must be N.
 test_must_fail() {
 	want=
 	case "$1" in --exit=*) want=${1#--exit=}; shift ;; esac
-	"$@"
-	rc=$?
+	rc=0
+	"$@" || rc=$?
 	if [ $rc -eq 0 ]; then echo "test_must_fail: '$*' succeeded" >&2; return 1; fi
 	if [ $rc -ge 128 ]; then echo "test_must_fail: '$*' died by signal ($rc)" >&2; return 1; fi
 	if [ -n "$want" ] && [ $rc -ne "$want" ]; then
@@ -68,7 +97,8 @@ test_must_fail() {
 # Exit status must be exactly N: expect_exit N cmd...
 expect_exit() {
 	want=$1; shift
-	"$@"; rc=$?
+	rc=0
+	"$@" || rc=$?
 	[ $rc -eq "$want" ] || { echo "expect_exit: '$*' exited $rc, expected $want" >&2; return 1; }
 }
 
