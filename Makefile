@@ -40,7 +40,7 @@ PO        := $(sort $(wildcard src/cli/po/*.po))
 MO        := $(PO:src/cli/po/%.po=$(B)/locale/%/LC_MESSAGES/scelle.mo)
 UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%) $(B)/tests/unit/tsa_tool
 
-.PHONY: all deps demo check check-asan bench fuzz fuzz-run install uninstall clean
+.PHONY: all deps demo check check-asan bench mutate fuzz fuzz-run install uninstall clean
 all: $(B)/scelle $(B)/libscelle.a $(MO)
 
 $(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
@@ -85,6 +85,12 @@ check-asan: deps
 # ~8 GB of input; see tests/bench.py).  Not a test: no threshold fails it.
 bench: all
 	@python3 tests/bench.py
+
+# Mutation testing of the verifier (tests/mutate/mutate.py): each mutant of the verification
+# sources is built in a scratch copy and judged by the verification tests.  Not part of
+# .ci/run (hours on two cores); MUTATE_MAX mutants per file, 60 by default.
+mutate: deps
+	@python3 tests/mutate/mutate.py
 
 clean:
 	rm -rf build build-asan build-fuzz
