@@ -457,6 +457,12 @@ int scelle_custody_set(struct scelle_custody *c, const char *field, const char *
 			scerr_set(&c->err, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value);
 			return SCELLE_E_USAGE;
 		}
+		/* XML 1.0 §2.2 cannot carry C0 controls: the ledger would not parse again */
+		char why[64];
+		if (text_check(value, 0, why, sizeof(why))) {
+			scerr_set(&c->err, SCELLE_E_USAGE, "%s", why);
+			return SCELLE_E_USAGE;
+		}
 		free(c->field[i]);
 		c->field[i] = xstrdup(value);
 		if (value && !c->field[i]) {
@@ -716,6 +722,11 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	cert_sha256(c->keys->cert, d.certificate);
 	if (!d.actor) {
 		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: give the actor's name (--actor)");
+		goto out;
+	}
+	char why[64];
+	if (text_check(d.actor, 0, why, sizeof(why)) || text_check(d.organisation, 0, why, sizeof(why))) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate's name: %s (give --actor and --org)", why);
 		goto out;
 	}
 	if (!valid_country(d.country)) {
