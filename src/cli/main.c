@@ -132,7 +132,7 @@ int cli_pass_cb(char *buf, int size, const char *what, void *arg)
 		return -1;
 	}
 	struct termios old, noecho;
-	dprintf(tty, "pass phrase for %s: ", what);
+	dprintf(tty, "pass phrase for %s: ", shown(what));
 	tcgetattr(tty, &old);
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
