@@ -528,10 +528,8 @@ static int valid_type(const char *t)
 			return 1;
 	if (strncmp(t, "other:", 6) != 0 || !t[6] || strlen(t) > 6 + 64)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)t + 6; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+	char why[64];
+	return text_check(t + 6, 0, why, sizeof(why)) == 0;	/* UTF-8, no C0, DEL or C1 */
 }
 
 /* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml. */

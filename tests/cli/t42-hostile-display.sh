@@ -168,6 +168,11 @@ test_expect_success 'custody add refuses control characters in every free-text o
 	test_must_fail --exit=2 scelle custody add names.asice --event transferred \
 		--key "$PKI/officer.key" --cert "$PKI/officer.pem" --note "$(u "line\nline")" 2> err &&
 	test "$(cat err)" = "scelle: --note: control character U+000A not allowed" &&
+	for e in "other:a${CSI}2J" "$(u "other:a\377")"; do
+		test_must_fail --exit=2 scelle custody add names.asice --event "$e" \
+			--key "$PKI/officer.key" --cert "$PKI/officer.pem" 2> err &&
+		test_grep "^scelle: unknown event" err || return 1
+	done &&
 	cmp before.xml names.asice.custody.xml
 '
 test_expect_success 'bidi and invisible characters are allowed in, and shown escaped out' '
