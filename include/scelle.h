@@ -153,6 +153,18 @@ SCELLE_API void scelle_sealer_set_intake_limits(struct scelle_sealer *s, int max
  * `escaped` is not an escaped name. */
 SCELLE_API int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len);
 
+/* The display form of text that came from outside (an archive, a ledger, the command
+ * line): len bytes of s, with every character that could deceive a reader made visible:
+ * "\\" for a backslash, "\xNN" for a byte that is not UTF-8, a C0 control or DEL, "\uXXXX"
+ * (or "\UXXXXXXXX") for C1 controls, the line and paragraph separators, Bidi_Control and
+ * Default_Ignorable_Code_Point characters (a right-to-left override is "\u202E"), and a
+ * blank that follows a blank or ends the text as "\x20" (or "\uXXXX": no invisible
+ * padding).  The result is well-formed UTF-8, holds none of these characters, and maps
+ * back to s exactly.  SCELLE_DISPLAY_LAYOUT, for a whole document, keeps LF and the TABs
+ * and blanks that indent a line.  Returns a malloc'ed string, NULL when out of memory. */
+#define SCELLE_DISPLAY_LAYOUT 0x1
+SCELLE_API char *scelle_display(const char *s, size_t len, unsigned flags);
+
 #define SCELLE_SEAL_FORCE 0x1	/* replace an existing output file */
 
 /* How items are stored in the ZIP.  AUTO (the default): DEFLATE at a fast level for text,

@@ -51,8 +51,14 @@ const char *check_title(const char *check_id);	/* what the check establishes, tr
 const char *verdict_word(enum scelle_verdict v);	/* passed / FAILED / INDETERMINATE */
 const char *verdict_sentence(enum scelle_verdict v);
 
-/* render_text.c: s with control characters and bytes that are not UTF-8 as '?'. */
+/* render_text.c: the one way a string from an archive, a ledger or the command line is
+ * printed: its display form (scelle_display: controls, bidi and invisible characters,
+ * bytes that are not UTF-8 and padding as visible escapes such as \u202E).  shown() gives
+ * it for a printf argument (valid until four more calls); put_text_max() cuts it to max
+ * characters with "…" (never inside an escape). */
 void put_text(FILE *f, const char *s);
+const char *shown(const char *s);
+void put_text_max(FILE *f, const char *s, size_t max);
 /* render_text.c: the verdict of one archive as text (failed checks, or all with verbose). */
 void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose);
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */

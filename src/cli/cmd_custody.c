@@ -90,26 +90,17 @@ static void when(time_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Text from a ledger is hostile: control characters (C0, DEL and the C1 range, which some
- * terminals obey) would break the one-line timeline or drive the terminal.  They are
- * printed as '?'. */
+/* Text from a ledger is hostile: it is printed through its display form (put_text), so that
+ * it can neither break the one-line timeline nor drive the terminal. */
 static void put(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : "?"); *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			putchar('?');
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			putchar('?');
-			p++;
-		} else
-			putchar(*p);
-	}
+	put_text(stdout, s ? s : "?");
 }
 
 /* One line per record: who, when (the TSA's time where there is one), where, verdict. */
 void print_custody_timeline(const char *archive, const struct scelle_result *r)
 {
-	printf("custody of %s (%s): %zu records\n", archive, scelle_result_ledger(r),
+	printf("custody of %s (%s): %zu records\n", shown(archive), shown(scelle_result_ledger(r)),
 	    scelle_result_custody_count(r));
 	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
 		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
@@ -252,6 +243,7 @@ int cmd_custody(int argc, char **argv)
 	argv++;
 	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1) {
 		int r = 0;
+		const char *text = NULL;	/* a free-text option: its name prefixes the error */
 		switch (opt) {
 		case O_EVENT: event = optarg; break;
 		case 'k': key = optarg; break;
@@ -262,14 +254,14 @@ int cmd_custody(int argc, char **argv)
 			if (!(pass = pass_from_arg(optarg)))
 				goto out;
 			break;
-		case O_ACTOR: r = scelle_custody_set(c, "actor", optarg); break;
-		case O_ROLE: r = scelle_custody_set(c, "role", optarg); break;
-		case O_ORG: r = scelle_custody_set(c, "organisation", optarg); break;
+		case O_ACTOR: text = "--actor"; r = scelle_custody_set(c, "actor", optarg); break;
+		case O_ROLE: text = "--role"; r = scelle_custody_set(c, "role", optarg); break;
+		case O_ORG: text = "--org"; r = scelle_custody_set(c, "organisation", optarg); break;
 		case O_COUNTRY: r = scelle_custody_set(c, "country", optarg); break;
-		case O_PLACE: r = scelle_custody_set(c, "place", optarg); break;
-		case O_FROM: r = scelle_custody_set(c, "from", optarg); break;
-		case O_TO: r = scelle_custody_set(c, "to", optarg); break;
-		case O_NOTE: r = scelle_custody_set(c, "note", optarg); break;
+		case O_PLACE: text = "--place"; r = scelle_custody_set(c, "place", optarg); break;
+		case O_FROM: text = "--from"; r = scelle_custody_set(c, "from", optarg); break;
+		case O_TO: text = "--to"; r = scelle_custody_set(c, "to", optarg); break;
+		case O_NOTE: text = "--note"; r = scelle_custody_set(c, "note", optarg); break;
 		case O_TIME: {
 			struct tm tm = { 0 };
 			const char *end = strptime(optarg, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -313,7 +305,8 @@ int cmd_custody(int argc, char **argv)
 			goto out;
 		}
 		if (r) {
-			error("%s", opt == O_TRUST || opt == O_TSA_TRUST ? scelle_verifier_errmsg(v) : scelle_custody_errmsg(c));
+			error("%s%s%s", text ? text : "", text ? ": " : "",
+			    opt == O_TRUST || opt == O_TSA_TRUST ? scelle_verifier_errmsg(v) : scelle_custody_errmsg(c));
 			goto out;
 		}
 	}
@@ -358,8 +351,8 @@ int cmd_custody(int argc, char **argv)
 			print_result_text(stdout, archive, vr, 0);
 	}
 	if (!quiet)
-		printf("recorded '%s' as record %lu of the custody ledger of %s\n", event,
-		    scelle_custody_sequence(c), archive);
+		printf("recorded '%s' as record %lu of the custody ledger of %s\n", shown(event),
+		    scelle_custody_sequence(c), shown(archive));
 out:
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));

@@ -104,7 +104,7 @@ int cmd_extract(int argc, char **argv)
 		goto out;
 	}
 	if (!quiet)
-		printf("%s: %zu items extracted into %s%s (%s)\n", archive, written, dir,
+		printf("%s: %zu items extracted into %s%s (%s)\n", shown(archive), written, shown(dir),
 		    flags & SCELLE_EXTRACT_BAGIT ? " as a BagIt bag" : "", scelle_verdict_name(vd));
 	rc = vd == SCELLE_PASSED ? EXIT_PASSED : vd == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
 out:

@@ -110,7 +110,7 @@ static int add_case(struct scelle_sealer *s, char *spec)
 	*c1 = *c2 = '\0';
 	int rc = scelle_sealer_add_case_ref(s, spec, c1 + 1, c2 + 1);
 	*c1 = *c2 = ':';
-	return rc ? error("%s", scelle_sealer_errmsg(s)) : 0;
+	return rc ? error("--case: %s", scelle_sealer_errmsg(s)) : 0;
 }
 
 /* Each line of the library's warnings as "scelle: warning: ...". */
@@ -191,6 +191,7 @@ int cmd_seal(int argc, char **argv)
 	}
 	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1) {
 		int r = 0;
+		const char *text = NULL;	/* a free-text option: its name prefixes the error */
 		switch (opt) {
 		case 1:
 			in[nin].path = optarg;
@@ -264,11 +265,11 @@ int cmd_seal(int argc, char **argv)
 		case O_RSA_PADDING: r = scelle_sealer_set_rsa_padding(s, optarg); break;
 		case O_REVOCATION_DATA: r = scelle_sealer_add_revocation_data(s, optarg); break;
 		case O_CASE_FILE: r = scelle_sealer_set_case_file(s, optarg); break;
-		case O_OFFICER: r = scelle_sealer_set_officer(s, "name", optarg); break;
-		case O_ROLE: r = scelle_sealer_set_officer(s, "role", optarg); break;
-		case O_UNIT: r = scelle_sealer_set_officer(s, "unit", optarg); break;
+		case O_OFFICER: text = "--officer"; r = scelle_sealer_set_officer(s, "name", optarg); break;
+		case O_ROLE: text = "--role"; r = scelle_sealer_set_officer(s, "role", optarg); break;
+		case O_UNIT: text = "--unit"; r = scelle_sealer_set_officer(s, "unit", optarg); break;
 		case O_COUNTRY: r = scelle_sealer_set_officer(s, "country", optarg); break;
-		case O_PLACE: r = scelle_sealer_set_officer(s, "place", optarg); break;
+		case O_PLACE: text = "--place"; r = scelle_sealer_set_officer(s, "place", optarg); break;
 		case O_DIGEST: r = scelle_sealer_add_digest(s, optarg); break;
 		case O_TSA: r = scelle_sealer_add_tsa(s, optarg); break;
 		case O_TSA_POLICY: tsa_policy = optarg; break;
@@ -289,7 +290,7 @@ int cmd_seal(int argc, char **argv)
 			goto out;
 		}
 		if (r) {
-			error("%s", scelle_sealer_errmsg(s));
+			error("%s%s%s", text ? text : "", text ? ": " : "", scelle_sealer_errmsg(s));
 			goto out;
 		}
 	}
@@ -345,9 +346,9 @@ int cmd_seal(int argc, char **argv)
 		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\"}\n", scelle_sealer_seal_id(s),
 		    scelle_sealer_file_digest(s));
 	} else if (!quiet) {
-		printf("sealed %s\n", out);
+		printf("sealed %s\n", shown(out));
 		printf("seal identifier  %s\n", scelle_sealer_seal_id(s));
-		printf("file digest      %s  (sha256sum %s)\n", scelle_sealer_file_digest(s), out);
+		printf("file digest      %s  (sha256sum %s)\n", scelle_sealer_file_digest(s), shown(out));
 	}
 	rc = 0;
 out:

@@ -1,6 +1,8 @@
 /* cmd_show.c — scelle show: what an archive holds (case, sealing, signer, items). */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 static const char usage_text[] =
@@ -57,6 +59,12 @@ int cmd_show(int argc, char **argv)
 		/* nothing to show: say why, as verify would */
 		print_result_text(stderr, archive, r, 0);
 		rc = EXIT_USAGE;
+	} else if (xml && isatty(STDOUT_FILENO)) {
+		/* on a terminal, a hostile evidence.xml must not drive it: its display form, with
+		 * its lines and indentation kept (scelle(1) "DISPLAY OF NAMES") */
+		char *d = scelle_display(ev, len, SCELLE_DISPLAY_LAYOUT);
+		fputs(d ? d : "?\n", stdout);
+		free(d);
 	} else if (xml) {
 		fwrite(ev, 1, len, stdout);
 	} else if (json) {
@@ -90,7 +98,7 @@ int cmd_show(int argc, char **argv)
 		printf("\n%zu items:\n", scelle_result_item_count(r));
 		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
 			const struct scelle_item *it = scelle_result_item(r, i);
-			printf("  %12llu  %-24s ", (unsigned long long)it->size, it->media_type ? it->media_type : "");
+			printf("  %12llu  %-24s ", (unsigned long long)it->size, shown(it->media_type ? it->media_type : ""));
 			put_text(stdout, it->sha256 ? it->sha256 : "-");
 			fputs("  ", stdout);
 			put_text(stdout, it->path);
@@ -101,7 +109,7 @@ int cmd_show(int argc, char **argv)
 		if (scelle_result_custody_count(r))
 			print_custody_timeline(archive, r);
 		else
-			printf("no custody ledger (%s)\n", scelle_result_ledger(r) ? scelle_result_ledger(r) : "none");
+			printf("no custody ledger (%s)\n", scelle_result_ledger(r) ? shown(scelle_result_ledger(r)) : "none");
 	}
 	scelle_result_free(r);
 	scelle_verifier_free(v);

@@ -120,10 +120,10 @@ int cmd_stamp(int argc, char **argv)
 		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\",\"timestamps_added\":%d}\n",
 		    scelle_stamper_seal_id(st), scelle_stamper_file_digest(st), scelle_stamper_added(st));
 	} else if (!quiet) {
-		printf("stamped %s (%d time-stamp%s added)\n", out, scelle_stamper_added(st),
+		printf("stamped %s (%d time-stamp%s added)\n", shown(out), scelle_stamper_added(st),
 		    scelle_stamper_added(st) == 1 ? "" : "s");
 		printf("seal identifier  %s  (unchanged)\n", scelle_stamper_seal_id(st));
-		printf("file digest      %s  (sha256sum %s)\n", scelle_stamper_file_digest(st), out);
+		printf("file digest      %s  (sha256sum %s)\n", scelle_stamper_file_digest(st), shown(out));
 	}
 	rc = 0;
 out:

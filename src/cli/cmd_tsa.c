@@ -318,7 +318,7 @@ int cmd_tsa(int argc, char **argv)
 	if (port_file && write_port_file(port_file, port) < 0)
 		goto out;
 	if (!quiet) {
-		printf("scelle tsa: listening on port %d (%s)\n", port, listen_spec);
+		printf("scelle tsa: listening on port %d (%s)\n", port, shown(listen_spec));
 		fflush(stdout);
 	}
 	while (sigwait(&stop, &sig) != 0)

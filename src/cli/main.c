@@ -27,25 +27,34 @@ static const struct {
 	{ "stamp", cmd_stamp, "add time-stamps to an archive sealed offline (new file)" },
 };
 
+/* A message names files, options and text from archives: the whole of it is printed
+ * through its display form (put_text), so that no caller can forget to. */
+static void message(const char *prefix, const char *fmt, va_list ap)
+{
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	fprintf(stderr, "%s: %s", progname, prefix);
+	put_text(stderr, m ? m : fmt);
+	fputc('\n', stderr);
+	free(m);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 
 void warning(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: warning: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static char *read_line_fd(int fd)
@@ -123,7 +132,7 @@ int cli_pass_cb(char *buf, int size, const char *what, void *arg)
 		return -1;
 	}
 	struct termios old, noecho;
-	dprintf(tty, "pass phrase for %s: ", what);
+	dprintf(tty, "pass phrase for %s: ", shown(what));
 	tcgetattr(tty, &old);
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
@@ -186,9 +195,10 @@ void cli_progress_cb(uint64_t done, uint64_t total, const char *item, void *arg)
 	double rate = el > 0.1 ? (double)done / el : 0;
 	double pct = total ? 100.0 * (double)done / (double)total : 100.0;
 	long eta = rate > 0 ? (long)((double)(total - done) / rate) : 0;
-	fprintf(stderr, "\r\033[K%5.1f%%  %llu / %llu MB  %.0f MB/s  ETA %ld:%02ld  %.40s", pct,
+	fprintf(stderr, "\r\033[K%5.1f%%  %llu / %llu MB  %.0f MB/s  ETA %ld:%02ld  ", pct,
 	    (unsigned long long)(done >> 20), (unsigned long long)(total >> 20), rate / 1048576.0,
-	    eta / 60, eta % 60, item ? item : "");
+	    eta / 60, eta % 60);
+	put_text_max(stderr, item ? item : "", 40);
 }
 
 void cli_progress_end(void)

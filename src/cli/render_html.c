@@ -3,7 +3,7 @@
  * Inline CSS only: no script, no image, no external fetch, and a Content-Security-Policy
  * that forbids them, so the page shows the same thing offline, in a mail client, in ten
  * years.  Every string that comes from the archive is hostile: it goes through esc(), which
- * escapes HTML's five special characters and replaces bytes that are not UTF-8. */
+ * shows its display form (render_text.c) with HTML's five special characters escaped. */
 #include <string.h>
 #include <time.h>
 #include "cli.h"
@@ -37,31 +37,32 @@ static const char css[] =
     ".banner,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "tr,.banner,pre{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}}\n";
 
-/* HTML text and attribute values: & < > " ' escaped; not-UTF-8 and control bytes become
- * U+FFFD, so a hostile name can neither open a tag nor make the page ill-formed. */
-static void esc(FILE *f, const char *s)
+/* One character of a display form as HTML: & < > " ' escaped. */
+static void html_char(FILE *f, char c)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		size_t n;
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		case '\n': case '\t': fputc(*p, f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f || !(n = utf8_seq_len(p))) {
-				fputs("&#xFFFD;", f);
-			} else {
-				fwrite(p, 1, n, f);
-				p += n - 1;
-			}
-		}
+	switch (c) {
+	case '&': fputs("&amp;", f); break;
+	case '<': fputs("&lt;", f); break;
+	case '>': fputs("&gt;", f); break;
+	case '"': fputs("&quot;", f); break;
+	case '\'': fputs("&#39;", f); break;
+	default: fputc(c, f);
 	}
 }
 
-/* A POSIX shell single-quoted word, then HTML-escaped: for the commands to copy. */
+/* HTML text and attribute values: the display form (shown(), render_text.c: controls, bidi
+ * overrides, invisible characters and bytes that are not UTF-8 as visible escapes such as
+ * \u202E), HTML-escaped, so that a hostile name can neither open a tag, nor make the page
+ * ill-formed, nor read as another name. */
+static void esc(FILE *f, const char *s)
+{
+	for (const char *p = shown(s ? s : ""); *p; p++)
+		html_char(f, *p);
+}
+
+/* A POSIX shell single-quoted word, then HTML-escaped: for the commands to copy.  A name
+ * that has a display escape is shown escaped here too: the copied command then names no
+ * file, rather than a file other than the one it seems to. */
 static void shell_word(FILE *f, const char *s)
 {
 	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+")] == '\0') {
@@ -69,13 +70,11 @@ static void shell_word(FILE *f, const char *s)
 		return;
 	}
 	fputs("&#39;", f);
-	for (const char *p = s; *p; p++) {
+	for (const char *p = shown(s); *p; p++) {
 		if (*p == '\'')
 			fputs("&#39;\\&#39;&#39;", f);
-		else {
-			char c[2] = { *p, 0 };
-			esc(f, c);
-		}
+		else
+			html_char(f, *p);
 	}
 	fputs("&#39;", f);
 }

@@ -1,28 +1,67 @@
 /* render_text.c — the short text verdict of `scelle verify` (and `show` on error). */
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
-/* Text from an archive on a terminal: C0 and C1 controls, DEL and bytes that are not UTF-8
- * print as '?', so a crafted entry name can neither break the one-line-per-check layout nor
- * send escape sequences to the terminal. */
+/* Every string that came from an archive, a ledger or the command line reaches a reader
+ * through scelle_display() (scelle.h, scelle(1) "DISPLAY OF NAMES"): controls, bidi
+ * overrides, invisible characters, bytes that are not UTF-8 and padding show as visible
+ * escapes such as \u202E, so that a crafted name can neither drive the terminal, nor
+ * read as another name, nor push text onto a line of its own.  These are the only ways
+ * the tool prints such a string (the HTML report adds HTML escaping on top; JSON carries
+ * the string itself). */
 void put_text(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		size_t n = utf8_seq_len(p);
-		if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
-			fputc('?', f);
-			p += n ? n - 1 : 0;
-		} else {
-			fwrite(p, 1, n, f);
-			p += n - 1;
-		}
+	char *d = scelle_display(s, s ? strlen(s) : 0, 0);
+	fputs(d ? d : "?", f);
+	free(d);
+}
+
+const char *shown(const char *s)
+{
+	static char *ring[4];
+	static size_t next;
+	free(ring[next]);
+	ring[next] = scelle_display(s, s ? strlen(s) : 0, 0);
+	const char *d = ring[next] ? ring[next] : "?";
+	next = (next + 1) % 4;
+	return d;
+}
+
+/* At most max characters of the display form; a longer one ends with "…", cut between
+ * two characters or escapes, never inside an escape (a cut "\u20" would show a name
+ * that is not there). */
+void put_text_max(FILE *f, const char *s, size_t max)
+{
+	const char *d = shown(s), *p = d;
+	size_t chars = 0;
+	for (const char *q = d; *q; q++)
+		chars += ((unsigned char)*q & 0xc0) != 0x80;
+	if (chars <= max) {
+		fputs(d, f);
+		return;
 	}
+	for (size_t n = 0; *p;) {
+		size_t k = 1, w = 1;
+		if (*p == '\\')
+			k = w = p[1] == 'x' ? 4 : p[1] == 'u' ? 6 : p[1] == 'U' ? 10 : 2;
+		else
+			while (((unsigned char)p[k] & 0xc0) == 0x80)
+				k++;
+		if (n + w + 1 > max)	/* room for the "…" */
+			break;
+		n += w;
+		p += k;
+	}
+	fwrite(d, 1, (size_t)(p - d), f);
+	fputs("…", f);
 }
 
 /* The whole line is one message so that a translation may reorder or extend it; the ETSI
  * code itself stays as it is in every language (a foreign court's systems read it). */
-static void verdict_line(FILE *f, const char *archive, enum scelle_verdict v)
+static void verdict_line(FILE *f, const char *name, enum scelle_verdict v)
 {
+	const char *archive = shown(name);
 	if (v == SCELLE_PASSED)
 		fprintf(f, _("%s: TOTAL-PASSED\n"), archive);
 	else if (v == SCELLE_FAILED)

@@ -457,6 +457,12 @@ int scelle_custody_set(struct scelle_custody *c, const char *field, const char *
 			scerr_set(&c->err, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value);
 			return SCELLE_E_USAGE;
 		}
+		/* XML 1.0 §2.2 cannot carry C0 controls: the ledger would not parse again */
+		char why[64];
+		if (text_check(value, 0, why, sizeof(why))) {
+			scerr_set(&c->err, SCELLE_E_USAGE, "%s", why);
+			return SCELLE_E_USAGE;
+		}
 		free(c->field[i]);
 		c->field[i] = xstrdup(value);
 		if (value && !c->field[i]) {
@@ -522,10 +528,8 @@ static int valid_type(const char *t)
 			return 1;
 	if (strncmp(t, "other:", 6) != 0 || !t[6] || strlen(t) > 6 + 64)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)t + 6; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+	char why[64];
+	return text_check(t + 6, 0, why, sizeof(why)) == 0;	/* UTF-8, no C0, DEL or C1 */
 }
 
 /* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml. */
@@ -716,6 +720,11 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	cert_sha256(c->keys->cert, d.certificate);
 	if (!d.actor) {
 		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: give the actor's name (--actor)");
+		goto out;
+	}
+	char why[64];
+	if (text_check(d.actor, 0, why, sizeof(why)) || text_check(d.organisation, 0, why, sizeof(why))) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate's name: %s (give --actor and --org)", why);
 		goto out;
 	}
 	if (!valid_country(d.country)) {

@@ -397,6 +397,25 @@ void asic_manifest_free(struct manifest_writer *m)
 	free(m);
 }
 
+/* The first text or attribute value under n that text_check refuses (C1 controls and DEL
+ * are well-formed XML, but drive terminals), its reason in why. */
+static int case_text_bad(xmlNodePtr n, char *why, size_t len)
+{
+	for (; n; n = n->next) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    text_check((const char *)n->content, 1, why, len))
+			return 1;
+		if (n->type == XML_ELEMENT_NODE) {
+			for (xmlAttrPtr a = n->properties; a; a = a->next)
+				if (case_text_bad(a->children, why, len))
+					return 1;
+			if (case_text_bad(n->children, why, len))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* --case-file: a <case> element of the evidence.xml namespace, kept as given (after a
  * hostile-input parse: no network, no DTD, no entity expansion). */
 int scelle_sealer_set_case_file(struct scelle_sealer *s, const char *path)
@@ -415,6 +434,11 @@ int scelle_sealer_set_case_file(struct scelle_sealer *s, const char *path)
 	    strcmp((const char *)root->ns->href, SCELLE_NS_EVIDENCE) != 0) {
 		scerr_set(&s->err, SCELLE_E_FORMAT,
 		    "case file '%s' must hold one <case xmlns=\"%s\"> element and no DTD", path, SCELLE_NS_EVIDENCE);
+		goto out;
+	}
+	char why[64];
+	if (case_text_bad(root, why, sizeof(why))) {
+		scerr_set(&s->err, SCELLE_E_FORMAT, "case file '%s': %s", path, why);
 		goto out;
 	}
 	/* Kept with its own (identical) namespace declaration: valid inside evidence.xml. */

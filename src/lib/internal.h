@@ -104,6 +104,14 @@ void file_hasher_abort(struct file_hasher *h);
 /* names.c: the escape of names that are not UTF-8 (more in sealer.h). */
 char *original_name_decode(const char *b64);	/* <originalName> to bytes, malloc'ed */
 int name_is_escape_of(const char *escaped, const char *original);
+/* display.c: the code point of the UTF-8 sequence at p (<= n bytes) and its length, 0 if
+ * not well-formed; whether a code point is escaped by scelle_display (hidden) or a blank
+ * (Zs); text_check refuses control characters (C0, DEL, C1; multiline: but TAB, LF, CR)
+ * and bytes that are not UTF-8 in free text before it is written (-1, the reason in why). */
+size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
+int display_hidden(uint32_t c);
+int display_blank(uint32_t c);
+int text_check(const char *s, int multiline, char *why, size_t n);
 /* Dynamic byte buffer. */
 struct buf {
 	unsigned char *data;

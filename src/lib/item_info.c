@@ -96,14 +96,12 @@ static int valid_time(char *v)
 	return 0;
 }
 
-/* UTF-8 without C0 controls (XML 1.0 cannot carry them); the note may hold line breaks and
- * tabs. */
+/* UTF-8 without control characters (text_check: XML 1.0 cannot carry C0, C1 drive
+ * terminals); the note may hold line breaks and tabs. */
 static int valid_text(const char *v, int multiline)
 {
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
-			return 0;
-	return utf8_valid(v, strlen(v));
+	char why[64];
+	return text_check(v, multiline, why, sizeof(why)) == 0;
 }
 
 struct csv {

@@ -176,6 +176,9 @@ int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
 	if (!valid_country(country))
 		return fail(s, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)",
 		    country ? country : "");
+	char why[64];
+	if (text_check(authority, 0, why, sizeof(why)) || text_check(reference, 0, why, sizeof(why)))
+		return fail(s, SCELLE_E_USAGE, "%s", why);
 	struct case_ref *c = realloc(s->cases, (s->ncases + 1) * sizeof(*c));
 	if (!c)
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
@@ -195,6 +198,10 @@ int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const 
 			if (i == 3 && !valid_country(value))
 				return fail(s, SCELLE_E_USAGE,
 				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
+			/* XML 1.0 §2.2 cannot carry C0 controls: evidence.xml would not parse again */
+			char why[64];
+			if (text_check(value, 0, why, sizeof(why)))
+				return fail(s, SCELLE_E_USAGE, "%s", why);
 			free(s->officer[i]);
 			s->officer[i] = xstrdup(value);
 			return SCELLE_OK;

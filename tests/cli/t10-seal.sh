@@ -135,7 +135,7 @@ test_expect_success 'two inputs mapping to the same archive path' '
 '
 test_expect_success 'a country that is not ISO 3166 alpha-2 is refused' '
 	bad "scelle: invalid country code '\''fr'\'' (ISO 3166 alpha-2, e.g. FR)" --country fr ev &&
-	bad "scelle: invalid country code '\''FRA'\''" --case "OCRTEH:FRA:1" ev
+	bad "scelle: --case: invalid country code '\''FRA'\''" --case "OCRTEH:FRA:1" ev
 '
 test_expect_success 'an existing output is never overwritten without --force' '
 	cp a.asice keep.asice &&

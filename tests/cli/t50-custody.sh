@@ -194,7 +194,7 @@ test_expect_success 'custody show prints hostile text from a ledger on one line,
 	expect_exit 1 scelle custody show --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --ledger evil.xml case.asice >show &&
 	test "$(wc -l <show)" = 5 &&
 	! grep -q "$csi" show &&
-	test_grep "at Madrid?2J?forged line? -- FAILED" show
+	test_grep -F "at Madrid\u009B2J\x0Aforged line\x09 -- FAILED" show
 '
 
 test_expect_success 'a ledger with a document type declaration is refused' '

@@ -1,0 +1,164 @@
+/* display.c — the display form of text that came from outside (an archive, a ledger, the
+ * command line), and the check of free text before it is written into evidence.xml or a
+ * ledger.
+ *
+ * A name in a hostile archive can hold escape sequences that drive a terminal, a
+ * right-to-left override that makes "invoice<U+202E>gpj.exe" read as "invoiceexe.jpg",
+ * zero-width characters that make two names look the same, line separators and padding
+ * that push text onto a line of its own.  scelle_display() (scelle.h) shows each of these
+ * as a visible escape, so that every output (text, progress, HTML) shows one name the same
+ * way, and what is shown can be mapped back to the bytes (the form is reversible):
+ *
+ *   \\          a backslash
+ *   \xNN        a byte that is not part of well-formed UTF-8 (RFC 3629), or a C0 control
+ *               character or DEL (U+0000-U+001F, U+007F), or a blank (below)
+ *   \uXXXX      a code point of the escaped set, \UXXXXXXXX above U+FFFF:
+ *               C1 controls (U+0080-U+009F), the line and paragraph separators
+ *               (U+2028, U+2029), Bidi_Control and Default_Ignorable_Code_Point
+ *               (Unicode 15.1, PropList.txt and DerivedCoreProperties.txt), which include
+ *               the soft hyphen, zero-width characters, bidi embeddings, overrides and
+ *               isolates, variation selectors, Hangul fillers and tags, and the interlinear
+ *               annotation characters U+FFF9-U+FFFB
+ *   blanks      U+0020 and the other space separators (Unicode category Zs) show as they
+ *               are, except one that follows a blank or ends the text, so that no run of
+ *               padding is invisible: "a   b " shows as "a \x20\x20b\x20"
+ *
+ * Variation selectors and U+200D (the zero-width joiner of emoji sequences) are escaped
+ * too: they are invisible, and they are exactly what tells "a\u2764.txt" from
+ * "a\u2764\uFE0F.txt" apart.  SCELLE_DISPLAY_LAYOUT, for a whole document (show --xml on
+ * a terminal), keeps LF, and the TABs and blanks that indent a line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* The code point of the well-formed UTF-8 sequence at p (at most n bytes) in *cp, and its
+ * length; 0 if there is none (RFC 3629: no overlongs, no surrogates, nothing above
+ * U+10FFFF). */
+size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t min, c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Unicode 15.1: C1, Zl, Zp, Bidi_Control and Default_Ignorable_Code_Point, merged. */
+static const uint32_t hidden[][2] = {
+	{ 0x0080, 0x009f }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x061c, 0x061c },
+	{ 0x115f, 0x1160 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f }, { 0x200b, 0x200f },
+	{ 0x2028, 0x202e }, { 0x2060, 0x206f }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+	{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff0, 0xfffb }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+};
+
+int display_hidden(uint32_t c)
+{
+	if (c < 0x20 || c == 0x7f)
+		return 1;
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (c >= hidden[i][0] && c <= hidden[i][1])
+			return 1;
+	return 0;
+}
+
+/* Unicode category Zs. */
+int display_blank(uint32_t c)
+{
+	return c == 0x20 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f ||
+	    c == 0x205f || c == 0x3000;
+}
+
+char *scelle_display(const char *s, size_t len, unsigned flags)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int layout = flags & SCELLE_DISPLAY_LAYOUT, after_blank = 0, indent = 1;
+	/* the longest form is 4 bytes for 1 (\xNN); \uXXXX is 6 for >= 2, \U… 10 for 4 */
+	if (!s)
+		len = 0;
+	if (len > (SIZE_MAX - 1) / 4)
+		return NULL;
+	char *out = malloc(4 * len + 1), *q = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		uint32_t c = 0;
+		size_t k = utf8_char(p + i, len - i, &c);
+		int blank = k && display_blank(c);
+		int end = i + k == len || (layout && p[i + k] == '\n');
+		int keep = k && !display_hidden(c) && c != '\\' &&
+		    (!blank || (layout && indent) || (!after_blank && !end));
+		if (layout && k == 1 && (c == '\n' || (c == '\t' && indent)))
+			keep = 1;
+		after_blank = blank;
+		indent = layout && (c == '\n' || (indent && k && (blank || c == '\t')));
+		if (keep) {
+			memcpy(q, p + i, k);
+			q += k;
+		} else if (c == '\\') {
+			*q++ = '\\';
+			*q++ = '\\';
+		} else if (!k || c < 0x80) {
+			*q++ = '\\';
+			*q++ = 'x';
+			*q++ = hex[p[i] >> 4];
+			*q++ = hex[p[i] & 15];
+			k = 1;
+		} else {
+			int digits = c > 0xffff ? 8 : 4;
+			*q++ = '\\';
+			*q++ = c > 0xffff ? 'U' : 'u';
+			for (int d = digits - 1; d >= 0; d--)
+				*q++ = hex[(c >> (4 * d)) & 15];
+		}
+		i += k;
+	}
+	*q = '\0';
+	return out;
+}
+
+/* Free text for evidence.xml or a ledger: XML 1.0 §2.2 cannot carry C0 controls, and C1
+ * controls and DEL drive terminals; a multiline text (a --case-file) may hold TAB, LF and
+ * CR. */
+int text_check(const char *s, int multiline, char *why, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p);
+	for (size_t i = 0; i < len;) {
+		uint32_t c = 0;
+		size_t k = utf8_char(p + i, len - i, &c);
+		if (!k) {
+			snprintf(why, n, "byte 0x%02X is not UTF-8", p[i]);
+			return -1;
+		}
+		if ((c < 0x20 && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) ||
+		    (c >= 0x7f && c <= 0x9f)) {
+			snprintf(why, n, "control character U+%04X not allowed", (unsigned)c);
+			return -1;
+		}
+		i += k;
+	}
+	return 0;
+}
