@@ -141,6 +141,20 @@ void cert_sha256(X509 *cert, char hex[65])
 	hex_encode(md, 32, hex);
 }
 
+char *hex64_lower(const char *s)
+{
+	char *h = strlen(s) == 64 ? xstrdup(s) : NULL;
+	for (char *p = h; p && *p; p++) {
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+			free(h);
+			return NULL;
+		}
+	}
+	return h;
+}
+
 /* ------------------------------------------------------------- one record ---- */
 
 static int add_text(xmlNodePtr parent, const char *indent)
@@ -188,6 +202,10 @@ static xmlNodePtr event_build(xmlNodePtr record, const struct event_data *d)
 		bad = !add_elem(ev, "to", d->to);
 	if (!bad && d->verification)
 		bad = !(n = add_elem(ev, "verification", NULL)) || add_attr(n, "verdict", d->verification);
+	if (!bad && d->head) {
+		snprintf(num, sizeof(num), "%lu", d->head_records);
+		bad = !(n = add_elem(ev, "head", d->head)) || add_attr(n, "records", num) || add_attr(n, "algorithm", "sha256");
+	}
 	if (!bad && d->note)
 		bad = !add_elem(ev, "note", d->note);
 	bad = bad || add_text(ev, "\n    ");
@@ -297,7 +315,7 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 		{ s->tsa_policy, s->tsa_timeout }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
-	if (!root || !ns || !copy || add_attr(root, "formatVersion", "1.0")) {
+	if (!root || !ns || !copy || add_attr(root, "formatVersion", LEDGER_FORMAT)) {
 		xmlFreeNode(root);
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		goto out;
@@ -372,6 +390,7 @@ struct scelle_custody {
 	int tsa_timeout, tsa_optional;
 	struct scelle_verifier *verifier; /* borrowed */
 	char *ledger;
+	char *ledger_head;		/* the head the ledger must have, NULL: any */
 	struct scelle_result *verification;
 	unsigned long seq;
 };
@@ -408,6 +427,7 @@ void scelle_custody_free(struct scelle_custody *c)
 	free(c->tsa);
 	free(c->tsa_policy);
 	free(c->ledger);
+	free(c->ledger_head);
 	scelle_result_free(c->verification);
 	free(c);
 }
@@ -500,6 +520,19 @@ int scelle_custody_set_ledger(struct scelle_custody *c, const char *path)
 	free(c->ledger);
 	c->ledger = xstrdup(path);
 	return path && !c->ledger ? SCELLE_E_NOMEM : SCELLE_OK;
+}
+
+int scelle_custody_set_ledger_head(struct scelle_custody *c, const char *hex)
+{
+	char *h = NULL;
+	scerr_clear(&c->err);
+	if (hex && !(h = hex64_lower(hex))) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "invalid ledger head '%s' (64 hexadecimal digits, as a verdict prints it)", hex);
+		return SCELLE_E_USAGE;
+	}
+	free(c->ledger_head);
+	c->ledger_head = h;
+	return SCELLE_OK;
 }
 
 unsigned long scelle_custody_sequence(const struct scelle_custody *c)
@@ -662,10 +695,24 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 			    a, (const char *)seq, b);
 			rc = SCELLE_E_USAGE;
 		} else if (c14n_digest(last, prev)) {
-			scerr_set(&c->err, SCELLE_E_NOMEM, "out of memory");
-			rc = SCELLE_E_NOMEM;
+			scerr_set(&c->err, SCELLE_E_FORMAT, "'%s': the last record cannot be canonicalised (Exclusive XML C14N)", path);
+		} else if (c->ledger_head && strcmp(prev, c->ledger_head) != 0) {
+			/* The hand-over letter names another ledger: cut, extended or swapped. */
+			scerr_set(&c->err, SCELLE_E_MISMATCH, "'%s': the ledger head is %lu records, sha256 %s, not the head given (sha256 %s): nothing recorded",
+			    path, n, prev, c->ledger_head);
+			rc = SCELLE_E_MISMATCH;
 		} else {
 			d->previous = prev;
+			/* formats/custody.md, "The ledger head": the receiver cites the ledger it
+			 * received; a 1.0 ledger that gets one becomes 1.1. */
+			if (d->verification) {
+				d->head = prev;
+				d->head_records = n;
+				xmlChar *v = xmlGetProp(root, BAD_CAST "formatVersion");
+				if (v && strcmp((const char *)v, "1.0") == 0)
+					xmlSetProp(root, BAD_CAST "formatVersion", BAD_CAST LEDGER_FORMAT);
+				xmlFree(v);
+			}
 			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
 			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
 			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK)
