@@ -183,60 +183,60 @@ static int blank(const xmlChar *t)
 	return 1;
 }
 
-/* The first thing in element n (shape k) that the schema does not allow, said in *why;
- * recurses into the children unless n is the ledger (its records are judged one by one). */
+/* The first thing in element n (shape k) that the schema does not allow, said in *why with
+ * its line; recurses into the children unless n is the ledger (its records are judged one
+ * by one). */
 static int foreign(xmlNodePtr n, int k, char *why, size_t len)
 {
 	const struct shape *s = &shapes[k];
+	const char *what = NULL, *on = " in";	/* "an element <y>" " in" "<record>" */
+	char name[96] = "";
+	xmlNodePtr at = n;
 	int last = 0;
 
-	for (xmlNsPtr d = n->nsDef; d; d = d->next)
+	for (xmlNsPtr d = n->nsDef; d && !what; d = d->next)
 		if (!d->href || strcmp((const char *)d->href, SCELLE_NS_CUSTODY) != 0) {
-			snprintf(why, len, "a namespace declaration '%s' on <%s>", d->href ? (const char *)d->href : "", s->name);
-			return 1;
+			what = "a namespace declaration";
+			on = " on";
+			snprintf(name, sizeof(name), " '%s'", d->href ? (const char *)d->href : "");
 		}
-	for (xmlAttrPtr a = n->properties; a; a = a->next) {
+	for (xmlAttrPtr a = n->properties; a && !what; a = a->next) {
 		int ok = 0;
 		for (size_t i = 0; !a->ns && i < 6 && s->attrs[i]; i++)
 			ok |= strcmp((const char *)a->name, s->attrs[i]) == 0;
 		if (!ok) {
-			snprintf(why, len, "an attribute '%s' on <%s>", (const char *)a->name, s->name);
-			return 1;
+			what = "an attribute";
+			on = " on";
+			snprintf(name, sizeof(name), " '%s'", (const char *)a->name);
 		}
 	}
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		int ck;
-		switch (c->type) {
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (!s->text && !blank(c->content)) {
-				snprintf(why, len, "text in <%s>", s->name);
-				return 1;
-			}
-			continue;
-		case XML_ELEMENT_NODE:
+	for (xmlNodePtr c = n->children; c && !what; c = c->next) {
+		int ck = -1;
+		at = c;
+		name[0] = '\0';
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (!s->text && !blank(c->content))
+				what = "text";
+		} else if (c->type == XML_ELEMENT_NODE) {
 			ck = shape_of(c);
-			if (s->text || ck < 0 || shapes[ck].parent != k || (ck <= last && k != 0)) {
-				snprintf(why, len, ck < 0 || s->text || shapes[ck].parent != k ? "an element <%s> in <%s>" :
-				    "an element <%s> repeated or out of order in <%s>", (const char *)c->name, s->name);
-				return 1;
+			snprintf(name, sizeof(name), " <%s>", (const char *)c->name);
+			if (s->text || ck < 0 || shapes[ck].parent != k)
+				what = "an element";
+			else if (ck <= last && k != 0) {
+				what = "an element";
+				on = " repeated or out of order in";
 			}
-			last = ck;
-			if (k != 0 && foreign(c, ck, why, len))
+			else if (k != 0 && foreign(c, ck, why, len))
 				return 1;
-			continue;
-		case XML_COMMENT_NODE:
-			snprintf(why, len, "a comment in <%s>", s->name);
-			return 1;
-		case XML_PI_NODE:
-			snprintf(why, len, "a processing instruction in <%s>", s->name);
-			return 1;
-		default:
-			snprintf(why, len, "a node of type %d in <%s>", (int)c->type, s->name);
-			return 1;
-		}
+			last = ck;
+		} else
+			what = c->type == XML_COMMENT_NODE ? "a comment" :
+			    c->type == XML_PI_NODE ? "a processing instruction" : "a node";
 	}
-	return 0;
+	if (!what)
+		return 0;
+	snprintf(why, len, "%s%s%s <%s> (line %ld)", what, name, on, s->name, (long)xmlGetLineNo(at));
+	return 1;
 }
 
 static void read_record(struct rec *r)
@@ -289,8 +289,9 @@ static void flag(struct lctx *l, struct rec *r, const char *id, enum scelle_verd
 	va_end(ap);
 	snprintf(subject, sizeof(subject), "record %lu", r->out->seq);
 	result_check(l->c->r, id, st, sub, subject, "%s", msg);
-	if (st == SCELLE_FAILED || (st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)) {
-		if (st == SCELLE_FAILED && r->out->status != SCELLE_FAILED)
+	if ((st == SCELLE_FAILED && r->out->status != SCELLE_FAILED) ||
+	    (st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)) {
+		if (st == SCELLE_FAILED)
 			l->failed++;
 		r->out->status = st;
 		free((char *)r->out->reason);
@@ -617,8 +618,7 @@ static void check_record(struct lctx *l, size_t i, int *missing_ts, int *other_f
 		r->out->seq = i + 1;
 	if (foreign(r->node, 1, why, sizeof(why)))
 		flag(l, r, "custody.format", SCELLE_FAILED, "FORMAT_FAILURE",
-		    "record %lu: %s (line %ld), which formats/custody.xsd does not allow", r->seq_ok ? r->out->seq : i + 1,
-		    why, xmlGetLineNo(r->node));
+		    "record %lu: %s, which formats/custody.xsd does not allow", r->out->seq, why);
 	if (!r->event || !r->seq_ok || !r->time_ok || !r->out->event || !r->out->seal_id || !r->signature) {
 		flag(l, r, "custody.format", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu: malformed (sequence, type, time, archive or signature missing)", r->out->seq);
