@@ -418,6 +418,9 @@ SCELLE_API int scelle_custody_append(struct scelle_custody *c, const char *archi
  * result (borrowed from the handle, valid until the next append or free). */
 SCELLE_API unsigned long scelle_custody_sequence(const struct scelle_custody *c);
 SCELLE_API const struct scelle_result *scelle_custody_verification(const struct scelle_custody *c);
+/* After a successful append: the new ledger head (hex SHA-256 of the record just added, its
+ * count is scelle_custody_sequence()), for the hand-over letter; NULL otherwise. */
+SCELLE_API const char *scelle_custody_ledger_head(const struct scelle_custody *c);
 
 /* ------------------------------------------------------------- extraction ---- */
 

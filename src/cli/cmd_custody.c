@@ -380,9 +380,13 @@ int cmd_custody(int argc, char **argv)
 		if (!quiet)
 			print_result_text(stdout, archive, vr, 0);
 	}
-	if (!quiet)
+	if (!quiet) {
 		printf("recorded '%s' as record %lu of the custody ledger of %s\n", event,
 		    scelle_custody_sequence(c), archive);
+		if (scelle_custody_ledger_head(c))	/* for the hand-over letter */
+			printf("ledger head: %lu records, sha256 %s\n", scelle_custody_sequence(c),
+			    scelle_custody_ledger_head(c));
+	}
 out:
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));

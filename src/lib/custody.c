@@ -403,6 +403,7 @@ struct scelle_custody {
 	struct scelle_verifier *verifier; /* borrowed */
 	char *ledger;
 	char *ledger_head;		/* the head the ledger must have, NULL: any */
+	char head[65];			/* after an append: the new ledger's head */
 	struct scelle_result *verification;
 	unsigned long seq;
 };
@@ -545,6 +546,11 @@ int scelle_custody_set_ledger_head(struct scelle_custody *c, const char *hex)
 	free(c->ledger_head);
 	c->ledger_head = h;
 	return SCELLE_OK;
+}
+
+const char *scelle_custody_ledger_head(const struct scelle_custody *c)
+{
+	return c->head[0] ? c->head : NULL;
 }
 
 unsigned long scelle_custody_sequence(const struct scelle_custody *c)
@@ -727,8 +733,13 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 			}
 			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
 			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
-			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK)
+			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK) {
 				c->seq = d->seq;
+				/* the new head, for the hand-over letter: the record just added */
+				for (xmlNodePtr k = last->next; k; k = k->next)
+					if (k->type == XML_ELEMENT_NODE && c14n_digest(k, c->head))
+						c->head[0] = '\0';
+			}
 		}
 	}
 	xmlFree(seq);
@@ -749,6 +760,7 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 
 	scerr_clear(&c->err);
 	c->seq = 0;
+	c->head[0] = '\0';
 	scelle_result_free(c->verification);
 	c->verification = NULL;
 	if (!c->keys->key) {

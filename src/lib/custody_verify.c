@@ -386,6 +386,11 @@ static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, i
 			    "record %lu: time-stamp %d: %s", r->out->seq, n, info.reason);
 			continue;
 		}
+		if (!info.gen_time) {	/* a token that proves no time proves nothing */
+			flag(l, r, "custody.timestamp", SCELLE_FAILED, "FORMAT_FAILURE",
+			    "record %lu: time-stamp %d has no readable time", r->out->seq, n);
+			continue;
+		}
 		if (!r->out->tsa_time || info.gen_time < r->out->tsa_time)
 			r->out->tsa_time = info.gen_time;
 	}
@@ -729,7 +734,12 @@ void verify_custody(struct vctx *c, const char *archive)
 	char why[160];
 
 	r->ledger = c->v->ledger ? xstrdup(c->v->ledger) : ledger_path_for(archive);
-	if (!(l.path = r->ledger) || open_ledger(&l, &doc))
+	if (!(l.path = r->ledger)) {
+		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", archive,
+		    "the custody ledger cannot be checked: out of memory");
+		goto out;
+	}
+	if (open_ledger(&l, &doc))
 		goto out;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	/* Nothing beside the root: comments and processing instructions are not chained. */

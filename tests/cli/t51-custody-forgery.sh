@@ -174,8 +174,9 @@ test_expect_success 'a received record citing another head fails, even re-signed
 test_expect_success 'a ledger cut in transit is refused on receipt: received --ledger-head, nothing recorded' '
 	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o x.asice ev/chat-export &&
 	fr x.asice --event transferred --to "Policia Nacional" >/dev/null &&
-	fr x.asice --event copied --note "a working copy kept in Nanterre" >/dev/null &&
+	fr x.asice --event copied --note "a working copy kept in Nanterre" >out &&
 	x3=$($LE x.asice.custody.xml - head 3) &&
+	test_grep "^ledger head: 3 records, sha256 $x3$" out &&
 	$LE x.asice.custody.xml xcut.xml cut 2 && cp xcut.xml x.asice.custody.xml &&
 	x2=$($LE x.asice.custody.xml - head 2) &&
 	test_must_fail --exit=1 es x.asice --event received --no-timestamp-ok --ledger-head "$x3" >out 2>err &&
