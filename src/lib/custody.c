@@ -216,7 +216,7 @@ static xmlNodePtr event_build(xmlNodePtr record, const struct event_data *d)
 		bad = !(n = add_elem(ev, "verification", NULL)) || add_attr(n, "verdict", d->verification);
 	if (!bad && d->head) {
 		snprintf(num, sizeof(num), "%lu", d->head_records);
-		bad = !(n = add_elem(ev, "head", d->head)) || add_attr(n, "records", num) || add_attr(n, "algorithm", "sha256");
+		bad = !(n = add_elem(ev, "head", d->head)) || add_attr(n, "algorithm", "sha256") || add_attr(n, "records", num);
 	}
 	if (!bad && d->note)
 		bad = !add_elem(ev, "note", d->note);

@@ -163,13 +163,13 @@ test_expect_success '--ledger-head: the head from the letter passes, in either c
 '
 
 test_expect_success 'a received record cites the head it received; stock tools agree' '
-	test_grep "<head records=\"2\" algorithm=\"sha256\">$h2</head>" $A &&
+	test_grep "<head algorithm=\"sha256\" records=\"2\">$h2</head>" $A &&
 	xmllint --noout --schema "$XSD" $A &&
 	test "$(grep -c "<head " $A)" = 1
 '
 
 test_expect_success 'a received record citing another head fails, even re-signed by its actor' '
-	$LE $A hd0.xml edit 3 "<head records=\"2\" algorithm=\"sha256\">$h2</head>" "<head records=\"1\" algorithm=\"sha256\">$h1</head>" &&
+	$LE $A hd0.xml edit 3 "<head algorithm=\"sha256\" records=\"2\">$h2</head>" "<head algorithm=\"sha256\" records=\"1\">$h1</head>" &&
 	$LE hd0.xml hd1.xml cut 3 &&
 	resign hd1.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" head.xml &&
 	forged head.xml "FAILED *custody.chain *record 3: the ledger head it cites (1 records, sha256 ${h1%${h1#????????????????}}...) is not the 2 records before it \[HASH_FAILURE\]$" &&
@@ -189,12 +189,12 @@ test_expect_success 'a ledger cut in transit is refused on receipt: received --l
 	cmp xcut.xml x.asice.custody.xml &&
 	es x.asice --event received --no-timestamp-ok --ledger-head "$x2" >out &&
 	test_grep "^recorded .received. as record 3" out &&
-	test_grep "<head records=\"2\" algorithm=\"sha256\">$x2</head>" x.asice.custody.xml
+	test_grep "<head algorithm=\"sha256\" records=\"2\">$x2</head>" x.asice.custody.xml
 '
 
 test_expect_success 'a format 1.0 received record without a head still verifies, with a warning' '
 	$LE $A old0.xml cut 3 &&
-	$LE old0.xml old1.xml edit 3 "<head records=\"2\" algorithm=\"sha256\">$h2</head>" "" &&
+	$LE old0.xml old1.xml edit 3 "<head algorithm=\"sha256\" records=\"2\">$h2</head>" "" &&
 	sed "s/formatVersion=\"1\.1\"/formatVersion=\"1.0\"/" old1.xml >old2.xml &&
 	resign old2.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" old.xml &&
 	verify --no-timestamp-ok --ledger old.xml case.asice >out &&
