@@ -45,7 +45,8 @@ enum scelle_error {
 	SCELLE_E_EXISTS = -7,	/* the output exists and overwriting was not asked for */
 	SCELLE_E_NETWORK = -8,	/* a time-stamp authority could not be reached or refused */
 	SCELLE_E_NOMEM = -9,
-	SCELLE_E_LIMIT = -10	/* a size or count limit was exceeded */
+	SCELLE_E_LIMIT = -10,	/* a size or count limit was exceeded */
+	SCELLE_E_MISMATCH = -11	/* the custody ledger is not the one named (its head differs) */
 };
 
 /* Library version and the versions of the libraries it was linked with. */
@@ -344,6 +345,11 @@ SCELLE_API const char *scelle_result_evidence_xml(const struct scelle_result *r,
  * "custody.signature", "custody.signer", "custody.archive", "custody.time",
  * "custody.timestamp", "custody.sealing" or "custody.format" whose subject is "record N". */
 SCELLE_API int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path);
+/* The ledger head the ledger must have (formats/custody.md, "The ledger head"): 64 hex
+ * digits, the SHA-256 of its last record as a verdict or a hand-over letter gives it; NULL:
+ * any.  A ledger whose head differs, or no ledger, gives a FAILED check "custody.head".
+ * SCELLE_E_USAGE when hex is not 64 hexadecimal digits. */
+SCELLE_API int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex);
 
 /* One record of the ledger, as found and as judged.  Strings are borrowed from the result
  * and NULL when the record does not have them. */
@@ -362,6 +368,10 @@ struct scelle_custody_record {
 	const char *reason;		/* the first reason it did not pass, or NULL */
 };
 SCELLE_API const char *scelle_result_ledger(const struct scelle_result *r); /* path checked */
+/* The ledger head: hex SHA-256 of the Exclusive C14N of the ledger's last record (what the
+ * next record's <previous> would hold), with scelle_result_custody_count() records; NULL
+ * when no ledger was read.  Printed by every verdict, for the hand-over letter. */
+SCELLE_API const char *scelle_result_ledger_head(const struct scelle_result *r);
 SCELLE_API size_t scelle_result_custody_count(const struct scelle_result *r);
 SCELLE_API const struct scelle_custody_record *scelle_result_custody_record(
     const struct scelle_result *r, size_t i);
@@ -403,6 +413,10 @@ SCELLE_API int scelle_custody_set_tsa(struct scelle_custody *c, const char *url,
 SCELLE_API void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v);
 /* Another ledger file than the one beside the archive (NULL: beside it). */
 SCELLE_API int scelle_custody_set_ledger(struct scelle_custody *c, const char *path);
+/* The head the ledger must have before the record is added (64 hex digits, from the
+ * hand-over letter; NULL: any).  scelle_custody_append() then fails with SCELLE_E_MISMATCH,
+ * writing nothing, when the ledger's head differs.  SCELLE_E_USAGE when not 64 hex digits. */
+SCELLE_API int scelle_custody_set_ledger_head(struct scelle_custody *c, const char *hex);
 
 /* Appends one record of event `type` ("transferred", "received", "opened", "examined",
  * "copied", "returned", "destroyed", "other:LABEL") for `archive`.  Errors: SCELLE_E_USAGE
@@ -416,6 +430,9 @@ SCELLE_API int scelle_custody_append(struct scelle_custody *c, const char *archi
  * result (borrowed from the handle, valid until the next append or free). */
 SCELLE_API unsigned long scelle_custody_sequence(const struct scelle_custody *c);
 SCELLE_API const struct scelle_result *scelle_custody_verification(const struct scelle_custody *c);
+/* After a successful append: the new ledger head (hex SHA-256 of the record just added, its
+ * count is scelle_custody_sequence()), for the hand-over letter; NULL otherwise. */
+SCELLE_API const char *scelle_custody_ledger_head(const struct scelle_custody *c);
 
 /* ------------------------------------------------------------- extraction ---- */
 

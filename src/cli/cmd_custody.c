@@ -13,9 +13,9 @@ static const char usage_text[] =
     "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
     "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
     "                          [--tsa-timeout S] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--ledger FILE] [-q]\n"
+    "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] [-q]\n"
     "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--ledger FILE] ARCHIVE\n"
+    "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] ARCHIVE\n"
     "\n"
     "add: appends one record, signed by its actor, to ARCHIVE.custody.xml\n"
     "      --event TYPE      transferred, received, opened, examined, copied, returned,\n"
@@ -41,14 +41,16 @@ static const char usage_text[] =
     "      --tsa-trust FILE  trust anchors for time-stamp authorities (PEM, repeatable)\n"
     "      --no-timestamp-ok records without time-stamp are not by themselves INDETERMINATE\n"
     "      --ledger FILE     the ledger (default: ARCHIVE.custody.xml)\n"
+    "      --ledger-head HEX the ledger head from the hand-over letter: a ledger with\n"
+    "                        another head fails (add: nothing is recorded, exit 1)\n"
     "  -q, --quiet           print nothing; the exit status tells\n"
     "\n"
-    "Exit status: add 0 recorded (received: 0/1/3, the verdict it recorded), show 0/1/3 the\n"
-    "worst record, 2 error.\n";
+    "Exit status: add 0 recorded (received: 0/1/3, the verdict it recorded), 1 the ledger\n"
+    "head differs; show 0/1/3 the worst record or ledger check, 2 error.\n";
 
 enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
 	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
-	O_LEDGER, O_JSON };
+	O_LEDGER, O_JSON, O_LEDGER_HEAD };
 
 static const struct option options[] = {
 	{ "event", required_argument, NULL, O_EVENT },
@@ -72,6 +74,7 @@ static const struct option options[] = {
 	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
 	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
 	{ "ledger", required_argument, NULL, O_LEDGER },
+	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -140,6 +143,8 @@ void print_custody_timeline(const char *archive, const struct scelle_result *r)
 			putchar('\n');
 		}
 	}
+	if (scelle_result_ledger_head(r))
+		printf("ledger head: %zu records, sha256 %s\n", scelle_result_custody_count(r), scelle_result_ledger_head(r));
 }
 
 static void json_time(FILE *f, const char *key, time_t t)
@@ -160,8 +165,14 @@ static void print_json(const char *archive, const struct scelle_result *r, enum 
 	json_str(stdout, archive);
 	fputs(",\"ledger\":", stdout);
 	json_str(stdout, scelle_result_ledger(r));
-	printf(",\"archive_verdict\":\"%s\",\"verdict\":\"%s\",\"records\":[",
-	    scelle_verdict_name(scelle_result_verdict(r)), scelle_verdict_name(worst));
+	printf(",\"archive_verdict\":\"%s\",\"verdict\":\"%s\",", scelle_verdict_name(scelle_result_verdict(r)),
+	    scelle_verdict_name(worst));
+	if (scelle_result_ledger_head(r))
+		printf("\"ledger_head\":{\"records\":%zu,\"sha256\":\"%s\"},", scelle_result_custody_count(r),
+		    scelle_result_ledger_head(r));
+	else
+		fputs("\"ledger_head\":null,", stdout);
+	fputs("\"records\":[", stdout);
 	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
 		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
 		const struct { const char *k, *v; } s[] = { { "event", c->event }, { "actor", c->actor },
@@ -205,6 +216,12 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 		enum scelle_verdict s = scelle_result_custody_record(r, i)->status;
 		if (s == SCELLE_FAILED || (s == SCELLE_INDETERMINATE && worst == SCELLE_PASSED))
 			worst = s;
+	}
+	/* and the ledger's own checks (foreign content, a head that differs): fail closed */
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		if (strncmp(c->id, "custody.", 8) == 0 && c->status == SCELLE_FAILED)
+			worst = SCELLE_FAILED;
 	}
 	if (json)
 		print_json(archive, r, worst);
@@ -294,6 +311,10 @@ int cmd_custody(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case O_LEDGER_HEAD:
+			if ((r = scelle_verifier_set_ledger_head(v, optarg)) == 0)
+				r = scelle_custody_set_ledger_head(c, optarg);
+			break;
 		case O_JSON: json = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h':
@@ -306,7 +327,8 @@ int cmd_custody(int argc, char **argv)
 		}
 		if (r) {
 			error("%s%s%s", text ? text : "", text ? ": " : "",
-			    opt == O_TRUST || opt == O_TSA_TRUST ? scelle_verifier_errmsg(v) : scelle_custody_errmsg(c));
+			    opt == O_TRUST || opt == O_TSA_TRUST || opt == O_LEDGER_HEAD ? scelle_verifier_errmsg(v) :
+			    scelle_custody_errmsg(c));
 			goto out;
 		}
 	}
@@ -339,8 +361,9 @@ int cmd_custody(int argc, char **argv)
 			goto out;
 		}
 	scelle_custody_set_verifier(c, v);
-	if (scelle_custody_append(c, archive, event)) {
+	if ((rc = scelle_custody_append(c, archive, event))) {
 		error("%s", scelle_custody_errmsg(c));
+		rc = rc == SCELLE_E_MISMATCH ? EXIT_FAILED : EXIT_USAGE;
 		goto out;
 	}
 	rc = 0;
@@ -350,9 +373,13 @@ int cmd_custody(int argc, char **argv)
 		if (!quiet)
 			print_result_text(stdout, archive, vr, 0);
 	}
-	if (!quiet)
+	if (!quiet) {
 		printf("recorded '%s' as record %lu of the custody ledger of %s\n", shown(event),
 		    scelle_custody_sequence(c), shown(archive));
+		if (scelle_custody_ledger_head(c))	/* for the hand-over letter */
+			printf("ledger head: %lu records, sha256 %s\n", scelle_custody_sequence(c),
+			    scelle_custody_ledger_head(c));
+	}
 out:
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));

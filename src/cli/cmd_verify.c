@@ -13,7 +13,8 @@ static const char usage_text[] =
     "                     [--untrusted FILE]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
     "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
-    "                     [--lang en|fr|es] [--ledger FILE] [--progress=MODE] ARCHIVE...\n"
+    "                     [--lang en|fr|es] [--ledger FILE] [--ledger-head HEX]\n"
+    "                     [--progress=MODE] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --trust-dir DIR    trust anchors in a hashed directory (openssl rehash)\n"
@@ -28,6 +29,9 @@ static const char usage_text[] =
     "      --max-skew S       warn when signing time and time-stamp differ more (default 600)\n"
     "      --ledger FILE      the custody ledger to check (default: ARCHIVE.custody.xml;\n"
     "                         one archive only)\n"
+    "      --ledger-head HEX  the ledger head from the hand-over letter (the SHA-256 of its\n"
+    "                         last record, as a verdict prints it): any other is TOTAL-FAILED\n"
+    "                         (one archive only)\n"
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
@@ -44,7 +48,7 @@ static const char usage_text[] =
 
 enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
-	O_PROGRESS };
+	O_PROGRESS, O_LEDGER_HEAD };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -63,6 +67,7 @@ static const struct option options[] = {
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "lang", required_argument, NULL, O_LANG },
 	{ "ledger", required_argument, NULL, O_LEDGER },
+	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
 	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -104,7 +109,7 @@ int cmd_verify(int argc, char **argv)
 {
 	struct scelle_verifier *v = scelle_verifier_new();
 	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED;
-	const char *report_file = NULL, *lang = NULL, *ledger = NULL;
+	const char *report_file = NULL, *lang = NULL, *ledger = NULL, *head = NULL;
 	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 };
 
@@ -133,6 +138,7 @@ int cmd_verify(int argc, char **argv)
 		case O_REPORT: report_file = optarg; break;
 		case O_LANG: lang = optarg; break;
 		case O_LEDGER: r = scelle_verifier_set_ledger(v, ledger = optarg); break;
+		case O_LEDGER_HEAD: r = scelle_verifier_set_ledger_head(v, head = optarg); break;
 		case O_PROGRESS:
 			if (set_progress_mode(optarg)) {
 				scelle_verifier_free(v);
@@ -154,14 +160,14 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc || (report_file && argc - optind != 1) || (ledger && argc - optind != 1) ||
+	if (optind >= argc || (report_file && argc - optind != 1) || ((ledger || head) && argc - optind != 1) ||
 	    cli_set_language(lang)) {
 		if (optind >= argc)
 			error("no archive given");
 		else if (report_file && argc - optind != 1)
 			error("--report takes one archive");
-		else if (ledger && argc - optind != 1)
-			error("--ledger names the ledger of one archive");
+		else if ((ledger || head) && argc - optind != 1)
+			error("%s names the ledger of one archive", ledger ? "--ledger" : "--ledger-head");
 		fputs(usage_text, stderr);
 		scelle_verifier_free(v);
 		return EXIT_USAGE;

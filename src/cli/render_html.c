@@ -251,6 +251,11 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 		    "are not recorded here."));
 		return;
 	}
+	if (scelle_result_ledger_head(r)) {	/* hex: nothing to escape */
+		fputs("<p class=\"small\">", f);
+		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), n, scelle_result_ledger_head(r));
+		fputs("</p>\n", f);
+	}
 	fprintf(f, "<table><thead><tr><th></th><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th></tr></thead><tbody>\n", _("When"), _("Event"), _("Who"), _("Where"));
 	for (size_t i = 0; i < n; i++) {

@@ -86,6 +86,11 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 	}
 	fputs("]", f);
 	key(f, "ledger", scelle_result_ledger(r));
+	if (scelle_result_ledger_head(r))
+		fprintf(f, ",\"ledger_head\":{\"records\":%zu,\"sha256\":\"%s\"}", scelle_result_custody_count(r),
+		    scelle_result_ledger_head(r));
+	else
+		fputs(",\"ledger_head\":null", f);
 	fputs(",\"custody\":[", f);
 	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
 		const struct scelle_custody_record *cr = scelle_result_custody_record(r, i);

@@ -75,6 +75,10 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 	int english = strcmp(cli_language(), "en") == 0;
 
 	verdict_line(f, archive, scelle_result_verdict(r));
+	/* always: the clerk copies it into the hand-over letter (formats/custody.md) */
+	if (scelle_result_ledger_head(r))
+		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), scelle_result_custody_count(r),
+		    scelle_result_ledger_head(r));
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *c = scelle_result_check(r, i);
 		/* Checks that passed are listed with -v; warnings (no custody ledger, clock

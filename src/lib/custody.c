@@ -84,6 +84,12 @@ out:
  * inherited on the copy: exactly what Exclusive C14N (W3C xml-exc-c14n §3) renders for an
  * apex element, so the bytes do not depend on where the record sits in the ledger.  A
  * verifier without scelle gets the same bytes with `xmllint --exc-c14n` (FORMAT.md). */
+static void c14n_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 int c14n_element(xmlNodePtr n, struct buf *out)
 {
 	xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
@@ -94,7 +100,13 @@ int c14n_element(xmlNodePtr n, struct buf *out)
 	out->len = 0;
 	if (copy) {
 		xmlDocSetRootElement(d, copy);
+		/* A C14N failure is a result (the caller fails the check), not a message: the
+		 * library never prints.  The handler is the calling thread's, put back after. */
+		xmlGenericErrorFunc old = xmlGenericError;
+		void *old_ctx = xmlGenericErrorContext;
+		xmlSetGenericErrorFunc(NULL, c14n_quiet);
 		len = xmlC14NDocDumpMemory(d, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, &mem);
+		xmlSetGenericErrorFunc(old_ctx, old);
 	}
 	int rc = len >= 0 && buf_append(out, mem, (size_t)len) == 0 ? 0 : -1;
 	xmlFree(mem);
@@ -139,6 +151,20 @@ void cert_sha256(X509 *cert, char hex[65])
 	unsigned int len = 0;
 	X509_digest(cert, EVP_sha256(), md, &len);
 	hex_encode(md, 32, hex);
+}
+
+char *hex64_lower(const char *s)
+{
+	char *h = strlen(s) == 64 ? xstrdup(s) : NULL;
+	for (char *p = h; p && *p; p++) {
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+			free(h);
+			return NULL;
+		}
+	}
+	return h;
 }
 
 /* ------------------------------------------------------------- one record ---- */
@@ -188,6 +214,10 @@ static xmlNodePtr event_build(xmlNodePtr record, const struct event_data *d)
 		bad = !add_elem(ev, "to", d->to);
 	if (!bad && d->verification)
 		bad = !(n = add_elem(ev, "verification", NULL)) || add_attr(n, "verdict", d->verification);
+	if (!bad && d->head) {
+		snprintf(num, sizeof(num), "%lu", d->head_records);
+		bad = !(n = add_elem(ev, "head", d->head)) || add_attr(n, "algorithm", "sha256") || add_attr(n, "records", num);
+	}
 	if (!bad && d->note)
 		bad = !add_elem(ev, "note", d->note);
 	bad = bad || add_text(ev, "\n    ");
@@ -297,7 +327,7 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 		{ s->tsa_policy, s->tsa_timeout }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
-	if (!root || !ns || !copy || add_attr(root, "formatVersion", "1.0")) {
+	if (!root || !ns || !copy || add_attr(root, "formatVersion", LEDGER_FORMAT)) {
 		xmlFreeNode(root);
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		goto out;
@@ -372,6 +402,8 @@ struct scelle_custody {
 	int tsa_timeout, tsa_optional;
 	struct scelle_verifier *verifier; /* borrowed */
 	char *ledger;
+	char *ledger_head;		/* the head the ledger must have, NULL: any */
+	char head[65];			/* after an append: the new ledger's head */
 	struct scelle_result *verification;
 	unsigned long seq;
 };
@@ -408,6 +440,7 @@ void scelle_custody_free(struct scelle_custody *c)
 	free(c->tsa);
 	free(c->tsa_policy);
 	free(c->ledger);
+	free(c->ledger_head);
 	scelle_result_free(c->verification);
 	free(c);
 }
@@ -506,6 +539,24 @@ int scelle_custody_set_ledger(struct scelle_custody *c, const char *path)
 	free(c->ledger);
 	c->ledger = xstrdup(path);
 	return path && !c->ledger ? SCELLE_E_NOMEM : SCELLE_OK;
+}
+
+int scelle_custody_set_ledger_head(struct scelle_custody *c, const char *hex)
+{
+	char *h = NULL;
+	scerr_clear(&c->err);
+	if (hex && !(h = hex64_lower(hex))) {
+		scerr_set(&c->err, SCELLE_E_USAGE, "invalid ledger head '%s' (64 hexadecimal digits, as a verdict prints it)", hex);
+		return SCELLE_E_USAGE;
+	}
+	free(c->ledger_head);
+	c->ledger_head = h;
+	return SCELLE_OK;
+}
+
+const char *scelle_custody_ledger_head(const struct scelle_custody *c)
+{
+	return c->head[0] ? c->head : NULL;
 }
 
 unsigned long scelle_custody_sequence(const struct scelle_custody *c)
@@ -666,14 +717,33 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 			    a, (const char *)seq, b);
 			rc = SCELLE_E_USAGE;
 		} else if (c14n_digest(last, prev)) {
-			scerr_set(&c->err, SCELLE_E_NOMEM, "out of memory");
-			rc = SCELLE_E_NOMEM;
+			scerr_set(&c->err, SCELLE_E_FORMAT, "'%s': the last record cannot be canonicalised (Exclusive XML C14N)", path);
+		} else if (c->ledger_head && strcmp(prev, c->ledger_head) != 0) {
+			/* The hand-over letter names another ledger: cut, extended or swapped. */
+			scerr_set(&c->err, SCELLE_E_MISMATCH, "'%s': the ledger head is %lu records, sha256 %s, not the head given (sha256 %s): nothing recorded",
+			    path, n, prev, c->ledger_head);
+			rc = SCELLE_E_MISMATCH;
 		} else {
 			d->previous = prev;
+			/* formats/custody.md, "The ledger head": the receiver cites the ledger it
+			 * received; a 1.0 ledger that gets one becomes 1.1. */
+			if (d->verification) {
+				d->head = prev;
+				d->head_records = n;
+				xmlChar *v = xmlGetProp(root, BAD_CAST "formatVersion");
+				if (v && strcmp((const char *)v, "1.0") == 0)
+					xmlSetProp(root, BAD_CAST "formatVersion", BAD_CAST LEDGER_FORMAT);
+				xmlFree(v);
+			}
 			if ((rc = record_append(root, last, d, &rs, &c->err)) == SCELLE_OK &&
 			    (rc = doc_dump(doc, &out, &c->err)) == SCELLE_OK &&
-			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK)
+			    (rc = ledger_publish(path, &out, old_mode, 1, &c->err)) == SCELLE_OK) {
 				c->seq = d->seq;
+				/* the new head, for the hand-over letter: the record just added */
+				for (xmlNodePtr k = last->next; k; k = k->next)
+					if (k->type == XML_ELEMENT_NODE && c14n_digest(k, c->head))
+						c->head[0] = '\0';
+			}
 		}
 	}
 	xmlFree(seq);
@@ -694,6 +764,7 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 
 	scerr_clear(&c->err);
 	c->seq = 0;
+	c->head[0] = '\0';
 	scelle_result_free(c->verification);
 	c->verification = NULL;
 	if (!c->keys->key) {

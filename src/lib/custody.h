@@ -9,6 +9,7 @@
 
 #define SCELLE_NS_CUSTODY  "urn:scelle:custody:1"
 #define LEDGER_SUFFIX	   ".custody.xml"
+#define LEDGER_FORMAT	   "1.1"	/* formats/custody.md, "Versions" */
 #define MAX_LEDGER_BYTES   (16u << 20)	/* a record is a few KiB: thousands of hand-overs */
 #define MAX_LEDGER_RECORDS 10000u
 
@@ -26,6 +27,8 @@ struct event_data {
 	char certificate[65];		/* hex SHA-256 of the actor's certificate (DER) */
 	const char *place, *from, *to, *note;
 	const char *verification;	/* received: the receiver's verdict name */
+	const char *head;		/* received: hex SHA-256 of the last record as received */
+	unsigned long head_records;	/* and how many records the ledger held */
 };
 
 /* Who signs a record, and the time-stamp authorities to ask (none when ntsa is 0). */
@@ -55,6 +58,8 @@ int record_append(xmlNodePtr root, xmlNodePtr after, const struct event_data *d,
 /* The subject field of a certificate's name (NID_commonName, ...), malloc'ed or NULL. */
 char *cert_name_field(X509 *cert, int nid);
 void cert_sha256(X509 *cert, char hex[65]);
+/* A copy of 64 hexadecimal digits in lower case, or NULL when s is anything else. */
+char *hex64_lower(const char *s);
 
 /* The sealing record: seal.c calls ledger_seal_prepare() once the archive is complete and
  * its digests known, and ledger_write_new() after the archive is in place. */

@@ -45,6 +45,23 @@ const char *scelle_result_ledger(const struct scelle_result *r)
 	return r->ledger;
 }
 
+const char *scelle_result_ledger_head(const struct scelle_result *r)
+{
+	return r->ledger_head;
+}
+
+int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex)
+{
+	char *h = NULL;
+	if (hex && !(h = hex64_lower(hex))) {
+		scerr_set(&v->err, SCELLE_E_USAGE, "invalid ledger head '%s' (64 hexadecimal digits, as a verdict prints it)", hex);
+		return SCELLE_E_USAGE;
+	}
+	free(v->ledger_head);
+	v->ledger_head = h;
+	return SCELLE_OK;
+}
+
 void custody_records_free(struct scelle_result *r)
 {
 	for (size_t i = 0; i < r->ncustody; i++) {
@@ -57,9 +74,11 @@ void custody_records_free(struct scelle_result *r)
 	}
 	free(r->custody);
 	free(r->ledger);
+	free(r->ledger_head);
 	r->custody = NULL;
 	r->ncustody = 0;
 	r->ledger = NULL;
+	r->ledger_head = NULL;
 }
 
 /* ------------------------------------------------------------------ reading ---- */
@@ -70,6 +89,9 @@ struct rec {
 	char *certificate;	/* hex SHA-256 the record names for its actor */
 	char *previous;		/* hex SHA-256 of the record before, as stated */
 	char *signature;	/* base64 */
+	char *head;		/* <head>: hex SHA-256 of the ledger's last record as received */
+	char *head_records;	/* <head records>: how many records it held */
+	char digest[65];	/* SHA-256 of this record's C14N, "" when it cannot be had */
 	int seq_ok, time_ok;
 };
 
@@ -78,7 +100,8 @@ struct lctx {
 	const char *path;
 	struct rec *recs;
 	size_t n;
-	size_t failed;
+	size_t failed;		/* records that fail */
+	int broken;		/* a failure of the ledger as a whole */
 };
 
 static int in_ns(xmlNodePtr n, const char *name)
@@ -113,6 +136,109 @@ static char *text(xmlNodePtr n)
 	return n ? take(xmlNodeGetContent(n)) : NULL;
 }
 
+/* ------------------------------------------------------------ structure ---- */
+
+/* What formats/custody.xsd allows, element by element: its attributes (no namespace), and
+ * whether it holds text or elements.  An element's children come in table order, each at
+ * most once (records repeat).  Whatever else a ledger holds is refused, because Exclusive
+ * C14N drops comments and unused namespace declarations, and nothing after the last record
+ * is chained: such content could be added, changed or removed without breaking a signature
+ * or a link, or (a relative namespace URI) make C14N itself fail (DESIGN.md §7). */
+static const struct shape {
+	const char *name;
+	int parent;		/* index of the element it sits in, -1: the root */
+	int text;
+	const char *attrs[6];
+} shapes[] = {
+	{ "ledger", -1, 0, { "formatVersion" } },
+	{ "record", 0, 0, { NULL } },
+	{ "event", 1, 0, { "seq", "type" } },
+	{ "archive", 2, 0, { "name", "sealId", "fileDigest" } },
+	{ "previous", 2, 1, { "algorithm" } },
+	{ "time", 2, 1, { NULL } },
+	{ "actor", 2, 0, { "name", "role", "organisation", "country", "certificate" } },
+	{ "place", 2, 1, { NULL } },
+	{ "from", 2, 1, { NULL } },
+	{ "to", 2, 1, { NULL } },
+	{ "verification", 2, 0, { "verdict" } },
+	{ "head", 2, 1, { "records", "algorithm" } },
+	{ "note", 2, 1, { NULL } },
+	{ "signature", 1, 1, { "format" } },
+};
+#define NSHAPES ((int)(sizeof(shapes) / sizeof(shapes[0])))
+
+static int shape_of(xmlNodePtr n)
+{
+	for (int i = 0; i < NSHAPES; i++)
+		if (in_ns(n, shapes[i].name))
+			return i;
+	return -1;
+}
+
+static int blank(const xmlChar *t)
+{
+	for (; t && *t; t++)
+		if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+			return 0;
+	return 1;
+}
+
+/* The first thing in element n (shape k) that the schema does not allow, said in *why with
+ * its line; recurses into the children unless n is the ledger (its records are judged one
+ * by one). */
+static int foreign(xmlNodePtr n, int k, char *why, size_t len)
+{
+	const struct shape *s = &shapes[k];
+	const char *what = NULL, *on = " in";	/* "an element <y>" " in" "<record>" */
+	char name[96] = "";
+	xmlNodePtr at = n;
+	int last = 0;
+
+	for (xmlNsPtr d = n->nsDef; d && !what; d = d->next)
+		if (!d->href || strcmp((const char *)d->href, SCELLE_NS_CUSTODY) != 0) {
+			what = "a namespace declaration";
+			on = " on";
+			snprintf(name, sizeof(name), " '%s'", d->href ? (const char *)d->href : "");
+		}
+	for (xmlAttrPtr a = n->properties; a && !what; a = a->next) {
+		int ok = 0;
+		for (size_t i = 0; !a->ns && i < 6 && s->attrs[i]; i++)
+			ok |= strcmp((const char *)a->name, s->attrs[i]) == 0;
+		if (!ok) {
+			what = "an attribute";
+			on = " on";
+			snprintf(name, sizeof(name), " '%s'", (const char *)a->name);
+		}
+	}
+	for (xmlNodePtr c = n->children; c && !what; c = c->next) {
+		int ck = -1;
+		at = c;
+		name[0] = '\0';
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (!s->text && !blank(c->content))
+				what = "text";
+		} else if (c->type == XML_ELEMENT_NODE) {
+			ck = shape_of(c);
+			snprintf(name, sizeof(name), " <%s>", (const char *)c->name);
+			if (s->text || ck < 0 || shapes[ck].parent != k)
+				what = "an element";
+			else if (ck <= last && k != 0) {
+				what = "an element";
+				on = " repeated or out of order in";
+			}
+			else if (k != 0 && foreign(c, ck, why, len))
+				return 1;
+			last = ck;
+		} else
+			what = c->type == XML_COMMENT_NODE ? "a comment" :
+			    c->type == XML_PI_NODE ? "a processing instruction" : "a node";
+	}
+	if (!what)
+		return 0;
+	snprintf(why, len, "%s%s%s <%s> (line %ld)", what, name, on, s->name, (long)xmlGetLineNo(at));
+	return 1;
+}
+
 static void read_record(struct rec *r)
 {
 	struct scelle_custody_record *o = r->out;
@@ -120,7 +246,7 @@ static void read_record(struct rec *r)
 	xmlNodePtr ar = child(ev, "archive"), ac = child(ev, "actor"), vf = child(ev, "verification");
 	char *seq = attr(ev, "seq"), *t = text(child(ev, "time")), *end = NULL;
 
-	if (seq && seq[0] >= '1' && seq[0] <= '9') {
+	if (seq && seq[0] >= '1' && seq[0] <= '9' && strlen(seq) <= 9) {
 		o->seq = strtoul(seq, &end, 10);
 		r->seq_ok = *end == '\0';
 	}
@@ -142,6 +268,8 @@ static void read_record(struct rec *r)
 	o->verification = attr(vf, "verdict");
 	r->previous = text(child(ev, "previous"));
 	r->signature = text(child(r->node, "signature"));
+	r->head = text(child(ev, "head"));
+	r->head_records = attr(child(ev, "head"), "records");
 }
 
 /* ---------------------------------------------------------------- verdicts ---- */
@@ -161,8 +289,9 @@ static void flag(struct lctx *l, struct rec *r, const char *id, enum scelle_verd
 	va_end(ap);
 	snprintf(subject, sizeof(subject), "record %lu", r->out->seq);
 	result_check(l->c->r, id, st, sub, subject, "%s", msg);
-	if (st == SCELLE_FAILED || (st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)) {
-		if (st == SCELLE_FAILED && r->out->status != SCELLE_FAILED)
+	if ((st == SCELLE_FAILED && r->out->status != SCELLE_FAILED) ||
+	    (st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)) {
+		if (st == SCELLE_FAILED)
 			l->failed++;
 		r->out->status = st;
 		free((char *)r->out->reason);
@@ -203,7 +332,10 @@ static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X50
 	if (r->time_ok && (r->out->time < nb || r->out->time > na))
 		flag(l, r, "custody.signer", SCELLE_FAILED, r->out->time > na ? "EXPIRED" : "NOT_YET_VALID",
 		    "record %lu: the signer's certificate was not valid at the time the record states", r->out->seq);
-	else if (l->c->v->trust && ctx && X509_STORE_CTX_init(ctx, l->c->v->trust, signer, certs)) {
+	else if (l->c->v->trust && (!ctx || !X509_STORE_CTX_init(ctx, l->c->v->trust, signer, certs)))
+		flag(l, r, "custody.signer", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
+		    "record %lu: the chain of signer '%s' cannot be checked", r->out->seq, r->out->signer);
+	else if (l->c->v->trust) {
 		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
 		if (at)
 			X509_STORE_CTX_set_time(ctx, 0, at);
@@ -252,6 +384,11 @@ static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, i
 		if (info.status != SCELLE_PASSED) {
 			flag(l, r, "custody.timestamp", info.status, info.subindication,
 			    "record %lu: time-stamp %d: %s", r->out->seq, n, info.reason);
+			continue;
+		}
+		if (!info.gen_time) {	/* a token that proves no time proves nothing */
+			flag(l, r, "custody.timestamp", SCELLE_FAILED, "FORMAT_FAILURE",
+			    "record %lu: time-stamp %d has no readable time", r->out->seq, n);
 			continue;
 		}
 		if (!r->out->tsa_time || info.gen_time < r->out->tsa_time)
@@ -316,8 +453,12 @@ static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char
 	/* Not a bare memory BIO: OpenSSL 3.0's CMS_verify copies one, and leaks the copy when
 	 * the SignedData names a digest it cannot set up (found by tests/fuzz/fuzz_custody). */
 	if (c14n_element(r->event, &c14n) || !(content = BIO_new(BIO_f_buffer())) ||
-	    !BIO_push(content, BIO_new_mem_buf(c14n.data, (int)c14n.len)) || !BIO_next(content))
+	    !BIO_push(content, BIO_new_mem_buf(c14n.data, (int)c14n.len)) || !BIO_next(content)) {
+		flag(l, r, "custody.signature", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: its event cannot be canonicalised (Exclusive XML C14N): the signature cannot be checked",
+		    r->out->seq);
 		goto out;
+	}
 	if (CMS_signed_get_attr_count(si) <= 0 ||
 	    CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		int reason = ERR_GET_REASON(ERR_peek_last_error());
@@ -333,8 +474,11 @@ static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char
 		goto out;
 	}
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
-	if (!signer)
+	if (!signer) {
+		flag(l, r, "custody.signature", SCELLE_FAILED, "NO_SIGNING_CERTIFICATE_FOUND",
+		    "record %lu: the signer's certificate is not in the signature", r->out->seq);
 		goto out;
+	}
 	r->out->signer = subject_of(signer);
 	cert_sha256(signer, signer_hex);
 	if (!check_ess(si, signer)) {
@@ -406,7 +550,11 @@ static void check_sealing(struct lctx *l, struct rec *r, const char *signer_hex)
 		flag(l, r, "custody.sealing", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu: officer, country or place differ from the sealing in evidence.xml", r->out->seq);
 	archive_signer(l->c, archive_hex);
-	if (*signer_hex && *archive_hex && strcmp(signer_hex, archive_hex) != 0)
+	/* An empty signer_hex: the record's signature failed, and said so. */
+	if (!*archive_hex)
+		flag(l, r, "custody.sealing", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    "record %lu: the archive's signer cannot be found to compare with the sealing record's", r->out->seq);
+	else if (*signer_hex && strcmp(signer_hex, archive_hex) != 0)
 		flag(l, r, "custody.sealing", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
 		    "record %lu: the sealing record is not signed by the archive's signer", r->out->seq);
 }
@@ -437,7 +585,7 @@ static void check_chain_links(struct lctx *l, size_t i)
 		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu comes after record %lu: the records are reordered or duplicated", r->out->seq, want - 1);
 	if (!p) {
-		if (r->previous)
+		if (r->previous || r->head)
 			flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
 			    "record %lu: the first record cites a previous one (records before it were removed)", r->out->seq);
 		return;
@@ -445,21 +593,38 @@ static void check_chain_links(struct lctx *l, size_t i)
 	if (r->out->event && strcmp(r->out->event, "sealed") == 0)
 		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu: a second sealing record (inserted)", r->out->seq);
-	if (c14n_digest(p->node, hex) == 0 && (!r->previous || strcasecmp(r->previous, hex) != 0))
+	/* Fail closed: a link that cannot be computed is a broken link, never a skipped one. */
+	if (!*p->digest)
+		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: record %lu before it cannot be canonicalised (Exclusive XML C14N): the link cannot be checked",
+		    r->out->seq, p->out->seq);
+	else if (!r->previous || strcasecmp(r->previous, p->digest) != 0)
 		flag(l, r, "custody.chain", SCELLE_FAILED, "HASH_FAILURE",
 		    "record %lu: the digest of the previous record does not match record %lu before it (removed, inserted, reordered or edited)",
 		    r->out->seq, p->out->seq);
+	/* A received record cites the ledger as it was received (formats/custody.md, "The
+	 * ledger head"): every record before it, the last of them being the one before. */
+	if (r->head) {
+		snprintf(hex, sizeof(hex), "%zu", i);
+		if (!*p->digest || strcasecmp(r->head, p->digest) != 0 || !r->head_records || strcmp(r->head_records, hex) != 0)
+			flag(l, r, "custody.chain", SCELLE_FAILED, "HASH_FAILURE",
+			    "record %lu: the ledger head it cites (%s records, sha256 %.16s...) is not the %zu records before it",
+			    r->out->seq, r->head_records ? r->head_records : "?", r->head, i);
+	}
 }
 
 static void check_record(struct lctx *l, size_t i, int *missing_ts, int *other_file)
 {
 	struct rec *r = &l->recs[i], *p = i ? &l->recs[i - 1] : NULL;
 	struct scelle_result *res = l->c->r;
-	char signer_hex[65] = "";
+	char signer_hex[65] = "", why[160];
 
+	if (!r->seq_ok)
+		r->out->seq = i + 1;
+	if (foreign(r->node, 1, why, sizeof(why)))
+		flag(l, r, "custody.format", SCELLE_FAILED, "FORMAT_FAILURE",
+		    "record %lu: %s, which formats/custody.xsd does not allow", r->out->seq, why);
 	if (!r->event || !r->seq_ok || !r->time_ok || !r->out->event || !r->out->seal_id || !r->signature) {
-		if (!r->seq_ok)
-			r->out->seq = i + 1;
 		flag(l, r, "custody.format", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "record %lu: malformed (sequence, type, time, archive or signature missing)", r->out->seq);
 		return;
@@ -511,12 +676,52 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 	}
 	/* FORMAT.md §1: a reader refuses a major version it does not know. */
 	xmlChar *ver = xmlGetProp(root, BAD_CAST "formatVersion");
-	int known = ver && strncmp((const char *)ver, "1.", 2) == 0;
+	int known = ver && strncmp((const char *)ver, "1.", 2) == 0 && ver[2] &&
+	    strspn((const char *)ver + 2, "0123456789") == strlen((const char *)ver + 2);
 	if (!known)
 		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
 		    "unsupported custody ledger format version '%s'", ver ? (const char *)ver : "");
 	xmlFree(ver);
 	return known ? 0 : -1;
+}
+
+/* A failure of the ledger as a whole: the summary line. */
+static void ledger_fail(struct lctx *l, const char *sub, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ledger_fail(struct lctx *l, const char *sub, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	result_check(l->c->r, "custody.ledger", SCELLE_FAILED, sub, l->path, "%s", msg);
+	l->broken = 1;
+}
+
+/* The ledger head (formats/custody.md): the record count and the SHA-256 of the last
+ * record, what a hand-over letter names.  A ledger cut after its last record keeps a
+ * valid chain; only a head written down elsewhere shows the cut. */
+static void check_head(struct lctx *l)
+{
+	struct scelle_result *r = l->c->r;
+	const char *want = l->c->v->ledger_head;
+
+	if (l->n && *l->recs[l->n - 1].digest)
+		r->ledger_head = xstrdup(l->recs[l->n - 1].digest);
+	else if (l->n)
+		ledger_fail(l, "FORMAT_FAILURE", "the last record cannot be canonicalised (Exclusive XML C14N): the ledger head cannot be computed");
+	if (!want)
+		return;
+	if (!r->ledger_head)
+		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l->path,
+		    "the ledger head given (sha256 %.16s...) cannot be compared: no ledger head was found", want);
+	else if (strcmp(r->ledger_head, want) != 0)
+		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l->path,
+		    "the ledger head is %zu records, sha256 %s, not the head given (sha256 %s): records were removed or added since it was written down",
+		    l->n, r->ledger_head, want);
+	else
+		result_check(r, "custody.head", SCELLE_PASSED, NULL, l->path,
+		    "the ledger head is the one given: %zu records, sha256 %s", l->n, want);
 }
 
 void verify_custody(struct vctx *c, const char *archive)
@@ -525,38 +730,61 @@ void verify_custody(struct vctx *c, const char *archive)
 	struct scelle_result *r = c->r;
 	xmlDocPtr doc = NULL;
 	int missing_ts = 0, other_file = 0;
-	size_t n = 0;
+	size_t n = 0, headless = 0;
+	char why[160];
 
 	r->ledger = c->v->ledger ? xstrdup(c->v->ledger) : ledger_path_for(archive);
-	if (!(l.path = r->ledger) || open_ledger(&l, &doc))
+	if (!(l.path = r->ledger)) {
+		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", archive,
+		    "the custody ledger cannot be checked: out of memory");
+		goto out;
+	}
+	if (open_ledger(&l, &doc))
 		goto out;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
+	/* Nothing beside the root: comments and processing instructions are not chained. */
+	for (xmlNodePtr k = doc->children; k; k = k->next)
+		if (k != root) {
+			ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger holds a %s outside its root (line %ld), which formats/custody.xsd does not allow",
+			    k->type == XML_COMMENT_NODE ? "comment" : k->type == XML_PI_NODE ? "processing instruction" : "node",
+			    xmlGetLineNo(k));
+			break;
+		}
+	/* the records are still read and judged: the timeline shows them */
+	if (foreign(root, 0, why, sizeof(why)))
+		ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger holds %s, which formats/custody.xsd does not allow", why);
 	for (xmlNodePtr k = root->children; k; k = k->next)
 		if (in_ns(k, "record"))
 			n++;
 	if (n == 0) {
-		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
-		    "the custody ledger holds no record (the sealing record was removed)");
+		ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger holds no record (the sealing record was removed)");
 		goto out;
 	}
 	if (n > MAX_LEDGER_RECORDS) {
-		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
-		    "the custody ledger holds more than %u records", MAX_LEDGER_RECORDS);
+		ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger holds more than %u records", MAX_LEDGER_RECORDS);
 		goto out;
 	}
-	if (!(l.recs = xcalloc(n, sizeof(*l.recs))) || !(r->custody = xcalloc(n, sizeof(*r->custody))))
+	if (!(l.recs = xcalloc(n, sizeof(*l.recs))) || !(r->custody = xcalloc(n, sizeof(*r->custody)))) {
+		ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger cannot be checked: out of memory");
 		goto out;
+	}
 	for (xmlNodePtr k = root->children; k; k = k->next) {
 		if (!in_ns(k, "record"))
 			continue;
 		l.recs[l.n].node = k;
 		l.recs[l.n].out = &r->custody[l.n];
 		read_record(&l.recs[l.n]);
+		/* "" when it cannot be canonicalised: the link to it then fails */
+		if (c14n_digest(k, l.recs[l.n].digest))
+			l.recs[l.n].digest[0] = '\0';
 		l.n++;
 		r->ncustody = l.n;
 	}
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n; i++) {
 		check_record(&l, i, &missing_ts, &other_file);
+		headless += !l.recs[i].head && r->custody[i].event && strcmp(r->custody[i].event, "received") == 0;
+	}
+	check_head(&l);
 	if (!c->v->trust) {
 		result_check(r, "custody.signer", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", l.path,
 		    "no trust anchor given (--trust): the record signers cannot be identified");
@@ -576,18 +804,31 @@ void verify_custody(struct vctx *c, const char *archive)
 		    missing_ts, l.n);
 		r->checks[r->nchecks - 1].warning = 1;
 	}
-	if (l.failed)
+	/* Format 1.0 had no <head>: such a record is still chained by <previous>. */
+	if (headless) {
+		result_check(r, "custody.head", SCELLE_PASSED, NULL, l.path,
+		    "%zu received records do not cite the ledger head they received (format 1.0): only their previous link ties them to it",
+		    headless);
+		r->checks[r->nchecks - 1].warning = 1;
+	}
+	if (l.failed || l.broken)
 		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
-		    "custody ledger %s: %zu records, %zu of them fail", l.path, l.n, l.failed);
+		    "custody ledger %s: %zu records, %zu of them fail%s", l.path, l.n, l.failed,
+		    l.broken ? ", and the ledger itself fails" : "");
 	else
 		result_check(r, "custody.ledger", SCELLE_PASSED, NULL, l.path,
 		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
 		    other_file ? "; some records cite another file digest (the archive was re-stamped or copied)" : "");
 out:
+	if (c->v->ledger_head && !r->ledger_head && l.n == 0)
+		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l.path ? l.path : "",
+		    "the ledger head given (sha256 %.16s...) cannot be compared: no ledger head was found", c->v->ledger_head);
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.recs[i].certificate);
 		free(l.recs[i].previous);
 		free(l.recs[i].signature);
+		free(l.recs[i].head);
+		free(l.recs[i].head_records);
 	}
 	free(l.recs);
 	xmlFreeDoc(doc);

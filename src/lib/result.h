@@ -24,6 +24,7 @@ struct scelle_result {
 	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c) */
 	size_t ncustody;
 	char *ledger;
+	char *ledger_head;	/* hex SHA-256 of the last record's C14N (formats/custody.md) */
 };
 
 struct scelle_result *result_new(void);

@@ -46,6 +46,7 @@ void scelle_verifier_free(struct scelle_verifier *v)
 	sk_X509_pop_free(v->untrusted, X509_free);
 	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
 	free(v->ledger);
+	free(v->ledger_head);
 	free(v);
 }
 

@@ -13,6 +13,7 @@ struct scelle_verifier {
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 	char *ledger;		/* custody ledger to check, NULL: the one beside the archive */
+	char *ledger_head;	/* the head it must have (hex, lower case), NULL: any */
 	STACK_OF(X509) *untrusted;	/* --untrusted: intermediates for building chains */
 	STACK_OF(X509_CRL) *crls;	/* --crl: revocation lists given by the user */
 };

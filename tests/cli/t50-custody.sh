@@ -68,7 +68,8 @@ test_expect_success 'custody show prints the timeline, each record verified' '
 	test_grep "^  2  .* tsa  transferred  Capitaine Demo Martin (OPJ, Demo Police Nationale, FR) at Nanterre to Policia Nacional, UCRIF Madrid -- verifies$" show &&
 	test_grep "^  3  .* tsa  received     Inspectora Demo Garcia (Inspectora, Demo Policia Nacional, ES) at Madrid from OCRTEH Nanterre \[their verification: TOTAL-PASSED\] -- verifies$" show &&
 	test_grep "^  4  .* tsa  opened       Inspectora Demo Garcia (Inspectora, Demo Policia Nacional, ES) at Madrid -- verifies$" show &&
-	test "$(wc -l <show)" = 5
+	test_grep "^ledger head: 4 records, sha256 [0-9a-f]\{64\}$" show &&
+	test "$(wc -l <show)" = 6
 '
 
 test_expect_success 'custody show without a trust anchor cannot identify the signers: exit 3' '
@@ -192,7 +193,7 @@ test_expect_success 'custody show prints hostile text from a ledger on one line,
 	csi=$(printf "\\302\\233") &&
 	$LE case.asice.custody.xml evil.xml edit 4 "<place>Madrid" "<place>Madrid${csi}2J&#10;forged line&#9;" &&
 	expect_exit 1 scelle custody show --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --ledger evil.xml case.asice >show &&
-	test "$(wc -l <show)" = 5 &&
+	test "$(wc -l <show)" = 6 &&
 	! grep -q "$csi" show &&
 	test_grep -F "at Madrid\u009B2J\x0Aforged line\x09 -- FAILED" show
 '

@@ -169,4 +169,14 @@ open(\"cut.custody.xml\", \"w\").write(s.replace(recs[1], \"\"))
 	! run_steps cut case.asice cut.custody.xml && failed_at cut 7 &&
 	test_grep "^MISMATCH: record 2 does not chain to record 1$" cut.out
 '
+
+test_expect_success 'step 7 prints the ledger head as scelle does, and refuses a comment in the ledger' '
+	scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" case.asice >v.out &&
+	run_steps head case.asice case.asice.custody.xml &&
+	test_grep "^ledger head: 3 records, sha256 [0-9a-f]\{64\}$" head.out &&
+	test "$(sed -n "s/^ledger head: //p" head.out)" = "$(sed -n "s/^  ledger head: //p" v.out)" &&
+	sed "1a<!-- approved -->" case.asice.custody.xml >comment.custody.xml &&
+	! run_steps comment case.asice comment.custody.xml && failed_at comment 7 &&
+	test_grep "^MISMATCH: the ledger holds content no signature covers$" comment.out
+'
 test_done

@@ -7,7 +7,14 @@ Records are counted from 1 in file order.
   ledgeredit.py LEDGER OUT swap N M           exchange records N and M
   ledgeredit.py LEDGER OUT graft N OTHER M    put record M of ledger OTHER in place of record N
   ledgeredit.py LEDGER OUT setsig N BASE64    replace the signature of record N
+  ledgeredit.py LEDGER OUT dup N              repeat record N right after it
+  ledgeredit.py LEDGER OUT cut N              keep records 1 to N only (a ledger cut short)
+  ledgeredit.py LEDGER OUT head N             print the ledger head after record N (stock
+                                              xmllint --exc-c14n and sha256, as custody.md
+                                              says); OUT is not written
 """
+import hashlib
+import subprocess
 import re
 import sys
 
@@ -44,6 +51,20 @@ def main():
     elif op == "graft":
         other = records(open(args[1], encoding="utf-8").read())
         recs[n] = other[int(args[2]) - 1]
+    elif op == "dup":
+        recs[n] = recs[n] + "\n  " + recs[n]
+    elif op == "cut":
+        recs[n + 1:] = [""] * (len(recs) - n - 1)
+    elif op == "head":
+        # the record as custody.md rebuilds it: xmllint extracts it, the namespace it
+        # inherits is declared on it, xmllint --exc-c14n canonicalises it
+        rec = subprocess.run(["xmllint", "--xpath", f"(//*[local-name()='record'])[{n + 1}]", src],
+                             check=True, capture_output=True, text=True).stdout
+        rec = rec.replace("<record>", '<record xmlns="urn:scelle:custody:1">', 1)
+        c14n = subprocess.run(["xmllint", "--exc-c14n", "-"], input=rec.encode(), check=True,
+                              capture_output=True).stdout
+        print(hashlib.sha256(c14n).hexdigest())
+        return
     elif op == "setsig":
         recs[n] = re.sub(r"(<signature[^>]*>)[^<]*(</signature>)", lambda m: m.group(1) + args[1] + m.group(2), recs[n])
     else:

@@ -157,7 +157,33 @@ int main(void)
 		    scelle_result_custody_record(r, i)->seq == i + 1;
 	ok(all, "every record passed, numbered in order");
 	ok(r && scelle_result_custody_record(r, 11) == NULL, "no record past the last");
+
+	/* The ledger head (formats/custody.md): what custody_append printed is what verify reads. */
+	char head[65] = "", upper[65] = "";
+	if (scelle_custody_ledger_head(c))
+		snprintf(head, sizeof(head), "%s", scelle_custody_ledger_head(c));
+	is_str(r ? scelle_result_ledger_head(r) : NULL, head, "the ledger head is the one the last append gave");
+	ok(strlen(head) == 64 && strspn(head, "0123456789abcdef") == 64, "64 lower-case hex digits");
 	scelle_result_free(r);
+	for (size_t i = 0; i < 64 && head[i]; i++)
+		upper[i] = head[i] >= 'a' ? (char)(head[i] - 'a' + 'A') : head[i];
+	ok(scelle_verifier_set_ledger_head(v, upper) == SCELLE_OK, "a head in upper case is taken");
+	r = scelle_verify(v, archive);
+	ok(r && scelle_result_verdict(r) == SCELLE_PASSED, "the ledger with that head verifies");
+	scelle_result_free(r);
+	ok(scelle_verifier_set_ledger_head(v, "1234") == SCELLE_E_USAGE, "a head that is not 64 hex digits is SCELLE_E_USAGE");
+	head[0] = head[0] == '0' ? '1' : '0';
+	ok(scelle_verifier_set_ledger_head(v, head) == SCELLE_OK, "another head is taken");
+	r = scelle_verify(v, archive);
+	int seen_head = 0;
+	for (size_t i = 0; r && i < scelle_result_check_count(r); i++)
+		seen_head |= strcmp(scelle_result_check(r, i)->id, "custody.head") == 0 &&
+		    scelle_result_check(r, i)->status == SCELLE_FAILED;
+	ok(r && scelle_result_verdict(r) == SCELLE_FAILED && seen_head, "a ledger with another head fails custody.head");
+	scelle_result_free(r);
+	ok(scelle_custody_set_ledger_head(c, head) == SCELLE_OK &&
+	    scelle_custody_append(c, archive, "examined") == SCELLE_E_MISMATCH && scelle_custody_sequence(c) == 0 &&
+	    scelle_custody_ledger_head(c) == NULL, "an append to a ledger with another head is SCELLE_E_MISMATCH");
 	scelle_custody_free(c);
 	scelle_verifier_free(v);
 	scelle_custody_free(NULL);
