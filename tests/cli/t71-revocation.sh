@@ -100,11 +100,23 @@ test_expect_success '--no-revocation-check says so, and passes' '
 	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
 	test_grep "passed *signature.revocation *revocation not checked (--no-revocation-check)" out
 '
-test_expect_success 'a certificate that names no revocation service is reported as not checked' '
-	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev &&
-	scelle verify -v --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
+test_expect_success 'a certificate that names no revocation service: seal warns, verify is INDETERMINATE' '
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev 2>err &&
+	test_grep -Fx "scelle: warning: no revocation data embedded for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: verifiers will need its status (verify --crl) to conclude; embed its issuer'\''s CRL with --revocation-data FILE" err &&
+	expect_exit 3 scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
+	test_grep "^demo.asice: INDETERMINATE$" out &&
+	test_grep -F "signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: ask the sender for an archive sealed with revocation data (B-LT), or give its issuer'\''s CRL with --crl FILE [TRY_LATER]" out &&
+	scelle verify -v --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
 	test_grep "^demo.asice: TOTAL-PASSED$" out &&
-	test_grep "revocation of .Capitaine Demo Martin. not checked: it names no CRL distribution point or OCSP responder" out
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (CRL)" out
+'
+test_expect_success 'its issuer'\''s CRL embedded at seal time: no warning, TOTAL-PASSED offline' '
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" \
+		--revocation-data "$PKI/ca.crl" -o demo-lt.asice ev 2>err &&
+	test ! -s err &&
+	scelle verify -v --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo-lt.asice > out &&
+	test_grep "^demo-lt.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (CRL)" out
 '
 
 # ---------------------------------------------------------------- CRLs ----
@@ -157,7 +169,7 @@ test_expect_success 'revoked, and no time-stamp proves the signature came first:
 '
 test_expect_success 'revoked before the signing time: TOTAL-FAILED, REVOKED' '
 	(cd rca && ca -revoke ../crl-early.pem && gencrl) && sleep 1 &&
-	seal early.asice crl-early.pem --tsa "$tsa_url" &&
+	seal early.asice crl-early.pem --tsa "$tsa_url" --revocation-data none &&
 	expect_exit 1 verify --crl rca.crl early.asice > out &&
 	test_grep "^early.asice: TOTAL-FAILED$" out &&
 	test_grep "FAILED *signature.revocation *.crl-early. was revoked on .* (CRL), before the signing time .* that the time-stamp confirms \[REVOKED\]" out &&
@@ -200,14 +212,14 @@ test_expect_success '--revocation-data auto asks the OCSP responder and embeds i
 		-content x/META-INF/ASiCManifest001.xml -CAfile rca.pem -purpose any -out /dev/null
 '
 test_expect_success 'OCSP: revoked after the time-stamp (--online): passed, noted' '
-	seal ocsp-late.asice ocsp-late.pem --tsa "$tsa_url" &&
+	seal ocsp-late.asice ocsp-late.pem --tsa "$tsa_url" --revocation-data none &&
 	sleep 1 && (cd rca && ca -revoke ../ocsp-late.pem) &&
 	verify -v --online ocsp-late.asice > out &&
 	test_grep "^ocsp-late.asice: TOTAL-PASSED$" out &&
 	test_grep ".ocsp-late. was revoked on .* (OCSP), after the time-stamp of" out
 '
 test_expect_success 'OCSP: revoked before the signing time (--online): TOTAL-FAILED' '
-	seal ocsp-early.asice ocsp-early.pem --tsa "$tsa_url" &&
+	seal ocsp-early.asice ocsp-early.pem --tsa "$tsa_url" --revocation-data none &&
 	expect_exit 1 verify --online ocsp-early.asice > out &&
 	test_grep "FAILED *signature.revocation *.ocsp-early. was revoked on .* (OCSP), before the signing time" out &&
 	test_must_fail --exit=2 seal bad.asice ocsp-early.pem --revocation-data auto 2>err &&
