@@ -11,7 +11,7 @@ ZH="python3 $TOP/tests/data/ziphack.py"
 RS="python3 $TOP/tests/data/resign.py"
 OFFICER="$PKI/officer.key $PKI/officer.pem"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export
 seal -o other.asice ev/chat-export
 printf "planted\n" > planted.txt

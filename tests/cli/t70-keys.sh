@@ -10,7 +10,7 @@ make_pki
 mkdir ev && echo "capture of ad 4711" > ev/ad.html
 
 seal() { scelle seal -q "$@" ev; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 # The signature's algorithm as openssl prints it, and an independent check with openssl cms.
 sigalg() { unzip -p "$1" META-INF/signature001.p7s | openssl cms -cmsout -inform DER -print |
 	sed -n '/signatureAlgorithm:/{n;p;}' | sed 's/^ *algorithm: //'; }

@@ -7,7 +7,7 @@
 make_pki
 
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 java_read() {
 	mkdir -p "$B/java" &&
 	{ test -f "$B/java/ZipRead.class" || javac -d "$B/java" "$TOP/tests/data/ZipRead.java"; } &&
