@@ -384,9 +384,10 @@ int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
 	return SCELLE_OK;
 }
 
-/* Before signing: fetch what --revocation-data auto asks for (OCSP where the certificate
- * names a responder, else its CRL), and refuse to sign with a certificate that the data
- * at hand says is revoked. */
+/* Before signing: fetch the chain's revocation data (by default and with --revocation-data
+ * auto: OCSP where the certificate names a responder, else its CRL), say which certificate
+ * is left without (FORMAT.md §5: a verifier will find its status unknown), and refuse to
+ * sign with a certificate that the data at hand says is revoked. */
 int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 {
 	STACK_OF(X509) *all = sk_X509_dup(s->chain);

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 make_pki
 
-seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 names() { python3 -c 'import zipfile,sys; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
 evxml() { unzip -p "$1" evidence.xml; }
 # Bad input: a one-line error, exit 2, no output and no temporary file left.
