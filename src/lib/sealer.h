@@ -169,8 +169,9 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
     size_t *der_len, struct scerr *e);
 
 
-/* revocation.c: fetches what --revocation-data auto asks for and refuses a certificate
- * that the data at hand says is revoked; frees the data. */
+/* revocation.c: fetches the chain's revocation data (REVOCATION_DEFAULT, _AUTO), warns
+ * of what is left without, refuses a certificate that the data says is revoked; frees
+ * the data. */
 int revocation_prepare(struct scelle_sealer *s, struct scerr *e);
 void revocation_extra_free(struct sign_extra *x);
 

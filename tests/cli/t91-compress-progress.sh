@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 make_pki
 
-seal() { scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 # name method, one line per entry
 methods() {
 	python3 -c '
@@ -62,7 +62,7 @@ test_expect_success 'max: all but known compressed formats DEFLATEd, smaller tha
 '
 test_expect_success 'every mode keeps the digests of the original bytes' '
 	for a in auto none max; do
-		scelle verify --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" $a.asice > /dev/null || exit 1
+		scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" $a.asice > /dev/null || exit 1
 	done &&
 	python3 -c "
 import sys, zipfile
@@ -116,7 +116,7 @@ test_expect_success '--progress=json: JSON lines on stderr, even with -q, ending
 	PY
 '
 test_expect_success 'verify --progress=json reports the entries it hashes' '
-	scelle verify -q --progress=json --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" p2.asice 2> prog &&
+	scelle verify -q --progress=json --no-timestamp-ok --trust "$PKI/ca.pem" p2.asice 2> prog &&
 	tail -n 1 prog > last &&
 	python3 -c "import json,sys; o=json.load(open(sys.argv[1])); assert o[\"done\"] >= 300 << 20, o" last
 '
