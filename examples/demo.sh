@@ -28,7 +28,7 @@ echo "listening on $tsa_url"
 echo
 echo "== 3. seal the sample evidence (an escort-ad capture, its web archive, chat exports)"
 "$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" --tsa "$tsa_url" \
-	--key "$pki/officer.key" --cert "$pki/officer.pem" \
+	--key "$pki/officer.key" --cert "$pki/officer.pem" --revocation-data "$pki/ca.crl" \
 	--case "OCRTEH Paris:FR:2026/OCRTEH/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
 	--officer "Capitaine Demo Martin" --role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" \
 	--digest sha512 --item-info "$top/examples/item-info.csv" \

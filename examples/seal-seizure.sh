@@ -3,7 +3,10 @@
 # device or per source) into its own archive, with the same case file, and keep a register
 # of what was sealed.
 #
-#   seal-seizure.sh -k KEY [-c CERT] [-p PASS-SPEC] [-t TSA-URL]... CASE.xml SEIZURE-DIR OUT-DIR
+#   seal-seizure.sh -k KEY [-c CERT] [-p PASS-SPEC] [-t TSA-URL]... [-r CRL]... CASE.xml SEIZURE-DIR OUT-DIR
+#
+# -r embeds a CRL (or OCSP response) as revocation data, for a certificate that names no
+# CRL distribution point or OCSP responder for `scelle seal` to fetch it from.
 #
 # SEIZURE-DIR/phone-1/, SEIZURE-DIR/laptop/ ... become OUT-DIR/phone-1.asice,
 # OUT-DIR/laptop.asice ...  OUT-DIR/seals.csv gets one line per archive sealed: folder,
@@ -14,16 +17,17 @@
 set -u
 scelle=${SCELLE:-scelle}
 usage() {
-	echo "usage: seal-seizure.sh -k KEY [-c CERT] [-p PASS-SPEC] [-t TSA-URL]... CASE.xml SEIZURE-DIR OUT-DIR" >&2
+	echo "usage: seal-seizure.sh -k KEY [-c CERT] [-p PASS-SPEC] [-t TSA-URL]... [-r CRL]... CASE.xml SEIZURE-DIR OUT-DIR" >&2
 	exit 2
 }
-key= cert= pass= tsa=
-while getopts k:c:p:t: opt; do
+key= cert= pass= tsa= rev=
+while getopts k:c:p:t:r: opt; do
 	case $opt in
 	k) key=$OPTARG ;;
 	c) cert=$OPTARG ;;
 	p) pass=$OPTARG ;;
 	t) tsa="$tsa --tsa $OPTARG" ;;	# URLs hold no spaces
+	r) rev="$rev --revocation-data $OPTARG" ;;	# nor do these paths
 	*) usage ;;
 	esac
 done
@@ -47,9 +51,9 @@ for dir in "$seizure"/*/; do
 		continue
 	fi
 	# --json prints {"archive":...,"seal_id":"...","file_digest":"..."} on success.
-	# shellcheck disable=SC2086  # $tsa is a list of options
+	# shellcheck disable=SC2086  # $tsa and $rev are lists of options
 	if json=$("$scelle" seal -q --json -o "$archive" --key "$key" ${cert:+--cert "$cert"} \
-	    ${pass:+--pass "$pass"} --case-file "$case_file" $tsa "${dir%/}"); then
+	    ${pass:+--pass "$pass"} --case-file "$case_file" $tsa $rev "${dir%/}"); then
 		id=$(printf '%s\n' "$json" | sed -n 's/.*"seal_id":"\([0-9a-f]*\)".*/\1/p')
 		fd=$(printf '%s\n' "$json" | sed -n 's/.*"file_digest":"\([0-9a-f]*\)".*/\1/p')
 		# CSV: the folder name is quoted, its quotes doubled (RFC 4180).

@@ -6,6 +6,10 @@
  *       $(pkg-config --libs scelle)
  *   ./seal_and_verify KEY CERT CA.pem OUT.asice FILE-OR-FOLDER...
  *
+ * SCELLE_EXAMPLE_CRL names the CRL of the certificate's issuer, embedded (CAdES-B-LT) when
+ * the certificate names no CRL distribution point or OCSP responder to fetch it from: a
+ * receiver needs the signer's revocation status to reach TOTAL-PASSED.
+ *
  * Exit status as scelle(1): 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error.
  */
 #include <stdio.h>
@@ -36,7 +40,9 @@ static int seal(const char *key, const char *cert, const char *out, char **input
 	scelle_sealer_set_pass_cb(s, pass_from_env, "SCELLE_EXAMPLE_PASS");
 	/* Every call reports failure through its return value and leaves the reason on the
 	 * handle; nothing is written until scelle_sealer_write(). */
+	const char *crl = getenv("SCELLE_EXAMPLE_CRL");
 	if (scelle_sealer_set_signer(s, key, cert) ||
+	    (crl && scelle_sealer_add_revocation_data(s, crl)) ||
 	    scelle_sealer_add_case_ref(s, "Example Unit", "FR", "2026/EX/0001") ||
 	    scelle_sealer_set_officer(s, "name", "Example Officer") ||
 	    scelle_sealer_set_officer(s, "country", "FR") ||

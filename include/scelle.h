@@ -102,12 +102,14 @@ SCELLE_API int scelle_sealer_set_case_file(struct scelle_sealer *s, const char *
 /* Who seals, and where.  field is one of "name", "role", "unit", "country", "place". */
 SCELLE_API int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const char *value);
 
-/* Revocation data to embed in the signature (CAdES-B-LT, EN 319 122-1 §5.5): a CRL (PEM
- * or DER) or an OCSP response (DER) read from `src` now, or "auto": when sealing, an OCSP
- * response from the responder each certificate of the chain names, else its CRL from the
- * distribution point (OpenSSL's HTTP client, the TSA timeout).  OCSP responses are
- * embedded as RFC 5940 other revocation information.  Sealing fails when the data cannot
- * be had, or says that a certificate of the chain is revoked. */
+/* Revocation data to embed in the signature (CAdES-B-LT, EN 319 122-1 §5.5).  By default,
+ * when sealing, an OCSP response from the responder each certificate of the chain names,
+ * else its CRL from the distribution point (OpenSSL's HTTP client, the TSA timeout); what
+ * cannot be had, and a certificate that names neither, is a line of
+ * scelle_sealer_warnings().  `src` is a CRL (PEM or DER) or an OCSP response (DER) read
+ * now and embedded instead of fetching; "auto" makes a failed fetch an error; "none"
+ * embeds nothing.  OCSP responses are embedded as RFC 5940 other revocation information.
+ * Sealing fails when the data says that a certificate of the chain is revoked. */
 SCELLE_API int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src);
 
 /* Extra digests beside SHA-256: "sha512", "sha3-256", "sha1", "md5". */
@@ -302,9 +304,8 @@ SCELLE_API int scelle_verifier_add_crl(struct scelle_verifier *v, const char *cr
  * certificate's CRL distribution point or OCSP responder.  Revoked before the signing
  * time: FAILED (REVOKED); revoked after the time-stamp: passed, with the revocation noted;
  * revoked with no proof of the signature before: INDETERMINATE (REVOKED_NO_POE); no data
- * for a certificate that names a CRL distribution point or an OCSP responder:
- * INDETERMINATE (TRY_LATER).  A certificate that names neither is reported as not
- * checked unless data for it is at hand. */
+ * for a certificate (unless it has id-pkix-ocsp-nocheck): INDETERMINATE (TRY_LATER).
+ * CRLs and OCSP responses, their responders included, are judged at that proved time. */
 #define SCELLE_VERIFY_NO_REVOCATION_CHECK 0x2 /* do not judge revocation at all */
 #define SCELLE_VERIFY_ONLINE 0x4 /* fetch missing revocation data over HTTP */
 SCELLE_API void scelle_verifier_set_flags(struct scelle_verifier *v, int flags);

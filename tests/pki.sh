@@ -10,6 +10,8 @@
 #   other-ca.pem, other.pem/.key   an unrelated CA and its signer
 #   expired.pem/.key         an officer certificate that expired in 2020
 #   rsa-officer.pem/.key     an RSA-2048 officer
+#   ca.crl                   the root CA's CRL (PEM, nothing revoked, valid 825 days): the
+#                            revocation data for its officers (FORMAT.md §5)
 set -e
 d=$1
 mkdir -p "$d"
@@ -81,5 +83,7 @@ openssl req -new -key expired.key -subj "/C=FR/O=Demo Police Nationale/CN=Expire
 openssl ca -batch -config ext.cnf -name caopts -cert ca.pem -keyfile ca.key -in expired.csr \
 	-startdate 20190101000000Z -enddate 20200101000000Z -extfile ext.cnf -extensions signer \
 	-notext -out expired.pem 2>/dev/null
+openssl ca -batch -config ext.cnf -name caopts -cert ca.pem -keyfile ca.key -gencrl \
+	-crldays 825 -out ca.crl 2>/dev/null
 rm -f ./*.csr
 touch done

@@ -6,7 +6,7 @@
 
 static const char usage_text[] =
     "usage: scelle extract [-C DIR] [--bagit] [--force] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                      [--no-timestamp-ok] [-q] ARCHIVE [ITEM...]\n"
+    "                      [--crl FILE]... [--no-timestamp-ok] [-q] ARCHIVE [ITEM...]\n"
     "\n"
     "  -C, --directory DIR    write into DIR (default: the current folder); created if missing\n"
     "      --bagit            lay out an RFC 8493 bag in DIR: bagit.txt, bag-info.txt (case\n"
@@ -14,6 +14,7 @@ static const char usage_text[] =
     "      --force            extract even an archive that failed verification\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
+    "      --crl FILE         a CRL to judge revocation with (PEM or DER, repeatable)\n"
     "      --no-timestamp-ok  an archive without time-stamp is not by itself INDETERMINATE\n"
     "  -q, --quiet            say nothing on success\n"
     "\n"
@@ -24,7 +25,7 @@ static const char usage_text[] =
     "Exit status: 0 extracted from a TOTAL-PASSED archive, 3 extracted but INDETERMINATE,\n"
     "1 TOTAL-FAILED (nothing extracted without --force), 2 error.\n";
 
-enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_BAGIT, O_FORCE };
+enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_BAGIT, O_FORCE, O_CRL };
 
 static const struct option options[] = {
 	{ "directory", required_argument, NULL, 'C' },
@@ -32,6 +33,7 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, O_FORCE },
 	{ "trust", required_argument, NULL, O_TRUST },
 	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
+	{ "crl", required_argument, NULL, O_CRL },
 	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -56,6 +58,7 @@ int cmd_extract(int argc, char **argv)
 		case O_FORCE: flags |= SCELLE_EXTRACT_FORCE; break;
 		case O_TRUST: e = scelle_verifier_add_trust(v, optarg); break;
 		case O_TSA_TRUST: e = scelle_verifier_add_tsa_trust(v, optarg); break;
+		case O_CRL: e = scelle_verifier_add_crl(v, optarg); break;
 		case O_NO_TS: vflags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case 'q': quiet = 1; break;
 		case 'h':

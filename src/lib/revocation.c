@@ -3,12 +3,15 @@
  * seal time and embedded in the signature, and the judgement of revocation at verify time
  * in the terms of EN 319 102-1 (REVOKED, REVOKED_NO_POE, TRY_LATER).
  *
- * Which certificates must have revocation data: those that name a revocation service
- * (a CRL distribution point, RFC 5280 §4.2.1.13, or an OCSP responder in the authority
- * information access, §4.2.2.1).  A certificate that names none belongs to a PKI that
- * publishes no status a relying party could consult; its status is checked when data is at
- * hand (embedded, --crl, --online) and otherwise the report says it was not checked,
- * rather than making every such signature INDETERMINATE. */
+ * Which certificates must have revocation data: every certificate of the signer's chain
+ * below the trust anchor, as in EU DSS's default policy; with none at hand its status is
+ * unknown and the verdict INDETERMINATE (TRY_LATER), whether or not the certificate names
+ * a CRL distribution point (RFC 5280 §4.2.1.13) or an OCSP responder (§4.2.2.1).  Only a
+ * certificate with id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1) needs none.
+ *
+ * All data is judged at the time the earliest trusted time-stamp proves (else the signing
+ * time), never at today's date, so that a B-LT archive outlives its OCSP responder's
+ * certificate (FORMAT.md §5). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -214,20 +217,78 @@ static void status_crls(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t 
 	ERR_clear_error();
 }
 
-/* What the OCSP responses say of x at `at`.  A response counts when its signature verifies
- * (by the issuer, or by a responder the issuer delegated to, RFC 6960 §4.2.2.2) and, when
- * trust is given, the responder chains to it. */
-static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
-    STACK_OF(X509) *certs, X509_STORE *trust, time_t at, struct status *st)
+/* RFC 6960 §4.1.1: a CertID names a certificate by hashes of its issuer's name and key,
+ * with the hash the requester chose (SHA-1, SHA-256, ...): match it with that one. */
+static OCSP_SINGLERESP *ocsp_single_for(OCSP_BASICRESP *bs, X509 *x, X509 *issuer)
 {
-	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), x, issuer);
-	for (size_t i = 0; id && i < n; i++) {
+	for (int i = 0; i < OCSP_resp_count(bs); i++) {
+		OCSP_SINGLERESP *sr = OCSP_resp_get0(bs, i);
+		OCSP_CERTID *cid = (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(sr), *mine;
+		ASN1_OBJECT *md_oid = NULL;
+		const EVP_MD *md;
+		int same;
+		if (!cid || !OCSP_id_get0_info(NULL, &md_oid, NULL, NULL, cid) ||
+		    !(md = EVP_get_digestbyobj(md_oid)) || !(mine = OCSP_cert_to_id(md, x, issuer)))
+			continue;
+		same = OCSP_id_cmp(mine, cid) == 0;
+		OCSP_CERTID_free(mine);
+		if (same)
+			return sr;
+	}
+	return NULL;
+}
+
+/* RFC 6960 §4.2.2.2: a response counts when it is signed by x's issuer itself, or by a
+ * responder the issuer delegated to (issued by it, extendedKeyUsage OCSPSigning).  With
+ * trust given, the delegate's chain is judged at `at`, not today: its certificate may
+ * have expired since (FORMAT.md §5).  OpenSSL's OCSP_basic_verify() can only judge it
+ * today, so it is asked for the signature alone. */
+static int ocsp_authorised(OCSP_BASICRESP *bs, X509 *issuer, STACK_OF(X509) *certs,
+    X509_STORE *trust, time_t at)
+{
+	X509 *signer = NULL;
+	STACK_OF(X509) *untrusted = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	int ok = 0;
+
+	if (OCSP_basic_verify(bs, certs, NULL, OCSP_NOVERIFY) <= 0 ||
+	    !OCSP_resp_get0_signer(bs, &signer, certs) || !signer)
+		return 0;
+	if (X509_cmp(signer, issuer) == 0)
+		return 1;	/* the issuer, whose chain the caller judged */
+	if (X509_check_issued(issuer, signer) != X509_V_OK ||
+	    !(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) ||
+	    !(X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN))
+		return 0;
+	if (!trust)
+		return 1;
+	if ((untrusted = sk_X509_dup(certs)) && (ctx = X509_STORE_CTX_new())) {
+		const STACK_OF(X509) *inner = OCSP_resp_get0_certs(bs);
+		for (int i = 0; i < sk_X509_num(inner); i++)
+			sk_X509_push(untrusted, sk_X509_value(inner, i));
+		if (X509_STORE_CTX_init(ctx, trust, signer, untrusted)) {
+			X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_OCSP_HELPER);
+			X509_STORE_CTX_set_time(ctx, 0, at);
+			ok = X509_verify_cert(ctx) == 1;
+		}
+	}
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);
+	return ok;
+}
+
+/* What the OCSP responses say of x at `at`: those from an authorised responder (judged at
+ * `vtime`) that were not already stale at `at` (nextUpdate before it). */
+static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
+    STACK_OF(X509) *certs, X509_STORE *trust, time_t at, time_t vtime, struct status *st)
+{
+	for (size_t i = 0; i < n; i++) {
 		OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp[i]);
+		OCSP_SINGLERESP *sr = bs ? ocsp_single_for(bs, x, issuer) : NULL;
 		ASN1_GENERALIZEDTIME *revt = NULL, *thisu = NULL, *nextu = NULL;
-		int status, reason;
-		if (bs && OCSP_basic_verify(bs, certs, trust, trust ? 0 : OCSP_NOVERIFY) > 0 &&
-		    OCSP_resp_find_status(bs, id, &status, &reason, &revt, &thisu, &nextu) &&
-		    status != V_OCSP_CERTSTATUS_UNKNOWN && !(nextu && to_time(nextu) < at)) {
+		int status = sr ? OCSP_single_get0_status(sr, NULL, &revt, &thisu, &nextu) : -1;
+		if ((status == V_OCSP_CERTSTATUS_GOOD || status == V_OCSP_CERTSTATUS_REVOKED) &&
+		    !(nextu && to_time(nextu) < at) && ocsp_authorised(bs, issuer, certs, trust, vtime)) {
 			if (!st->known)
 				st->source = "OCSP";
 			st->known = 1;
@@ -242,7 +303,6 @@ static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
 		}
 		OCSP_BASICRESP_free(bs);
 	}
-	OCSP_CERTID_free(id);
 	ERR_clear_error();
 }
 
@@ -293,10 +353,12 @@ int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
 	OCSP_RESPONSE *resp;
 
 	scerr_clear(&s->err);
-	if (strcmp(src, "auto") == 0) {
-		s->revocation_auto = 1;
+	if (strcmp(src, "auto") == 0 || strcmp(src, "none") == 0) {
+		s->revocation_auto = src[0] == 'a' ? REVOCATION_AUTO : REVOCATION_NONE;
 		return SCELLE_OK;
 	}
+	if (s->revocation_auto == REVOCATION_DEFAULT)
+		s->revocation_auto = REVOCATION_FILES;	/* the user chose the data */
 	if (!(b = BIO_new_file(src, "rb"))) {
 		ERR_clear_error();
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
@@ -322,9 +384,10 @@ int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
 	return SCELLE_OK;
 }
 
-/* Before signing: fetch what --revocation-data auto asks for (OCSP where the certificate
- * names a responder, else its CRL), and refuse to sign with a certificate that the data
- * at hand says is revoked. */
+/* Before signing: fetch the chain's revocation data (by default and with --revocation-data
+ * auto: OCSP where the certificate names a responder, else its CRL), say which certificate
+ * is left without (FORMAT.md §5: a verifier will find its status unknown), and refuse to
+ * sign with a certificate that the data at hand says is revoked. */
 int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 {
 	STACK_OF(X509) *all = sk_X509_dup(s->chain);
@@ -343,36 +406,37 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			continue;	/* a root: its trust is not a matter of revocation */
 		cn_of(x, name, sizeof(name));
 		issuer = issuer_of(x, all);
-		if (s->revocation_auto) {
-			revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
-			if (!crl_url[0] && !ocsp_url[0]) {
-				if (i == 0)
-					sealer_warn(s, "certificate '%s' names no CRL distribution point or OCSP "
-					    "responder: no revocation data embedded for it", name);
-				continue;
-			}
+		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
+		int fetch = s->revocation_auto == REVOCATION_AUTO || s->revocation_auto == REVOCATION_DEFAULT;
+		int failed = 0;
+		if (fetch && (crl_url[0] || ocsp_url[0])) {
 			if (!issuer) {
 				scerr_set(e, SCELLE_E_KEY, "the issuer of '%s' is needed for its revocation "
 				    "data (give it with --chain)", name);
-				goto out;
-			}
-			if (ocsp_url[0]) {
+				failed = 1;
+			} else if (ocsp_url[0]) {
 				OCSP_RESPONSE *r = fetch_ocsp(ocsp_url, x, issuer, s->tsa_timeout, e);
-				if (!r || push_ocsp(&s->extra, r)) {
-					OCSP_RESPONSE_free(r);
-					goto out;
-				}
+				if (r && push_ocsp(&s->extra, r))
+					scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+				failed = !r || e->code;
 				OCSP_RESPONSE_free(r);
 			} else {
 				X509_CRL *crl = fetch_crl(crl_url, s->tsa_timeout, e);
-				if (!crl || push_crl(&s->extra, crl)) {
+				if (crl && push_crl(&s->extra, crl)) {
 					X509_CRL_free(crl);
-					goto out;
+					scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 				}
+				failed = !crl || e->code;
+			}
+			/* Asked for (--revocation-data auto): it must be had.  By default: say so. */
+			if (failed && (s->revocation_auto == REVOCATION_AUTO || e->code == SCELLE_E_NOMEM))
+				goto out;
+			if (failed) {
+				sealer_warn(s, "%s: sealed without revocation data for '%s' (not B-LT); "
+				    "verifiers will need it (verify --crl or --online)", e->msg, name);
+				scerr_clear(e);
 			}
 		}
-		if (!issuer)
-			continue;
 		struct status st = { 0 };
 		const struct sign_extra *xx = &s->extra;
 		free(resp);
@@ -390,8 +454,10 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			resp[nresp++] = r;
 		}
 		time_t now = time(NULL);
-		status_crls(x, issuer, xx->crls, now, &st);
-		status_ocsp(x, issuer, resp, nresp, all, NULL, now, &st);
+		if (issuer) {
+			status_crls(x, issuer, xx->crls, now, &st);
+			status_ocsp(x, issuer, resp, nresp, all, NULL, now, now, &st);
+		}
 		for (size_t j = 0; j < nresp; j++)
 			OCSP_RESPONSE_free(resp[j]);
 		if (st.revoked) {
@@ -401,6 +467,12 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			    st.source);
 			goto out;
 		}
+		if (!st.known && !failed && s->revocation_auto != REVOCATION_NONE &&
+		    (issuer || !(s->extra.crls || s->extra.nocsp)))
+			sealer_warn(s, "no revocation data embedded for '%s'%s: verifiers will need its "
+			    "status (verify --crl) to conclude; embed its issuer's CRL with "
+			    "--revocation-data FILE", name, crl_url[0] || ocsp_url[0] ? "" :
+			    ", which names no CRL distribution point or OCSP responder");
 	}
 	rc = 0;
 out:
@@ -442,7 +514,12 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 	for (int i = 0; crls && i < sk_X509_CRL_num(c->v->crls); i++)
 		if (X509_CRL_up_ref(sk_X509_CRL_value(c->v->crls, i)))
 			sk_X509_CRL_push(crls, sk_X509_CRL_value(c->v->crls, i));
-	resp = cms_der_get_ocsp(c->signature.b.data, c->signature.b.len, &nresp);
+	/* The SignedData as OpenSSL re-encodes it: its outer lengths definite, so that the
+	 * OCSP responses of a BER signature are found as those of a DER one. */
+	unsigned char *der = NULL;
+	int der_len = i2d_CMS_ContentInfo(cms, &der);
+	resp = der_len > 0 ? cms_der_get_ocsp(der, (size_t)der_len, &nresp) : NULL;
+	OPENSSL_free(der);
 	ERR_clear_error();
 
 	/* The last certificate of the chain is the trust anchor: trusted by the user, not by
@@ -453,14 +530,14 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 		struct status st = { 0 };
 		cn_of(x, name, sizeof(name));
 		status_crls(x, issuer, crls, at, &st);
-		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, &st);
+		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, at, &st);
 		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
 		if (!st.known && (c->v->flags & SCELLE_VERIFY_ONLINE) && (ocsp_url[0] || crl_url[0])) {
 			struct scerr e = { 0 };
 			OCSP_RESPONSE *r = ocsp_url[0] ? fetch_ocsp(ocsp_url, x, issuer, 30, &e) : NULL;
 			X509_CRL *crl = !r && crl_url[0] ? fetch_crl(crl_url, 30, &e) : NULL;
-			if (r)
-				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, &st);
+			if (r)	/* produced now: its responder is judged now */
+				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, time(NULL), &st);
 			if (crl && sk_X509_CRL_push(crls, crl))
 				status_crls(x, issuer, crls, at, &st);
 			else
@@ -472,14 +549,23 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 				continue;
 			}
 		}
+		if (!st.known && X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) >= 0) {
+			note(c, SCELLE_PASSED, NULL, "'%s' needs no revocation check (id-pkix-ocsp-nocheck)",
+			    name);
+			continue;
+		}
+		/* EN 319 102-1 §5.2.5, DSS's default policy: an unknown status is not a pass. */
 		if (!st.known) {
 			if (ocsp_url[0] || crl_url[0])
 				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
-				    "which names %s (embed it at seal time with --revocation-data, or give "
-				    "--crl or --online)", name, ocsp_url[0] ? ocsp_url : crl_url);
+				    "which names %s: ask the sender for an archive sealed with revocation "
+				    "data (B-LT), or give --crl FILE or --online", name,
+				    ocsp_url[0] ? ocsp_url : crl_url);
 			else
-				note(c, SCELLE_PASSED, NULL, "revocation of '%s' not checked: it names no CRL "
-				    "distribution point or OCSP responder, and no data for it is at hand", name);
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
+				    "which names no CRL distribution point or OCSP responder: ask the sender "
+				    "for an archive sealed with revocation data (B-LT), or give its issuer's "
+				    "CRL with --crl FILE", name);
 			continue;
 		}
 		if (!st.revoked) {

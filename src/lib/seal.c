@@ -29,6 +29,7 @@ struct scelle_sealer *scelle_sealer_new(void)
 		return NULL;
 	s->digests[s->ndigests++] = "sha256";
 	s->tsa_timeout = 30;
+	s->revocation_auto = REVOCATION_DEFAULT;
 	s->limits.max_depth = 2;
 	s->limits.max_members = 100000;
 	s->limits.max_bytes = 4ull << 30;
@@ -949,8 +950,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
-	if ((s->revocation_auto || s->extra.crls || s->extra.nocsp) &&
-	    revocation_prepare(s, &s->err)) {
+	if (revocation_prepare(s, &s->err)) {
 		rc = s->err.code;
 		goto fail;
 	}

@@ -49,6 +49,10 @@ struct sign_extra {
 	size_t nocsp, capocsp;
 };
 
+/* What `seal` does for revocation data (FORMAT.md §5): by default it fetches what the chain
+ * names and warns when it cannot; "auto" fails instead; files given replace the fetch. */
+enum { REVOCATION_NONE, REVOCATION_AUTO, REVOCATION_DEFAULT, REVOCATION_FILES };
+
 struct scelle_sealer {
 	struct scerr err;
 	scelle_pass_cb pass_cb;
@@ -61,7 +65,7 @@ struct scelle_sealer {
 	STACK_OF(X509) *chain;
 	char *pkcs11_module;	/* NULL: p11-kit's proxy */
 	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
-	int revocation_auto;	/* fetch revocation data for the chain when sealing */
+	int revocation_auto;	/* REVOCATION_*: whether to fetch revocation data when sealing */
 
 	struct case_ref *cases;
 	size_t ncases;
@@ -165,8 +169,9 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
     size_t *der_len, struct scerr *e);
 
 
-/* revocation.c: fetches what --revocation-data auto asks for and refuses a certificate
- * that the data at hand says is revoked; frees the data. */
+/* revocation.c: fetches the chain's revocation data (REVOCATION_DEFAULT, _AUTO), warns
+ * of what is left without, refuses a certificate that the data says is revoked; frees
+ * the data. */
 int revocation_prepare(struct scelle_sealer *s, struct scerr *e);
 void revocation_extra_free(struct sign_extra *x);
 

@@ -220,9 +220,12 @@ void verify_signature(struct vctx *c)
 	if (CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		unsigned long e = ERR_peek_last_error();
 		int reason = ERR_GET_REASON(e);
+		/* EN 319 102-1 §5.2.3: without the signing certificate the signature can be
+		 * neither confirmed nor refuted: INDETERMINATE, not FAILED. */
 		if (reason == CMS_R_SIGNER_CERTIFICATE_NOT_FOUND)
-			result_check(c->r, "signature.crypto", SCELLE_FAILED, "NO_SIGNING_CERTIFICATE_FOUND",
-			    ASIC_SIGNATURE, "the signer's certificate is not in the signature");
+			result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
+			    ASIC_SIGNATURE, "the signer's certificate is not in the signature: ask the "
+			    "sender for an archive whose signature carries it");
 		else if (reason == CMS_R_CONTENT_VERIFY_ERROR)
 			result_check(c->r, "signature.crypto", SCELLE_FAILED, "HASH_FAILURE", ASIC_SIGNATURE,
 			    "the signature was made over another manifest");
@@ -233,8 +236,11 @@ void verify_signature(struct vctx *c)
 		goto out;
 	}
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
-	if (!signer)
+	if (!signer) {
+		result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
+		    ASIC_SIGNATURE, "the signer's certificate is not in the signature");
 		goto out;
+	}
 	fact_name(c->r, F_SIGNER, X509_get_subject_name(signer));
 	fact_name(c->r, F_SIGNER_ISSUER, X509_get_issuer_name(signer));
 	result_check(c->r, "signature.crypto", SCELLE_PASSED, NULL, ASIC_SIGNATURE,

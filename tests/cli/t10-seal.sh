@@ -95,7 +95,7 @@ test_expect_success 'a PKCS#12 key and an encrypted PEM key with --pass' '
 	seal_p12() { scelle seal -q --key "$PKI/officer.p12" "$@"; } &&
 	seal_p12 --pass pass:secret -o p12.asice ev/ad-capture &&
 	PW=secret scelle seal -q --key "$PKI/officer-enc.key" --cert "$PKI/officer.pem" --pass env:PW -o enc.asice ev/ad-capture &&
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" p12.asice enc.asice
+	scelle verify -q --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" p12.asice enc.asice
 '
 
 # Bad input: a one-line error, exit 2, nothing written.

@@ -161,7 +161,7 @@ test_expect_success 'the damaged items are sealed byte-exact and the archive ver
 	for f in cut.zip fake.zip outer.tar; do
 		unzip -p d.asice "evidence/damaged/$f" | cmp - "damaged/$f" || exit 1
 	done &&
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" d.asice
+	scelle verify -q --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" d.asice
 '
 python3 - <<'PY'
 import zipfile
@@ -241,7 +241,7 @@ test_expect_success '--item-info is merged into evidence.xml <acquisition>' '
 	PY
 '
 test_expect_success 'the verifier reads the source URL back' '
-	scelle verify --json --no-timestamp-ok --trust "$PKI/ca.pem" i.asice > v.json &&
+	scelle verify --json --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" i.asice > v.json &&
 	test_grep -F "https://ads.invalid/4711" v.json
 '
 test_expect_success '--item-info rows may name items by their archive path, columns in any order' '

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 make_pki
 
-seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 names() { python3 -c 'import zipfile,sys; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
 evxml() { unzip -p "$1" evidence.xml; }
 # Bad input: a one-line error, exit 2, no output and no temporary file left.
@@ -58,7 +58,7 @@ test_expect_success 'the escape reverses to the original bytes (%XX -> byte)' '
 	PY
 '
 test_expect_success 'the archive with escaped names verifies and its evidence.xml validates' '
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" latin.asice &&
+	scelle verify -q --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" latin.asice &&
 	xmllint --noout --schema "$TOP/formats/evidence.xsd" ev.xml
 '
 
@@ -153,7 +153,7 @@ test_expect_success 'a link is an item of type inode/symlink holding its target'
 	test "$(grep -c "mediaType=\"inode/symlink\"" lx.xml)" = 2 &&
 	! unzip -p links.asice evidence/links/dir/out-link | grep -q secret &&
 	xmllint --noout --schema "$TOP/formats/evidence.xsd" lx.xml &&
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" links.asice
+	scelle verify -q --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" links.asice
 '
 test_expect_success '--follow seals what links point to' '
 	seal -o follow.asice --follow links &&

@@ -7,7 +7,7 @@ start_tsa || exit 2
 start_server stock python3 "$TOP/tests/data/stock_tsa.py" ok "$PKI" "$T/stock.port" || exit 2
 start_server hang python3 "$TOP/tests/data/stock_tsa.py" hang "$PKI" "$T/hang.port" || exit 2
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
 
 test_expect_success 'seal with scelle tsa and a stock openssl responder: two tokens' '
 	seal --tsa "$tsa_url" --tsa "$stock_url" -o bt.asice ev/ad-capture &&

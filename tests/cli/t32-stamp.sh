@@ -7,7 +7,7 @@ cp -R "$TOP/examples/evidence" ev
 start_tsa || exit 2
 start_server reject python3 "$TOP/tests/data/stock_tsa.py" reject "$PKI" "$T/reject.port" || exit 2
 start_server hang python3 "$TOP/tests/data/stock_tsa.py" hang "$PKI" "$T/hang.port" || exit 2
-verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
 tokens() { rm -rf "$2" && mkdir "$2" && (cd "$2" && unzip -q ../"$1") &&
 	python3 "$TOP/tests/data/tstoken.py" "$2/META-INF/signature001.p7s" "$2"; }
 seal_id() { scelle show --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seal_id"])'; }

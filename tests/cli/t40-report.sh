@@ -10,8 +10,8 @@ seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@";
 seal -o good.asice --case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
 	--officer "Capitaine <i>Demo</i> & Co" --place "Nanterre" ev/ad-capture ev/chat-export ev/hostile
 python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html
-ok() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }   # passes
-ind() { scelle verify --trust "$PKI/ca.pem" "$@"; }                     # no time-stamp
+ok() { scelle verify --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" "$@"; }   # passes
+ind() { scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" "$@"; }                     # no time-stamp
 PY=/usr/bin/python3   # Debian's python3-jsonschema, not a pyenv python on PATH
 
 # validate_json FILE: every line of FILE is one object valid against the schema.

@@ -7,7 +7,7 @@ cp -R "$TOP/examples/evidence" ev
 # fixed original mtimes, to see that extraction restores them
 find ev -type f -exec touch -d "2024-03-01 12:34:56 UTC" {} +
 touch -d "2023-12-24 08:00:00 UTC" ev/chat-export/_chat.txt
-scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o good.asice \
+scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" -o good.asice \
 	--case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
 	--officer "Capitaine Demo Martin" --unit OCRTEH ev/ad-capture ev/chat-export
 python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html

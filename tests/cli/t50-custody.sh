@@ -9,7 +9,7 @@ start_tsa || exit 2
 LE="python3 $TOP/tests/data/ledgeredit.py"
 XSD="$TOP/formats/custody.xsd"
 seal() {
-	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --officer "Capitaine Demo Martin" \
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" --officer "Capitaine Demo Martin" \
 		--role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" "$@"
 }
 verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }

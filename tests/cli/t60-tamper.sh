@@ -11,7 +11,7 @@ ZH="python3 $TOP/tests/data/ziphack.py"
 RS="python3 $TOP/tests/data/resign.py"
 OFFICER="$PKI/officer.key $PKI/officer.pem"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export
 seal -o other.asice ev/chat-export
 printf "planted\n" > planted.txt
@@ -272,7 +272,7 @@ test_expect_success '42: an evidence.xml nested 300 elements deep (manifest re-s
 test_expect_success 'an inner archive is never expanded by verify (a 200 MiB zip bomb as an item)' '
 	mkdir -p bomb && python3 -c "import zipfile; zipfile.ZipFile(\"bomb/inner.zip\", \"w\", zipfile.ZIP_DEFLATED).writestr(\"zeros.bin\", bytes(200 << 20))" &&
 	seal -o bomb.asice bomb &&
-	/usr/bin/time -f "%e s %M KiB" -o bomb.time scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" bomb.asice > out &&
+	/usr/bin/time -f "%e s %M KiB" -o bomb.time scelle verify --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" bomb.asice > out &&
 	test_grep "^bomb.asice: TOTAL-PASSED$" out &&
 	awk "{ exit !(\$1 < 5 && \$3 < 65536) }" bomb.time
 '

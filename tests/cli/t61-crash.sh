@@ -9,7 +9,7 @@ head -c $((24 << 20)) /dev/urandom > in/case/disk-image.bin
 head -c $((4 << 20)) /dev/zero | tr '\0' 'x' > in/case/log.txt
 cp -R "$TOP/examples/evidence/chat-export" in/case/
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 # What the inputs are: content, size, mode, owner, times, inode.  Must not change.
 fingerprint() { find in -type f | sort | while read -r f; do
 	printf '%s %s\n' "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c '%n %s %a %u %Y %Z %i' "$f")"; done; }

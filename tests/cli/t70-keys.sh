@@ -10,7 +10,7 @@ make_pki
 mkdir ev && echo "capture of ad 4711" > ev/ad.html
 
 seal() { scelle seal -q "$@" ev; }
-verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 # The signature's algorithm as openssl prints it, and an independent check with openssl cms.
 sigalg() { unzip -p "$1" META-INF/signature001.p7s | openssl cms -cmsout -inform DER -print |
 	sed -n '/signatureAlgorithm:/{n;p;}' | sed 's/^ *algorithm: //'; }
@@ -65,7 +65,7 @@ cmdline_of_waiting_seal() { # out passarg...
 test_expect_success 'a pass: pass phrase is wiped from /proc/PID/cmdline once read' '
 	cmdline_of_waiting_seal slow1.asice --pass pass:S3cretPhrase-4711 &&
 	test_grep -e "--cert cert.fifo --pass  *ev" cmdline && ! grep -F S3cretPhrase cmdline &&
-	scelle verify -q --no-timestamp-ok --trust "$PKI/ca.pem" slow1.asice &&
+	verify -q slow1.asice &&
 	cmdline_of_waiting_seal slow2.asice --pass=pass:S3cretPhrase-4711 &&
 	test_grep -e "--cert cert.fifo --pass= *ev" cmdline && ! grep -F S3cretPhrase cmdline
 '
@@ -96,7 +96,7 @@ openssl req -new -key "$PKI/officer.key" -subj "/CN=Encryption Only" 2>/dev/null
 test_expect_success 'a certificate that expires within 30 days seals with a warning' '
 	seal -o soon.asice --key "$PKI/officer.key" --cert soon.pem 2>err &&
 	test_grep -E "^scelle: warning: certificate .soon.pem. expires in (9|10) days \(20[0-9-]+T[0-9:]+Z\)$" err &&
-	seal -o fine.asice --key "$PKI/officer.key" --cert "$PKI/officer.pem" 2>err && test ! -s err
+	seal -o fine.asice --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" 2>err && test ! -s err
 '
 test_expect_success 'a certificate without digitalSignature or nonRepudiation is refused' '
 	test_must_fail --exit=2 seal -o noku.asice --key "$PKI/officer.key" --cert noku.pem 2>err &&

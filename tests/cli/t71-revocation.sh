@@ -59,6 +59,12 @@ keyUsage = critical,digitalSignature,nonRepudiation
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 authorityInfoAccess = OCSP;URI:http://127.0.0.1:$OCSPPORT/
+[responder]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 CNF
 : > index.txt && echo 1000 > serial && echo 01 > crlnumber
 ca() { openssl ca -batch -config ca.cnf -cert rca.pem -keyfile rca.key "$@" 2>>../ca.log; }
@@ -88,23 +94,53 @@ crls_in() { unzip -p "$1" META-INF/signature001.p7s | openssl asn1parse -inform 
 
 # ------------------------------------------------------------ no data ----
 test_expect_success 'no revocation data for a certificate that names a CRL: INDETERMINATE' '
-	seal nodata.asice crl-good.pem --tsa "$tsa_url" &&
+	seal nodata.asice crl-good.pem --tsa "$tsa_url" 2>err &&
+	test_grep -Fx "scelle: warning: cannot fetch revocation data from '\''http://127.0.0.1:$CRLPORT/rca.crl'\'': cannot connect: sealed without revocation data for '\''crl-good'\'' (not B-LT); verifiers will need it (verify --crl or --online)" err &&
 	expect_exit 3 verify nodata.asice > out &&
 	test_grep "^nodata.asice: INDETERMINATE$" out &&
 	test_grep -F "signature.revocation" out &&
 	test_grep -F "no revocation data for '\''crl-good'\'', which names http://127.0.0.1:$CRLPORT/rca.crl" out &&
-	test_grep "\[TRY_LATER\]$" out
+	test_grep "\[TRY_LATER\]$" out &&
+	test_grep -F "ask the sender for an archive sealed with revocation data (B-LT), or give --crl FILE or --online [TRY_LATER]" out
 '
 test_expect_success '--no-revocation-check says so, and passes' '
 	verify -v --no-revocation-check nodata.asice > out &&
 	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
 	test_grep "passed *signature.revocation *revocation not checked (--no-revocation-check)" out
 '
-test_expect_success 'a certificate that names no revocation service is reported as not checked' '
-	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev &&
-	scelle verify -v --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
+test_expect_success 'a certificate that names no revocation service: seal warns, verify is INDETERMINATE' '
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev 2>err &&
+	test_grep -Fx "scelle: warning: no revocation data embedded for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: verifiers will need its status (verify --crl) to conclude; embed its issuer'\''s CRL with --revocation-data FILE" err &&
+	expect_exit 3 scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
+	test_grep "^demo.asice: INDETERMINATE$" out &&
+	test_grep -F "signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: ask the sender for an archive sealed with revocation data (B-LT), or give its issuer'\''s CRL with --crl FILE [TRY_LATER]" out &&
+	scelle verify -v --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
 	test_grep "^demo.asice: TOTAL-PASSED$" out &&
-	test_grep "revocation of .Capitaine Demo Martin. not checked: it names no CRL distribution point or OCSP responder" out
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (CRL)" out
+'
+test_expect_success 'its issuer'\''s CRL embedded at seal time: no warning, TOTAL-PASSED offline' '
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" \
+		--revocation-data "$PKI/ca.crl" -o demo-lt.asice ev 2>err &&
+	test ! -s err &&
+	scelle verify -v --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo-lt.asice > out &&
+	test_grep "^demo-lt.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (CRL)" out
+'
+
+test_expect_success 'revoked, naming no revocation service: INDETERMINATE without data, TOTAL-FAILED with it' '
+	(cd "$PKI" && openssl req -new -key officer.key -subj "/O=Demo Police Nationale/CN=Revoked Officer" -out rev.csr &&
+	 openssl ca -batch -config ext.cnf -name caopts -cert ca.pem -keyfile ca.key -in rev.csr -days 30 \
+		-extfile ext.cnf -extensions signer -notext -out rev.pem &&
+	 openssl ca -config ext.cnf -name caopts -cert ca.pem -keyfile ca.key -revoke rev.pem &&
+	 openssl ca -config ext.cnf -name caopts -cert ca.pem -keyfile ca.key -gencrl -crldays 30 -out rev.crl) 2>>ca.log &&
+	sleep 1 &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/rev.pem" --tsa "$tsa_url" --revocation-data none -o rev.asice ev &&
+	expect_exit 3 scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" rev.asice > out &&
+	test_grep "^rev.asice: INDETERMINATE$" out &&
+	test_grep -F "no revocation data for '\''Revoked Officer'\'', which names no CRL distribution point or OCSP responder" out &&
+	expect_exit 1 scelle verify --crl "$PKI/rev.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" rev.asice > out &&
+	test_grep "^rev.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.revocation *.Revoked Officer. was revoked on .* (CRL), before the signing time .* \[REVOKED\]$" out
 '
 
 # ---------------------------------------------------------------- CRLs ----
@@ -137,6 +173,12 @@ python3 -m http.server "$CRLPORT" --bind 127.0.0.1 --directory www >crlsrv.log 2
 echo $! > "$T/crlsrv.pid"
 wait_port "$CRLPORT" || { echo "CRL server did not start" >&2; exit 2; }
 
+test_expect_success 'seal embeds the CRL of the distribution point by default (B-LT), verified offline' '
+	seal default-crl.asice crl-good.pem --tsa "$tsa_url" 2>err &&
+	test ! -s err &&
+	verify -v default-crl.asice > out && test_grep "^default-crl.asice: TOTAL-PASSED$" out &&
+	test_grep ".crl-good. is not revoked (CRL)" out
+'
 test_expect_success '--revocation-data auto fetches the CRL from the distribution point' '
 	seal auto-crl.asice crl-good.pem --tsa "$tsa_url" --revocation-data auto &&
 	test_grep "\"GET /rca.crl HTTP/1.[01]\" 200" crlsrv.log &&
@@ -157,7 +199,7 @@ test_expect_success 'revoked, and no time-stamp proves the signature came first:
 '
 test_expect_success 'revoked before the signing time: TOTAL-FAILED, REVOKED' '
 	(cd rca && ca -revoke ../crl-early.pem && gencrl) && sleep 1 &&
-	seal early.asice crl-early.pem --tsa "$tsa_url" &&
+	seal early.asice crl-early.pem --tsa "$tsa_url" --revocation-data none &&
 	expect_exit 1 verify --crl rca.crl early.asice > out &&
 	test_grep "^early.asice: TOTAL-FAILED$" out &&
 	test_grep "FAILED *signature.revocation *.crl-early. was revoked on .* (CRL), before the signing time .* that the time-stamp confirms \[REVOKED\]" out &&
@@ -200,14 +242,14 @@ test_expect_success '--revocation-data auto asks the OCSP responder and embeds i
 		-content x/META-INF/ASiCManifest001.xml -CAfile rca.pem -purpose any -out /dev/null
 '
 test_expect_success 'OCSP: revoked after the time-stamp (--online): passed, noted' '
-	seal ocsp-late.asice ocsp-late.pem --tsa "$tsa_url" &&
+	seal ocsp-late.asice ocsp-late.pem --tsa "$tsa_url" --revocation-data none &&
 	sleep 1 && (cd rca && ca -revoke ../ocsp-late.pem) &&
 	verify -v --online ocsp-late.asice > out &&
 	test_grep "^ocsp-late.asice: TOTAL-PASSED$" out &&
 	test_grep ".ocsp-late. was revoked on .* (OCSP), after the time-stamp of" out
 '
 test_expect_success 'OCSP: revoked before the signing time (--online): TOTAL-FAILED' '
-	seal ocsp-early.asice ocsp-early.pem --tsa "$tsa_url" &&
+	seal ocsp-early.asice ocsp-early.pem --tsa "$tsa_url" --revocation-data none &&
 	expect_exit 1 verify --online ocsp-early.asice > out &&
 	test_grep "FAILED *signature.revocation *.ocsp-early. was revoked on .* (OCSP), before the signing time" out &&
 	test_must_fail --exit=2 seal bad.asice ocsp-early.pem --revocation-data auto 2>err &&
@@ -218,6 +260,57 @@ test_expect_success 'an embedded OCSP answer is still judged offline after the r
 	verify ocsp.asice > out && test_grep "^ocsp.asice: TOTAL-PASSED$" out &&
 	expect_exit 3 verify --online ocsp-late.asice > out &&
 	test_grep "no revocation status for .ocsp-late.: cannot fetch revocation data from .http://127.0.0.1:$OCSPPORT/." out
+'
+
+# ------------------------------------------- judged at the proved time ----
+test_expect_success 'an OCSP answer whose CertID uses SHA-256 is matched with SHA-256' '
+	openssl ocsp -issuer rca.pem -sha256 -cert ocsp-good.pem -no_nonce -reqout req256.der &&
+	(cd rca && openssl ocsp -index index.txt -rsigner rca.pem -rkey rca.key -CA rca.pem \
+		-reqin ../req256.der -respout ../resp256.der) >>ca.log 2>&1 &&
+	openssl ocsp -respin resp256.der -resp_text -noverify > resp.txt &&
+	test_grep "Hash Algorithm: sha256" resp.txt &&
+	seal sha256.asice ocsp-good.pem --tsa "$tsa_url" --revocation-data resp256.der &&
+	verify -v sha256.asice > out && test_grep "^sha256.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-good. is not revoked (OCSP)" out
+'
+test_expect_success 'a BER SignedData keeps its OCSP answers' '
+	rm -rf x && mkdir x && (cd x && unzip -q ../ocsp.asice) &&
+	python3 "$TOP/tests/data/cmsedit.py" x/META-INF/signature001.p7s ber.p7s ber &&
+	test "$(head -c 2 ber.p7s | od -An -tx1 | tr -d " ")" = 3080 &&
+	openssl cms -verify -binary -inform DER -in ber.p7s -content x/META-INF/ASiCManifest001.xml \
+		-CAfile rca.pem -purpose any -out /dev/null &&
+	python3 "$TOP/tests/data/zipedit.py" ocsp.asice ber.asice replace META-INF/signature001.p7s ber.p7s &&
+	verify -v ber.asice > out && test_grep "^ber.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-good. is not revoked (OCSP)" out
+'
+test_expect_success 'a signature without its signer'\''s certificate: INDETERMINATE, NO_SIGNING_CERTIFICATE_FOUND' '
+	python3 "$TOP/tests/data/cmsedit.py" x/META-INF/signature001.p7s nocert.p7s nocerts &&
+	python3 "$TOP/tests/data/zipedit.py" ocsp.asice nocert.asice replace META-INF/signature001.p7s nocert.p7s &&
+	expect_exit 3 verify nocert.asice > out && test_grep "^nocert.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.crypto *the signer.s certificate is not in the signature: ask the sender for an archive whose signature carries it \[NO_SIGNING_CERTIFICATE_FOUND\]$" out
+'
+# A delegated responder (RFC 6960 §4.2.2.2) whose certificate expires in a day, as real
+# responders' certificates do within months.
+(cd rca && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out resp.key &&
+ openssl req -new -key resp.key -subj "/O=Demo Revocation Authority/CN=Demo OCSP Responder" -out resp.csr &&
+ ca -notext -days 1 -extensions responder -in resp.csr -out resp.pem && issue ocsp-deleg ocsp) >>ca.log 2>&1 || exit 2
+start_server ocsp2 python3 "$TOP/tests/data/ocsp_http.py" "$T/ocsp2.port" "$T/rca" "$OCSPPORT" resp || exit 2
+
+test_expect_success 'a delegated responder'\''s answer is embedded by default and judged offline' '
+	seal deleg.asice ocsp-deleg.pem --tsa "$tsa_url" 2>err && test ! -s err &&
+	crls_in deleg.asice > asn1 && test_grep -F ":1.3.6.1.5.5.7.16.2" asn1 &&
+	kill "$(cat "$T/ocsp2.pid")" &&
+	verify -v deleg.asice > out && test_grep "^deleg.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-deleg. is not revoked (OCSP)" out
+'
+test_expect_success 'B-LT outlives its OCSP responder: still TOTAL-PASSED with the clock past its expiry' '
+	cc -shared -fPIC -o shift.so "$TOP/tests/data/clockshift.c" &&
+	test_must_fail env CLOCKSHIFT_SECONDS=259200 LD_PRELOAD=./shift.so \
+		openssl verify -CAfile rca.pem rca/resp.pem > v.out 2>&1 &&
+	test_grep "certificate has expired" v.out &&
+	CLOCKSHIFT_SECONDS=259200 LD_PRELOAD=./shift.so verify -v deleg.asice > out &&
+	test_grep "^deleg.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-deleg. is not revoked (OCSP)" out
 '
 
 test_done

@@ -17,11 +17,17 @@ mkdir ev && echo "chat export" > ev/chat.txt
 		openssl x509 -req -CA inter.pem -CAkey inter.key -days 365 \
 		-extfile "$PKI/ext.cnf" -extensions signer -out leaf.pem &&
 	mkdir anchors && cp "$PKI/ca.pem" anchors/ && cp "$PKI/other-ca.pem" anchors/ &&
-	openssl rehash anchors
+	openssl rehash anchors &&
+	mkdir inter && : > inter/index.txt &&
+	(cd inter && openssl ca -config "$PKI/ext.cnf" -name caopts -cert ../inter.pem \
+		-keyfile ../inter.key -gencrl -crldays 30 -out ../inter.crl)
 } >setup.log 2>&1 || { cat setup.log >&2; exit 2; }
 
-scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o plain.asice ev &&
-scelle seal -q --key "$PKI/officer.key" --cert leaf.pem -o nochain.asice ev || exit 2
+# Both archives carry the CRLs of their chain (B-LT): revocation is not what this tests.
+scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
+	-o plain.asice ev &&
+scelle seal -q --key "$PKI/officer.key" --cert leaf.pem --revocation-data inter.crl \
+	--revocation-data "$PKI/ca.crl" -o nochain.asice ev || exit 2
 verify() { scelle verify --no-timestamp-ok "$@"; }
 
 test_expect_success '--trust-dir: anchors found by subject hash; the anchor is named' '

@@ -99,7 +99,7 @@ test_expect_success 'evidence.xml and the manifest are laid out as libxml2 lays 
 '
 
 test_expect_success 'scelle agrees with the stock tools on the good archive' '
-	scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" case.asice
+	scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" case.asice
 '
 
 test_expect_success 'a mimetype entry that is compressed fails at step 1' '

@@ -22,7 +22,7 @@ test_expect_success 'seal_and_verify.c builds against libscelle and verifies wha
 	$SAN_CC -std=c11 -Wall -Wextra -Werror -I"$TOP/include" -o sav "$EX/seal_and_verify.c" \
 		"$B/libscelle.a" $(pkg-config --libs $(sed -n "s/^Requires.private: //p" "$B/scelle.pc")) \
 		$(sed -n "s/^Libs.private: //p" "$B/scelle.pc") &&
-	./sav "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" ex.asice "$EX/evidence/ad-capture" >out &&
+	SCELLE_EXAMPLE_CRL="$PKI/ca.crl" ./sav "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" ex.asice "$EX/evidence/ad-capture" >out &&
 	test_grep "^verdict TOTAL-PASSED$" out &&
 	test_grep "^item ok  f04f40e0757497541329a8a98ea2981cf7c00aa38bf9f0c6501a7e94aa9c2077 evidence/ad-capture/ad-4711.html$" out &&
 	id=$(sed -n "s/^seal identifier //p" out) &&
@@ -31,7 +31,7 @@ test_expect_success 'seal_and_verify.c builds against libscelle and verifies wha
 '
 
 test_expect_success 'seal_and_verify: an encrypted key takes its pass phrase from the environment' '
-	SCELLE_EXAMPLE_PASS=secret ./sav "$PKI/officer-enc.key" "$PKI/officer.pem" "$PKI/ca.pem" \
+	SCELLE_EXAMPLE_PASS=secret SCELLE_EXAMPLE_CRL="$PKI/ca.crl" ./sav "$PKI/officer-enc.key" "$PKI/officer.pem" "$PKI/ca.pem" \
 		enc.asice "$EX/evidence/chat-export" >out &&
 	test_grep "^verdict TOTAL-PASSED$" out &&
 	test_must_fail --exit=2 ./sav "$PKI/officer-enc.key" "$PKI/officer.pem" "$PKI/ca.pem" \
@@ -58,7 +58,7 @@ cp -R "$EX/evidence/ad-capture/." seizure/laptop/docs/
 echo "notes" >"seizure/usb stick/notes.txt"
 
 test_expect_success 'seal-seizure.sh seals each sub-folder and keeps a register' '
-	sh "$EX/seal-seizure.sh" -k "$PKI/officer.key" -c "$PKI/officer.pem" -t "$tsa_url" \
+	sh "$EX/seal-seizure.sh" -k "$PKI/officer.key" -c "$PKI/officer.pem" -t "$tsa_url" -r "$PKI/ca.crl" \
 		case.xml seizure sealed >out &&
 	test_grep "^3 sealed, 0 skipped, 0 failed; register: sealed/seals.csv$" out &&
 	test "$(wc -l <sealed/seals.csv)" = 4 &&

@@ -50,7 +50,7 @@ test_expect_success 'examples/seal_and_verify.c builds against the installed sha
 	LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ldd ./sav_shared >ldd &&
 	test_grep "libscelle.so.0 => $ROOT$PREFIX/lib/libscelle.so.0" ldd &&
 	mkdir -p in && echo "ad text" >in/ad.txt &&
-	LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ./sav_shared "$PKI/officer.key" "$PKI/officer.pem" \
+	LD_LIBRARY_PATH="$ROOT$PREFIX/lib" SCELLE_EXAMPLE_CRL="$PKI/ca.crl" ./sav_shared "$PKI/officer.key" "$PKI/officer.pem" \
 		"$PKI/ca.pem" shared.asice in >out &&
 	test_grep "^verdict TOTAL-PASSED$" out &&
 	"$SCELLE" verify -q --no-timestamp-ok --trust "$PKI/ca.pem" shared.asice
@@ -64,7 +64,7 @@ test_expect_success 'and with the static library' '
 		$(pkg-config --libs $(PC --print-requires-private scelle)) \
 		$(sed -n "s/^Libs.private: //p" "$ROOT$PREFIX/lib/pkgconfig/scelle.pc") &&
 	! ldd ./sav_static | grep -q libscelle &&
-	./sav_static "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" static.asice in >out &&
+	SCELLE_EXAMPLE_CRL="$PKI/ca.crl" ./sav_static "$PKI/officer.key" "$PKI/officer.pem" "$PKI/ca.pem" static.asice in >out &&
 	test_grep "^verdict TOTAL-PASSED$" out
 '
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 make_pki
 
-seal() { scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 # name method, one line per entry
 methods() {
 	python3 -c '
