@@ -976,8 +976,8 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	else if (hash_file_fd(c.fd, hex, &e) == 0)
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	check_mimetype_header(&c);
-	zip_check(c.fd, c.file_size, c.r, &c.dir);
-	if (pass_list(&c) != 0)
+	/* No central directory (not a ZIP file, truncated): nothing more can be checked. */
+	if ((zip_check(c.fd, c.file_size, c.r, &c.dir) && !c.dir.n) || pass_list(&c) != 0)
 		goto out;
 	for (size_t i = 0; i < c.nentries; i++)
 		c.entries[i].item = -1;
