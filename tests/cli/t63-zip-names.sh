@@ -57,6 +57,11 @@ test_expect_success '5: a ZIP64 field that no 32-bit slot calls for' '
 	$ZH good.asice u-z64.asice extra $CHAT 0001 central &&
 	expect_fail u-z64.asice container.structure "ZIP64 field of .$CHAT. is damaged, lacks a value its record needs or holds one it does not"
 '
+test_expect_success 'a ZIP64 field that its 32-bit slots call for is accepted (what seal writes)' '
+	$ZH good.asice ok-z64.asice force64 $CHAT &&
+	verify ok-z64.asice > out && test_grep "^ok-z64.asice: TOTAL-PASSED$" out &&
+	python3 -c "import zipfile,sys; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None" ok-z64.asice
+'
 test_expect_success '6: a local header naming another file than the central directory' '
 	$ZH good.asice u-lname.asice lname $PNG evidence/ad-capture/other.png &&
 	expect_fail u-lname.asice container.structure "the local header names .evidence/ad-capture/other.png. where the central directory names .$PNG."

@@ -13,6 +13,8 @@ central fields), one OP changes them, and the file is written again with fresh o
   lsize NAME DELTA        the local header's sizes are off by DELTA
   descriptor NAME DELTA   NAME gets a data descriptor (bit 3) whose sizes are off by DELTA
   zip64 NAME SIZE         ZIP64 sizes of SIZE for NAME (local and central), data unchanged
+  force64 NAME            NAME's true sizes in ZIP64 fields (local and central), as a writer
+                          that does not know the size beforehand writes them
   overlap NAME NEW        a second central record NEW pointing at NAME's local header
   gap NAME TEXT           TEXT hidden between NAME's data and the next local header
   deflate NAME            NAME compressed with DEFLATE (local and central)
@@ -126,6 +128,9 @@ def main():
             e["dd"] = struct.pack("<IIII", 0x08074B50, e["crc"], e["cs"] + d, e["us"] + d)
         elif op == "zip64":
             e["cs"] = e["us"] = e["lcs"] = e["lus"] = int(a[1])
+            e["z64"] = e["lz64"] = True
+            e["ver"] = 45
+        elif op == "force64":
             e["z64"] = e["lz64"] = True
             e["ver"] = 45
         elif op == "usize":
