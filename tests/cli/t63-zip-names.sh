@@ -127,6 +127,22 @@ test_expect_success '13: a DEFLATE stream with bytes after its end inside the en
 	PY
 	expect_fail u-tail.asice container.zip ".$CHAT. cannot be read: bytes follow the end of its DEFLATE stream"
 '
+test_expect_success '14: a DEFLATE entry whose central record claims fewer bytes than it inflates to' '
+	$ZH good.asice u-short.asice usize $CHAT 100 &&
+	expect_fail u-short.asice container.zip ".$CHAT. cannot be read: it inflates to more than the 100 bytes its central record says"
+'
+test_expect_success '15: a second end record, with no comment, inside the comment of the real one' '
+	python3 - good.asice u-eocd.asice <<-PY &&
+	import struct, sys
+	b = open(sys.argv[1], "rb").read()
+	e = b.rfind(b"PK\x05\x06")
+	real = bytearray(b[e:e + 22])
+	fake = bytes(real)
+	real[20:22] = struct.pack("<H", 22)
+	open(sys.argv[2], "wb").write(b[:e] + bytes(real) + fake)
+	PY
+	expect_fail u-eocd.asice container.structure "a second central directory: 22 bytes between the central directory and the end record"
+'
 
 # --- issue 16 point 8: one collision key (names.c) for seal and verify ---------------------
 # pair NAME1 NAME2 collide|apart: seal refuses both names in one archive exactly when
