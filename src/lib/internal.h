@@ -196,6 +196,7 @@ struct zip_dirent {
 	uint64_t csize, usize;
 	uint64_t offset;	/* of its local header */
 	uint64_t data;		/* of its data; 0: its local header is unsound, not readable */
+	unsigned char not_file;	/* by its attributes: 1 a symbolic link, 2 not a regular file */
 };
 struct zip_dir {
 	struct zip_dirent *e;	/* in central directory order */

@@ -526,8 +526,10 @@ static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r,
 	r->name = h + 46;
 	r->extra = h + 46 + r->nlen;
 	check_name(z, r, name);
-	if ((bad = entry_type(h)))
+	if ((bad = entry_type(h))) {
 		report(z, "container.names", name, "unsafe entry: %s", bad);
+		d->not_file = bad[0] == 's' ? 1 : 2;
+	}
 	if (get16(h + 34) != 0)
 		report(z, "container.structure", name, "'%s' is on another disk", name);
 	if (r->flags & 0x2041)	/* 4.4.4 bits 0, 6, 13: encryption */
