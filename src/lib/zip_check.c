@@ -55,9 +55,8 @@ struct ext {		/* the bytes one entry occupies, from its local header on */
 };
 
 struct zent {
-	char *name;
-	char *key;	/* name after case folding and canonical decomposition */
-	uint16_t nlen;
+	const char *name;	/* the central directory's (zip_dir owns it) */
+	char *key;	/* its collision key (names.c, name_fold_key) */
 };
 
 struct window {		/* bytes of the file read ahead: win_at */
