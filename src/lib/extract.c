@@ -8,8 +8,10 @@
  * written are hashed again and compared with the SHA-256 the verification recorded, so an
  * archive swapped between verification and extraction is caught.
  *
- * Pass 1 reads only the ZIP headers: every selected item must be there once, as a regular
- * file, and no target may exist yet; only then does pass 2 write anything. */
+ * The entries are read as verify read them (zip_check.c): through the central directory,
+ * under its names, from the bytes its records point at.  Pass 1 reads only the ZIP
+ * headers: every selected item must be there once, as a regular file, and no target may
+ * exist yet; only then does pass 2 write anything. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,8 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include "verify.h"
@@ -29,6 +29,7 @@ struct target {
 	const struct scelle_item *item;
 	const char *rel;	/* path below the root: the item path without "evidence/" */
 	int seen;		/* found in pass 1 */
+	const struct zip_dirent *d;	/* its central directory record */
 	char sha256[65];	/* of the bytes written */
 };
 
@@ -244,56 +245,55 @@ static int choose(struct xctx *x, const char *const *sel, size_t nsel)
 	return 0;
 }
 
-static struct archive *open_zip(struct xctx *x, int fd)
+/* The central directory, walked and judged again (the file may have changed since it was
+ * verified); with SCELLE_EXTRACT_FORCE, what could be walked of a damaged one. */
+static int read_dir(struct xctx *x, int fd, struct zip_dir *dir)
 {
-	struct archive *a = archive_read_new();
-	if (!a) {
+	struct scelle_result *r = result_new();
+	struct stat st;
+	int rc = -1;
+	if (!r) {
 		scerr_set(x->e, SCELLE_E_NOMEM, "out of memory");
-		return NULL;
+		return -1;
 	}
-	archive_read_support_format_zip_seekable(a);
-	if (lseek(fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK) {
-		scerr_set(x->e, SCELLE_E_FORMAT, "not a readable ZIP file: %s", archive_error_string(a));
-		archive_read_free(a);
-		return NULL;
+	if (fstat(fd, &st) != 0)
+		scerr_set(x->e, SCELLE_E_IO, "cannot read the archive: %s", strerror(errno));
+	else if (zip_check(fd, (uint64_t)st.st_size, r, dir) == 0 || (x->flags & SCELLE_EXTRACT_FORCE))
+		rc = 0;
+	else {
+		const char *why = "damaged";
+		for (size_t i = 0; i < r->nchecks; i++)
+			if (r->checks[i].status == SCELLE_FAILED) {
+				why = r->checks[i].message;
+				break;
+			}
+		scerr_set(x->e, SCELLE_E_FORMAT, "the ZIP structure is damaged: %s", why);
 	}
-	return a;
-}
-
-static const char *entry_name(struct archive_entry *ae)
-{
-	const char *n = archive_entry_pathname_utf8(ae);
-	return n ? n : archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "";
+	scelle_result_free(r);
+	return rc;
 }
 
 /* Pass 1: headers only.  Every selected item once, as a regular file (a link entry would
  * make a naive extractor write through it). */
-static int check_entries(struct xctx *x, int fd)
+static int check_entries(struct xctx *x, const struct zip_dir *dir)
 {
-	struct archive *a = open_zip(x, fd);
-	struct archive_entry *ae;
-	int r, rc = 0;
-	if (!a)
-		return -1;
-	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		struct target *t = find_target(x, entry_name(ae));
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < dir->n; i++) {
+		const struct zip_dirent *d = &dir->e[i];
+		struct target *t = find_target(x, d->name);
 		if (!t)
 			continue;
-		if (archive_entry_filetype(ae) != AE_IFREG) {
+		if (d->not_file) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", t->item->path,
-			    archive_entry_filetype(ae) == AE_IFLNK ? "a symbolic link entry" : "not a regular file");
+			    d->not_file == 1 ? "a symbolic link entry" : "not a regular file");
 			rc = -1;
 		} else if (t->seen++) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': two entries of that name",
 			    t->item->path);
 			rc = -1;
 		}
+		t->d = d;
 	}
-	if (rc == 0 && r != ARCHIVE_EOF) {
-		scerr_set(x->e, SCELLE_E_FORMAT, "the ZIP structure is damaged: %s", archive_error_string(a));
-		rc = -1;
-	}
-	archive_read_free(a);
 	for (size_t i = 0; rc == 0 && i < x->nt; i++) {
 		if (!x->t[i].seen) {
 			scerr_set(x->e, SCELLE_E_INPUT, "'%s' is not in the archive", x->t[i].item->path);
@@ -304,12 +304,13 @@ static int check_entries(struct xctx *x, int fd)
 }
 
 /* One item: created exclusively, streamed through SHA-256, mtime set as recorded. */
-static int write_item(struct xctx *x, struct archive *a, struct target *t)
+static int write_item(struct xctx *x, int afd, struct target *t)
 {
 	const char *leaf;
 	unsigned char md[32];
 	char buf[65536];
-	la_ssize_t n;
+	ssize_t n = -1;
+	struct zip_rd *rd = NULL;
 	int pfd = open_parent(x, t->rel, 1, &leaf), rc = -1;
 	if (pfd < 0)
 		return -1;
@@ -328,7 +329,11 @@ static int write_item(struct xctx *x, struct archive *a, struct target *t)
 		scerr_ssl(x->e, SCELLE_E_CRYPTO, "cannot hash '%s'", t->rel);
 		goto out;
 	}
-	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+	if (!(rd = zip_rd_open(afd, t->d))) {
+		scerr_set(x->e, SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	while ((n = zip_rd_read(rd, buf, sizeof(buf))) > 0) {
 		if (!EVP_DigestUpdate(ctx, buf, (size_t)n) || write_all(fd, buf, (size_t)n) != 0) {
 			scerr_set(x->e, SCELLE_E_IO, "cannot write '%s': %s", t->rel, strerror(errno));
 			goto out;
@@ -337,7 +342,7 @@ static int write_item(struct xctx *x, struct archive *a, struct target *t)
 	}
 	if (n < 0) {
 		scerr_set(x->e, SCELLE_E_FORMAT, "cannot read '%s' from the archive: %s", t->item->path,
-		    archive_error_string(a));
+		    zip_rd_error(rd));
 		goto out;
 	}
 	EVP_DigestFinal_ex(ctx, md, NULL);
@@ -358,6 +363,7 @@ static int write_item(struct xctx *x, struct archive *a, struct target *t)
 	}
 	rc = 0;
 out:
+	zip_rd_close(rd);
 	EVP_MD_CTX_free(ctx);
 	if (close(fd) != 0 && rc == 0) {
 		scerr_set(x->e, SCELLE_E_IO, "cannot write '%s': %s", t->rel, strerror(errno));
@@ -371,22 +377,12 @@ out:
 
 static int write_items(struct xctx *x, int fd, size_t *written)
 {
-	struct archive *a = open_zip(x, fd);
-	struct archive_entry *ae;
-	int r, rc = 0;
-	if (!a)
-		return -1;
-	while (rc == 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		struct target *t = find_target(x, entry_name(ae));
-		if (t && (rc = write_item(x, a, t)) == 0)
-			(*written)++;
+	for (size_t i = 0; i < x->nt; i++) {
+		if (write_item(x, fd, &x->t[i]) != 0)
+			return -1;
+		(*written)++;
 	}
-	if (rc == 0 && r != ARCHIVE_EOF) {
-		scerr_set(x->e, SCELLE_E_FORMAT, "the ZIP structure is damaged: %s", archive_error_string(a));
-		rc = -1;
-	}
-	archive_read_free(a);
-	return rc;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ BagIt ---- */
@@ -501,6 +497,7 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
     size_t *written)
 {
 	struct xctx x = { .root = -1, .flags = flags };
+	struct zip_dir zd = { 0 };
 	int afd = -1, top = -1, rc = SCELLE_E_USAGE;
 	size_t count = 0;
 
@@ -525,7 +522,7 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 		scerr_set(x.e, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
 		goto out;
 	}
-	if (check_entries(&x, afd) != 0)
+	if (read_dir(&x, afd, &zd) != 0 || check_entries(&x, &zd) != 0)
 		goto out;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		scerr_set(x.e, SCELLE_E_IO, "cannot create '%s': %s", dir, strerror(errno));
@@ -563,5 +560,6 @@ out:
 	if (afd >= 0)
 		close(afd);
 	free(x.t);
+	zip_dir_free(&zd);
 	return rc;
 }

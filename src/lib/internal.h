@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #include <openssl/types.h>
 #include <openssl/x509.h>
@@ -191,12 +192,38 @@ void zip_last_entry(const struct zip_writer *z, uint64_t *data_off, uint64_t *cs
 
 /* ----------------------------------------------------------- zip_check.c ---- */
 /* The raw ZIP layout of an archive to verify (end records, central directory against
- * every local header, gaps, overlaps, data descriptors, colliding names, caps); adds its
- * findings to r as checks.  Returns 0 when the layout is sound, -1 when a check failed. */
+ * every local header, extra fields, names, gaps, overlaps, data descriptors, colliding
+ * names, caps); adds its findings to r as checks, and fills *dir with the central
+ * directory.  Returns 0 when the layout is sound, -1 when a check failed (*dir then holds
+ * what could be walked).  The one central directory reader of verify and stamp. */
 struct scelle_result;
-/* fn, if not NULL, gets the name and CRC-32 of each central directory record walked. */
-typedef void (*zip_crc_fn)(void *arg, const char *name, uint32_t crc);
-int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, void *arg);
+struct zip_dirent {
+	char *name;		/* NUL-terminated, as the central directory has it */
+	uint16_t flags, method, dos_time, dos_date;
+	uint32_t crc;
+	uint64_t csize, usize;
+	uint64_t offset;	/* of its local header */
+	uint64_t data;		/* of its data; 0: its local header is unsound, not readable */
+	unsigned char not_file;	/* by its attributes: 1 a symbolic link, 2 not a regular file */
+};
+struct zip_dir {
+	struct zip_dirent *e;	/* in central directory order */
+	size_t n;
+};
+int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *dir);
+void zip_dir_free(struct zip_dir *dir);
+/* The content of one entry of dir, read from the bytes its central record points at:
+ * STORED copied, DEFLATE inflated.  zip_rd_read gives up to n bytes (> 0), then 0 once
+ * the entry ends with the size and CRC-32 of its central record, or -1 (zip_rd_error
+ * says why: bytes already given are what the entry held up to there). */
+struct zip_rd;
+struct zip_rd *zip_rd_open(int fd, const struct zip_dirent *e);	/* NULL: no memory */
+ssize_t zip_rd_read(struct zip_rd *rd, void *buf, size_t n);
+const char *zip_rd_error(const struct zip_rd *rd);
+void zip_rd_close(struct zip_rd *rd);
+/* names.c: the collision key of seal and verify (NFC + full case folding), malloc'ed. */
+int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
+char *name_fold_key(const char *utf8);
 
 /* ----------------------------------------------------------- timestamp.c ---- */
 /* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success

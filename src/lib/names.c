@@ -130,13 +130,6 @@ int scelle_name_unescape(const char *escaped, unsigned char **out, size_t *len)
 	return SCELLE_OK;
 }
 
-/* The key under which two names are "the same file" on a receiving machine: Unicode
- * canonical composition (NFC; macOS stores NFD, Linux keeps both forms apart) and full
- * case folding (Unicode §3.13 toCasefold; Windows and macOS compare names without case).
- * Full folding is the conservative choice (it also maps "ß" to "ss" and the ligature "ﬁ"
- * to "fi"): a pair it flags is refused with a clear message and can be renamed with --as,
- * whereas a missed pair would overwrite evidence on the receiver's disk.  Compatibility
- * forms (NFKC: fullwidth letters, superscripts) are not folded: no file system merges them. */
 /* evidence.xml <originalName> (base64) to the NUL-terminated bytes, NULL when it is not
  * base64 of a non-empty name without NUL. */
 char *original_name_decode(const char *b64)
@@ -183,6 +176,16 @@ int by_item_name(const void *a, const void *b)
 	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
 }
 
+/* The key under which two names are "the same file" on a receiving machine: Unicode
+ * canonical composition (NFC; macOS stores NFD, Linux keeps both forms apart) and full
+ * case folding (Unicode §3.13 toCasefold; Windows and macOS compare names without case).
+ * Full folding is the conservative choice (it also maps "ß" to "ss" and the ligature "ﬁ"
+ * to "fi"): a pair it flags is refused with a clear message and can be renamed with --as,
+ * whereas a missed pair would overwrite evidence on the receiver's disk.  Compatibility
+ * forms (NFKC: fullwidth letters, superscripts) are not folded: no file system merges them.
+ * No language tailoring: "ı" (dotless) and "I" stay apart, "İ" folds to "i̇".  This is the
+ * one collision key: seal refuses colliding inputs with it, verify (zip_check.c) fails an
+ * archive whose entry names collide under it (FORMAT.md §2.2). */
 char *name_fold_key(const char *name)
 {
 	size_t len = strlen(name), ascii = 0;

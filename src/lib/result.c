@@ -69,6 +69,9 @@ int result_add_case(struct scelle_result *r, const char *a, const char *c, const
 	return 0;
 }
 
+/* The one verdict every rendering (text, JSON, HTML) shows: the worst check, and FAILED
+ * when an item is not ok (verify fails a check for each; this keeps the item list and the
+ * verdict from ever disagreeing). */
 void result_finish(struct scelle_result *r)
 {
 	r->verdict = SCELLE_PASSED;
@@ -78,6 +81,9 @@ void result_finish(struct scelle_result *r)
 		else if (r->checks[i].status == SCELLE_INDETERMINATE && r->verdict == SCELLE_PASSED)
 			r->verdict = SCELLE_INDETERMINATE;
 	}
+	for (size_t i = 0; i < r->nitems; i++)
+		if (!r->items[i].ok)
+			r->verdict = SCELLE_FAILED;
 }
 
 void scelle_result_free(struct scelle_result *r)

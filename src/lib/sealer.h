@@ -114,10 +114,8 @@ int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 *
     struct scerr *e);
 
 /* names.c: archive names (the escape is described there and in formats/intake.md). */
-int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
 int name_needs_escape(const char *name, size_t n);
 char *name_escape(const char *name, size_t n);		/* malloc'ed, NUL ended */
-char *name_fold_key(const char *utf8);			/* NFC + case fold, malloc'ed */
 int by_item_name(const void *a, const void *b);		/* qsort: struct item by name */
 int check_name_collisions(struct scelle_sealer *s);	/* sorts s->items */
 

@@ -9,8 +9,8 @@
  * change; evidence.xml is not touched, so nothing in the new file claims a sealing time
  * other than the one recorded when it was sealed.
  *
- * Entries are decompressed by libarchive and recompressed by our zip_writer with the
- * method the central directory names: the content is identical, the DEFLATE stream may
+ * Entries are read through the central directory (zip_check.c) and recompressed by our
+ * zip_writer with the method it names: the content is identical, the DEFLATE stream may
  * differ (another zlib level), which no digest covers.  Order of work: verify the input
  * (a TOTAL-FAILED archive is refused before any TSA is asked) → ask the TSAs → copy →
  * verify the copy → publish it atomically (out_file.c).
@@ -23,14 +23,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/crypto.h>
 #include "internal.h"
 #include "custody.h"
+#include "result.h"
 
 #define CHUNK	   (1u << 20)
-#define MAX_CD	   (512u << 20)	/* central directory bytes we are willing to hold */
 
 struct scelle_stamper {
 	struct scerr err;
@@ -118,133 +116,31 @@ int scelle_stamper_added(const struct scelle_stamper *st)
 
 /* ------------------------------------------------------- central directory ---- */
 
-/* What libarchive does not tell: the method and the raw DOS date of each entry. */
-struct cd_entry {
-	char *name;
-	uint16_t method, dos_time, dos_date;
-};
-
-struct cd {
-	struct cd_entry *e;
-	size_t n;
-};
-
-static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const unsigned char *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const unsigned char *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-
-static int by_cd_name(const void *a, const void *b)
+/* The central directory, read by verify's reader (zip_check.c): the archive has already
+ * been verified, but it is walked and judged again, since the file may have changed since;
+ * every entry is then copied from the bytes its central record points at, under its
+ * central directory name. */
+static int cd_read(int fd, uint64_t size, struct zip_dir *dir, struct scerr *e)
 {
-	return strcmp(((const struct cd_entry *)a)->name, ((const struct cd_entry *)b)->name);
+	struct scelle_result *r = result_new();
+	int rc = r ? zip_check(fd, size, r, dir) : -1;
+	if (rc) {
+		const char *why = NULL;
+		for (size_t i = 0; r && i < r->nchecks && !why; i++)
+			if (r->checks[i].status == SCELLE_FAILED)
+				why = r->checks[i].message;
+		scerr_set(e, r ? SCELLE_E_FORMAT : SCELLE_E_NOMEM, "the ZIP central directory cannot "
+		    "be read: %s", why ? why : "out of memory");
+		zip_dir_free(dir);
+	}
+	scelle_result_free(r);
+	return rc;
 }
 
-static void cd_free(struct cd *cd)
+static int by_offset(const void *a, const void *b)
 {
-	for (size_t i = 0; i < cd->n; i++)
-		free(cd->e[i].name);
-	free(cd->e);
-	cd->e = NULL;
-	cd->n = 0;
-}
-
-static int full_pread(int fd, void *p, size_t n, uint64_t at)
-{
-	unsigned char *c = p;
-	while (n) {
-		ssize_t r = pread(fd, c, n, (off_t)at);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-		at += (uint64_t)r;
-	}
-	return 0;
-}
-
-/* Reads the central directory (APPNOTE 6.3 §4.3.12-4.3.16, ZIP64 end records where the
- * classic ones say 0xFFFF/0xFFFFFFFF).  The archive has already been verified, but every
- * offset is still checked against the file: it may have changed since. */
-static int cd_read(int fd, uint64_t size, struct cd *cd, struct scerr *e)
-{
-	unsigned char tail[22 + 65535], z64[56], *dir = NULL;
-	size_t tn = size < sizeof(tail) ? (size_t)size : sizeof(tail);
-	uint64_t entries, cdsize, cdoff, pos;
-	long eocd = -1;
-
-	memset(cd, 0, sizeof(*cd));
-	if (tn < 22 || full_pread(fd, tail, tn, size - tn))
-		goto bad;
-	for (long i = (long)tn - 22; i >= 0; i--)
-		if (get32(tail + i) == 0x06054b50u && (size_t)i + 22 + get16(tail + i + 20) == tn) {
-			eocd = i;
-			break;
-		}
-	if (eocd < 0)
-		goto bad;
-	entries = get16(tail + eocd + 10);
-	cdsize = get32(tail + eocd + 12);
-	cdoff = get32(tail + eocd + 16);
-	if (entries == 0xFFFF || cdsize == 0xFFFFFFFFu || cdoff == 0xFFFFFFFFu) {
-		uint64_t at = size - tn + (uint64_t)eocd;
-		if (at < 20 || full_pread(fd, z64, 20, at - 20) || get32(z64) != 0x07064b50u)
-			goto bad;
-		at = get64(z64 + 8);
-		if (at > size || size - at < 56 || full_pread(fd, z64, 56, at) || get32(z64) != 0x06064b50u)
-			goto bad;
-		entries = get64(z64 + 32);
-		cdsize = get64(z64 + 40);
-		cdoff = get64(z64 + 48);
-	}
-	if (entries > MAX_ENTRIES || cdsize > MAX_CD || cdoff > size || size - cdoff < cdsize) {
-		scerr_set(e, SCELLE_E_LIMIT, "the central directory is larger than the limits");
-		return -1;
-	}
-	if (!(dir = malloc(cdsize ? (size_t)cdsize : 1)) || !(cd->e = xcalloc(entries ? entries : 1, sizeof(*cd->e)))) {
-		free(dir);
-		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-		return -1;
-	}
-	if (full_pread(fd, dir, (size_t)cdsize, cdoff))
-		goto bad;
-	pos = 0;
-	for (uint64_t i = 0; i < entries; i++) {
-		if (cdsize - pos < 46 || get32(dir + pos) != 0x02014b50u)
-			goto bad;
-		const unsigned char *h = dir + pos;
-		size_t nlen = get16(h + 28), rest = (size_t)nlen + get16(h + 30) + get16(h + 32);
-		if (cdsize - pos - 46 < rest || nlen > MAX_NAME_BYTES)
-			goto bad;
-		struct cd_entry *ce = &cd->e[cd->n];
-		if (!(ce->name = malloc(nlen + 1))) {
-			free(dir);
-			cd_free(cd);
-			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-			return -1;
-		}
-		memcpy(ce->name, h + 46, nlen);
-		ce->name[nlen] = '\0';
-		ce->method = get16(h + 10);
-		ce->dos_time = get16(h + 12);
-		ce->dos_date = get16(h + 14);
-		cd->n++;
-		pos += 46 + rest;
-	}
-	free(dir);
-	qsort(cd->e, cd->n, sizeof(*cd->e), by_cd_name);
-	return 0;
-bad:
-	free(dir);
-	cd_free(cd);
-	scerr_set(e, SCELLE_E_FORMAT, "the ZIP central directory cannot be read");
-	return -1;
-}
-
-static const struct cd_entry *cd_find(const struct cd *cd, const char *name)
-{
-	struct cd_entry key = { .name = (char *)name };
-	return bsearch(&key, cd->e, cd->n, sizeof(*cd->e), by_cd_name);
+	const struct zip_dirent *x = *(struct zip_dirent *const *)a, *y = *(struct zip_dirent *const *)b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
 /* zip_writer turns a time_t into DOS fields through gmtime_r; timegm is its inverse, so
@@ -299,116 +195,103 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 	return r;
 }
 
-static const char *entry_name(struct archive_entry *ae)
+/* Reads the signature entry into sig; *total: the sum of all entry sizes. */
+static int read_signature(struct scelle_stamper *st, int fd, const struct zip_dir *dir,
+    struct buf *sig, uint64_t *total)
 {
-	const char *n = archive_entry_pathname_utf8(ae);
-	return n ? n : archive_entry_pathname(ae);
-}
-
-/* Reads the signature entry of the archive behind fd; *total: the sum of all entry sizes. */
-static int read_signature(struct scelle_stamper *st, int fd, struct buf *sig, uint64_t *total)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *ae;
-	int r, found = 0;
+	const struct zip_dirent *d = NULL;
+	struct zip_rd *rd;
+	char tmp[16384];
+	ssize_t n = -1;
 	*total = 0;
-	if (!a || lseek(fd, 0, SEEK_SET) != 0) {
-		archive_read_free(a);
+	for (size_t i = 0; i < dir->n; i++) {
+		*total += dir->e[i].usize;
+		if (!d && strcmp(dir->e[i].name, ASIC_SIGNATURE) == 0)
+			d = &dir->e[i];
+	}
+	if (!d || d->usize > MAX_SIG_BYTES) {
+		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': missing or too large", ASIC_SIGNATURE);
+		return -1;
+	}
+	if (!(rd = zip_rd_open(fd, d))) {
 		scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
 		return -1;
 	}
-	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK)
-		goto bad;
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = entry_name(ae);
-		if (archive_entry_size_is_set(ae))
-			*total += (uint64_t)archive_entry_size(ae);
-		if (found || !name || strcmp(name, ASIC_SIGNATURE) != 0)
-			continue;
-		char tmp[16384];
-		la_ssize_t n;
-		while ((n = archive_read_data(a, tmp, sizeof(tmp))) > 0)
-			if (sig->len + (size_t)n > MAX_SIG_BYTES || buf_append(sig, tmp, (size_t)n))
-				goto bad;
-		if (n < 0)
-			goto bad;
-		found = 1;
-	}
-	if (!found || r != ARCHIVE_EOF)
-		goto bad;
-	archive_read_free(a);
-	return 0;
-bad:
-	scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': %s", ASIC_SIGNATURE,
-	    archive_error_string(a) ? archive_error_string(a) : "missing or too large");
-	archive_read_free(a);
-	return -1;
+	while ((n = zip_rd_read(rd, tmp, sizeof(tmp))) > 0)
+		if (buf_append(sig, tmp, (size_t)n)) {
+			zip_rd_close(rd);
+			scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
+			return -1;
+		}
+	if (n < 0)
+		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': %s", ASIC_SIGNATURE,
+		    zip_rd_error(rd));
+	zip_rd_close(rd);
+	return n < 0 ? -1 : 0;
 }
 
-/* Copies every entry of the archive behind fd into z, in the order libarchive's seekable
- * reader gives (the order of the local headers), the signature replaced by sig. */
-static int copy_entries(struct scelle_stamper *st, int fd, const struct cd *cd,
+/* Copies every entry of the archive behind fd into z, in the order of their local headers,
+ * each under its central directory name, the signature replaced by sig. */
+static int copy_entries(struct scelle_stamper *st, int fd, const struct zip_dir *dir,
     const struct buf *sig, uint64_t total, struct zip_writer *z)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *ae;
+	const struct zip_dirent **order = dir->n ? xcalloc(dir->n, sizeof(*order)) : NULL;
 	unsigned char *buf = malloc(CHUNK);
 	struct progress pr = { st->progress_cb, st->progress_arg, 3 * total, { 0, 0 } };
 	uint64_t done = total;	/* the verification of the input was the first third */
-	int r, rc = -1;
+	struct zip_rd *rd = NULL;
+	int rc = -1;
 
-	if (!a || !buf || lseek(fd, 0, SEEK_SET) != 0) {
+	if (!buf || (dir->n && !order)) {
 		scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
 		goto out;
 	}
-	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK)
-		goto bad;
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = entry_name(ae);
-		const struct cd_entry *ce = name ? cd_find(cd, name) : NULL;
-		if (!ce) {
-			scerr_set(&st->err, SCELLE_E_FORMAT, "'%s' is not in the central directory",
-			    name ? name : "?");
-			goto out;
-		}
-		if (ce->method != ZIP_STORE && ce->method != ZIP_DEFLATE) {
+	for (size_t i = 0; i < dir->n; i++)
+		order[i] = &dir->e[i];
+	if (dir->n)
+		qsort(order, dir->n, sizeof(*order), by_offset);
+	for (size_t i = 0; i < dir->n; i++) {
+		const struct zip_dirent *d = order[i];
+		const char *name = d->name;
+		if (d->method != ZIP_STORE && d->method != ZIP_DEFLATE) {
 			scerr_set(&st->err, SCELLE_E_FORMAT, "'%s' uses ZIP compression method %u, "
-			    "which scelle does not write", name, ce->method);
+			    "which scelle does not write", name, d->method);
 			goto out;
 		}
 		int is_sig = strcmp(name, ASIC_SIGNATURE) == 0;
-		uint64_t hint = is_sig ? sig->len : archive_entry_size_is_set(ae) ?
-		    (uint64_t)archive_entry_size(ae) : UINT64_MAX;
-		if (zip_entry_begin(z, name, ce->method, hint, dos_to_time(ce->dos_time, ce->dos_date), &st->err))
+		uint64_t hint = is_sig ? sig->len : d->usize;
+		if (zip_entry_begin(z, name, d->method, hint, dos_to_time(d->dos_time, d->dos_date), &st->err))
 			goto out;
 		if (is_sig) {
 			if (zip_entry_write(z, sig->data, sig->len, &st->err))
 				goto out;
 		} else {
-			la_ssize_t n;
-			while ((n = archive_read_data(a, buf, CHUNK)) > 0) {
+			ssize_t n;
+			if (!(rd = zip_rd_open(fd, d))) {
+				scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
+				goto out;
+			}
+			while ((n = zip_rd_read(rd, buf, CHUNK)) > 0) {
 				if (zip_entry_write(z, buf, (size_t)n, &st->err))
 					goto out;
 				done += (uint64_t)n;
 				progress_tick(&pr, done, name);
 			}
-			if (n < 0)
-				goto bad;
+			if (n < 0) {
+				scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': %s", name,
+				    zip_rd_error(rd));
+				goto out;
+			}
+			zip_rd_close(rd);
+			rd = NULL;
 		}
 		if (zip_entry_end(z, &st->err))
 			goto out;
 	}
-	if (r != ARCHIVE_EOF)
-		goto bad;
 	rc = 0;
-	goto out;
-bad:
-	scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read the archive: %s",
-	    a && archive_error_string(a) ? archive_error_string(a) : "damaged");
 out:
-	archive_read_free(a);
+	zip_rd_close(rd);
+	free(order);
 	free(buf);
 	return rc;
 }
@@ -474,7 +357,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	struct out_file o = { .fd = -1 };
 	struct zip_writer *z = NULL;
 	struct buf sig = { 0 };
-	struct cd cd = { 0 };
+	struct zip_dir cd = { 0 };
 	struct stat in_st, out_st;
 	const char *why, *id;
 	size_t old_tokens;
@@ -524,7 +407,8 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	old_tokens = scelle_result_timestamp_count(r);
 	scelle_result_free(r);
 	r = NULL;
-	if (cd_read(fd, (uint64_t)in_st.st_size, &cd, &st->err) || read_signature(st, fd, &sig, &total)) {
+	if (cd_read(fd, (uint64_t)in_st.st_size, &cd, &st->err) ||
+	    read_signature(st, fd, &cd, &sig, &total)) {
 		rc = st->err.code;
 		goto done;
 	}
@@ -579,7 +463,7 @@ done:
 	out_abort(&o);
 	zip_writer_free(z);
 	scelle_result_free(r);
-	cd_free(&cd);
+	zip_dir_free(&cd);
 	buf_release(&sig);
 	if (fd >= 0)
 		close(fd);

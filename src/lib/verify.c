@@ -9,9 +9,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <archive.h>
-#include <archive_entry.h>
-#include <libdeflate.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
@@ -144,33 +141,6 @@ static void check_mimetype_header(struct vctx *c)
 		    "first entry, STORED, no extra field: " ASIC_MIMETYPE);
 }
 
-/* Names that would escape a folder on extraction, or that no receiver can store. */
-static const char *unsafe_name(const char *n)
-{
-	if (!*n)
-		return "empty name";
-	if (strlen(n) > MAX_NAME_BYTES)
-		return "name too long";
-	if (n[0] == '/')
-		return "absolute path";
-	if (strchr(n, '\\'))
-		return "backslash in name";
-	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return "control character in name";
-	for (const char *p = n; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
-			return "'..' in path";
-		if (*p == '/' || *p == '\0')
-			return "empty path component";
-		if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
-			return "'.' in path";
-	}
-	return NULL;
-}
-
 static int by_entry_name(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
@@ -184,118 +154,70 @@ static struct entry *find_entry(struct vctx *c, const char *name)
 	return bsearch(&key, c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
 }
 
-/* own_crc: libarchive skips the CRC-32 (zlib's, 3.4 GB/s here) and pass_digests checks it
- * with libdeflate's (18 GB/s) against the central directory. */
-static struct archive *open_zip(struct vctx *c, int own_crc)
-{
-	struct archive *a = archive_read_new();
-	if (!a)
-		return NULL;
-	archive_read_support_format_zip_seekable(a);
-	if (own_crc && archive_read_set_format_option(a, "zip", "ignorecrc32", "1") != ARCHIVE_OK) {
-		archive_read_free(a);
-		return NULL;
-	}
-	if (archive_read_open_fd(a, c->fd, 1024 * 1024) != ARCHIVE_OK) {
-		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
-		    "not a readable ZIP file: %s", archive_error_string(a));
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
-}
-
-static int read_small(struct archive *a, struct buf *b, size_t cap)
+/* The whole of a small entry into b, up to cap bytes: 0, -2 over the cap, -1 unreadable
+ * (*why says why). */
+static int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
+    char *why, size_t wl)
 {
 	char tmp[16384];
-	la_ssize_t n;
-	while ((n = archive_read_data(a, tmp, sizeof(tmp))) > 0) {
-		if (b->len + (size_t)n > cap || buf_append(b, tmp, (size_t)n))
-			return -2;
+	ssize_t n;
+	struct zip_rd *rd = zip_rd_open(c->fd, z);
+	if (!rd) {
+		snprintf(why, wl, "out of memory");
+		return -1;
 	}
+	while ((n = zip_rd_read(rd, tmp, sizeof(tmp))) > 0)
+		if (b->len + (size_t)n > cap || buf_append(b, tmp, (size_t)n)) {
+			zip_rd_close(rd);
+			return -2;
+		}
+	if (n < 0)
+		snprintf(why, wl, "%s", zip_rd_error(rd));
+	zip_rd_close(rd);
 	return n < 0 ? -1 : 0;
 }
 
-/* Pass 1: list every entry, read the small signed documents into memory, skip the data of
- * the items (a seek in libarchive's seekable ZIP reader). */
+/* Pass 1: the entries are the central directory's records (zip_check walked them and
+ * judged their names); the small signed documents are read into memory. */
 static int pass_list(struct vctx *c)
 {
-	struct archive *a = open_zip(c, 0);
-	struct archive_entry *ae;
-	int r, bad = 0;
-	if (!a)
+	if (c->dir.n > MAX_ENTRIES)
+		return -1;	/* zip_check said so */
+	if (c->dir.n && !(c->entries = xcalloc(c->dir.n, sizeof(*c->entries)))) {
+		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL, "out of memory");
 		return -1;
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname_utf8(ae);
-		if (!name)
-			name = archive_entry_pathname(ae);
-		if (!name)
-			name = "";
-		if (c->nentries >= MAX_ENTRIES) {
-			result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
-			    "more than %u entries", MAX_ENTRIES);
-			bad = 1;
-			break;
-		}
-		if (c->nentries == c->capentries) {
-			size_t cap = c->capentries ? 2 * c->capentries : 256;
-			struct entry *e = realloc(c->entries, cap * sizeof(*e));
-			if (!e)
-				break;
-			c->entries = e;
-			c->capentries = cap;
-		}
+	}
+	for (size_t i = 0; i < c->dir.n; i++) {
+		const struct zip_dirent *z = &c->dir.e[i];
 		struct entry *e = &c->entries[c->nentries++];
-		memset(e, 0, sizeof(*e));
-		e->name = xstrdup(name);
-		e->size = (uint64_t)archive_entry_size(ae);
-		e->index = c->nentries - 1;
-		const char *why = unsafe_name(name);
-		if (!why && archive_entry_filetype(ae) != AE_IFREG)
-			why = archive_entry_filetype(ae) == AE_IFLNK ? "symbolic link entry" : "not a regular file";
-		if (why) {
-			result_check(c->r, "container.names", SCELLE_FAILED, "FORMAT_FAILURE", name,
-			    "unsafe entry: %s", why);
-			bad = 1;
-			continue;
+		e->name = xstrdup(z->name);
+		e->size = z->usize;
+		e->index = i;
+		e->z = z;
+		if (!e->name) {
+			result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+			    "out of memory");
+			return -1;
 		}
-		struct doc *d = strcmp(name, EVIDENCE_XML) == 0 ? &c->evidence
-		    : strcmp(name, ASIC_MANIFEST) == 0 ? &c->manifest
-		    : strcmp(name, ASIC_SIGNATURE) == 0 ? &c->signature : NULL;
-		if (d && !d->seen) { /* a second one is reported as a duplicate below */
+		struct doc *d = strcmp(z->name, EVIDENCE_XML) == 0 ? &c->evidence
+		    : strcmp(z->name, ASIC_MANIFEST) == 0 ? &c->manifest
+		    : strcmp(z->name, ASIC_SIGNATURE) == 0 ? &c->signature : NULL;
+		if (d && !d->seen) { /* a second one is a duplicate (zip_check) */
 			unsigned cap = d == &c->signature ? MAX_SIG_BYTES : MAX_XML_BYTES;
-			int rr = read_small(a, &d->b, cap);
+			char why[200];
+			int rr = read_small(c, z, &d->b, cap, why, sizeof(why));
 			d->seen = rr == 0;
+			d->unread = rr != 0;
 			if (rr == -2)
-				result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", name,
+				result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", z->name,
 				    "entry larger than the limit of %u MiB", cap >> 20);
 			else if (rr)
-				result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", name,
-				    "cannot read entry: %s", archive_error_string(a));
-			bad |= rr != 0;
+				result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", z->name,
+				    "'%s' cannot be read: %s", z->name, why);
 		}
 	}
-	if (r != ARCHIVE_EOF && r != ARCHIVE_OK) {
-		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
-		    "the ZIP structure is damaged: %s", archive_error_string(a));
-		bad = 1;
-	}
-	archive_read_free(a);
 	if (c->nentries)	/* qsort and bsearch take no NULL array, even empty */
 		qsort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
-	for (size_t i = 1; i < c->nentries; i++) {
-		/* Two entries with one name, or names equal but for case: a receiver on Windows
-		 * or macOS would see only one of them. */
-		if (strcasecmp(c->entries[i - 1].name, c->entries[i].name) == 0) {
-			result_check(c->r, "container.names", SCELLE_FAILED, "FORMAT_FAILURE",
-			    c->entries[i].name, "two entries named '%s' and '%s'", c->entries[i - 1].name,
-			    c->entries[i].name);
-			bad = 1;
-		}
-	}
-	if (!bad)
-		result_check(c->r, "container.names", SCELLE_PASSED, NULL, NULL,
-		    "%zu entries, names unique and safe", c->nentries);
 	return 0;
 }
 
@@ -345,7 +267,8 @@ static xmlTextReaderPtr open_xml(struct vctx *c, const struct doc *d, const char
 	xmlTextReaderPtr rd;
 	int type = -1;
 	if (!d->seen) {
-		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' is missing", name);
+		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, d->unread ?
+		    "'%s' cannot be read" : "'%s' is missing", name);
 		return NULL;
 	}
 	/* A DTD is refused before libxml2 sees it (an entity bomb is not even parsed); the
@@ -705,7 +628,7 @@ static void check_coverage(struct vctx *c)
 	}
 	if (!c->signature.seen) {
 		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
-		    "'%s' is missing", ASIC_SIGNATURE);
+		    c->signature.unread ? "'%s' cannot be read" : "'%s' is missing", ASIC_SIGNATURE);
 		bad = 1;
 	}
 	if (!bad)
@@ -842,68 +765,77 @@ static void judge_pending(struct vctx *c, struct hash_pipe *hp, struct pending *
 		(*failed)++;
 }
 
-/* After an entry is read (n: the last archive_read_data): a read error, or a CRC-32 that
+/* After an entry is read (n: the last zip_rd_read): a read error, a size or a CRC-32 that
  * is not the central directory's, is reported.  Returns 1 when it was. */
-static int crc_differs(struct vctx *c, const struct entry *e, uint32_t crc, struct archive *a,
-    la_ssize_t n)
+static int entry_unread(struct vctx *c, const struct entry *e, struct zip_rd *rd, ssize_t n)
 {
-	if (n < 0)
-		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", e->name,
-		    "'%s' cannot be read: %s", e->name, archive_error_string(a));
-	else if (e->has_crc && crc != e->crc)
-		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", e->name,
-		    "'%s' cannot be read: its CRC-32 is %08x, the central directory says %08x",
-		    e->name, crc, e->crc);
-	return n < 0 || (e->has_crc && crc != e->crc);
+	if (n >= 0)
+		return 0;
+	result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", e->name,
+	    "'%s' cannot be read: %s", e->name, rd ? zip_rd_error(rd) : "out of memory");
+	return 1;
 }
 
-/* Pass 2: every signed entry streamed once through CRC-32 (libarchive, on this thread)
- * and all of its digests (on the hashing thread), in constant memory. */
+static int by_offset(const void *a, const void *b)
+{
+	const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
+	return x->z->offset < y->z->offset ? -1 : x->z->offset > y->z->offset;
+}
+
+/* Pass 2: every signed entry streamed once, in the order of the file, from the bytes its
+ * central record points at (zip_rd: CRC-32 and size checked against that record), through
+ * all of its digests (on the hashing thread), in constant memory.  An entry is found by
+ * its place in the central directory, never by a name a second parser read. */
 static void pass_digests(struct vctx *c)
 {
-	struct archive *a = open_zip(c, 1);
-	struct archive_entry *ae;
 	struct hash_pipe *hp = hash_pipe_new(CHUNK);
+	struct entry **order = c->nentries ? xcalloc(c->nentries, sizeof(*order)) : NULL;
 	struct pending pend[2] = { 0 };
 	struct progress prog = { c->v->progress_cb, c->v->progress_arg, 0, { 0, 0 } };
 	uint64_t done = 0;
-	size_t checked = 0, failed = 0, k = 0;
-	int r = ARCHIVE_FATAL;
+	size_t checked = 0, failed = 0, k = 0, nsigned = 0;
 
-	for (size_t i = 0; i < c->nentries; i++)
+	for (size_t i = 0; i < c->nentries; i++) {
 		prog.total += c->entries[i].size;
-	while (a && hp && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname_utf8(ae);
-		struct entry *e = name ? find_entry(c, name) : NULL;
-		if (!e || (!e->manifest_ref && e->item < 0) || e->checked)
+		if (order)
+			order[i] = &c->entries[i];
+	}
+	if (order)
+		qsort(order, c->nentries, sizeof(*order), by_offset);
+	for (size_t i = 0; hp && order && i < c->nentries; i++) {
+		struct entry *e = order[i];
+		const char *name = e->name;
+		if (!e->manifest_ref && e->item < 0)
 			continue;
 		e->checked = 1;
 		checked++;
 		int xml = strcmp(name, EVIDENCE_XML) == 0;
-		if (xml || (archive_entry_size_is_set(ae) && archive_entry_size(ae) <= INLINE_MAX)) {
+		if (xml || e->size <= INLINE_MAX) {
 			/* Small: hashed here, handing it over would cost more.  evidence.xml is
 			 * judged on the very bytes that were parsed. */
 			struct hashset h;
 			unsigned char md[7][EVP_MAX_MD_SIZE], *buf = hash_pipe_buffer(hp);
 			unsigned int len[7];
 			uint64_t size = 0;
-			la_ssize_t n = 0;
+			ssize_t n = 0;
+			struct zip_rd *rd = xml ? NULL : zip_rd_open(c->fd, e->z);
 			setup_hashes(c, e, &h);
 			if (hashset_start(&h) == 0 && xml) {
 				hashset_update(&h, c->evidence.b.data, c->evidence.b.len);
 				size = c->evidence.b.len;
 			}
-			uint32_t crc = 0;
-			while (!xml && (n = archive_read_data(a, buf, CHUNK)) > 0) {
+			while (rd && (n = zip_rd_read(rd, buf, CHUNK)) > 0) {
 				hashset_update(&h, buf, (size_t)n);
-				crc = libdeflate_crc32(crc, buf, (size_t)n);
 				size += (uint64_t)n;
 				done += (uint64_t)n;
 			}
 			hashset_final(&h, md, len);
 			progress_tick(&prog, done, name);
-			if (n < 0 || (!xml && crc_differs(c, e, crc, a, n)))
+			if (xml && !c->evidence.seen)
+				failed++;	/* why was said when it was read */
+			else if (!xml && entry_unread(c, e, rd, rd ? n : -1))
 				failed++;
+			zip_rd_close(rd);
 			if (!judge_entry(c, e, &h, md, len, size))
 				failed++;
 			continue;
@@ -912,19 +844,18 @@ static void pass_digests(struct vctx *c)
 		judge_pending(c, hp, p, &failed);	/* the one before the previous: long done */
 		const EVP_MD *mds[7];
 		setup_hashes(c, e, &p->h);
-		for (size_t i = 0; i < p->h.n; i++)
-			mds[i] = EVP_get_digestbyname(p->h.alg[i]);
+		for (size_t j = 0; j < p->h.n; j++)
+			mds[j] = EVP_get_digestbyname(p->h.alg[j]);
 		p->e = e;
 		p->size = 0;
 		hash_pipe_begin(hp, mds, p->h.n);
-		la_ssize_t n;
-		uint32_t crc = 0;
-		for (;;) {
+		struct zip_rd *rd = zip_rd_open(c->fd, e->z);
+		ssize_t n = -1;
+		while (rd) {
 			unsigned char *buf = hash_pipe_buffer(hp);
-			if ((n = archive_read_data(a, buf, CHUNK)) <= 0)
+			if ((n = zip_rd_read(rd, buf, CHUNK)) <= 0)
 				break;
 			hash_pipe_put(hp, buf, (size_t)n);
-			crc = libdeflate_crc32(crc, buf, (size_t)n);
 			p->size += (uint64_t)n;
 			done += (uint64_t)n;
 			progress_tick(&prog, done, name);
@@ -932,23 +863,33 @@ static void pass_digests(struct vctx *c)
 		hash_pipe_end(hp, entry_hashed, p);
 		p->ticket = hash_pipe_ticket(hp);
 		p->active = 1;
-		if (crc_differs(c, e, crc, a, n))
+		if (entry_unread(c, e, rd, n))
 			failed++;
+		zip_rd_close(rd);
 	}
 	progress_tick(&prog, prog.total, NULL);	/* the last word: all done */
 	if (hp) {
 		judge_pending(c, hp, &pend[k % 2], &failed);
 		judge_pending(c, hp, &pend[(k + 1) % 2], &failed);
-	} else
-		result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", NULL,
-		    "cannot start the hashing thread");
-	if (a && r != ARCHIVE_EOF)
-		result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
-		    "the ZIP structure is damaged: %s", archive_error_string(a));
-	if (!failed && checked)
+	}
+	/* DESIGN.md §7, fail closed: every entry the manifest or evidence.xml names was
+	 * hashed, or the verdict says it was not. */
+	for (size_t i = 0; i < c->nentries; i++) {
+		struct entry *e = &c->entries[i];
+		if (!e->manifest_ref && e->item < 0)
+			continue;
+		nsigned++;
+		if (!e->checked) {
+			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
+			    "'%s': its digests could not be computed (%s)", e->name,
+			    hp && order ? "not read" : "out of memory");
+			failed++;
+		}
+	}
+	if (!failed && checked == nsigned && checked)
 		result_check(c->r, "manifest.digest", SCELLE_PASSED, NULL, NULL,
 		    "%zu signed entries match their digests", checked);
-	archive_read_free(a);
+	free(order);
 	hash_pipe_free(hp);
 }
 
@@ -975,6 +916,12 @@ static void fill_items(struct vctx *c)
 				it->digest[d].hex = NULL;
 			}
 		o->ok = it->found == 1;
+		/* Fail closed: an item never judged (its entry missing or unread) is failed by a
+		 * check, so that the verdict, computed once from the checks, says so. */
+		if (it->found == 0)
+			result_check(c->r, "evidence.digest", SCELLE_FAILED, "SIGNED_DATA_NOT_FOUND",
+			    o->path, "'%s': listed in evidence.xml, its digests were never computed",
+			    o->path ? o->path : "");
 	}
 }
 
@@ -983,9 +930,7 @@ static void free_ctx(struct vctx *c)
 	for (size_t i = 0; i < c->nentries; i++)
 		free(c->entries[i].name);
 	free(c->entries);
-	for (size_t i = 0; i < c->ncrcs; i++)
-		free(c->crcs[i].name);
-	free(c->crcs);
+	zip_dir_free(&c->dir);
 	for (size_t i = 0; i < c->nitems; i++) {
 		free(c->items[i].path);
 		free(c->items[i].media_type);
@@ -1000,18 +945,6 @@ static void free_ctx(struct vctx *c)
 	buf_release(&c->signature.b);
 	if (c->fd >= 0)
 		close(c->fd);
-}
-
-/* zip_check's CRC-32 of each entry, kept until the entries are listed. */
-static void keep_crc(void *arg, const char *name, uint32_t crc)
-{
-	struct vctx *c = arg;
-	void *p = grow(c->crcs, &c->capcrcs, c->ncrcs + 1, sizeof(*c->crcs));
-	if (!p)
-		return;	/* that entry's CRC goes unchecked; its digests still are */
-	c->crcs = p;
-	if ((c->crcs[c->ncrcs].name = xstrdup(name)))
-		c->crcs[c->ncrcs++].crc = crc;
 }
 
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
@@ -1044,18 +977,9 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	else if (hash_file_fd(c.fd, hex, &e) == 0)
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	check_mimetype_header(&c);
-	zip_check(c.fd, c.file_size, c.r, keep_crc, &c);
-	if (pass_list(&c) != 0)
+	/* No central directory (not a ZIP file, truncated): nothing more can be checked. */
+	if ((zip_check(c.fd, c.file_size, c.r, &c.dir) && !c.dir.n) || pass_list(&c) != 0)
 		goto out;
-	for (size_t i = 0; i < c.ncrcs; i++) {
-		struct entry *ent = find_entry(&c, c.crcs[i].name);
-		if (ent) {
-			ent->crc = c.crcs[i].crc;
-			ent->has_crc = 1;
-		}
-		free(c.crcs[i].name);
-	}
-	c.ncrcs = 0;
 	for (size_t i = 0; i < c.nentries; i++)
 		c.entries[i].item = -1;
 	if (c.manifest.seen) {

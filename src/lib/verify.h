@@ -29,8 +29,7 @@ struct entry {
 	const char *manifest_alg;
 	long item;		/* index in evidence.xml's items, -1 none */
 	int checked;		/* digests computed in pass 2 */
-	int has_crc;		/* crc: its CRC-32 in the central directory (zip_check) */
-	uint32_t crc;
+	const struct zip_dirent *z;	/* its central directory record (zip_check) */
 };
 
 /* An item as evidence.xml records it. */
@@ -47,6 +46,7 @@ struct ev_item {
 struct doc {
 	struct buf b;
 	int seen;
+	int unread;	/* in the archive, but could not be read (said why) */
 };
 
 struct vctx {
@@ -57,8 +57,7 @@ struct vctx {
 	struct entry *entries;
 	size_t nentries, capentries;
 	struct doc evidence, manifest, signature;
-	struct { char *name; uint32_t crc; } *crcs;	/* from zip_check, until pass_list */
-	size_t ncrcs, capcrcs;
+	struct zip_dir dir;	/* the central directory: the one source of names and bytes */
 	struct ev_item *items;
 	size_t nitems;
 	time_t signing_time;	/* 0: unknown */

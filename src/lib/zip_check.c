@@ -12,20 +12,27 @@
  *
  * every byte belonging to exactly one of these, every local header agreeing with its
  * central directory record, no data descriptor (EN 319 162-1 §A.1 and DESIGN.md §2:
- * Java's ZipInputStream, used by EU DSS, rejects STORED entries with one), no names that
- * a receiving file system would merge (case, Unicode normalisation form).
+ * Java's ZipInputStream, used by EU DSS, rejects STORED entries with one), no extra field
+ * but ZIP64's (FORMAT.md §1: an Info-ZIP Unicode Path field gives an entry a second name
+ * that some readers follow), no names that a receiving file system would merge (case,
+ * Unicode normalisation form: the collision key of names.c, the one seal uses).
+ *
+ * The central directory walked here is the one every reader of a sealed archive uses
+ * (zip_dir, zip_rd): verify hashes and stamp copies each entry under its central
+ * directory name, from the bytes its record points at, never through a second parser
+ * that could see other names or other bytes.
  * References are to PKWARE's APPNOTE.TXT 6.3.x.
  */
 #include <errno.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-#include <wctype.h>
+#include <libdeflate.h>
+#include <zlib.h>
 #include "result.h"
-#include "nfd_table.h"
 
 #define SIG_LOCAL	0x04034b50u	/* 4.3.7 */
 #define SIG_DESC	0x08074b50u	/* 4.3.9.3 */
@@ -48,9 +55,8 @@ struct ext {		/* the bytes one entry occupies, from its local header on */
 };
 
 struct zent {
-	char *name;
-	char *key;	/* name after case folding and canonical decomposition */
-	uint16_t nlen;
+	const char *name;	/* the central directory's (zip_dir owns it) */
+	char *key;	/* its collision key (names.c, name_fold_key) */
 };
 
 struct window {		/* bytes of the file read ahead: win_at */
@@ -64,7 +70,7 @@ struct zc {
 	int fd;
 	uint64_t size;
 	struct scelle_result *r;
-	int failures;
+	int failures, name_failures;
 	struct window cd;	/* the central directory */
 	struct window local;	/* local headers of small entries (local_rd) */
 	unsigned char *lbuf;	/* one local header with its name and extra field */
@@ -80,6 +86,7 @@ static void report(struct zc *z, const char *id, const char *subject, const char
 {
 	char msg[768];
 	va_list ap;
+	z->name_failures += strcmp(id, "container.names") == 0;
 	if (++z->failures > MAX_REPORTS)
 		return;
 	va_start(ap, fmt);
@@ -142,95 +149,27 @@ static int local_rd(struct zc *z, void *p, size_t n, uint64_t off, uint64_t limi
 
 /* --------------------------------------------------------------- names ---- */
 
-/* Strict UTF-8 to code points (RFC 3629); -1 when invalid. */
-static int utf8_next(const unsigned char **pp, const unsigned char *end, uint32_t *cp)
+/* Names that would escape a folder on extraction, or that no receiver can store. */
+static const char *unsafe_name(const char *n)
 {
-	const unsigned char *p = *pp;
-	uint32_t c = *p++, min;
-	int more;
-	if (c < 0x80) { *cp = c; *pp = p; return 0; }
-	if (c >= 0xC2 && c <= 0xDF) { more = 1; min = 0x80; c &= 0x1F; }
-	else if (c >= 0xE0 && c <= 0xEF) { more = 2; min = 0x800; c &= 0x0F; }
-	else if (c >= 0xF0 && c <= 0xF4) { more = 3; min = 0x10000; c &= 0x07; }
-	else return -1;
-	if (end - p < more)
-		return -1;
-	while (more--) {
-		if ((*p & 0xC0) != 0x80)
-			return -1;
-		c = c << 6 | (*p++ & 0x3F);
+	if (n[0] == '/')
+		return "absolute path";
+	if (strchr(n, '\\'))
+		return "backslash in name";
+	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "control character in name";
+	for (const char *p = n; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
+			return "'..' in path";
+		if (*p == '/' || *p == '\0')
+			return "empty path component";
+		if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+			return "'.' in path";
 	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return -1;
-	*cp = c;
-	*pp = p;
-	return 0;
-}
-
-static int nfd_cmp(const void *k, const void *e)
-{
-	uint32_t a = *(const uint32_t *)k, b = ((const uint16_t *)e)[0];
-	return a < b ? -1 : a > b;
-}
-
-static int is_mark(uint32_t c)
-{
-	return c >= 0x0300 && c <= 0x036F;	/* Combining Diacritical Marks */
-}
-
-/* The key under which two names collide on a receiver's file system: case folded (C.UTF-8
- * towlower) and canonically decomposed (NFD) with runs of combining marks sorted.  So
- * "Café" (NFC, U+00E9) and "cafe\u0301" (NFD) get one key, as they get one file on macOS
- * and on Windows; "cafe" and "café" stay distinct (they are different names).  The
- * decomposition table covers Latin, Greek and Cyrillic letters; sorting marks by code
- * point rather than by combining class can only merge more names, never fewer.  Returns
- * NULL for a name that is not UTF-8. */
-static char *fold_key(const char *name, size_t n, locale_t loc)
-{
-	const unsigned char *p = (const unsigned char *)name, *end = p + n;
-	uint32_t *cps = xcalloc(4 * n + 1, sizeof(*cps));
-	size_t k = 0;
-	char *out = NULL;
-	if (!cps)
-		return NULL;
-	while (p < end) {
-		uint32_t c;
-		if (utf8_next(&p, end, &c))
-			goto done;
-		const uint16_t *d = c <= 0xFFFF ? bsearch(&c, nfd_table, sizeof(nfd_table) /
-		    sizeof(nfd_table[0]), sizeof(nfd_table[0]), nfd_cmp) : NULL;
-		for (int i = 0; i < 4 && (d ? d[1 + i] : i == 0); i++) {
-			uint32_t x = d ? d[1 + i] : c;
-			cps[k++] = x < 0x80 ? (uint32_t)(x >= 'A' && x <= 'Z' ? x + 32 : x) :
-			    loc != (locale_t)0 ? (uint32_t)towlower_l((wint_t)x, loc) : x;
-		}
-	}
-	for (size_t i = 1; i < k; i++)	/* insertion sort within runs of marks */
-		for (size_t j = i; j > 0 && is_mark(cps[j]) && is_mark(cps[j - 1]) && cps[j] < cps[j - 1]; j--) {
-			uint32_t t = cps[j];
-			cps[j] = cps[j - 1];
-			cps[j - 1] = t;
-		}
-	if (!(out = malloc(4 * k + 1)))
-		goto done;
-	size_t o = 0;
-	for (size_t i = 0; i < k; i++) {	/* back to UTF-8, so that keys sort with strcmp */
-		uint32_t c = cps[i];
-		if (c < 0x80)
-			out[o++] = (char)c;
-		else if (c < 0x800)
-			out[o++] = (char)(0xC0 | c >> 6), out[o++] = (char)(0x80 | (c & 0x3F));
-		else if (c < 0x10000)
-			out[o++] = (char)(0xE0 | c >> 12), out[o++] = (char)(0x80 | (c >> 6 & 0x3F)),
-			out[o++] = (char)(0x80 | (c & 0x3F));
-		else
-			out[o++] = (char)(0xF0 | c >> 18), out[o++] = (char)(0x80 | (c >> 12 & 0x3F)),
-			out[o++] = (char)(0x80 | (c >> 6 & 0x3F)), out[o++] = (char)(0x80 | (c & 0x3F));
-	}
-	out[o] = '\0';
-done:
-	free(cps);
-	return out;
+	return NULL;
 }
 
 static int by_key(const void *a, const void *b)
@@ -240,6 +179,23 @@ static int by_key(const void *a, const void *b)
 	return r ? r : strcmp(x->name, y->name);
 }
 
+/* 1 when the first len bytes of key are the whole key of an entry (ents sorted by key). */
+static int key_exists(const struct zent *ents, size_t n, const char *key, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {	/* the first key not below key[0..len): a longer one sorts after */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(ents[mid].key, key, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strncmp(ents[lo].key, key, len) == 0 && ents[lo].key[len] == '\0';
+}
+
+/* Two names with one collision key (names.c, name_fold_key: NFC and full case folding,
+ * what seal refuses) are one file on Windows and macOS; a name that is also the folder of
+ * another cannot be extracted at all.  Both are what seal refuses (check_name_collisions). */
 static void check_names(struct zc *z, struct zent *ents, size_t n)
 {
 	qsort(ents, n, sizeof(*ents), by_key);
@@ -253,6 +209,13 @@ static void check_names(struct zc *z, struct zent *ents, size_t n)
 			    "Unicode normalisation (one file on Windows and macOS)", ents[i - 1].name,
 			    ents[i].name);
 	}
+	for (size_t i = 0; i < n; i++)
+		for (const char *s = strchr(ents[i].key, '/'); s; s = strchr(s + 1, '/'))
+			if (key_exists(ents, n, ents[i].key, (size_t)(s - ents[i].key))) {
+				report(z, "container.names", ents[i].name, "'%s' lies in a folder that is also "
+				    "a file of the archive", ents[i].name);
+				break;
+			}
 }
 
 /* ----------------------------------------------------------- end records ---- */
@@ -343,34 +306,64 @@ static int read_end(struct zc *z, struct end *E)
 
 /* ------------------------------------------------------------ one entry ---- */
 
-/* 4.5.3: the ZIP64 extra field (0x0001) holds, in this order, the fields whose 32-bit slot
- * says 0xFFFFFFFF.  In a local header it holds both sizes.  -1 if a needed one is missing
- * or the extra block is not a clean sequence of (id, size, data). */
-static int zip64_fields(const unsigned char *x, size_t xl, uint64_t *v[], int nv)
+/* FORMAT.md §1: the one extra field allowed is ZIP64's (4.5.3), the one scelle writes.
+ * Every other says something about the entry that some readers follow and others do not:
+ * 0x7075 (Info-ZIP Unicode Path) gives it a second name, 0x6375 a second comment, time
+ * stamps and owners are unsigned claims.  Names some of them for the message. */
+static const char *extra_name(uint16_t id)
 {
-	size_t i = 0;
-	int need = 0;
-	for (int k = 0; k < nv; k++)
-		need += v[k] != NULL;
-	while (i < xl) {
+	switch (id) {
+	case 0x7075: return "Info-ZIP Unicode Path";
+	case 0x6375: return "Info-ZIP Unicode Comment";
+	case 0x5455: return "extended timestamp";
+	case 0x7875: return "Info-ZIP Unix owner";
+	case 0x000a: return "NTFS times";
+	case 0xd935: return "Android alignment";
+	default: return "unknown";
+	}
+}
+
+/* The extra block x[0..xl): a clean sequence of (id, size, data) records holding at most
+ * one ZIP64 field and no other.  *z64, *z64len: where its data is (NULL: none).  Returns
+ * NULL, or why not (into why). */
+static const char *extra_block(const unsigned char *x, size_t xl, const unsigned char **z64,
+    size_t *z64len, char *why, size_t wl)
+{
+	*z64 = NULL;
+	*z64len = 0;
+	for (size_t i = 0; i < xl;) {
 		if (xl - i < 4 || get16(x + i + 2) > xl - i - 4)
-			return -1;
+			return "is damaged (a record runs past its end)";
 		uint16_t id = get16(x + i), len = get16(x + i + 2);
-		if (id == 0x0001) {
-			size_t o = 0;
-			for (int k = 0; k < nv; k++) {
-				if (!v[k])
-					continue;
-				if (o + 8 > len)
-					return -1;
-				*v[k] = get64(x + i + 4 + o);
-				o += 8;
-				need--;
-			}
+		if (id != 0x0001) {
+			snprintf(why, wl, "holds a field 0x%04x (%s); only ZIP64 (0x0001) is allowed",
+			    id, extra_name(id));
+			return why;
 		}
+		if (*z64)
+			return "holds two ZIP64 fields";
+		*z64 = x + i + 4;
+		*z64len = len;
 		i += 4u + len;
 	}
-	return need ? -1 : 0;
+	return NULL;
+}
+
+/* 4.5.3: the ZIP64 field holds, in this order, exactly the fields whose 32-bit slot says
+ * 0xFFFFFFFF (v[k] not NULL), no more: a value nobody needs is a second statement of the
+ * size that readers follow differently.  -1 when it does not. */
+static int zip64_fields(const unsigned char *d, size_t len, uint64_t *v[], int nv)
+{
+	size_t o = 0;
+	for (int k = 0; k < nv; k++) {
+		if (!v[k])
+			continue;
+		if (!d || o + 8 > len)
+			return -1;
+		*v[k] = get64(d + o);
+		o += 8;
+	}
+	return o == len && (d != NULL) == (o > 0) ? 0 : -1;
 }
 
 struct cd_rec {
@@ -381,12 +374,13 @@ struct cd_rec {
 };
 
 /* The local header of entry r, compared field by field with its central record; fills
- * *x with the bytes the entry occupies. */
-static void check_local(struct zc *z, const struct cd_rec *r, const char *name, const struct end *E,
-    struct ext *x)
+ * *x with the bytes the entry occupies and d->data with where its data begins. */
+static void check_local(struct zc *z, const struct cd_rec *r, struct zip_dirent *d,
+    const struct end *E, struct ext *x)
 {
 	/* One read for the header, the name and a ZIP64 extra field; a second only when the
 	 * extra field is longer. */
+	const char *name = d->name;
 	unsigned char *h = z->lbuf;
 	size_t want = 30u + r->nlen + 20u;
 	x->start = r->offset;
@@ -409,32 +403,42 @@ static void check_local(struct zc *z, const struct cd_rec *r, const char *name, 
 		    "the file", name);
 		return;
 	}
-	const unsigned char *lname = h + 30, *lx = h + 30 + lnlen;
+	const unsigned char *lname = h + 30, *lx = h + 30 + lnlen, *z64;
+	size_t z64len;
+	char why[128];
+	const char *bad;
+	/* Byte-equal to the central name, so the local name passes the same rules. */
 	if (lnlen != r->nlen || memcmp(lname, r->name, lnlen) != 0)
 		report(z, "container.structure", name, "the local header names '%.*s' where the central "
 		    "directory names '%s'", (int)lnlen, (const char *)lname, name);
 	if (get16(h + 6) != r->flags || get16(h + 8) != r->method)
 		report(z, "container.structure", name, "the local header of '%s' has other flags or "
 		    "another compression method than its central record", name);
-	if (lcsize == MAX32 || lusize == MAX32) {
+	if ((bad = extra_block(lx, lxlen, &z64, &z64len, why, sizeof(why))))
+		report(z, "container.structure", name, "the local extra field of '%s' %s (FORMAT.md §1)",
+		    name, bad);
+	else {
+		/* 4.5.3: in a local header the ZIP64 field holds both sizes, both slots saying so. */
+		int slots = (lcsize == MAX32) + (lusize == MAX32);
 		uint64_t *v[2] = { &lusize, &lcsize };
-		if (zip64_fields(lx, lxlen, v, 2))
-			report(z, "container.structure", name, "the local ZIP64 field of '%s' is damaged", name);
+		if (slots == 1 || (slots == 2 && zip64_fields(z64, z64len, v, 2)) || (!slots && z64))
+			report(z, "container.structure", name, "the local ZIP64 field of '%s' is damaged "
+			    "or says what its header does not need", name);
 	}
 	if (r->flags & 0x0008) {
 		/* 4.3.9: sizes and CRC after the data.  Never written by scelle; a descriptor is
 		 * a second, unsigned statement of the size that readers follow differently. */
-		unsigned char d[28];
+		unsigned char dd[28];
 		uint64_t dc = 0, du = 0;
-		int z64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32);
-		size_t dl = z64 ? 24 : 16;
+		int is64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32);
+		size_t dl = is64 ? 24 : 16;
 		if (r->csize <= E->cd_off && data <= E->cd_off - r->csize &&
-		    rd(z, d, dl, data + r->csize) == 0) {
-			size_t o = get32(d) == SIG_DESC ? 4 : 0;
-			dc = z64 ? get64(d + o + 4) : get32(d + o + 4);
-			du = z64 ? get64(d + o + 12) : get32(d + o + 8);
-			x->end = data + r->csize + o + (z64 ? 20 : 12);
-			if (get32(d + o) != r->crc || dc != r->csize || du != r->usize)
+		    rd(z, dd, dl, data + r->csize) == 0) {
+			size_t o = get32(dd) == SIG_DESC ? 4 : 0;
+			dc = is64 ? get64(dd + o + 4) : get32(dd + o + 4);
+			du = is64 ? get64(dd + o + 12) : get32(dd + o + 8);
+			x->end = data + r->csize + o + (is64 ? 20 : 12);
+			if (get32(dd + o) != r->crc || dc != r->csize || du != r->usize)
 				report(z, "container.structure", name, "the data descriptor of '%s' says %llu "
 				    "bytes (%llu compressed) where the central directory says %llu (%llu)",
 				    name, (unsigned long long)du, (unsigned long long)dc,
@@ -456,13 +460,61 @@ static void check_local(struct zc *z, const struct cd_rec *r, const char *name, 
 		return;
 	}
 	x->end = data + r->csize;
+	d->data = data;
 }
 
-/* A central record: flags, method, names, ZIP64 values, caps.  -1 stops the walk. */
-static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r, char **namep)
+/* The name rules (FORMAT.md §1) on the central directory's name, the one every reader of
+ * verify and stamp uses; the local header must repeat it byte for byte (check_local). */
+static void check_name(struct zc *z, const struct cd_rec *r, const char *name)
 {
-	r->flags = get16(h + 8);
-	r->method = get16(h + 10);
+	const char *why = NULL;
+	int ascii = 1;
+	for (size_t i = 0; i < r->nlen; i++)
+		ascii &= r->name[i] < 0x80;
+	if (r->nlen == 0 || memchr(name, '\0', r->nlen)) {
+		report(z, "container.names", NULL, "an entry name is empty or holds a NUL byte");
+		return;
+	}
+	if (r->nlen > MAX_NAME_BYTES) {
+		report(z, "container.limits", NULL, "an entry name of %u bytes (limit %u)", r->nlen,
+		    MAX_NAME_BYTES);
+		return;
+	}
+	if (!ascii && !(r->flags & 0x0800))	/* 4.4.4 bit 11; Appendix D */
+		report(z, "container.names", name, "the name '%s' is not ASCII and not flagged as UTF-8 "
+		    "(general purpose bit 11): other readers decode it as CP437", name);
+	else if (!utf8_valid(name, r->nlen))
+		report(z, "container.names", name, "the name '%s' is not UTF-8", name);
+	if ((why = unsafe_name(name)))
+		report(z, "container.names", name, "unsafe entry: %s", why);
+}
+
+/* 4.4.2, 4.4.15: a Unix mode in the high half of the external attributes (made by Unix),
+ * or the MS-DOS directory bit, says what the entry is; only regular files are evidence. */
+static const char *entry_type(const unsigned char *h)
+{
+	uint32_t ea = get32(h + 38);
+	unsigned mode = ea >> 16 & S_IFMT;
+	if (h[5] == 3 && mode == S_IFLNK)
+		return "symbolic link entry";
+	if ((h[5] == 3 && mode != 0 && mode != S_IFREG) || (ea & 0x10))
+		return "not a regular file";
+	return NULL;
+}
+
+/* A central record: flags, method, names, extra field, ZIP64 values, caps.  -1 when its
+ * sizes or offset cannot be known (its local header is then not looked at). */
+static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r,
+    struct zip_dirent *d)
+{
+	const unsigned char *z64;
+	size_t z64len;
+	char why[128];
+	const char *bad, *name = d->name;
+	d->flags = r->flags = get16(h + 8);
+	d->method = r->method = get16(h + 10);
+	d->dos_time = get16(h + 12);
+	d->dos_date = get16(h + 14);
 	r->crc = get32(h + 16);
 	r->csize = get32(h + 20);
 	r->usize = get32(h + 24);
@@ -472,17 +524,11 @@ static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r,
 	r->offset = get32(h + 42);
 	r->name = h + 46;
 	r->extra = h + 46 + r->nlen;
-	char *name = malloc((size_t)r->nlen + 1);
-	if (!name)
-		return -1;
-	memcpy(name, r->name, r->nlen);
-	name[r->nlen] = '\0';
-	*namep = name;
-	if (r->nlen == 0 || memchr(name, '\0', r->nlen))
-		report(z, "container.names", NULL, "an entry name is empty or holds a NUL byte");
-	if (r->nlen > MAX_NAME_BYTES)
-		report(z, "container.limits", NULL, "an entry name of %u bytes (limit %u)", r->nlen,
-		    MAX_NAME_BYTES);
+	check_name(z, r, name);
+	if ((bad = entry_type(h))) {
+		report(z, "container.names", name, "unsafe entry: %s", bad);
+		d->not_file = bad[0] == 's' ? 1 : 2;
+	}
 	if (get16(h + 34) != 0)
 		report(z, "container.structure", name, "'%s' is on another disk", name);
 	if (r->flags & 0x2041)	/* 4.4.4 bits 0, 6, 13: encryption */
@@ -490,13 +536,25 @@ static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r,
 	if (r->method != 0 && r->method != 8)
 		report(z, "container.structure", name, "'%s' uses compression method %u (only STORED "
 		    "and DEFLATE are allowed)", name, r->method);
+	if (r->clen)	/* scelle writes none: unsigned words a reader may show as the file's */
+		report(z, "container.structure", name, "'%s' has a file comment of %u bytes in the "
+		    "central directory", name, r->clen);
 	uint64_t *v[3] = { r->usize == MAX32 ? &r->usize : NULL, r->csize == MAX32 ? &r->csize : NULL,
 		r->offset == MAX32 ? &r->offset : NULL };
-	if ((v[0] || v[1] || v[2] || r->xlen) && zip64_fields(r->extra, r->xlen, v, 3)) {
-		report(z, "container.structure", name, "the extra field of '%s' is damaged or lacks "
-		    "its ZIP64 values", name);
-		return 0;
+	if ((bad = extra_block(r->extra, r->xlen, &z64, &z64len, why, sizeof(why)))) {
+		report(z, "container.structure", name, "the extra field of '%s' %s (FORMAT.md §1)",
+		    name, bad);
+		if (v[0] || v[1] || v[2])
+			return -1;
+	} else if (zip64_fields(z64, z64len, v, 3)) {
+		report(z, "container.structure", name, "the ZIP64 field of '%s' is damaged, lacks a "
+		    "value its record needs or holds one it does not", name);
+		return -1;
 	}
+	d->crc = r->crc;
+	d->csize = r->csize;
+	d->usize = r->usize;
+	d->offset = r->offset;
 	if (r->method == 0 && r->csize != r->usize)
 		report(z, "container.structure", name, "'%s' is STORED but its sizes differ (%llu, %llu)",
 		    name, (unsigned long long)r->csize, (unsigned long long)r->usize);
@@ -570,15 +628,27 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 
 /* ----------------------------------------------------------------- main ---- */
 
-int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, void *arg)
+void zip_dir_free(struct zip_dir *dir)
+{
+	for (size_t i = 0; dir && i < dir->n; i++)
+		free(dir->e[i].name);
+	if (dir) {
+		free(dir->e);
+		dir->e = NULL;
+		dir->n = 0;
+	}
+}
+
+int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *dir)
 {
 	struct zc z = { .fd = fd, .size = size, .r = r };
 	struct end E;
 	struct zent *ents = NULL;
 	struct ext *xs = NULL;
 	size_t n = 0;
-	locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 
+	dir->e = NULL;
+	dir->n = 0;
 	if (read_end(&z, &E))
 		goto out;
 	if (E.entries > MAX_ENTRIES) {
@@ -606,13 +676,15 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, voi
 	z.local.cap = LH_WINDOW;
 	if (!(z.cd.buf = malloc(CD_WINDOW)) || !(z.local.buf = malloc(LH_WINDOW)) ||
 	    !(z.lbuf = malloc(30u + 2u * MAX16)) || !(ents = xcalloc(E.entries + 1, sizeof(*ents))) ||
-	    !(xs = xcalloc(E.entries + 1, sizeof(*xs)))) {
+	    !(xs = xcalloc(E.entries + 1, sizeof(*xs))) ||
+	    !(dir->e = xcalloc(E.entries + 1, sizeof(*dir->e)))) {
 		report(&z, "container.structure", NULL, "out of memory");
 		goto out;
 	}
 	uint64_t off = E.cd_off;
 	for (; n < E.entries; n++) {
 		const unsigned char *h = cd_at(&z, off, 46, E.cd_end);
+		struct zip_dirent *d = &dir->e[n];
 		struct cd_rec rec;
 		if (!h || get32(h) != SIG_CENTRAL) {
 			report(&z, "container.structure", NULL, "central directory record %zu of %llu is "
@@ -625,25 +697,30 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, zip_crc_fn fn, voi
 			    "the central directory", n + 1);
 			goto out;
 		}
-		if (check_central(&z, h, &rec, &ents[n].name))
+		size_t nlen = get16(h + 28);
+		if (!(d->name = malloc(nlen + 1))) {
+			report(&z, "container.structure", NULL, "out of memory");
 			goto out;
-		if (fn)
-			fn(arg, ents[n].name, rec.crc);
-		ents[n].nlen = rec.nlen;
-		if (!(ents[n].key = fold_key(ents[n].name, rec.nlen, loc))) {
-			report(&z, "container.names", ents[n].name, "the name '%s' is not UTF-8", ents[n].name);
-			ents[n].key = xstrdup(ents[n].name);
 		}
+		memcpy(d->name, h + 46, nlen);
+		d->name[nlen] = '\0';
+		dir->n = n + 1;
+		ents[n].name = d->name;
 		xs[n].ent = n;
-		check_local(&z, &rec, ents[n].name, &E, &xs[n]);
+		if (check_central(&z, h, &rec, d) == 0)
+			check_local(&z, &rec, d, &E, &xs[n]);
+		/* The collision key of seal (names.c); a name that is not UTF-8 was reported and
+		 * is compared as it is. */
+		ents[n].key = utf8_valid(d->name, nlen) ? name_fold_key(d->name) : xstrdup(d->name);
+		if (!ents[n].key) {
+			report(&z, "container.structure", NULL, "out of memory");
+			goto out;
+		}
 		off += len;
 	}
 	if (off != E.cd_end)
 		report_gap(&z, off, E.cd_end, "after the last central directory record");
 	check_layout(&z, xs, n, ents, &E);
-	for (size_t i = 0; i < n; i++)
-		if (!ents[i].key)
-			goto out;
 	check_names(&z, ents, n);
 out:
 	if (z.failures > MAX_REPORTS)
@@ -652,17 +729,153 @@ out:
 	if (!z.failures)
 		result_check(r, "container.structure", SCELLE_PASSED, NULL, NULL,
 		    "%zu entries; one end record at the end of the file; every local header agrees "
-		    "with the central directory; no gap, overlap or data descriptor", n);
-	for (size_t i = 0; ents && i < n + 1; i++) {
-		free(ents[i].name);
+		    "with the central directory; no extra field but ZIP64, no gap, overlap or data "
+		    "descriptor", n);
+	if (!z.name_failures && dir->n == n && n)
+		result_check(r, "container.names", SCELLE_PASSED, NULL, NULL,
+		    "%zu entries, names UTF-8, safe and unique under case folding and NFC", n);
+	for (size_t i = 0; ents && i < n + 1; i++)
 		free(ents[i].key);
-	}
 	free(ents);
 	free(xs);
 	free(z.cd.buf);
 	free(z.local.buf);
 	free(z.lbuf);
-	if (loc != (locale_t)0)
-		freelocale(loc);
 	return z.failures ? -1 : 0;
+}
+
+/* ---------------------------------------------------------- entry reader ---- */
+
+#define RD_IN (256u << 10)
+
+struct zip_rd {
+	int fd;
+	const struct zip_dirent *e;
+	uint64_t in, out;	/* compressed bytes read, bytes given */
+	uint32_t crc;
+	int state;		/* 0 reading, 1 at the end (checked), -1 failed */
+	z_stream zs;
+	int zinit, ended;	/* inflateInit2 done; Z_STREAM_END seen */
+	unsigned char *ibuf;
+	char why[160];
+};
+
+static ssize_t rd_fail(struct zip_rd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static ssize_t rd_fail(struct zip_rd *rd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rd->why, sizeof(rd->why), fmt, ap);
+	va_end(ap);
+	rd->state = -1;
+	return -1;
+}
+
+struct zip_rd *zip_rd_open(int fd, const struct zip_dirent *e)
+{
+	struct zip_rd *rd = xcalloc(1, sizeof(*rd));
+	if (!rd)
+		return NULL;
+	rd->fd = fd;
+	rd->e = e;
+	if (!e->data)
+		rd_fail(rd, "its local header is unsound");
+	else if (e->method == 8) {
+		if (!(rd->ibuf = malloc(RD_IN)) || inflateInit2(&rd->zs, -15) != Z_OK) {
+			free(rd->ibuf);
+			free(rd);
+			return NULL;
+		}
+		rd->zinit = 1;
+	} else if (e->method != 0)
+		rd_fail(rd, "compression method %u", e->method);
+	return rd;
+}
+
+/* n compressed bytes at the read position, all or -1. */
+static int rd_raw(struct zip_rd *rd, void *p, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = pread(rd->fd, (char *)p + got, n - got, (off_t)(rd->e->data + rd->in + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			errno = k ? errno : EIO;	/* the file is shorter than it was */
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	rd->in += n;
+	return 0;
+}
+
+ssize_t zip_rd_read(struct zip_rd *rd, void *buf, size_t n)
+{
+	const struct zip_dirent *e = rd->e;
+	size_t got = 0;
+	if (rd->state)
+		return rd->state < 0 ? -1 : 0;
+	if (e->method == 0) {	/* STORED: csize == usize (zip_check) */
+		uint64_t left = e->csize - rd->in;
+		got = left < n ? (size_t)left : n;
+		if (got && rd_raw(rd, buf, got))
+			return rd_fail(rd, "%s", strerror(errno));
+	} else {
+		/* At most one byte more than the central directory says is asked for: a stream
+		 * that would inflate further is caught without inflating it (a bomb). */
+		uint64_t room = e->usize - rd->out + 1;
+		rd->zs.next_out = buf;
+		rd->zs.avail_out = (uInt)(room < n ? room : n);
+		while (rd->zs.avail_out && !rd->ended) {
+			if (!rd->zs.avail_in && rd->in < e->csize) {
+				uint64_t left = e->csize - rd->in;
+				size_t k = left < RD_IN ? (size_t)left : RD_IN;
+				if (rd_raw(rd, rd->ibuf, k))
+					return rd_fail(rd, "%s", strerror(errno));
+				rd->zs.next_in = rd->ibuf;
+				rd->zs.avail_in = (uInt)k;
+			}
+			int zr = inflate(&rd->zs, Z_NO_FLUSH);
+			if (zr == Z_STREAM_END)
+				rd->ended = 1;
+			else if (zr == Z_BUF_ERROR && !rd->zs.avail_in)
+				return rd_fail(rd, "its DEFLATE stream does not end within its %llu compressed "
+				    "bytes", (unsigned long long)e->csize);
+			else if (zr != Z_OK)
+				return rd_fail(rd, "its DEFLATE stream is damaged");
+		}
+		got = (size_t)((unsigned char *)rd->zs.next_out - (unsigned char *)buf);
+		if (got > e->usize - rd->out)
+			return rd_fail(rd, "it inflates to more than the %llu bytes its central record "
+			    "says", (unsigned long long)e->usize);
+		if (rd->ended && (rd->zs.avail_in || rd->in != e->csize))
+			return rd_fail(rd, "bytes follow the end of its DEFLATE stream");
+	}
+	rd->crc = libdeflate_crc32(rd->crc, buf, got);
+	rd->out += got;
+	if (got)
+		return (ssize_t)got;
+	/* The end: what was read is what the central record says. */
+	if (rd->out != e->usize)
+		return rd_fail(rd, "it holds %llu bytes, its central record says %llu",
+		    (unsigned long long)rd->out, (unsigned long long)e->usize);
+	if (rd->crc != e->crc)
+		return rd_fail(rd, "its CRC-32 is %08x, the central directory says %08x", rd->crc, e->crc);
+	rd->state = 1;
+	return 0;
+}
+
+const char *zip_rd_error(const struct zip_rd *rd)
+{
+	return rd->why;
+}
+
+void zip_rd_close(struct zip_rd *rd)
+{
+	if (!rd)
+		return;
+	if (rd->zinit)
+		inflateEnd(&rd->zs);
+	free(rd->ibuf);
+	free(rd);
 }

@@ -151,32 +151,6 @@ static void dos_datetime(time_t t, uint16_t *dtime, uint16_t *ddate)
 	*ddate = (uint16_t)(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
 }
 
-/* Strict UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF): we set
- * flag bit 11, so a name that is not UTF-8 would make the archive lie about itself. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i], len, min, cp;
-		if (c < 0x80) { i++; continue; }
-		if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; cp = c & 0x07; }
-		else return 0;
-		if (n - i < len)
-			return 0;
-		for (unsigned k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 static int usable(struct zip_writer *z, int want_open, struct scerr *e)
 {
 	if (z->broken) {
@@ -200,10 +174,11 @@ static size_t entry_start(struct zip_writer *z, unsigned char *h, const char *na
 	size_t len = name ? strlen(name) : 0;
 	if (!usable(z, 0, e))
 		return 0;
-	/* A C string cannot hold a NUL, so length and encoding are what is left to check;
-	 * 4.4.17.1: no leading slash. */
+	/* A C string cannot hold a NUL, so length and encoding are what is left to check
+	 * (strict UTF-8, names.c: we set flag bit 11, so a name that is not UTF-8 would make
+	 * the archive lie about itself); 4.4.17.1: no leading slash. */
 	if (len == 0 || len > MAX_NAME_BYTES || name[0] == '/' ||
-	    !utf8_valid((const unsigned char *)name, len)) {
+	    !utf8_valid(name, len)) {
 		scerr_set(e, SCELLE_E_USAGE, "invalid entry name '%.200s'", name ? name : "");
 		return 0;
 	}

@@ -76,7 +76,8 @@ test_expect_success '7c: a wrong CRC-32 in both headers of an item whose bytes a
 '
 test_expect_success '7d: a wrong CRC-32 in both headers of evidence.xml' '
 	$ZH good.asice f-crcxml.asice crc evidence.xml &&
-	expect_fail f-crcxml.asice "container.zip .*cannot read entry: ZIP bad CRC"
+	expect_fail f-crcxml.asice "container.zip .*.evidence.xml. cannot be read: its CRC-32 is [0-9a-f]\{8\}, the central directory says [0-9a-f]\{8\}" &&
+	test_grep "evidence.parse .*.evidence.xml. cannot be read" f-crcxml.asice.out
 '
 
 # --- the ZIP structure --------------------------------------------------------------------

@@ -13,6 +13,8 @@ central fields), one OP changes them, and the file is written again with fresh o
   lsize NAME DELTA        the local header's sizes are off by DELTA
   descriptor NAME DELTA   NAME gets a data descriptor (bit 3) whose sizes are off by DELTA
   zip64 NAME SIZE         ZIP64 sizes of SIZE for NAME (local and central), data unchanged
+  force64 NAME            NAME's true sizes in ZIP64 fields (local and central), as a writer
+                          that does not know the size beforehand writes them
   overlap NAME NEW        a second central record NEW pointing at NAME's local header
   gap NAME TEXT           TEXT hidden between NAME's data and the next local header
   deflate NAME            NAME compressed with DEFLATE (local and central)
@@ -23,6 +25,14 @@ central fields), one OP changes them, and the file is written again with fresh o
   rawflip NAME            one byte of NAME's stored or compressed data flipped, CRC kept
   count N                 the end records claim N entries (ZIP64 records added)
   usize NAME SIZE         the uncompressed size of NAME claimed as SIZE (ZIP64 if needed)
+  extra NAME ID WHERE     an extra field ID (hex) on NAME, WHERE: local, central or both
+  upath NAME NEW FILE     NAME's data replaced by FILE (headers made consistent), and an
+                          Info-ZIP Unicode Path field (0x7075) naming NEW, with a wrong CRC,
+                          in its local header: a reader that honours it sees NEW
+  rename NAME NEW [FLAGS] NAME renamed NEW in both headers, flags set to FLAGS (e.g. 0: no
+                          UTF-8 bit 11)
+  mode NAME OCTAL         NAME made by Unix with the file mode OCTAL (e.g. 120777: a link)
+  fcomment NAME TEXT      a file comment TEXT in NAME's central record
 """
 import struct, sys, zlib
 
@@ -57,6 +67,7 @@ def serialize(ents, second_cd=False, count=None, comment=b""):
         if e["lz64"]:
             lx = struct.pack("<HHQQ", 1, 16, lus, lcs)
             lcs = lus = MAX32
+        lx += e.get("lx", b"")
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, e["ver"], e["lflags"], e["lmethod"], e["tm"],
                            e["dt"], e["lcrc"], lcs, lus, len(e["lname"]), len(lx))
         out += e["lname"] + lx + e["data"] + e["dd"] + e["gap"]
@@ -66,9 +77,10 @@ def serialize(ents, second_cd=False, count=None, comment=b""):
         if e["z64"]:
             cx = struct.pack("<HHQQ", 1, 16, us, cs)
             cs = us = MAX32
+        cx += e.get("cx", b"")
         recs += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, e["made"], e["ver"], e["flags"],
                             e["method"], e["tm"], e["dt"], e["crc"], cs, us, len(name), len(cx),
-                            0, 0, 0, e["ea"], lo) + name + cx
+                            len(e.get("fc", b"")), 0, 0, e["ea"], lo) + name + cx + e.get("fc", b"")
     if second_cd:
         out += recs
     cd_off, n = len(out), len(ents) + len([x for x in ents if x.get("alias")])
@@ -118,6 +130,9 @@ def main():
             e["cs"] = e["us"] = e["lcs"] = e["lus"] = int(a[1])
             e["z64"] = e["lz64"] = True
             e["ver"] = 45
+        elif op == "force64":
+            e["z64"] = e["lz64"] = True
+            e["ver"] = 45
         elif op == "usize":
             e["us"] = e["lus"] = int(a[1])
             e["z64"] = e["lz64"] = e["us"] >= MAX32
@@ -142,6 +157,29 @@ def main():
             d = bytearray(e["data"])
             d[len(d) // 2] ^= 1
             e["data"] = bytes(d)
+        elif op == "extra":
+            x = struct.pack("<HH", int(a[1], 16), 6) + b"forged"
+            if a[2] in ("local", "both"):
+                e["lx"] = x
+            if a[2] in ("central", "both"):
+                e["cx"] = x
+        elif op == "upath":
+            data = open(a[2], "rb").read()
+            e["data"], e["method"], e["lmethod"] = data, 0, 0
+            e["crc"] = e["lcrc"] = zlib.crc32(data)
+            e["cs"] = e["us"] = e["lcs"] = e["lus"] = len(data)
+            ncrc = zlib.crc32(e["lname"]) ^ 0xFFFFFFFF  # wrong on purpose
+            new = a[1].encode()
+            e["lx"] = struct.pack("<HHBI", 0x7075, 5 + len(new), 1, ncrc) + new
+        elif op == "rename":
+            e["name"] = e["lname"] = a[1].encode()
+            if len(a) > 2:
+                e["flags"] = e["lflags"] = int(a[2])
+        elif op == "mode":
+            e["made"] = 3 << 8 | (e["made"] & 0xFF)
+            e["ea"] = int(a[1], 8) << 16
+        elif op == "fcomment":
+            e["fc"] = a[1].encode()
         elif op == "crc":
             e["crc"] ^= 0x5A5A5A5A
             e["lcrc"] = e["crc"]
