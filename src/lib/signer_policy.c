@@ -112,7 +112,8 @@ int weak_key(EVP_PKEY *k, char *why, size_t n)
 	case EVP_PKEY_RSA: case EVP_PKEY_RSA_PSS: case EVP_PKEY_DSA:
 		if (bits >= 2048)
 			return 0;
-		snprintf(why, n, "a %d-bit %s key (at least 2048 bits)", bits, OBJ_nid2sn(id));
+		snprintf(why, n, "a %d-bit %s key (at least 2048 bits)", bits,
+		    id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_RSA_PSS ? "RSA-PSS" : "DSA");
 		return -1;
 	case EVP_PKEY_EC:
 		if (bits >= 256)
