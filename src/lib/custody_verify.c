@@ -419,6 +419,38 @@ static int check_ess(CMS_SignerInfo *si, X509 *signer)
 	return ok;
 }
 
+/* The record's signer as the archive's (FORMAT.md §10): a certificate issued for signing,
+ * algorithms and key that TS 119 312 accepts; and the stated actor, organisation and
+ * country found in its subject, else an identity.claim warning (the certificate is the
+ * signer, the names are claims). */
+static void check_record_policy(struct lctx *l, struct rec *r, CMS_SignerInfo *si, X509 *signer)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	char why[256], subject[48], bad[512] = "";
+	size_t n = 0;
+	if (cert_can_seal(signer, why, sizeof(why)))
+		flag(l, r, "custody.signer_usage", SCELLE_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		    "record %lu: the signer's certificate '%s' %s", r->out->seq, r->out->signer, why);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
+	if (weak_algorithms(dig, sig, X509_get0_pubkey(signer), why, sizeof(why)))
+		flag(l, r, "custody.algorithm", SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+		    "record %lu: the signature %s, which ETSI TS 119 312 no longer accepts", r->out->seq, why);
+	ERR_clear_error();
+	const char *const claims[][2] = { { "actor", r->out->actor }, { "organisation", r->out->organisation },
+		{ "country", r->out->country } };
+	for (size_t i = 0; i < 3; i++)
+		if (claims[i][1] && !claim_in_subject(X509_get_subject_name(signer), claims[i][1]))
+			n += (size_t)snprintf(bad + n, n < sizeof(bad) ? sizeof(bad) - n : 0, "%s%s '%s'",
+			    n ? ", " : "", claims[i][0], claims[i][1]);
+	if (bad[0]) {
+		snprintf(subject, sizeof(subject), "record %lu", r->out->seq);
+		result_check(l->c->r, "identity.claim", SCELLE_PASSED, NULL, subject,
+		    "record %lu: stated %s not found in the signer's certificate '%s': the certificate is the signer",
+		    r->out->seq, bad, r->out->signer);
+		l->c->r->checks[l->c->r->nchecks - 1].warning = 1;
+	}
+}
+
 /* The record's CAdES signature over the Exclusive C14N of its event; *signer_hex gets the
  * SHA-256 of the certificate that signed it. */
 static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char signer_hex[65])
@@ -495,6 +527,7 @@ static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char
 		    r->out->seq, r->out->signer ? r->out->signer : "?", r->out->actor ? r->out->actor : "?");
 		goto out;
 	}
+	check_record_policy(l, r, si, signer);
 	check_timestamp(l, r, si, missing_ts);
 	check_chain(l, r, cms, signer, r->out->tsa_time);
 out:

@@ -259,6 +259,21 @@ struct tsa_token_info {
 int tsa_token_check(const unsigned char *token, size_t len, const unsigned char *data, size_t n,
     X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
 
+/* --------------------------------------------------------- signer_policy.c ---- */
+/* What a certificate may sign and which algorithms a verdict may rest on (FORMAT.md §10).
+ * Each returns 0 when allowed, else -1 with the reason in why[0..n) ("is a CA certificate
+ * ...", to follow the certificate's name). */
+int cert_can_seal(X509 *x, char *why, size_t n);	/* signer of an archive or a record */
+int cert_can_timestamp(X509 *x, char *why, size_t n);	/* TSA certificate, RFC 3161 §2.3 */
+/* NULL for a digest that TS 119 312 still accepts, else its name (MD5, SHA-1, ...). */
+const char *weak_digest(int nid);
+int weak_key(EVP_PKEY *k, char *why, size_t n);		/* RSA/DSA < 2048, EC < 256 bits */
+/* A signer info's digest and signature algorithms and the signer's key. */
+int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key, char *why, size_t n);
+/* 1 when every word of claim (case, accents and order folded) is in the subject. */
+int claim_in_subject(const X509_NAME *subject, const char *claim);
+char *cert_subject(X509 *x);	/* one line, UTF-8, malloc'ed; NULL when out of memory */
+
 /* ----------------------------------------------------------------- sign.c ---- */
 /* CAdES-B-B detached signature over data[0..n) (EN 319 122-1 §6.3), DER in *der
  * (OPENSSL_malloc'ed). */

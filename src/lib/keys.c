@@ -122,9 +122,15 @@ int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e)
 		scerr_set(e, SCELLE_E_KEY, "certificate '%s' is not valid yet", name);
 		return -1;
 	}
-	uint32_t ku = X509_get_key_usage(cert);
-	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-		scerr_set(e, SCELLE_E_KEY, "certificate '%s' does not allow digital signatures", name);
+	/* What verify would not accept is refused here (FORMAT.md §10), not sealed. */
+	char why[256];
+	if (cert_can_seal(cert, why, sizeof(why))) {
+		scerr_set(e, SCELLE_E_KEY, "certificate '%s' cannot seal evidence: it %s", name, why);
+		return -1;
+	}
+	if (weak_key(X509_get0_pubkey(cert), why, sizeof(why))) {
+		scerr_set(e, SCELLE_E_KEY, "certificate '%s' cannot seal evidence: %s is too weak (ETSI TS 119 312)",
+		    name, why);
 		return -1;
 	}
 	return 0;

@@ -848,6 +848,25 @@ static int by_size_down(const void *a, const void *b)
 	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : (x > y) - (x < y);
 }
 
+/* FORMAT.md §10: the officer fields are claims and the certificate is the signer.  A stated
+ * name, unit or country that the certificate's subject does not bear out is said now, when
+ * the officer can still correct it; verify says it again (identity.claim). */
+static void warn_claims(struct scelle_sealer *s)
+{
+	static const struct { int i; const char *what; } f[] = { { 0, "officer" }, { 2, "unit" }, { 3, "country" } };
+	char *subject = NULL;
+	for (size_t k = 0; s->cert && k < sizeof(f) / sizeof(f[0]); k++) {
+		const char *v = s->officer[f[k].i];
+		if (!v || claim_in_subject(X509_get_subject_name(s->cert), v))
+			continue;
+		if (!subject && !(subject = cert_subject(s->cert)))
+			break;
+		sealer_warn(s, "identity.claim: stated %s '%s' is not in the signing certificate '%s': "
+		    "the certificate is the signer, the stated name only a claim", f[k].what, v, subject);
+	}
+	free(subject);
+}
+
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
@@ -866,6 +885,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
 	if (!s->nitems)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
+	warn_claims(s);
 	if (s->item_info && item_info_attach(s->item_info, s->items, s->nitems, &s->err))
 		return s->err.code;
 	if ((rc = check_name_collisions(s)))

@@ -260,16 +260,21 @@ static int check_ess(PKCS7_SIGNER_INFO *si, X509 *signer, struct tsa_token_info 
 }
 
 /* RFC 3161 §2.3: the TSA certificate carries exactly one extended key usage,
- * id-kp-timeStamping, and that extension is critical. */
-static int check_eku(X509 *signer, struct tsa_token_info *info)
+ * id-kp-timeStamping, and that extension is critical (signer_policy.c).  The token's
+ * digest and signature algorithms and the TSA's key must stand under ETSI TS 119 312. */
+static int check_tsa_policy(PKCS7_SIGNER_INFO *si, X509 *signer, struct tsa_token_info *info)
 {
-	int i = X509_get_ext_by_NID(signer, NID_ext_key_usage, -1);
-	if (i < 0 || !(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) ||
-	    X509_get_extended_key_usage(signer) != XKU_TIMESTAMP ||
-	    !X509_EXTENSION_get_critical(X509_get_ext(signer, i))) {
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	char why[256];
+	if (cert_can_timestamp(signer, why, sizeof(why))) {
 		verdict(info, SCELLE_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-		    "the TSA certificate '%s' lacks the critical timeStamping extended key usage "
-		    "(RFC 3161 §2.3)", info->signer);
+		    "the TSA certificate '%s' %s", info->signer, why);
+		return -1;
+	}
+	PKCS7_SIGNER_INFO_get0_algs(si, NULL, &dig, &sig);
+	if (!dig || !sig || weak_algorithms(dig, sig, X509_get0_pubkey(signer), why, sizeof(why))) {
+		verdict(info, SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+		    "the token %s, which ETSI TS 119 312 no longer accepts", dig && sig ? why : "names no algorithm");
 		return -1;
 	}
 	return 0;
@@ -356,7 +361,7 @@ int tsa_token_check(const unsigned char *token, size_t len, const unsigned char 
 	}
 	if (check_signature(p7, sk_PKCS7_SIGNER_INFO_value(sinfos, 0), signer, info) < 0 ||
 	    check_ess(sk_PKCS7_SIGNER_INFO_value(sinfos, 0), signer, info) < 0 ||
-	    check_eku(signer, info) < 0)
+	    check_tsa_policy(sk_PKCS7_SIGNER_INFO_value(sinfos, 0), signer, info) < 0)
 		goto done;
 	if (!tsa_trust) {
 		info->no_trust_anchor = 1;

@@ -401,6 +401,27 @@ static int manifest_reference(struct vctx *c, xmlNodePtr n)
 	return why ? -1 : 0;
 }
 
+/* FORMAT.md §4: a reference made with a digest that ETSI TS 119 312 no longer accepts
+ * (MD5, SHA-1) binds nothing a forger cannot match: not TOTAL-PASSED.  Its bytes are still
+ * compared, so that a changed file stays TOTAL-FAILED. */
+static void check_manifest_algorithms(struct vctx *c)
+{
+	size_t weak = 0;
+	const char *first = NULL, *alg = NULL;
+	for (size_t i = 0; i < c->nentries; i++) {
+		const struct entry *e = &c->entries[i];
+		const EVP_MD *md = e->manifest_ref ? EVP_get_digestbyname(e->manifest_alg) : NULL;
+		if (e->manifest_ref && (!md || weak_digest(EVP_MD_get_type(md))) && !weak++) {
+			first = e->name;
+			alg = e->manifest_alg;
+		}
+	}
+	if (weak)
+		result_check(c->r, "manifest.algorithm", SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+		    ASIC_MANIFEST, "%zu reference%s made with %s (first '%s'), which ETSI TS 119 312 no longer accepts",
+		    weak, weak == 1 ? " is" : "s are", alg, first);
+}
+
 /* ASiCManifest (EN 319 162-1 §A.4): one SigReference to our signature, one
  * DataObjectReference per signed file. */
 static void parse_manifest(struct vctx *c)
@@ -448,6 +469,7 @@ static void parse_manifest(struct vctx *c)
 	if (!bad)
 		result_check(c->r, "manifest.parse", SCELLE_PASSED, NULL, ASIC_MANIFEST,
 		    "well-formed, references resolved");
+	check_manifest_algorithms(c);
 }
 
 static char *text_of(xmlNodePtr n)

@@ -187,6 +187,62 @@ out:
 	ERR_clear_error();
 }
 
+/* The signer's certificate must be one issued for signing (FORMAT.md §10): EN 319 102-1
+ * §5.2.6 makes a constraint on the chain INDETERMINATE, CHAIN_CONSTRAINTS_FAILURE; the
+ * signature's algorithms and key must stand under TS 119 312, else INDETERMINATE,
+ * CRYPTO_CONSTRAINTS_FAILURE_NO_POE (no archive time-stamp can prove the signature older
+ * than the algorithm's end). */
+static void check_signer_policy(struct vctx *c, CMS_SignerInfo *si, X509 *signer)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	char why[256];
+	if (cert_can_seal(signer, why, sizeof(why)))
+		result_check(c->r, "signature.signer_usage", SCELLE_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "the signer's certificate '%s' %s", c->r->facts[F_SIGNER], why);
+	else
+		result_check(c->r, "signature.signer_usage", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		    "the signer's certificate is issued for signing (key usage, not a CA)");
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
+	if (weak_algorithms(dig, sig, X509_get0_pubkey(signer), why, sizeof(why)))
+		result_check(c->r, "signature.algorithm", SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+		    ASIC_SIGNATURE, "the signature %s, which ETSI TS 119 312 no longer accepts", why);
+	else
+		result_check(c->r, "signature.algorithm", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		    "the signature's digest, algorithm and key size meet ETSI TS 119 312");
+	ERR_clear_error();
+}
+
+/* DESIGN.md: the certificate identifies, the officer fields of evidence.xml only claim.  A
+ * stated name, unit or country whose words are not in the signer's subject is a warning. */
+static void check_claims(struct vctx *c, X509 *signer)
+{
+	static const struct { enum fact f; const char *what; } claims[] = {
+		{ F_OFFICER, "officer" }, { F_OFFICER_UNIT, "unit" }, { F_OFFICER_COUNTRY, "country" },
+	};
+	const X509_NAME *subject = X509_get_subject_name(signer);
+	char bad[512] = "";
+	size_t n = 0, stated = 0;
+	for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		const char *v = c->r->facts[claims[i].f];
+		if (!v)
+			continue;
+		stated++;
+		if (!claim_in_subject(subject, v))
+			n += (size_t)snprintf(bad + n, n < sizeof(bad) ? sizeof(bad) - n : 0, "%s%s '%s'",
+			    n ? ", " : "", claims[i].what, v);
+	}
+	if (!stated)
+		return;
+	if (bad[0]) {
+		result_check(c->r, "identity.claim", SCELLE_PASSED, NULL, EVIDENCE_XML,
+		    "stated %s not found in the signer's certificate '%s': the certificate is the signer",
+		    bad, c->r->facts[F_SIGNER]);
+		c->r->checks[c->r->nchecks - 1].warning = 1;
+	} else
+		result_check(c->r, "identity.claim", SCELLE_PASSED, NULL, EVIDENCE_XML,
+		    "the stated officer is found in the signer's certificate '%s'", c->r->facts[F_SIGNER]);
+}
+
 void verify_signature(struct vctx *c)
 {
 	const unsigned char *p = c->signature.b.data;
@@ -248,6 +304,8 @@ void verify_signature(struct vctx *c)
 	if (check_ess(c, si, signer) == 0)
 		result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
 		    "signing-certificate attribute names the signer's certificate");
+	check_signer_policy(c, si, signer);
+	check_claims(c, signer);
 	verify_timestamps(c, si);
 	check_chain(c, cms, signer);
 out:

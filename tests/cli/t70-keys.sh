@@ -100,7 +100,7 @@ test_expect_success 'a certificate that expires within 30 days seals with a warn
 '
 test_expect_success 'a certificate without digitalSignature or nonRepudiation is refused' '
 	test_must_fail --exit=2 seal -o noku.asice --key "$PKI/officer.key" --cert noku.pem 2>err &&
-	test_grep -Fx "scelle: certificate '\''noku.pem'\'' does not allow digital signatures" err
+	test_grep -Fx "scelle: certificate '\''noku.pem'\'' cannot seal evidence: it is not a signing certificate: its key usage allows neither digitalSignature nor nonRepudiation" err
 '
 test_expect_success 'a key that is not the certificate'\''s is refused' '
 	test_must_fail --exit=2 seal -o mism.asice --key "$PKI/es-officer.key" --cert "$PKI/officer.pem" 2>err &&

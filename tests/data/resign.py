@@ -2,7 +2,7 @@
 """resign.py IN OUT KEY CERT [NAME=FILE]... — a forgery made by someone who holds a signing
 key: entries replaced by the bytes of FILE, the ASiCManifest DigestValue of each replaced
 entry set to its new SHA-256, and the manifest signed again with stock openssl as CAdES
-(openssl cms -sign -cades).  What the manifest does not say (evidence.xml's own digests,
+(openssl cms -sign -cades; digest $RESIGN_MD, default sha256).  What the manifest does not say (evidence.xml's own digests,
 the XML inside) is left as given, so the forgery fails only for the reason it was made for.
 Entries keep their order and compression; mimetype stays first and STORED."""
 import base64, hashlib, re, subprocess, sys, tempfile, zipfile, os
@@ -29,7 +29,7 @@ new[MAN] = man
 if SIG not in new:
     with tempfile.TemporaryDirectory() as d:
         open(os.path.join(d, "m"), "wb").write(man)
-        subprocess.run(["openssl", "cms", "-sign", "-binary", "-cades", "-md", "sha256", "-nosmimecap",
+        subprocess.run(["openssl", "cms", "-sign", "-binary", "-cades", "-md", os.environ.get("RESIGN_MD", "sha256"), "-nosmimecap",
                         "-outform", "DER", "-signer", cert, "-inkey", key, "-in", os.path.join(d, "m"),
                         "-out", os.path.join(d, "s")], check=True)
         new[SIG] = open(os.path.join(d, "s"), "rb").read()
