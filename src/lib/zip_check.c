@@ -173,6 +173,12 @@ static int nfd_cmp(const void *k, const void *e)
 	return a < b ? -1 : a > b;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 static int is_mark(uint32_t c)
 {
 	return c >= 0x0300 && c <= 0x036F;	/* Combining Diacritical Marks */
@@ -205,12 +211,14 @@ static char *fold_key(const char *name, size_t n, locale_t loc)
 			    loc != (locale_t)0 ? (uint32_t)towlower_l((wint_t)x, loc) : x;
 		}
 	}
-	for (size_t i = 1; i < k; i++)	/* insertion sort within runs of marks */
-		for (size_t j = i; j > 0 && is_mark(cps[j]) && is_mark(cps[j - 1]) && cps[j] < cps[j - 1]; j--) {
-			uint32_t t = cps[j];
-			cps[j] = cps[j - 1];
-			cps[j - 1] = t;
-		}
+	/* Each run of marks sorted: qsort, not an insertion sort, which a name made of 2,000
+	 * marks turned into millions of swaps per name (issue 18). */
+	for (size_t i = 0, j; i < k; i = j + 1) {
+		for (j = i; j < k && is_mark(cps[j]); j++)
+			;
+		if (j - i > 1)
+			qsort(cps + i, j - i, sizeof(*cps), cmp_u32);
+	}
 	if (!(out = malloc(4 * k + 1)))
 		goto done;
 	size_t o = 0;
