@@ -122,6 +122,7 @@ struct item_info {
 	char *path;		/* as written in the CSV: an input path */
 	char *source_url, *captured_at, *captured_by, *tool, *note; /* NULL when empty */
 	int used;
+	size_t line;		/* of the CSV, for messages */
 };
 struct item_info_table;
 int item_info_load(const char *path, struct item_info_table **out, struct scerr *e);

@@ -7,7 +7,7 @@ usage: hostile.py KIND OUT [N]
   warc OUT N        a .warc.gz of N records with long (60 KiB) header values, ~350 KB for 1,000
   tarnames OUT N    a .tar.gz of N members with 4 KiB names
   chat OUT MIB      a WhatsApp _chat.txt of MIB MiB where every line has a new sender
-  iteminfo OUT N    an --item-info CSV of N rows with distinct paths (the last one real)
+  iteminfo OUT N    an --item-info CSV of N rows with distinct paths, then the first again
   bomb OUT N        a ZIP of N members of 1 GiB of zeros each (DEFLATE, ~1 MiB each)
   missing OUT N     a ZIP (mimetype + evidence.xml) naming N items that are absent
   empty OUT N       a ZIP of N empty entries
@@ -50,9 +50,9 @@ def chat(out, mib):
 def iteminfo(out, n):
     with open(out, "w") as f:
         f.write("path,source_url\n")
-        for i in range(n - 1):
+        for i in range(n):
             f.write("absent/%d.txt,http://example.org/%d\n" % (i, i))
-        f.write("a.txt,http://example.org/a\n")
+        f.write("absent/0.txt,http://example.org/again\n")
 
 def bomb(out, n):
     chunk = zlib.compressobj(9, zlib.DEFLATED, -15)
