@@ -248,7 +248,7 @@ void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags)
 	s->follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
 }
 
-static const char *kind_of(mode_t m)
+const char *kind_of(mode_t m)
 {
 	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
 	    : S_ISBLK(m) ? "a block device" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
@@ -668,7 +668,9 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 	uint64_t got = 0;
 	unsigned char *buf = it->link ? hash_pipe_buffer(g->hp) : NULL;
 	ssize_t link_len = it->link ? read_link(it->src, &before, buf, READ_CHUNK) : -1;
-	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO swapped in for the item since the walk would block open() until a
+	 * writer came (issue 18); it is refused below, and a regular file reads as before. */
+	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
 
 	if (it->link ? link_len < 0 : fd < 0 || fstat(fd, &before) != 0) {
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
@@ -678,6 +680,8 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, kind_of(before.st_mode));
 		goto out;
 	}
+	if (!it->link)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (before.st_size > READ_CHUNK)	/* one read takes a smaller one whole */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	/* A small item is read into the space left in the current buffer, with one byte to

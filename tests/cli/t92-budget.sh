@@ -42,4 +42,24 @@ test_expect_success '--item-info of 100,000 rows: the repeated path found in < 2
 	test_grep -F "scelle: item info '\''rows.csv'\'' line 100002: a path listed twice" err
 '
 
+# A FIFO without a writer blocked seal for ever: each case ends at once with a message
+# (timeout 10 turns a hang of the old code into a failure).
+cc -shared -fPIC -o swap.so "$TOP/tests/data/grow_on_read.c" -ldl || exit 2
+test_expect_success 'seal: a FIFO swapped in for an item after the walk is refused (hung for ever)' '
+	mkdir sw && echo a > sw/a.txt && echo b > sw/b.txt &&
+	test_must_fail --exit=2 within 10 256 env GROW_FILE=a.txt FIFO_AFTER=sw/b.txt \
+		LD_PRELOAD="$T/swap.so" timeout 10 $SEAL -o sw.asice sw 2> err &&
+	test_grep -F "scelle: cannot seal '\''sw/b.txt'\'': it is a FIFO" err && test ! -e sw.asice
+'
+test_expect_success 'seal: --key FIFO and --pass file:FIFO are refused (hung for ever)' '
+	mkfifo key.fifo pass.fifo &&
+	test_must_fail --exit=2 within 10 256 timeout 10 scelle seal -q --key key.fifo \
+		--cert "$PKI/officer.pem" -o k.asice a.txt 2> err &&
+	test_grep -F "scelle: cannot load the key '\''key.fifo'\'': it is a FIFO" err &&
+	test_must_fail --exit=2 within 10 256 timeout 10 scelle seal -q --key "$PKI/officer-enc.key" \
+		--pass file:pass.fifo --cert "$PKI/officer.pem" -o k.asice a.txt 2> err &&
+	test_grep -F "scelle: cannot read a pass phrase from '\''pass.fifo'\'': not a regular file (use fd:N for a pipe)" err &&
+	test ! -e k.asice
+'
+
 test_done
