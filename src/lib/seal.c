@@ -917,6 +917,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	 * would leave that hashing to run alone at the end.  Written first, it is hashed while
 	 * the rest is read.  The order of entries has no meaning (FORMAT.md §1); evidence.xml
 	 * and the manifest keep the name order. */
+	struct intake_budget budget = { .text_max = LISTING_TEXT_BUDGET,
+		.entries_max = LISTING_ENTRY_BUDGET, .allowed = INFLATE_BASE };
 	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
 		goto fail;
 	for (size_t i = 0; i < s->nitems; i++)
@@ -935,7 +937,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
 		}
-		intake_examine(s, order[i], g.magic, &copy);
+		intake_examine(s, order[i], g.magic, &copy, &budget);
 		if (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g)))	/* a full disk */
 			goto fail;
 	}

@@ -16,6 +16,23 @@ struct intake_limits {
 	uint64_t max_bytes;	/* decompressed bytes read per item, all depths */
 };
 
+/* What listing may cost for the whole seal (formats/intake.md, "Budgets"): whatever the
+ * items hold, evidence.xml stays within the MAX_XML_BYTES that verify reads, and the bytes
+ * inflated stay proportional to the containers sealed.  Over budget, an item is sealed
+ * whole and its listing is cut (status="truncated" and the reason in <error>). */
+struct intake_budget {
+	uint64_t text;		/* evidence.xml bytes charged to listings so far */
+	uint64_t text_max;	/* LISTING_TEXT_BUDGET (the fuzz target sets less) */
+	uint64_t entries;	/* members and records listed so far */
+	uint64_t entries_max;	/* LISTING_ENTRY_BUDGET */
+	uint64_t inflated;	/* bytes read out of containers so far, all depths */
+	uint64_t allowed;	/* of those: INFLATE_BASE + INFLATE_RATIO x the containers' size */
+};
+#define LISTING_TEXT_BUDGET (16u << 20)
+#define LISTING_ENTRY_BUDGET 200000u
+#define INFLATE_BASE (32u << 20)
+#define INFLATE_RATIO 8u
+
 #define MAX_DIGESTS 5
 
 /* One evidence item: a regular file on disk and its name in the archive. */
@@ -144,7 +161,7 @@ struct sealed_copy {
 };
 int intake_is_container(const struct item *it);
 void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
-    const struct sealed_copy *copy);
+    const struct sealed_copy *copy, struct intake_budget *budget);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 

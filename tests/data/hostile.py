@@ -4,7 +4,7 @@ Each is small on disk and costly to a quadratic or unbounded reader.
 
 usage: hostile.py KIND OUT [N]
   marks OUT N       a ZIP of N entries whose names are ~4,000 bytes of combining marks
-  warc OUT N        a .warc.gz of N records with long (60 KiB) header values, ~350 KB for 1,000
+  warc OUT N        a .warc.gz of N records of 63 KB of headers, mostly '"' and '&', ~370 KB for 1,000
   tarnames OUT N    a .tar.gz of N members with 4 KiB names
   chat OUT MIB      a WhatsApp _chat.txt of MIB MiB where every line has a new sender
   iteminfo OUT N    an --item-info CSV of N rows with distinct paths, then the first again
@@ -23,11 +23,15 @@ def marks(out, n):
             z.writestr("evidence/%05d%s" % (i, body), b"")
 
 def warc(out, n):
+    # seven header values of 9,000 characters (WARC lines are capped at 16 KiB, headers at
+    # 64 KiB), half of them '"' and '&', which XML writes as 6 and 5 bytes
+    v = '"&' * 4500
     with open(out, "wb") as f:
         for i in range(n):
-            h = ("WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: http://x/%d?%s\r\n"
-                 "WARC-Record-ID: <urn:uuid:%d>\r\nWARC-Date: 2026-11-20T21:14:00Z\r\n"
-                 "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n\r\n\r\n") % (i, "a" * 15000, i)
+            h = ("WARC/1.1\r\nWARC-Type: %s\r\nWARC-Target-URI: http://x/%d?%s\r\n"
+                 "WARC-Record-ID: <urn:uuid:%d%s>\r\nWARC-Date: %s\r\nContent-Type: %s\r\n"
+                 "WARC-Payload-Digest: %s\r\nWARC-Block-Digest: %s\r\n"
+                 "Content-Length: 0\r\n\r\n\r\n\r\n") % (v, i, v, i, v, v, v, v, v)
             f.write(gzip.compress(h.encode(), 9))
 
 def tarnames(out, n):
