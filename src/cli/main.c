@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,11 +86,22 @@ char *pass_from_spec(const char *spec)
 		return strdup(v);
 	}
 	if (strncmp(spec, "file:", 5) == 0) {
-		int fd = open(spec + 5, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		/* O_NONBLOCK then fstat: a FIFO without a writer would block for ever (issue 18);
+		 * a pipe is given with fd:N. */
+		int fd = open(spec + 5, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
 			error("cannot open '%s': %s", spec + 5, strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			return NULL;
 		}
+		if (!S_ISREG(st.st_mode)) {
+			error("cannot read a pass phrase from '%s': not a regular file (use fd:N for a pipe)", spec + 5);
+			close(fd);
+			return NULL;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		char *s = read_line_fd(fd);
 		close(fd);
 		return s;

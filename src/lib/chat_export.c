@@ -24,27 +24,69 @@ const char *chat_kind(const char *path)
 	return strcmp(base, "result.json") == 0 ? "telegram" : NULL;
 }
 
-/* Distinct senders, compared as bytes. */
+/* Distinct senders, compared as bytes, in an open-addressing hash set: an export where
+ * every line has a new sender costs one probe a line, not a scan of all senders before. */
 struct senders {
 	char **v;
-	size_t n, cap;
+	size_t *len;
+	size_t n, cap, lcap;
+	size_t *slot;		/* 1 + index into v, 0 empty; nslot a power of two > 2n */
+	size_t nslot;
 	int full;
 };
 
+static size_t sender_hash(const unsigned char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static int senders_rehash(struct senders *s)
+{
+	size_t ns = s->nslot ? s->nslot * 2 : 64;
+	size_t *t = xcalloc(ns, sizeof(*t));
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t h = sender_hash((const unsigned char *)s->v[i], s->len[i]) & (ns - 1);
+		while (t[h])
+			h = (h + 1) & (ns - 1);
+		t[h] = i + 1;
+	}
+	free(s->slot);
+	s->slot = t;
+	s->nslot = ns;
+	return 0;
+}
+
 static void senders_add(struct senders *s, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->v[i]) == n && memcmp(s->v[i], p, n) == 0)
+	if (s->full || (2 * (s->n + 1) > s->nslot && senders_rehash(s))) {
+		s->full = 1;
+		return;
+	}
+	size_t h = sender_hash(p, n) & (s->nslot - 1);
+	for (; s->slot[h]; h = (h + 1) & (s->nslot - 1)) {
+		size_t i = s->slot[h] - 1;
+		if (s->len[i] == n && memcmp(s->v[i], p, n) == 0)
 			return;
+	}
 	char **v = s->n < MAX_SENDERS ? grow(s->v, &s->cap, s->n + 1, sizeof(*v)) : NULL;
-	char *c = v ? strndup((const char *)p, n) : NULL;
 	if (v)
 		s->v = v;
+	size_t *l = v ? grow(s->len, &s->lcap, s->n + 1, sizeof(*l)) : NULL;
+	if (l)
+		s->len = l;
+	char *c = l ? strndup((const char *)p, n) : NULL;
 	if (!c) {
 		s->full = 1;
 		return;
 	}
-	s->v[s->n++] = c;
+	s->v[s->n] = c;
+	s->len[s->n] = n;
+	s->slot[h] = ++s->n;
 }
 
 static void senders_free(struct senders *s)
@@ -52,6 +94,8 @@ static void senders_free(struct senders *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
+	free(s->len);
+	free(s->slot);
 }
 
 /* ------------------------------------------------------------- WhatsApp ---- */

@@ -289,7 +289,15 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	buf_release(&raw);
 	END();
 	END();
-	return finish(w, xb, out, ok, e);
+	int rc = finish(w, xb, out, ok, e);
+	/* Listings are budgeted (intake.c); items are not: a seal of more items than one
+	 * evidence.xml can describe is refused rather than written unverifiable. */
+	if (!rc && out->len > MAX_XML_BYTES) {
+		scerr_set(e, SCELLE_E_LIMIT, "evidence.xml would be %zu MiB, more than the %u MiB verify "
+		    "reads: seal these items in several archives", out->len >> 20, MAX_XML_BYTES >> 20);
+		rc = SCELLE_E_LIMIT;
+	}
+	return rc;
 }
 
 static int data_object(xmlTextWriterPtr w, const char *name, const char *mime,
@@ -385,6 +393,11 @@ int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence
 	END();
 	int rc = finish(w, m->xb, out, ok, e);
 	free(m);
+	if (!rc && out->len > MAX_XML_BYTES) {
+		scerr_set(e, SCELLE_E_LIMIT, "%s would be %zu MiB, more than the %u MiB verify reads: "
+		    "seal these items in several archives", ASIC_MANIFEST, out->len >> 20, MAX_XML_BYTES >> 20);
+		rc = SCELLE_E_LIMIT;
+	}
 	return rc;
 }
 

@@ -19,8 +19,10 @@
  *
  * Evidence is never refused because it is damaged: a corrupt or truncated archive is
  * recorded as status="damaged" with libarchive's reason, and the item is sealed byte-exact
- * all the same.  Caps (limits): a listing that reaches the member or byte cap is recorded
- * as status="truncated": a zip bomb is recorded, not expanded. */
+ * all the same.  Caps (limits, per item) and budgets (struct intake_budget, for the whole
+ * seal: listing text, members and records, inflated bytes): a listing that reaches one is
+ * recorded as status="truncated" with the reason: a zip bomb is recorded, not expanded,
+ * and long names or WARC headers cannot make an evidence.xml that verify refuses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -146,9 +148,60 @@ static void set_status(struct listing *L, int status, const char *why)
 
 struct ctx {
 	const struct intake_limits *lim;
+	struct intake_budget *b;
 	void *magic;
 	uint64_t members, bytes;
 };
+
+/* Bytes a string takes in an XML attribute: libxml2 writes & < > " as entities (controls
+ * never get there: clean_text escapes them). */
+static uint64_t xml_len(const char *s)
+{
+	uint64_t n = 0;
+	for (; s && *s; s++)
+		n += *s == '&' ? 5 : *s == '<' || *s == '>' ? 4 : *s == '"' ? 6 : 1;
+	return n;
+}
+
+static void text_budget_reached(struct listing *L, const struct ctx *c)
+{
+	char why[128];
+	uint64_t m = c->b->text_max;
+	snprintf(why, sizeof(why), "the seal's budget of %llu %s of listing text was reached",
+	    (unsigned long long)(m >= 1u << 20 ? m >> 20 : m >> 10), m >= 1u << 20 ? "MiB" : "KiB");
+	set_status(L, LIST_TRUNCATED, why);
+}
+
+/* One more member or record, of `text` bytes in evidence.xml, within the item's caps and the
+ * seal's budgets: 1, else 0 with the listing marked truncated and why. */
+static int charge(struct listing *L, struct ctx *c, uint64_t text)
+{
+	char why[128];
+	if (c->members >= c->lim->max_members) {
+		set_status(L, LIST_TRUNCATED, "the member cap was reached");
+		return 0;
+	}
+	if (c->b->entries >= c->b->entries_max) {
+		snprintf(why, sizeof(why), "the seal's budget of %llu listed members and records was "
+		    "reached", (unsigned long long)c->b->entries_max);
+		set_status(L, LIST_TRUNCATED, why);
+		return 0;
+	}
+	if (c->b->text + text > c->b->text_max) {
+		text_budget_reached(L, c);
+		return 0;
+	}
+	c->members++;
+	c->b->entries++;
+	c->b->text += text;
+	return 1;
+}
+
+/* evidence.xml bytes of a <member> or <record> besides its strings (indent, attribute
+ * names, size, SHA-256, mtime, digest verdicts), and of a <members> element. */
+#define MEMBER_XML 224
+#define RECORD_XML 448
+#define LISTING_XML 512
 
 /* The bytes of one member, as the outer reader gives them: each byte passes once through
  * SHA-256 and the byte cap; a prefix read ahead (for libmagic) is replayed to an inner
@@ -161,9 +214,19 @@ struct mstream {
 	unsigned char *prefix;
 	size_t plen, ppos;
 	struct buf *keep;	/* a chat export's text, or NULL */
-	int err;		/* 1 the outer archive failed, 2 the byte cap was reached */
+	int err;		/* 1 the outer archive failed, 2 the byte cap was reached,
+				 * 3 the seal's budget of inflated bytes */
 	unsigned char block[BLOCK];
 };
+
+_Static_assert(INFLATE_BASE == 32u << 20 && INFLATE_RATIO == 8, "cap_reason() says 32 MiB and 8");
+
+static const char *cap_reason(int err)
+{
+	return err == 2 ? "the byte cap was reached" : err == 3 ? "the seal's budget of "
+	    "decompressed bytes was reached (32 MiB and 8 times the size of the containers)"
+	    : "the outer archive failed";
+}
 
 static ssize_t ms_read(struct mstream *ms, void *dst, size_t n)
 {
@@ -175,12 +238,19 @@ static ssize_t ms_read(struct mstream *ms, void *dst, size_t n)
 	}
 	if (ms->err)
 		return -1;
+	struct intake_budget *b = ms->c->b;
 	if (ms->c->bytes >= ms->c->lim->max_bytes) {
 		ms->err = 2;
 		return -1;
 	}
+	if (b->inflated >= b->allowed) {
+		ms->err = 3;
+		return -1;
+	}
 	if (n > ms->c->lim->max_bytes - ms->c->bytes)
 		n = (size_t)(ms->c->lim->max_bytes - ms->c->bytes);
+	if (n > b->allowed - b->inflated)
+		n = (size_t)(b->allowed - b->inflated);
 	la_ssize_t r = archive_read_data(ms->a, dst, n);
 	if (r < 0) {
 		ms->err = 1;
@@ -189,6 +259,7 @@ static ssize_t ms_read(struct mstream *ms, void *dst, size_t n)
 	EVP_DigestUpdate(ms->md, dst, (size_t)r);
 	ms->got += (uint64_t)r;
 	ms->c->bytes += (uint64_t)r;
+	b->inflated += (uint64_t)r;
 	if (ms->keep && r > 0) {
 		if (ms->keep->len + (size_t)r > MAX_CHAT_BYTES || buf_append(ms->keep, dst, (size_t)r)) {
 			buf_release(ms->keep);
@@ -204,7 +275,7 @@ static la_ssize_t inner_read(struct archive *a, void *arg, const void **out)
 	ssize_t r = ms_read(ms, ms->block, sizeof(ms->block));
 	*out = ms->block;
 	if (r < 0) {
-		archive_set_error(a, EIO, ms->err == 2 ? "byte cap reached" : "the outer archive failed");
+		archive_set_error(a, EIO, "%s", cap_reason(ms->err));
 		return ARCHIVE_FATAL;
 	}
 	return r;
@@ -246,10 +317,13 @@ static void read_member(struct archive *a, struct listing *L, struct member *m, 
 	if (plen && c->magic && c->members <= MAX_TYPED_MEMBERS) {
 		const char *mt = magic_buffer(c->magic, head, plen < 4096 ? plen : 4096);
 		m->media_type = xstrdup(mt ? mt : "application/octet-stream");
+		c->b->text += 16 + xml_len(m->media_type);	/* ' mediaType=""': may pass text_max by one */
 	}
 	ms->prefix = head;
 	ms->plen = plen;
-	if (depth < c->lim->max_depth && !ms->err && plen && (m->inner = xcalloc(1, sizeof(*m->inner)))) {
+	if (depth < c->lim->max_depth && !ms->err && plen && c->b->text + LISTING_XML <= c->b->text_max &&
+	    (m->inner = xcalloc(1, sizeof(*m->inner)))) {
+		c->b->text += LISTING_XML;
 		if (is_warc(head, plen)) {
 			m->inner->format = "warc";
 			warc_parse(ms, m->inner, c);
@@ -265,8 +339,7 @@ static void read_member(struct archive *a, struct listing *L, struct member *m, 
 			m->inner = NULL;
 		}
 		if (m->inner && ms->err)
-			set_status(m->inner, ms->err == 2 ? LIST_TRUNCATED : LIST_DAMAGED,
-			    ms->err == 2 ? "the byte cap was reached" : "the outer archive failed");
+			set_status(m->inner, ms->err >= 2 ? LIST_TRUNCATED : LIST_DAMAGED, cap_reason(ms->err));
 	}
 	ms->ppos = ms->plen;	/* what the inner reader did not consume: through the digest */
 	while (ms_read(ms, ms->block, sizeof(ms->block)) > 0)
@@ -274,8 +347,8 @@ static void read_member(struct archive *a, struct listing *L, struct member *m, 
 	m->size = ms->got;
 	if (ms->err == 1) {
 		set_status(L, LIST_DAMAGED, archive_error_string(a));
-	} else if (ms->err == 2) {
-		set_status(L, LIST_TRUNCATED, "the byte cap was reached");
+	} else if (ms->err >= 2) {
+		set_status(L, LIST_TRUNCATED, cap_reason(ms->err));
 	} else {
 		unsigned char md[32];
 		EVP_DigestFinal_ex(ms->md, md, NULL);
@@ -322,21 +395,24 @@ static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int
 					break;
 				}
 		}
-		if (c->members >= c->lim->max_members) {
-			set_status(L, LIST_TRUNCATED, "the member cap was reached");
+		const char *path = archive_entry_pathname(e);
+		char *clean = clean_text(path ? path : "", path ? strlen(path) : 0);
+		if (!clean || !charge(L, c, MEMBER_XML + xml_len(clean))) {
+			if (!clean)
+				set_status(L, LIST_TRUNCATED, "out of memory");
+			free(clean);
 			break;
 		}
 		struct member *v = grow(L->m, &L->capm, L->n + 1, sizeof(*v));
 		if (!v) {
+			free(clean);
 			set_status(L, LIST_TRUNCATED, "out of memory");
 			break;
 		}
 		L->m = v;
 		struct member *m = &L->m[L->n++];
 		memset(m, 0, sizeof(*m));
-		c->members++;
-		const char *path = archive_entry_pathname(e);
-		m->path = clean_text(path ? path : "", path ? strlen(path) : 0);
+		m->path = clean;
 		switch (archive_entry_filetype(e)) {
 		case AE_IFREG: m->kind = 'f'; break;
 		case AE_IFDIR: m->kind = 'd'; break;
@@ -364,8 +440,12 @@ static int list_archive(struct archive *a, struct listing *L, struct ctx *c, int
 		L->w = in->w;
 		L->nw = in->nw;
 		L->capw = in->capw;
-		if (in->status > L->status)
-			set_status(L, in->status, in->error);
+		if (in->status >= L->status && in->error) {	/* the first reason is the WARC's */
+			free(L->error);
+			L->status = in->status;
+			L->error = in->error;
+			in->error = NULL;
+		}
 		in->w = NULL;
 		in->nw = in->capw = 0;
 		listing_free(in);
@@ -463,6 +543,17 @@ static int digest_matches(const char *declared, const unsigned char *sha1, const
 	return n == strlen(b32) && strncasecmp(v, b32, n) == 0;
 }
 
+static void warc_record_free(struct warc_record *w)
+{
+	free(w->type);
+	free(w->uri);
+	free(w->date);
+	free(w->id);
+	free(w->content_type);
+	free(w->payload_digest);
+	free(w->block_digest);
+}
+
 static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 {
 	struct rd *r = xcalloc(1, sizeof(*r));
@@ -490,10 +581,8 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 			set_status(L, LIST_DAMAGED, why);
 			break;
 		}
-		if (c->members >= c->lim->max_members) {
-			set_status(L, LIST_TRUNCATED, "the member cap was reached");
+		if (!charge(L, c, 0))
 			break;
-		}
 		struct warc_record *v = grow(L->w, &L->capw, L->nw + 1, sizeof(*v));
 		if (!v) {
 			set_status(L, LIST_TRUNCATED, "out of memory");
@@ -503,7 +592,6 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 		struct warc_record *w = &L->w[L->nw++];
 		memset(w, 0, sizeof(*w));
 		w->payload_ok = w->block_ok = -1;
-		c->members++;
 		const char *bad = NULL;
 		char **last = NULL;
 		int have_len = 0;
@@ -568,6 +656,18 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 			set_status(L, LIST_DAMAGED, why);
 			break;
 		}
+		/* the record's text, known now: within the seal's budget, or the listing ends
+		 * before it */
+		uint64_t text = RECORD_XML + xml_len(w->type) + xml_len(w->uri) + xml_len(w->date) +
+		    xml_len(w->id) + xml_len(w->content_type) + xml_len(w->payload_digest) +
+		    xml_len(w->block_digest);
+		if (c->b->text + text > c->b->text_max) {
+			text_budget_reached(L, c);
+			warc_record_free(w);
+			L->nw--;
+			break;
+		}
+		c->b->text += text;
 		/* The block: SHA-256 of all of it; the payload (WARC 1.1 §5.9: the block less
 		 * the HTTP headers of an application/http record) through SHA-1 and SHA-256. */
 		int http = w->content_type && strncasecmp(w->content_type, "application/http", 16) == 0;
@@ -601,7 +701,7 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 			snprintf(why, sizeof(why), "record %llu at byte %llu: truncated, %llu of %llu block bytes",
 			    (unsigned long long)recno, (unsigned long long)start,
 			    (unsigned long long)(w->length - left), (unsigned long long)w->length);
-			set_status(L, ms->err == 2 ? LIST_TRUNCATED : LIST_DAMAGED, ms->err == 2 ? "the byte cap was reached" : why);
+			set_status(L, ms->err >= 2 ? LIST_TRUNCATED : LIST_DAMAGED, ms->err >= 2 ? cap_reason(ms->err) : why);
 			break;
 		}
 		unsigned char bd[32], bd1[20], s1[20], s256[32];
@@ -642,16 +742,8 @@ static void listing_free(struct listing *L)
 	if (!L)
 		return;
 	listing_free_members(L);
-	for (size_t i = 0; i < L->nw; i++) {
-		struct warc_record *w = &L->w[i];
-		free(w->type);
-		free(w->uri);
-		free(w->date);
-		free(w->id);
-		free(w->content_type);
-		free(w->payload_digest);
-		free(w->block_digest);
-	}
+	for (size_t i = 0; i < L->nw; i++)
+		warc_record_free(&L->w[i]);
 	free(L->w);
 	for (size_t i = 0; i < L->nchats; i++)
 		free(L->chats[i].member);
@@ -786,7 +878,7 @@ static la_int64_t copy_seek(struct archive *a, void *arg, la_int64_t to, int whe
 }
 
 void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
-    const struct sealed_copy *copy)
+    const struct sealed_copy *copy, struct intake_budget *budget)
 {
 	struct intake *in = it->intake;
 	if (in && in->tee_state == 1) {
@@ -808,7 +900,8 @@ void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
 	if (!intake_is_container(it) || it->intake || !copy || copy->fd < 0)
 		return;
 
-	struct ctx c = { &s->limits, magic, 0, 0 };
+	struct ctx c = { &s->limits, budget, magic, 0, 0 };
+	budget->allowed += INFLATE_RATIO * (uint64_t)copy->size;	/* < 2^64: copy->size < 2^60 */
 	struct copy_src *src = xcalloc(1, sizeof(*src));
 	struct listing *L = NULL;
 	if (src && (it->intake = xcalloc(1, sizeof(*it->intake))) && (L = xcalloc(1, sizeof(*L)))) {
@@ -831,11 +924,13 @@ void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
 }
 
 /* The listing of an item held in memory (the fuzz target tests/fuzz/fuzz_intake.c). */
-struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim, void *magic)
+struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim,
+    struct intake_budget *budget, void *magic)
 {
 	struct intake *in = xcalloc(1, sizeof(*in));
 	struct listing *L = in ? xcalloc(1, sizeof(*L)) : NULL;
-	struct ctx c = { lim, magic, 0, 0 };
+	struct ctx c = { lim, budget, magic, 0, 0 };
+	budget->allowed += INFLATE_RATIO * (uint64_t)n;
 	if (!L) {
 		free(in);
 		return NULL;

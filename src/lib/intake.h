@@ -67,6 +67,7 @@ struct intake {
 };
 
 /* intake.c: the listing of an archive or WARC file held in memory (for fuzzing). */
-struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim, void *magic);
+struct intake *intake_list_buffer(const void *p, size_t n, const struct intake_limits *lim,
+    struct intake_budget *budget, void *magic);
 
 #endif

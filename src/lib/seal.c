@@ -256,7 +256,7 @@ void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags)
 	s->follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
 }
 
-static const char *kind_of(mode_t m)
+const char *kind_of(mode_t m)
 {
 	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
 	    : S_ISBLK(m) ? "a block device" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
@@ -676,7 +676,9 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 	uint64_t got = 0;
 	unsigned char *buf = it->link ? hash_pipe_buffer(g->hp) : NULL;
 	ssize_t link_len = it->link ? read_link(it->src, &before, buf, READ_CHUNK) : -1;
-	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO swapped in for the item since the walk would block open() until a
+	 * writer came (issue 18); it is refused below, and a regular file reads as before. */
+	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
 
 	if (it->link ? link_len < 0 : fd < 0 || fstat(fd, &before) != 0) {
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
@@ -686,6 +688,8 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, kind_of(before.st_mode));
 		goto out;
 	}
+	if (!it->link)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (before.st_size > READ_CHUNK)	/* one read takes a smaller one whole */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	/* A small item is read into the space left in the current buffer, with one byte to
@@ -941,6 +945,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	 * would leave that hashing to run alone at the end.  Written first, it is hashed while
 	 * the rest is read.  The order of entries has no meaning (FORMAT.md §1); evidence.xml
 	 * and the manifest keep the name order. */
+	struct intake_budget budget = { .text_max = LISTING_TEXT_BUDGET,
+		.entries_max = LISTING_ENTRY_BUDGET, .allowed = INFLATE_BASE };
 	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
 		goto fail;
 	for (size_t i = 0; i < s->nitems; i++)
@@ -959,7 +965,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
 		}
-		intake_examine(s, order[i], g.magic, &copy);
+		intake_examine(s, order[i], g.magic, &copy, &budget);
 		if (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g)))	/* a full disk */
 			goto fail;
 	}

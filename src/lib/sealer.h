@@ -16,6 +16,23 @@ struct intake_limits {
 	uint64_t max_bytes;	/* decompressed bytes read per item, all depths */
 };
 
+/* What listing may cost for the whole seal (formats/intake.md, "Budgets"): whatever the
+ * items hold, evidence.xml stays within the MAX_XML_BYTES that verify reads, and the bytes
+ * inflated stay proportional to the containers sealed.  Over budget, an item is sealed
+ * whole and its listing is cut (status="truncated" and the reason in <error>). */
+struct intake_budget {
+	uint64_t text;		/* evidence.xml bytes charged to listings so far */
+	uint64_t text_max;	/* LISTING_TEXT_BUDGET (the fuzz target sets less) */
+	uint64_t entries;	/* members and records listed so far */
+	uint64_t entries_max;	/* LISTING_ENTRY_BUDGET */
+	uint64_t inflated;	/* bytes read out of containers so far, all depths */
+	uint64_t allowed;	/* of those: INFLATE_BASE + INFLATE_RATIO x the containers' size */
+};
+#define LISTING_TEXT_BUDGET (16u << 20)
+#define LISTING_ENTRY_BUDGET 200000u
+#define INFLATE_BASE (32u << 20)
+#define INFLATE_RATIO 8u
+
 #define MAX_DIGESTS 5
 
 /* One evidence item: a regular file on disk and its name in the archive. */
@@ -124,6 +141,7 @@ struct item_info {
 	char *path;		/* as written in the CSV: an input path */
 	char *source_url, *captured_at, *captured_by, *tool, *note; /* NULL when empty */
 	int used;
+	size_t line;		/* of the CSV, for messages */
 };
 struct item_info_table;
 int item_info_load(const char *path, struct item_info_table **out, struct scerr *e);
@@ -131,6 +149,9 @@ void item_info_free(struct item_info_table *t);
 /* Attaches rows to items (by input path), and fails naming the first row that matches
  * no item. */
 int item_info_attach(struct item_info_table *t, struct item *items, size_t n, struct scerr *e);
+
+/* seal.c: "a FIFO", "a socket"... for messages about a file that is not regular. */
+const char *kind_of(mode_t m);
 
 /* intake.c: lists what containers, web archives and chat exports hold. */
 void intake_free(struct intake *in);
@@ -142,7 +163,7 @@ struct sealed_copy {
 };
 int intake_is_container(const struct item *it);
 void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
-    const struct sealed_copy *copy);
+    const struct sealed_copy *copy, struct intake_budget *budget);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 

@@ -228,8 +228,10 @@ static int pass_list(struct vctx *c)
  * extracted fields, not a document tree ten times the size of the file. */
 
 /* Every XML document in an archive is hostile: no network, no DTD at all (so no entity
- * can be declared, expanded or fetched), size capped when read. */
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+ * can be declared, expanded or fetched), size capped when read (MAX_XML_BYTES).  Within
+ * that cap, XML_PARSE_HUGE: libxml2's own lookup limit (10 MB) refused an evidence.xml of
+ * 33 MB that seal wrote for WARC records whose headers are '"' and '&' (issue 18). */
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE)
 
 /* Whether the whole document is well-formed, decided as a full parse (xmlReadMemory)
  * decides it, building no tree: the default SAX2 handlers keep the DTD and entity

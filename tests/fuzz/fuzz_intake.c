@@ -2,7 +2,8 @@
  * the first byte picks the parser, the rest is the item.
  *   0  WhatsApp _chat.txt        1  Telegram result.json     2  --item-info CSV
  *   3+ an archive or WARC file, listed (members, nested archives, records) and written as
- *      evidence.xml <members>, with small caps so that bombs hit them */
+ *      evidence.xml <members>, with small caps and budgets so that bombs and long names
+ *      hit them, and a check that the budgets hold */
 #include <stdlib.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -20,14 +21,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void list(const uint8_t *p, size_t n)
 {
 	struct intake_limits lim = { 2, 200, 4u << 20 };
-	struct intake *in = intake_list_buffer(p, n, &lim, NULL);
+	/* the seal's budgets, small: what is written stays within the listing text charged,
+	 * which stays within text_max (intake.c charge()) */
+	struct intake_budget budget = { .text_max = 64u << 10, .entries_max = 150, .allowed = 1u << 20 };
+	struct intake *in = intake_list_buffer(p, n, &lim, &budget, NULL);
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
-	if (in && w && xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
+	int done = 0;
+	if (in && w && xmlTextWriterSetIndent(w, 1) >= 0 && xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
 	    xmlTextWriterStartElement(w, BAD_CAST "item") >= 0 && intake_xml_write(w, in) == 0)
-		xmlTextWriterEndDocument(w);
+		done = xmlTextWriterEndDocument(w) >= 0;
 	if (w)
 		xmlFreeTextWriter(w);
+	if (done && ((uint64_t)xmlBufferLength(xb) > budget.text + 1024 || budget.text > budget.text_max ||
+	    budget.entries > budget.entries_max || budget.inflated > budget.allowed))
+		abort();	/* a budget did not hold */
 	xmlBufferFree(xb);
 	intake_free(in);
 }

@@ -1,0 +1,98 @@
+#!/bin/sh
+# t92-budget.sh — what a hostile sender can make the machine spend (issue 18): each input is
+# crafted here by tests/data/hostile.py at the size that was quadratic or unbounded, and
+# must end in under 2 s within 256 MiB of memory, or with a clear budget message.  Each
+# test's name gives the measured figure before the fix.
+. "$(dirname "$0")/lib.sh"
+make_pki
+
+H="$TOP/tests/data/hostile.py"
+SEAL="scelle seal -q --key $PKI/officer.key --cert $PKI/officer.pem"
+# within SECONDS MIB cmd...: runs cmd (its exit status is kept), then fails when it took
+# SECONDS or more of CPU time (user + system: 2 cores are shared by parallel runs, so wall
+# time says little), 5 x SECONDS of wall time, or more than MIB MiB of memory (peak RSS).
+within() {
+	secs=$1 mib=$2; shift 2
+	rc=0
+	/usr/bin/time -f '%U %S %e %M' -o "$T/time.out" "$@" || rc=$?
+	set -- $(tail -1 "$T/time.out")
+	echo "# measured: $(awk -v u="$1" -v s="$2" 'BEGIN { print u + s }') s CPU, $3 s wall, $(( $4 / 1024 )) MiB" >&2
+	awk -v u="$1" -v s="$2" -v e="$3" -v m="$4" -v S="$secs" -v M="$mib" \
+		'BEGIN { exit !(u + s < S && e < 5 * S && m <= M * 1024) }' || {
+		echo "# over budget: $1 + $2 s CPU, $3 s wall (limits $secs, $((5 * secs))), $4 KiB (limit $mib MiB)" >&2
+		return 1; }
+	return $rc
+}
+
+echo evidence > a.txt
+
+test_expect_success 'verify: 1,000 names of 2,000 combining marks (8 MB) in < 2 s (was 9 s)' '
+	python3 "$H" marks marks.zip 1000 &&
+	expect_exit 1 within 2 256 scelle verify marks.zip > out &&
+	test_grep "TOTAL-FAILED" out
+'
+
+test_expect_success 'seal: a 4 MiB WhatsApp export, a new sender a line, in < 2 s (was 33.7 s)' '
+	mkdir chat && python3 "$H" chat chat/_chat.txt 4 &&
+	within 2 256 $SEAL -o chat.asice chat/_chat.txt &&
+	unzip -p chat.asice evidence.xml > chat.xml &&
+	test_grep "<chatExport app=\"whatsapp\" participants=\"100000\" messages=\"1[0-9]*\"" chat.xml
+'
+
+test_expect_success '--item-info of 100,000 rows: the repeated path found in < 2 s (was 71 s)' '
+	python3 "$H" iteminfo rows.csv 100000 &&
+	test_must_fail --exit=2 within 2 256 $SEAL -o rows.asice --item-info rows.csv a.txt 2> err &&
+	test_grep -F "scelle: item info '\''rows.csv'\'' line 100002: a path listed twice" err
+'
+
+# Listings are budgeted for the whole seal (formats/intake.md, "Budgets"): the item is
+# sealed whole, its listing is cut with the reason, and the archive verifies.
+VERIFY="scelle verify -q --no-timestamp-ok --trust $PKI/ca.pem"
+listing_cut() { # archive reason: evidence.xml is valid, within 64 MiB, and says why it was cut
+	unzip -p "$1" evidence.xml > ev.xml &&
+	xmllint --noout --schema "$TOP/formats/evidence.xsd" ev.xml 2>/dev/null &&
+	test "$(wc -c < ev.xml)" -le $((64 << 20)) &&
+	test_grep "status=\"truncated\"" ev.xml && test_grep -F "<error>$2</error>" ev.xml
+}
+test_expect_success 'seal: a 370 KB .warc.gz of long headers, listing cut at 16 MiB, verifies (was 120+ MB, refused)' '
+	mkdir warc && python3 "$H" warc warc/long.warc.gz 1000 &&
+	within 2 256 timeout 60 $SEAL -o warc.asice warc &&
+	listing_cut warc.asice "the seal'\''s budget of 16 MiB of listing text was reached" &&
+	within 2 256 $VERIFY warc.asice
+'
+test_expect_success 'seal: a tar.gz of 20,000 names of 4 KiB, listing cut at 16 MiB, verifies (was 80 MB, refused)' '
+	mkdir tar && python3 "$H" tarnames tar/names.tar.gz 20000 &&
+	within 2 256 timeout 60 $SEAL -o tar.asice tar &&
+	listing_cut tar.asice "the seal'\''s budget of 16 MiB of listing text was reached" &&
+	within 2 256 $VERIFY tar.asice
+'
+test_expect_success 'seal: 8 MB of zip bombs (8 x 1 GiB), inflating 96 MiB in all (was 8 GiB, 35 s)' '
+	mkdir bombs &&
+	for i in 1 2 3 4 5 6 7 8; do python3 "$H" bomb bombs/b$i.zip 1 || return 1; done &&
+	within 2 256 timeout 60 $SEAL -o bombs.asice bombs &&
+	listing_cut bombs.asice "the seal'\''s budget of decompressed bytes was reached (32 MiB and 8 times the size of the containers)" &&
+	test "$(grep -c "<error>the seal" ev.xml)" = 8 &&
+	$VERIFY bombs.asice
+'
+
+# A FIFO without a writer blocked seal for ever: each case ends at once with a message
+# (timeout 10 turns a hang of the old code into a failure).
+cc -shared -fPIC -o swap.so "$TOP/tests/data/grow_on_read.c" -ldl || exit 2
+test_expect_success 'seal: a FIFO swapped in for an item after the walk is refused (hung for ever)' '
+	mkdir sw && echo a > sw/a.txt && echo b > sw/b.txt &&
+	test_must_fail --exit=2 within 10 256 env GROW_FILE=a.txt FIFO_AFTER=sw/b.txt \
+		LD_PRELOAD="$T/swap.so" timeout 10 $SEAL -o sw.asice sw 2> err &&
+	test_grep -F "scelle: cannot seal '\''sw/b.txt'\'': it is a FIFO" err && test ! -e sw.asice
+'
+test_expect_success 'seal: --key FIFO and --pass file:FIFO are refused (hung for ever)' '
+	mkfifo key.fifo pass.fifo &&
+	test_must_fail --exit=2 within 10 256 timeout 10 scelle seal -q --key key.fifo \
+		--cert "$PKI/officer.pem" -o k.asice a.txt 2> err &&
+	test_grep -F "scelle: cannot load the key '\''key.fifo'\'': it is a FIFO" err &&
+	test_must_fail --exit=2 within 10 256 timeout 10 scelle seal -q --key "$PKI/officer-enc.key" \
+		--pass file:pass.fifo --cert "$PKI/officer.pem" -o k.asice a.txt 2> err &&
+	test_grep -F "scelle: cannot read a pass phrase from '\''pass.fifo'\'': not a regular file (use fd:N for a pipe)" err &&
+	test ! -e k.asice
+'
+
+test_done
