@@ -298,9 +298,13 @@ SCELLE_API void scelle_verifier_set_flags(struct scelle_verifier *v, int flags);
 SCELLE_API void scelle_verifier_set_max_skew(struct scelle_verifier *v, long seconds);
 SCELLE_API void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_cb cb, void *arg);
 
-/* Verify one archive.  Returns NULL only on an operational error that prevents any verdict
- * (out of memory); an unreadable or malformed archive gives a result with verdict FAILED
- * and the reason among its checks.  The caller frees the result. */
+/* Verify one archive.  Returns NULL on an operational error that prevents any verdict,
+ * with the reason in scelle_verifier_errmsg(): the archive cannot be opened (missing,
+ * unreadable: SCELLE_E_IO) or is not a regular file (a folder, a FIFO, a device:
+ * SCELLE_E_INPUT; a FIFO is never waited on), the custody ledger is there but cannot be
+ * read, or the one scelle_verifier_set_ledger() named is missing (the same codes), or
+ * memory ran out.  A malformed archive gives a result with verdict FAILED and the reason
+ * among its checks.  The caller frees the result. */
 SCELLE_API struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive);
 SCELLE_API void scelle_result_free(struct scelle_result *r);
 

@@ -503,6 +503,7 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 	struct xctx x = { .root = -1, .flags = flags };
 	int afd = -1, top = -1, rc = SCELLE_E_USAGE;
 	size_t count = 0;
+	locale_t saved = (locale_t)0;
 
 	if (written)
 		*written = 0;
@@ -521,10 +522,9 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 	}
 	if (choose(&x, items, nitems) != 0)
 		goto out;
-	if ((afd = open(archive, O_RDONLY | O_CLOEXEC)) < 0) {
-		scerr_set(x.e, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+	saved = utf8_names_begin();
+	if ((afd = open_input(archive, 0, NULL, x.e)) < 0)
 		goto out;
-	}
 	if (check_entries(&x, afd) != 0)
 		goto out;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -562,6 +562,7 @@ out:
 		close(top);
 	if (afd >= 0)
 		close(afd);
+	utf8_names_end(saved);
 	free(x.t);
 	return rc;
 }

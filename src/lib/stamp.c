@@ -28,6 +28,7 @@
 #include <openssl/crypto.h>
 #include "internal.h"
 #include "custody.h"
+#include "verify.h"
 
 #define CHUNK	   (1u << 20)
 #define MAX_CD	   (512u << 20)	/* central directory bytes we are willing to hold */
@@ -292,6 +293,8 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 		scelle_verifier_set_progress_cb(v, phase_progress, &ph);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	r = scelle_verify(v, path);
+	if (!r)	/* the file behind fd cannot be read (or no memory): say why */
+		st->err = v->err.code ? v->err : (struct scerr){ SCELLE_E_NOMEM, "out of memory" };
 	scelle_verifier_free(v);
 	for (size_t i = 0; r && i < scelle_result_check_count(r) && !*why; i++)
 		if (scelle_result_check(r, i)->status == SCELLE_FAILED)
@@ -482,7 +485,8 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	struct tsa_options opt = { st->policy, st->timeout };
 	unsigned char *der;
 	size_t der_len;
-	int fd, rc;
+	int fd = -1, rc;
+	locale_t saved;
 
 	scerr_clear(&st->err);
 	st->warnings.len = 0;
@@ -490,13 +494,9 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	st->seal_id[0] = st->file_digest[0] = '\0';
 	if (!st->ntsa)
 		return stamp_fail(st, SCELLE_E_USAGE, "no time-stamp authority given");
-	fd = open(archive, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &in_st) != 0) {
-		rc = stamp_fail(st, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(in_st.st_mode)) {
-		rc = stamp_fail(st, SCELLE_E_INPUT, "cannot stamp '%s': not a regular file", archive);
+	saved = utf8_names_begin();
+	if ((fd = open_input(archive, 0, &in_st, &st->err)) < 0) {
+		rc = st->err.code;
 		goto done;
 	}
 	/* DESIGN.md §2: the sealed file is never replaced, not even with --force. */
@@ -506,7 +506,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	if (!(r = verify_fd(st, fd, 0, 0, &why))) {
-		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
+		rc = st->err.code;
 		goto done;
 	}
 	/* INDETERMINATE (no time-stamp, signer not trusted here) is what stamping is for; a
@@ -558,7 +558,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	}
 	/* What is published must verify as the input did, with the new tokens on it. */
 	if (!(r = verify_fd(st, o.fd, 2, total, &why))) {
-		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
+		rc = st->err.code;
 		goto done;
 	}
 	id = scelle_result_get(r, "seal_id");
@@ -583,5 +583,6 @@ done:
 	buf_release(&sig);
 	if (fd >= 0)
 		close(fd);
+	utf8_names_end(saved);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include "custody.h"
 #include "result.h"
 #include "sealer.h"
 #include "verify.h"
@@ -1013,6 +1014,26 @@ static void keep_crc(void *arg, const char *name, uint32_t crc)
 		c->crcs[c->ncrcs++].crc = crc;
 }
 
+/* The ledger verify_custody() reads: none beside the archive is no error (the result says
+ * so), but one there that cannot be read, or a missing one the caller named, is; checked
+ * first, before the archive's items are hashed.  Never waits on a FIFO. */
+static int ledger_unreadable(struct scelle_verifier *v, const char *archive)
+{
+	char *path = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
+	struct stat st;
+	int bad = !path;
+	if (!path) {
+		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+	} else if (v->ledger || lstat(path, &st) == 0 || errno != ENOENT) {
+		int fd = open_input(path, O_NOFOLLOW, NULL, &v->err);
+		bad = fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	free(path);
+	return bad;
+}
+
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
 	struct vctx c = { .v = v, .fd = -1 };
@@ -1021,19 +1042,20 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	char hex[65];
 	struct scerr e = { 0 };
 
-	if (!(c.r = result_new()))
+	if (!v)
 		return NULL;
-	/* libarchive converts entry names to the charset of the current locale; under the C
-	 * locale a UTF-8 name (bit 11) does not convert and the entry comes back nameless.
-	 * This thread reads names as UTF-8 while verifying. */
-	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	locale_t saved = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
-	c.fd = open(archive, O_RDONLY | O_CLOEXEC);
-	if (c.fd < 0 || fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		result_check(c.r, "container.open", SCELLE_FAILED, "FORMAT_FAILURE", archive,
-		    "cannot open '%s': %s", archive, c.fd < 0 ? strerror(errno) : "not a regular file");
-		goto out;
+	scerr_clear(&v->err);
+	/* An archive or a ledger that cannot be read gives no verdict: it is an operational
+	 * error (scelle.1 EXIT STATUS), said on the verifier. */
+	if ((c.fd = open_input(archive, 0, &st, &v->err)) < 0)
+		return NULL;
+	if (ledger_unreadable(v, archive) || !(c.r = result_new())) {
+		if (!v->err.code)
+			scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		close(c.fd);
+		return NULL;
 	}
+	locale_t saved = utf8_names_begin();
 	c.file_size = (uint64_t)st.st_size;
 	/* The file digest is computed on its own thread while the entries are checked: the
 	 * archive is read from disk once, the two readers sharing the page cache. */
@@ -1080,10 +1102,7 @@ out:
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	free_ctx(&c);
 	result_finish(c.r);
-	if (utf8 != (locale_t)0) {
-		uselocale(saved);
-		freelocale(utf8);
-	}
+	utf8_names_end(saved);
 	return c.r;
 }
 
