@@ -40,6 +40,7 @@ struct xctx {
 	struct target *t;
 	size_t nt;
 	uint64_t bytes;
+	struct nfc_names *stored;	/* the items' names, to undo libarchive's NFC (names.c) */
 };
 
 /* Why a relative path may not be used below the root, or NULL. */
@@ -175,7 +176,7 @@ static int cmp_rel(const void *a, const void *b)
 
 static struct target *find_target(struct xctx *x, const char *name)
 {
-	struct scelle_item key_item = { .path = name };
+	struct scelle_item key_item = { .path = nfc_names_find(x->stored, name) };
 	struct target key = { .item = &key_item };
 	return bsearch(&key, x->t, x->nt, sizeof(*x->t), cmp_rel);
 }
@@ -522,6 +523,15 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 	}
 	if (choose(&x, items, nitems) != 0)
 		goto out;
+	const char **names = xcalloc(x.nt ? x.nt : 1, sizeof(*names));
+	for (size_t i = 0; names && i < x.nt; i++)
+		names[i] = x.t[i].item->path;
+	x.stored = names ? nfc_names_new(names, x.nt) : NULL;
+	free(names);
+	if (!x.stored) {
+		scerr_set(x.e, SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
 	saved = utf8_names_begin();
 	if ((afd = open_input(archive, 0, NULL, x.e)) < 0)
 		goto out;
@@ -563,6 +573,7 @@ out:
 	if (afd >= 0)
 		close(afd);
 	utf8_names_end(saved);
+	nfc_names_free(x.stored);
 	free(x.t);
 	return rc;
 }

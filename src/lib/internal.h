@@ -74,6 +74,17 @@ const char *file_kind(mode_t m);	/* "a FIFO", "a folder", ...: what a non-file i
  * process's locale changes. */
 locale_t utf8_names_begin(void);
 void utf8_names_end(locale_t saved);
+/* names.c: libarchive gives UTF-8 entry names in NFC (it normalises them as it reads, on
+ * every system but macOS), so a name stored in NFD ("e" U+0301, as macOS names files)
+ * comes back changed.  An nfc_names holds the names an archive really stores (its
+ * central directory's, or the items verification matched to them) by their NFC form;
+ * nfc_names_find(t, read) gives the stored name that libarchive read as `read` (owned by
+ * t), or `read` itself when it is ASCII, unknown, or the NFC form of two stored names.
+ * nfc_names_new: NULL when out of memory; the names are copied. */
+struct nfc_names;
+struct nfc_names *nfc_names_new(const char *const *names, size_t n);
+const char *nfc_names_find(const struct nfc_names *t, const char *read);
+void nfc_names_free(struct nfc_names *t);
 
 /* Calls cb at most ten times a second, and always when done == total (util.c). */
 struct progress {

@@ -304,3 +304,89 @@ out:
 	free(f);
 	return rc;
 }
+
+/* ------------------------------------------------ names as libarchive reads them ---- */
+
+/* libarchive hands every UTF-8 entry name (ZIP flag bit 11) over in NFC: it normalises
+ * names on reading (on every system but macOS), so an entry stored as "e" U+0301 (NFD, as
+ * macOS names files) comes back as U+00E9 and would be "missing" under its true name.
+ * An nfc_names finds the stored name again: it holds the non-ASCII names of an archive
+ * by their NFC form (ASCII is its own NFC form and needs no help). */
+struct nfc_name {
+	char *nfc, *name;
+};
+struct nfc_names {
+	struct nfc_name *v;
+	size_t n;
+};
+
+static int by_nfc(const void *a, const void *b)
+{
+	return strcmp(((const struct nfc_name *)a)->nfc, ((const struct nfc_name *)b)->nfc);
+}
+
+static int is_ascii(const char *s)
+{
+	while (*s && (unsigned char)*s < 0x80)
+		s++;
+	return *s == '\0';
+}
+
+struct nfc_names *nfc_names_new(const char *const *names, size_t n)
+{
+	struct nfc_names *t = xcalloc(1, sizeof(*t));
+	if (!t || !(t->v = xcalloc(n ? n : 1, sizeof(*t->v)))) {
+		free(t);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i] || is_ascii(names[i]))
+			continue;
+		size_t len = 0;
+		uint8_t *k = u8_normalize(UNINORM_NFC, (const uint8_t *)names[i], strlen(names[i]), NULL, &len);
+		char *nfc = k ? malloc(len + 1) : NULL;
+		if (nfc) {
+			memcpy(nfc, k, len);
+			nfc[len] = '\0';
+		}
+		free(k);
+		struct nfc_name *e = &t->v[t->n];
+		if (!nfc || !(e->name = xstrdup(names[i]))) {
+			free(nfc);
+			nfc_names_free(t);
+			return NULL;
+		}
+		e->nfc = nfc;
+		t->n++;
+	}
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), by_nfc);
+	return t;
+}
+
+const char *nfc_names_find(const struct nfc_names *t, const char *read)
+{
+	if (!t || !t->n || is_ascii(read))
+		return read;
+	struct nfc_name key = { .nfc = (char *)read };
+	struct nfc_name *e = bsearch(&key, t->v, t->n, sizeof(*t->v), by_nfc);
+	if (!e)
+		return read;
+	/* two stored names with one NFC form: which one this entry is cannot be told; the
+	 * name as read is given back and the caller's duplicate check speaks */
+	if ((e > t->v && strcmp(e[-1].nfc, read) == 0) || (e + 1 < t->v + t->n && strcmp(e[1].nfc, read) == 0))
+		return read;
+	return e->name;
+}
+
+void nfc_names_free(struct nfc_names *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].nfc);
+		free(t->v[i].name);
+	}
+	free(t->v);
+	free(t);
+}

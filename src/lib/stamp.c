@@ -359,9 +359,17 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct cd *cd,
 	unsigned char *buf = malloc(CHUNK);
 	struct progress pr = { st->progress_cb, st->progress_arg, 3 * total, { 0, 0 } };
 	uint64_t done = total;	/* the verification of the input was the first third */
+	const char **names = xcalloc(cd->n ? cd->n : 1, sizeof(*names));
+	struct nfc_names *stored = NULL;
 	int r, rc = -1;
 
 	if (!a || !buf || lseek(fd, 0, SEEK_SET) != 0) {
+		scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; names && i < cd->n; i++)
+		names[i] = cd->e[i].name;
+	if (!names || !(stored = nfc_names_new(names, cd->n))) {
 		scerr_set(&st->err, SCELLE_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -369,13 +377,15 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct cd *cd,
 	if (archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK)
 		goto bad;
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		/* copied under the name it is stored under, not libarchive's NFC form of it */
 		const char *name = entry_name(ae);
-		const struct cd_entry *ce = name ? cd_find(cd, name) : NULL;
+		const struct cd_entry *ce = name ? cd_find(cd, nfc_names_find(stored, name)) : NULL;
 		if (!ce) {
 			scerr_set(&st->err, SCELLE_E_FORMAT, "'%s' is not in the central directory",
 			    name ? name : "?");
 			goto out;
 		}
+		name = ce->name;
 		if (ce->method != ZIP_STORE && ce->method != ZIP_DEFLATE) {
 			scerr_set(&st->err, SCELLE_E_FORMAT, "'%s' uses ZIP compression method %u, "
 			    "which scelle does not write", name, ce->method);
@@ -412,6 +422,8 @@ bad:
 	    a && archive_error_string(a) ? archive_error_string(a) : "damaged");
 out:
 	archive_read_free(a);
+	nfc_names_free(stored);
+	free(names);
 	free(buf);
 	return rc;
 }

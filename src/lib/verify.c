@@ -229,8 +229,7 @@ static int pass_list(struct vctx *c)
 		const char *name = archive_entry_pathname_utf8(ae);
 		if (!name)
 			name = archive_entry_pathname(ae);
-		if (!name)
-			name = "";
+		name = name ? nfc_names_find(c->stored, name) : "";	/* the name as stored */
 		if (c->nentries >= MAX_ENTRIES) {
 			result_check(c->r, "container.limits", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 			    "more than %u entries", MAX_ENTRIES);
@@ -874,6 +873,7 @@ static void pass_digests(struct vctx *c)
 		prog.total += c->entries[i].size;
 	while (a && hp && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname_utf8(ae);
+		name = name ? nfc_names_find(c->stored, name) : NULL;
 		struct entry *e = name ? find_entry(c, name) : NULL;
 		if (!e || (!e->manifest_ref && e->item < 0) || e->checked)
 			continue;
@@ -986,6 +986,7 @@ static void free_ctx(struct vctx *c)
 	for (size_t i = 0; i < c->ncrcs; i++)
 		free(c->crcs[i].name);
 	free(c->crcs);
+	nfc_names_free(c->stored);
 	for (size_t i = 0; i < c->nitems; i++) {
 		free(c->items[i].path);
 		free(c->items[i].media_type);
@@ -1012,6 +1013,20 @@ static void keep_crc(void *arg, const char *name, uint32_t crc)
 	c->crcs = p;
 	if ((c->crcs[c->ncrcs].name = xstrdup(name)))
 		c->crcs[c->ncrcs++].crc = crc;
+}
+
+/* The names zip_check read in the central directory, by their NFC form: libarchive gives
+ * them in NFC, and each entry is judged under the name it is stored under. */
+static void stored_names(struct vctx *c)
+{
+	const char **names = xcalloc(c->ncrcs ? c->ncrcs : 1, sizeof(*names));
+	for (size_t i = 0; names && i < c->ncrcs; i++)
+		names[i] = c->crcs[i].name;
+	c->stored = names ? nfc_names_new(names, c->ncrcs) : NULL;
+	free(names);
+	if (!c->stored)
+		result_check(c->r, "container.names", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
+		    "out of memory for the names of the entries");
 }
 
 /* The ledger verify_custody() reads: none beside the archive is no error (the result says
@@ -1066,6 +1081,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	check_mimetype_header(&c);
 	zip_check(c.fd, c.file_size, c.r, keep_crc, &c);
+	stored_names(&c);
 	if (pass_list(&c) != 0)
 		goto out;
 	for (size_t i = 0; i < c.ncrcs; i++) {

@@ -58,6 +58,7 @@ struct vctx {
 	struct doc evidence, manifest, signature;
 	struct { char *name; uint32_t crc; } *crcs;	/* from zip_check, until pass_list */
 	size_t ncrcs, capcrcs;
+	struct nfc_names *stored;	/* the central directory's names, to undo libarchive's NFC */
 	struct ev_item *items;
 	size_t nitems;
 	time_t signing_time;	/* 0: unknown */
