@@ -35,6 +35,21 @@ char *ledger_path_for(const char *archive)
 	return p;
 }
 
+int ledger_unreadable(const char *path, int named, struct scerr *e)
+{
+	struct stat st;
+	if (!path) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return 1;
+	}
+	if (!named && lstat(path, &st) != 0 && errno == ENOENT)
+		return 0;	/* no ledger beside the archive: said by the verdict, no error */
+	int fd = open_input(path, O_NOFOLLOW, NULL, e);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0;
+}
+
 xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)
 {
 	struct buf b = { 0 };

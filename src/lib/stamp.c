@@ -456,7 +456,8 @@ static void carry_ledger(struct scelle_stamper *st, const char *archive, const c
 	char *from = ledger_path_for(archive), *to = ledger_path_for(out), buf[65536];
 	struct out_file o = { .fd = -1 };
 	struct scerr e = { 0 };
-	int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
+	struct scerr oe = { 0 };
+	int in = from ? open_input(from, 0, NULL, &oe) : -1;	/* never waits on a FIFO */
 	ssize_t n = 0;
 
 	if (in >= 0 && to && out_open(&o, to, force, &e) == 0) {
@@ -470,6 +471,8 @@ static void carry_ledger(struct scelle_stamper *st, const char *archive, const c
 		else
 			out_commit(&o, to, force, &e);
 	}
+	if (in < 0 && from && errno != ENOENT)
+		e = oe;
 	if (e.code) {
 		buf_append(&st->warnings, e.msg, strlen(e.msg));
 		buf_append(&st->warnings, "; the custody ledger was not carried over\n", 42);
@@ -511,6 +514,13 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		rc = st->err.code;
 		goto done;
 	}
+	/* the ledger that goes along (carry_ledger) must be readable: said now, before any
+	 * TSA is asked */
+	char *ledger = ledger_path_for(archive);
+	rc = ledger_unreadable(ledger, 0, &st->err) ? st->err.code : SCELLE_OK;
+	free(ledger);
+	if (rc)
+		goto done;
 	/* DESIGN.md §2: the sealed file is never replaced, not even with --force. */
 	if (stat(out, &out_st) == 0 && out_st.st_dev == in_st.st_dev && out_st.st_ino == in_st.st_ino) {
 		rc = stamp_fail(st, SCELLE_E_USAGE, "cannot stamp '%s' onto itself: a sealed archive "

@@ -1029,26 +1029,6 @@ static void stored_names(struct vctx *c)
 		    "out of memory for the names of the entries");
 }
 
-/* The ledger verify_custody() reads: none beside the archive is no error (the result says
- * so), but one there that cannot be read, or a missing one the caller named, is; checked
- * first, before the archive's items are hashed.  Never waits on a FIFO. */
-static int ledger_unreadable(struct scelle_verifier *v, const char *archive)
-{
-	char *path = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
-	struct stat st;
-	int bad = !path;
-	if (!path) {
-		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
-	} else if (v->ledger || lstat(path, &st) == 0 || errno != ENOENT) {
-		int fd = open_input(path, O_NOFOLLOW, NULL, &v->err);
-		bad = fd < 0;
-		if (fd >= 0)
-			close(fd);
-	}
-	free(path);
-	return bad;
-}
-
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
 	struct vctx c = { .v = v, .fd = -1 };
@@ -1064,7 +1044,12 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	 * error (scelle.1 EXIT STATUS), said on the verifier. */
 	if ((c.fd = open_input(archive, 0, &st, &v->err)) < 0)
 		return NULL;
-	if (ledger_unreadable(v, archive) || !(c.r = result_new())) {
+	/* the ledger too, before the items are hashed: one that is there but cannot be read
+	 * gives no verdict either */
+	char *ledger = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
+	int unreadable = ledger_unreadable(ledger, v->ledger != NULL, &v->err);
+	free(ledger);
+	if (unreadable || !(c.r = result_new())) {
 		if (!v->err.code)
 			scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
 		close(c.fd);
