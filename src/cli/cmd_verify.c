@@ -40,7 +40,7 @@ static const char usage_text[] =
     "\n"
     "Several archives give one verdict line each and a summary line.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
-    "archives, the worst of them.\n";
+    "archives, the worst of them: 1, then 2, then 3.\n";
 
 enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,

@@ -2,9 +2,10 @@
 # t22-locales.sh — every command that handles names, under LC_ALL=C, C.UTF-8 and
 # fr_FR.UTF-8, with the names evidence really has: accents in both Unicode forms (NFC and
 # NFD, in two folders so that they do not collide), emoji, Hebrew and Arabic, a 255-byte
-# name, a folder with a space; and an archive named with an accent and an emoji.  Each
-# locale seals, verifies, shows (text and JSON), extracts (plain and BagIt), stamps and
-# records a hand-over; names come back byte for byte and print the same in every locale.
+# name, a folder with a space, a ZIP export whose members are so named; and an archive
+# named with an accent and an emoji.  Each locale seals, verifies, shows (text and JSON),
+# extracts (plain and BagIt), stamps and records a hand-over; names come back byte for
+# byte and print the same in every locale.
 . "$(dirname "$0")/lib.sh"
 make_pki
 start_tsa || exit 2
@@ -36,9 +37,13 @@ n = (\"\u00e9\" * 125 + \"x.txt\").encode()
 assert len(n) == 255
 w(b\"ev/long/\" + n, b\"a name of 255 bytes\n\")
 w(\"ev/Dossier \u00e9t\u00e9/\u00d1and\u00fa \u00c5ngstr\u00f6m.txt\".encode(), b\"Spanish and Swedish\n\")
+import zipfile
+with zipfile.ZipFile(\"ev/export.zip\", \"w\") as z:
+    z.writestr(\"Messages/L\u00e9a \U0001F4AC.txt\", \"salut\n\")
+    z.writestr(\"\u05e9\u05dc\u05d5\u05dd/\u062a\u0642\u0631\u064a\u0631.txt\", \"rtl\n\")
 " &&
 	find ev -type f | sed "s|^|evidence/|" | LC_ALL=C sort > names.want &&
-	test "$(wc -l < names.want)" = 7 &&
+	test "$(wc -l < names.want)" = 8 &&
 	grep -q "$(printf "e\314\201a")" names.want && grep -q "$(printf "L\303\251a")" names.want &&
 	mkdir loc && { localedef -i fr_FR -f UTF-8 loc/fr_FR.UTF-8 >/dev/null 2>&1 || :; }
 '
@@ -55,7 +60,10 @@ for L in C C.UTF-8 fr_FR.UTF-8; do
 		LC_ALL=$L scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
 			--tsa "$tsa_url" -o "$a" ev > out &&
 		test_grep -Fx "sealed $a" out &&
-		zip_names "$a" > got && cmp names.want got
+		zip_names "$a" > got && cmp names.want got &&
+		unzip -p "$a" evidence.xml > ev.xml &&
+		test_grep -F "<member path=\"Messages/Léa 💬.txt\" kind=\"file\" size=\"6\"" ev.xml &&
+		test_grep -F "<member path=\"שלום/تقرير.txt\" kind=\"file\" size=\"4\"" ev.xml
 	'
 	test_expect_success "$L: verify passes, --json names every item as sealed" '
 		expect_exit 0 env LC_ALL=$L scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$a" > out &&
@@ -77,7 +85,7 @@ for L in C C.UTF-8 fr_FR.UTF-8; do
 	test_expect_success "$L: extract --bagit makes a bag whose manifest checks" '
 		expect_exit 0 env LC_ALL=$L scelle extract -q --bagit --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" -C "bag $L" "$a" &&
 		(cd "bag $L" && LC_ALL=C sha256sum --strict -c manifest-sha256.txt) > sums &&
-		test "$(grep -c ": OK$" sums)" = 7 &&
+		test "$(grep -c ": OK$" sums)" = 8 &&
 		while IFS= read -r n; do cmp "${n#evidence/}" "bag $L/data/${n#evidence/}" || exit 1; done < names.want
 	'
 	test_expect_success "$L: stamp copies every entry under its name; the copy verifies" '
