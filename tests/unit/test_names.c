@@ -106,5 +106,18 @@ int main(void)
 	ok(chat_telegram((const unsigned char *)tg, strlen(tg), &cs) && cs.messages == 1 &&
 	    strcmp(cs.clock, "local") == 0, "a Telegram export without date_unixtime is in local time");
 	ok(!chat_telegram((const unsigned char *)tg, strlen(tg) - 1, &cs), "a cut JSON is no export");
+
+	/* libarchive reads "Le\xcc\x81a" (NFD) as "L\xc3\xa9a" (NFC): the stored name is found again */
+	const char *stored[] = { "evidence/nfd/Le\xcc\x81" "a.txt", "evidence/nfc/L\xc3\xa9" "a.txt", "mimetype",
+		"x/\xc3\xa9", "x/e\xcc\x81" };
+	struct nfc_names *nn = nfc_names_new(stored, 5);
+	ok(nn && strcmp(nfc_names_find(nn, "evidence/nfd/L\xc3\xa9" "a.txt"), stored[0]) == 0,
+	    "an NFD name is found from its NFC form");
+	ok(nn && strcmp(nfc_names_find(nn, "evidence/nfc/L\xc3\xa9" "a.txt"), stored[1]) == 0 &&
+	    strcmp(nfc_names_find(nn, "mimetype"), "mimetype") == 0, "NFC and ASCII names are themselves");
+	ok(nn && strcmp(nfc_names_find(nn, "x/\xc3\xa9"), "x/\xc3\xa9") == 0,
+	    "two stored names with one NFC form: the name as read, for the duplicate check");
+	ok(nn && strcmp(nfc_names_find(nn, "other/\xc3\xa9"), "other/\xc3\xa9") == 0, "an unknown name is itself");
+	nfc_names_free(nn);
 	return done_testing();
 }
