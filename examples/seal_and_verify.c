@@ -76,8 +76,8 @@ static int verify(const char *ca, const char *archive)
 	}
 	/* This example seals without a time-stamp authority; say that this is accepted. */
 	scelle_verifier_set_flags(v, SCELLE_VERIFY_NO_TIMESTAMP_OK);
-	if (!(r = scelle_verify(v, archive))) {
-		fputs("seal_and_verify: out of memory\n", stderr);
+	if (!(r = scelle_verify(v, archive))) {	/* cannot be read: no verdict */
+		fprintf(stderr, "seal_and_verify: %s\n", scelle_verifier_errmsg(v));
 		goto done;
 	}
 	enum scelle_verdict verdict = scelle_result_verdict(r);

@@ -219,7 +219,9 @@ SCELLE_API void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const 
 SCELLE_API void scelle_stamper_set_progress_cb(struct scelle_stamper *st, scelle_progress_cb cb, void *arg);
 
 /* Reads `archive`, writes the stamped copy to `out` (SCELLE_SEAL_FORCE replaces an existing
- * `out`; `out` may never be `archive` itself: SCELLE_E_USAGE).  First `archive` is verified
+ * `out`; `out` may never be `archive` itself: SCELLE_E_USAGE).  An `archive` or a ledger
+ * beside it that cannot be opened, or is not a regular file, is refused at once
+ * (SCELLE_E_IO, SCELLE_E_INPUT; a FIFO is never waited on).  First `archive` is verified
  * without trust anchors: INDETERMINATE is accepted (that is what stamping is for), a
  * TOTAL-FAILED archive is refused with SCELLE_E_INPUT and the first failed check in the
  * message, before any TSA is asked.  A TSA that fails gives SCELLE_E_NETWORK (unless
@@ -312,9 +314,13 @@ SCELLE_API void scelle_verifier_set_flags(struct scelle_verifier *v, int flags);
 SCELLE_API void scelle_verifier_set_max_skew(struct scelle_verifier *v, long seconds);
 SCELLE_API void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_cb cb, void *arg);
 
-/* Verify one archive.  Returns NULL only on an operational error that prevents any verdict
- * (out of memory); an unreadable or malformed archive gives a result with verdict FAILED
- * and the reason among its checks.  The caller frees the result. */
+/* Verify one archive.  Returns NULL on an operational error that prevents any verdict,
+ * with the reason in scelle_verifier_errmsg(): the archive cannot be opened (missing,
+ * unreadable: SCELLE_E_IO) or is not a regular file (a folder, a FIFO, a device:
+ * SCELLE_E_INPUT; a FIFO is never waited on), the custody ledger is there but cannot be
+ * read, or the one scelle_verifier_set_ledger() named is missing (the same codes), or
+ * memory ran out.  A malformed archive gives a result with verdict FAILED and the reason
+ * among its checks.  The caller frees the result. */
 SCELLE_API struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive);
 SCELLE_API void scelle_result_free(struct scelle_result *r);
 

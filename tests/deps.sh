@@ -6,6 +6,7 @@ libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip 
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
 gettext python3-jsonschema libunistring-dev opensc"
 pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.sh)
+pkgs="$pkgs locales"	# the fr_FR source that t22-locales compiles with localedef
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -198,7 +198,7 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	struct scelle_result *r = scelle_verify(v, archive);
 	enum scelle_verdict worst = SCELLE_PASSED;
 	if (!r)
-		return error("out of memory");
+		return error("%s", scelle_verifier_errmsg(v));
 	if (!scelle_result_custody_count(r)) {
 		/* No record at all: the ledger check says why, or, when the archive could not
 		 * be opened, the first check that did not pass. */

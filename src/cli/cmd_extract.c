@@ -85,7 +85,7 @@ int cmd_extract(int argc, char **argv)
 	r = scelle_verify(v, archive);
 	cli_progress_end();
 	if (!r) {
-		error("out of memory");
+		error("%s", scelle_verifier_errmsg(v));
 		goto out;
 	}
 	enum scelle_verdict vd = scelle_result_verdict(r);

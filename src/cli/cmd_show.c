@@ -50,8 +50,9 @@ int cmd_show(int argc, char **argv)
 	struct scelle_result *r = v ? scelle_verify(v, archive) : NULL;
 	int rc = 0;
 	if (!r) {
+		error("%s", v ? scelle_verifier_errmsg(v) : "out of memory");
 		scelle_verifier_free(v);
-		return error("out of memory");
+		return EXIT_USAGE;
 	}
 	size_t len;
 	const char *ev = scelle_result_evidence_xml(r, &len);

@@ -44,7 +44,7 @@ static const char usage_text[] =
     "\n"
     "Several archives give one verdict line each and a summary line.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
-    "archives, the worst of them.\n";
+    "archives, the worst of them: 1, then 2, then 3.\n";
 
 enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
@@ -111,7 +111,7 @@ int cmd_verify(int argc, char **argv)
 	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED;
 	const char *report_file = NULL, *lang = NULL, *ledger = NULL, *head = NULL;
 	struct report_opts ro = { 0 };
-	size_t counts[4] = { 0 };
+	size_t counts[4] = { 0 }, errors = 0;
 
 	if (!v)
 		return error("out of memory");
@@ -178,26 +178,34 @@ int cmd_verify(int argc, char **argv)
 		struct scelle_result *r = scelle_verify(v, argv[i]);
 		cli_progress_end();
 		if (!r) {
-			error("out of memory");
-			worst = EXIT_USAGE;
-			break;
+			/* no verdict (cannot open, not a file): an error, not TOTAL-FAILED; the
+			 * other archives are still verified */
+			error("%s", scelle_verifier_errmsg(v));
+			errors++;
+			if (worst != EXIT_FAILED)
+				worst = EXIT_USAGE;
+			continue;
 		}
 		enum scelle_verdict vd = scelle_result_verdict(r);
 		counts[vd]++;
-		/* the worst: failed over indeterminate over passed */
+		/* the worst: failed over an error over indeterminate over passed */
 		if (vd == SCELLE_FAILED || (vd == SCELLE_INDETERMINATE && worst == EXIT_PASSED))
 			worst = vd == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
 		if (json)
 			print_result_json(stdout, argv[i], r);
 		else if (!quiet)
 			print_result_text(stdout, argv[i], r, verbose);
-		if (report_file && report(report_file, argv[i], r, &ro) != 0)
+		if (report_file && report(report_file, argv[i], r, &ro) != 0 && worst != EXIT_FAILED)
 			worst = EXIT_USAGE;
 		scelle_result_free(r);
 	}
-	if (!json && !quiet && argc - optind > 1)
+	if (!json && !quiet && argc - optind > 1 && !errors)
 		printf(_("%d archives: %zu passed, %zu failed, %zu indeterminate\n"), argc - optind,
 		    counts[SCELLE_PASSED], counts[SCELLE_FAILED], counts[SCELLE_INDETERMINATE]);
+	else if (!json && !quiet && argc - optind > 1)
+		printf(_("%d archives: %zu passed, %zu failed, %zu indeterminate, %zu not read\n"),
+		    argc - optind, counts[SCELLE_PASSED], counts[SCELLE_FAILED],
+		    counts[SCELLE_INDETERMINATE], errors);
 	scelle_verifier_free(v);
 	return worst;
 }

@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include "custody.h"
+#include "verify.h"
 #include "sealer.h"
 
 /* ------------------------------------------------------------- XML helpers ---- */
@@ -32,6 +33,21 @@ char *ledger_path_for(const char *archive)
 	if (p)
 		snprintf(p, n, "%s%s", archive, LEDGER_SUFFIX);
 	return p;
+}
+
+int ledger_unreadable(const char *path, int named, struct scerr *e)
+{
+	struct stat st;
+	if (!path) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return 1;
+	}
+	if (!named && lstat(path, &st) != 0 && errno == ENOENT)
+		return 0;	/* no ledger beside the archive: said by the verdict, no error */
+	int fd = open_input(path, O_NOFOLLOW, NULL, e);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0;
 }
 
 xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)
@@ -589,7 +605,7 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int found = 0, r;
+	int found = 0, r, fd = -1;
 	if (!a || !md) {
 		archive_read_free(a);
 		EVP_MD_CTX_free(md);
@@ -597,12 +613,14 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 		return SCELLE_E_NOMEM;
 	}
 	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	if ((fd = open_input(path, 0, NULL, e)) < 0)
+		goto out;
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
 		scerr_set(e, SCELLE_E_FORMAT, "cannot read '%s': %s", path, archive_error_string(a));
 		goto out;
 	}
-	/* ARCHIVE_WARN: a name libarchive cannot convert to the C locale's charset (any
-	 * non-ASCII evidence name); the UTF-8 form is still there and the entry readable. */
+	/* ARCHIVE_WARN: a name that is not UTF-8 (utf8_names_begin() is in force); not the
+	 * manifest's, and the entry after it is still read. */
 	while (!found && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(ae);
 		if (!name || strcmp(name, ASIC_MANIFEST) != 0)
@@ -625,6 +643,8 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 		scerr_set(e, SCELLE_E_FORMAT, "'%s' is not a sealed archive (no readable %s)", path, ASIC_MANIFEST);
 out:
 	archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
 	EVP_MD_CTX_free(md);
 	return found ? SCELLE_OK : e->code;
 }
@@ -645,10 +665,11 @@ static int lock_ledger(const char *path, struct scerr *e)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		struct stat a, b;
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		int fd = open_input(path, O_NOFOLLOW, NULL, e);
 		if (fd < 0) {
-			scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s%s", path, strerror(errno),
-			    errno == ENOENT ? " (the ledger is written by 'scelle seal')" : "");
+			if (errno == ENOENT)
+				scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s (the ledger is written by "
+				    "'scelle seal')", path, strerror(ENOENT));
 			return -1;
 		}
 		if (flock(fd, LOCK_EX) != 0 || fstat(fd, &a) != 0) {
@@ -761,6 +782,7 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	char *cn = NULL, *org = NULL, *co = NULL;
 	struct event_data d = { 0 };
 	int rc = SCELLE_E_USAGE, fd = -1;
+	locale_t saved;
 
 	scerr_clear(&c->err);
 	c->seq = 0;
@@ -814,16 +836,20 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 			goto out;
 		}
 		if (!(c->verification = scelle_verify(c->verifier, archive))) {
-			scerr_set(&c->err, rc = SCELLE_E_NOMEM, "out of memory");
+			c->err = c->verifier->err;	/* cannot be read, or no memory */
+			rc = c->err.code ? c->err.code : SCELLE_E_NOMEM;
 			goto out;
 		}
 		d.verification = scelle_verdict_name(scelle_result_verdict(c->verification));
 	}
-	if ((rc = archive_seal_id(archive, seal_id, &c->err)))
+	saved = utf8_names_begin();
+	rc = archive_seal_id(archive, seal_id, &c->err);
+	utf8_names_end(saved);
+	if (rc)
 		goto out;
-	int afd = open(archive, O_RDONLY | O_CLOEXEC);
+	int afd = open_input(archive, 0, NULL, &c->err);
 	if (afd < 0) {
-		scerr_set(&c->err, rc = SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+		rc = c->err.code;
 		goto out;
 	}
 	rc = hash_file_fd(afd, file_digest, &c->err);

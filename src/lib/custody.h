@@ -44,6 +44,11 @@ struct record_signer {
 
 /* NAME.asice → NAME.asice.custody.xml (malloc'ed, NULL when out of memory). */
 char *ledger_path_for(const char *archive);
+/* Whether the ledger at path (NULL: out of memory) cannot be read, checked before any long
+ * work: one that is there must open as a regular file (a FIFO is refused, never waited on);
+ * a missing one is an error only when `named` (given by the user, not the one beside the
+ * archive).  1 with e set ("cannot open 'x': reason"), else 0. */
+int ledger_unreadable(const char *path, int named, struct scerr *e);
 /* Reads and parses a ledger as hostile XML: size cap, no DTD, no network, no entities. */
 xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e);
 /* Exclusive XML C14N 1.0 (without comments) of an element as an apex: the bytes that a

@@ -685,7 +685,7 @@ static void check_record(struct lctx *l, size_t i, int *missing_ts, int *other_f
 static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 {
 	struct scerr e = { 0 };
-	int fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open_input(l->path, O_NOFOLLOW, NULL, &e);	/* never waits on a FIFO */
 	if (fd < 0 && errno == ENOENT && !l->c->v->ledger) {
 		/* Not a failure: the archive's own seal does not depend on its paperwork. */
 		result_check(l->c->r, "custody.ledger", SCELLE_PASSED, NULL, l->path,
@@ -696,7 +696,7 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 	}
 	if (fd < 0) {
 		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
-		    "cannot open the custody ledger '%s': %s", l->path, strerror(errno));
+		    "the custody ledger: %s", e.msg);
 		return -1;
 	}
 	*doc = ledger_read(fd, l->path, &e);

@@ -518,10 +518,8 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 	}
 	if (choose(&x, items, nitems) != 0)
 		goto out;
-	if ((afd = open(archive, O_RDONLY | O_CLOEXEC)) < 0) {
-		scerr_set(x.e, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+	if ((afd = open_input(archive, 0, NULL, x.e)) < 0)	/* never waits on a FIFO */
 		goto out;
-	}
 	if (read_dir(&x, afd, &zd) != 0 || check_entries(&x, &zd) != 0)
 		goto out;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {

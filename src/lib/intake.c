@@ -768,6 +768,7 @@ void intake_free(struct intake *in)
  * result `opened`, then frees the reader. */
 static void list_opened(struct listing *L, struct ctx *c, struct archive *a, int opened)
 {
+	locale_t saved = utf8_names_begin();	/* member names in UTF-8, not lost */
 	if (!a)
 		set_status(L, LIST_TRUNCATED, "out of memory");
 	else if (opened != ARCHIVE_OK)
@@ -777,6 +778,7 @@ static void list_opened(struct listing *L, struct ctx *c, struct archive *a, int
 	if (!L->format)
 		L->format = "unknown";
 	archive_read_free(a);
+	utf8_names_end(saved);
 }
 
 /* Called by seal_item with every chunk of an item as it is sealed (offset: bytes before

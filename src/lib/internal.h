@@ -2,11 +2,13 @@
 #ifndef SCELLE_INTERNAL_H
 #define SCELLE_INTERNAL_H
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/types.h>
 #include <openssl/types.h>
 #include <openssl/x509.h>
 #include "scelle.h"
@@ -54,7 +56,25 @@ void time_rfc3339(time_t t, char *out, size_t outlen);
 int  time_parse_rfc3339(const char *s, time_t *t);
 /* SHA-256 of the whole file behind fd (read with pread), as 64 hex digits. */
 int  hash_file_fd(int fd, char hex[65], struct scerr *e);
-
+/* Opens an input to read (an archive, a ledger; flags: more open flags, e.g. O_NOFOLLOW)
+ * and fills *st (may be NULL).  It never waits: a FIFO is opened non-blocking, seen, and
+ * refused, as is anything but a regular file (SCELLE_E_INPUT, "cannot open 'x': it is a
+ * FIFO"); an open that fails is SCELLE_E_IO ("cannot open 'x': No such file or
+ * directory", errno kept).  The fd returned is blocking again; -1 on error. */
+struct stat;
+int  open_input(const char *path, int flags, struct stat *st, struct scerr *e);
+const char *file_kind(mode_t m);	/* "a FIFO", "a folder", ...: what a non-file is */
+/* Entry names in UTF-8 whatever the caller's locale.  libarchive converts every entry
+ * name into the charset of the calling thread's LC_CTYPE (and keeps it, per reader, from
+ * its first conversion); under the C locale, where the scelle command runs and where a
+ * program linking libscelle may, that is ASCII, so a UTF-8 name (ZIP flag bit 11,
+ * FORMAT.md) "cannot be converted from UTF-8 to current locale" and its entry comes back
+ * nameless.  Every public function that reads an archive with libarchive does so between
+ * utf8_names_begin(), which sets this thread's locale to C.UTF-8, and
+ * utf8_names_end(saved), which gives the thread its locale back.  Nothing else of the
+ * process's locale changes. */
+locale_t utf8_names_begin(void);
+void utf8_names_end(locale_t saved);
 /* Calls cb at most ten times a second, and always when done == total (util.c). */
 struct progress {
 	scelle_progress_cb cb;

@@ -52,7 +52,7 @@ int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 
 	/* A key from a FIFO without a writer would hold seal for ever (issue 18): keys are
 	 * files.  (A --cert FIFO, which t70-keys.sh uses to hold seal, is still read.) */
 	if (key && !strchr(uri, ':') && !S_ISREG(sb.st_mode)) {
-		scerr_set(e, SCELLE_E_KEY, "cannot load the key '%s': it is %s", uri, kind_of(sb.st_mode));
+		scerr_set(e, SCELLE_E_KEY, "cannot load the key '%s': it is %s", uri, file_kind(sb.st_mode));
 		return -1;
 	}
 	UI_METHOD *ui = UI_UTIL_wrap_read_pem_callback(pem_pass, 0);

@@ -256,12 +256,6 @@ void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags)
 	s->follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
 }
 
-const char *kind_of(mode_t m)
-{
-	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
-	    : S_ISBLK(m) ? "a block device" : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
-}
-
 static int add_file(struct scelle_sealer *s, const char *src, const char *name, const struct stat *st)
 {
 	char *escaped = NULL;
@@ -461,7 +455,7 @@ static int add_path(struct scelle_sealer *s, int dir, const char *base, const ch
 		return add_file(s, src, name, &st);
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", src, kind_of(st.st_mode));
+		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", src, file_kind(st.st_mode));
 		return SCELLE_E_INPUT;
 	}
 	if (depth > 64)
@@ -685,7 +679,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 		goto out;
 	}
 	if (!it->link && !S_ISREG(before.st_mode)) {
-		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, kind_of(before.st_mode));
+		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, file_kind(before.st_mode));
 		goto out;
 	}
 	if (!it->link)

@@ -150,9 +150,6 @@ void item_info_free(struct item_info_table *t);
  * no item. */
 int item_info_attach(struct item_info_table *t, struct item *items, size_t n, struct scerr *e);
 
-/* seal.c: "a FIFO", "a socket"... for messages about a file that is not regular. */
-const char *kind_of(mode_t m);
-
 /* intake.c: lists what containers, web archives and chat exports hold. */
 void intake_free(struct intake *in);
 /* Where seal wrote an item in the archive being made: a container is listed from there. */

@@ -27,6 +27,7 @@
 #include "internal.h"
 #include "custody.h"
 #include "result.h"
+#include "verify.h"
 
 #define CHUNK	   (1u << 20)
 
@@ -188,6 +189,8 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 		scelle_verifier_set_progress_cb(v, phase_progress, &ph);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	r = scelle_verify(v, path);
+	if (!r)	/* the file behind fd cannot be read (or no memory): say why */
+		st->err = v->err.code ? v->err : (struct scerr){ SCELLE_E_NOMEM, "out of memory" };
 	scelle_verifier_free(v);
 	for (size_t i = 0; r && i < scelle_result_check_count(r) && !*why; i++)
 		if (scelle_result_check(r, i)->status == SCELLE_FAILED)
@@ -323,9 +326,12 @@ static void carry_ledger(struct scelle_stamper *st, const char *archive, const c
 {
 	char *from = ledger_path_for(archive), *to = ledger_path_for(out), buf[65536];
 	struct out_file o = { .fd = -1 };
-	struct scerr e = { 0 };
-	int in = from ? open(from, O_RDONLY | O_CLOEXEC) : -1;
+	struct scerr e = { 0 }, oe = { 0 };
+	int in = from ? open_input(from, 0, NULL, &oe) : -1;	/* never waits on a FIFO */
 	ssize_t n = 0;
+
+	if (in < 0 && from && errno != ENOENT)
+		e = oe;
 
 	if (in >= 0 && to && out_open(&o, to, force, &e) == 0) {
 		while ((n = read(in, buf, sizeof(buf))) > 0)
@@ -373,15 +379,17 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	st->seal_id[0] = st->file_digest[0] = '\0';
 	if (!st->ntsa)
 		return stamp_fail(st, SCELLE_E_USAGE, "no time-stamp authority given");
-	fd = open(archive, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &in_st) != 0) {
-		rc = stamp_fail(st, SCELLE_E_IO, "cannot open '%s': %s", archive, strerror(errno));
+	if ((fd = open_input(archive, 0, &in_st, &st->err)) < 0) {
+		rc = st->err.code;
 		goto done;
 	}
-	if (!S_ISREG(in_st.st_mode)) {
-		rc = stamp_fail(st, SCELLE_E_INPUT, "cannot stamp '%s': not a regular file", archive);
+	/* the ledger that goes along (carry_ledger) must be readable: said now, before any
+	 * TSA is asked */
+	char *ledger = ledger_path_for(archive);
+	rc = ledger_unreadable(ledger, 0, &st->err) ? st->err.code : SCELLE_OK;
+	free(ledger);
+	if (rc)
 		goto done;
-	}
 	/* DESIGN.md §2: the sealed file is never replaced, not even with --force. */
 	if (stat(out, &out_st) == 0 && out_st.st_dev == in_st.st_dev && out_st.st_ino == in_st.st_ino) {
 		rc = stamp_fail(st, SCELLE_E_USAGE, "cannot stamp '%s' onto itself: a sealed archive "
@@ -389,7 +397,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	if (!(r = verify_fd(st, fd, 0, 0, &why))) {
-		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
+		rc = st->err.code;
 		goto done;
 	}
 	/* INDETERMINATE (no time-stamp, signer not trusted here) is what stamping is for; a
@@ -442,7 +450,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	}
 	/* What is published must verify as the input did, with the new tokens on it. */
 	if (!(r = verify_fd(st, o.fd, 2, total, &why))) {
-		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
+		rc = st->err.code;
 		goto done;
 	}
 	id = scelle_result_get(r, "seal_id");

@@ -1,10 +1,14 @@
 /* util.c — errors, strings, time and buffers shared by libscelle. */
 #include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -190,4 +194,58 @@ void progress_tick(struct progress *p, uint64_t done, const char *item)
 		return;
 	p->last = now;
 	p->cb(done, p->total, item, p->arg);
+}
+
+const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+	    : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	    : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
+}
+
+int open_input(const char *path, int flags, struct stat *st, struct scerr *e)
+{
+	struct stat tmp;
+	st = st ? st : &tmp;
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer; O_NOCTTY: a
+	 * terminal named by mistake must not become ours. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | flags);
+	if (fd < 0 || fstat(fd, st) != 0) {
+		int err = errno;
+		scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", path, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		errno = err;
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		scerr_set(e, SCELLE_E_INPUT, "cannot open '%s': it is %s", path, file_kind(st->st_mode));
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+static locale_t utf8_ctype;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_ctype_init(void)
+{
+	utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+locale_t utf8_names_begin(void)
+{
+	pthread_once(&utf8_once, utf8_ctype_init);
+	return utf8_ctype != (locale_t)0 ? uselocale(utf8_ctype) : (locale_t)0;
+}
+
+void utf8_names_end(locale_t saved)
+{
+	if (saved != (locale_t)0)
+		uselocale(saved);
 }

@@ -3,7 +3,6 @@
  * CAdES signature → signer chain → one result. */
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +21,7 @@
 #include "result.h"
 #include "sealer.h"
 #include "verify.h"
+#include "custody.h"
 
 #define CHUNK (1u << 20)
 #define INLINE_MAX (64u << 10)	/* entries up to this size are hashed on this thread */
@@ -979,18 +979,24 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	char hex[65];
 	struct scerr e = { 0 };
 
-	if (!(c.r = result_new()))
+	if (!v)
 		return NULL;
-	/* libarchive converts entry names to the charset of the current locale; under the C
-	 * locale a UTF-8 name (bit 11) does not convert and the entry comes back nameless.
-	 * This thread reads names as UTF-8 while verifying. */
-	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	locale_t saved = utf8 != (locale_t)0 ? uselocale(utf8) : (locale_t)0;
-	c.fd = open(archive, O_RDONLY | O_CLOEXEC);
-	if (c.fd < 0 || fstat(c.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		result_check(c.r, "container.open", SCELLE_FAILED, "FORMAT_FAILURE", archive,
-		    "cannot open '%s': %s", archive, c.fd < 0 ? strerror(errno) : "not a regular file");
-		goto out;
+	scerr_clear(&v->err);
+	/* An archive or a ledger that cannot be read gives no verdict: it is an operational
+	 * error (scelle.1 EXIT STATUS), said on the verifier.  Names come from the central
+	 * directory's bytes (zip_check), so no locale is involved in reading them. */
+	if ((c.fd = open_input(archive, 0, &st, &v->err)) < 0)
+		return NULL;
+	/* the ledger too, before the items are hashed: one that is there but cannot be read
+	 * gives no verdict either */
+	char *ledger = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
+	int unreadable = ledger_unreadable(ledger, v->ledger != NULL, &v->err);
+	free(ledger);
+	if (unreadable || !(c.r = result_new())) {
+		if (!v->err.code)
+			scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		close(c.fd);
+		return NULL;
 	}
 	c.file_size = (uint64_t)st.st_size;
 	/* The file digest is computed on its own thread while the entries are checked: the
@@ -1029,10 +1035,6 @@ out:
 		result_fact(c.r, F_FILE_DIGEST, hex);
 	free_ctx(&c);
 	result_finish(c.r);
-	if (utf8 != (locale_t)0) {
-		uselocale(saved);
-		freelocale(utf8);
-	}
 	return c.r;
 }
 

@@ -108,7 +108,8 @@ test_expect_success 'verify of several archives: one line each, a summary, the w
 test_expect_success 'not an archive at all' '
 	echo hello > hello.asice &&
 	expect_exit 1 verify hello.asice > out && test_grep "does not start with a ZIP local header" out &&
-	expect_exit 1 verify missing.asice > out && test_grep "cannot open .missing.asice.: No such file or directory" out
+	expect_exit 2 verify missing.asice > out 2> err && test ! -s out &&
+	test_grep "^scelle: cannot open .missing.asice.: No such file or directory$" err
 '
 test_expect_success '--json gives one object with the verdict and every check' '
 	expect_exit 1 verify --json item.asice > j &&

@@ -139,6 +139,12 @@ int main(void)
 	ok(scelle_verifier_extract(v, bad, path_in("junk.asice"), path_in("out3"), NULL, 0, 0, NULL) == SCELLE_E_INPUT,
 	    "and refused: %s", scelle_verifier_errmsg(v));
 	ok(access(path_in("out3"), F_OK) != 0, "without creating the folder");
+	/* no verdict for what cannot be read: NULL, the reason on the verifier (scelle.h) */
+	ok(!scelle_verify(v, path_in("none.asice")) && strstr(scelle_verifier_errmsg(v), "No such file"),
+	    "a missing archive gives no result: %s", scelle_verifier_errmsg(v));
+	ok(mkfifo(path_in("fifo.asice"), 0600) == 0 && !scelle_verify(v, path_in("fifo.asice")) &&
+	    strstr(scelle_verifier_errmsg(v), "it is a FIFO"), "a FIFO is refused, not waited on: %s",
+	    scelle_verifier_errmsg(v));
 	ok(scelle_verifier_extract(NULL, r, path_in("a.asice"), path_in("x"), NULL, 0, 0, NULL) == SCELLE_E_USAGE &&
 	    scelle_verifier_extract(v, NULL, path_in("a.asice"), path_in("x"), NULL, 0, 0, NULL) == SCELLE_E_USAGE,
 	    "NULL handle or result: SCELLE_E_USAGE");

@@ -106,5 +106,6 @@ int main(void)
 	ok(chat_telegram((const unsigned char *)tg, strlen(tg), &cs) && cs.messages == 1 &&
 	    strcmp(cs.clock, "local") == 0, "a Telegram export without date_unixtime is in local time");
 	ok(!chat_telegram((const unsigned char *)tg, strlen(tg) - 1, &cs), "a cut JSON is no export");
+
 	return done_testing();
 }
