@@ -55,7 +55,7 @@ test_expect_success 'FORMAT.md holds the seven verify-steps blocks' '
 '
 
 test_expect_success 'the steps pass on a sealed, time-stamped archive with its ledger' '
-	run_steps good case.asice case.asice.custody.xml || { cat good.out; false; }
+	{ run_steps good case.asice case.asice.custody.xml || { cat good.out; false; }; } &&
 	test_grep "^CAdES Verification successful$" good.out &&
 	test_grep "^Verification: OK$" good.out &&
 	test_grep "^evidence/chat-export/_chat.txt: OK$" good.out &&
@@ -72,7 +72,7 @@ test_expect_success 'step 6 prints the seal identifier and file digest that seal
 '
 
 test_expect_success 'names with a space and accents: percent-encoded, decoded by step 3' '
-	run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }
+	{ run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }; } &&
 	test_grep "URI=\"evidence/chat%20export/_chat%20%C3%A9t%C3%A9.txt\"" names/sealed/META-INF/ASiCManifest001.xml &&
 	test_grep "^evidence/chat export/_chat été.txt: OK$" names.out
 '
