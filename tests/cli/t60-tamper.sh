@@ -12,9 +12,11 @@ RS="python3 $TOP/tests/data/resign.py"
 OFFICER="$PKI/officer.key $PKI/officer.pem"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
 verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
-seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export
-seal -o other.asice ev/chat-export
-printf "planted\n" > planted.txt
+test_expect_success 'setup' '
+	seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export &&
+	seal -o other.asice ev/chat-export &&
+	printf "planted\n" > planted.txt
+'
 PNG=evidence/ad-capture/ad-4711-screenshot.png	# STORED
 CHAT=evidence/chat-export/_chat.txt		# DEFLATEd
 MAN=META-INF/ASiCManifest001.xml

@@ -4,16 +4,18 @@
 # a temporary file, and never touches its inputs.
 . "$(dirname "$0")/lib.sh"
 make_pki
-mkdir -p in/case
-head -c $((24 << 20)) /dev/urandom > in/case/disk-image.bin
-head -c $((4 << 20)) /dev/zero | tr '\0' 'x' > in/case/log.txt
-cp -R "$TOP/examples/evidence/chat-export" in/case/
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
 verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 # What the inputs are: content, size, mode, owner, times, inode.  Must not change.
 fingerprint() { find in -type f | sort | while read -r f; do
 	printf '%s %s\n' "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c '%n %s %a %u %Y %Z %i' "$f")"; done; }
-fingerprint > inputs.before
+test_expect_success 'setup' '
+	mkdir -p in/case &&
+	head -c $((24 << 20)) /dev/urandom > in/case/disk-image.bin &&
+	head -c $((4 << 20)) /dev/zero | tr "\0" "x" > in/case/log.txt &&
+	cp -R "$TOP/examples/evidence/chat-export" in/case/ &&
+	fingerprint > inputs.before
+'
 
 # A folder after a failed or killed seal: empty, or (a kill after the final link) the
 # complete archive, which then verifies.  Anything else is a partial file or a leftover.
@@ -83,8 +85,11 @@ test_expect_success 'a full disk while small items are written (on the hashing t
 '
 # evidence.xml is deflated and written on a thread of its own while the manifest is laid
 # out and deflated on the main one: a full disk in either is reported the same way.
-mkdir notes && i=0 && while [ $i -lt 2000 ]; do echo "note $i" > notes/n$i.txt; i=$((i + 1)); done
-seal -o notes.asice notes
+test_expect_success 'setup: 2000 notes, sealed once to find where its entries lie' '
+	mkdir notes && i=0 &&
+	while [ $i -lt 2000 ]; do echo "note $i" > notes/n$i.txt && i=$((i + 1)) || exit 1; done &&
+	seal -o notes.asice notes
+'
 # ulimit -f (dash: 512-byte blocks) 2 KiB into evidence.xml, and into the manifest
 at() {
 	python3 -c 'import sys, zipfile

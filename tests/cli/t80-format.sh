@@ -32,22 +32,25 @@ failed_at() {
 	echo "expected a failure at step $2; output:" >&2; cat "$1.out" >&2; return 1
 }
 
-cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
-scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
-	--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
-	ad-capture chat-export >sealed.out || { cat sealed.out; exit 2; }
-scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
-	--cert "$PKI/officer.pem" --to "UCRIF Madrid" --tsa "$tsa_url" -q || exit 2
-scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
-	--cert "$PKI/es-officer.pem" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" \
-	--tsa "$tsa_url" -q || exit 2
-# Names with a space and accents, to be percent-encoded in the manifest.
-mkdir -p "in/chat export" &&
-cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
-printf 'latin-1 name\n' >"in/chat export/$(printf 'caf\351.txt')" &&
-printf 'ad\n' >"in/chat export/ad&<\"1\">.html" &&
-scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
-	"in/chat export" || exit 2
+# The archive with its ledger; names with a space and accents, to be percent-encoded in the
+# manifest.
+test_expect_success 'setup' '
+	cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
+	scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
+		ad-capture chat-export >sealed.out &&
+	scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
+		--cert "$PKI/officer.pem" --to "UCRIF Madrid" --tsa "$tsa_url" -q &&
+	scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
+		--cert "$PKI/es-officer.pem" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" \
+		--tsa "$tsa_url" -q &&
+	mkdir -p "in/chat export" &&
+	cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
+	printf "latin-1 name\n" >"in/chat export/$(printf "caf\351.txt")" &&
+	printf "ad\n" >"in/chat export/ad&<\"1\">.html" &&
+	scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		"in/chat export"
+'
 
 test_expect_success 'FORMAT.md holds the seven verify-steps blocks' '
 	test "$(grep -c "^== step\|^echo \"== step" steps.sh)" = 7 &&
