@@ -6,6 +6,10 @@ libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip 
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
 gettext python3-jsonschema libunistring-dev opensc"
 pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.sh)
+# Tools the CLI tests call that a minimal Debian 12 root lacks or may lack: curl (t30),
+# col (bsdextrautils: t81, t83), file (t91), strace (t20), script (bsdutils: t91),
+# mount (t61).
+pkgs="$pkgs curl bsdextrautils file strace bsdutils mount"
 pkgs="$pkgs locales"	# the fr_FR source that t22-locales compiles with localedef
 missing=
 for p in $pkgs; do

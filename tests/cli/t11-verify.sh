@@ -6,8 +6,10 @@ cp -R "$TOP/examples/evidence" ev
 ZE="python3 $TOP/tests/data/zipedit.py"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
 verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
-seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export
-seal -o other.asice ev/chat-export
+test_expect_success 'setup' '
+	seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export &&
+	seal -o other.asice ev/chat-export
+'
 
 test_expect_success 'a good archive verifies: TOTAL-PASSED, exit 0' '
 	verify good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out

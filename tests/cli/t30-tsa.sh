@@ -144,13 +144,14 @@ test_expect_success 'the responder serves 20 concurrent clients' '
 test_expect_success 'SIGTERM stops the responder cleanly; serial numbers go on after a restart' '
 	kill -TERM "$(cat own.pid)" &&
 	i=0 && while kill -0 "$(cat own.pid)" 2>/dev/null; do
-		i=$((i + 1)); test $i -lt 50; sleep 0.1; done &&
+		i=$((i + 1)) && test $i -lt 50 && sleep 0.1 || exit 1; done &&
 	serial_of_token own.tok >before && serial_of_token again.tok >>before &&
 	cat serials >>before &&
-	scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --serial-file serial \
-		--listen 127.0.0.1:0 --port-file again.port &
+	{ scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --serial-file serial \
+		--listen 127.0.0.1:0 --port-file again.port & } &&
 	pid=$! &&
-	i=0 && while [ ! -s again.port ]; do i=$((i + 1)); test $i -lt 50; sleep 0.1; done &&
+	i=0 && while [ ! -s again.port ]; do
+		i=$((i + 1)) && test $i -lt 50 && sleep 0.1 || exit 1; done &&
 	"$TOOL" fetch "http://127.0.0.1:$(cat again.port)/" data after.tok &&
 	kill -TERM $pid && wait $pid &&
 	after=$(printf %d "$(serial_of_token after.tok)") &&

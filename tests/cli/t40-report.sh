@@ -3,13 +3,15 @@
 # English, French and Spanish, on a passing, a failing and an indeterminate archive.
 . "$(dirname "$0")/lib.sh"
 make_pki
-cp -R "$TOP/examples/evidence" ev
-# a hostile item name: it must reach the report as text, never as markup
-mkdir ev/hostile && echo "planted" > 'ev/hostile/x<script>alert(1)<script>.txt'
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
-seal -o good.asice --case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
-	--officer "Capitaine <i>Demo</i> & Co" --place "Nanterre" ev/ad-capture ev/chat-export ev/hostile
-python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html
+# a hostile item name: it must reach the report as text, never as markup
+test_expect_success 'setup' '
+	cp -R "$TOP/examples/evidence" ev &&
+	mkdir ev/hostile && echo "planted" > "ev/hostile/x<script>alert(1)<script>.txt" &&
+	seal -o good.asice --case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
+		--officer "Capitaine <i>Demo</i> & Co" --place "Nanterre" ev/ad-capture ev/chat-export ev/hostile &&
+	python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html
+'
 ok() { scelle verify --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" "$@"; }   # passes
 ind() { scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" "$@"; }                     # no time-stamp
 PY=/usr/bin/python3   # Debian's python3-jsonschema, not a pyenv python on PATH

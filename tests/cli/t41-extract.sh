@@ -3,14 +3,16 @@
 # mtimes, a BagIt bag that checks, and nothing ever written outside the folder or over a file.
 . "$(dirname "$0")/lib.sh"
 make_pki
-cp -R "$TOP/examples/evidence" ev
 # fixed original mtimes, to see that extraction restores them
-find ev -type f -exec touch -d "2024-03-01 12:34:56 UTC" {} +
-touch -d "2023-12-24 08:00:00 UTC" ev/chat-export/_chat.txt
-scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" -o good.asice \
-	--case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
-	--officer "Capitaine Demo Martin" --unit OCRTEH ev/ad-capture ev/chat-export
-python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html
+test_expect_success 'setup' '
+	cp -R "$TOP/examples/evidence" ev &&
+	find ev -type f -exec touch -d "2024-03-01 12:34:56 UTC" {} + &&
+	touch -d "2023-12-24 08:00:00 UTC" ev/chat-export/_chat.txt &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" -o good.asice \
+		--case "OCRTEH Paris:FR:2026/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
+		--officer "Capitaine Demo Martin" --unit OCRTEH ev/ad-capture ev/chat-export &&
+	python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ad-capture/ad-4711.html
+'
 x() { scelle extract --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 mkdir -p deep/down && cd deep/down || exit 2   # so that '../x' has somewhere to land
 

@@ -31,7 +31,9 @@ resign() { # ledger n key cert out
 	$LE "$1" "$5" setsig "$2" "$(base64 -w0 ev.p7s)"
 }
 
-seal --tsa "$tsa_url" -o case.asice ev/ad-capture ev/chat-export || exit 2
+test_expect_success 'setup' '
+	seal --tsa "$tsa_url" -o case.asice ev/ad-capture ev/chat-export
+'
 
 test_expect_success 'seal writes the ledger beside the archive: record 1, the sealing' '
 	test -f case.asice.custody.xml &&
@@ -290,16 +292,16 @@ test_expect_success 'two additions at the same moment, ten times: both land, the
 	seal -o race.asice ev/chat-export &&
 	n=1 && round=0 &&
 	while [ $round -lt 10 ]; do
-		round=$((round + 1))
-		fr race.asice --event copied --note "round $round a" >a.out 2>a.err & pa=$!
-		es race.asice --event examined --note "round $round b" >b.out 2>b.err & pb=$!
-		ra=0; rb=0; wait $pa || ra=$?; wait $pb || rb=$?
+		round=$((round + 1)) &&
+		{ fr race.asice --event copied --note "round $round a" >a.out 2>a.err & pa=$!; } &&
+		{ es race.asice --event examined --note "round $round b" >b.out 2>b.err & pb=$!; } &&
+		ra=0 && rb=0 && { wait $pa || ra=$?; } && { wait $pb || rb=$?; } &&
 		for r in $ra $rb; do
 			case $r in 0) n=$((n + 1)) ;; 2) ;; *) echo "exit $r"; exit 1 ;; esac
-		done
-		[ $ra -eq 0 ] || test_grep "^scelle: " a.err
-		[ $rb -eq 0 ] || test_grep "^scelle: " b.err
-		schema race.asice.custody.xml | test_grep -q validates - || exit 1
+		done &&
+		{ [ $ra -eq 0 ] || test_grep "^scelle: " a.err; } &&
+		{ [ $rb -eq 0 ] || test_grep "^scelle: " b.err; } &&
+		schema race.asice.custody.xml | test_grep -q validates - &&
 		test "$(grep -c "<record>" race.asice.custody.xml)" = $n || exit 1
 	done &&
 	test $n -ge 12 &&

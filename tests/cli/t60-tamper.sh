@@ -12,9 +12,11 @@ RS="python3 $TOP/tests/data/resign.py"
 OFFICER="$PKI/officer.key $PKI/officer.pem"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
 verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
-seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export
-seal -o other.asice ev/chat-export
-printf "planted\n" > planted.txt
+test_expect_success 'setup' '
+	seal -o good.asice --case "OCRTEH:FR:2026/0042" ev/ad-capture ev/chat-export &&
+	seal -o other.asice ev/chat-export &&
+	printf "planted\n" > planted.txt
+'
 PNG=evidence/ad-capture/ad-4711-screenshot.png	# STORED
 CHAT=evidence/chat-export/_chat.txt		# DEFLATEd
 MAN=META-INF/ASiCManifest001.xml
@@ -281,10 +283,8 @@ test_expect_success 'an inner archive is never expanded by verify (a 200 MiB zip
 test_expect_success 'no forgery above was accepted, none crashed the verifier' '
 	n=0 &&
 	for f in $(sort -u forged.list); do
-		n=$((n + 1));
-		verify -q "$f"; rc=$?;
-		[ $rc -ne 0 ] || { echo "$f accepted"; exit 1; };
-		[ $rc -lt 128 ] || { echo "$f crashed the verifier ($rc)"; exit 1; };
+		n=$((n + 1)) &&
+		test_must_fail verify -q "$f" || exit 1
 	done &&
 	test $n -ge 42
 '

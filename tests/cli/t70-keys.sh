@@ -203,8 +203,8 @@ test_expect_success 'custody add signs with a token key too (default module: p11
 	test_grep -i "examined" out
 '
 test_expect_success 'custody add wipes a pass: pass phrase from /proc/PID/cmdline too' '
-	scelle custody add secret.asice --event transferred --key secret.p12 --cert cert.fifo \
-		--pass pass:S3cretPhrase-4711 -q &
+	{ scelle custody add secret.asice --event transferred --key secret.p12 --cert cert.fifo \
+		--pass pass:S3cretPhrase-4711 -q & } &&
 	pid=$! && exec 4>cert.fifo && tr "\0" " " < /proc/$pid/cmdline > cmdline &&
 	cat "$PKI/officer.pem" >&4 && exec 4>&- && wait $pid &&
 	test_grep -e "--cert cert.fifo --pass  *-q" cmdline && ! grep -F S3cretPhrase cmdline &&

@@ -4,11 +4,12 @@
 # apart from the signature (--untrusted); the report names the anchor used.
 . "$(dirname "$0")/lib.sh"
 make_pki
-mkdir ev && echo "chat export" > ev/chat.txt
+verify() { scelle verify --no-timestamp-ok "$@"; }
 
 # root → "Demo Regional CA" (intermediate) → officer; the seal does not embed the
 # intermediate, as when a card holds only the officer's certificate.
-{
+test_expect_success 'setup' '
+	mkdir ev && echo "chat export" > ev/chat.txt &&
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out inter.key &&
 	openssl req -new -key inter.key -subj "/C=FR/O=Demo Police Nationale/CN=Demo Regional CA" |
 		openssl x509 -req -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 365 \
@@ -20,15 +21,13 @@ mkdir ev && echo "chat export" > ev/chat.txt
 	openssl rehash anchors &&
 	mkdir inter && : > inter/index.txt &&
 	(cd inter && openssl ca -config "$PKI/ext.cnf" -name caopts -cert ../inter.pem \
-		-keyfile ../inter.key -gencrl -crldays 30 -out ../inter.crl)
-} >setup.log 2>&1 || { cat setup.log >&2; exit 2; }
-
-# Both archives carry the CRLs of their chain (B-LT): revocation is not what this tests.
-scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
-	-o plain.asice ev &&
-scelle seal -q --key "$PKI/officer.key" --cert leaf.pem --revocation-data inter.crl \
-	--revocation-data "$PKI/ca.crl" -o nochain.asice ev || exit 2
-verify() { scelle verify --no-timestamp-ok "$@"; }
+		-keyfile ../inter.key -gencrl -crldays 30 -out ../inter.crl) &&
+	# Both archives carry the CRLs of their chain (B-LT): revocation is not what this tests.
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
+		-o plain.asice ev &&
+	scelle seal -q --key "$PKI/officer.key" --cert leaf.pem --revocation-data inter.crl \
+		--revocation-data "$PKI/ca.crl" -o nochain.asice ev
+'
 
 test_expect_success '--trust-dir: anchors found by subject hash; the anchor is named' '
 	verify --json --trust-dir anchors plain.asice > out.json &&

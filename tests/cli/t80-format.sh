@@ -32,22 +32,25 @@ failed_at() {
 	echo "expected a failure at step $2; output:" >&2; cat "$1.out" >&2; return 1
 }
 
-cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
-scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
-	--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
-	ad-capture chat-export >sealed.out || { cat sealed.out; exit 2; }
-scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
-	--cert "$PKI/officer.pem" --to "UCRIF Madrid" --tsa "$tsa_url" -q || exit 2
-scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
-	--cert "$PKI/es-officer.pem" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" \
-	--tsa "$tsa_url" -q || exit 2
-# Names with a space and accents, to be percent-encoded in the manifest.
-mkdir -p "in/chat export" &&
-cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
-printf 'latin-1 name\n' >"in/chat export/$(printf 'caf\351.txt')" &&
-printf 'ad\n' >"in/chat export/ad&<\"1\">.html" &&
-scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
-	"in/chat export" || exit 2
+# The archive with its ledger; names with a space and accents, to be percent-encoded in the
+# manifest.
+test_expect_success 'setup' '
+	cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
+	scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
+		ad-capture chat-export >sealed.out &&
+	scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
+		--cert "$PKI/officer.pem" --to "UCRIF Madrid" --tsa "$tsa_url" -q &&
+	scelle custody add case.asice --event received --key "$PKI/es-officer.key" \
+		--cert "$PKI/es-officer.pem" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" \
+		--tsa "$tsa_url" -q &&
+	mkdir -p "in/chat export" &&
+	cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
+	printf "latin-1 name\n" >"in/chat export/$(printf "caf\351.txt")" &&
+	printf "ad\n" >"in/chat export/ad&<\"1\">.html" &&
+	scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		"in/chat export"
+'
 
 test_expect_success 'FORMAT.md holds the seven verify-steps blocks' '
 	test "$(grep -c "^== step\|^echo \"== step" steps.sh)" = 7 &&
@@ -55,7 +58,7 @@ test_expect_success 'FORMAT.md holds the seven verify-steps blocks' '
 '
 
 test_expect_success 'the steps pass on a sealed, time-stamped archive with its ledger' '
-	run_steps good case.asice case.asice.custody.xml || { cat good.out; false; }
+	{ run_steps good case.asice case.asice.custody.xml || { cat good.out; false; }; } &&
 	test_grep "^CAdES Verification successful$" good.out &&
 	test_grep "^Verification: OK$" good.out &&
 	test_grep "^evidence/chat-export/_chat.txt: OK$" good.out &&
@@ -72,7 +75,7 @@ test_expect_success 'step 6 prints the seal identifier and file digest that seal
 '
 
 test_expect_success 'names with a space and accents: percent-encoded, decoded by step 3' '
-	run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }
+	{ run_steps names names.asice names.asice.custody.xml || { cat names.out; false; }; } &&
 	test_grep "URI=\"evidence/chat%20export/_chat%20%C3%A9t%C3%A9.txt\"" names/sealed/META-INF/ASiCManifest001.xml &&
 	test_grep "^evidence/chat export/_chat été.txt: OK$" names.out
 '

@@ -10,8 +10,8 @@ MAN3="$TOP/src/lib/libscelle.3"
 # -Wwarning: warnings and errors fail; style notes (a manual not installed here) do not.
 for page in "$MAN1" "$MAN3"; do
 	test_expect_success "mandoc -Tlint finds nothing wrong in ${page##*/}" '
-		mandoc -Tlint -Wwarning "$page" >lint 2>&1 ||
-		{ grep -v "outdated mandoc.db" lint; false; }
+		{ mandoc -Tlint -Wwarning "$page" >lint 2>&1 ||
+		{ grep -v "outdated mandoc.db" lint; false; }; }
 	'
 done
 

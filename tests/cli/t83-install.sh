@@ -14,7 +14,7 @@ mk() { make -s -C "$TOP" B="$T/build" SANITIZE= CFLAGS="-O2 -g" PREFIX=$PREFIX D
 PC() { PKG_CONFIG_PATH="$ROOT$PREFIX/lib/pkgconfig" pkg-config --define-prefix "$@"; }
 
 test_expect_success 'make install puts every file under DESTDIR/PREFIX' '
-	mk install >install.log 2>&1 || { cat install.log; false; } &&
+	{ mk install >install.log 2>&1 || { cat install.log; false; }; } &&
 	for f in bin/scelle lib/libscelle.so.0 lib/libscelle.so lib/libscelle.a \
 		lib/pkgconfig/scelle.pc include/scelle.h share/man/man1/scelle.1 \
 		share/man/man3/libscelle.3 share/bash-completion/completions/scelle; do
