@@ -99,7 +99,8 @@ int cmd_show(int argc, char **argv)
 		printf("\n%zu items:\n", scelle_result_item_count(r));
 		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
 			const struct scelle_item *it = scelle_result_item(r, i);
-			printf("  %12llu  %-24s ", (unsigned long long)it->size, shown(it->media_type ? it->media_type : ""));
+			printf("  %12llu  %-24s ", (unsigned long long)it->size,
+			    shown(it->media_type ? it->media_type : ""));
 			put_text(stdout, it->sha256 ? it->sha256 : "-");
 			fputs("  ", stdout);
 			put_text(stdout, it->path);
@@ -110,7 +111,8 @@ int cmd_show(int argc, char **argv)
 		if (scelle_result_custody_count(r))
 			print_custody_timeline(archive, r);
 		else
-			printf("no custody ledger (%s)\n", scelle_result_ledger(r) ? shown(scelle_result_ledger(r)) : "none");
+			printf("no custody ledger (%s)\n",
+			    scelle_result_ledger(r) ? shown(scelle_result_ledger(r)) : "none");
 	}
 	scelle_result_free(r);
 	scelle_verifier_free(v);

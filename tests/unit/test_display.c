@@ -4,7 +4,8 @@
 #include "scelle.h"
 #include "tap.h"
 
-static void is_display(const char *in, size_t len, unsigned flags, const char *want, const char *what)
+static void is_display(const char *in, size_t len, unsigned flags, const char *want,
+    const char *what)
 {
 	char *d = scelle_display(in, len, flags);
 	is_str(d, want, "%s", what);
@@ -29,7 +30,8 @@ int main(void)
 	DISPLAY("bad\xff\xc3(\xed\xa0\x80", 0, "bad\\xFF\\xC3(\\xED\\xA0\\x80",
 	    "bytes that are not UTF-8 (a lone lead byte, a surrogate) as \\xNN");
 	DISPLAY("back\\slash", 0, "back\\\\slash", "a backslash is doubled: the form is reversible");
-	DISPLAY("a  b   c ", 0, "a \\x20b \\x20\\x20c\\x20", "padding: a blank after a blank, or at the end");
+	DISPLAY("a  b   c ", 0, "a \\x20b \\x20\\x20c\\x20",
+	    "padding: a blank after a blank, or at the end");
 	DISPLAY("a\xe3\x80\x80\xe3\x80\x80z\xc2\xa0", 0, "a\xe3\x80\x80\\u3000z\\u00A0",
 	    "other space separators count as blanks");
 	DISPLAY("Affaire\xe2\x80\xaf: 12", 0, "Affaire\xe2\x80\xaf: 12",
