@@ -2,7 +2,10 @@
 # t71-revocation.sh — CAdES-B-LT revocation data: CRLs from `openssl ca -gencrl` and a
 # loopback `openssl ocsp` responder; embedded at seal time (files or auto), given at verify
 # time (--crl) or fetched then (--online); revoked before signing → TOTAL-FAILED, revoked
-# after the time-stamp → passed with the revocation noted, no data → INDETERMINATE.
+# after the time-stamp → passed with the revocation noted, no data → INDETERMINATE (with
+# or without a CRL or OCSP location in the certificate); seal embeds data by default; the
+# embedded data is judged at the proved time (a clock past the OCSP responder's expiry),
+# with the CertID's own hash, from a BER SignedData too (FORMAT.md §5).
 . "$(dirname "$0")/lib.sh"
 make_pki
 mkdir ev && echo "booking record 0042" > ev/booking.txt
