@@ -26,6 +26,7 @@
 #include "verify.h"
 
 #define MAX_REVOCATION_BYTES (32u << 20)	/* a national CRL can be large; not larger */
+#define SEAL_SLACK 600	/* seconds: verify's default --max-skew */
 
 static time_t to_time(const ASN1_TIME *t)
 {
@@ -190,22 +191,36 @@ struct status {
 	const char *source;	/* "CRL" or "OCSP" */
 };
 
-/* What the CRLs say of x at time `at`: only a CRL signed by x's issuer counts, and only if
- * it was not already stale at `at` (its nextUpdate before it). */
-static void status_crls(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t at, struct status *st)
+/* Whether data issued at thisUpdate, with nextUpdate (0: none), tells the status at `at`
+ * (RFC 5280 §5.1.2.5, RFC 6960 §4.2.2.1): until its nextUpdate; without one, only when it
+ * was issued, within `slack` seconds (seal fetches it just before the time-stamp, and the
+ * responder's clock is not the TSA's).  An old "good" answer says nothing of a later
+ * signature: a forger holding one from before the revocation must not pass with it. */
+static int covers(time_t this_update, time_t next_update, time_t at, long slack)
+{
+	return next_update ? next_update >= at : this_update >= at - slack;
+}
+
+/* What the CRLs say of x at time `at`: only a CRL signed by x's issuer counts; a revocation
+ * it lists counts whenever it was issued, a "not listed" only if the CRL covers `at`. */
+static void status_crls(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t at, long slack,
+    struct status *st)
 {
 	EVP_PKEY *ik = X509_get0_pubkey(issuer);
 	for (int i = 0; i < sk_X509_CRL_num(crls); i++) {
 		X509_CRL *crl = sk_X509_CRL_value(crls, i);
 		X509_REVOKED *rev = NULL;
-		time_t next = to_time(X509_CRL_get0_nextUpdate(crl));
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
-		    !ik || X509_CRL_verify(crl, ik) != 1 || (next && next < at))
+		    !ik || X509_CRL_verify(crl, ik) != 1)
+			continue;
+		int listed = X509_CRL_get0_by_cert(crl, &rev, x) == 1;
+		if (!listed && !covers(to_time(X509_CRL_get0_lastUpdate(crl)),
+		    to_time(X509_CRL_get0_nextUpdate(crl)), at, slack))
 			continue;
 		if (!st->known)
 			st->source = "CRL";
 		st->known = 1;
-		if (X509_CRL_get0_by_cert(crl, &rev, x) == 1) {
+		if (listed) {
 			time_t r = to_time(X509_REVOKED_get0_revocationDate(rev));
 			if (!st->revoked || r < st->rev_time) {
 				st->rev_time = r;
@@ -278,17 +293,19 @@ static int ocsp_authorised(OCSP_BASICRESP *bs, X509 *issuer, STACK_OF(X509) *cer
 }
 
 /* What the OCSP responses say of x at `at`: those from an authorised responder (judged at
- * `vtime`) that were not already stale at `at` (nextUpdate before it). */
+ * `vtime`); "revoked" whenever it was said, "good" only if the response covers `at`. */
 static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
-    STACK_OF(X509) *certs, X509_STORE *trust, time_t at, time_t vtime, struct status *st)
+    STACK_OF(X509) *certs, X509_STORE *trust, time_t at, time_t vtime, long slack,
+    struct status *st)
 {
 	for (size_t i = 0; i < n; i++) {
 		OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp[i]);
 		OCSP_SINGLERESP *sr = bs ? ocsp_single_for(bs, x, issuer) : NULL;
 		ASN1_GENERALIZEDTIME *revt = NULL, *thisu = NULL, *nextu = NULL;
 		int status = sr ? OCSP_single_get0_status(sr, NULL, &revt, &thisu, &nextu) : -1;
-		if ((status == V_OCSP_CERTSTATUS_GOOD || status == V_OCSP_CERTSTATUS_REVOKED) &&
-		    !(nextu && to_time(nextu) < at) && ocsp_authorised(bs, issuer, certs, trust, vtime)) {
+		if ((status == V_OCSP_CERTSTATUS_REVOKED || (status == V_OCSP_CERTSTATUS_GOOD &&
+		    covers(to_time(thisu), to_time(nextu), at, slack))) &&
+		    ocsp_authorised(bs, issuer, certs, trust, vtime)) {
 			if (!st->known)
 				st->source = "OCSP";
 			st->known = 1;
@@ -455,8 +472,8 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		}
 		time_t now = time(NULL);
 		if (issuer) {
-			status_crls(x, issuer, xx->crls, now, &st);
-			status_ocsp(x, issuer, resp, nresp, all, NULL, now, now, &st);
+			status_crls(x, issuer, xx->crls, now, SEAL_SLACK, &st);
+			status_ocsp(x, issuer, resp, nresp, all, NULL, now, now, SEAL_SLACK, &st);
 		}
 		for (size_t j = 0; j < nresp; j++)
 			OCSP_RESPONSE_free(resp[j]);
@@ -529,17 +546,17 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 		char name[256], crl_url[1024], ocsp_url[1024], when[32], poe[32], st_time[32];
 		struct status st = { 0 };
 		cn_of(x, name, sizeof(name));
-		status_crls(x, issuer, crls, at, &st);
-		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, at, &st);
+		status_crls(x, issuer, crls, at, c->v->max_skew, &st);
+		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, at, c->v->max_skew, &st);
 		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
 		if (!st.known && (c->v->flags & SCELLE_VERIFY_ONLINE) && (ocsp_url[0] || crl_url[0])) {
 			struct scerr e = { 0 };
 			OCSP_RESPONSE *r = ocsp_url[0] ? fetch_ocsp(ocsp_url, x, issuer, 30, &e) : NULL;
 			X509_CRL *crl = !r && crl_url[0] ? fetch_crl(crl_url, 30, &e) : NULL;
 			if (r)	/* produced now: its responder is judged now */
-				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, time(NULL), &st);
+				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, time(NULL), c->v->max_skew, &st);
 			if (crl && sk_X509_CRL_push(crls, crl))
-				status_crls(x, issuer, crls, at, &st);
+				status_crls(x, issuer, crls, at, c->v->max_skew, &st);
 			else
 				X509_CRL_free(crl);
 			OCSP_RESPONSE_free(r);

@@ -2,7 +2,10 @@
 # t71-revocation.sh — CAdES-B-LT revocation data: CRLs from `openssl ca -gencrl` and a
 # loopback `openssl ocsp` responder; embedded at seal time (files or auto), given at verify
 # time (--crl) or fetched then (--online); revoked before signing → TOTAL-FAILED, revoked
-# after the time-stamp → passed with the revocation noted, no data → INDETERMINATE.
+# after the time-stamp → passed with the revocation noted, no data → INDETERMINATE (with
+# or without a CRL or OCSP location in the certificate); seal embeds data by default; the
+# embedded data is judged at the proved time (a clock past the OCSP responder's expiry),
+# with the CertID's own hash, from a BER SignedData too (FORMAT.md §5).
 . "$(dirname "$0")/lib.sh"
 make_pki
 mkdir ev && echo "booking record 0042" > ev/booking.txt
@@ -272,6 +275,18 @@ test_expect_success 'an OCSP answer whose CertID uses SHA-256 is matched with SH
 	seal sha256.asice ocsp-good.pem --tsa "$tsa_url" --revocation-data resp256.der &&
 	verify -v sha256.asice > out && test_grep "^sha256.asice: TOTAL-PASSED$" out &&
 	test_grep "passed *signature.revocation *.ocsp-good. is not revoked (OCSP)" out
+'
+test_expect_success 'an old "good" OCSP answer says nothing of a signature made a day later' '
+	cc -shared -fPIC -o shift.so "$TOP/tests/data/clockshift.c" &&
+	openssl ocsp -issuer rca.pem -cert ocsp-good.pem -no_nonce -reqout req1.der &&
+	(cd rca && openssl ocsp -index index.txt -rsigner rca.pem -rkey rca.key -CA rca.pem \
+		-reqin ../req1.der -respout ../resp1.der) >>ca.log 2>&1 &&
+	env CLOCKSHIFT_SECONDS=86400 LD_PRELOAD=./shift.so scelle seal -q --key "$PKI/officer.key" \
+		--cert ocsp-good.pem --chain rca.pem --revocation-data resp1.der -o later.asice ev 2>err &&
+	test_grep -Fx "scelle: warning: no revocation data embedded for '\''ocsp-good'\'': verifiers will need its status (verify --crl) to conclude; embed its issuer'\''s CRL with --revocation-data FILE" err &&
+	expect_exit 3 env CLOCKSHIFT_SECONDS=86400 LD_PRELOAD=./shift.so \
+		scelle verify --no-timestamp-ok --trust rca.pem later.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ocsp-good., which names http://127.0.0.1:$OCSPPORT/: .*\[TRY_LATER\]$" out
 '
 test_expect_success 'a BER SignedData keeps its OCSP answers' '
 	rm -rf x && mkdir x && (cd x && unzip -q ../ocsp.asice) &&
