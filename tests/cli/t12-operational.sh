@@ -25,7 +25,7 @@ each() { # archive want-status want-message
 
 test_expect_success 'setup: a good archive, a tampered one' '
 	mkdir ev && echo "note" > ev/note.txt &&
-	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o good.asice ev &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" -o good.asice ev &&
 	cp good.asice bad.asice && python3 "$TOP/tests/data/zipedit.py" good.asice bad.asice flip evidence/ev/note.txt &&
 	expect_exit 0 t verify $trust good.asice && expect_exit 1 t verify $trust bad.asice
 '

@@ -5,7 +5,7 @@
 # free text with control characters is refused before anything is written.
 . "$(dirname "$0")/lib.sh"
 make_pki
-seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 u() { printf "$1"; }	# octal escapes to bytes: u '\342\200\256' is U+202E
 

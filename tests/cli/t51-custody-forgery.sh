@@ -32,7 +32,7 @@ forged() {
 
 # One archive, two copies of its ledger: A went to Madrid (received there, then opened),
 # B to Rome (received there).  Both are genuine.
-scelle seal -q --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+scelle seal -q --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
 	--officer "Capitaine Demo Martin" --country FR --place Nanterre -o case.asice ev/chat-export || exit 2
 cp case.asice.custody.xml b.xml
 { fr case.asice --event transferred --to "Policia Nacional, Madrid" --tsa "$tsa_url" &&
@@ -177,7 +177,7 @@ test_expect_success 'a received record citing another head fails, even re-signed
 '
 
 test_expect_success 'a ledger cut in transit is refused on receipt: received --ledger-head, nothing recorded' '
-	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o x.asice ev/chat-export &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" -o x.asice ev/chat-export &&
 	fr x.asice --event transferred --to "Policia Nacional" >/dev/null &&
 	fr x.asice --event copied --note "a working copy kept in Nanterre" >out &&
 	x3=$($LE x.asice.custody.xml - head 3) &&

@@ -7,7 +7,7 @@ make_pki
 cp -R "$TOP/examples/evidence" ev
 ZE="python3 $TOP/tests/data/zipedit.py"
 ZH="python3 $TOP/tests/data/ziphack.py"
-seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 verify() { scelle verify --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 seal -o good.asice ev/ad-capture ev/chat-export
 printf "forged content\n" > forged.txt
@@ -70,7 +70,7 @@ test_expect_success '7: a local header name with .. and one with a backslash' '
 	$ZH good.asice u-ldotdot.asice lname $PNG ../../ad-4711-screenshot.png &&
 	expect_fail u-ldotdot.asice container.structure "the local header names .\.\./\.\./ad-4711-screenshot.png." &&
 	$ZH good.asice u-lbslash.asice lname $PNG "evidence\\ad-capture\\ad-4711-screenshot.png" &&
-	expect_fail u-lbslash.asice container.structure "the local header names .evidence.ad-capture.ad-4711-screenshot.png."
+	expect_fail u-lbslash.asice container.structure "the local header names .evidence.*ad-capture.*ad-4711-screenshot.png. where"
 '
 test_expect_success '8: a non-ASCII name without the UTF-8 flag (bit 11): CP437 elsewhere' '
 	mkdir -p uni && echo "saisie" > "uni/$(printf "caf\303\251").txt" &&
