@@ -233,6 +233,7 @@ static void check_claims(struct vctx *c, X509 *signer)
 	}
 	if (!stated)
 		return;
+	result_fact(c->r, F_IDENTITY_CLAIM, bad[0] ? "differs" : "matches");
 	if (bad[0]) {
 		result_check(c->r, "identity.claim", SCELLE_PASSED, NULL, EVIDENCE_XML,
 		    "stated %s not found in the signer's certificate '%s': the certificate is the signer",
