@@ -163,7 +163,7 @@ static void section_case(FILE *f, const struct scelle_result *r)
 static void section_sealing(FILE *f, const struct scelle_result *r)
 {
 	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
-	/* FORMAT.md §10: these are the officer's words; the signer is the certificate's */
+	/* FORMAT.md §5.1: these are the officer's words; the signer is the certificate's */
 	row(f, _("Officer (stated)"), scelle_result_get(r, "officer"));
 	row(f, _("Role (stated)"), scelle_result_get(r, "officer_role"));
 	row(f, _("Unit (stated)"), scelle_result_get(r, "officer_unit"));
@@ -284,7 +284,7 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 			fputs("</span>", f);
 		}
 		fputs("</td><td>", f);
-		/* who signed is the certificate; the actor's name is a claim (FORMAT.md §10) */
+		/* who signed is the certificate; the actor's name is a claim (FORMAT.md §5.1) */
 		esc(f, c->signer ? c->signer : "—");
 		fprintf(f, "<br><span class=\"small\">%s ", _("stated:"));
 		esc(f, c->actor);
@@ -392,7 +392,7 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 		fprintf(f, _("Files: all %zu are exactly as sealed."), n);
 	else
 		fprintf(f, _("Files: %zu of %zu differ from the seal or are missing."), bad, n);
-	/* the certificate is the signer; the officer's name is a claim (FORMAT.md §10) */
+	/* the certificate is the signer; the officer's name is a claim (FORMAT.md §5.1) */
 	fprintf(f, "</li>\n<li><b>%s</b> ", _("Sealed by (certificate):"));
 	if (signer)
 		esc(f, signer);

@@ -1,5 +1,5 @@
 /* signer_policy.c — what a certificate may sign, which algorithms a verdict may rest on, and
- * whether a stated name is found in a certificate (FORMAT.md §5.1 and §10).
+ * whether a stated name is found in a certificate (FORMAT.md §5.1).
  *
  * A certificate that chains to a trust anchor proves who holds a key, not that the key was
  * issued for signing evidence: a TLS server, a time-stamping unit or the CA itself also chain

@@ -187,7 +187,7 @@ out:
 	ERR_clear_error();
 }
 
-/* The signer's certificate must be one issued for signing (FORMAT.md §10): EN 319 102-1
+/* The signer's certificate must be one issued for signing (FORMAT.md §5.1): EN 319 102-1
  * §5.2.6 makes a constraint on the chain INDETERMINATE, CHAIN_CONSTRAINTS_FAILURE; the
  * signature's algorithms and key must stand under TS 119 312, else INDETERMINATE,
  * CRYPTO_CONSTRAINTS_FAILURE_NO_POE (no archive time-stamp can prove the signature older
