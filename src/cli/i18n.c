@@ -116,6 +116,12 @@ static const struct {
 	{ "custody.time", N_("Custody record times never go backwards") },
 	{ "custody.timestamp", N_("The custody records' time-stamps are valid") },
 	{ "custody.sealing", N_("The first custody record is the sealing") },
+	{ "manifest.algorithm", N_("The signed manifest's fingerprints use algorithms still accepted") },
+	{ "signature.signer_usage", N_("The signer's certificate is issued for signing") },
+	{ "signature.algorithm", N_("The signature's algorithms and key are still accepted") },
+	{ "custody.signer_usage", N_("Each custody record's signer certificate is issued for signing") },
+	{ "custody.algorithm", N_("Each custody record's algorithms and key are still accepted") },
+	{ "identity.claim", N_("The stated names are found in the signer's certificate") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

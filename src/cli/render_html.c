@@ -162,10 +162,11 @@ static void section_case(FILE *f, const struct scelle_result *r)
 static void section_sealing(FILE *f, const struct scelle_result *r)
 {
 	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
-	row(f, _("Officer"), scelle_result_get(r, "officer"));
-	row(f, _("Role"), scelle_result_get(r, "officer_role"));
-	row(f, _("Unit"), scelle_result_get(r, "officer_unit"));
-	row(f, _("Country"), scelle_result_get(r, "officer_country"));
+	/* FORMAT.md §5.1: these are the officer's words; the signer is the certificate's */
+	row(f, _("Officer (stated)"), scelle_result_get(r, "officer"));
+	row(f, _("Role (stated)"), scelle_result_get(r, "officer_role"));
+	row(f, _("Unit (stated)"), scelle_result_get(r, "officer_unit"));
+	row(f, _("Country (stated)"), scelle_result_get(r, "officer_country"));
 	row(f, _("Place"), scelle_result_get(r, "place"));
 	fprintf(f, "<tr><th>%s</th><td>", _("Sealed at (officer's clock)"));
 	when(f, scelle_result_get(r, "sealed_at"));
@@ -242,6 +243,19 @@ static void section_items(FILE *f, const struct scelle_result *r)
 /* The custody timeline (DESIGN.md §3): one row per record of the ledger beside the archive,
  * who held it, when (the time-stamp's time where there is one), where, and whether the
  * record verifies. */
+/* An identity.claim warning on custody record seq (custody_verify.c). */
+static int claim_differs(const struct scelle_result *r, unsigned long seq)
+{
+	char subject[48];
+	snprintf(subject, sizeof(subject), "record %lu", seq);
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		if (strcmp(c->id, "identity.claim") == 0 && c->subject && strcmp(c->subject, subject) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void section_custody(FILE *f, const struct scelle_result *r)
 {
 	size_t n = scelle_result_custody_count(r);
@@ -274,14 +288,21 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 			fputs("</span>", f);
 		}
 		fputs("</td><td>", f);
+		/* who signed is the certificate; the actor's name is a claim (FORMAT.md §5.1) */
+		esc(f, c->signer ? c->signer : "—");
+		fprintf(f, "<br><span class=\"small\">%s ", _("stated:"));
 		esc(f, c->actor);
-		fputs("<br><span class=\"small\">", f);
 		const char *parts[] = { c->role, c->organisation, c->country };
-		for (size_t k = 0, sep = 0; k < 3; k++)
+		size_t sep = 0;
+		for (size_t k = 0; k < 3; k++)
 			if (parts[k]) {
-				fputs(sep++ ? ", " : "", f);
+				fputs(sep++ ? ", " : " (", f);
 				esc(f, parts[k]);
 			}
+		if (sep)
+			fputc(')', f);
+		if (claim_differs(r, c->seq))
+			fprintf(f, " <i>(%s)</i>", _("not found in the certificate"));
 		fputs("</span></td><td>", f);
 		esc(f, c->place ? c->place : "—");
 		if (c->to || c->from) {
@@ -364,6 +385,7 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 		scelle_result_get(r, "officer_country") };
 	const char *who = scelle_result_get(r, "officer"), *place = scelle_result_get(r, "place");
 	const char *anchor = scelle_result_get(r, "trust_anchor");
+	const char *signer = scelle_result_get(r, "signer"), *claim = scelle_result_get(r, "identity_claim");
 
 	for (size_t i = 0; i < n; i++)
 		bad += !scelle_result_item(r, i)->ok;
@@ -374,7 +396,13 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 		fprintf(f, _("Files: all %zu are exactly as sealed."), n);
 	else
 		fprintf(f, _("Files: %zu of %zu differ from the seal or are missing."), bad, n);
-	fprintf(f, "</li>\n<li><b>%s</b> ", _("Sealed by:"));
+	/* the certificate is the signer; the officer's name is a claim (FORMAT.md §5.1) */
+	fprintf(f, "</li>\n<li><b>%s</b> ", _("Sealed by (certificate):"));
+	if (signer)
+		esc(f, signer);
+	else
+		fputs(_("not established (see the checks below)"), f);
+	fprintf(f, "</li>\n<li><b>%s</b> ", _("Stated officer:"));
 	esc(f, who ? who : "—");
 	size_t shown = 0;
 	for (size_t k = 0; k < 3; k++) {
@@ -391,6 +419,9 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 	}
 	fputs(" &middot; ", f);
 	when(f, scelle_result_get(r, "sealed_at"));
+	if (claim)
+		fprintf(f, " <i>(%s)</i>", strcmp(claim, "differs") == 0 ? _("stated, not found in the certificate")
+									 : _("stated; found in the certificate"));
 	fprintf(f, "</li>\n<li><b>%s</b> ", _("Independent time-stamp:"));
 	if (nts && scelle_result_timestamp(r, 0)->status == SCELLE_PASSED) {
 		when_t(f, scelle_result_timestamp(r, 0)->gen_time);

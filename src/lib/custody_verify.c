@@ -419,7 +419,7 @@ static int check_ess(CMS_SignerInfo *si, X509 *signer)
 	return ok;
 }
 
-/* The record's signer as the archive's (FORMAT.md §10): a certificate issued for signing,
+/* The record's signer as the archive's (FORMAT.md §5.1): a certificate issued for signing,
  * algorithms and key that TS 119 312 accepts; and the stated actor, organisation and
  * country found in its subject, else an identity.claim warning (the certificate is the
  * signer, the names are claims). */

@@ -267,7 +267,8 @@ struct tsa_token_info {
 					 * "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE",
 					 * "NO_SIGNING_CERTIFICATE_FOUND", "CHAIN_CONSTRAINTS_FAILURE",
 					 * "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
-					 * "CRYPTO_CONSTRAINTS_FAILURE" (static strings) */
+					 * "CRYPTO_CONSTRAINTS_FAILURE",
+					 * "CRYPTO_CONSTRAINTS_FAILURE_NO_POE" (static strings) */
 	int no_trust_anchor;		/* INDETERMINATE only because tsa_trust was NULL */
 	char reason[512];		/* plain words, empty when passed */
 };
@@ -280,7 +281,7 @@ int tsa_token_check(const unsigned char *token, size_t len, const unsigned char 
     X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
 
 /* --------------------------------------------------------- signer_policy.c ---- */
-/* What a certificate may sign and which algorithms a verdict may rest on (FORMAT.md §10).
+/* What a certificate may sign and which algorithms a verdict may rest on (FORMAT.md §5.1).
  * Each returns 0 when allowed, else -1 with the reason in why[0..n) ("is a CA certificate
  * ...", to follow the certificate's name). */
 int cert_can_seal(X509 *x, char *why, size_t n);	/* signer of an archive or a record */

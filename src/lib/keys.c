@@ -128,7 +128,7 @@ int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e)
 		scerr_set(e, SCELLE_E_KEY, "certificate '%s' is not valid yet", name);
 		return -1;
 	}
-	/* What verify would not accept is refused here (FORMAT.md §10), not sealed. */
+	/* What verify would not accept is refused here (FORMAT.md §5.1), not sealed. */
 	char why[256];
 	if (cert_can_seal(cert, why, sizeof(why))) {
 		scerr_set(e, SCELLE_E_KEY, "certificate '%s' cannot seal evidence: it %s", name, why);

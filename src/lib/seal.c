@@ -846,7 +846,7 @@ static int by_size_down(const void *a, const void *b)
 	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : (x > y) - (x < y);
 }
 
-/* FORMAT.md §10: the officer fields are claims and the certificate is the signer.  A stated
+/* FORMAT.md §5.1: the officer fields are claims and the certificate is the signer.  A stated
  * name, unit or country that the certificate's subject does not bear out is said now, when
  * the officer can still correct it; verify says it again (identity.claim). */
 static void warn_claims(struct scelle_sealer *s)

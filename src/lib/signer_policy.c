@@ -1,5 +1,5 @@
 /* signer_policy.c — what a certificate may sign, which algorithms a verdict may rest on, and
- * whether a stated name is found in a certificate (FORMAT.md §5.1 and §10).
+ * whether a stated name is found in a certificate (FORMAT.md §5.1).
  *
  * A certificate that chains to a trust anchor proves who holds a key, not that the key was
  * issued for signing evidence: a TLS server, a time-stamping unit or the CA itself also chain
@@ -75,11 +75,14 @@ int cert_can_timestamp(X509 *x, char *why, size_t n)
 	int crit = 0, ok;
 	why[0] = '\0';
 	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
-	ok = eku && crit == 1 && sk_ASN1_OBJECT_num(eku) == 1 &&
-	    OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, 0)) == NID_time_stamp;
+	int stamps = 0, others = 0;
+	for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++)
+		*(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)) == NID_time_stamp ? &stamps : &others) += 1;
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
-	if (!ok) {
-		snprintf(why, n, "lacks the critical timeStamping extended key usage, alone (RFC 3161 §2.3)");
+	ok = crit == 1 && stamps == 1;
+	if (!ok || others) {
+		snprintf(why, n, ok ? "has an extended key usage beside timeStamping (RFC 3161 §2.3: timeStamping alone)"
+		    : "lacks the critical timeStamping extended key usage (RFC 3161 §2.3)");
 		return -1;
 	}
 	if (X509_get_extension_flags(x) & EXFLAG_CA) {

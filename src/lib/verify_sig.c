@@ -187,7 +187,7 @@ out:
 	ERR_clear_error();
 }
 
-/* The signer's certificate must be one issued for signing (FORMAT.md §10): EN 319 102-1
+/* The signer's certificate must be one issued for signing (FORMAT.md §5.1): EN 319 102-1
  * §5.2.6 makes a constraint on the chain INDETERMINATE, CHAIN_CONSTRAINTS_FAILURE; the
  * signature's algorithms and key must stand under TS 119 312, else INDETERMINATE,
  * CRYPTO_CONSTRAINTS_FAILURE_NO_POE (no archive time-stamp can prove the signature older
@@ -233,6 +233,7 @@ static void check_claims(struct vctx *c, X509 *signer)
 	}
 	if (!stated)
 		return;
+	result_fact(c->r, F_IDENTITY_CLAIM, bad[0] ? "differs" : "matches");
 	if (bad[0]) {
 		result_check(c->r, "identity.claim", SCELLE_PASSED, NULL, EVIDENCE_XML,
 		    "stated %s not found in the signer's certificate '%s': the certificate is the signer",
