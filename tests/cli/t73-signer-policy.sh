@@ -9,7 +9,7 @@ make_pki
 cp -R "$TOP/examples/evidence" ev
 start_tsa || exit 2
 RS="python3 $TOP/tests/data/resign.py"
-seal() { scelle seal -q "$@"; }
+seal() { scelle seal -q --revocation-data "$PKI/ca.crl" "$@"; }
 verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
 # jcheck ID FILE.json — "STATUS SUBINDICATION MESSAGE" of each check ID in a --json result
 jcheck() {
