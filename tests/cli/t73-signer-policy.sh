@@ -1,5 +1,5 @@
 #!/bin/sh
-# t73-signer-policy.sh — who may seal and with what (FORMAT.md §10): a certificate under the
+# t73-signer-policy.sh — who may seal and with what (FORMAT.md §5.1): a certificate under the
 # trust anchor that was not issued for signing (TLS server, key encipherment, time-stamping,
 # code signing, the CA itself), a TSA certificate without the critical timeStamping EKU
 # alone, RSA-1024 and P-192 keys, SHA-1 and MD5 references, tokens and ledger records made

@@ -36,7 +36,7 @@ failed_at() {
 # manifest.
 test_expect_success 'setup' '
 	cp -R "$TOP/examples/evidence/ad-capture" "$TOP/examples/evidence/chat-export" . &&
-	scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+	scelle seal -o case.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
 		--case "OCRTEH Paris:FR:2026/0042" --officer "Capitaine Martin" --country FR \
 		ad-capture chat-export >sealed.out &&
 	scelle custody add case.asice --event transferred --key "$PKI/officer.key" \
@@ -48,7 +48,7 @@ test_expect_success 'setup' '
 	cp "$TOP/examples/evidence/chat-export/_chat.txt" "in/chat export/_chat été.txt" &&
 	printf "latin-1 name\n" >"in/chat export/$(printf "caf\351.txt")" &&
 	printf "ad\n" >"in/chat export/ad&<\"1\">.html" &&
-	scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+	scelle seal -q -o names.asice --tsa "$tsa_url" --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
 		"in/chat export"
 '
 

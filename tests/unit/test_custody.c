@@ -40,8 +40,8 @@ static int make_signer(void)
 	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Unit Police", -1, -1, 0) &&
 	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"Unit Officer", -1, -1, 0);
 	ok = ok && X509_set_issuer_name(x, n) && X509_set_pubkey(x, k);
-	ok = ok && add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
-	    add_ext(x, NID_key_usage, "critical,digitalSignature,keyCertSign");
+	ok = ok && add_ext(x, NID_basic_constraints, "critical,CA:FALSE") &&
+	    add_ext(x, NID_key_usage, "critical,digitalSignature");
 	ok = ok && X509_sign(x, k, EVP_sha256());
 	if (ok && (f = fopen(key_path, "w"))) {
 		ok = PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
