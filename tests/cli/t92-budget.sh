@@ -95,4 +95,27 @@ test_expect_success 'seal: --key FIFO and --pass file:FIFO are refused (hung for
 	test ! -e k.asice
 '
 
+# scelle tsa: a deadline for the whole request and a cap per address (hostile.py trickle
+# sends the headers, then a byte a second); two responders share one --serial-file.
+tsa_on() { # name [options]
+	name=$1; shift
+	start_server "$name" scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" \
+		--listen 127.0.0.1:0 --port-file "$T/$name.port" "$@"
+}
+test_expect_success 'tsa: 40 clients trickling bytes: 8 refused, 32 cut within 7 s (held 50 s before)' '
+	tsa_on slow &&
+	python3 "$H" trickle "$(cat "$T/slow.port")" 40 > trickle.out &&
+	cat trickle.out >&2 &&
+	test_grep "^32 of 40 connections refused at once$" trickle.out &&
+	test_grep "^the others held at most [5-7] s (0 still held after 12 s)$" trickle.out &&
+	test_grep "^served another address in [01]\.[0-9] s$" trickle.out
+'
+test_expect_success 'tsa: two responders on one --serial-file: 125 tokens, 125 serial numbers (64 before)' '
+	tsa_on one --serial-file "$T/serial" && tsa_on two --serial-file "$T/serial" &&
+	python3 "$H" serials "$(cat "$T/one.port")" "$(cat "$T/two.port")" 125 > serials.out &&
+	cat serials.out >&2 &&
+	test_grep "^125 tokens, 125 distinct serial numbers, 0 rejected$" serials.out &&
+	test "$(cat "$T/serial")" = 125
+'
+
 test_done
