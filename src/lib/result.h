@@ -24,6 +24,18 @@ struct scelle_result {
 	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c) */
 	size_t ncustody;
 	char *ledger;
+	struct unlisted *unlisted;	/* failures beyond MAX_SAME_FAILURES, per check id */
+	size_t nunlisted, capunlisted;
+};
+
+/* A report lists the first MAX_SAME_FAILURES failed or indeterminate results of one check
+ * id, then one line with the count of the others (FORMAT.md, "Verification report"): an
+ * archive of a million bad entries gave two million lines and 780 MB (issue 18). */
+#define MAX_SAME_FAILURES 100
+struct unlisted {
+	char *id, *subindication;
+	enum scelle_verdict status;	/* the worst of them */
+	size_t listed, more;
 };
 
 struct scelle_result *result_new(void);

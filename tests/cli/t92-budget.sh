@@ -75,6 +75,17 @@ test_expect_success 'seal: 8 MB of zip bombs (8 x 1 GiB), inflating 96 MiB in al
 	$VERIFY bombs.asice
 '
 
+# Reports list the first 100 failures of a check, then their count (text, HTML and JSON).
+test_expect_success 'verify: 300,000 bad entries: 206 lines, a 63 KB report (600,005 lines, 168 MB before)' '
+	python3 "$H" empty bad.asice 300000 &&
+	expect_exit 1 within 3 256 scelle verify --report bad.html bad.asice > bad.txt &&
+	test "$(wc -l < bad.txt)" -le 210 && test "$(wc -c < bad.html)" -le 100000 &&
+	test_grep -F "  FAILED        container.coverage             and 299901 more like these, not listed (a report lists the first 100) [FORMAT_FAILURE]" bad.txt &&
+	test_grep -F "and 299900 more like these, not listed" bad.html &&
+	expect_exit 1 scelle verify --json bad.asice > bad.json &&
+	python3 -c "import json, sys; c = json.load(open(\"bad.json\"))[\"checks\"]; sys.exit(len(c) > 210)"
+'
+
 # A FIFO without a writer blocked seal for ever: each case ends at once with a message
 # (timeout 10 turns a hang of the old code into a failure).
 cc -shared -fPIC -o swap.so "$TOP/tests/data/grow_on_read.c" -ldl || exit 2

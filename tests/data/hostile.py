@@ -93,10 +93,29 @@ def missing(out, n):
         z.writestr("evidence.xml", xml)
 
 def empty(out, n):
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.etsi.asic-e+zip")
-        for i in range(n):
-            z.writestr(zipfile.ZipInfo("evidence/%07d" % i), b"")
+    # laid out by hand: zipfile takes 30 us an entry
+    mt = b"application/vnd.etsi.asic-e+zip"
+    names = [b"mimetype"] + [b"evidence/%07d" % i for i in range(n)]
+    local, cd, off = [], [], 0
+    for k, name in enumerate(names):
+        data = mt if k == 0 else b""
+        crc = zlib.crc32(data)
+        h = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
+                        len(name), 0) + name + data
+        cd.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, 0, 0, 0x21, crc,
+                              len(data), len(data), len(name), 0, 0, 0, 0, 0, off) + name)
+        local.append(h)
+        off += len(h)
+    cdb = b"".join(cd)
+    entries = len(names)
+    if entries < 0xffff:
+        end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, entries, entries, len(cdb), off, 0)
+    else:  # ZIP64 end record and locator (APPNOTE 4.3.14, 4.3.15)
+        end = struct.pack("<IQHHIIQQQQ", 0x06064b50, 44, 45, 45, 0, 0, entries, entries, len(cdb), off) + \
+            struct.pack("<IIQI", 0x07064b50, 0, off + len(cdb), 1) + \
+            struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 0xffff, 0xffff, len(cdb), off, 0)
+    with open(out, "wb") as f:
+        f.write(b"".join(local) + cdb + end)
 
 def tsq(n):
     """A TimeStampReq (RFC 3161 §2.4.1) over a SHA-256 imprint unique to n."""
