@@ -10,7 +10,8 @@ H="$TOP/tests/data/hostile.py"
 SEAL="scelle seal -q --key $PKI/officer.key --cert $PKI/officer.pem"
 # within SECONDS MIB cmd...: runs cmd (its exit status is kept), then fails when it took
 # SECONDS or more of CPU time (user + system: 2 cores are shared by parallel runs, so wall
-# time says little), 5 x SECONDS of wall time, or more than MIB MiB of memory (peak RSS).
+# time says little), 5 x SECONDS of wall time, or more than MIB MiB of memory (peak RSS):
+# then with status 125, which no scelle command uses, so that expect_exit 1 cannot pass.
 within() {
 	secs=$1 mib=$2; shift 2
 	rc=0
@@ -20,7 +21,7 @@ within() {
 	awk -v u="$1" -v s="$2" -v e="$3" -v m="$4" -v S="$secs" -v M="$mib" \
 		'BEGIN { exit !(u + s < S && e < 5 * S && m <= M * 1024) }' || {
 		echo "# over budget: $1 + $2 s CPU, $3 s wall (limits $secs, $((5 * secs))), $4 KiB (limit $mib MiB)" >&2
-		return 1; }
+		return 125; }
 	return $rc
 }
 
