@@ -3,6 +3,7 @@
  * connection; tsa_responder.c (libscelle) makes the replies. */
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -56,7 +57,23 @@ static int usage_error(const char *msg)
 struct upload {
 	struct buf body;
 	int too_large;
+	struct timespec start;	/* the headers were read */
 };
+
+/* A request must arrive whole within REQUEST_DEADLINE seconds of its headers, however
+ * its bytes trickle in (each byte restarts MHD's idle timeout): 40 clients sending a
+ * byte at a time held every connection for 50 s (issue 18).  One address holds at most
+ * PER_ADDRESS connections. */
+#define REQUEST_DEADLINE 5
+#define IDLE_TIMEOUT 5
+#define PER_ADDRESS 32
+
+static int past_deadline(const struct upload *u)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - u->start.tv_sec >= REQUEST_DEADLINE;
+}
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
     void *data, size_t len, int owned)
@@ -121,9 +138,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
 		if (!(u = calloc(1, sizeof(*u))))
 			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &u->start);
 		*con_cls = u;
 		return MHD_YES;
 	}
+	if (past_deadline(u))
+		return MHD_NO;	/* closes the connection */
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
@@ -309,7 +329,8 @@ int cmd_tsa(int argc, char **argv)
 		(v6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, tsa, MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned int)10, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_END);
+	    (unsigned int)IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_ADDRESS, MHD_OPTION_END);
 	if (!d) {
 		error("cannot start the HTTP server on '%s'", listen_spec);
 		close(fd);

@@ -22,9 +22,38 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 {
 	char msg[1024];
 	va_list ap;
+	if (status != SCELLE_PASSED) {
+		struct unlisted *u = NULL;
+		for (size_t i = r->nunlisted; i-- > 0;)
+			if (strcmp(r->unlisted[i].id, id) == 0) {
+				u = &r->unlisted[i];
+				break;
+			}
+		if (!u) {
+			if (!(u = grow(r->unlisted, &r->capunlisted, r->nunlisted + 1, sizeof(*u))))
+				return r->lost = 1, -1;
+			r->unlisted = u;
+			u = &r->unlisted[r->nunlisted++];
+			memset(u, 0, sizeof(*u));
+			if (!(u->id = xstrdup(id)))
+				return r->lost = 1, -1;
+		}
+		if (u->listed >= MAX_SAME_FAILURES) {
+			if (!u->more || status == SCELLE_FAILED) {	/* the worst, and its reason */
+				free(u->subindication);
+				u->subindication = xstrdup(subind);
+				u->status = u->status == SCELLE_FAILED ? SCELLE_FAILED : status;
+			}
+			u->more++;
+			return 0;
+		}
+		u->listed++;
+	}
 	struct scelle_check *c = grow(r->checks, &r->capchecks, r->nchecks + 1, sizeof(*c));
-	if (!c)
+	if (!c) {
+		r->lost |= status != SCELLE_PASSED;
 		return -1;
+	}
 	r->checks = c;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -74,6 +103,16 @@ int result_add_case(struct scelle_result *r, const char *a, const char *c, const
  * verdict from ever disagreeing). */
 void result_finish(struct scelle_result *r)
 {
+	for (size_t i = 0; i < r->nunlisted; i++) {
+		struct unlisted *u = &r->unlisted[i];
+		size_t more = u->more;
+		if (!more)
+			continue;
+		u->more = 0;
+		u->listed = 0;	/* room for the line that counts them */
+		result_check(r, u->id, u->status, u->subindication, NULL, "and %zu more like these, "
+		    "not listed (a report lists the first %d)", more, MAX_SAME_FAILURES);
+	}
 	r->verdict = SCELLE_PASSED;
 	for (size_t i = 0; i < r->nchecks; i++) {
 		if (r->checks[i].status == SCELLE_FAILED)
@@ -84,6 +123,8 @@ void result_finish(struct scelle_result *r)
 	for (size_t i = 0; i < r->nitems; i++)
 		if (!r->items[i].ok)
 			r->verdict = SCELLE_FAILED;
+	if (r->lost)	/* a failure that could not be recorded (out of memory) still fails */
+		r->verdict = SCELLE_FAILED;
 }
 
 void scelle_result_free(struct scelle_result *r)
@@ -97,6 +138,11 @@ void scelle_result_free(struct scelle_result *r)
 		free((char *)r->checks[i].message);
 	}
 	free(r->checks);
+	for (size_t i = 0; i < r->nunlisted; i++) {
+		free(r->unlisted[i].id);
+		free(r->unlisted[i].subindication);
+	}
+	free(r->unlisted);
 	for (size_t i = 0; i < r->nitems; i++) {
 		free((char *)r->items[i].path);
 		free((char *)r->items[i].media_type);

@@ -25,6 +25,19 @@ struct scelle_result {
 	size_t ncustody;
 	char *ledger;
 	char *ledger_head;	/* hex SHA-256 of the last record's C14N (formats/custody.md) */
+	struct unlisted *unlisted;	/* failures beyond MAX_SAME_FAILURES, per check id */
+	size_t nunlisted, capunlisted;
+	int lost;	/* a check other than passed could not be recorded: never TOTAL-PASSED */
+};
+
+/* A report lists the first MAX_SAME_FAILURES failed or indeterminate results of one check
+ * id, then one line with the count of the others (FORMAT.md, "Verification report"): an
+ * archive of a million bad entries gave two million lines and 780 MB (issue 18). */
+#define MAX_SAME_FAILURES 100
+struct unlisted {
+	char *id, *subindication;
+	enum scelle_verdict status;	/* the worst of them */
+	size_t listed, more;
 };
 
 struct scelle_result *result_new(void);

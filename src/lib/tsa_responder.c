@@ -2,6 +2,7 @@
  * DER TimeStampResp out, built on OpenSSL's TS_RESP_CTX.  The HTTP side is in the CLI. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <pthread.h>
@@ -20,7 +21,7 @@ struct tsa_responder {
 	pthread_mutex_t lock;	/* TS_RESP_CTX keeps per-request state; the counter too */
 	TS_RESP_CTX *ctx;
 	char *serial_file;	/* NULL: random 128-bit serial numbers */
-	uint64_t last_serial;
+	int lock_fd;		/* FILE.lock, flock()ed around each increment, or -1 */
 };
 
 struct pem_pass {
@@ -100,15 +101,24 @@ static ASN1_INTEGER *next_serial(TS_RESP_CTX *ctx, void *arg)
 	if (!serial)
 		return NULL;
 	if (r->serial_file) {
-		if (r->last_serial == UINT64_MAX || serial_store(r->serial_file, r->last_serial + 1) < 0) {
+		/* Two responders may share the file (issue 18: 125 tokens had 64 distinct
+		 * numbers): the last number is read again and the next one stored under an
+		 * exclusive lock on FILE.lock (not on FILE, which the rename replaces). */
+		struct scerr e = { 0 };
+		uint64_t last = 0;
+		int locked = flock(r->lock_fd, LOCK_EX) == 0;
+		int ok = locked && serial_load(r->serial_file, &last, &e) == 0 && last < UINT64_MAX &&
+		    serial_store(r->serial_file, last + 1) == 0;
+		if (locked)
+			flock(r->lock_fd, LOCK_UN);
+		if (!ok) {
 			TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION,
 			    "cannot record the serial number");
 			TS_RESP_CTX_add_failure_info(ctx, TS_INFO_SYSTEM_FAILURE);
 			ASN1_INTEGER_free(serial);
 			return NULL;
 		}
-		r->last_serial++;
-		ASN1_INTEGER_set_uint64(serial, r->last_serial);
+		ASN1_INTEGER_set_uint64(serial, last + 1);
 		return serial;
 	}
 	/* No file: 127 random bits are unique without any state (and fit in RFC 3161's 160). */
@@ -207,6 +217,7 @@ struct tsa_responder *tsa_responder_new(const struct tsa_responder_config *cfg, 
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		return NULL;
 	}
+	r->lock_fd = -1;
 	if (!(r->ctx = TS_RESP_CTX_new())) {
 		scerr_ssl(e, SCELLE_E_NOMEM, "cannot create the responder");
 		goto fail;
@@ -228,9 +239,16 @@ struct tsa_responder *tsa_responder_new(const struct tsa_responder_config *cfg, 
 		goto fail;
 	}
 	if (cfg->serial_file) {
+		char lock[4096];
+		uint64_t last;
 		if (!(r->serial_file = xstrdup(cfg->serial_file)) ||
-		    serial_load(cfg->serial_file, &r->last_serial, e) < 0)
+		    serial_load(cfg->serial_file, &last, e) < 0)
 			goto fail;
+		if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", cfg->serial_file) >= sizeof(lock) ||
+		    (r->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+			scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", lock, strerror(errno));
+			goto fail;
+		}
 	}
 	/* Requests may use any SHA-2 hash; the token is signed with SHA-256 and names its
 	 * certificate with an ESSCertIDv2 over SHA-256 (RFC 5816), accurate to a second. */
@@ -261,6 +279,8 @@ void tsa_responder_free(struct tsa_responder *r)
 		return;
 	TS_RESP_CTX_free(r->ctx);
 	free(r->serial_file);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }

@@ -238,15 +238,43 @@ static int pass_list(struct vctx *c)
  * declarations, the element and text handlers are removed.  A stream sees an error only
  * when it gets there, after the items before it; this keeps a malformed document
  * all-or-nothing: refused as a whole, nothing taken from it. */
+/* XML_PARSE_HUGE also lifts libxml2's nesting limit: the 256 levels it has without it
+ * are counted here. */
+#define MAX_XML_DEPTH 256
+struct depth {
+	int n, over;
+};
+
+static void depth_in(void *ctx, const xmlChar *l, const xmlChar *p, const xmlChar *u, int nn,
+    const xmlChar **ns, int na, int nd, const xmlChar **a)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct depth *d = ctxt->_private;
+	(void)l, (void)p, (void)u, (void)nn, (void)ns, (void)na, (void)nd, (void)a;
+	if (++d->n > MAX_XML_DEPTH) {
+		d->over = 1;
+		xmlStopParser(ctxt);
+	}
+}
+
+static void depth_out(void *ctx, const xmlChar *l, const xmlChar *p, const xmlChar *u)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	(void)l, (void)p, (void)u;
+	((struct depth *)ctxt->_private)->n--;
+}
+
 static int well_formed(const struct doc *d)
 {
 	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt((const char *)d->b.data, (int)d->b.len);
+	struct depth depth = { 0, 0 };
 	int ok;
 	if (!ctxt)
 		return 0;
 	xmlSAXVersion(ctxt->sax, 2);
-	ctxt->sax->startElementNs = NULL;
-	ctxt->sax->endElementNs = NULL;
+	ctxt->_private = &depth;
+	ctxt->sax->startElementNs = depth_in;
+	ctxt->sax->endElementNs = depth_out;
 	ctxt->sax->characters = NULL;
 	ctxt->sax->ignorableWhitespace = NULL;
 	ctxt->sax->cdataBlock = NULL;
@@ -255,7 +283,7 @@ static int well_formed(const struct doc *d)
 	ctxt->sax->reference = NULL;
 	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
 	xmlParseDocument(ctxt);
-	ok = ctxt->wellFormed;
+	ok = ctxt->wellFormed && !depth.over;
 	xmlFreeDoc(ctxt->myDoc);
 	ctxt->myDoc = NULL;
 	xmlFreeParserCtxt(ctxt);

@@ -10,7 +10,8 @@ H="$TOP/tests/data/hostile.py"
 SEAL="scelle seal -q --key $PKI/officer.key --cert $PKI/officer.pem"
 # within SECONDS MIB cmd...: runs cmd (its exit status is kept), then fails when it took
 # SECONDS or more of CPU time (user + system: 2 cores are shared by parallel runs, so wall
-# time says little), 5 x SECONDS of wall time, or more than MIB MiB of memory (peak RSS).
+# time says little), 5 x SECONDS of wall time, or more than MIB MiB of memory (peak RSS):
+# then with status 125, which no scelle command uses, so that expect_exit 1 cannot pass.
 within() {
 	secs=$1 mib=$2; shift 2
 	rc=0
@@ -20,7 +21,7 @@ within() {
 	awk -v u="$1" -v s="$2" -v e="$3" -v m="$4" -v S="$secs" -v M="$mib" \
 		'BEGIN { exit !(u + s < S && e < 5 * S && m <= M * 1024) }' || {
 		echo "# over budget: $1 + $2 s CPU, $3 s wall (limits $secs, $((5 * secs))), $4 KiB (limit $mib MiB)" >&2
-		return 1; }
+		return 125; }
 	return $rc
 }
 
@@ -75,6 +76,17 @@ test_expect_success 'seal: 8 MB of zip bombs (8 x 1 GiB), inflating 96 MiB in al
 	$VERIFY bombs.asice
 '
 
+# Reports list the first 100 failures of a check, then their count (text, HTML and JSON).
+test_expect_success 'verify: 300,000 bad entries: 206 lines, a 63 KB report (600,005 lines, 168 MB before)' '
+	python3 "$H" empty bad.asice 300000 &&
+	expect_exit 1 within 3 256 scelle verify --report bad.html bad.asice > bad.txt &&
+	test "$(wc -l < bad.txt)" -le 210 && test "$(wc -c < bad.html)" -le 100000 &&
+	test_grep -F "  FAILED        container.coverage             and 299901 more like these, not listed (a report lists the first 100) [FORMAT_FAILURE]" bad.txt &&
+	test_grep -F "and 299900 more like these, not listed" bad.html &&
+	expect_exit 1 scelle verify --json bad.asice > bad.json &&
+	python3 -c "import json, sys; c = json.load(open(\"bad.json\"))[\"checks\"]; sys.exit(len(c) > 210)"
+'
+
 # A FIFO without a writer blocked seal for ever: each case ends at once with a message
 # (timeout 10 turns a hang of the old code into a failure).
 cc -shared -fPIC -o swap.so "$TOP/tests/data/grow_on_read.c" -ldl || exit 2
@@ -93,6 +105,29 @@ test_expect_success 'seal: --key FIFO and --pass file:FIFO are refused (hung for
 		--pass file:pass.fifo --cert "$PKI/officer.pem" -o k.asice a.txt 2> err &&
 	test_grep -F "scelle: cannot read a pass phrase from '\''pass.fifo'\'': not a regular file (use fd:N for a pipe)" err &&
 	test ! -e k.asice
+'
+
+# scelle tsa: a deadline for the whole request and a cap per address (hostile.py trickle
+# sends the headers, then a byte a second); two responders share one --serial-file.
+tsa_on() { # name [options]
+	name=$1; shift
+	start_server "$name" scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" \
+		--listen 127.0.0.1:0 --port-file "$T/$name.port" "$@"
+}
+test_expect_success 'tsa: 40 clients trickling bytes: 8 refused, 32 cut within 7 s (held 50 s before)' '
+	tsa_on slow &&
+	python3 "$H" trickle "$(cat "$T/slow.port")" 40 > trickle.out &&
+	cat trickle.out >&2 &&
+	test_grep "^8 of 40 connections refused at once$" trickle.out &&
+	test_grep "^the others held at most [5-7] s (0 still held after 12 s)$" trickle.out &&
+	test_grep "^served another address in [01]\.[0-9] s$" trickle.out
+'
+test_expect_success 'tsa: two responders on one --serial-file: 125 tokens, 125 serial numbers (64 before)' '
+	tsa_on one --serial-file "$T/serial" && tsa_on two --serial-file "$T/serial" &&
+	python3 "$H" serials "$(cat "$T/one.port")" "$(cat "$T/two.port")" 125 > serials.out &&
+	cat serials.out >&2 &&
+	test_grep "^125 tokens, 125 distinct serial numbers, 0 rejected$" serials.out &&
+	test "$(cat "$T/serial")" = 125
 '
 
 test_done
