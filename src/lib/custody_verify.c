@@ -305,21 +305,6 @@ static time_t asn1_time(const ASN1_TIME *t)
 	return t && ASN1_TIME_to_tm(t, &tm) ? timegm(&tm) : 0;
 }
 
-static char *subject_of(X509 *x)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *s = NULL, *p;
-	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-		long n = BIO_get_mem_data(b, &p);
-		if ((s = malloc((size_t)n + 1))) {
-			memcpy(s, p, (size_t)n);
-			s[n] = '\0';
-		}
-	}
-	BIO_free(b);
-	return s;
-}
-
 /* The signer's chain to the same trust anchors as the archive's signer, at the time the
  * record's time-stamp proves, or now. */
 static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X509 *signer, time_t at)
@@ -511,7 +496,7 @@ static void check_signature(struct lctx *l, struct rec *r, int *missing_ts, char
 		    "record %lu: the signer's certificate is not in the signature", r->out->seq);
 		goto out;
 	}
-	r->out->signer = subject_of(signer);
+	r->out->signer = cert_subject(signer);
 	cert_sha256(signer, signer_hex);
 	if (!check_ess(si, signer)) {
 		flag(l, r, "custody.signature", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",

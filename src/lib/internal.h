@@ -293,7 +293,8 @@ int weak_key(EVP_PKEY *k, char *why, size_t n);		/* RSA/DSA < 2048, EC < 256 bit
 int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key, char *why, size_t n);
 /* 1 when every word of claim (case, accents and order folded) is in the subject. */
 int claim_in_subject(const X509_NAME *subject, const char *claim);
-char *cert_subject(X509 *x);	/* one line, UTF-8, malloc'ed; NULL when out of memory */
+char *x509_name_text(const X509_NAME *n);	/* one line, UTF-8, malloc'ed; NULL: no memory */
+char *cert_subject(X509 *x);			/* x509_name_text of the subject */
 
 /* ----------------------------------------------------------------- sign.c ---- */
 /* CAdES-B-B detached signature over data[0..n) (EN 319 122-1 §6.3), DER in *der

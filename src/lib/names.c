@@ -15,32 +15,12 @@
 #include <openssl/evp.h>
 #include "sealer.h"
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if there is none. */
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if there is none: the one
+ * decoder, display.c's utf8_char. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-	unsigned char c = p[0];
-	size_t len;
-	uint32_t min, cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	uint32_t cp;
+	return utf8_char(p, n, &cp);
 }
 
 static int is_control(unsigned char c)

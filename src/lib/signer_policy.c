@@ -208,19 +208,24 @@ static char *fold_words(const char *s)
 	return out;
 }
 
-char *cert_subject(X509 *x)
+char *x509_name_text(const X509_NAME *n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *s = NULL, *p;
-	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-		long n = BIO_get_mem_data(b, &p);
-		if ((s = malloc((size_t)n + 1))) {
-			memcpy(s, p, (size_t)n);
-			s[n] = '\0';
+	if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		long len = BIO_get_mem_data(b, &p);
+		if ((s = malloc((size_t)len + 1))) {
+			memcpy(s, p, (size_t)len);
+			s[len] = '\0';
 		}
 	}
 	BIO_free(b);
 	return s;
+}
+
+char *cert_subject(X509 *x)
+{
+	return x509_name_text(X509_get_subject_name(x));
 }
 
 /* Every word of the claim is a word of the subject's attribute values (any order). */

@@ -19,25 +19,9 @@ static time_t asn1_to_time(const ASN1_TIME *t)
 	return timegm(&tm);
 }
 
-static char *name_of(const X509_NAME *n)
-{
-	char *s = NULL;
-	BIO *b = BIO_new(BIO_s_mem());
-	if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-		char *p;
-		long len = BIO_get_mem_data(b, &p);
-		if ((s = malloc((size_t)len + 1))) {
-			memcpy(s, p, (size_t)len);
-			s[len] = '\0';
-		}
-	}
-	BIO_free(b);
-	return s;
-}
-
 static void fact_name(struct scelle_result *r, enum fact f, const X509_NAME *n)
 {
-	char *s = name_of(n);
+	char *s = x509_name_text(n);
 	result_fact(r, f, s);
 	free(s);
 }
