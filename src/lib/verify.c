@@ -190,15 +190,10 @@ static int pass_list(struct vctx *c)
 	for (size_t i = 0; i < c->dir.n; i++) {
 		const struct zip_dirent *z = &c->dir.e[i];
 		struct entry *e = &c->entries[c->nentries++];
-		e->name = xstrdup(z->name);
+		e->name = z->name;	/* the central directory's, freed with it */
 		e->size = z->usize;
 		e->index = i;
 		e->z = z;
-		if (!e->name) {
-			result_check(c->r, "container.zip", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
-			    "out of memory");
-			return -1;
-		}
 		struct doc *d = strcmp(z->name, EVIDENCE_XML) == 0 ? &c->evidence
 		    : strcmp(z->name, ASIC_MANIFEST) == 0 ? &c->manifest
 		    : strcmp(z->name, ASIC_SIGNATURE) == 0 ? &c->signature : NULL;
@@ -407,23 +402,26 @@ static int manifest_reference(struct vctx *c, xmlNodePtr n)
 	char *alg = dm ? prop(dm, "Algorithm") : NULL;
 	char *val = dv ? (char *)xmlNodeGetContent(dv) : NULL;
 	struct entry *e = NULL;
+	struct manifest_ref ref = { 0 };
 	const char *why = NULL;
 	if (!uri || uri_unescape(uri, &name))
 		why = "a DataObjectReference has no valid URI";
 	else if (!(e = find_entry(c, name)))
 		why = "references a file that is not in the archive";
-	else if (e->manifest_ref)
+	else if (e->ref)
 		why = "is referenced twice";
-	else if (!alg || !(e->manifest_alg = digest_from_uri(alg)))
+	else if (!alg || !(ref.alg = digest_from_uri(alg)))
 		why = "unknown digest algorithm";
-	else if (!val || b64_decode(val, e->manifest_md, sizeof(e->manifest_md), &e->manifest_mdlen))
+	else if (!val || b64_decode(val, ref.md, sizeof(ref.md), &ref.mdlen))
 		why = "digest value is not valid base64";
+	else if (!(e->ref = malloc(sizeof(ref))))
+		why = "out of memory";
 	if (why)
 		result_check(c->r, "manifest.references", SCELLE_FAILED,
 		    e ? "FORMAT_FAILURE" : "SIGNED_DATA_NOT_FOUND", name ? name : uri,
 		    "%s: %s", name ? name : (uri ? uri : "?"), why);
 	else
-		e->manifest_ref = 1;
+		*e->ref = ref;
 	xmlFree(alg);
 	xmlFree(val);
 	xmlFree(uri);
@@ -440,10 +438,10 @@ static void check_manifest_algorithms(struct vctx *c)
 	const char *first = NULL, *alg = NULL;
 	for (size_t i = 0; i < c->nentries; i++) {
 		const struct entry *e = &c->entries[i];
-		const EVP_MD *md = e->manifest_ref ? EVP_get_digestbyname(e->manifest_alg) : NULL;
-		if (e->manifest_ref && (!md || weak_digest(EVP_MD_get_type(md))) && !weak++) {
+		const EVP_MD *md = e->ref ? EVP_get_digestbyname(e->ref->alg) : NULL;
+		if (e->ref && (!md || weak_digest(EVP_MD_get_type(md))) && !weak++) {
 			first = e->name;
-			alg = e->manifest_alg;
+			alg = e->ref->alg;
 		}
 	}
 	if (weak)
@@ -667,7 +665,7 @@ static void check_coverage(struct vctx *c)
 		const char *n = e->name;
 		if (strcmp(n, "mimetype") == 0 || strcmp(n, ASIC_MANIFEST) == 0 || strcmp(n, ASIC_SIGNATURE) == 0)
 			continue;
-		if (!e->manifest_ref) {
+		if (!e->ref) {
 			result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", n,
 			    "'%s' is not covered by the signed manifest", n);
 			bad = 1;
@@ -738,8 +736,8 @@ static int judge_entry(struct vctx *c, struct entry *e, struct hashset *h,
 {
 	int ok = 1;
 	for (size_t i = 0; i < h->n; i++) {
-		if (e->manifest_ref && strcmp(h->alg[i], e->manifest_alg) == 0 &&
-		    (len[i] != e->manifest_mdlen || CRYPTO_memcmp(md[i], e->manifest_md, len[i]) != 0)) {
+		if (e->ref && strcmp(h->alg[i], e->ref->alg) == 0 &&
+		    (len[i] != e->ref->mdlen || CRYPTO_memcmp(md[i], e->ref->md, len[i]) != 0)) {
 			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
 			    "'%s': %s differs from ASiCManifest", e->name, h->alg[i]);
 			ok = 0;
@@ -775,8 +773,8 @@ static void setup_hashes(struct vctx *c, struct entry *e, struct hashset *h)
 {
 	memset(h, 0, sizeof(*h));
 	hashset_add(h, "sha256");
-	if (e->manifest_ref)
-		hashset_add(h, e->manifest_alg);
+	if (e->ref)
+		hashset_add(h, e->ref->alg);
 	if (e->item >= 0)
 		for (size_t d = 0; d < c->items[e->item].ndigests; d++)
 			hashset_add(h, c->items[e->item].digest[d].alg);
@@ -857,7 +855,7 @@ static void pass_digests(struct vctx *c)
 	for (size_t i = 0; hp && order && i < c->nentries; i++) {
 		struct entry *e = order[i];
 		const char *name = e->name;
-		if (!e->manifest_ref && e->item < 0)
+		if (!e->ref && e->item < 0)
 			continue;
 		e->checked = 1;
 		checked++;
@@ -928,7 +926,7 @@ static void pass_digests(struct vctx *c)
 	 * hashed, or the verdict says it was not. */
 	for (size_t i = 0; i < c->nentries; i++) {
 		struct entry *e = &c->entries[i];
-		if (!e->manifest_ref && e->item < 0)
+		if (!e->ref && e->item < 0)
 			continue;
 		nsigned++;
 		if (!e->checked) {
@@ -980,7 +978,7 @@ static void fill_items(struct vctx *c)
 static void free_ctx(struct vctx *c)
 {
 	for (size_t i = 0; i < c->nentries; i++)
-		free(c->entries[i].name);
+		free(c->entries[i].ref);
 	free(c->entries);
 	zip_dir_free(&c->dir);
 	for (size_t i = 0; i < c->nitems; i++) {
