@@ -158,7 +158,7 @@ def main():
     shutil.copy(os.path.join(TOP, "Makefile"), work)
     env = dict(os.environ, B=os.path.join(work, "build"))
     units = ["build/tests/unit/%s" % u for u in UNITS]
-    targets = ["build/scelle", "build/tests/unit/tsa_tool"] + units
+    targets = ["all", "build/tests/unit/tsa_tool"] + units   # all: the message catalogs too
     make = ["make", "--no-print-directory", "-s"]
     if subprocess.call(make + targets, cwd=work, stdout=subprocess.DEVNULL) != 0:
         print("mutate: the unmutated tree does not build", file=sys.stderr)
