@@ -324,15 +324,26 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 	int n = 0;
 	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;) {
 		X509_ATTRIBUTE *at = CMS_unsigned_get_attr(si, i);
-		for (int k = 0; k < X509_ATTRIBUTE_count(at); k++) {
+		int count = X509_ATTRIBUTE_count(at);
+		/* FORMAT.md §5: each attribute holds one token.  An empty attribute, or a value
+		 * that is not a token, cannot be checked: it fails (§10), never skipped, so that
+		 * no unsigned data rides along unjudged. */
+		if (count != 1)
+			result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+			    "a signature-time-stamp attribute holds %d values (exactly one token is expected)",
+			    count);
+		for (int k = 0; k < count; k++) {
 			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, k);
 			struct tsa_token_info info;
 			struct scerr e = { 0 };
 			char subject[32], when[32];
-			if (!t || t->type != V_ASN1_SEQUENCE)
-				continue;
 			n++;
 			snprintf(subject, sizeof(subject), "time-stamp %d", n);
+			if (!t || t->type != V_ASN1_SEQUENCE) {
+				result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", subject,
+				    "%s is not an RFC 3161 token", subject);
+				continue;
+			}
 			tsa_token_check(t->value.sequence->data, (size_t)t->value.sequence->length,
 			    sig->data, (size_t)sig->length, c->v->tsa_trust, &info, &e);
 			void *p = realloc(c->r->ts, (c->r->nts + 1) * sizeof(*c->r->ts));
