@@ -7,6 +7,8 @@ make_pki
 cp -R "$TOP/examples/evidence" ev
 start_tsa || exit 2
 ZE="python3 $TOP/tests/data/zipedit.py"
+ZH="python3 $TOP/tests/data/ziphack.py"
+HTML=evidence/ad-capture/ad-4711.html
 TST="python3 $TOP/tests/data/tstoken.py"
 SIG=META-INF/signature001.p7s
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
@@ -44,5 +46,27 @@ test_expect_success 'a signature-time-stamp attribute that holds no token fails 
 	: > empty.der && $TST --graft x/$SIG empty.der empty.p7s > /dev/null &&
 	$ZE bt.asice empty.asice replace $SIG empty.p7s &&
 	refused empty.asice timestamp.token "attribute holds 0 values" --no-timestamp-ok
+'
+# A symbolic link behind another host number: "version made by" Atari (5) or macOS (19)
+# with the Unix mode 120777; Info-ZIP unzip makes a link of the first, libarchive of the
+# second.
+test_expect_success 'a link mode under a host other than Unix is not a regular file' '
+	$ZH bt.asice lnk3.asice mode $HTML 120777 &&
+	for host in 5 19; do
+		python3 - lnk3.asice lnk$host.asice $host <<-\PY &&
+		import struct, sys
+		b = bytearray(open(sys.argv[1], "rb").read())
+		e = b.rfind(b"PK\x05\x06")
+		n, _, off = struct.unpack_from("<HII", b, e + 10)
+		for i in range(n):
+		    nl, xl, cl = struct.unpack_from("<HHH", b, off + 28)
+		    if b[off + 46:off + 46 + nl].endswith(b"/ad-4711.html"):
+		        b[off + 5] = int(sys.argv[3])
+		    off += 46 + nl + xl + cl
+		open(sys.argv[2], "wb").write(b)
+		PY
+		refused lnk$host.asice container.names "unsafe entry: symbolic link entry" || return 1
+	done &&
+	mkdir u && (cd u && unzip -q ../lnk5.asice) && test -h u/$HTML
 '
 test_done
