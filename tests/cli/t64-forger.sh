@@ -69,4 +69,42 @@ test_expect_success 'a link mode under a host other than Unix is not a regular f
 	done &&
 	mkdir u && (cd u && unzip -q ../lnk5.asice) && test -h u/$HTML
 '
+# Refused today, kept so: a second manifest and signature (by another key) beside the
+# first, naming forged content; one entry named twice under two encodings of its URI (the
+# officer's key: what is tested is the reader, not the key); unsigned decorations on the
+# ledger's root, which Exclusive C14N leaves out of every digest.
+test_expect_success 'a second manifest signed by another key, over forged content' '
+	sed "s/ad-4711-screenshot.png\"/ad-4711-screenshot.png\" MimeType=\"image\/png\"/;s/signature001/signature002/" \
+		x/META-INF/ASiCManifest001.xml > man2.xml &&
+	openssl cms -sign -binary -cades -nosmimecap -outform DER -signer "$PKI/other.pem" \
+		-inkey "$PKI/other.key" -in man2.xml -out sig2.p7s &&
+	$ZE bt.asice m2.asice add META-INF/ASiCManifest002.xml man2.xml &&
+	$ZE m2.asice two-sig.asice add META-INF/signature002.p7s sig2.p7s &&
+	refused two-sig.asice container.coverage ".META-INF/signature002.p7s. is not covered by the signed manifest" &&
+	refused two-sig.asice container.coverage ".META-INF/ASiCManifest002.xml. is not covered by the signed manifest"
+'
+test_expect_success 'one entry referenced twice, once as %2E-encoded, in a manifest signed anew' '
+	python3 - x/META-INF/ASiCManifest001.xml twice.xml <<-\PY &&
+	import re, sys
+	m = open(sys.argv[1]).read()
+	ref = re.search(r"  <DataObjectReference URI=\"evidence/ad-capture/ad-4711.html\".*?</DataObjectReference>\n", m, re.S).group(0)
+	m = m.replace(ref, ref + ref.replace("ad-4711.html\"", "ad-4711%2Ehtml\"", 1))
+	open(sys.argv[2], "w").write(m)
+	PY
+	test "$(grep -c "URI=.evidence/ad-capture/ad-4711\(.\|%2E\)html" twice.xml)" = 2 &&
+	python3 "$TOP/tests/data/resign.py" bt.asice twice.asice "$PKI/officer.key" "$PKI/officer.pem" \
+		META-INF/ASiCManifest001.xml=twice.xml &&
+	refused twice.asice manifest.references "evidence/ad-capture/ad-4711.html: is referenced twice" --no-timestamp-ok
+'
+test_expect_success 'the ledger root carries nothing unsigned: xml:lang, a namespace declaration' '
+	seal -o l.asice ev/ad-capture &&
+	scelle custody add l.asice --event transferred --key "$PKI/es-officer.key" --cert "$PKI/es-officer.pem" \
+		--no-timestamp-ok --trust "$PKI/ca.pem" -q &&
+	verify --no-timestamp-ok l.asice > out && test_grep "^l.asice: TOTAL-PASSED$" out &&
+	cp l.asice lang.asice && cp l.asice ns.asice &&
+	sed "s/formatVersion=\"1.1\"/& xml:lang=\"fr\"/" l.asice.custody.xml > lang.asice.custody.xml &&
+	sed "s/formatVersion=\"1.1\"/& xmlns:x=\"urn:x\"/" l.asice.custody.xml > ns.asice.custody.xml &&
+	refused lang.asice custody.ledger "an attribute .lang. on <ledger>" --no-timestamp-ok &&
+	refused ns.asice custody.ledger "a namespace declaration .urn:x. on <ledger>" --no-timestamp-ok
+'
 test_done
