@@ -362,15 +362,18 @@ static int is_el(xmlNodePtr n, const char *ns, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/* The attribute in no namespace, as XML Signature and EN 319 162-1 name it: xmlGetProp
+ * takes the first attribute of that local name in any namespace, so f:URI="a" URI="b"
+ * would be read as "a" here and as "b" by every namespace-aware reader (EU DSS). */
 static char *prop(xmlNodePtr n, const char *name)
 {
-	return (char *)xmlGetProp(n, BAD_CAST name);
+	return (char *)xmlGetNoNsProp(n, BAD_CAST name);
 }
 
 /* An attribute as a malloc'ed string (NULL when absent), so that the result owns it. */
 static char *prop_dup(xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
 	char *s = xstrdup((const char *)v);
 	xmlFree(v);
 	return s;

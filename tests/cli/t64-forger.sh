@@ -107,4 +107,12 @@ test_expect_success 'the ledger root carries nothing unsigned: xml:lang, a names
 	refused lang.asice custody.ledger "an attribute .lang. on <ledger>" --no-timestamp-ok &&
 	refused ns.asice custody.ledger "a namespace declaration .urn:x. on <ledger>" --no-timestamp-ok
 '
+test_expect_success 'a DataObjectReference whose URI has a namespaced twin is read as DSS reads it' '
+	sed "s|<DataObjectReference URI=\"$HTML\"|<DataObjectReference xmlns:f=\"urn:f\" f:URI=\"$HTML\" URI=\"evidence/ad-capture/elsewhere.html\"|" \
+		x/META-INF/ASiCManifest001.xml > nsuri.xml &&
+	test "$(xmllint --xpath "string(//*[@URI=\"evidence/ad-capture/elsewhere.html\"]/@URI)" nsuri.xml)" = evidence/ad-capture/elsewhere.html &&
+	python3 "$TOP/tests/data/resign.py" bt.asice nsuri.asice "$PKI/officer.key" "$PKI/officer.pem" \
+		META-INF/ASiCManifest001.xml=nsuri.xml &&
+	refused nsuri.asice manifest.references "evidence/ad-capture/elsewhere.html: references a file that is not in the archive" --no-timestamp-ok
+'
 test_done
