@@ -74,12 +74,16 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	ASN1_TIME *st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_UTCTIME);
 	if (!st)
 		st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_GENERALIZEDTIME);
-	c->signing_time = asn1_to_time(st);
-	if (c->signing_time) {
-		char t[32];
-		time_rfc3339(c->signing_time, t, sizeof(t));
-		result_fact(c->r, F_SIGNING_TIME, t);
+	/* A signing-time that cannot be read would skip the checks made at that time
+	 * (certificate validity, time-stamp order): fail closed (FORMAT.md §10). */
+	if (!(c->signing_time = asn1_to_time(st))) {
+		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "signed attribute signing-time holds no readable UTCTime or GeneralizedTime");
+		return -1;
 	}
+	char t[32];
+	time_rfc3339(c->signing_time, t, sizeof(t));
+	result_fact(c->r, F_SIGNING_TIME, t);
 	ASN1_OBJECT *ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
 	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",

@@ -115,4 +115,12 @@ test_expect_success 'a DataObjectReference whose URI has a namespaced twin is re
 		META-INF/ASiCManifest001.xml=nsuri.xml &&
 	refused nsuri.asice manifest.references "evidence/ad-capture/elsewhere.html: references a file that is not in the archive" --no-timestamp-ok
 '
+test_expect_success 'a signing-time that holds no time is not read as "no signing time"' '
+	seal -o bb.asice ev/ad-capture && mkdir bb && (cd bb && unzip -q ../bb.asice) &&
+	python3 "$TOP/tests/data/signedattr.py" bb/$SIG st.p7s "$PKI/officer.key" st-type &&
+	openssl cms -verify -binary -inform DER -in st.p7s -content bb/META-INF/ASiCManifest001.xml \
+		-CAfile "$PKI/ca.pem" -out /dev/null 2> /dev/null &&
+	$ZE bb.asice st.asice replace $SIG st.p7s &&
+	refused st.asice signature.attributes "signing-time holds no readable UTCTime or GeneralizedTime" --no-timestamp-ok
+'
 test_done
