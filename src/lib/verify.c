@@ -590,7 +590,7 @@ static void parse_evidence(struct vctx *c)
 {
 	xmlTextReaderPtr rd = open_xml(c, &c->evidence, EVIDENCE_XML, "evidence.parse");
 	xmlNodePtr n = rd ? xmlTextReaderCurrentNode(rd) : NULL;
-	int enter = 1, more;
+	int enter = 1, more, count_bad = 0;
 	size_t cap = 0;
 	if (!rd)
 		return;
@@ -622,6 +622,12 @@ static void parse_evidence(struct vctx *c)
 		} else if (is_el(n, SCELLE_NS_EVIDENCE, "items")) {
 			/* out of memory for one more item: the rest are skipped, as before */
 			int in = 1, full = 0;
+			size_t before = c->nitems;
+			char *cnt = prop(n, "count"), *end = NULL;
+			unsigned long long want = cnt ? strtoull(cnt, &end, 10) : 0;
+			if (!cnt || !*cnt || *end || cnt[0] == '-' || cnt[0] == '+' || cnt[0] == ' ')
+				count_bad = 1;
+			xmlFree(cnt);
 			while (!full && (more = next_child(rd, 2, &in)) == 1) {
 				n = xmlTextReaderCurrentNode(rd);
 				if (!is_el(n, SCELLE_NS_EVIDENCE, "item"))
@@ -633,11 +639,19 @@ static void parse_evidence(struct vctx *c)
 			}
 			if (more < 0)
 				break;
+			/* FORMAT.md §3.4: items/@count is the number of item children */
+			if (!full && c->nitems - before != want)
+				count_bad = 1;
 		}
 	}
 	xmlFreeTextReader(rd);
 	if (more < 0) {
 		read_failed(c, EVIDENCE_XML, "evidence.parse");
+		return;
+	}
+	if (count_bad) {
+		result_check(c->r, "evidence.parse", SCELLE_FAILED, "FORMAT_FAILURE", EVIDENCE_XML,
+		    "items/@count is not the number of items (%zu)", c->nitems);
 		return;
 	}
 	result_check(c->r, "evidence.parse", SCELLE_PASSED, NULL, EVIDENCE_XML,
@@ -654,6 +668,25 @@ static void check_coverage(struct vctx *c)
 	for (size_t i = 0; i < c->nitems; i++) {
 		struct ev_item *it = &c->items[i];
 		struct entry *e = it->path ? find_entry(c, it->path) : NULL;
+		int sha256 = 0;
+		for (size_t d = 0; d < it->ndigests; d++)
+			sha256 |= strcmp(it->digest[d].alg, "sha256") == 0;
+		/* FORMAT.md §3.4: an item is an entry under evidence/ (not mimetype, evidence.xml
+		 * or META-INF/, which a report would then list as evidence) and always has its
+		 * sha256; sha1 and md5 alone would make an item rest on them. */
+		if (!it->path || strncmp(it->path, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) != 0) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' is listed in evidence.xml but is not under %s", it->path ? it->path : "",
+			    EVIDENCE_DIR);
+			bad = 1;
+			it->found = -1;
+			continue;
+		}
+		if (!sha256) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' has no sha256 digest in evidence.xml", it->path);
+			bad = 1;
+		}
 		if (!e) {
 			result_check(c->r, "evidence.items", SCELLE_FAILED, "SIGNED_DATA_NOT_FOUND", it->path,
 			    "'%s' is listed in evidence.xml but missing from the archive", it->path ? it->path : "");

@@ -123,4 +123,28 @@ test_expect_success 'a signing-time that holds no time is not read as "no signin
 	$ZE bb.asice st.asice replace $SIG st.p7s &&
 	refused st.asice signature.attributes "signing-time holds no readable UTCTime or GeneralizedTime" --no-timestamp-ok
 '
+# evidence.xml signed anew by the officer (what is tested is the reader): an item that is
+# not under evidence/, a count that is not the number of items, an item without sha256.
+test_expect_success 'evidence.xml may not list mimetype as evidence, miscount, or drop sha256' '
+	h=$(printf application/vnd.etsi.asic-e+zip | sha256sum | cut -d" " -f1) &&
+	sed "s|<items count=\"2\">|<items count=\"3\"><item id=\"i3\" path=\"mimetype\" size=\"31\" mtime=\"2026-01-01T00:00:00Z\" mediaType=\"text/plain\"><digest algorithm=\"sha256\">$h</digest></item>|" \
+		x/evidence.xml > ev-mt.xml &&
+	sed "s|<items count=\"2\">|<items count=\"0\">|" x/evidence.xml > ev-count.xml &&
+	python3 - x/evidence.xml ev-md5.xml <<-\PY &&
+	import hashlib, re, sys
+	e = open(sys.argv[1]).read()
+	md5 = hashlib.md5(open("ev/ad-capture/ad-4711.html", "rb").read()).hexdigest()
+	e, n = re.subn(r"(path=\"evidence/ad-capture/ad-4711.html\"[^>]*>\s*)<digest algorithm=\"sha256\">[0-9a-f]+",
+	               lambda m: m.group(1) + "<digest algorithm=\x22md5\x22>" + md5, e)
+	assert n == 1
+	open(sys.argv[2], "w").write(e)
+	PY
+	for f in mt count md5; do
+		python3 "$TOP/tests/data/resign.py" bt.asice ev-$f.asice "$PKI/officer.key" "$PKI/officer.pem" \
+			evidence.xml=ev-$f.xml || return 1
+	done &&
+	refused ev-mt.asice evidence.items ".mimetype. is listed in evidence.xml but is not under evidence/" --no-timestamp-ok &&
+	refused ev-count.asice evidence.parse "items/@count is not the number of items (2)" --no-timestamp-ok &&
+	refused ev-md5.asice evidence.items ".$HTML. has no sha256 digest in evidence.xml" --no-timestamp-ok
+'
 test_done
