@@ -354,12 +354,14 @@ static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, i
 	int n = 0;
 
 	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;) {
-		ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, i), 0);
+		X509_ATTRIBUTE *at = CMS_unsigned_get_attr(si, i);
+		ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, 0);
 		struct tsa_token_info info;
 		struct scerr e = { 0 };
 		n++;
 		memset(&info, 0, sizeof(info));
-		if (!t || t->type != V_ASN1_SEQUENCE) {
+		/* one token per attribute (FORMAT.md §5): a second value would ride along unjudged */
+		if (!t || t->type != V_ASN1_SEQUENCE || X509_ATTRIBUTE_count(at) != 1) {
 			flag(l, r, "custody.timestamp", SCELLE_FAILED, "FORMAT_FAILURE",
 			    "record %lu: time-stamp %d is not a token", r->out->seq, n);
 			continue;

@@ -173,10 +173,11 @@ static void phase_progress(uint64_t done, uint64_t total, const char *item, void
 	p->st->progress_cb((uint64_t)p->n * t + done, 3 * t, item, p->st->progress_arg);
 }
 
-/* Verifies the archive behind fd (through /proc, so that it is this very file); the first
- * failed check explains a TOTAL-FAILED verdict. */
+/* Verifies the archive behind fd (through /proc, so that it is this very file), with the
+ * custody ledger at ledger when there is one there (NULL: none); the first failed check
+ * explains a TOTAL-FAILED verdict. */
 static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int phase, uint64_t t,
-    const char **why)
+    const char *ledger, const char **why)
 {
 	char path[64];
 	struct phase ph = { st, phase, t };
@@ -188,6 +189,13 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 	if (st->progress_cb)
 		scelle_verifier_set_progress_cb(v, phase_progress, &ph);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/* The ledger that carry_ledger() takes along is judged as `verify` judges it: stamp
+	 * refuses what verify fails (a forged ledger is not carried to a new file). */
+	if (ledger && access(ledger, F_OK) == 0 && scelle_verifier_set_ledger(v, ledger) != SCELLE_OK) {
+		st->err = v->err;
+		scelle_verifier_free(v);
+		return NULL;
+	}
 	r = scelle_verify(v, path);
 	if (!r)	/* the file behind fd cannot be read (or no memory): say why */
 		st->err = v->err.code ? v->err : (struct scerr){ SCELLE_E_NOMEM, "out of memory" };
@@ -371,6 +379,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	struct tsa_options opt = { st->policy, st->timeout };
 	unsigned char *der;
 	size_t der_len;
+	char *ledger = NULL;
 	int fd, rc;
 
 	scerr_clear(&st->err);
@@ -385,9 +394,8 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	}
 	/* the ledger that goes along (carry_ledger) must be readable: said now, before any
 	 * TSA is asked */
-	char *ledger = ledger_path_for(archive);
+	ledger = ledger_path_for(archive);
 	rc = ledger_unreadable(ledger, 0, &st->err) ? st->err.code : SCELLE_OK;
-	free(ledger);
 	if (rc)
 		goto done;
 	/* DESIGN.md §2: the sealed file is never replaced, not even with --force. */
@@ -396,7 +404,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		    "is never rewritten (name a new output)", archive);
 		goto done;
 	}
-	if (!(r = verify_fd(st, fd, 0, 0, &why))) {
+	if (!(r = verify_fd(st, fd, 0, 0, ledger, &why))) {
 		rc = st->err.code;
 		goto done;
 	}
@@ -449,7 +457,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	/* What is published must verify as the input did, with the new tokens on it. */
-	if (!(r = verify_fd(st, o.fd, 2, total, &why))) {
+	if (!(r = verify_fd(st, o.fd, 2, total, NULL, &why))) {
 		rc = st->err.code;
 		goto done;
 	}
@@ -464,6 +472,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	if (rc == SCELLE_OK)
 		carry_ledger(st, archive, out, force);
 done:
+	free(ledger);
 	if (rc) {
 		st->seal_id[0] = st->file_digest[0] = '\0';
 		st->added = 0;

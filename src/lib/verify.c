@@ -357,15 +357,18 @@ static int is_el(xmlNodePtr n, const char *ns, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/* The attribute in no namespace, as XML Signature and EN 319 162-1 name it: xmlGetProp
+ * takes the first attribute of that local name in any namespace, so f:URI="a" URI="b"
+ * would be read as "a" here and as "b" by every namespace-aware reader (EU DSS). */
 static char *prop(xmlNodePtr n, const char *name)
 {
-	return (char *)xmlGetProp(n, BAD_CAST name);
+	return (char *)xmlGetNoNsProp(n, BAD_CAST name);
 }
 
 /* An attribute as a malloc'ed string (NULL when absent), so that the result owns it. */
 static char *prop_dup(xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
 	char *s = xstrdup((const char *)v);
 	xmlFree(v);
 	return s;
@@ -585,7 +588,7 @@ static void parse_evidence(struct vctx *c)
 {
 	xmlTextReaderPtr rd = open_xml(c, &c->evidence, EVIDENCE_XML, "evidence.parse");
 	xmlNodePtr n = rd ? xmlTextReaderCurrentNode(rd) : NULL;
-	int enter = 1, more;
+	int enter = 1, more, count_bad = 0;
 	size_t cap = 0;
 	if (!rd)
 		return;
@@ -617,6 +620,12 @@ static void parse_evidence(struct vctx *c)
 		} else if (is_el(n, SCELLE_NS_EVIDENCE, "items")) {
 			/* out of memory for one more item: the rest are skipped, as before */
 			int in = 1, full = 0;
+			size_t before = c->nitems;
+			char *cnt = prop(n, "count"), *end = NULL;
+			unsigned long long want = cnt ? strtoull(cnt, &end, 10) : 0;
+			if (!cnt || !*cnt || *end || cnt[0] == '-' || cnt[0] == '+' || cnt[0] == ' ')
+				count_bad = 1;
+			xmlFree(cnt);
 			while (!full && (more = next_child(rd, 2, &in)) == 1) {
 				n = xmlTextReaderCurrentNode(rd);
 				if (!is_el(n, SCELLE_NS_EVIDENCE, "item"))
@@ -628,11 +637,19 @@ static void parse_evidence(struct vctx *c)
 			}
 			if (more < 0)
 				break;
+			/* FORMAT.md §3.4: items/@count is the number of item children */
+			if (!full && c->nitems - before != want)
+				count_bad = 1;
 		}
 	}
 	xmlFreeTextReader(rd);
 	if (more < 0) {
 		read_failed(c, EVIDENCE_XML, "evidence.parse");
+		return;
+	}
+	if (count_bad) {
+		result_check(c->r, "evidence.parse", SCELLE_FAILED, "FORMAT_FAILURE", EVIDENCE_XML,
+		    "items/@count is not the number of items (%zu)", c->nitems);
 		return;
 	}
 	result_check(c->r, "evidence.parse", SCELLE_PASSED, NULL, EVIDENCE_XML,
@@ -649,6 +666,25 @@ static void check_coverage(struct vctx *c)
 	for (size_t i = 0; i < c->nitems; i++) {
 		struct ev_item *it = &c->items[i];
 		struct entry *e = it->path ? find_entry(c, it->path) : NULL;
+		int sha256 = 0;
+		for (size_t d = 0; d < it->ndigests; d++)
+			sha256 |= strcmp(it->digest[d].alg, "sha256") == 0;
+		/* FORMAT.md §3.4: an item is an entry under evidence/ (not mimetype, evidence.xml
+		 * or META-INF/, which a report would then list as evidence) and always has its
+		 * sha256; sha1 and md5 alone would make an item rest on them. */
+		if (!it->path || strncmp(it->path, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) != 0) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' is listed in evidence.xml but is not under %s", it->path ? it->path : "",
+			    EVIDENCE_DIR);
+			bad = 1;
+			it->found = -1;
+			continue;
+		}
+		if (!sha256) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' has no sha256 digest in evidence.xml", it->path);
+			bad = 1;
+		}
 		if (!e) {
 			result_check(c->r, "evidence.items", SCELLE_FAILED, "SIGNED_DATA_NOT_FOUND", it->path,
 			    "'%s' is listed in evidence.xml but missing from the archive", it->path ? it->path : "");

@@ -58,12 +58,16 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	ASN1_TIME *st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_UTCTIME);
 	if (!st)
 		st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_GENERALIZEDTIME);
-	c->signing_time = asn1_to_time(st);
-	if (c->signing_time) {
-		char t[32];
-		time_rfc3339(c->signing_time, t, sizeof(t));
-		result_fact(c->r, F_SIGNING_TIME, t);
+	/* A signing-time that cannot be read would skip the checks made at that time
+	 * (certificate validity, time-stamp order): fail closed (FORMAT.md §10). */
+	if (!(c->signing_time = asn1_to_time(st))) {
+		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
+		    ASIC_SIGNATURE, "signed attribute signing-time holds no readable UTCTime or GeneralizedTime");
+		return -1;
 	}
+	char t[32];
+	time_rfc3339(c->signing_time, t, sizeof(t));
+	result_fact(c->r, F_SIGNING_TIME, t);
 	ASN1_OBJECT *ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
 	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
@@ -308,15 +312,26 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 	int n = 0;
 	for (int i = -1; (i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0;) {
 		X509_ATTRIBUTE *at = CMS_unsigned_get_attr(si, i);
-		for (int k = 0; k < X509_ATTRIBUTE_count(at); k++) {
+		int count = X509_ATTRIBUTE_count(at);
+		/* FORMAT.md §5: each attribute holds one token.  An empty attribute, or a value
+		 * that is not a token, cannot be checked: it fails (§10), never skipped, so that
+		 * no unsigned data rides along unjudged. */
+		if (count != 1)
+			result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+			    "a signature-time-stamp attribute holds %d values (exactly one token is expected)",
+			    count);
+		for (int k = 0; k < count; k++) {
 			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, k);
 			struct tsa_token_info info;
 			struct scerr e = { 0 };
 			char subject[32], when[32];
-			if (!t || t->type != V_ASN1_SEQUENCE)
-				continue;
 			n++;
 			snprintf(subject, sizeof(subject), "time-stamp %d", n);
+			if (!t || t->type != V_ASN1_SEQUENCE) {
+				result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", subject,
+				    "%s is not an RFC 3161 token", subject);
+				continue;
+			}
 			tsa_token_check(t->value.sequence->data, (size_t)t->value.sequence->length,
 			    sig->data, (size_t)sig->length, c->v->tsa_trust, &info, &e);
 			void *p = realloc(c->r->ts, (c->r->nts + 1) * sizeof(*c->r->ts));

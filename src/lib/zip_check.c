@@ -489,15 +489,18 @@ static void check_name(struct zc *z, const struct cd_rec *r, const char *name)
 		report(z, "container.names", name, "unsafe entry: %s", why);
 }
 
-/* 4.4.2, 4.4.15: a Unix mode in the high half of the external attributes (made by Unix),
- * or the MS-DOS directory bit, says what the entry is; only regular files are evidence. */
+/* 4.4.2, 4.4.15: a Unix mode in the high half of the external attributes, or the MS-DOS
+ * directory bit, says what the entry is; only regular files are evidence.  The mode is
+ * judged whatever host "version made by" names: Info-ZIP unzip also honours it for Atari,
+ * BeOS, QDOS, Tandem, VMS, Acorn and AtheOS, libarchive for macOS (19), so a link behind
+ * another host number would pass here and be made a link there. */
 static const char *entry_type(const unsigned char *h)
 {
 	uint32_t ea = get32(h + 38);
 	unsigned mode = ea >> 16 & S_IFMT;
-	if (h[5] == 3 && mode == S_IFLNK)
+	if (mode == S_IFLNK)
 		return "symbolic link entry";
-	if ((h[5] == 3 && mode != 0 && mode != S_IFREG) || (ea & 0x10))
+	if ((mode != 0 && mode != S_IFREG) || (ea & 0x10))
 		return "not a regular file";
 	return NULL;
 }
