@@ -78,7 +78,7 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory B=build-asan CC=clang SANITIZE=address,undefined CFLAGS='-O1 -g' \
 		all $(UNIT_BIN:$(B)/%=build-asan/%) $(FUZZ_BIN:$(B)/%=build-asan/%)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		B=build-asan sh tests/run.sh
 
 # Timing against sha256sum, openssl dgst and bsdtar on a generated corpus (build/bench,
