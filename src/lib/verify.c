@@ -1111,7 +1111,7 @@ struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void 
 		return NULL;
 	if (nnames && (c.entries = xcalloc(nnames, sizeof(*c.entries)))) {
 		for (; c.nentries < nnames; c.nentries++) {
-			c.entries[c.nentries].name = xstrdup(names[c.nentries]);
+			c.entries[c.nentries].name = names[c.nentries];	/* the caller's, for this call */
 			c.entries[c.nentries].item = -1;
 		}
 		qsort(c.entries, c.nentries, sizeof(*c.entries), by_entry_name);
