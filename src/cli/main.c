@@ -30,6 +30,7 @@ static const struct {
 
 /* A message names files, options and text from archives: the whole of it is printed
  * through its display form (put_text), so that no caller can forget to. */
+__attribute__((format(printf, 2, 0)))
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
 	char *m = NULL;
