@@ -50,6 +50,15 @@ const char *cli_language(void);
 const char *check_title(const char *check_id);	/* what the check establishes, translated */
 const char *verdict_word(enum scelle_verdict v);	/* passed / FAILED / INDETERMINATE */
 const char *verdict_sentence(enum scelle_verdict v);
+/* label padded with blanks to width characters, then one blank */
+void put_label(FILE *f, const char *label, int width);
+/* a custody event type ("sealed"...) in the reader's language; another: as it is */
+const char *event_name(const char *event);
+/* a custody event type, translated, padded to width characters ("other:X": X as written) */
+void put_event(FILE *f, const char *event, int width);
+/* "their verification: TOTAL-PASSED", translated; the result is to be display-escaped
+ * (put_text), since an unknown code is the ledger's text */
+const char *receiver_verdict(const char *code);
 
 /* render_text.c: the one way a string from an archive, a ledger or the command line is
  * printed: its display form (scelle_display: controls, bidi and invisible characters,

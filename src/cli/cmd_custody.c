@@ -103,7 +103,7 @@ static void put(const char *s)
 /* One line per record: who, when (the TSA's time where there is one), where, verdict. */
 void print_custody_timeline(const char *archive, const struct scelle_result *r)
 {
-	printf("custody of %s (%s): %zu records\n", shown(archive), shown(scelle_result_ledger(r)),
+	printf(_("custody of %s (%s): %zu records\n"), shown(archive), shown(scelle_result_ledger(r)),
 	    scelle_result_custody_count(r));
 	for (size_t i = 0; i < scelle_result_custody_count(r); i++) {
 		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
@@ -111,8 +111,7 @@ void print_custody_timeline(const char *archive, const struct scelle_result *r)
 		char t[32];
 		when(c->tsa_time ? c->tsa_time : c->time, t, sizeof(t));
 		printf("%3lu  %s %-4s ", c->seq, t, c->tsa_time ? "tsa" : "");
-		put(c->event);
-		printf("%*s", c->event && strlen(c->event) < 12 ? (int)(13 - strlen(c->event)) : 1, "");
+		put_event(stdout, c->event, 13);
 		put(c->actor);
 		size_t n = 0;
 		for (size_t k = 0; k < 3; k++) {
@@ -123,28 +122,29 @@ void print_custody_timeline(const char *archive, const struct scelle_result *r)
 		}
 		if (n)
 			putchar(')');
-		const struct { const char *label, *v; } more[] = { { " at ", c->place }, { " from ", c->from },
-			{ " to ", c->to } };
+		const struct { const char *label, *v; } more[] = { { N_(" at "), c->place },
+			{ N_(" from "), c->from }, { N_(" to "), c->to } };
 		for (size_t k = 0; k < 3; k++)
 			if (more[k].v) {
-				fputs(more[k].label, stdout);
+				fputs(_(more[k].label), stdout);
 				put(more[k].v);
 			}
-		if (c->verification) {
-			fputs(" [their verification: ", stdout);
-			put(c->verification);
+		if (c->verification) {	/* the receiver's verdict: the ETSI code, glossed */
+			fputs(" [", stdout);
+			put(receiver_verdict(c->verification));
 			putchar(']');
 		}
 		if (c->status == SCELLE_PASSED)
-			puts(" -- verifies");
+			puts(_(" -- verifies"));
 		else {
-			printf(" -- %s: ", c->status == SCELLE_FAILED ? "FAILED" : "INDETERMINATE");
+			printf(" -- %s: ", verdict_word(c->status));
 			put(c->reason ? c->reason : "");
 			putchar('\n');
 		}
 	}
 	if (scelle_result_ledger_head(r))
-		printf("ledger head: %zu records, sha256 %s\n", scelle_result_custody_count(r), scelle_result_ledger_head(r));
+		printf(_("ledger head: %zu records, sha256 %s\n"), scelle_result_custody_count(r),
+		    scelle_result_ledger_head(r));
 }
 
 static void json_time(FILE *f, const char *key, time_t t)
@@ -208,7 +208,7 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 			if (strcmp(c->id, "custody.ledger") == 0 || (!why && c->status != SCELLE_PASSED))
 				why = c;
 		}
-		error("%s", why ? why->message : "no custody record");
+		error("%s", why ? why->message : _("no custody record"));
 		scelle_result_free(r);
 		return EXIT_USAGE;
 	}
@@ -333,7 +333,7 @@ int cmd_custody(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		error(optind >= argc ? "no archive given" : "one archive at a time");
+		error("%s", optind >= argc ? _("no archive given") : _("one archive at a time"));
 		fputs(usage_text, stderr);
 		goto out;
 	}
@@ -344,7 +344,7 @@ int cmd_custody(int argc, char **argv)
 		goto out;
 	}
 	if (!event || !key) {
-		error("%s", !event ? "no event given (--event TYPE)" : "no signing key given (--key)");
+		error("%s", !event ? _("no event given (--event TYPE)") : _("no signing key given (--key)"));
 		fputs(usage_text, stderr);
 		goto out;
 	}
@@ -374,10 +374,10 @@ int cmd_custody(int argc, char **argv)
 			print_result_text(stdout, archive, vr, 0);
 	}
 	if (!quiet) {
-		printf("recorded '%s' as record %lu of the custody ledger of %s\n", shown(event),
+		printf(_("recorded '%s' as record %lu of the custody ledger of %s\n"), shown(event),
 		    scelle_custody_sequence(c), shown(archive));
 		if (scelle_custody_ledger_head(c))	/* for the hand-over letter */
-			printf("ledger head: %lu records, sha256 %s\n", scelle_custody_sequence(c),
+			printf(_("ledger head: %lu records, sha256 %s\n"), scelle_custody_sequence(c),
 			    scelle_custody_ledger_head(c));
 	}
 out:

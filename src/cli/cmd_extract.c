@@ -107,8 +107,9 @@ int cmd_extract(int argc, char **argv)
 		goto out;
 	}
 	if (!quiet)
-		printf("%s: %zu items extracted into %s%s (%s)\n", shown(archive), written, shown(dir),
-		    flags & SCELLE_EXTRACT_BAGIT ? " as a BagIt bag" : "", scelle_verdict_name(vd));
+		printf(flags & SCELLE_EXTRACT_BAGIT ? _("%s: %zu items extracted into %s as a BagIt bag (%s)\n") :
+		    _("%s: %zu items extracted into %s (%s)\n"), shown(archive), written, shown(dir),
+		    scelle_verdict_name(vd));
 	rc = vd == SCELLE_PASSED ? EXIT_PASSED : vd == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
 out:
 	scelle_result_free(r);

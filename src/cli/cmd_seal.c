@@ -306,8 +306,8 @@ int cmd_seal(int argc, char **argv)
 		goto out;
 	}
 	if (!out || !key || nin == 0) {
-		error("%s", !out ? "no output given (-o OUT.asice)" : !key ? "no signing key given (--key)"
-		    : "nothing to seal");
+		error("%s", !out ? _("no output given (-o OUT.asice)") : !key ? _("no signing key given (--key)")
+		    : _("nothing to seal"));
 		fputs(usage_text, stderr);
 		goto out;
 	}
@@ -348,9 +348,9 @@ int cmd_seal(int argc, char **argv)
 		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\"}\n", scelle_sealer_seal_id(s),
 		    scelle_sealer_file_digest(s));
 	} else if (!quiet) {
-		printf("sealed %s\n", shown(out));
-		printf("seal identifier  %s\n", scelle_sealer_seal_id(s));
-		printf("file digest      %s  (sha256sum %s)\n", scelle_sealer_file_digest(s), shown(out));
+		printf(_("sealed %s\n"), shown(out));
+		printf(_("seal identifier  %s\n"), scelle_sealer_seal_id(s));
+		printf(_("file digest      %s  (sha256sum %s)\n"), scelle_sealer_file_digest(s), shown(out));
 	}
 	rc = 0;
 out:

@@ -24,7 +24,7 @@ static const struct option options[] = {
 static void line(const char *label, const char *value)
 {
 	if (value) {
-		printf("%-15s ", label);
+		put_label(stdout, _(label), 15);
 		put_text(stdout, value);
 		putchar('\n');
 	}
@@ -42,7 +42,7 @@ int cmd_show(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		error(optind >= argc ? "no archive given" : "show takes one archive");
+		error("%s", optind >= argc ? _("no archive given") : _("show takes one archive"));
 		return EXIT_USAGE;
 	}
 	const char *archive = argv[optind];
@@ -50,7 +50,7 @@ int cmd_show(int argc, char **argv)
 	struct scelle_result *r = v ? scelle_verify(v, archive) : NULL;
 	int rc = 0;
 	if (!r) {
-		error("%s", v ? scelle_verifier_errmsg(v) : "out of memory");
+		error("%s", v ? scelle_verifier_errmsg(v) : _("out of memory"));
 		scelle_verifier_free(v);
 		return EXIT_USAGE;
 	}
@@ -72,11 +72,11 @@ int cmd_show(int argc, char **argv)
 		print_result_json(stdout, archive, r);
 	} else {
 		const char *a, *c, *ref;
-		line("archive", archive);
-		line("seal id", scelle_result_get(r, "seal_id"));
-		line("file digest", scelle_result_get(r, "file_digest"));
+		line(N_("archive"), archive);
+		line(N_("seal id"), scelle_result_get(r, "seal_id"));
+		line(N_("file digest"), scelle_result_get(r, "file_digest"));
 		for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++) {
-			printf("%-15s ", i ? "" : "case");
+			put_label(stdout, i ? "" : _("case"), 15);
 			put_text(stdout, ref);
 			fputs(" (", stdout);
 			put_text(stdout, a);
@@ -84,19 +84,20 @@ int cmd_show(int argc, char **argv)
 			put_text(stdout, c);
 			fputs(")\n", stdout);
 		}
-		line("sealed at", scelle_result_get(r, "sealed_at"));
-		line("officer", scelle_result_get(r, "officer"));
-		line("role", scelle_result_get(r, "officer_role"));
-		line("unit", scelle_result_get(r, "officer_unit"));
-		line("country", scelle_result_get(r, "officer_country"));
-		line("place", scelle_result_get(r, "place"));
-		line("signer", scelle_result_get(r, "signer"));
-		line("issuer", scelle_result_get(r, "signer_issuer"));
-		line("signing time", scelle_result_get(r, "signing_time"));
+		line(N_("sealed at"), scelle_result_get(r, "sealed_at"));
+		line(N_("officer"), scelle_result_get(r, "officer"));
+		line(N_("role"), scelle_result_get(r, "officer_role"));
+		line(N_("unit"), scelle_result_get(r, "officer_unit"));
+		line(N_("country"), scelle_result_get(r, "officer_country"));
+		line(N_("place"), scelle_result_get(r, "place"));
+		line(N_("signer"), scelle_result_get(r, "signer"));
+		line(N_("issuer"), scelle_result_get(r, "signer_issuer"));
+		line(N_("signing time"), scelle_result_get(r, "signing_time"));
 		/* show trusts no anchor: for the full verdict, `scelle verify --trust` */
-		printf("%-15s %s (no trust anchor; see scelle verify)\n", "verdict",
+		put_label(stdout, _("verdict"), 15);
+		printf(_("%s (no trust anchor; see scelle verify)\n"),
 		    scelle_verdict_name(scelle_result_verdict(r)));
-		printf("\n%zu items:\n", scelle_result_item_count(r));
+		printf(_("\n%zu items:\n"), scelle_result_item_count(r));
 		for (size_t i = 0; i < scelle_result_item_count(r); i++) {
 			const struct scelle_item *it = scelle_result_item(r, i);
 			printf("  %12llu  %-24s ", (unsigned long long)it->size,
@@ -111,8 +112,8 @@ int cmd_show(int argc, char **argv)
 		if (scelle_result_custody_count(r))
 			print_custody_timeline(archive, r);
 		else
-			printf("no custody ledger (%s)\n",
-			    scelle_result_ledger(r) ? shown(scelle_result_ledger(r)) : "none");
+			printf(_("no custody ledger (%s)\n"),
+			    scelle_result_ledger(r) ? shown(scelle_result_ledger(r)) : _("none"));
 	}
 	scelle_result_free(r);
 	scelle_verifier_free(v);

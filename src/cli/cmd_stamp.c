@@ -98,8 +98,9 @@ int cmd_stamp(int argc, char **argv)
 		}
 	}
 	if (!out || !ntsa || optind != argc - 1) {
-		error("%s", !out ? "no output given (-o OUT.asice)" : !ntsa ? "no time-stamp authority given (--tsa URL)"
-		    : optind >= argc ? "no archive given" : "stamp takes one archive");
+		error("%s", !out ? _("no output given (-o OUT.asice)") : !ntsa ?
+		    _("no time-stamp authority given (--tsa URL)") : optind >= argc ? _("no archive given") :
+		    _("stamp takes one archive"));
 		fputs(usage_text, stderr);
 		goto out;
 	}
@@ -120,10 +121,11 @@ int cmd_stamp(int argc, char **argv)
 		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\",\"timestamps_added\":%d}\n",
 		    scelle_stamper_seal_id(st), scelle_stamper_file_digest(st), scelle_stamper_added(st));
 	} else if (!quiet) {
-		printf("stamped %s (%d time-stamp%s added)\n", shown(out), scelle_stamper_added(st),
-		    scelle_stamper_added(st) == 1 ? "" : "s");
-		printf("seal identifier  %s  (unchanged)\n", scelle_stamper_seal_id(st));
-		printf("file digest      %s  (sha256sum %s)\n", scelle_stamper_file_digest(st), shown(out));
+		int n = scelle_stamper_added(st);
+		printf(ngettext("stamped %s (%d time-stamp added)\n", "stamped %s (%d time-stamps added)\n",
+		    (unsigned long)n), shown(out), n);
+		printf(_("seal identifier  %s  (unchanged)\n"), scelle_stamper_seal_id(st));
+		printf(_("file digest      %s  (sha256sum %s)\n"), scelle_stamper_file_digest(st), shown(out));
 	}
 	rc = 0;
 out:

@@ -301,7 +301,7 @@ int cmd_tsa(int argc, char **argv)
 		return usage_error(NULL);
 	}
 	if (!cfg.cert || !cfg.key)
-		return usage_error("--cert and --key are required");
+		return usage_error(_("--cert and --key are required"));
 	if (pass_spec && !(pass = pass_from_spec(pass_spec)))
 		return EXIT_USAGE;
 	cfg.pass_cb = cli_pass_cb;
@@ -339,7 +339,7 @@ int cmd_tsa(int argc, char **argv)
 	if (port_file && write_port_file(port_file, port) < 0)
 		goto out;
 	if (!quiet) {
-		printf("scelle tsa: listening on port %d (%s)\n", port, shown(listen_spec));
+		printf(_("scelle tsa: listening on port %d (%s)\n"), port, shown(listen_spec));
 		fflush(stdout);
 	}
 	while (sigwait(&stop, &sig) != 0)

@@ -161,7 +161,7 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if (optind >= argc || (report_file && argc - optind != 1) || ((ledger || head) && argc - optind != 1) ||
-	    cli_set_language(lang)) {
+	    (lang && cli_set_language(lang))) {
 		if (optind >= argc)
 			error("no archive given");
 		else if (report_file && argc - optind != 1)

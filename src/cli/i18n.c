@@ -33,12 +33,24 @@ static const char *known(const char *spec)
 	return NULL;
 }
 
-/* The POSIX order of precedence for the message language: LC_ALL, LC_MESSAGES, LANG.
- * Read from the environment, not from setlocale(): a container often has LANG=fr_FR.UTF-8
- * without that locale being generated, and the report should still be in French. */
+/* The order gettext reads: LANGUAGE (a list such as "es:fr", the first language we have),
+ * then POSIX's LC_ALL, LC_MESSAGES, LANG.  Read from the environment, not from setlocale():
+ * a container often has LANG=fr_FR.UTF-8 without that locale being generated, and the
+ * report should still be in French. */
 static const char *from_environment(void)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *list = getenv("LANGUAGE");
+	for (const char *p = list; p && *p; p += strcspn(p, ":"), p += *p == ':') {
+		char one[32];
+		size_t n = strcspn(p, ":");
+		if (n && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (known(one))
+				return known(one);
+		}
+	}
 	for (size_t i = 0; i < 3; i++) {
 		const char *v = getenv(vars[i]);
 		if (v && *v)
@@ -78,50 +90,54 @@ const char *cli_language(void)
 	return current;
 }
 
-/* What each check establishes, in plain words, keyed by the library's stable check id.
- * The library's own message (English, with names and numbers) is shown beside it. */
+/* What each check looks at, in plain words, keyed by the library's stable check id.  A
+ * title names the check, never its outcome: it is printed beside a failed check as beside
+ * a passed one (issue 19: "A time-stamp proves the date" beside INDETERMINATE read as a
+ * contradiction).  The library's message, with names and numbers, is shown beside it. */
 static const struct {
 	const char *id;
 	const char *text;
 } check_texts[] = {
-	{ "container.open", N_("The archive file can be opened") },
-	{ "container.mimetype", N_("The file declares itself an ETSI ASiC-E container") },
-	{ "container.zip", N_("The ZIP structure is readable") },
-	{ "container.limits", N_("Sizes and counts stay within safe limits") },
-	{ "container.names", N_("File names in the archive are unique and safe") },
-	{ "container.coverage", N_("Every file in the archive is covered by the signature") },
-	{ "manifest.parse", N_("The signed manifest is readable") },
-	{ "manifest.references", N_("The signed manifest points to the signature and the files") },
-	{ "manifest.digest", N_("Every file matches the fingerprint in the signed manifest") },
-	{ "evidence.parse", N_("The evidence record (evidence.xml) is readable") },
-	{ "evidence.items", N_("The evidence record lists exactly the files in the archive") },
-	{ "evidence.digest", N_("Every file matches the fingerprints in the evidence record") },
-	{ "signature.format", N_("The signature is a well-formed CAdES signature") },
-	{ "signature.attributes", N_("The signature carries the required signed attributes") },
-	{ "signature.crypto", N_("The signature over the manifest is mathematically valid") },
-	{ "signature.signing_certificate", N_("The signature names the signer's certificate") },
-	{ "signature.certificate_validity", N_("The signer's certificate was valid when signing") },
-	{ "signature.chain", N_("The signer's certificate leads to a trusted authority") },
-	{ "container.structure", N_("The ZIP file's inner structure is consistent") },
-	{ "timestamp.present", N_("A time-stamp proves when the archive was sealed") },
-	{ "timestamp.token", N_("The time-stamp authority's token over the signature is valid") },
-	{ "timestamp.order", N_("The time-stamp comes after the signing time") },
-	{ "timestamp.skew", N_("The signing time and the time-stamp agree") },
-	{ "custody.ledger", N_("The chain-of-custody ledger is intact") },
-	{ "custody.format", N_("The custody ledger is well-formed") },
-	{ "custody.chain", N_("Each custody record is linked to the one before it") },
-	{ "custody.signature", N_("Each custody record's signature is valid") },
-	{ "custody.signer", N_("Each custody record's signer is trusted") },
-	{ "custody.archive", N_("Each custody record cites this archive") },
-	{ "custody.time", N_("Custody record times never go backwards") },
-	{ "custody.timestamp", N_("The custody records' time-stamps are valid") },
-	{ "custody.sealing", N_("The first custody record is the sealing") },
-	{ "manifest.algorithm", N_("The signed manifest's fingerprints use algorithms still accepted") },
-	{ "signature.signer_usage", N_("The signer's certificate is issued for signing") },
-	{ "signature.algorithm", N_("The signature's algorithms and key are still accepted") },
-	{ "custody.signer_usage", N_("Each custody record's signer certificate is issued for signing") },
-	{ "custody.algorithm", N_("Each custody record's algorithms and key are still accepted") },
-	{ "identity.claim", N_("The stated names are found in the signer's certificate") },
+	{ "container.open", N_("Opening the archive file") },
+	{ "container.mimetype", N_("Container type (ETSI ASiC-E)") },
+	{ "container.zip", N_("ZIP structure") },
+	{ "container.limits", N_("Size and count limits") },
+	{ "container.names", N_("File names in the archive (unique and safe)") },
+	{ "container.coverage", N_("Coverage of every file by the signature") },
+	{ "manifest.parse", N_("Reading the signed manifest") },
+	{ "manifest.references", N_("References of the signed manifest") },
+	{ "manifest.digest", N_("Files against the signed manifest's fingerprints") },
+	{ "evidence.parse", N_("Reading the evidence record (evidence.xml)") },
+	{ "evidence.items", N_("Files listed in the evidence record") },
+	{ "evidence.digest", N_("Files against the evidence record's fingerprints") },
+	{ "signature.format", N_("Form of the CAdES signature") },
+	{ "signature.attributes", N_("Signed attributes of the signature") },
+	{ "signature.crypto", N_("Mathematical validity of the signature") },
+	{ "signature.signing_certificate", N_("Signer's certificate named by the signature") },
+	{ "signature.certificate_validity", N_("Validity period of the signer's certificate") },
+	{ "signature.chain", N_("Chain from the signer's certificate to a trusted authority") },
+	{ "signature.revocation", N_("Revocation status of the signer's certificates") },
+	{ "container.structure", N_("Inner structure of the ZIP file") },
+	{ "timestamp.present", N_("Date of the seal (time-stamp)") },
+	{ "timestamp.token", N_("Time-stamp token of the time-stamp authority") },
+	{ "timestamp.order", N_("Order of the signing time and the time-stamp") },
+	{ "timestamp.skew", N_("Agreement of the signing time and the time-stamp") },
+	{ "custody.ledger", N_("Chain-of-custody ledger") },
+	{ "custody.format", N_("Form of the custody ledger") },
+	{ "custody.chain", N_("Links between the custody records") },
+	{ "custody.signature", N_("Signatures of the custody records") },
+	{ "custody.signer", N_("Trust in the custody records' signers") },
+	{ "custody.archive", N_("Archive cited by each custody record") },
+	{ "custody.time", N_("Order of the custody records' times") },
+	{ "custody.timestamp", N_("Time-stamps of the custody records") },
+	{ "custody.sealing", N_("First custody record (the sealing)") },
+	{ "custody.head", N_("Head of the custody ledger, against the one expected") },
+	{ "manifest.algorithm", N_("Fingerprint algorithms of the signed manifest") },
+	{ "signature.signer_usage", N_("Purpose of the signer's certificate (signing)") },
+	{ "signature.algorithm", N_("Algorithms and key size of the signature") },
+	{ "custody.signer_usage", N_("Purpose of the custody signers' certificates (signing)") },
+	{ "custody.algorithm", N_("Algorithms and keys of the custody records") },
+	{ "identity.claim", N_("Stated names, against the signer's certificate") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },
@@ -158,4 +174,61 @@ const char *verdict_sentence(enum scelle_verdict v)
 	if (v == SCELLE_FAILED)
 		return _("Do not rely on this archive: it was altered, or it is not a valid sealed archive.");
 	return _("The files are intact, but trust in the signer or the sealing time could not be established.");
+}
+
+/* label, then blanks up to width characters (not bytes: "numéro" is 6 wide in 7 bytes) */
+void put_label(FILE *f, const char *label, int width)
+{
+	int chars = 0;
+	for (const char *p = label; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	fprintf(f, "%s%*s ", label, chars < width ? width - chars : 0, "");
+}
+
+/* A custody event type (formats/custody.md) in the reader's language: the types are
+ * words of the format, their names are ours; "other:LABEL" keeps the sender's LABEL. */
+const char *event_name(const char *event)
+{
+	static const struct { const char *type, *name; } events[] = {
+		{ "sealed", N_("sealed") }, { "transferred", N_("transferred") },
+		{ "received", N_("received") }, { "opened", N_("opened") },
+		{ "examined", N_("examined") }, { "copied", N_("copied") },
+		{ "returned", N_("returned") }, { "destroyed", N_("destroyed") },
+	};
+	for (size_t i = 0; event && i < sizeof(events) / sizeof(events[0]); i++)
+		if (strcmp(event, events[i].type) == 0)
+			return _(events[i].name);
+	return event;
+}
+
+void put_event(FILE *f, const char *event, int width)
+{
+	const char *name = event_name(event);
+	if (name && name != event) {
+		put_label(f, name, width - 1);
+		return;
+	}
+	/* "other:" is the format's prefix; what follows it is the actor's own word */
+	const char *label = event && strncmp(event, "other:", 6) == 0 ? event + 6 : NULL;
+	const char *d = shown(label ? label : event ? event : "?");
+	char *both = NULL;
+	if (label && asprintf(&both, "%s%s", _("other:"), d) < 0)
+		both = NULL;
+	put_label(f, both ? both : d, width - 1);
+	free(both);
+}
+
+/* The verdict a receiver recorded (a code of EN 319 102-1, kept as written, so that it
+ * reads the same in every language), with its meaning in the reader's language. */
+const char *receiver_verdict(const char *code)
+{
+	if (strcmp(code, "TOTAL-PASSED") == 0)
+		return _("their verification: TOTAL-PASSED");
+	if (strcmp(code, "TOTAL-FAILED") == 0)
+		return _("their verification: TOTAL-FAILED");
+	if (strcmp(code, "INDETERMINATE") == 0)
+		return _("their verification: INDETERMINATE");
+	static char buf[256];
+	int n = snprintf(buf, sizeof(buf), _("their verification: %s"), code);
+	return n > 0 && (size_t)n < sizeof(buf) ? buf : code;
 }

@@ -34,9 +34,10 @@ __attribute__((format(printf, 2, 0)))
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
 	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
+	/* the format is the msgid: every error(...) and warning(...) is in the catalogs */
+	if (vasprintf(&m, gettext(fmt), ap) < 0)
 		m = NULL;
-	fprintf(stderr, "%s: %s", progname, prefix);
+	fprintf(stderr, "%s: %s", progname, *prefix ? _(prefix) : "");
 	put_text(stderr, m ? m : fmt);
 	fputc('\n', stderr);
 	free(m);
@@ -55,7 +56,7 @@ void warning(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	message("warning: ", fmt, ap);
+	message(N_("warning: "), fmt, ap);
 	va_end(ap);
 }
 
@@ -145,7 +146,7 @@ int cli_pass_cb(char *buf, int size, const char *what, void *arg)
 		return -1;
 	}
 	struct termios old, noecho;
-	dprintf(tty, "pass phrase for %s: ", shown(what));
+	dprintf(tty, _("pass phrase for %s: "), shown(what));
 	tcgetattr(tty, &old);
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
@@ -266,12 +267,47 @@ static void usage(FILE *f)
 		   "verifies, 1 it does not, 3 integrity holds but trust cannot be concluded, 2 error.\n");
 }
 
+/* --lang LANG (or --lang=LANG) is taken out of argv wherever it stands before "--", so that
+ * it applies to every command and to every message, those about the other options
+ * included.  Returns 0, or -1 when --lang has no value. */
+static int take_lang(int *argc, char **argv, const char **lang)
+{
+	int i = 1;
+	while (i < *argc && strcmp(argv[i], "--") != 0) {
+		int n = 0;
+		if (!strcmp(argv[i], "--lang")) {
+			if (i + 1 >= *argc)
+				return -1;
+			*lang = argv[i + 1];
+			n = 2;
+		} else if (!strncmp(argv[i], "--lang=", 7)) {
+			*lang = argv[i] + 7;
+			n = 1;
+		}
+		if (!n) {
+			i++;
+			continue;
+		}
+		memmove(&argv[i], &argv[i + n], (size_t)(*argc - i - n + 1) * sizeof(*argv));
+		*argc -= n;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *lang = NULL;
+
 	/* With TZ unset, glibc stats /etc/localtime on every mktime(), and libarchive calls
 	 * mktime for each ZIP entry it reads: for 100,000 small files, 400,000 system calls
 	 * and a tenth of `verify`.  ":/etc/localtime" names the same zone, read once. */
 	setenv("TZ", ":/etc/localtime", 0);
+	if (take_lang(&argc, argv, &lang) != 0) {
+		cli_set_language(NULL);
+		return error("option '--lang' requires an argument");
+	}
+	if (cli_set_language(lang) != 0)
+		return EXIT_USAGE;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -281,10 +281,10 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 		if (c->tsa_time)
 			fprintf(f, "<br><span class=\"small\">%s</span>", _("time-stamped"));
 		fputs("</td><td>", f);
-		esc(f, c->event);
+		esc(f, event_name(c->event));
 		if (c->verification) {
 			fputs("<br><span class=\"small\">", f);
-			esc(f, c->verification);
+			esc(f, receiver_verdict(c->verification));
 			fputs("</span>", f);
 		}
 		fputs("</td><td>", f);
@@ -323,11 +323,12 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 static void section_checks(FILE *f, const struct scelle_result *r)
 {
 	fprintf(f, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-	    "<tbody>\n", _("Every check made"), _("Result"), _("Check"), _("Details (as reported, in English)"));
+	    "<tbody>\n", _("Every check made"), _("Result"), _("Check"), _("Details"));
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *c = scelle_result_check(r, i);
 		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>%s<br><span class=\"small h\">",
-		    status_class(c->status), verdict_word(c->status), check_title(c->id));
+		    status_class(c->status), c->status == SCELLE_PASSED && c->warning ? _("warning") :
+		    verdict_word(c->status), check_title(c->id));
 		esc(f, c->id);
 		fputs("</span></td><td>", f);
 		esc(f, c->message);
@@ -482,7 +483,7 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	section_checks(f, r);
 	section_yourself(f, archive, r, o);
 	fprintf(f, "<p class=\"small\">%s</p>\n</body>\n</html>\n",
-	    _("Names, notes and the details of each check are shown as written in the archive "
-	      "and by the verifier; only this report's own words are translated."));
+	    _("Names and notes are shown as written in the archive; the check identifiers and "
+	      "the ETSI codes in brackets are the same in every language."));
 	return ferror(f) ? -1 : 0;
 }

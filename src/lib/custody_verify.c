@@ -196,7 +196,7 @@ static int foreign(xmlNodePtr n, int k, char *why, size_t len)
 
 	for (xmlNsPtr d = n->nsDef; d && !what; d = d->next)
 		if (!d->href || strcmp((const char *)d->href, SCELLE_NS_CUSTODY) != 0) {
-			what = "a namespace declaration";
+			what = L_("a namespace declaration");
 			on = " on";
 			snprintf(name, sizeof(name), " '%s'", d->href ? (const char *)d->href : "");
 		}
@@ -205,7 +205,7 @@ static int foreign(xmlNodePtr n, int k, char *why, size_t len)
 		for (size_t i = 0; !a->ns && i < 6 && s->attrs[i]; i++)
 			ok |= strcmp((const char *)a->name, s->attrs[i]) == 0;
 		if (!ok) {
-			what = "an attribute";
+			what = L_("an attribute");
 			on = " on";
 			snprintf(name, sizeof(name), " '%s'", (const char *)a->name);
 		}
@@ -221,17 +221,17 @@ static int foreign(xmlNodePtr n, int k, char *why, size_t len)
 			ck = shape_of(c);
 			snprintf(name, sizeof(name), " <%s>", (const char *)c->name);
 			if (s->text || ck < 0 || shapes[ck].parent != k)
-				what = "an element";
+				what = L_("an element");
 			else if (ck <= last && k != 0) {
-				what = "an element";
-				on = " repeated or out of order in";
+				what = L_("an element");
+				on = L_(" repeated or out of order in");
 			}
 			else if (k != 0 && foreign(c, ck, why, len))
 				return 1;
 			last = ck;
 		} else
 			what = c->type == XML_COMMENT_NODE ? "a comment" :
-			    c->type == XML_PI_NODE ? "a processing instruction" : "a node";
+			    c->type == XML_PI_NODE ? L_("a processing instruction") : "a node";
 	}
 	if (!what)
 		return 0;
@@ -285,7 +285,7 @@ static void flag(struct lctx *l, struct rec *r, const char *id, enum scelle_verd
 	char msg[768], subject[48];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	snprintf(subject, sizeof(subject), "record %lu", r->out->seq);
 	result_check(l->c->r, id, st, sub, subject, "%s", msg);
@@ -333,7 +333,7 @@ static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X50
 				flag(l, r, "custody.signer", SCELLE_INDETERMINATE,
 				    unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : "OUT_OF_BOUNDS_NO_POE",
 				    "record %lu: signer '%s' %s (%s)", r->out->seq, r->out->signer,
-				    unknown ? "does not chain to a trusted anchor" : "has an expired certificate",
+				    unknown ? L_("does not chain to a trusted anchor") : L_("has an expired certificate"),
 				    X509_verify_cert_error_string(err));
 			else
 				flag(l, r, "custody.signer", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
@@ -712,7 +712,7 @@ static void ledger_fail(struct lctx *l, const char *sub, const char *fmt, ...)
 	char msg[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	result_check(l->c->r, "custody.ledger", SCELLE_FAILED, sub, l->path, "%s", msg);
 	l->broken = 1;
@@ -766,7 +766,7 @@ void verify_custody(struct vctx *c, const char *archive)
 	for (xmlNodePtr k = doc->children; k; k = k->next)
 		if (k != root) {
 			ledger_fail(&l, "FORMAT_FAILURE", "the custody ledger holds a %s outside its root (line %ld), which formats/custody.xsd does not allow",
-			    k->type == XML_COMMENT_NODE ? "comment" : k->type == XML_PI_NODE ? "processing instruction" : "node",
+			    k->type == XML_COMMENT_NODE ? L_("comment") : k->type == XML_PI_NODE ? L_("processing instruction") : "node",
 			    xmlGetLineNo(k));
 			break;
 		}
@@ -834,11 +834,11 @@ void verify_custody(struct vctx *c, const char *archive)
 	if (l.failed || l.broken)
 		result_check(r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l.path,
 		    "custody ledger %s: %zu records, %zu of them fail%s", l.path, l.n, l.failed,
-		    l.broken ? ", and the ledger itself fails" : "");
+		    l.broken ? L_(", and the ledger itself fails") : "");
 	else
 		result_check(r, "custody.ledger", SCELLE_PASSED, NULL, l.path,
 		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
-		    other_file ? "; some records cite another file digest (the archive was re-stamped or copied)" : "");
+		    other_file ? L_("; some records cite another file digest (the archive was re-stamped or copied)") : "");
 out:
 	if (c->v->ledger_head && !r->ledger_head && l.n == 0)
 		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l.path ? l.path : "",

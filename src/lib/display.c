@@ -150,12 +150,12 @@ int text_check(const char *s, int multiline, char *why, size_t n)
 		uint32_t c = 0;
 		size_t k = utf8_char(p + i, len - i, &c);
 		if (!k) {
-			snprintf(why, n, "byte 0x%02X is not UTF-8", p[i]);
+			snprintf(why, n, L_("byte 0x%02X is not UTF-8"), p[i]);
 			return -1;
 		}
 		if ((c < 0x20 && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) ||
 		    (c >= 0x7f && c <= 0x9f)) {
-			snprintf(why, n, "control character U+%04X not allowed", (unsigned)c);
+			snprintf(why, n, L_("control character U+%04X not allowed"), (unsigned)c);
 			return -1;
 		}
 		i += k;

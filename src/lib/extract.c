@@ -47,22 +47,22 @@ struct xctx {
 static const char *unsafe_path(const char *p)
 {
 	if (!*p)
-		return "empty name";
+		return L_("empty name");
 	if (p[0] == '/')
-		return "absolute path";
+		return L_("absolute path");
 	if (strchr(p, '\\'))
-		return "backslash in name";
+		return L_("backslash in name");
 	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
-			return "control character in name";
+			return L_("control character in name");
 	for (const char *c = p; c; c = strchr(c, '/')) {
 		if (*c == '/')
 			c++;
 		size_t n = strcspn(c, "/");
 		if (n == 0)
-			return "empty path component";
+			return L_("empty path component");
 		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return "'.' or '..' in path";
+			return L_("'.' or '..' in path");
 	}
 	return NULL;
 }
@@ -214,9 +214,9 @@ static int choose(struct xctx *x, const char *const *sel, size_t nsel)
 				take = matched[s] = 1;
 		if (!take)
 			continue;
-		const char *why = it->path ? unsafe_path(it->path) : "no name";
+		const char *why = it->path ? unsafe_path(it->path) : L_("no name");
 		if (!why && strncmp(it->path, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) != 0)
-			why = "not under evidence/";
+			why = L_("not under evidence/");
 		if (why) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", it->path ? it->path : "",
 			    why);
@@ -285,7 +285,7 @@ static int check_entries(struct xctx *x, const struct zip_dir *dir)
 			continue;
 		if (d->not_file) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", t->item->path,
-			    d->not_file == 1 ? "a symbolic link entry" : "not a regular file");
+			    d->not_file == 1 ? L_("a symbolic link entry") : L_("not a regular file"));
 			rc = -1;
 		} else if (t->seen++) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': two entries of that name",

@@ -464,7 +464,7 @@ int file_hasher_finish(struct file_hasher *h, uint64_t end, char hex[65], struct
 	int rc = 0;
 	if (h->err || h->hashed != end) {
 		scerr_set(e, SCELLE_E_IO, "cannot read the archive: %s",
-		    h->err > 0 ? strerror(h->err) : h->err ? "digest failed" : "file changed size");
+		    h->err > 0 ? strerror(h->err) : h->err ? L_("digest failed") : L_("file changed size"));
 		rc = -1;
 	} else
 		hex_encode(h->md, 32, hex);

@@ -2,6 +2,7 @@
 #ifndef SCELLE_INTERNAL_H
 #define SCELLE_INTERNAL_H
 
+#include <libintl.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,15 @@
 #define MAX_SIG_BYTES	   (4u << 20)	/* signature001.p7s */
 #define MAX_ENTRIES	   2000000u
 #define MAX_NAME_BYTES	   4096u
+
+/* Messages (errors, check messages, warnings) are English msgids looked up in the text
+ * domain "scelle", whose catalogs src/cli/po holds: the scelle command binds the domain and
+ * so reads them in --lang's language; a program that does not bind it gets English
+ * (libscelle(3), "MESSAGES").  L_ translates a format where it is used; N_ marks a string
+ * for xgettext that is translated later (an argument of a translated format). */
+#define SCELLE_DOMAIN "scelle"
+#define L_(s) dgettext(SCELLE_DOMAIN, s)
+#define N_(s) (s)
 
 /* An error: a code and one line of text.  Every internal function that can fail takes one. */
 struct scerr {

@@ -258,7 +258,7 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 	if ((r = csv_record(&c, fields, NCOLS + 1, &n)) <= 0) {
 		if (r == -2)
 			goto nomem;
-		scerr_set(e, SCELLE_E_FORMAT, "item info '%s': %s", path, r == 0 ? "empty, no header" : "line 1: malformed header");
+		scerr_set(e, SCELLE_E_FORMAT, "item info '%s': %s", path, r == 0 ? L_("empty, no header") : L_("line 1: malformed header"));
 		goto fail;
 	}
 	for (size_t i = 0; i < n && i <= NCOLS; i++) {
@@ -322,13 +322,13 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 		}
 		const char *bad = NULL;
 		if (!*row->path)
-			bad = "an empty path";
+			bad = L_("an empty path");
 		else if (row->captured_at && !valid_time(row->captured_at))
-			bad = "a bad time in captured_at (RFC 3339, e.g. 2026-11-20T21:14:00Z)";
+			bad = L_("a bad time in captured_at (RFC 3339, e.g. 2026-11-20T21:14:00Z)");
 		for (size_t k = 0; !bad && k < NCOLS; k++) {
 			const char *v = *field_of(row, k);
 			if (v && !valid_text(v, k == NCOLS - 1))
-				bad = "text that is not UTF-8 or holds control characters";
+				bad = L_("text that is not UTF-8 or holds control characters");
 		}
 		row->line = c.line;
 		if (bad) {

@@ -100,7 +100,7 @@ int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 
 		OSSL_STORE_INFO_free(info);
 	}
 	if (!found) {
-		scerr_set(e, SCELLE_E_KEY, "'%s' holds no %s", uri, key ? "private key" : "certificate");
+		scerr_set(e, SCELLE_E_KEY, "'%s' holds no %s", uri, key ? L_("private key") : L_("certificate"));
 		goto out;
 	}
 	rc = 0;

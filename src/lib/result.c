@@ -56,7 +56,7 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 	}
 	r->checks = c;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	c += r->nchecks++;
 	c->id = xstrdup(id);

@@ -118,7 +118,7 @@ static BIO *http_fetch(const char *url, BIO *req, int timeout, struct scerr *e)
 
 	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, NULL, NULL) || use_ssl) {
 		scerr_set(e, SCELLE_E_USAGE, "cannot fetch revocation data from '%s': %s", url,
-		    use_ssl ? "https is not used for CRLs and OCSP (RFC 5280 §4.2.1.13)" : "invalid URL");
+		    use_ssl ? L_("https is not used for CRLs and OCSP (RFC 5280 §4.2.1.13)") : "invalid URL");
 		goto out;
 	}
 	if (!(conn = connect_to(host, port, timeout))) {
@@ -489,7 +489,7 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			sealer_warn(s, "no revocation data embedded for '%s'%s: verifiers will need its "
 			    "status (verify --crl) to conclude; embed its issuer's CRL with "
 			    "--revocation-data FILE", name, crl_url[0] || ocsp_url[0] ? "" :
-			    ", which names no CRL distribution point or OCSP responder");
+			    L_(", which names no CRL distribution point or OCSP responder"));
 	}
 	rc = 0;
 out:
@@ -507,7 +507,7 @@ static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const c
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	result_check(c->r, "signature.revocation", v, sub, ASIC_SIGNATURE, "%s", msg);
 }
@@ -520,7 +520,11 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 	int n = sk_X509_num(chain);
 
 	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
+		/* asked for, so not INDETERMINATE; but a check not made never reads as passed:
+		 * a warning, as custody.ledger is when there is no ledger */
 		note(c, SCELLE_PASSED, NULL, "revocation not checked (--no-revocation-check)");
+		if (c->r->nchecks && strcmp(c->r->checks[c->r->nchecks - 1].id, "signature.revocation") == 0)
+			c->r->checks[c->r->nchecks - 1].warning = 1;
 		return;
 	}
 	/* The time the status matters at: the earliest trusted time-stamp proves the signature
@@ -562,7 +566,7 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 			OCSP_RESPONSE_free(r);
 			if (!st.known) {
 				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation status for '%s': %s",
-				    name, e.msg[0] ? e.msg : "the responder does not know the certificate");
+				    name, e.msg[0] ? e.msg : L_("the responder does not know the certificate"));
 				continue;
 			}
 		}
@@ -598,7 +602,7 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 		else if (c->signing_time && c->signing_time >= st.rev_time)
 			note(c, SCELLE_FAILED, "REVOKED", "'%s' was revoked on %s (%s), before the signing "
 			    "time %s%s", name, when, st.source, st_time,
-			    c->poe_time ? " that the time-stamp confirms" : "");
+			    c->poe_time ? L_(" that the time-stamp confirms") : "");
 		else
 			note(c, SCELLE_INDETERMINATE, i == 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE",
 			    "'%s' was revoked on %s (%s) and no time-stamp proves the signature existed "

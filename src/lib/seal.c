@@ -105,7 +105,7 @@ static int fail(struct scelle_sealer *s, int code, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	s->err.code = code;
-	vsnprintf(s->err.msg, sizeof(s->err.msg), fmt, ap);
+	vsnprintf(s->err.msg, sizeof(s->err.msg), L_(fmt), ap);
 	va_end(ap);
 	return code;
 }
@@ -1049,7 +1049,7 @@ void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	va_end(ap);
 	buf_append(&s->warnings, line, strlen(line));
 	buf_append(&s->warnings, "\n", 1);

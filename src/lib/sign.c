@@ -63,7 +63,7 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
 	if (!CMS_final(cms, in, NULL, flags)) {
 		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest%s",
 		    EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && !(x && x->rsa_pkcs1) ?
-		    " (if the token cannot do RSA-PSS, use --rsa-padding pkcs1)" : "");
+		    L_(" (if the token cannot do RSA-PSS, use --rsa-padding pkcs1)") : "");
 		goto out;
 	}
 	if ((len = i2d_CMS_ContentInfo(cms, &p)) <= 0) {

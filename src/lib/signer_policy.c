@@ -26,7 +26,7 @@ static int usage_signs(X509 *x, const char *what, char *why, size_t n)
 {
 	uint32_t ku = X509_get_key_usage(x);
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-		snprintf(why, n, "%s: its key usage allows neither digitalSignature nor nonRepudiation", what);
+		snprintf(why, n, L_("%s: its key usage allows neither digitalSignature nor nonRepudiation"), what);
 		return -1;
 	}
 	return 0;
@@ -39,18 +39,18 @@ int cert_can_seal(X509 *x, char *why, size_t n)
 	/* X509_get_extension_flags caches the extensions; EXFLAG_INVALID: one does not parse. */
 	uint32_t fl = X509_get_extension_flags(x);
 	if (fl & EXFLAG_INVALID) {
-		snprintf(why, n, "has an extension that does not parse");
+		snprintf(why, n, L_("has an extension that does not parse"));
 		return -1;
 	}
 	if (fl & EXFLAG_CA) {
 		snprintf(why, n, "is a CA certificate (basicConstraints cA), not a signer's");
 		return -1;
 	}
-	if (usage_signs(x, "is not a signing certificate", why, n))
+	if (usage_signs(x, L_("is not a signing certificate"), why, n))
 		return -1;
 	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
 	if (!eku && crit != -1) {	/* -1: absent; else repeated or unparsable */
-		snprintf(why, n, "has an extended key usage that cannot be read");
+		snprintf(why, n, L_("has an extended key usage that cannot be read"));
 		return -1;
 	}
 	int ok = !eku;
@@ -81,15 +81,15 @@ int cert_can_timestamp(X509 *x, char *why, size_t n)
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 	ok = crit == 1 && stamps == 1;
 	if (!ok || others) {
-		snprintf(why, n, ok ? "has an extended key usage beside timeStamping (RFC 3161 §2.3: timeStamping alone)"
-		    : "lacks the critical timeStamping extended key usage (RFC 3161 §2.3)");
+		snprintf(why, n, ok ? L_("has an extended key usage beside timeStamping (RFC 3161 §2.3: timeStamping alone)")
+		    : L_("lacks the critical timeStamping extended key usage (RFC 3161 §2.3)"));
 		return -1;
 	}
 	if (X509_get_extension_flags(x) & EXFLAG_CA) {
 		snprintf(why, n, "is a CA certificate (basicConstraints cA)");
 		return -1;
 	}
-	return usage_signs(x, "is not a signing certificate", why, n);
+	return usage_signs(x, L_("is not a signing certificate"), why, n);
 }
 
 /* ETSI TS 119 312 (as DSS's default policy dates it): MD5 expired in 2004, SHA-1 in 2012;
@@ -102,7 +102,7 @@ const char *weak_digest(int nid)
 	case NID_sha3_224: case NID_sha3_256: case NID_sha3_384: case NID_sha3_512:
 		return NULL;
 	case NID_undef:
-		return "an unknown digest algorithm";
+		return L_("an unknown digest algorithm");
 	default:
 		return OBJ_nid2sn(nid);
 	}
@@ -115,18 +115,18 @@ int weak_key(EVP_PKEY *k, char *why, size_t n)
 	case EVP_PKEY_RSA: case EVP_PKEY_RSA_PSS: case EVP_PKEY_DSA:
 		if (bits >= 2048)
 			return 0;
-		snprintf(why, n, "a %d-bit %s key (at least 2048 bits)", bits,
+		snprintf(why, n, L_("a %d-bit %s key (at least 2048 bits)"), bits,
 		    id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_RSA_PSS ? "RSA-PSS" : "DSA");
 		return -1;
 	case EVP_PKEY_EC:
 		if (bits >= 256)
 			return 0;
-		snprintf(why, n, "a %d-bit EC key (at least 256 bits)", bits);
+		snprintf(why, n, L_("a %d-bit EC key (at least 256 bits)"), bits);
 		return -1;
 	case EVP_PKEY_ED25519: case EVP_PKEY_ED448:
 		return 0;
 	default:
-		snprintf(why, n, "a key of an unknown type");
+		snprintf(why, n, L_("a key of an unknown type"));
 		return -1;
 	}
 }
@@ -155,7 +155,7 @@ int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key,
 	why[0] = '\0';
 	X509_ALGOR_get0(&o, NULL, NULL, dig);
 	if ((w = weak_digest(OBJ_obj2nid(o)))) {
-		snprintf(why, n, "uses the digest %s", w);
+		snprintf(why, n, L_("uses the digest %s"), w);
 		return -1;
 	}
 	X509_ALGOR_get0(&o, NULL, NULL, sig);
@@ -165,12 +165,12 @@ int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key,
 	else if (!OBJ_find_sigid_algs(s, &md, &pk))
 		md = NID_sha256;	/* rsaEncryption, ecPublicKey: the digest is dig's */
 	if (md != NID_undef && (w = weak_digest(md))) {
-		snprintf(why, n, "signs with %s (digest %s)", OBJ_nid2sn(s), w);
+		snprintf(why, n, L_("signs with %s (digest %s)"), OBJ_nid2sn(s), w);
 		return -1;
 	}
 	char k[160];
 	if (weak_key(key, k, sizeof(k))) {
-		snprintf(why, n, "is made with %s", k);
+		snprintf(why, n, L_("is made with %s"), k);
 		return -1;
 	}
 	return 0;

@@ -314,7 +314,7 @@ static int stamp_fail(struct scelle_stamper *st, int code, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	st->err.code = code;
-	vsnprintf(st->err.msg, sizeof(st->err.msg), fmt, ap);
+	vsnprintf(st->err.msg, sizeof(st->err.msg), L_(fmt), ap);
 	va_end(ap);
 	return code;
 }
@@ -412,7 +412,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	 * TOTAL-FAILED archive is not sealed evidence any more, and a token would dignify it. */
 	if (scelle_result_verdict(r) == SCELLE_FAILED) {
 		rc = stamp_fail(st, SCELLE_E_INPUT, "cannot stamp '%s': it does not verify (TOTAL-FAILED): %s",
-		    archive, why ? why : "see scelle verify");
+		    archive, why ? why : L_("see scelle verify"));
 		goto done;
 	}
 	if (!(id = scelle_result_get(r, "seal_id"))) {
@@ -465,7 +465,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	if (scelle_result_verdict(r) == SCELLE_FAILED || !id || strcmp(id, st->seal_id) != 0 ||
 	    scelle_result_timestamp_count(r) != old_tokens + (size_t)st->added) {
 		rc = stamp_fail(st, SCELLE_E_FORMAT, "the stamped copy does not verify as '%s' did: %s",
-		    archive, why ? why : "seal identifier or time-stamps differ");
+		    archive, why ? why : L_("seal identifier or time-stamps differ"));
 		goto done;
 	}
 	rc = out_commit(&o, out, force, &st->err) ? st->err.code : SCELLE_OK;

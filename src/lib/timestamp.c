@@ -112,7 +112,7 @@ static void verdict(struct tsa_token_info *info, enum scelle_verdict v, const ch
 	info->status = v;
 	info->subindication = sub;
 	va_start(ap, fmt);
-	vsnprintf(info->reason, sizeof(info->reason), fmt, ap);
+	vsnprintf(info->reason, sizeof(info->reason), L_(fmt), ap);
 	va_end(ap);
 }
 
@@ -175,7 +175,7 @@ static int check_imprint(PKCS7 *p7, TS_TST_INFO *tst, const unsigned char *data,
 	if (!md || (nid != NID_sha256 && nid != NID_sha384 && nid != NID_sha512)) {
 		verdict(info, SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE",
 		    "the token's imprint uses %s, which is not accepted (SHA-256, SHA-384, SHA-512)",
-		    md ? EVP_MD_get0_name(md) : "an unknown hash algorithm");
+		    md ? EVP_MD_get0_name(md) : L_("an unknown hash algorithm"));
 		return -1;
 	}
 	if (!(imprint = OPENSSL_malloc(EVP_MAX_MD_SIZE)) ||
@@ -255,7 +255,7 @@ static int check_ess(PKCS7_SIGNER_INFO *si, X509 *signer, struct tsa_token_info 
 	if (!ok)
 		verdict(info, SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
 		    ss || ssv2 ? "the token's ESSCertID does not match the TSA certificate"
-			       : "the token has no ESS signing-certificate attribute (RFC 3161 §2.4.1)");
+			       : L_("the token has no ESS signing-certificate attribute (RFC 3161 §2.4.1)"));
 	return ok ? 0 : -1;
 }
 
@@ -274,7 +274,7 @@ static int check_tsa_policy(PKCS7_SIGNER_INFO *si, X509 *signer, struct tsa_toke
 	PKCS7_SIGNER_INFO_get0_algs(si, NULL, &dig, &sig);
 	if (!dig || !sig || weak_algorithms(dig, sig, X509_get0_pubkey(signer), why, sizeof(why))) {
 		verdict(info, SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
-		    "the token %s, which ETSI TS 119 312 no longer accepts", dig && sig ? why : "names no algorithm");
+		    "the token %s, which ETSI TS 119 312 no longer accepts", dig && sig ? why : L_("names no algorithm"));
 		return -1;
 	}
 	return 0;
@@ -474,7 +474,7 @@ static void http_error(const char *url, int timeout, time_t started, struct scer
 		    url, detail);
 	else
 		scerr_set(e, SCELLE_E_NETWORK, "cannot reach time-stamp authority '%s': %s", url,
-		    detail[0] ? detail : "unknown error");
+		    detail[0] ? detail : L_("unknown error"));
 }
 
 /* Sends the DER request and returns the parsed reply, or NULL with e set. */

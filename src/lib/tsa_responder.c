@@ -113,7 +113,7 @@ static ASN1_INTEGER *next_serial(TS_RESP_CTX *ctx, void *arg)
 			flock(r->lock_fd, LOCK_UN);
 		if (!ok) {
 			TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION,
-			    "cannot record the serial number");
+			    L_("cannot record the serial number"));
 			TS_RESP_CTX_add_failure_info(ctx, TS_INFO_SYSTEM_FAILURE);
 			ASN1_INTEGER_free(serial);
 			return NULL;

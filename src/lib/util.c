@@ -19,7 +19,7 @@ void scerr_set(struct scerr *e, int code, const char *fmt, ...)
 		return;
 	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), L_(fmt), ap);
 	va_end(ap);
 }
 
@@ -34,7 +34,7 @@ void scerr_ssl(struct scerr *e, int code, const char *fmt, ...)
 	}
 	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), L_(fmt), ap);
 	va_end(ap);
 	/* The first queued error is usually the root cause; later ones are context. */
 	if ((err = ERR_peek_error()) != 0 && (reason = ERR_reason_error_string(err)) != NULL) {
@@ -198,9 +198,9 @@ void progress_tick(struct progress *p, uint64_t done, const char *item)
 
 const char *file_kind(mode_t m)
 {
-	return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
-	    : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-	    : S_ISLNK(m) ? "a symbolic link" : "not a regular file";
+	return S_ISDIR(m) ? L_("a folder") : S_ISFIFO(m) ? L_("a FIFO") : S_ISSOCK(m) ? L_("a socket")
+	    : S_ISCHR(m) ? L_("a character device") : S_ISBLK(m) ? L_("a block device")
+	    : S_ISLNK(m) ? L_("a symbolic link") : L_("not a regular file");
 }
 
 int open_input(const char *path, int flags, struct stat *st, struct scerr *e)

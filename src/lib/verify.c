@@ -121,15 +121,15 @@ static void check_mimetype_header(struct vctx *c)
 	ssize_t n = pread(c->fd, h, sizeof(h), 0);
 	const char *why = NULL;
 	if (n != (ssize_t)sizeof(h) || memcmp(h, "PK\3\4", 4) != 0)
-		why = "the file does not start with a ZIP local header";
+		why = L_("the file does not start with a ZIP local header");
 	else if (h[26] != 8 || h[27] != 0 || memcmp(h + 30, "mimetype", 8) != 0)
-		why = "the first entry is not 'mimetype'";
+		why = L_("the first entry is not 'mimetype'");
 	else if (h[8] != 0 || h[9] != 0)
-		why = "'mimetype' is compressed (it must be STORED)";
+		why = L_("'mimetype' is compressed (it must be STORED)");
 	else if (h[28] != 0 || h[29] != 0)
-		why = "'mimetype' has an extra field";
+		why = L_("'mimetype' has an extra field");
 	else if (h[6] & 8)
-		why = "'mimetype' uses a data descriptor";
+		why = L_("'mimetype' uses a data descriptor");
 	else if (h[18] != mlen || h[19] || h[20] || h[21] || h[22] != mlen || h[23] || h[24] || h[25] ||
 	    memcmp(h + 38, ASIC_MIMETYPE, mlen) != 0)
 		why = "'mimetype' is not " ASIC_MIMETYPE;
@@ -293,7 +293,7 @@ static xmlTextReaderPtr open_xml(struct vctx *c, const struct doc *d, const char
 	int type = -1;
 	if (!d->seen) {
 		result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, d->unread ?
-		    "'%s' cannot be read" : "'%s' is missing", name);
+		    "'%s' cannot be read" : L_("'%s' is missing"), name);
 		return NULL;
 	}
 	/* A DTD is refused before libxml2 sees it (an entity bomb is not even parsed); the
@@ -408,15 +408,15 @@ static int manifest_reference(struct vctx *c, xmlNodePtr n)
 	struct manifest_ref ref = { 0 };
 	const char *why = NULL;
 	if (!uri || uri_unescape(uri, &name))
-		why = "a DataObjectReference has no valid URI";
+		why = L_("a DataObjectReference has no valid URI");
 	else if (!(e = find_entry(c, name)))
-		why = "references a file that is not in the archive";
+		why = L_("references a file that is not in the archive");
 	else if (e->ref)
-		why = "is referenced twice";
+		why = L_("is referenced twice");
 	else if (!alg || !(ref.alg = digest_from_uri(alg)))
-		why = "unknown digest algorithm";
+		why = L_("unknown digest algorithm");
 	else if (!val || b64_decode(val, ref.md, sizeof(ref.md), &ref.mdlen))
-		why = "digest value is not valid base64";
+		why = L_("digest value is not valid base64");
 	else if (!(e->ref = malloc(sizeof(ref))))
 		why = "out of memory";
 	if (why)
@@ -714,7 +714,7 @@ static void check_coverage(struct vctx *c)
 	}
 	if (!c->signature.seen) {
 		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
-		    c->signature.unread ? "'%s' cannot be read" : "'%s' is missing", ASIC_SIGNATURE);
+		    c->signature.unread ? "'%s' cannot be read" : L_("'%s' is missing"), ASIC_SIGNATURE);
 		bad = 1;
 	}
 	if (!bad)
@@ -968,7 +968,7 @@ static void pass_digests(struct vctx *c)
 		if (!e->checked) {
 			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
 			    "'%s': its digests could not be computed (%s)", e->name,
-			    hp && order ? "not read" : "out of memory");
+			    hp && order ? L_("not read") : "out of memory");
 			failed++;
 		}
 	}

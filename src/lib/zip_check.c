@@ -90,7 +90,7 @@ static void report(struct zc *z, const char *id, const char *subject, const char
 	if (++z->failures > MAX_REPORTS)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
 	result_check(z->r, id, SCELLE_FAILED, "FORMAT_FAILURE", subject, "%s", msg);
 }
@@ -153,21 +153,21 @@ static int local_rd(struct zc *z, void *p, size_t n, uint64_t off, uint64_t limi
 static const char *unsafe_name(const char *n)
 {
 	if (n[0] == '/')
-		return "absolute path";
+		return L_("absolute path");
 	if (strchr(n, '\\'))
-		return "backslash in name";
+		return L_("backslash in name");
 	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return "control character in name";
+			return L_("control character in name");
 	for (const char *p = n; p; p = strchr(p, '/')) {
 		if (*p == '/')
 			p++;
 		if (strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0'))
-			return "'..' in path";
+			return L_("'..' in path");
 		if (*p == '/' || *p == '\0')
-			return "empty path component";
+			return L_("empty path component");
 		if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
-			return "'.' in path";
+			return L_("'.' in path");
 	}
 	return NULL;
 }
@@ -333,15 +333,15 @@ static const char *extra_block(const unsigned char *x, size_t xl, const unsigned
 	*z64len = 0;
 	for (size_t i = 0; i < xl;) {
 		if (xl - i < 4 || get16(x + i + 2) > xl - i - 4)
-			return "is damaged (a record runs past its end)";
+			return L_("is damaged (a record runs past its end)");
 		uint16_t id = get16(x + i), len = get16(x + i + 2);
 		if (id != 0x0001) {
-			snprintf(why, wl, "holds a field 0x%04x (%s); only ZIP64 (0x0001) is allowed",
+			snprintf(why, wl, L_("holds a field 0x%04x (%s); only ZIP64 (0x0001) is allowed"),
 			    id, extra_name(id));
 			return why;
 		}
 		if (*z64)
-			return "holds two ZIP64 fields";
+			return L_("holds two ZIP64 fields");
 		*z64 = x + i + 4;
 		*z64len = len;
 		i += 4u + len;
@@ -499,9 +499,9 @@ static const char *entry_type(const unsigned char *h)
 	uint32_t ea = get32(h + 38);
 	unsigned mode = ea >> 16 & S_IFMT;
 	if (mode == S_IFLNK)
-		return "symbolic link entry";
+		return L_("symbolic link entry");
 	if ((mode != 0 && mode != S_IFREG) || (ea & 0x10))
-		return "not a regular file";
+		return L_("not a regular file");
 	return NULL;
 }
 
@@ -618,7 +618,7 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 			report(z, "container.structure", name, "the entries '%s' and '%s' overlap", prev, name);
 		else if (xs[i].start > at) {
 			char where[64 + MAX_NAME_BYTES];
-			snprintf(where, sizeof(where), prev ? "after '%s'" : "before the first entry", prev);
+			snprintf(where, sizeof(where), prev ? L_("after '%s'") : L_("before the first entry"), prev);
 			report_gap(z, at, xs[i].start, where);
 		}
 		if (xs[i].end > at)
@@ -626,7 +626,7 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 		prev = name;
 	}
 	if (at < E->cd_off)
-		report_gap(z, at, E->cd_off, "between the last entry and the central directory");
+		report_gap(z, at, E->cd_off, L_("between the last entry and the central directory"));
 }
 
 /* ----------------------------------------------------------------- main ---- */
@@ -722,7 +722,7 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *di
 		off += len;
 	}
 	if (off != E.cd_end)
-		report_gap(&z, off, E.cd_end, "after the last central directory record");
+		report_gap(&z, off, E.cd_end, L_("after the last central directory record"));
 	check_layout(&z, xs, n, ents, &E);
 	check_names(&z, ents, n);
 out:
@@ -768,7 +768,7 @@ static ssize_t rd_fail(struct zip_rd *rd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(rd->why, sizeof(rd->why), fmt, ap);
+	vsnprintf(rd->why, sizeof(rd->why), L_(fmt), ap);
 	va_end(ap);
 	rd->state = -1;
 	return -1;
