@@ -315,7 +315,7 @@ int cmd_custody(int argc, char **argv)
 			if ((r = scelle_verifier_set_ledger_head(v, optarg)) == 0)
 				r = scelle_custody_set_ledger_head(c, optarg);
 			break;
-		case O_JSON: json = 1; break;
+		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case 'q': quiet = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -35,7 +35,7 @@ int cmd_show(int argc, char **argv)
 	int opt, json = 0, xml = 0;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'j': json = 1; break;
+		case 'j': json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case 'x': xml = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;

@@ -134,7 +134,7 @@ int cmd_verify(int argc, char **argv)
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
 		case 'q': quiet = 1; break;
-		case O_JSON: json = 1; break;
+		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case O_REPORT: report_file = optarg; break;
 		case O_LANG: lang = optarg; break;
 		case O_LEDGER: r = scelle_verifier_set_ledger(v, ledger = optarg); break;
