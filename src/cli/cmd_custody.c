@@ -374,7 +374,7 @@ int cmd_custody(int argc, char **argv)
 			print_result_text(stdout, archive, vr, 0);
 	}
 	if (!quiet) {
-		printf(_("recorded '%s' as record %lu of the custody ledger of %s\n"), shown(event),
+		printf(_("recorded '%s' as record %lu of the custody ledger of %s\n"), shown(event_name(event)),
 		    scelle_custody_sequence(c), shown(archive));
 		if (scelle_custody_ledger_head(c))	/* for the hand-over letter */
 			printf(_("ledger head: %lu records, sha256 %s\n"), scelle_custody_sequence(c),

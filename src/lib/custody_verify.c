@@ -691,7 +691,7 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 	xmlNodePtr root = *doc ? xmlDocGetRootElement(*doc) : NULL;
 	if (!*doc || !in_ns(root, "ledger")) {
 		result_check(l->c->r, "custody.ledger", SCELLE_FAILED, "FORMAT_FAILURE", l->path,
-		    "the custody ledger is unreadable: %s", *doc ? "the root is not a ledger in " SCELLE_NS_CUSTODY : e.msg);
+		    "the custody ledger is unreadable: %s", *doc ? L_("the root is not a ledger in urn:scelle:custody:1") : e.msg);
 		return -1;
 	}
 	/* FORMAT.md §1: a reader refuses a major version it does not know. */
@@ -811,7 +811,7 @@ void verify_custody(struct vctx *c, const char *archive)
 		for (size_t i = 0; i < l.n; i++)
 			if (r->custody[i].status == SCELLE_PASSED) {
 				r->custody[i].status = SCELLE_INDETERMINATE;
-				r->custody[i].reason = xstrdup("no trust anchor given (--trust): the signer cannot be identified");
+				r->custody[i].reason = xstrdup(L_("no trust anchor given (--trust): the signer cannot be identified"));
 			}
 	}
 	/* A record without a token is still signed and chained: its time is its actor's claim.

@@ -132,13 +132,13 @@ static void check_mimetype_header(struct vctx *c)
 		why = L_("'mimetype' uses a data descriptor");
 	else if (h[18] != mlen || h[19] || h[20] || h[21] || h[22] != mlen || h[23] || h[24] || h[25] ||
 	    memcmp(h + 38, ASIC_MIMETYPE, mlen) != 0)
-		why = "'mimetype' is not " ASIC_MIMETYPE;
+		why = L_("'mimetype' is not application/vnd.etsi.asic-e+zip");	/* one literal: a msgid */
 	if (why)
 		result_check(c->r, "container.mimetype", SCELLE_FAILED, "FORMAT_FAILURE", "mimetype",
 		    "%s (EN 319 162-1 A.1)", why);
 	else
 		result_check(c->r, "container.mimetype", SCELLE_PASSED, NULL, "mimetype",
-		    "first entry, STORED, no extra field: " ASIC_MIMETYPE);
+		    "first entry, STORED, no extra field: %s", ASIC_MIMETYPE);
 }
 
 static int by_entry_name(const void *a, const void *b)

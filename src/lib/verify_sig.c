@@ -324,12 +324,14 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, k);
 			struct tsa_token_info info;
 			struct scerr e = { 0 };
-			char subject[32], when[32];
+			char subject[32], label[64], when[32];
 			n++;
+			/* the subject is a name for programs (JSON); the label is for readers */
 			snprintf(subject, sizeof(subject), "time-stamp %d", n);
+			snprintf(label, sizeof(label), L_("time-stamp %d"), n);
 			if (!t || t->type != V_ASN1_SEQUENCE) {
 				result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", subject,
-				    "%s is not an RFC 3161 token", subject);
+				    "%s is not an RFC 3161 token", label);
 				continue;
 			}
 			tsa_token_check(t->value.sequence->data, (size_t)t->value.sequence->length,
@@ -346,11 +348,11 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 			time_rfc3339(info.gen_time, when, sizeof(when));
 			if (info.status != SCELLE_PASSED) {
 				result_check(c->r, "timestamp.token", info.status, info.subindication, subject,
-				    "%s by '%s': %s", subject, info.tsa_name, info.reason);
+				    "%s by '%s': %s", label, info.tsa_name, info.reason);
 				continue;
 			}
 			result_check(c->r, "timestamp.token", SCELLE_PASSED, NULL, subject,
-			    "%s by '%s' at %s, policy %s", subject, info.tsa_name, when, info.policy);
+			    "%s by '%s' at %s, policy %s", label, info.tsa_name, when, info.policy);
 			if (!c->poe_time || info.gen_time < c->poe_time)
 				c->poe_time = info.gen_time;
 			/* The token covers the signature value: a signing-time after genTime is a
@@ -358,10 +360,10 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 			long skew = c->signing_time ? (long)(c->signing_time - info.gen_time) : 0;
 			if (skew > c->v->max_skew)
 				result_check(c->r, "timestamp.order", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
-				    subject, "%s at %s precedes the claimed signing time by %ld s", subject, when, skew);
+				    subject, "%s at %s precedes the claimed signing time by %ld s", label, when, skew);
 			else if (labs(skew) > c->v->max_skew) {
 				result_check(c->r, "timestamp.skew", SCELLE_PASSED, NULL, subject,
-				    "signing time and %s differ by %ld s (more than %ld s)", subject, labs(skew),
+				    "signing time and %s differ by %ld s (more than %ld s)", label, labs(skew),
 				    c->v->max_skew);
 				c->r->checks[c->r->nchecks - 1].warning = 1;
 			}

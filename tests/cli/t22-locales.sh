@@ -49,6 +49,11 @@ with zipfile.ZipFile(\"ev/export.zip\", \"w\") as z:
 '
 # glibc reads LOCPATH before its default places: the locale made above is found there.
 LOCPATH="$T/loc:/usr/lib/locale"
+# Under fr_FR.UTF-8 scelle speaks French (t43-lang checks that); here the names are what is
+# checked, so the messages stay English (LANGUAGE comes first, as for gettext) while
+# LC_ALL still sets the character type the names are read in.
+LANGUAGE=en
+export LANGUAGE
 export LOCPATH
 
 for L in C C.UTF-8 fr_FR.UTF-8; do

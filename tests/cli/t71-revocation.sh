@@ -109,7 +109,7 @@ test_expect_success 'no revocation data for a certificate that names a CRL: INDE
 test_expect_success '--no-revocation-check says so, and passes' '
 	verify -v --no-revocation-check nodata.asice > out &&
 	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
-	test_grep "passed *signature.revocation *revocation not checked (--no-revocation-check)" out
+	test_grep "warning *signature.revocation *revocation not checked (--no-revocation-check)" out
 '
 test_expect_success 'a certificate that names no revocation service: seal warns, verify is INDETERMINATE' '
 	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev 2>err &&
