@@ -260,7 +260,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: scelle <command> [options] [args]\n"
 		   "       scelle --version | --help\n\n"
 		   "  -V, --version  the versions of scelle, OpenSSL, libarchive and libxml2\n"
-		   "  -h, --help     this help\n\ncommands:\n");
+		   "  -h, --help     this help\n"
+		   "      --lang LANG  language of what scelle writes: en, fr or es (any command)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'scelle <command> --help' describes each command.  Exit status: 0 the archive\n"

@@ -157,6 +157,6 @@ void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len)
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm))
 		t = timegm(&tm);
 	time_rfc3339(t, when, sizeof(when));
-	snprintf(warn, len, "certificate '%s' expires in %d day%s (%s)",
-	    name, days, days == 1 ? "" : "s", when);
+	snprintf(warn, len, dngettext(SCELLE_DOMAIN, "certificate '%s' expires in %d day (%s)",
+	    "certificate '%s' expires in %d days (%s)", (unsigned long)days), name, days, when);
 }

@@ -354,7 +354,8 @@ static void carry_ledger(struct scelle_stamper *st, const char *archive, const c
 	}
 	if (e.code) {
 		buf_append(&st->warnings, e.msg, strlen(e.msg));
-		buf_append(&st->warnings, "; the custody ledger was not carried over\n", 42);
+		const char *more = L_("; the custody ledger was not carried over\n");
+		buf_append(&st->warnings, more, strlen(more));
 		warnings_terminate(st);
 	}
 	out_abort(&o);
