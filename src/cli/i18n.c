@@ -1,7 +1,9 @@
-/* i18n.c — the language of the text verdict and the HTML report (gettext).
+/* i18n.c — the language of what scelle writes for a reader (gettext).
  *
- * Only words we write are translated: the verdict sentences, headings, check descriptions.
- * Data from the archive (names, notes, the library's messages) is shown as written.
+ * Only words we write are translated: verdicts, headings, check titles, the library's
+ * messages (libscelle looks them up in the same "scelle" domain, src/lib/internal.h) and
+ * the command's own output and errors.  Data from the archive (names, notes, certificate
+ * names) is shown as written, and JSON stays English.
  * The catalogs are compiled from the .po files in src/cli/po into $(LOCALEDIR), the build
  * directory, and `make install` copies them to $(INSTALL_LOCALEDIR); the first that has
  * the catalog is used.  SCELLE_LOCALEDIR overrides both at run time. */

@@ -95,7 +95,7 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 		if (c->subindication)
 			fprintf(f, " [%s]", c->subindication);
 		fputc('\n', f);
-		/* the library's message is English; other readers get the check's meaning too */
+		/* the check identifier is English: other readers get its title too */
 		if (!english)
 			fprintf(f, "  %-13s %-30s (%s)\n", "", "", check_title(c->id));
 	}
