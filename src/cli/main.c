@@ -19,13 +19,13 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
-	{ "seal", cmd_seal, "hash, sign and time-stamp evidence into an ASiC-E archive" },
-	{ "verify", cmd_verify, "verify sealed archives and give one verdict each" },
-	{ "show", cmd_show, "show the case, the signer and the items of an archive" },
-	{ "custody", cmd_custody, "record a hand-over of an archive, or show its custody timeline" },
-	{ "extract", cmd_extract, "verify an archive, then write its items into a folder or a bag" },
-	{ "tsa", cmd_tsa, "run a small RFC 3161 time-stamp authority over HTTP" },
-	{ "stamp", cmd_stamp, "add time-stamps to an archive sealed offline (new file)" },
+	{ "seal", cmd_seal, N_("hash, sign and time-stamp evidence into an ASiC-E archive") },
+	{ "verify", cmd_verify, N_("verify sealed archives and give one verdict each") },
+	{ "show", cmd_show, N_("show the case, the signer and the items of an archive") },
+	{ "custody", cmd_custody, N_("record a hand-over of an archive, or show its custody timeline") },
+	{ "extract", cmd_extract, N_("verify an archive, then write its items into a folder or a bag") },
+	{ "tsa", cmd_tsa, N_("run a small RFC 3161 time-stamp authority over HTTP") },
+	{ "stamp", cmd_stamp, N_("add time-stamps to an archive sealed offline (new file)") },
 };
 
 /* A message names files, options and text from archives: the whole of it is printed
@@ -257,15 +257,15 @@ void json_str(FILE *f, const char *s)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: scelle <command> [options] [args]\n"
+	fprintf(f, _("usage: scelle <command> [options] [args]\n"
 		   "       scelle --version | --help\n\n"
 		   "  -V, --version  the versions of scelle, OpenSSL, libarchive and libxml2\n"
 		   "  -h, --help     this help\n"
-		   "      --lang LANG  language of what scelle writes: en, fr or es (any command)\n\ncommands:\n");
+		   "      --lang LANG  language of what scelle writes: en, fr or es (any command)\n\ncommands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n'scelle <command> --help' describes each command.  Exit status: 0 the archive\n"
-		   "verifies, 1 it does not, 3 integrity holds but trust cannot be concluded, 2 error.\n");
+		fprintf(f, "  %-8s %s\n", commands[i].name, _(commands[i].help));
+	fprintf(f, _("\n'scelle <command> --help' describes each command.  Exit status: 0 the archive\n"
+		   "verifies, 1 it does not, 3 integrity holds but trust cannot be concluded, 2 error.\n"));
 }
 
 /* --lang LANG (or --lang=LANG) is taken out of argv wherever it stands before "--", so that

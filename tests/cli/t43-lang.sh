@@ -52,7 +52,7 @@ for L in fr es; do
 		english $L $L.seal.out $L.show.out $L.add1.out $L.add2.out $L.custody.out $L.show2.out \
 			$L.custody.html $L.stamp.out $L.extract.out
 	'
-	test_expect_success "$L: errors" '
+	test_expect_success "$L: errors, and the list of commands" '
 		test_must_fail --exit=2 $V missing.asice 2> $L.err1 &&
 		test_must_fail --exit=2 scelle seal --lang $L $(key) -o pass.asice ev 2> $L.err2 &&
 		test_must_fail --exit=2 scelle seal --lang $L $(key) --case nonsense -o n.asice ev 2> $L.err3 &&
@@ -60,7 +60,8 @@ for L in fr es; do
 		test_must_fail --exit=2 scelle verify --lang $L --trust missing.pem pass.asice 2> $L.err5 &&
 		test_must_fail --exit=2 scelle custody add --lang $L pass.asice --event lunch $(key) 2> $L.err6 &&
 		for e in 1 2 3 4 5 6; do test_grep "^scelle: " $L.err$e || return 1; done &&
-		english $L $L.err1 $L.err2 $L.err3 $L.err4 $L.err5 $L.err6
+		scelle --lang $L --help > $L.help &&
+		english $L $L.err1 $L.err2 $L.err3 $L.err4 $L.err5 $L.err6 $L.help
 	'
 done
 
