@@ -3,18 +3,36 @@
 
 Each mutant changes one operator or one statement in one of the verification sources (a
 negated condition, a swapped comparison, && for ||, a failing return turned into success, a
-`continue`/`return` added or removed).  The mutant is built in a scratch copy of the tree
-(never in the working tree), then the verification tests run until the first `not ok`: a
-mutant that makes a test fail is *killed*; one that passes every test *survived*; one that
-runs past the time limit *timed out* (counted as killed: the verdict changed).
+`continue`/`return` added or removed).  MUTATE_MAX (--max-per-file, 50) mutants are taken per
+file, evenly spread over it, and run round robin over the files.
 
-Survivors listed in tests/mutate/equivalent.md ("file:line: mutation — why") are counted as
-equivalent, not as survivors.  Prints killed / survived / timed out per file, each survivor
-with its file, line and mutation, and the score; exits 1 when the score is under --min.
+Judging a mutant by running the test scripts takes minutes (their time goes into making
+fixtures: PKIs, seals, forgeries in Python); so the scripts run once, unmutated, and every
+call they make that reads an archive (verify, show, extract, custody) is recorded with the
+files it was given (tests/mutate/record.py stands in for `scelle`; the corpus is kept in
+build/mutate/ until the tests change).  A mutant is then:
+  - built in a scratch copy of the tree, build/mutate/tree (never the working tree): only the
+    mutated object is recompiled and the program relinked; the file and its unmutated object
+    are put back after each mutant;
+  - *killed* when a recorded call of its file's scripts (SCRIPTS) exits with another code
+    than the unmutated program (the scripts check every exit code: expect_exit,
+    test_must_fail), or when its unit test fails; *timed out* (counted as killed) when a call
+    runs 20 times longer than unmutated;
+  - with --scripts, a mutant no call kills is then run through its file's test scripts, until
+    the first `not ok` (slow: for mutants of code only `seal` runs, or that change messages
+    but not verdicts);
+  - otherwise it *survived*, unless tests/mutate/equivalent.md lists it.
 
-  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--list] [FILE...]
+equivalent.md names a mutant by file, mutation and the text of the mutated line (blanks
+collapsed), so an entry survives edits elsewhere in the file; the line number is a hint:
+  - `src/lib/FILE.c:LINE` `MUTATION` `MUTATED LINE` — why no verdict can change.
+Prints each mutant's fate, then mutants / killed / timed out / equivalent / survived per file
+and in all, each survivor with its file:line, mutation and mutated line, and the score
+(killed / (killed + survived)); exits 1 when the score is under --min.
+
+  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--scripts] [--match RE] [--list] [FILE...]
 """
-import argparse, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, hashlib, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FILES = ["verify", "verify_sig", "zip_check", "custody_verify", "timestamp", "trust", "revocation"]
@@ -30,7 +48,10 @@ SCRIPTS = {
     "revocation": ["t71-revocation.sh", "t72-trust.sh"],
 }
 ALL_SCRIPTS = sorted({s for v in SCRIPTS.values() for s in v})
-UNITS = ["test_timestamp", "test_revinfo", "test_custody", "test_names"]
+RECORD_EXTRA = ["t64-forger.sh"]   # recorded for the replay, not run by --scripts
+# The unit tests that exercise a file, run when the replay leaves its mutant alive.
+UNITS = {"timestamp": ["test_timestamp"], "revocation": ["test_revinfo"],
+         "custody_verify": ["test_custody"]}
 
 # (name, pattern, replacement): applied to one occurrence at a time.
 OPS = [
@@ -101,7 +122,7 @@ def sample(items, n):
 
 
 def run(cmd, cwd, env, limit):
-    """Runs cmd; returns 'pass', 'fail' (first not ok or a non-zero exit) or 'timeout'."""
+    """Runs a TAP script; returns 'pass', 'fail' (first not ok or a non-zero exit) or 'timeout'."""
     p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          start_new_session=True, text=True, errors="replace")
     deadline = time.time() + limit
@@ -123,103 +144,286 @@ def run(cmd, cwd, env, limit):
     return verdict
 
 
+# ---- the corpus: every read-only call the test scripts make, recorded once ------------------
+def digest(paths):
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.encode() + b"\0" + open(p, "rb").read())
+    return h.hexdigest()
+
+
+def record(work, corpus, scripts, log):
+    """Runs each script once, unmutated, with record.py standing in for `scelle`."""
+    shutil.rmtree(corpus, ignore_errors=True)
+    recb = os.path.join(corpus, "B")
+    os.makedirs(recb)
+    build = os.path.join(work, "build")
+    for e in os.listdir(build):
+        if e != "scelle":
+            os.symlink(os.path.join(build, e), os.path.join(recb, e))
+    os.symlink(os.path.join(work, "tests/mutate/record.py"), os.path.join(recb, "scelle"))
+    for s in scripts:
+        t0 = time.time()
+        env = dict(os.environ, B=recb, SCELLE_REAL=os.path.join(build, "scelle"),
+                   SCELLE_RECORD=os.path.join(corpus, s))
+        v = run(["sh", "tests/cli/" + s], work, env, 1800)
+        log("recorded %-24s %-5s %3d calls, %.0f s" % (s, v, len(os.listdir(os.path.join(corpus, s)))
+            if os.path.isdir(os.path.join(corpus, s)) else 0, time.time() - t0))
+        if v != "pass":
+            log("mutate: %s fails on the unmutated tree" % s)
+            return False
+    return True
+
+
+class Call:
+    def __init__(self, d, script):
+        self.dir, self.script = d, script
+        c = json.load(open(os.path.join(d, "call.json")))
+        self.env = c["env"]
+        self.stdin = open(os.path.join(d, "stdin"), "rb").read() if c["stdin"] else None
+        self.argv = [a.replace("@ABS@", d) for a in c["argv"]]
+        self.root = os.path.join(d, "root")
+        self.keep = set(os.listdir(self.root))
+        self.writes = self.argv[:2] == ["custody", "add"]
+        self.limit = 30.0
+        self.exit_only = False
+        self.base = None
+
+    def replay(self, scelle):
+        """(exit code or 'timeout', stdout, stderr) of the call with this binary."""
+        cwd = self.root
+        if self.writes:   # custody add changes the archive: work on a copy
+            cwd = tempfile.mkdtemp(prefix="scelle-replay.")
+            shutil.rmtree(cwd)
+            shutil.copytree(self.root, cwd, symlinks=True)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+        env.update(self.env)
+        try:
+            p = subprocess.run([scelle] + self.argv, cwd=cwd, env=env, input=self.stdin,
+                               stdin=None if self.stdin is not None else subprocess.DEVNULL,
+                               capture_output=True, timeout=self.limit)
+            r = (p.returncode, p.stdout, p.stderr)
+        except subprocess.TimeoutExpired:
+            r = ("timeout", b"", b"")
+        if self.writes:
+            shutil.rmtree(cwd, ignore_errors=True)
+        else:   # what the call wrote (an extract folder, a report) goes, so the next replay is alike
+            for e in set(os.listdir(self.root)) - self.keep:
+                p = os.path.join(self.root, e)
+                shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.unlink(p)
+        return r
+
+
+def load_corpus(corpus, scripts, scelle, log, pool):
+    """The recorded calls, without duplicates, each with its verdict on the unmutated binary
+    (replayed twice: a call whose exit code differs between two runs is dropped, one whose
+    output differs is judged on its exit code only)."""
+    calls, seen = [], set()
+    for s in scripts:
+        sd = os.path.join(corpus, s)
+        for n in sorted(os.listdir(sd)) if os.path.isdir(sd) else []:
+            c = Call(os.path.join(sd, n), s)
+            files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(c.dir) for f in fs
+                           if not os.path.islink(os.path.join(dp, f)))
+            h = hashlib.sha256(json.dumps([c.env, [a.replace(c.dir, "") for a in c.argv]]).encode())
+            for f in files:
+                h.update(f[len(c.dir):].encode() + open(f, "rb").read())
+            if h.hexdigest() in seen:
+                continue
+            seen.add(h.hexdigest())
+            calls.append(c)
+
+    def base(c):
+        t0 = time.time()
+        a = c.replay(scelle)
+        c.limit = max(20.0, 20 * (time.time() - t0))
+        b = c.replay(scelle)
+        if a[0] == b[0] and a[0] != "timeout":
+            c.exit_only = a != b
+            c.base = a
+    list(pool.map(base, calls))
+    calls = [c for c in calls if c.base is not None]
+    log("corpus: %d calls (%d judged on exit code only)" % (len(calls),
+        sum(c.exit_only for c in calls)))
+    return calls
+
+
+def key_of(rel, name, new):
+    """What equivalent.md matches on: the file, the mutation and the mutated line's text, so an
+    entry survives edits elsewhere in the file (the line number is only a hint)."""
+    return (rel, name, " ".join(new.split()))
+
+
+def load_equivalent(path):
+    eq = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            m = re.match(r"^- `(src/lib/\w+\.c):\d+` `([^`]+)` `(.*)` — ", line)
+            if m:
+                eq[key_of(m.group(1), m.group(2), m.group(3))] = line.strip()
+    return eq
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="*", default=FILES)
-    ap.add_argument("--max-per-file", type=int, default=int(os.environ.get("MUTATE_MAX", "60")))
+    ap.add_argument("--max-per-file", type=int, default=int(os.environ.get("MUTATE_MAX", "50")))
     ap.add_argument("--min", type=float, default=90.0)
-    ap.add_argument("--limit", type=int, default=300, help="seconds per mutant")
+    ap.add_argument("--limit", type=int, default=600, help="seconds per test script (--scripts)")
+    ap.add_argument("--scripts", action="store_true",
+                    help="judge the mutants the replay left alive by the test scripts too")
+    ap.add_argument("--match", help="run only the mutants whose 'file:line: mutation' matches")
+    ap.add_argument("--rerecord", action="store_true", help="record the corpus anew")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    ap.add_argument("--jobs", type=int, default=3, help="replayed calls at a time")
     a = ap.parse_args()
+    t_start = time.time()
 
-    equivalent = set()
-    eq = os.path.join(TOP, "tests/mutate/equivalent.md")
-    if os.path.exists(eq):
-        for line in open(eq, encoding="utf-8"):
-            m = re.match(r"^- `?(src/lib/\w+\.c:\d+: [^`—]+?)`?\s+—", line)
-            if m:
-                equivalent.add(m.group(1).strip())
+    def log(msg):
+        print(msg, flush=True)
 
-    plan = []
+    equivalent = load_equivalent(os.path.join(TOP, "tests/mutate/equivalent.md"))
+    per_file = []
     for f in a.files:
         rel = "src/lib/%s.c" % f
         lines, ms = mutants(os.path.join(TOP, rel))
-        for i, name, new in sample(ms, a.max_per_file):
-            plan.append((rel, i, name, new))
+        per_file.append([(rel, i, name, new) for i, name, new in sample(ms, a.max_per_file)
+                         if not a.match or re.search(a.match, "%s:%d: %s" % (rel, i + 1, name))])
+    # Round robin over the files: a run cut short has judged every file alike.
+    plan = [m for ms in itertools.zip_longest(*per_file) for m in ms if m]
     if a.list:
         for rel, i, name, new in plan:
             print("%s:%d: %s\t%s" % (rel, i + 1, name, new.strip()))
         print("%d mutants" % len(plan))
         return 0
 
-    work = tempfile.mkdtemp(prefix="scelle-mutate.")
+    # The scratch tree keeps its build between runs (copy2 keeps the times, so make rebuilds
+    # only what changed); each mutant recompiles one object and relinks.
+    state = os.path.join(TOP, "build", "mutate")
+    work = os.path.join(state, "tree")
+    os.makedirs(work, exist_ok=True)
     for d in ("src", "include", "tests", "formats", "examples"):
+        shutil.rmtree(os.path.join(work, d), ignore_errors=True)
         shutil.copytree(os.path.join(TOP, d), os.path.join(work, d), symlinks=True)
-    shutil.copy(os.path.join(TOP, "Makefile"), work)
-    env = dict(os.environ, B=os.path.join(work, "build"))
-    units = ["build/tests/unit/%s" % u for u in UNITS]
-    targets = ["all", "build/tests/unit/tsa_tool"] + units   # all: the message catalogs too
-    make = ["make", "--no-print-directory", "-s"]
-    if subprocess.call(make + targets, cwd=work, stdout=subprocess.DEVNULL) != 0:
-        print("mutate: the unmutated tree does not build", file=sys.stderr)
+    shutil.copy2(os.path.join(TOP, "Makefile"), work)
+    for f in FILES:   # a run cut short may have left a mutant's object behind
+        for o in ("", ".orig"):
+            if os.path.exists(os.path.join(work, "build/src/lib/%s.o%s" % (f, o))):
+                os.unlink(os.path.join(work, "build/src/lib/%s.o%s" % (f, o)))
+    units = {f: ["build/tests/unit/%s" % u for u in us] for f, us in UNITS.items()}
+    make = ["make", "--no-print-directory", "-s", "CFLAGS=-O0 -g0"]
+    base_targets = ["all", "build/tests/unit/tsa_tool"] + sorted({u for us in units.values() for u in us})
+    if subprocess.call(make + base_targets, cwd=work, stdout=subprocess.DEVNULL) != 0:
+        log("mutate: the unmutated tree does not build")
         return 2
-    for s in ALL_SCRIPTS:   # the suite must pass before a mutant can be judged by it
-        if run(["sh", "tests/cli/" + s], work, env, 900) != "pass":
-            print("mutate: %s fails on the unmutated tree" % s, file=sys.stderr)
-            return 2
+    scelle = os.path.join(work, "build", "scelle")
 
-    stats, survivors = {}, []
+    pool = concurrent.futures.ThreadPoolExecutor(a.jobs)
+    scripts = sorted(set(ALL_SCRIPTS) | set(RECORD_EXTRA))
+    key = digest([os.path.join(TOP, "tests/cli", s) for s in scripts + ["lib.sh"]] +
+                 [os.path.join(TOP, "tests", p) for p in ["pki.sh", "mutate/record.py"]] +
+                 sorted(os.path.join(TOP, "tests/data", p) for p in os.listdir(os.path.join(TOP, "tests/data"))
+                        if os.path.isfile(os.path.join(TOP, "tests/data", p))))[:16]
+    corpus = os.path.join(state, "corpus-" + key)
+    if a.rerecord or not os.path.exists(os.path.join(corpus, "done")):
+        log("recording the calls of %d test scripts (once per version of the tests)" % len(scripts))
+        if not record(work, corpus, scripts, log):
+            return 2
+        open(os.path.join(corpus, "done"), "w").close()
+    calls = load_corpus(corpus, scripts, scelle, log, pool)
+    log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
+
+    stats, survivors, order = {}, [], {}
     for n, (rel, i, name, new) in enumerate(plan, 1):
+        t0 = time.time()
+        base = os.path.basename(rel)[:-2]
         path = os.path.join(work, rel)
+        obj = os.path.join(work, "build", rel[:-2] + ".o")
+        if not os.path.exists(obj + ".orig"):   # the unmutated object, put back after each mutant
+            shutil.copy2(obj, obj + ".orig")
         orig = open(path, encoding="utf-8").read()
         lines = orig.split("\n")
         lines[i] = new
         open(path, "w", encoding="utf-8").write("\n".join(lines))
-        st = stats.setdefault(rel, {"killed": 0, "survived": 0, "timeout": 0, "equivalent": 0,
-                                    "nobuild": 0})
+        st = stats.setdefault(rel, {"mutants": 0, "killed": 0, "timeout": 0, "equivalent": 0,
+                                    "survived": 0, "nobuild": 0})
+        label = "%s:%d: %s" % (rel, i + 1, name)
         try:
-            if subprocess.call(make + targets, cwd=work, stdout=subprocess.DEVNULL,
+            if subprocess.call(make + ["build/scelle"], cwd=work, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL) != 0:
                 st["nobuild"] += 1
+                log("[%d/%d] %-10s %s" % (n, len(plan), "nobuild", label))
                 continue
-            verdict = "pass"
-            for u in units:
-                verdict = run([u], work, env, a.limit)
-                if verdict != "pass":
-                    break
-            base = os.path.basename(rel)[:-2]
-            for s in SCRIPTS.get(base, ALL_SCRIPTS) if verdict == "pass" else []:
-                verdict = run(["sh", "tests/cli/" + s], work, env, a.limit)
-                if verdict != "pass":
-                    break
-            key = "%s:%d: %s" % (rel, i + 1, name)
+            st["mutants"] += 1
+            # The replay: the calls of this file's scripts, the last killer first.
+            mine = order.setdefault(base, [c for c in calls
+                                           if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA])
+            verdict, why, differs = "pass", "", False
+            k = 0
+            while k < len(mine) and verdict == "pass":
+                # A few calls at a time once the likely killers have had their turn: each call
+                # is mostly process start-up, so the waits overlap; the CPU used is the same.
+                chunk = mine[k:k + (1 if k < 4 else a.jobs * 2)]
+                for j, (c, r) in enumerate(zip(chunk, pool.map(lambda c: c.replay(scelle), chunk))):
+                    if r[0] != c.base[0]:
+                        verdict = "timeout" if r[0] == "timeout" else "fail"
+                        why = "%s: scelle %s: exit %s, not %s" % (c.script, c.argv[0], r[0], c.base[0])
+                        mine.insert(0, mine.pop(k + j))
+                        break
+                    differs = differs or (not c.exit_only and r != c.base)
+                k += len(chunk)
+            if verdict == "pass" and base in units:
+                subprocess.call(make + units[base], cwd=work, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+                for u in units[base]:
+                    verdict = run([u], work, dict(os.environ, B="build"), 300)
+                    if verdict != "pass":
+                        why = os.path.basename(u)
+                        break
+            if verdict == "pass" and a.scripts:
+                for s in SCRIPTS.get(base, ALL_SCRIPTS):
+                    verdict = run(["sh", "tests/cli/" + s], work, dict(os.environ, B="build"), a.limit)
+                    if verdict != "pass":
+                        why = s
+                        break
+            k = key_of(rel, name, new)
             if verdict == "fail":
                 st["killed"] += 1
+                res = "killed"
             elif verdict == "timeout":
                 st["timeout"] += 1
-            elif key in equivalent:
+                res = "timeout"
+            elif k in equivalent:
                 st["equivalent"] += 1
+                res = "equivalent"
             else:
                 st["survived"] += 1
-                survivors.append("%s\t%s" % (key, new.strip()))
-            print("[%d/%d] %-9s %s" % (n, len(plan), verdict, key), flush=True)
+                res = "survived"
+                why = "output differs, exit codes alike" if differs else "no call differs"
+                survivors.append("`%s:%d` `%s` `%s` (%s)" % (rel, i + 1, name, k[2], why))
+            log("[%d/%d] %-10s %s  %.0f s  %s" % (n, len(plan), res, label, time.time() - t0, why))
         finally:
             open(path, "w", encoding="utf-8").write(orig)
-    shutil.rmtree(work, ignore_errors=True)
+            shutil.copy(obj + ".orig", obj)   # newer than the source: make will not rebuild it
 
-    print("\n%-28s %7s %8s %8s %10s %8s" % ("file", "killed", "survived", "timeout", "equivalent", "score"))
-    tk = ts = 0
+    log("\n%-27s %7s %7s %8s %10s %8s %7s %7s" % ("file", "mutants", "killed", "timeout",
+        "equivalent", "survived", "nobuild", "score"))
+    tot = dict.fromkeys(["mutants", "killed", "timeout", "equivalent", "survived", "nobuild"], 0)
     for rel, st in stats.items():
+        for x in tot:
+            tot[x] += st[x]
+    for rel, st in list(stats.items()) + [("all", tot)]:
         k = st["killed"] + st["timeout"]
         judged = k + st["survived"]
-        tk += k
-        ts += st["survived"]
-        print("%-28s %7d %8d %8d %10d %7.1f%%" % (rel, st["killed"], st["survived"], st["timeout"],
-              st["equivalent"], 100.0 * k / judged if judged else 100.0))
-    score = 100.0 * tk / (tk + ts) if tk + ts else 100.0
-    print("all: %d mutants judged, %d killed, %d survived: %.1f%% killed" % (tk + ts, tk, ts, score))
+        log("%-27s %7d %7d %8d %10d %8d %7d %6.1f%%" % (rel, st["mutants"], st["killed"], st["timeout"],
+            st["equivalent"], st["survived"], st["nobuild"], 100.0 * k / judged if judged else 100.0))
+    k = tot["killed"] + tot["timeout"]
+    score = 100.0 * k / (k + tot["survived"]) if k + tot["survived"] else 100.0
+    log("all: %d mutants, %d killed (%d timed out), %d equivalent, %d survived: %.1f%% of the "
+        "non-equivalent killed; %.0f min" % (tot["mutants"], k, tot["timeout"], tot["equivalent"],
+        tot["survived"], score, (time.time() - t_start) / 60))
     for s in survivors:
-        print("survived: " + s)
+        log("survived: " + s)
     return 0 if score >= a.min else 1
 
 
