@@ -92,7 +92,6 @@ bench: all
 # cores); MUTATE_MAX mutants per file, 50 by default; MUTATE_ARGS=--scripts runs the test
 # scripts on what the replay leaves alive.
 mutate: deps
-	@$(MAKE) --no-print-directory all
 	@python3 tests/mutate/mutate.py $(MUTATE_ARGS)
 
 clean:

@@ -3,7 +3,8 @@
 
 Each mutant changes one operator or one statement in one of the verification sources (a
 negated condition, a swapped comparison, && for ||, a failing return turned into success, a
-`continue`/`return` added or removed).  MUTATE_MAX (--max-per-file, 50) mutants are taken per
+`continue`/`return` added or removed) — in the verifier's code: the functions of these files
+that only `seal` and `stamp` run (SEAL_ONLY) are left out unless --seal-side.  MUTATE_MAX (--max-per-file, 50) mutants are taken per
 file, evenly spread over it, and run round robin over the files.
 
 Judging a mutant by running the test scripts takes minutes (their time goes into making
@@ -43,12 +44,22 @@ SCRIPTS = {
     "zip_check": ["t60-tamper.sh", "t63-zip-names.sh", "t11-verify.sh"],
     "verify_sig": ["t60-tamper.sh", "t73-signer-policy.sh", "t71-revocation.sh", "t11-verify.sh"],
     "custody_verify": ["t51-custody-forgery.sh", "t50-custody.sh", "t73-signer-policy.sh"],
-    "timestamp": ["t73-signer-policy.sh", "t31-seal-timestamp.sh", "t30-tsa.sh", "t32-stamp.sh"],
-    "trust": ["t72-trust.sh", "t11-verify.sh", "t73-signer-policy.sh"],
-    "revocation": ["t71-revocation.sh", "t72-trust.sh"],
+    "timestamp": ["t73-signer-policy.sh", "t31-seal-timestamp.sh", "t30-tsa.sh", "t32-stamp.sh",
+                  "t71-revocation.sh", "t50-custody.sh"],
+    "trust": ["t72-trust.sh", "t11-verify.sh", "t73-signer-policy.sh", "t71-revocation.sh",
+              "t12-operational.sh"],
+    "revocation": ["t71-revocation.sh", "t72-trust.sh", "t11-verify.sh"],
 }
 ALL_SCRIPTS = sorted({s for v in SCRIPTS.values() for s in v})
 RECORD_EXTRA = ["t64-forger.sh"]   # recorded for the replay, not run by --scripts
+# Code of these files that only `seal` and `stamp` run (fetching revocation data, the TSA
+# client): not the verifier.  Their mutants are left out unless --seal-side is given (then
+# only --scripts can judge them: the recorded calls never run this code).
+SEAL_ONLY = {
+    "revocation": ["connect_to", "http_fetch", "fetch_crl", "fetch_ocsp", "push_ocsp", "push_crl",
+                   "revocation_extra_free", "scelle_sealer_add_revocation_data", "revocation_prepare"],
+    "timestamp": ["make_request", "http_error", "post_request", "check_reply", "tsa_request"],
+}
 # The unit tests that exercise a file, run when the replay leaves its mutant alive.
 UNITS = {"timestamp": ["test_timestamp"], "revocation": ["test_revinfo"],
          "custody_verify": ["test_custody"]}
@@ -97,11 +108,28 @@ def strip_strings(line):
     return re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', lambda m: " " * len(m.group(0)), line)
 
 
-def mutants(path):
+def seal_side_lines(lines, names):
+    """The line numbers (0-based) of the bodies of the functions named."""
+    out, inside = set(), False
+    for i, line in enumerate(lines):
+        m = re.match(r"^[a-zA-Z].*?\b(\w+)\(", line)
+        if m and not line.rstrip().endswith(";"):
+            inside = m.group(1) in names
+        if inside:
+            out.add(i)
+        if line.startswith("}"):
+            inside = False
+    return out
+
+
+def mutants(path, seal_side=False):
     text = open(path, encoding="utf-8").read()
     lines = text.split("\n")
+    skip = set() if seal_side else seal_side_lines(lines, SEAL_ONLY.get(os.path.basename(path)[:-2], ()))
     out = []
     for i, line in code_lines(text):
+        if i in skip:
+            continue
         bare = strip_strings(line)
         code = bare.split("/*")[0]
         for name, pat, rep in OPS:
@@ -152,26 +180,30 @@ def digest(paths):
     return h.hexdigest()
 
 
-def record(work, corpus, scripts, log):
-    """Runs each script once, unmutated, with record.py standing in for `scelle`."""
-    shutil.rmtree(corpus, ignore_errors=True)
-    recb = os.path.join(corpus, "B")
+def record(work, corpus, s, log):
+    """Runs script s once, unmutated, with record.py standing in for `scelle`; its calls go
+    into the directory corpus."""
+    tmp = corpus + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    recb = os.path.join(tmp, "B")
     os.makedirs(recb)
     build = os.path.join(work, "build")
     for e in os.listdir(build):
         if e != "scelle":
             os.symlink(os.path.join(build, e), os.path.join(recb, e))
     os.symlink(os.path.join(work, "tests/mutate/record.py"), os.path.join(recb, "scelle"))
-    for s in scripts:
-        t0 = time.time()
-        env = dict(os.environ, B=recb, SCELLE_REAL=os.path.join(build, "scelle"),
-                   SCELLE_RECORD=os.path.join(corpus, s))
-        v = run(["sh", "tests/cli/" + s], work, env, 1800)
-        log("recorded %-24s %-5s %3d calls, %.0f s" % (s, v, len(os.listdir(os.path.join(corpus, s)))
-            if os.path.isdir(os.path.join(corpus, s)) else 0, time.time() - t0))
-        if v != "pass":
-            log("mutate: %s fails on the unmutated tree" % s)
-            return False
+    t0 = time.time()
+    env = dict(os.environ, B=recb, SCELLE_REAL=os.path.join(build, "scelle"),
+               SCELLE_RECORD=os.path.join(tmp, "calls"))
+    v = run(["sh", "tests/cli/" + s], work, env, 1800)
+    n = len(os.listdir(os.path.join(tmp, "calls"))) if os.path.isdir(os.path.join(tmp, "calls")) else 0
+    log("recorded %-24s %-5s %3d calls, %.0f s" % (s, v, n, time.time() - t0))
+    if v != "pass":
+        log("mutate: %s fails on the unmutated tree" % s)
+        return False
+    shutil.rmtree(recb)
+    os.makedirs(os.path.join(tmp, "calls"), exist_ok=True)
+    os.rename(tmp, corpus)
     return True
 
 
@@ -220,8 +252,8 @@ def load_corpus(corpus, scripts, scelle, log, pool):
     output differs is judged on its exit code only)."""
     calls, seen = [], set()
     for s in scripts:
-        sd = os.path.join(corpus, s)
-        for n in sorted(os.listdir(sd)) if os.path.isdir(sd) else []:
+        sd = os.path.join(corpus[s], "calls")
+        for n in sorted(os.listdir(sd)):
             c = Call(os.path.join(sd, n), s)
             files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(c.dir) for f in fs
                            if not os.path.islink(os.path.join(dp, f)))
@@ -275,6 +307,7 @@ def main():
     ap.add_argument("--match", help="run only the mutants whose 'file:line: mutation' matches")
     ap.add_argument("--rerecord", action="store_true", help="record the corpus anew")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    ap.add_argument("--seal-side", action="store_true", help="mutate the SEAL_ONLY functions too")
     ap.add_argument("--jobs", type=int, default=3, help="replayed calls at a time")
     a = ap.parse_args()
     t_start = time.time()
@@ -286,7 +319,7 @@ def main():
     per_file = []
     for f in a.files:
         rel = "src/lib/%s.c" % f
-        lines, ms = mutants(os.path.join(TOP, rel))
+        lines, ms = mutants(os.path.join(TOP, rel), a.seal_side)
         per_file.append([(rel, i, name, new) for i, name, new in sample(ms, a.max_per_file)
                          if not a.match or re.search(a.match, "%s:%d: %s" % (rel, i + 1, name))])
     # Round robin over the files: a run cut short has judged every file alike.
@@ -320,16 +353,17 @@ def main():
 
     pool = concurrent.futures.ThreadPoolExecutor(a.jobs)
     scripts = sorted(set(ALL_SCRIPTS) | set(RECORD_EXTRA))
-    key = digest([os.path.join(TOP, "tests/cli", s) for s in scripts + ["lib.sh"]] +
-                 [os.path.join(TOP, "tests", p) for p in ["pki.sh", "mutate/record.py"]] +
-                 sorted(os.path.join(TOP, "tests/data", p) for p in os.listdir(os.path.join(TOP, "tests/data"))
-                        if os.path.isfile(os.path.join(TOP, "tests/data", p))))[:16]
-    corpus = os.path.join(state, "corpus-" + key)
-    if a.rerecord or not os.path.exists(os.path.join(corpus, "done")):
-        log("recording the calls of %d test scripts (once per version of the tests)" % len(scripts))
-        if not record(work, corpus, scripts, log):
-            return 2
-        open(os.path.join(corpus, "done"), "w").close()
+    # Each script's calls are recorded once per version of the script and of what it uses.
+    common = digest([os.path.join(TOP, "tests", p) for p in ["cli/lib.sh", "pki.sh", "mutate/record.py"]] +
+                    sorted(os.path.join(TOP, "tests/data", p) for p in os.listdir(os.path.join(TOP, "tests/data"))
+                           if os.path.isfile(os.path.join(TOP, "tests/data", p))))
+    corpus = {}
+    for s in scripts:
+        key = hashlib.sha256((common + digest([os.path.join(TOP, "tests/cli", s)])).encode()).hexdigest()
+        corpus[s] = os.path.join(state, "corpus", "%s-%s" % (s[:-3], key[:12]))
+        if a.rerecord or not os.path.isdir(corpus[s]):
+            if not record(work, corpus[s], s, log):
+                return 2
     calls = load_corpus(corpus, scripts, scelle, log, pool)
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
