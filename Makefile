@@ -88,9 +88,10 @@ bench: all
 
 # Mutation testing of the verifier (tests/mutate/mutate.py): each mutant of the verification
 # sources is built in a scratch copy (build/mutate/) and judged by replaying the calls the
-# verification tests make (recorded once).  Not part of .ci/run (about an hour on two busy
-# cores); MUTATE_MAX mutants per file, 50 by default; MUTATE_ARGS=--scripts runs the test
-# scripts on what the replay leaves alive.
+# verification tests make (recorded once).  Not part of .ci/run: 10-20 s a killed mutant,
+# 1-2 min a survivor on two busy cores.  MUTATE_MAX mutants per file, 50 by default;
+# MUTATE_ARGS="--budget 60" stops after an hour and summarises what ran; --scripts runs the
+# test scripts on what the replay leaves alive.
 mutate: deps
 	@python3 tests/mutate/mutate.py $(MUTATE_ARGS)
 

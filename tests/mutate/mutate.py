@@ -314,6 +314,8 @@ def main():
     ap.add_argument("--rerecord", action="store_true", help="record the corpus anew")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--seal-side", action="store_true", help="mutate the SEAL_ONLY functions too")
+    ap.add_argument("--summarize", metavar="LOG", help="print the summary of a run from its log")
+    ap.add_argument("--budget", type=float, default=0, help="minutes; then stop and summarise")
     ap.add_argument("--jobs", type=int, default=3, help="replayed calls at a time")
     a = ap.parse_args()
     t_start = time.time()
@@ -330,6 +332,8 @@ def main():
                          if not a.match or re.search(a.match, "%s:%d: %s" % (rel, i + 1, name))])
     # Round robin over the files: a run cut short has judged every file alike.
     plan = [m for ms in itertools.zip_longest(*per_file) for m in ms if m]
+    if a.summarize:
+        return summarize(a.summarize, plan, equivalent, a.min, log)
     if a.list:
         for rel, i, name, new in plan:
             print("%s:%d: %s\t%s" % (rel, i + 1, name, new.strip()))
@@ -358,7 +362,8 @@ def main():
     scelle = os.path.join(work, "build", "scelle")
 
     pool = concurrent.futures.ThreadPoolExecutor(a.jobs)
-    scripts = sorted(set(ALL_SCRIPTS) | set(RECORD_EXTRA))
+    needed = {os.path.basename(rel)[:-2] for rel, _, _, _ in plan}
+    scripts = sorted({s for f in needed for s in SCRIPTS.get(f, [])} | set(RECORD_EXTRA))
     # Each script's calls are recorded once per version of the script and of what it uses.
     common = digest([os.path.join(TOP, "tests", p) for p in ["cli/lib.sh", "pki.sh", "mutate/record.py"]] +
                     sorted(os.path.join(TOP, "tests/data", p) for p in os.listdir(os.path.join(TOP, "tests/data"))
@@ -374,8 +379,13 @@ def main():
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
     stats, survivors, order = {}, [], {}
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    partial, interrupted = "", [False]
     for n, (rel, i, name, new) in enumerate(plan, 1):
         t0 = time.time()
+        if a.budget and t0 - t_start > a.budget * 60:
+            partial = "the time budget (--budget %d min) ran out" % a.budget
+            break
         base = os.path.basename(rel)[:-2]
         path = os.path.join(work, rel)
         obj = os.path.join(work, "build", rel[:-2] + ".o")
@@ -388,13 +398,17 @@ def main():
         st = stats.setdefault(rel, {"mutants": 0, "killed": 0, "timeout": 0, "equivalent": 0,
                                     "survived": 0, "nobuild": 0})
         label = "%s:%d: %s" % (rel, i + 1, name)
+        counted = False
         try:
+            if interrupted[0]:
+                break
             if subprocess.call(make + ["build/scelle"], cwd=work, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL) != 0:
                 st["nobuild"] += 1
                 log("[%d/%d] %-10s %s" % (n, len(plan), "nobuild", label))
                 continue
             st["mutants"] += 1
+            counted = True
             # The replay: the calls of this file's scripts, the last killer first.
             mine = order.setdefault(base, [c for c in calls
                                            if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA])
@@ -441,11 +455,21 @@ def main():
                 res = "survived"
                 why = "output differs, exit codes alike" if differs else "no call differs"
                 survivors.append("`%s:%d` `%s` `%s` (%s)" % (rel, i + 1, name, k[2], why))
-            log("[%d/%d] %-10s %s  %.0f s  %s" % (n, len(plan), res, label, time.time() - t0, why))
+            log("[%d/%d] %-10s %s  %.0f s  %s" % (n, len(plan), res, label, time.time() - t0,
+                why if res != "survived" else "%s: `%s`" % (why, k[2])))
+        except KeyboardInterrupt:
+            interrupted[0] = True
+            partial = "interrupted"
+            st["mutants"] -= counted
+            break
         finally:
             open(path, "w", encoding="utf-8").write(orig)
             shutil.copy(obj + ".orig", obj)   # newer than the source: make will not rebuild it
 
+    return summary(stats, survivors, partial, len(plan), t_start, a.min, log)
+
+
+def summary(stats, survivors, partial, planned, t_start, minimum, log):
     log("\n%-27s %7s %7s %8s %10s %8s %7s %7s" % ("file", "mutants", "killed", "timeout",
         "equivalent", "survived", "nobuild", "score"))
     tot = dict.fromkeys(["mutants", "killed", "timeout", "equivalent", "survived", "nobuild"], 0)
@@ -459,12 +483,37 @@ def main():
             st["equivalent"], st["survived"], st["nobuild"], 100.0 * k / judged if judged else 100.0))
     k = tot["killed"] + tot["timeout"]
     score = 100.0 * k / (k + tot["survived"]) if k + tot["survived"] else 100.0
+    if partial:
+        log("PARTIAL RUN (%s): %d of the %d planned mutants were judged" % (
+            partial, sum(st["mutants"] + st["nobuild"] for st in stats.values()), planned))
     log("all: %d mutants, %d killed (%d timed out), %d equivalent, %d survived: %.1f%% of the "
         "non-equivalent killed; %.0f min" % (tot["mutants"], k, tot["timeout"], tot["equivalent"],
         tot["survived"], score, (time.time() - t_start) / 60))
     for s in survivors:
         log("survived: " + s)
-    return 0 if score >= a.min else 1
+    return 0 if score >= minimum else 1
+
+
+def summarize(logfile, plan, equivalent, minimum, log):
+    """The summary of a run from its log (a run stopped before it could print one)."""
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+    stats, survivors = {}, []
+    for line in open(logfile, encoding="utf-8"):
+        m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s", line)
+        if not m:
+            continue
+        res, rel, label = m.group(1), m.group(2), "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+        st = stats.setdefault(rel, {"mutants": 0, "killed": 0, "timeout": 0, "equivalent": 0,
+                                    "survived": 0, "nobuild": 0})
+        st["mutants"] += res != "nobuild"
+        if res in ("survived", "equivalent"):
+            k = key_of(*text[label]) if label in text else None
+            res = "equivalent" if k in equivalent else "survived"
+            if res == "survived":
+                survivors.append("`%s` `%s` `%s`" % (label.split(": ")[0], label.split(": ", 1)[1],
+                                                       k[2] if k else "?"))
+        st[res] += 1
+    return summary(stats, survivors, "summarised from %s" % logfile, len(plan), time.time(), minimum, log)
 
 
 if __name__ == "__main__":
