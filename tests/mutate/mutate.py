@@ -262,7 +262,7 @@ def load_corpus(corpus, scripts, scelle, log, pool):
             if any("://" in x for x in c.argv):
                 continue   # its server (a TSA, an OCSP responder) is gone, or another's now
             files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(c.dir) for f in fs
-                           if not os.path.islink(os.path.join(dp, f)))
+                           if not os.path.islink(os.path.join(dp, f)) and f != "base.json")
             h = hashlib.sha256(json.dumps([c.env, [a.replace(c.dir, "") for a in c.argv]]).encode())
             for f in files:
                 h.update(f[len(c.dir):].encode() + open(f, "rb").read())
@@ -271,7 +271,16 @@ def load_corpus(corpus, scripts, scelle, log, pool):
             seen.add(h.hexdigest())
             calls.append(c)
 
+    binary = digest([scelle])
+
     def base(c):
+        cache = os.path.join(c.dir, "base.json")   # kept while the unmutated program is the same
+        if os.path.exists(cache):
+            j = json.load(open(cache))
+            if j["binary"] == binary:
+                c.limit, c.exit_only = j["limit"], j["exit_only"]
+                c.base = (j["exit"], bytes.fromhex(j["out"]), bytes.fromhex(j["err"])) if j["ok"] else None
+                return
         t0 = time.time()
         a = c.replay(scelle)
         c.limit = max(20.0, 20 * (time.time() - t0))
@@ -279,6 +288,8 @@ def load_corpus(corpus, scripts, scelle, log, pool):
         if a[0] == b[0] and a[0] != "timeout":
             c.exit_only = a != b
             c.base = a
+        json.dump({"binary": binary, "limit": c.limit, "exit_only": c.exit_only, "ok": c.base is not None,
+                   "exit": a[0], "out": a[1].hex(), "err": a[2].hex()}, open(cache, "w"))
     list(pool.map(base, calls))
     calls = [c for c in calls if c.base is not None]
     log("corpus: %d calls (%d judged on exit code only)" % (len(calls),
@@ -315,6 +326,7 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--seal-side", action="store_true", help="mutate the SEAL_ONLY functions too")
     ap.add_argument("--summarize", metavar="LOG", help="print the summary of a run from its log")
+    ap.add_argument("--resume", metavar="LOG", help="skip (and count) the mutants judged in LOG")
     ap.add_argument("--budget", type=float, default=0, help="minutes; then stop and summarise")
     ap.add_argument("--jobs", type=int, default=3, help="replayed calls at a time")
     a = ap.parse_args()
@@ -379,6 +391,16 @@ def main():
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
     stats, survivors, order = {}, [], {}
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+    done = set()
+    if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
+        for line in open(a.resume, encoding="utf-8"):
+            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s(.*)", line)
+            if m and m.group(1) != "survived":   # a survivor runs again: a new test may kill it
+                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+                done.add(label)
+                log(line.rstrip())
+                tally(stats, survivors, equivalent, text, m.group(1), m.group(2), label)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     partial, interrupted = "", [False]
     for n, (rel, i, name, new) in enumerate(plan, 1):
@@ -388,6 +410,8 @@ def main():
             break
         base = os.path.basename(rel)[:-2]
         path = os.path.join(work, rel)
+        if "%s:%d: %s" % (rel, i + 1, name) in done:
+            continue
         obj = os.path.join(work, "build", rel[:-2] + ".o")
         if not os.path.exists(obj + ".orig"):   # the unmutated object, put back after each mutant
             shutil.copy2(obj, obj + ".orig")
@@ -409,10 +433,18 @@ def main():
                 continue
             st["mutants"] += 1
             counted = True
+            verdict, why, differs = "pass", "", False
+            if base in units:   # first: a link and a second beat replaying a hundred calls
+                subprocess.call(make + units[base], cwd=work, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+                for u in units[base]:
+                    verdict = run([u], work, dict(os.environ, B="build"), 300)
+                    if verdict != "pass":
+                        why = os.path.basename(u)
+                        break
             # The replay: the calls of this file's scripts, the last killer first.
             mine = order.setdefault(base, [c for c in calls
                                            if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA])
-            verdict, why, differs = "pass", "", False
             k = 0
             while k < len(mine) and verdict == "pass":
                 # A few calls at a time once the likely killers have had their turn: each call
@@ -426,14 +458,6 @@ def main():
                         break
                     differs = differs or (not c.exit_only and r != c.base)
                 k += len(chunk)
-            if verdict == "pass" and base in units:
-                subprocess.call(make + units[base], cwd=work, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-                for u in units[base]:
-                    verdict = run([u], work, dict(os.environ, B="build"), 300)
-                    if verdict != "pass":
-                        why = os.path.basename(u)
-                        break
             if verdict == "pass" and a.scripts:
                 for s in SCRIPTS.get(base, ALL_SCRIPTS):
                     verdict = run(["sh", "tests/cli/" + s], work, dict(os.environ, B="build"), a.limit)
@@ -494,25 +518,30 @@ def summary(stats, survivors, partial, planned, t_start, minimum, log):
     return 0 if score >= minimum else 1
 
 
+def tally(stats, survivors, equivalent, text, res, rel, label):
+    """Counts one mutant judged in an earlier log ('survived' is judged anew: equivalent.md
+    may list it by now)."""
+    st = stats.setdefault(rel, {"mutants": 0, "killed": 0, "timeout": 0, "equivalent": 0,
+                                "survived": 0, "nobuild": 0})
+    st["mutants"] += res != "nobuild"
+    if res in ("survived", "equivalent"):
+        k = key_of(*text[label]) if label in text else None
+        res = "equivalent" if k in equivalent else "survived"
+        if res == "survived":
+            survivors.append("`%s` `%s` `%s`" % (label.split(": ")[0], label.split(": ", 1)[1],
+                                                   k[2] if k else "?"))
+    st[res] += 1
+
+
 def summarize(logfile, plan, equivalent, minimum, log):
     """The summary of a run from its log (a run stopped before it could print one)."""
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
     stats, survivors = {}, []
     for line in open(logfile, encoding="utf-8"):
         m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s", line)
-        if not m:
-            continue
-        res, rel, label = m.group(1), m.group(2), "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
-        st = stats.setdefault(rel, {"mutants": 0, "killed": 0, "timeout": 0, "equivalent": 0,
-                                    "survived": 0, "nobuild": 0})
-        st["mutants"] += res != "nobuild"
-        if res in ("survived", "equivalent"):
-            k = key_of(*text[label]) if label in text else None
-            res = "equivalent" if k in equivalent else "survived"
-            if res == "survived":
-                survivors.append("`%s` `%s` `%s`" % (label.split(": ")[0], label.split(": ", 1)[1],
-                                                       k[2] if k else "?"))
-        st[res] += 1
+        if m:
+            tally(stats, survivors, equivalent, text, m.group(1), m.group(2),
+                  "%s:%s: %s" % (m.group(2), m.group(3), m.group(4)))
     return summary(stats, survivors, "summarised from %s" % logfile, len(plan), time.time(), minimum, log)
 
 
