@@ -19,10 +19,13 @@ build/mutate/ until the tests change).  A mutant is then:
     than the unmutated program (the scripts check every exit code: expect_exit,
     test_must_fail), or when its unit test fails; *timed out* (counted as killed) when a call
     runs 20 times longer than unmutated;
-  - with --scripts, a mutant no call kills is then run through its file's test scripts, until
-    the first `not ok` (slow: for mutants of code only `seal` runs, or that change messages
-    but not verdicts);
+  - when no exit code changed but some calls printed otherwise, the (--rerun, 2) scripts
+    that made those calls run in full, until the first `not ok`: they judge the messages
+    (test_grep); with --scripts, every script of its file runs too (slow);
   - otherwise it *survived*, unless tests/mutate/equivalent.md lists it.
+A run can stop early (--budget MIN, or SIGTERM) and still print its table, labelled
+PARTIAL; --resume LOG carries on from a stopped run's log (its survivors run again, so a
+test added since can kill them); --summarize LOG prints the table of a log.
 
 equivalent.md names a mutant by file, mutation and the text of the mutated line (blanks
 collapsed), so an entry survives edits elsewhere in the file; the line number is a hint:
@@ -31,7 +34,8 @@ Prints each mutant's fate, then mutants / killed / timed out / equivalent / surv
 and in all, each survivor with its file:line, mutation and mutated line, and the score
 (killed / (killed + survived)); exits 1 when the score is under --min.
 
-  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--scripts] [--match RE] [--list] [FILE...]
+  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--budget MIN] [--resume LOG]
+                         [--scripts] [--match RE] [--list] [--summarize LOG] [FILE...]
 """
 import argparse, concurrent.futures, hashlib, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
