@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""record.py — stands in for `scelle` while mutate.py records the verification calls of the suite.
+
+mutate.py runs the test scripts once, unmutated, with B pointing at a directory whose `scelle`
+is this script.  For every call that only reads an archive (verify, show, extract, custody
+show/add) it copies the files and folders named on the command line into the corpus
+(SCELLE_RECORD/NNNNNN/) with the arguments, the locale variables and stdin (when an argument
+is `-`), then runs the real binary (SCELLE_REAL) as if nothing happened.  Other commands (seal,
+stamp, tsa) are passed through: they make the fixtures, they are not replayed.
+"""
+import json, os, shutil, sys, time
+
+REAL = os.environ["SCELLE_REAL"]
+CORPUS = os.environ["SCELLE_RECORD"]
+RECORDED = ("verify", "show", "extract", "custody")
+ENV_KEYS = ("LC_ALL", "LANG", "LANGUAGE", "LC_MESSAGES", "LC_CTYPE", "TZ", "NO_COLOR", "TERM",
+            "COLUMNS", "SCELLE_LOCALEDIR")
+
+
+def record(argv):
+    os.makedirs(CORPUS, exist_ok=True)
+    d = os.path.join(CORPUS, "%020d-%d" % (time.time_ns(), os.getpid()))   # sorts in call order
+    root = os.path.join(d, "root")
+    os.makedirs(root)
+    args, k = [], 0
+    for n, a in enumerate(argv):
+        opt, val = "", a
+        if a.startswith("--") and "=" in a:
+            opt, val = a.split("=", 1)
+            opt += "="
+        elif a.startswith("-") or n == 0 or (n == 1 and argv[0] == "custody"):
+            args.append(a)
+            continue
+        if not val or not os.path.lexists(val):
+            args.append(a)
+            continue
+        if os.path.isabs(val) or ".." in val.split(os.sep):
+            k += 1
+            dst = os.path.join(d, "abs%d" % k, os.path.basename(val.rstrip("/")) or "x")
+            arg = opt + "@ABS@/abs%d/%s" % (k, os.path.basename(dst))
+        else:
+            dst = os.path.join(root, val)
+            arg = a
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.isdir(val) and not os.path.islink(val):
+            shutil.copytree(val, dst, symlinks=True, dirs_exist_ok=True)
+        elif not os.path.exists(dst):
+            shutil.copy2(val, dst, follow_symlinks=False)
+        args.append(arg)
+    stdin = None
+    if "-" in argv[1:]:
+        stdin = sys.stdin.buffer.read()
+        open(os.path.join(d, "stdin"), "wb").write(stdin)
+    env = {k: os.environ[k] for k in ENV_KEYS if k in os.environ}
+    json.dump({"argv": args, "env": env, "stdin": stdin is not None,
+               "script": os.environ.get("SCELLE_RECORD_SCRIPT", "")},
+              open(os.path.join(d, "call.json"), "w"))
+    return stdin
+
+
+def main():
+    argv = sys.argv[1:]
+    stdin = None
+    if argv and argv[0] in RECORDED and "--help" not in argv:
+        try:
+            stdin = record(argv)
+        except OSError:
+            pass
+    if stdin is None:
+        os.execv(REAL, [REAL] + argv)
+    import subprocess
+    sys.exit(subprocess.run([REAL] + argv, input=stdin).returncode)
+
+
+if __name__ == "__main__":
+    main()
