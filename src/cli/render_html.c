@@ -45,7 +45,7 @@ static const char css[] =
     /* items: one tbody per item, ruled above, its lines unruled */
     "table.items td{border-width:0 0 0 0;padding:.1em .4em}"
     "table.items tbody{border-top:1px solid #bbb}table.items td.fact{padding-left:1.6em;font-size:.9em}\n"
-    "table.items tr.first td{padding-top:.3em}table.items tbody tr:last-child td{padding-bottom:.3em}\n"
+    "table.items tr.first td{padding-top:.3em;vertical-align:baseline}table.items tbody tr:last-child td{padding-bottom:.3em}\n"
     ".small{font-size:.85em;color:#555}.lbl{color:#555}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.5em;white-space:pre-wrap;"
     "overflow-wrap:anywhere;font-size:.85em}\n"
@@ -294,7 +294,7 @@ static void item_facts(FILE *f, const struct scelle_item *it)
 		}
 		if (in->note) {
 			fprintf(f, "<br><span class=\"lbl\">%s</span> ", _("Note:"));
-			esc(f, in->note);
+			esc_lines(f, in->note);
 		}
 		fputs("</td></tr>\n", f);
 	}

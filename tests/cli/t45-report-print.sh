@@ -56,11 +56,40 @@ test_expect_success 'the report says everything page one needs, as text in the H
 	test_grep "WhatsApp" case.html && test_grep "WARC" case.html
 '
 
+test_expect_success 'the new facts are text: markup in the case, acquisition, custody and a WARC is escaped' '
+	mkdir hostile && echo page > page.html &&
+	python3 "$TOP/tests/data/mkwarc.py" --tamper 1 hostile/x.warc "http://x.invalid/<script>alert(5)</script>=page.html" &&
+	cat > hcase.xml <<-EOF &&
+	<case xmlns="urn:scelle:evidence:1">
+	  <legalBasis>EIO &lt;script&gt;alert(1)&lt;/script&gt;</legalBasis>
+	  <description>line one &amp; &lt;b&gt;bold&lt;/b&gt;
+	line two</description>
+	</case>
+	EOF
+	printf "%s\n" "path,source_url,captured_at,captured_by,tool,note" \
+		"x.warc,javascript:alert(2),2026-11-20T21:14:00Z,<i>me</i>,\"<img src=x onerror=alert(3)>\",\"a\"\"b<br>\"" > hinfo.csv &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" -o h.asice --revocation-data "$PKI/ca.crl" \
+		--case-file hcase.xml --item-info hinfo.csv hostile/x.warc &&
+	scelle custody add h.asice -q --event transferred --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--from "<b>A</b>" --to "B & C" --note "<script>alert(4)</script>" &&
+	scelle verify --no-timestamp-ok --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --report h.html h.asice > out &&
+	xmllint --html --noout h.html 2> lint.err && test ! -s lint.err &&
+	! grep -Ei "<script|<img|<i>|<b>A|<a " h.html &&
+	test_grep -F "EIO &lt;script&gt;alert(1)&lt;/script&gt;" h.html &&
+	test_grep -F "line one &amp; &lt;b&gt;bold&lt;/b&gt;<br>line two" h.html &&
+	test_grep -F "javascript:alert(2)" h.html && test_grep -F "&lt;i&gt;me&lt;/i&gt;" h.html &&
+	test_grep -F "&lt;img src=x onerror=alert(3)&gt;" h.html && test_grep -F "a&quot;b&lt;br&gt;" h.html &&
+	test_grep -F "&lt;b&gt;A&lt;/b&gt;" h.html && test_grep -F "B &amp; C" h.html &&
+	test_grep -F "&lt;script&gt;alert(4)&lt;/script&gt;" h.html &&
+	test_grep -F "http://x.invalid/&lt;script&gt;alert(5)&lt;/script&gt;" h.html &&
+	test_grep "records that do not match their declared digest: 1" h.html
+'
+
 test_skip_unless "chromium and pdfinfo are not installed (tests/deps.sh installs them)" \
 	sh -c "command -v chromium && command -v pdfinfo && command -v pdftotext"
 
 test_expect_success 'printed to A4, 18 items take at most 3 pages' '
-	print case.html case.pdf && pages case.pdf > n && echo "pages: $(cat n)" &&
+	print case.html case.pdf && pages case.pdf > n &&
 	test "$(cat n)" -ge 1 && test "$(cat n)" -le 3 &&
 	pdfinfo case.pdf | grep "^Page size: .* pts (A4)$"
 '
@@ -87,6 +116,7 @@ test_expect_success 'every item hash is printed unbroken, on its own line, and o
 	test_grep "WhatsApp" all.txt && test_grep "messages" all.txt
 '
 test_skip_end
+[ -s case.pdf ] && echo "# 18 items: $(pages case.pdf) A4 pages"
 
 test_expect_success 'setup: 1,000 items' '
 	mkdir many && i=0 &&
@@ -100,7 +130,7 @@ test_expect_success 'setup: 1,000 items' '
 test_skip_unless "chromium and pdfinfo are not installed (tests/deps.sh installs them)" \
 	sh -c "command -v chromium && command -v pdfinfo && command -v pdftotext"
 test_expect_success 'printed, 1,000 items take a sane number of pages, every hash whole' '
-	print many.html many.pdf && pages many.pdf > n && echo "pages: $(cat n)" &&
+	print many.html many.pdf && pages many.pdf > n &&
 	test "$(cat n)" -ge 10 && test "$(cat n)" -le 60 &&
 	pdftotext -layout many.pdf many.txt &&
 	unzip -p many.asice evidence.xml | sed -n "s/.*<digest algorithm=\"sha256\">\([0-9a-f]*\)<.*/\1/p" > sealed &&
@@ -109,4 +139,5 @@ test_expect_success 'printed, 1,000 items take a sane number of pages, every has
 	sort -u sealed | comm -23 - printed > missing && test ! -s missing
 '
 test_skip_end
+[ -s many.pdf ] && echo "# 1,000 items: $(pages many.pdf) A4 pages"
 test_done
