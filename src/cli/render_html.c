@@ -25,7 +25,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.3em 0}\n"
     "th,td{border:1px solid #ccc;padding:.25em .4em;text-align:left;vertical-align:top;"
     "overflow-wrap:break-word}\n"
-    "th{background:#f1f1f1}table.kv th{width:9em;font-weight:normal}\n"
+    "th{background:#f1f1f1}table.kv th{width:8.5em;font-weight:normal;font-size:.9em}\n"
     ".cols{display:grid;grid-template-columns:2fr 3fr;gap:0 1.2em}\n"
     /* fixed layouts: columns as wide as their headings say, long names broken anywhere */
     "table.items,table.custody,table.checks{table-layout:fixed}"
@@ -46,7 +46,7 @@ static const char css[] =
     "table.items td{border-width:0 0 0 0;padding:.1em .4em}"
     "table.items tbody{border-top:1px solid #bbb}table.items td.fact{padding-left:1.6em;font-size:.9em}\n"
     "table.items tr.first td{padding-top:.3em;vertical-align:baseline}table.items tbody tr:last-child td{padding-bottom:.3em}\n"
-    ".small{font-size:.85em;color:#555}.lbl{color:#555}\n"
+    ".small{font-size:.85em;color:#555}.lbl{color:#555}h2 .small{font-weight:normal;font-size:.7em}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.5em;white-space:pre-wrap;"
     "overflow-wrap:anywhere;font-size:.85em}\n"
     "@page{size:A4;margin:10mm 11mm 12mm 11mm;"
@@ -56,7 +56,8 @@ static const char css[] =
     "tr,tbody.item,.banner,pre,table.kv{break-inside:avoid}h2{break-after:avoid}"
     "thead{display:table-header-group}"
     /* page one is the summary; the items, checks and commands follow */
-    "h2.items{break-before:page;margin-top:0}table.items,table.checks,table.custody{font-size:8pt}pre{font-size:7.5pt}}\n";
+    "h2.items{break-before:page;margin-top:0}table.items,table.checks,table.custody{font-size:8pt}"
+    "table.checks td{padding:.1em .4em;line-height:1.2}pre{font-size:7.5pt;line-height:1.2}}\n";
 
 /* One character of a display form as HTML: & < > " ' escaped. */
 static void html_char(FILE *f, char c)
@@ -234,9 +235,11 @@ static void section_sealed(FILE *f, const struct scelle_result *r)
 	fprintf(f, "<div>\n<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
 	fprintf(f, "<tr><th>%s</th><td>", _("Officer (stated)"));
 	esc_with_parts(f, scelle_result_get(r, "officer"), parts);
-	fputs("</td></tr>\n", f);
-	row(f, _("Place"), scelle_result_get(r, "place"));
-	fprintf(f, "<tr><th>%s</th><td>", _("Sealed at (officer's clock)"));
+	if (scelle_result_get(r, "place")) {
+		fputs(" &middot; ", f);
+		esc(f, scelle_result_get(r, "place"));
+	}
+	fprintf(f, "<br><span class=\"small\">%s</span> ", _("Sealed at (officer's clock)"));
 	when(f, scelle_result_get(r, "sealed_at"));
 	fputs("</td></tr>\n", f);
 	row(f, _("Signed by (certificate)"), scelle_result_get(r, "signer"));
@@ -425,7 +428,13 @@ static void labelled(FILE *f, int *first, const char *label, const char *value)
 static void section_custody(FILE *f, const struct scelle_result *r)
 {
 	size_t n = scelle_result_custody_count(r);
-	fprintf(f, "<h2>%s (%zu)</h2>\n", _("Chain of custody"), n);
+	fprintf(f, "<h2>%s (%zu)", _("Chain of custody"), n);
+	if (scelle_result_ledger_head(r)) {	/* hex: nothing to escape */
+		fputs(" <span class=\"small\">", f);
+		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), n, scelle_result_ledger_head(r));
+		fputs("</span>", f);
+	}
+	fputs("</h2>\n", f);
 	if (n == 0) {
 		fprintf(f, "<p>%s</p>\n", _("No custody ledger was checked: hand-overs after the sealing "
 		    "are not recorded here."));
@@ -474,11 +483,6 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
-	if (scelle_result_ledger_head(r)) {	/* hex: nothing to escape */
-		fputs("<p class=\"small\">", f);
-		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), n, scelle_result_ledger_head(r));
-		fputs("</p>\n", f);
-	}
 }
 
 static void section_checks(FILE *f, const struct scelle_result *r)
