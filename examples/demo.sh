@@ -29,7 +29,7 @@ echo
 echo "== 3. seal the sample evidence (an escort-ad capture, its web archive, chat exports)"
 "$scelle" seal -o "$demo/out/OCRTEH-2026-0042.asice" --tsa "$tsa_url" \
 	--key "$pki/officer.key" --cert "$pki/officer.pem" --revocation-data "$pki/ca.crl" \
-	--case "OCRTEH Paris:FR:2026/OCRTEH/0042" --case "UCRIF Madrid:ES:DP-77/2026" \
+	--case-file "$top/examples/case.xml" \
 	--officer "Capitaine Demo Martin" --role "OPJ" --unit "OCRTEH" --country FR --place "Nanterre" \
 	--digest sha512 --item-info "$top/examples/item-info.csv" \
 	"$top/examples/evidence/ad-capture" "$top/examples/evidence/chat-export" \
@@ -39,7 +39,8 @@ echo
 echo "== 4. the chain of custody: handed over to Spain, received and verified there, opened"
 a=$demo/out/OCRTEH-2026-0042.asice
 "$scelle" custody add "$a" --event transferred --key "$pki/officer.key" --cert "$pki/officer.pem" \
-	--role OPJ --place Nanterre --to "Policia Nacional, UCRIF Madrid" --note "EIO 2026/117" --tsa "$tsa_url"
+	--role OPJ --place Nanterre --from "OCRTEH Nanterre" --to "Policia Nacional, UCRIF Madrid" \
+	--note "EIO 2026/117, sealed envelope 0042-A" --tsa "$tsa_url"
 "$scelle" custody add "$a" --event received --key "$pki/es-officer.key" --cert "$pki/es-officer.pem" \
 	--role Inspectora --place Madrid --from "OCRTEH Nanterre" --tsa "$tsa_url" \
 	--trust "$pki/ca.pem" --tsa-trust "$pki/tsa-ca.pem"
@@ -65,5 +66,6 @@ echo
 echo "The archive is $demo/out/OCRTEH-2026-0042.asice; 'unzip -l' lists it.  Its custody"
 echo "ledger is beside it: $demo/out/OCRTEH-2026-0042.asice.custody.xml."
 echo "The magistrate's report is $demo/out/OCRTEH-2026-0042.html (open it in a browser;"
-echo "it prints on A4; --lang fr or es for French or Spanish); examples/report.png shows it."
+echo "it prints on A4; --lang fr or es for French or Spanish); examples/report-en.png shows"
+echo "its first page printed."
 exit $rc

@@ -257,6 +257,24 @@ struct scelle_check {
 	int warning;		/* passed, but the reader should know (e.g. clock skew) */
 };
 
+/* What evidence.xml says about an item besides its bytes, as the sealer wrote it (claims,
+ * not checked against the bytes).  Strings NULL and counts 0 when absent. */
+struct scelle_item_info {
+	/* <acquisition> (FORMAT.md §3.4, seal --item-info); the source URL is item.source_url */
+	const char *captured_at, *captured_by, *capture_tool, *note;
+	/* <members> (§3.6): what a container or WARC item holds, listed at sealing time */
+	const char *members_format;	/* "zip", "warc", ...; NULL: not listed */
+	const char *members_status;	/* "complete", "truncated" or "damaged" */
+	unsigned long members;		/* members, or WARC records */
+	unsigned long warc_responses;	/* WARC: response and resource records */
+	unsigned long warc_mismatches;	/* WARC: records whose declared digest does not match */
+	const char *warc_target, *warc_date; /* WARC: the first response's targetUri and date */
+	/* <chatExport> (§3.6): the first one, and how many the item has */
+	unsigned long chats;
+	const char *chat_app, *chat_member, *chat_first, *chat_last, *chat_clock, *chat_date_order;
+	unsigned long chat_participants, chat_messages;
+};
+
 /* One evidence item as recorded in evidence.xml and found in the container. */
 struct scelle_item {
 	const char *path;	/* name in the archive, e.g. "evidence/chat/_chat.txt" */
@@ -269,6 +287,7 @@ struct scelle_item {
 	const char *original_name; /* when the name was escaped (not UTF-8 on the sealer's disk):
 				 * the original bytes below "evidence/", NUL-terminated, from
 				 * evidence.xml <originalName>; else NULL */
+	struct scelle_item_info info;	/* what evidence.xml says besides the bytes */
 };
 
 /* One RFC 3161 time-stamp token found on the signature. */
@@ -336,7 +355,9 @@ SCELLE_API const struct scelle_timestamp *scelle_result_timestamp(const struct s
 /* Facts about the archive, each borrowed from the result, NULL when unknown.  Keys:
  * "seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
  * "sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
- * "format_version", "tool". */
+ * "format_version", "tool"; the signer's certificate: "signer_serial" (hex),
+ * "signer_not_before", "signer_not_after" (RFC 3339, UTC); the case (FORMAT.md §3.3):
+ * "legal_basis" (several joined by "; "), "case_description" (may hold line breaks). */
 SCELLE_API const char *scelle_result_get(const struct scelle_result *r, const char *key);
 /* Case references: authority, country and reference of the i-th one. */
 SCELLE_API size_t scelle_result_case_count(const struct scelle_result *r);

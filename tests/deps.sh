@@ -11,6 +11,10 @@ pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.s
 # mount (t61).
 pkgs="$pkgs curl bsdextrautils file strace bsdutils mount"
 pkgs="$pkgs locales"	# the fr_FR source that t22-locales compiles with localedef
+# t45 prints the HTML report to A4 with headless Chromium and reads the PDF back with
+# poppler's pdfinfo/pdftotext/pdftoppm; the report names DejaVu first, so that the page
+# count does not depend on which fonts a machine happens to have.
+pkgs="$pkgs chromium poppler-utils fonts-dejavu-core"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -4,38 +4,60 @@
  * that forbids them, so the page shows the same thing offline, in a mail client, in ten
  * years.  Every string that comes from the archive is hostile: it goes through esc(), which
  * shows its display form (render_text.c) with HTML's five special characters escaped. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "cli.h"
 
 static const char css[] =
-    "body{font:15px/1.45 'DejaVu Sans',Arial,sans-serif;color:#1a1a1a;max-width:60em;"
+    "body{font:15px/1.45 'DejaVu Sans',Arial,sans-serif;color:#1a1a1a;max-width:62em;"
     "margin:1.5em auto;padding:0 1em}\n"
-    "h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.6em 0 .5em;"
-    "border-bottom:2px solid #ccc;padding-bottom:.15em}\n"
-    ".banner{border:3px solid;border-radius:6px;padding:1em 1.2em;margin:1em 0}\n"
-    ".banner .word{font-size:1.9em;font-weight:bold;margin:0}\n"
+    "h1{font-size:1.45em;margin:0 0 .15em}h2{font-size:1.1em;margin:1.1em 0 .35em;"
+    "border-bottom:2px solid #ccc;padding-bottom:.1em}\n"
+    ".banner{border:3px solid;border-radius:6px;padding:.6em 1em;margin:.7em 0}\n"
+    ".banner .word{font-size:1.7em;font-weight:bold;margin:0}\n"
     ".banner .code{font-family:monospace;font-size:.95em;opacity:.85}\n"
-    ".banner p{margin:.4em 0 0;font-size:1.1em}\n"
-    ".banner ul{margin:.6em 0 0;padding-left:1.2em}.banner li{margin:.15em 0}\n"
+    ".banner p{margin:.3em 0 0;font-size:1.05em}\n"
+    ".banner ul{margin:.4em 0 0;padding-left:1.2em}.banner li{margin:.1em 0}\n"
     ".banner.passed{background:#e6f4ea;border-color:#1e7b34;color:#0d4a1d}\n"
     ".banner.failed{background:#fdecea;border-color:#b3261e;color:#6b0f0a}\n"
     ".banner.indeterminate{background:#fff4e0;border-color:#b26a00;color:#5c3700}\n"
     "table{border-collapse:collapse;width:100%;margin:.3em 0}\n"
-    "th,td{border:1px solid #ccc;padding:.3em .45em;text-align:left;vertical-align:top}\n"
-    "th{background:#f1f1f1}table.kv th{width:13em}\n"
-    ".h{font-family:monospace;font-size:.85em;word-break:break-all}\n"
-    "td.st{font-weight:bold;white-space:nowrap}td.num{text-align:right;white-space:nowrap}\n"
-    "tr.passed td.st{color:#1e7b34}tr.failed td.st{color:#b3261e}"
+    "th,td{border:1px solid #ccc;padding:.25em .4em;text-align:left;vertical-align:top;"
+    "overflow-wrap:break-word}\n"
+    "th{background:#f1f1f1}table.kv th{width:8.5em;font-weight:normal;font-size:.9em}\n"
+    ".cols{display:grid;grid-template-columns:2fr 3fr;gap:0 1.2em}\n"
+    /* fixed layouts: columns as wide as their headings say, long names broken anywhere */
+    "table.items,table.custody,table.checks{table-layout:fixed}"
+    "table.items td,table.custody td{overflow-wrap:anywhere}\n"
+    "th.w-st{width:1.2em}th.w-n{width:2.6em}th.w-type{width:10em}th.w-size{width:5.5em}"
+    "th.w-time{width:10.5em}th.w-when{width:7.5em}th.w-ev{width:6.5em}th.w-who{width:27%}th.w-ho{width:18%}"
+    "th.w-res{width:8.5em}th.w-check{width:42%}\n"
+    "@media screen and (max-width:50em){.cols{display:block}}\n"
+    ".h{font-family:'DejaVu Sans Mono',monospace;font-size:.9em;overflow-wrap:anywhere}\n"
+    /* a hash is one unbroken monospace line (issue 19: 9 lines of 8 characters before) */
+    ".hash{font-family:'DejaVu Sans Mono',monospace;white-space:nowrap}\n"
+    "td.st{font-weight:bold;white-space:nowrap;width:1em}td.num{text-align:right;white-space:nowrap}\n"
+    ".nw{white-space:nowrap}\n"
+    "tr.passed td.st,tbody.passed td.st{color:#1e7b34}tr.failed td.st,tbody.failed td.st{color:#b3261e}"
     "tr.indeterminate td.st{color:#b26a00}\n"
-    "tr.failed td{background:#fdecea}\n"
-    ".small{font-size:.85em;color:#555}\n"
-    "pre{background:#f6f6f6;border:1px solid #ddd;padding:.6em;white-space:pre-wrap;"
-    "word-break:break-all;font-size:.85em}\n"
-    "@page{size:A4;margin:14mm 12mm}\n"
-    "@media print{body{font-size:10pt;max-width:none;margin:0;padding:0}"
-    ".banner,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tr,.banner,pre{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}}\n";
+    "tr.failed td,tbody.failed td{background:#fdecea}\n"
+    /* items: one tbody per item, ruled above, its lines unruled */
+    "table.items td{border-width:0 0 0 0;padding:.1em .4em}"
+    "table.items tbody{border-top:1px solid #bbb}table.items td.fact{padding-left:1.6em;font-size:.9em}\n"
+    "table.items tr.first td{padding-top:.3em;vertical-align:baseline}table.items tbody tr:last-child td{padding-bottom:.3em}\n"
+    ".small{font-size:.85em;color:#555}.lbl{color:#555}h2 .small{font-weight:normal;font-size:.7em}\n"
+    "pre{background:#f6f6f6;border:1px solid #ddd;padding:.5em;white-space:pre-wrap;"
+    "overflow-wrap:anywhere;font-size:.85em}\n"
+    "@page{size:A4;margin:10mm 11mm 12mm 11mm;"
+    "@bottom-right{content:counter(page) \" / \" counter(pages);font:8pt 'DejaVu Sans',sans-serif;color:#555}}\n"
+    "@media print{body{font-size:8.5pt;line-height:1.28;max-width:none;margin:0;padding:0}"
+    ".banner,th,tr.failed td,tbody.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "tr,tbody.item,.banner,pre,table.kv{break-inside:avoid}h2{break-after:avoid}"
+    "thead{display:table-header-group}"
+    /* page one is the summary; the items, checks and commands follow */
+    "h2.items{break-before:page;margin-top:0}table.items,table.checks,table.custody{font-size:8pt}"
+    "table.checks td{padding:.1em .4em;line-height:1.2}pre{font-size:7.5pt;line-height:1.2}}\n";
 
 /* One character of a display form as HTML: & < > " ' escaped. */
 static void html_char(FILE *f, char c)
@@ -99,8 +121,9 @@ static const char *headline(enum scelle_verdict v)
 	return _("Seal intact, trust not established");
 }
 
-/* "2026-11-28T10:00:00Z" reads better as "2026-11-28 10:00:00 UTC"; anything else (the
- * string comes from the archive) is shown as is, escaped. */
+/* "2026-11-28T10:00:00Z" reads better as "2026-11-28 10:00:00 UTC", and a time without a
+ * zone (a chat export read with the device's clock, FORMAT.md §3.6) as "2026-11-28
+ * 10:00:00"; anything else (the string comes from the archive) is shown as is, escaped. */
 static void when(FILE *f, const char *t)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
@@ -109,6 +132,8 @@ static void when(FILE *f, const char *t)
 		i++;
 	if (t && i == sizeof(shape) - 1 && t[i] == '\0')
 		fprintf(f, "%.10s %.8s UTC", t, t + 11);
+	else if (t && i == sizeof(shape) - 2 && t[i] == '\0')
+		fprintf(f, "%.10s %.8s", t, t + 11);
 	else
 		esc(f, t ? t : "—");
 }
@@ -132,117 +157,248 @@ static void row(FILE *f, const char *label, const char *value)
 
 static void row_hash(FILE *f, const char *label, const char *value)
 {
-	fprintf(f, "<tr><th>%s</th><td class=\"h\">", label);
+	fprintf(f, "<tr><th>%s</th><td class=\"hash\">", label);
 	esc(f, value ? value : "—");
 	fputs("</td></tr>\n", f);
 }
 
+/* A free text that may hold line breaks (a case description, FORMAT.md §3.5): each line
+ * escaped on its own, the breaks kept as <br>. */
+static void esc_lines(FILE *f, const char *s)
+{
+	while (s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = malloc(n + 1);
+		if (!line)
+			return;
+		memcpy(line, s, n);
+		line[n] = '\0';
+		esc(f, line);
+		free(line);
+		if (nl)
+			fputs("<br>", f);
+		s = nl ? nl + 1 : NULL;
+	}
+}
+
+/* "NAME (part, part, part)" for the stated names of an officer or an actor. */
+static void esc_with_parts(FILE *f, const char *name, const char *const parts[3])
+{
+	size_t sep = 0;
+	esc(f, name ? name : "—");
+	for (size_t k = 0; k < 3; k++)
+		if (parts[k]) {
+			fputs(sep++ ? ", " : " (", f);
+			esc(f, parts[k]);
+		}
+	if (sep)
+		fputc(')', f);
+}
+
+/* The case (FORMAT.md §3.3): references, legal basis, description. */
 static void section_case(FILE *f, const struct scelle_result *r)
 {
 	const char *a, *c, *ref;
-	fprintf(f, "<h2>%s</h2>\n", _("Case references"));
-	if (scelle_result_case_count(r) == 0) {
-		fprintf(f, "<p>%s</p>\n", _("The archive gives no case reference."));
-		return;
-	}
-	fprintf(f, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
-	    _("Reference"), _("Authority"), _("Country"));
+	const char *basis = scelle_result_get(r, "legal_basis"), *desc = scelle_result_get(r, "case_description");
+	fprintf(f, "<div>\n<h2>%s</h2>\n<table class=\"kv\">\n", _("The case"));
+	if (scelle_result_case_count(r) == 0 && !basis && !desc)
+		fprintf(f, "<tr><td>%s</td></tr>\n", _("The archive gives no case reference."));
 	for (size_t i = 0; scelle_result_case(r, i, &a, &c, &ref) == 0; i++) {
-		fputs("<tr><td><b>", f);
+		fprintf(f, "<tr><th>%s</th><td><b>", i ? "" : _("Reference"));
 		esc(f, ref);
-		fputs("</b></td><td>", f);
+		fputs("</b><br><span class=\"small\">", f);
 		esc(f, a);
-		fputs("</td><td>", f);
+		fputs(", ", f);
 		esc(f, c);
+		fputs("</span></td></tr>\n", f);
+	}
+	if (basis)
+		row(f, _("Legal basis"), basis);
+	if (desc) {
+		fprintf(f, "<tr><th>%s</th><td>", _("Description"));
+		esc_lines(f, desc);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody></table>\n", f);
+	fputs("</table>\n</div>\n", f);
 }
 
-static void section_sealing(FILE *f, const struct scelle_result *r)
+/* Who sealed: the officer's statements (FORMAT.md §5.1: claims), then the certificate that
+ * signed, then the time-stamps that prove when. */
+static void section_sealed(FILE *f, const struct scelle_result *r)
 {
-	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
-	/* FORMAT.md §5.1: these are the officer's words; the signer is the certificate's */
-	row(f, _("Officer (stated)"), scelle_result_get(r, "officer"));
-	row(f, _("Role (stated)"), scelle_result_get(r, "officer_role"));
-	row(f, _("Unit (stated)"), scelle_result_get(r, "officer_unit"));
-	row(f, _("Country (stated)"), scelle_result_get(r, "officer_country"));
-	row(f, _("Place"), scelle_result_get(r, "place"));
-	fprintf(f, "<tr><th>%s</th><td>", _("Sealed at (officer's clock)"));
+	const char *parts[] = { scelle_result_get(r, "officer_role"), scelle_result_get(r, "officer_unit"),
+		scelle_result_get(r, "officer_country") };
+	const char *from = scelle_result_get(r, "signer_not_before"), *to = scelle_result_get(r, "signer_not_after");
+	size_t n = scelle_result_timestamp_count(r);
+
+	fprintf(f, "<div>\n<h2>%s</h2>\n<table class=\"kv\">\n", _("Who sealed it, when and where"));
+	fprintf(f, "<tr><th>%s</th><td>", _("Officer (stated)"));
+	esc_with_parts(f, scelle_result_get(r, "officer"), parts);
+	if (scelle_result_get(r, "place")) {
+		fputs(" &middot; ", f);
+		esc(f, scelle_result_get(r, "place"));
+	}
+	fprintf(f, "<br><span class=\"small\">%s</span> ", _("Sealed at (officer's clock)"));
 	when(f, scelle_result_get(r, "sealed_at"));
 	fputs("</td></tr>\n", f);
-	row(f, _("Sealing software"), scelle_result_get(r, "tool"));
-	fputs("</table>\n", f);
-}
-
-static void section_signature(FILE *f, const struct scelle_result *r)
-{
-	size_t n = scelle_result_timestamp_count(r);
-	fprintf(f, "<h2>%s</h2>\n<table class=\"kv\">\n", _("Signature and time-stamps"));
 	row(f, _("Signed by (certificate)"), scelle_result_get(r, "signer"));
 	row(f, _("Certificate issued by"), scelle_result_get(r, "signer_issuer"));
+	fprintf(f, "<tr><th>%s</th><td class=\"h\">", _("Certificate serial"));
+	esc(f, scelle_result_get(r, "signer_serial") ? scelle_result_get(r, "signer_serial") : "—");
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td>", _("Certificate valid"));
+	when(f, from);
+	fputs(" &ndash; ", f);
+	when(f, to);
+	fputs("</td></tr>\n", f);
 	row(f, _("Trusted authority"), scelle_result_get(r, "trust_anchor"));
 	fprintf(f, "<tr><th>%s</th><td>", _("Signing time (signer's claim)"));
 	when(f, scelle_result_get(r, "signing_time"));
-	fputs("</td></tr>\n</table>\n", f);
-	if (n == 0) {
-		fprintf(f, "<p>%s</p>\n", _("No time-stamp: the signing time is only the signer's claim."));
-		return;
-	}
-	fprintf(f, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "</tr></thead><tbody>\n", _("Result"), _("Time-stamp time (TSA)"), _("Time-stamp authority"),
-	    _("Policy"), _("Serial"));
+	fputs("</td></tr>\n", f);
+	if (n == 0)
+		fprintf(f, "<tr><th>%s</th><td>%s</td></tr>\n", _("Time-stamp"),
+		    _("No time-stamp: the signing time is only the signer's claim."));
 	for (size_t i = 0; i < n; i++) {
 		const struct scelle_timestamp *t = scelle_result_timestamp(r, i);
-		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>", status_class(t->status),
-		    verdict_word(t->status));
+		fprintf(f, "<tr class=\"%s\"><th>%s</th><td><b>%s</b> ", status_class(t->status),
+		    i ? "" : _("Time-stamp time (TSA)"), verdict_word(t->status));
 		when_t(f, t->gen_time);
-		fputs("</td><td>", f);
+		fputs("<br>", f);
 		esc(f, t->tsa_name);
-		fputs("</td><td class=\"h\">", f);
+		fprintf(f, "<br><span class=\"small\">%s <span class=\"h\">", _("Policy"));
 		esc(f, t->policy);
-		fputs("</td><td class=\"h\">", f);
+		fprintf(f, "</span> &middot; %s <span class=\"h\">", _("Serial"));
 		esc(f, t->serial);
-		fputs("</td></tr>\n", f);
+		fputs("</span></span></td></tr>\n", f);
 	}
-	fputs("</tbody></table>\n", f);
+	fputs("</table>\n</div>\n", f);
 }
 
+/* What an item's line says besides its bytes (FORMAT.md §3.4 acquisition, §3.6 members and
+ * chat exports): the sealer's words, shown as facts about the item, each on a labelled line. */
+static void item_facts(FILE *f, const struct scelle_item *it)
+{
+	const struct scelle_item_info *in = &it->info;
+	if (it->source_url || in->captured_at || in->captured_by || in->capture_tool || in->note) {
+		fprintf(f, "<tr><td></td><td></td><td colspan=\"4\" class=\"fact\"><span class=\"lbl\">%s</span> ",
+		    _("Obtained from:"));
+		esc(f, it->source_url ? it->source_url : "—");
+		if (in->captured_at) {
+			fprintf(f, " &middot; <span class=\"lbl\">%s</span> ", _("captured"));
+			when(f, in->captured_at);
+		}
+		if (in->captured_by) {
+			fprintf(f, " &middot; <span class=\"lbl\">%s</span> ", _("by"));
+			esc(f, in->captured_by);
+		}
+		if (in->capture_tool) {
+			fprintf(f, " &middot; <span class=\"lbl\">%s</span> ", _("with"));
+			esc(f, in->capture_tool);
+		}
+		if (in->note) {
+			fprintf(f, "<br><span class=\"lbl\">%s</span> ", _("Note:"));
+			esc_lines(f, in->note);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	if (in->chat_app) {
+		int wa = strcmp(in->chat_app, "whatsapp") == 0, tg = strcmp(in->chat_app, "telegram") == 0;
+		fprintf(f, "<tr><td></td><td></td><td colspan=\"4\" class=\"fact\"><span class=\"lbl\">%s</span> ",
+		    wa ? _("WhatsApp chat export:") : tg ? _("Telegram chat export:") : _("Chat export:"));
+		if (in->chat_member) {
+			esc(f, in->chat_member);
+			fputs(" &middot; ", f);
+		}
+		fprintf(f, _("participants: %lu, messages: %lu"), in->chat_participants, in->chat_messages);
+		if (in->chat_first || in->chat_last) {
+			fputs(" &middot; ", f);
+			when(f, in->chat_first);
+			fputs(" &rarr; ", f);
+			when(f, in->chat_last);
+		}
+		if (in->chat_clock && strcmp(in->chat_clock, "local") == 0)
+			fprintf(f, " (%s)", _("the exporting device's clock, time zone unknown"));
+		if (in->chat_date_order && strcmp(in->chat_date_order, "inconsistent") == 0)
+			fprintf(f, " (%s)", _("dates could not be read"));
+		else if (in->chat_date_order && strcmp(in->chat_date_order, "ambiguous") == 0)
+			fprintf(f, " (%s)", _("dates ambiguous, read as day-month"));
+		if (in->chats > 1)
+			fprintf(f, " &middot; %s %lu", _("other chat exports:"), in->chats - 1);
+		fputs("</td></tr>\n", f);
+	}
+	if (in->members_format) {
+		int warc = strcmp(in->members_format, "warc") == 0;
+		fprintf(f, "<tr><td></td><td></td><td colspan=\"4\" class=\"fact\"><span class=\"lbl\">%s</span> ",
+		    warc ? _("Web archive (WARC):") : _("Holds:"));
+		if (warc) {
+			fprintf(f, _("records: %lu, captures: %lu"), in->members, in->warc_responses);
+			if (in->warc_target) {
+				fputs(" &middot; ", f);
+				esc(f, in->warc_target);
+			}
+			if (in->warc_date) {
+				fputs(" &middot; ", f);
+				when(f, in->warc_date);
+			}
+			fputs(" &middot; ", f);
+			if (in->warc_mismatches)
+				fprintf(f, "<b>%s %lu</b>", _("records that do not match their declared digest:"),
+				    in->warc_mismatches);
+			else
+				fputs(_("declared digests match"), f);
+		} else {
+			esc(f, in->members_format);
+			fputs(", ", f);
+			fprintf(f, _("members: %lu"), in->members);
+		}
+		if (in->members_status && strcmp(in->members_status, "complete") != 0) {
+			fputs(" (", f);
+			esc(f, in->members_status);
+			fputc(')', f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+}
+
+/* The items after page one: one line for each (name, type, size, time), its SHA-256 on a
+ * full-width line of its own under it (a hash cut into a narrow column cannot be read
+ * out or compared), then what evidence.xml says of it. */
 static void section_items(FILE *f, const struct scelle_result *r)
 {
 	size_t n = scelle_result_item_count(r);
-	fprintf(f, "<h2>%s (%zu)</h2>\n", _("Items"), n);
+	fprintf(f, "<h2 class=\"items\">%s (%zu)</h2>\n", _("Items"), n);
 	if (n == 0) {
 		fprintf(f, "<p>%s</p>\n", _("No item could be read from the archive."));
 		return;
 	}
-	fprintf(f, "<table><thead><tr><th></th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th></tr></thead><tbody>\n", _("File"), _("Type"), _("Size (bytes)"),
-	    _("SHA-256 fingerprint"), _("Acquired from"));
+	fprintf(f, "<p class=\"small\">%s</p>\n",
+	    _("&#10003; the file is exactly as sealed; &#10007; it is not, or it is missing. "
+	      "The date is the file's original modification time."));
+	fprintf(f, "<table class=\"items\"><thead><tr><th class=\"w-st\"></th><th class=\"w-n\">#</th>"
+	    "<th>%s</th><th class=\"w-type\">%s</th><th class=\"w-size\">%s</th><th class=\"w-time\">%s</th>"
+	    "</tr></thead>\n", _("File"), _("Type"),
+	    _("Size (bytes)"), _("Modified"));
 	for (size_t i = 0; i < n; i++) {
 		const struct scelle_item *it = scelle_result_item(r, i);
 		enum scelle_verdict s = it->ok ? SCELLE_PASSED : SCELLE_FAILED;
-		fprintf(f, "<tr class=\"%s\"><td class=\"st\" title=\"%s\">%s</td><td>", status_class(s),
-		    verdict_word(s), it->ok ? "&#10003;" : "&#10007;");
+		fprintf(f, "<tbody class=\"item %s\"><tr class=\"first\"><td class=\"st\" title=\"%s\">%s</td>"
+		    "<td class=\"num small\">%zu</td><td>", status_class(s), verdict_word(s),
+		    it->ok ? "&#10003;" : "&#10007;", i + 1);
 		esc(f, it->path);
-		fputs("<br><span class=\"small\">", f);
-		when_t(f, it->mtime);
-		fputs("</span></td><td>", f);
+		fputs("</td><td class=\"small\">", f);
 		esc(f, it->media_type);
-		fprintf(f, "</td><td class=\"num\">%llu</td><td class=\"h\">", (unsigned long long)it->size);
-		esc(f, it->sha256);
-		fputs("</td><td class=\"h\">", f);
-		esc(f, it->source_url ? it->source_url : "—");
-		fputs("</td></tr>\n", f);
+		fprintf(f, "</td><td class=\"num\">%llu</td><td class=\"nw small\">", (unsigned long long)it->size);
+		when_t(f, it->mtime);
+		fprintf(f, "</td></tr>\n<tr><td></td><td></td><td colspan=\"4\"><span class=\"lbl\">SHA-256</span> "
+		    "<span class=\"hash\">");
+		esc(f, it->sha256 ? it->sha256 : "—");
+		fputs("</span></td></tr>\n", f);
+		item_facts(f, it);
+		fputs("</tbody>\n", f);
 	}
-	fprintf(f, "</tbody></table>\n<p class=\"small\">%s</p>\n",
-	    _("&#10003; the file is exactly as sealed; &#10007; it is not, or it is missing. "
-	      "The date under each name is the file's original modification time."));
+	fputs("</table>\n", f);
 }
 
-/* The custody timeline (DESIGN.md §3): one row per record of the ledger beside the archive,
- * who held it, when (the time-stamp's time where there is one), where, and whether the
- * record verifies. */
 /* An identity.claim warning on custody record seq (custody_verify.c). */
 static int claim_differs(const struct scelle_result *r, unsigned long seq)
 {
@@ -256,24 +412,42 @@ static int claim_differs(const struct scelle_result *r, unsigned long seq)
 	return 0;
 }
 
+/* A labelled line of a custody record's hand-over: "From: OCRTEH Paris". */
+static void labelled(FILE *f, int *first, const char *label, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(f, "%s<span class=\"lbl\">%s</span> ", (*first)++ ? "<br>" : "", label);
+	esc(f, value);
+}
+
+/* The custody timeline (DESIGN.md §3): one row per record of the ledger beside the archive,
+ * who held it (the certificate; the names are claims, FORMAT.md §5.1), when (the
+ * time-stamp's time where there is one), the hand-over (where, from, to, labelled), the
+ * note, and whether the record verifies. */
 static void section_custody(FILE *f, const struct scelle_result *r)
 {
 	size_t n = scelle_result_custody_count(r);
-	fprintf(f, "<h2>%s (%zu)</h2>\n", _("Chain of custody"), n);
+	fprintf(f, "<h2>%s (%zu)", _("Chain of custody"), n);
+	if (scelle_result_ledger_head(r)) {	/* hex: nothing to escape */
+		fputs(" <span class=\"small\">", f);
+		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), n, scelle_result_ledger_head(r));
+		fputs("</span>", f);
+	}
+	fputs("</h2>\n", f);
 	if (n == 0) {
 		fprintf(f, "<p>%s</p>\n", _("No custody ledger was checked: hand-overs after the sealing "
 		    "are not recorded here."));
 		return;
 	}
-	if (scelle_result_ledger_head(r)) {	/* hex: nothing to escape */
-		fputs("<p class=\"small\">", f);
-		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), n, scelle_result_ledger_head(r));
-		fputs("</p>\n", f);
-	}
-	fprintf(f, "<table><thead><tr><th></th><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th></tr></thead><tbody>\n", _("When"), _("Event"), _("Who"), _("Where"));
+	fprintf(f, "<table class=\"custody\"><thead><tr><th class=\"w-st\"></th><th class=\"w-n\">#</th>"
+	    "<th class=\"w-when\">%s</th><th class=\"w-ev\">%s</th><th class=\"w-who\">%s</th>"
+	    "<th class=\"w-ho\">%s</th><th>%s</th></tr></thead><tbody>\n", _("When"), _("Event"), _("Who"),
+	    _("Hand-over"), _("Note"));
 	for (size_t i = 0; i < n; i++) {
 		const struct scelle_custody_record *c = scelle_result_custody_record(r, i);
+		const char *parts[] = { c->role, c->organisation, c->country };
+		int first = 0;
 		fprintf(f, "<tr class=\"%s\"><td class=\"st\" title=\"%s\">%s</td><td class=\"num\">%lu</td><td>",
 		    status_class(c->status), verdict_word(c->status),
 		    c->status == SCELLE_PASSED ? "&#10003;" : c->status == SCELLE_FAILED ? "&#10007;" : "?", c->seq);
@@ -288,32 +462,23 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 			fputs("</span>", f);
 		}
 		fputs("</td><td>", f);
-		/* who signed is the certificate; the actor's name is a claim (FORMAT.md §5.1) */
 		esc(f, c->signer ? c->signer : "—");
 		fprintf(f, "<br><span class=\"small\">%s ", _("stated:"));
-		esc(f, c->actor);
-		const char *parts[] = { c->role, c->organisation, c->country };
-		size_t sep = 0;
-		for (size_t k = 0; k < 3; k++)
-			if (parts[k]) {
-				fputs(sep++ ? ", " : " (", f);
-				esc(f, parts[k]);
-			}
-		if (sep)
-			fputc(')', f);
+		esc_with_parts(f, c->actor, parts);
 		if (claim_differs(r, c->seq))
 			fprintf(f, " <i>(%s)</i>", _("not found in the certificate"));
 		fputs("</span></td><td>", f);
-		esc(f, c->place ? c->place : "—");
-		if (c->to || c->from) {
-			fputs("<br><span class=\"small\">", f);
-			esc(f, c->to ? c->to : c->from);
-			fputs("</span>", f);
-		}
+		labelled(f, &first, _("Where:"), c->place);
+		labelled(f, &first, _("From:"), c->from);
+		labelled(f, &first, _("To:"), c->to);
+		if (!first)
+			fputs("—", f);
+		fputs("</td><td>", f);
+		esc(f, c->note ? c->note : "");
 		if (c->reason) {
-			fputs("<br><span class=\"small\">", f);
+			fprintf(f, "%s<b>", c->note ? "<br>" : "");
 			esc(f, c->reason);
-			fputs("</span>", f);
+			fputs("</b>", f);
 		}
 		fputs("</td></tr>\n", f);
 	}
@@ -322,11 +487,12 @@ static void section_custody(FILE *f, const struct scelle_result *r)
 
 static void section_checks(FILE *f, const struct scelle_result *r)
 {
-	fprintf(f, "<h2>%s</h2>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+	fprintf(f, "<h2>%s</h2>\n<table class=\"checks\"><thead><tr><th class=\"w-res\">%s</th><th class=\"w-check\">%s</th>"
+	    "<th>%s</th></tr></thead>"
 	    "<tbody>\n", _("Every check made"), _("Result"), _("Check"), _("Details"));
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *c = scelle_result_check(r, i);
-		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>%s<br><span class=\"small h\">",
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>%s <span class=\"small h\">",
 		    status_class(c->status), c->status == SCELLE_PASSED && c->warning ? _("warning") :
 		    verdict_word(c->status), check_title(c->id));
 		esc(f, c->id);
@@ -475,11 +641,13 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	row_hash(f, _("Seal identifier"), scelle_result_get(r, "seal_id"));
 	fputs("</table>\n", f);
 
+	/* page one: the verdict, the case, who sealed, the custody; then the items */
+	fputs("<div class=\"cols\">\n", f);
 	section_case(f, r);
-	section_sealing(f, r);
-	section_signature(f, r);
-	section_items(f, r);
+	section_sealed(f, r);
+	fputs("</div>\n", f);
 	section_custody(f, r);
+	section_items(f, r);
 	section_checks(f, r);
 	section_yourself(f, archive, r, o);
 	fprintf(f, "<p class=\"small\">%s</p>\n</body>\n</html>\n",

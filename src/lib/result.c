@@ -9,7 +9,8 @@
 static const char *const fact_names[F_COUNT] = {
 	"seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
 	"sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
-	"format_version", "tool", "identity_claim"
+	"format_version", "tool", "identity_claim", "signer_serial", "signer_not_before",
+	"signer_not_after", "legal_basis", "case_description"
 };
 
 struct scelle_result *result_new(void)
@@ -72,6 +73,16 @@ void result_fact(struct scelle_result *r, enum fact f, const char *value)
 {
 	free(r->facts[f]);
 	r->facts[f] = xstrdup(value);
+}
+
+void item_facts_free(struct scelle_item_info *in)
+{
+	const char *s[] = { in->captured_at, in->captured_by, in->capture_tool, in->note,
+		in->members_format, in->members_status, in->warc_target, in->warc_date, in->chat_app,
+		in->chat_member, in->chat_first, in->chat_last, in->chat_clock, in->chat_date_order };
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		free((char *)s[i]);
+	memset(in, 0, sizeof(*in));
 }
 
 struct scelle_item *result_add_item(struct scelle_result *r)
@@ -149,6 +160,7 @@ void scelle_result_free(struct scelle_result *r)
 		free((char *)r->items[i].sha256);
 		free((char *)r->items[i].source_url);
 		free((char *)r->items[i].original_name);
+		item_facts_free(&r->items[i].info);
 	}
 	free(r->items);
 	for (size_t i = 0; i < r->nts; i++) {

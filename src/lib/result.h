@@ -6,7 +6,8 @@
 enum fact {
 	F_SEAL_ID, F_FILE_DIGEST, F_SIGNER, F_SIGNER_ISSUER, F_SIGNING_TIME, F_TRUST_ANCHOR,
 	F_SEALED_AT, F_OFFICER, F_OFFICER_ROLE, F_OFFICER_UNIT, F_OFFICER_COUNTRY, F_PLACE,
-	F_FORMAT_VERSION, F_TOOL, F_IDENTITY_CLAIM, F_COUNT
+	F_FORMAT_VERSION, F_TOOL, F_IDENTITY_CLAIM, F_SIGNER_SERIAL, F_SIGNER_NOT_BEFORE,
+	F_SIGNER_NOT_AFTER, F_LEGAL_BASIS, F_CASE_DESCRIPTION, F_COUNT
 };
 
 struct scelle_result {
@@ -50,4 +51,5 @@ struct scelle_item *result_add_item(struct scelle_result *r);
 int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref);
 void result_finish(struct scelle_result *r); /* sets the verdict: the worst check */
 void custody_records_free(struct scelle_result *r);
+void item_facts_free(struct scelle_item_info *in);
 #endif

@@ -516,11 +516,34 @@ static void fact_prop(struct scelle_result *r, enum fact f, xmlNodePtr n, const 
 	xmlFree(v);
 }
 
+/* FORMAT.md §3.3: legalBasis is 0..n, joined by "; " for the report. */
+static void case_text(struct scelle_result *r, enum fact f, xmlNodePtr k)
+{
+	char *t = text_of(k);
+	const char *old = r->facts[f];
+	if (t && old) {
+		size_t n = strlen(old) + strlen(t) + 3;
+		char *both = malloc(n);
+		if (both) {
+			snprintf(both, n, "%s; %s", old, t);
+			free(r->facts[f]);
+			r->facts[f] = both;
+		}
+	} else if (t) {
+		result_fact(r, f, t);
+	}
+	xmlFree(t);
+}
+
 /* <case> and <sealing> (subtree n): facts of the result. */
 static void evidence_header(struct vctx *c, xmlNodePtr n)
 {
 	if (is_el(n, SCELLE_NS_EVIDENCE, "case")) {
 		for (xmlNodePtr k = n->children; k; k = k->next) {
+			if (is_el(k, SCELLE_NS_EVIDENCE, "legalBasis") || is_el(k, SCELLE_NS_EVIDENCE, "description")) {
+				case_text(c->r, k->name[0] == 'l' ? F_LEGAL_BASIS : F_CASE_DESCRIPTION, k);
+				continue;
+			}
 			if (!is_el(k, SCELLE_NS_EVIDENCE, "reference"))
 				continue;
 			char *a = prop(k, "authority"), *co = prop(k, "country"), *ref = text_of(k);
@@ -543,6 +566,63 @@ static void evidence_header(struct vctx *c, xmlNodePtr n)
 			fact_prop(c->r, F_OFFICER_COUNTRY, k, "country");
 		}
 	}
+}
+
+static unsigned long prop_count(xmlNodePtr n, const char *name)
+{
+	char *v = prop(n, name);
+	unsigned long u = v && v[0] >= '0' && v[0] <= '9' ? strtoul(v, NULL, 10) : 0;
+	xmlFree(v);
+	return u;
+}
+
+/* FORMAT.md §3.4 <acquisition>: how the sealer says the item was obtained, for the report. */
+static void item_acquisition(struct scelle_item_info *in, xmlNodePtr d)
+{
+	in->captured_at = prop_dup(d, "capturedAt");
+	in->captured_by = prop_dup(d, "capturedBy");
+	in->capture_tool = prop_dup(d, "tool");
+	for (xmlNodePtr k = d->children; k && !in->note; k = k->next)
+		if (is_el(k, SCELLE_NS_EVIDENCE, "note")) {
+			char *t = text_of(k);
+			in->note = xstrdup(t);
+			xmlFree(t);
+		}
+}
+
+/* FORMAT.md §3.6 <members>: its format and size, and for a WARC file what it captured. */
+static void item_members(struct scelle_item_info *in, xmlNodePtr d)
+{
+	in->members_format = prop_dup(d, "format");
+	in->members_status = prop_dup(d, "status");
+	in->members = prop_count(d, "count");
+	for (xmlNodePtr k = d->children; k; k = k->next) {
+		if (!is_el(k, SCELLE_NS_EVIDENCE, "record"))
+			continue;
+		char *type = prop(k, "type"), *b = prop(k, "blockDigestMatches"), *p = prop(k, "payloadDigestMatches");
+		if (type && (strcmp(type, "response") == 0 || strcmp(type, "resource") == 0) &&
+		    in->warc_responses++ == 0) {
+			in->warc_target = prop_dup(k, "targetUri");
+			in->warc_date = prop_dup(k, "date");
+		}
+		in->warc_mismatches += (b && strcmp(b, "false") == 0) || (p && strcmp(p, "false") == 0);
+		xmlFree(type);
+		xmlFree(b);
+		xmlFree(p);
+	}
+}
+
+/* FORMAT.md §3.6 <chatExport>: the app, who and how much, and the time span. */
+static void item_chat(struct scelle_item_info *in, xmlNodePtr d)
+{
+	in->chat_app = prop_dup(d, "app");
+	in->chat_member = prop_dup(d, "member");
+	in->chat_first = prop_dup(d, "first");
+	in->chat_last = prop_dup(d, "last");
+	in->chat_clock = prop_dup(d, "clock");
+	in->chat_date_order = prop_dup(d, "dateOrder");
+	in->chat_participants = prop_count(d, "participants");
+	in->chat_messages = prop_count(d, "messages");
 }
 
 /* One <item> (subtree k) into c->items; -1 when out of memory. */
@@ -575,6 +655,11 @@ static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 			xmlFree(hex);
 		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url) {
 			it->source_url = prop_dup(d, "sourceUrl");
+			item_acquisition(&it->info, d);
+		} else if (is_el(d, SCELLE_NS_EVIDENCE, "members") && !it->info.members_format) {
+			item_members(&it->info, d);
+		} else if (is_el(d, SCELLE_NS_EVIDENCE, "chatExport") && it->info.chats++ == 0) {
+			item_chat(&it->info, d);
 		} else if (is_el(d, SCELLE_NS_EVIDENCE, "originalName") && !it->original_name) {
 			char *b64 = text_of(d);
 			it->original_name = original_name_decode(b64);
@@ -995,6 +1080,8 @@ static void fill_items(struct vctx *c)
 		o->media_type = it->media_type;
 		o->source_url = it->source_url;
 		o->original_name = it->original_name;
+		o->info = it->info;
+		memset(&it->info, 0, sizeof(it->info));
 		it->path = it->media_type = it->source_url = it->original_name = NULL;
 		for (size_t d = 0; d < it->ndigests; d++)	/* the first; each was judged */
 			if (!o->sha256 && strcmp(it->digest[d].alg, "sha256") == 0) {
@@ -1022,6 +1109,7 @@ static void free_ctx(struct vctx *c)
 		free(c->items[i].media_type);
 		free(c->items[i].source_url);
 		free(c->items[i].original_name);
+		item_facts_free(&c->items[i].info);
 		for (size_t d = 0; d < c->items[i].ndigests; d++)
 			free(c->items[i].digest[d].hex);
 	}

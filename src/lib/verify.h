@@ -41,6 +41,7 @@ struct entry {
 struct ev_item {
 	char *path, *media_type, *source_url;
 	char *original_name;	/* decoded <originalName>, malloc'ed, or NULL */
+	struct scelle_item_info info;	/* strings malloc'ed; moves to the result */
 	uint64_t size;
 	time_t mtime;
 	struct { const char *alg; char *hex; } digest[5];	/* hex malloc'ed: 100,000 items */

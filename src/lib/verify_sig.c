@@ -26,6 +26,25 @@ static void fact_name(struct scelle_result *r, enum fact f, const X509_NAME *n)
 	free(s);
 }
 
+/* What the report shows of the signer's certificate besides its names: serial, validity. */
+static void signer_details(struct scelle_result *r, X509 *cert)
+{
+	const ASN1_TIME *t[2] = { X509_get0_notBefore(cert), X509_get0_notAfter(cert) };
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	char s[32];
+	struct tm tm;
+	if (hex)
+		result_fact(r, F_SIGNER_SERIAL, hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	for (int i = 0; i < 2; i++)
+		if (t[i] && ASN1_TIME_to_tm(t[i], &tm) == 1) {
+			time_rfc3339(timegm(&tm), s, sizeof(s));
+			result_fact(r, i ? F_SIGNER_NOT_AFTER : F_SIGNER_NOT_BEFORE, s);
+		}
+}
+
 /* EN 319 122-1 §6.3 B-B: exactly one each of content-type, message-digest, signing-time
  * and signing-certificate-v2 (or v1). */
 static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
@@ -288,6 +307,7 @@ void verify_signature(struct vctx *c)
 	}
 	fact_name(c->r, F_SIGNER, X509_get_subject_name(signer));
 	fact_name(c->r, F_SIGNER_ISSUER, X509_get_issuer_name(signer));
+	signer_details(c->r, signer);
 	result_check(c->r, "signature.crypto", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
 	    "signature over the manifest verifies (signer '%s')", c->r->facts[F_SIGNER]);
 	if (check_ess(c, si, signer) == 0)
