@@ -288,7 +288,7 @@ int cmd_seal(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("seal");
 			goto out;
 		}
 		if (r) {
@@ -308,7 +308,7 @@ int cmd_seal(int argc, char **argv)
 	if (!out || !key || nin == 0) {
 		error("%s", !out ? "no output given (-o OUT.asice)" : !key ? "no signing key given (--key)"
 		    : "nothing to seal");
-		fputs(usage_text, stderr);
+		usage_hint("seal");
 		goto out;
 	}
 	scelle_sealer_set_tsa_options(s, tsa_policy, tsa_timeout, tsa_optional);

@@ -93,14 +93,14 @@ int cmd_stamp(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("stamp");
 			goto out;
 		}
 	}
 	if (!out || !ntsa || optind != argc - 1) {
 		error("%s", !out ? "no output given (-o OUT.asice)" : !ntsa ? "no time-stamp authority given (--tsa URL)"
 		    : optind >= argc ? "no archive given" : "stamp takes one archive");
-		fputs(usage_text, stderr);
+		usage_hint("stamp");
 		goto out;
 	}
 	scelle_stamper_set_tsa_options(st, policy, timeout, optional);

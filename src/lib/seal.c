@@ -163,18 +163,13 @@ int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
 	return SCELLE_OK;
 }
 
-/* ISO 3166-1 alpha-2, as evidence.xsd and custody.xsd require: two capital letters. */
-static int valid_country(const char *c)
-{
-	return c && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == '\0';
-}
-
 int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
     const char *country, const char *reference)
 {
 	if (!authority || !*authority || !reference || !*reference)
 		return fail(s, SCELLE_E_USAGE, "a case reference needs an authority and a number");
-	if (!valid_country(country))
+	char cc[3];
+	if (country_code(country, cc))
 		return fail(s, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)",
 		    country ? country : "");
 	char why[64];
@@ -186,7 +181,7 @@ int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
 	s->cases = c;
 	c += s->ncases++;
 	c->authority = xstrdup(authority);
-	c->country = xstrdup(country);
+	c->country = xstrdup(cc);
 	c->reference = xstrdup(reference);
 	return SCELLE_OK;
 }
@@ -196,9 +191,12 @@ int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const 
 	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
 	for (size_t i = 0; i < 5; i++) {
 		if (strcmp(field, fields[i]) == 0) {
-			if (i == 3 && !valid_country(value))
+			char cc[3];
+			if (i == 3 && country_code(value, cc))
 				return fail(s, SCELLE_E_USAGE,
 				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
+			if (i == 3)
+				value = cc;
 			/* XML 1.0 §2.2 cannot carry C0 controls: evidence.xml would not parse again */
 			char why[64];
 			if (text_check(value, 0, why, sizeof(why)))
