@@ -13,14 +13,15 @@ static const char usage_text[] =
     "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
     "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
     "                          [--tsa-timeout S] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] [-q]\n"
+    "                          [--no-timestamp-ok] [--unverified] [--ledger FILE]\n"
+    "                          [--ledger-head HEX] [-q]\n"
     "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
     "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] ARCHIVE\n"
     "\n"
     "add: appends one record, signed by its actor, to ARCHIVE.custody.xml\n"
     "      --event TYPE      transferred, received, opened, examined, copied, returned,\n"
     "                        destroyed, or other:LABEL ('received' verifies the archive\n"
-    "                        first and records the verdict)\n"
+    "                        first and records the verdict: it needs --trust)\n"
     "  -k, --key KEY         the actor's signing key: PEM, DER or PKCS#12 file\n"
     "  -c, --cert CERT       the actor's certificate (default: from the key file)\n"
     "      --chain FILE      intermediate certificates to embed (repeatable)\n"
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "                        last record (default: now)\n"
     "      --tsa URL         RFC 3161 time-stamp authority for the record\n"
     "      --tsa-policy OID  policy to ask the TSA for; --tsa-timeout S seconds to wait\n"
+    "      --unverified      record 'received' without --trust: the signer is then not\n"
+    "                        identified and the record says INDETERMINATE\n"
     "show: the timeline, one line per record, each checked\n"
     "      --json            one JSON object (schema scelle-custody/1)\n"
     "both:\n"
@@ -51,7 +54,7 @@ static const char usage_text[] =
 
 enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
 	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
-	O_LEDGER, O_JSON, O_LEDGER_HEAD };
+	O_LEDGER, O_JSON, O_LEDGER_HEAD, O_UNVERIFIED };
 
 static const struct option options[] = {
 	{ "event", required_argument, NULL, O_EVENT },
@@ -77,6 +80,7 @@ static const struct option options[] = {
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "unverified", no_argument, NULL, O_UNVERIFIED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -270,7 +274,7 @@ int cmd_custody(int argc, char **argv)
 	struct scelle_verifier *v = scelle_verifier_new();
 	const char *event = NULL, *key = NULL, *cert = NULL, *tsa = NULL, *tsa_policy = NULL;
 	char *pass = NULL;
-	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add;
+	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add, ntrust = 0, unverified = 0;
 
 	if (!c || !v) {
 		scelle_custody_free(c);
@@ -337,7 +341,8 @@ int cmd_custody(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case O_TRUST: r = scelle_verifier_add_trust(v, optarg); break;
+		case O_TRUST: ntrust++; r = scelle_verifier_add_trust(v, optarg); break;
+		case O_UNVERIFIED: unverified = 1; break;
 		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_LEDGER:
@@ -380,6 +385,14 @@ int cmd_custody(int argc, char **argv)
 	}
 	if (!event || !key) {
 		error("%s", !event ? "no event given (--event TYPE)" : "no signing key given (--key)");
+		usage_hint("custody");
+		goto out;
+	}
+	/* A receipt records the receiver's verdict (formats/custody.md): without a trust
+	 * anchor it could only be INDETERMINATE, so it takes a deliberate --unverified. */
+	if (strcmp(event, "received") == 0 && !ntrust && !unverified) {
+		error("a 'received' record needs the sender's trust anchor (--trust CA.pem) to verify "
+		    "the archive; --unverified records it without, as INDETERMINATE");
 		usage_hint("custody");
 		goto out;
 	}
