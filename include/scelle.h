@@ -131,7 +131,22 @@ SCELLE_API void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const cha
  * by scelle_sealer_write() before anything is written. */
 SCELLE_API int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const char *as);
 #define SCELLE_INPUT_FOLLOW 0x1	/* follow symbolic links (files and folders) */
+#define SCELLE_INPUT_EXCLUDE_OS_JUNK 0x2 /* leave out .DS_Store, Thumbs.db, desktop.ini */
 SCELLE_API void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags);
+/* Leaves out, below the folders given to scelle_sealer_add_input() afterwards, the files
+ * and folders that match an fnmatch(3) pattern: a pattern without '/' is matched against
+ * the base name at any depth ("*.tmp"), one with '/' against the path below the folder
+ * given ("cache/x*": FNM_PATHNAME, '*' stops at '/').  A path given as an input itself is
+ * never left out.  The pattern is copied.  Returns SCELLE_OK or SCELLE_E_NOMEM. */
+SCELLE_API int scelle_sealer_add_exclude(struct scelle_sealer *s, const char *pattern);
+/* What the inputs added so far make, for a summary (after scelle_sealer_write, what was
+ * sealed): items, their bytes, the symbolic links among them, the names stored escaped
+ * (formats/FORMAT.md §2.2), the files and folders left out by an exclusion (a folder
+ * counts once). */
+struct scelle_seal_summary {
+	uint64_t items, bytes, links, escaped, excluded;
+};
+SCELLE_API void scelle_sealer_summary(const struct scelle_sealer *s, struct scelle_seal_summary *out);
 
 /* Where items came from: a CSV file (RFC 4180, UTF-8, header row) with the columns
  *   path, source_url, captured_at, captured_by, tool, note

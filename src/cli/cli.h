@@ -17,6 +17,9 @@ extern int quiet;		/* -q: no progress, no chatter */
  * `return error(...)`. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After a usage error: one line, "Try 'scelle CMD --help'.", not the whole usage (the
+ * error above it says what is wrong).  Returns EXIT_USAGE. */
+int usage_hint(const char *cmd);
 
 /* Reads a pass phrase spec as OpenSSL's -passin does: env:VAR, file:PATH, fd:N, pass:TEXT.
  * Returns a malloc'ed string or NULL with a message printed. */

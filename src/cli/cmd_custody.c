@@ -13,14 +13,15 @@ static const char usage_text[] =
     "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
     "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
     "                          [--tsa-timeout S] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] [-q]\n"
+    "                          [--no-timestamp-ok] [--unverified] [--ledger FILE]\n"
+    "                          [--ledger-head HEX] [-q]\n"
     "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
     "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] ARCHIVE\n"
     "\n"
     "add: appends one record, signed by its actor, to ARCHIVE.custody.xml\n"
     "      --event TYPE      transferred, received, opened, examined, copied, returned,\n"
     "                        destroyed, or other:LABEL ('received' verifies the archive\n"
-    "                        first and records the verdict)\n"
+    "                        first and records the verdict: it needs --trust)\n"
     "  -k, --key KEY         the actor's signing key: PEM, DER or PKCS#12 file\n"
     "  -c, --cert CERT       the actor's certificate (default: from the key file)\n"
     "      --chain FILE      intermediate certificates to embed (repeatable)\n"
@@ -30,10 +31,13 @@ static const char usage_text[] =
     "      --country CC      ISO 3166 alpha-2 country (default: the certificate's)\n"
     "      --place PLACE     where; --from and --to name the other party of a hand-over\n"
     "      --note TEXT       free note\n"
-    "      --time TIME       when it happened (RFC 3339), for a hand-over recorded later\n"
-    "                        from paper; never before the last record (default: now)\n"
+    "      --time TIME       when it happened (RFC 3339, with Z or an offset: +01:00),\n"
+    "                        for a hand-over recorded later from paper; never before the\n"
+    "                        last record (default: now)\n"
     "      --tsa URL         RFC 3161 time-stamp authority for the record\n"
     "      --tsa-policy OID  policy to ask the TSA for; --tsa-timeout S seconds to wait\n"
+    "      --unverified      record 'received' without --trust: the signer is then not\n"
+    "                        identified and the record says INDETERMINATE\n"
     "show: the timeline, one line per record, each checked\n"
     "      --json            one JSON object (schema scelle-custody/1)\n"
     "both:\n"
@@ -50,7 +54,7 @@ static const char usage_text[] =
 
 enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
 	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
-	O_LEDGER, O_JSON, O_LEDGER_HEAD };
+	O_LEDGER, O_JSON, O_LEDGER_HEAD, O_UNVERIFIED };
 
 static const struct option options[] = {
 	{ "event", required_argument, NULL, O_EVENT },
@@ -76,10 +80,43 @@ static const struct option options[] = {
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "unverified", no_argument, NULL, O_UNVERIFIED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* RFC 3339 §5.6 date-time: a T (or t, or a space) between date and time, optional
+ * fractions of a second (dropped), and Z or an offset; the ledger stores UTC
+ * (formats/custody.md, `time`).  A time without offset is refused: its zone is unknown. */
+static int parse_rfc3339(const char *arg, time_t *out)
+{
+	struct tm tm = { 0 };
+	char date[11];
+	if (strlen(arg) < 20 || (arg[10] != 'T' && arg[10] != 't' && arg[10] != ' '))
+		return -1;
+	memcpy(date, arg, 10);
+	date[10] = '\0';
+	const char *end = strptime(date, "%Y-%m-%d", &tm);
+	if (!end || *end || !(end = strptime(arg + 11, "%H:%M:%S", &tm)))
+		return -1;
+	if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+		while (*++end >= '0' && *end <= '9')
+			;
+	long off = 0;
+	if ((*end == 'Z' || *end == 'z') && !end[1])
+		off = 0;
+	else if ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':') {
+		int hh, mm;
+		char tail;
+		if (sscanf(end + 1, "%2d:%2d%c", &hh, &mm, &tail) != 2 || hh > 23 || mm > 59)
+			return -1;
+		off = (*end == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+	} else
+		return -1;
+	*out = timegm(&tm) - off;
+	return 0;
+}
 
 static int exit_of(enum scelle_verdict v)
 {
@@ -237,7 +274,7 @@ int cmd_custody(int argc, char **argv)
 	struct scelle_verifier *v = scelle_verifier_new();
 	const char *event = NULL, *key = NULL, *cert = NULL, *tsa = NULL, *tsa_policy = NULL;
 	char *pass = NULL;
-	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add;
+	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add, ntrust = 0, unverified = 0;
 
 	if (!c || !v) {
 		scelle_custody_free(c);
@@ -252,12 +289,16 @@ int cmd_custody(int argc, char **argv)
 	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "show") != 0)) {
 		if (argc >= 2)
 			error("unknown custody command '%s' (use add or show)", argv[1]);
-		fputs(usage_text, stderr);
+		else
+			error("no custody command given (use add or show)");
+		usage_hint("custody");
 		goto out;
 	}
 	add = strcmp(argv[1], "add") == 0;
 	argc--;
 	argv++;
+	static char name_add[] = "scelle custody add", name_show[] = "scelle custody show";
+	argv[0] = add ? name_add : name_show;	/* for getopt's messages */
 	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1) {
 		int r = 0;
 		const char *text = NULL;	/* a free-text option: its name prefixes the error */
@@ -280,13 +321,11 @@ int cmd_custody(int argc, char **argv)
 		case O_TO: text = "--to"; r = scelle_custody_set(c, "to", optarg); break;
 		case O_NOTE: text = "--note"; r = scelle_custody_set(c, "note", optarg); break;
 		case O_TIME: {
-			struct tm tm = { 0 };
-			const char *end = strptime(optarg, "%Y-%m-%dT%H:%M:%S", &tm);
-			if (!end || (strcmp(end, "Z") != 0 && *end)) {
-				error("invalid time '%s' (use RFC 3339 UTC, e.g. 2026-03-01T09:30:00Z)", optarg);
+			time_t t;
+			if (parse_rfc3339(optarg, &t)) {
+				error("invalid time '%s' (use RFC 3339, e.g. 2026-03-01T09:30:00Z or 2026-03-01T10:30:00+01:00)", optarg);
 				goto out;
 			}
-			time_t t = timegm(&tm);
 			if (t > time(NULL)) {
 				error("invalid time '%s': it is in the future", optarg);
 				goto out;
@@ -302,7 +341,8 @@ int cmd_custody(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case O_TRUST: r = scelle_verifier_add_trust(v, optarg); break;
+		case O_TRUST: ntrust++; r = scelle_verifier_add_trust(v, optarg); break;
+		case O_UNVERIFIED: unverified = 1; break;
 		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_LEDGER:
@@ -322,7 +362,7 @@ int cmd_custody(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("custody");
 			goto out;
 		}
 		if (r) {
@@ -334,7 +374,7 @@ int cmd_custody(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		error("%s", optind >= argc ? _("no archive given") : _("one archive at a time"));
-		fputs(usage_text, stderr);
+		usage_hint("custody");
 		goto out;
 	}
 	const char *archive = argv[optind];
@@ -345,7 +385,15 @@ int cmd_custody(int argc, char **argv)
 	}
 	if (!event || !key) {
 		error("%s", !event ? _("no event given (--event TYPE)") : _("no signing key given (--key)"));
-		fputs(usage_text, stderr);
+		usage_hint("custody");
+		goto out;
+	}
+	/* A receipt records the receiver's verdict (formats/custody.md): without a trust
+	 * anchor it could only be INDETERMINATE, so it takes a deliberate --unverified. */
+	if (strcmp(event, "received") == 0 && !ntrust && !unverified) {
+		error("a 'received' record needs the sender's trust anchor (--trust CA.pem) to verify "
+		    "the archive; --unverified records it without, as INDETERMINATE");
+		usage_hint("custody");
 		goto out;
 	}
 	scelle_custody_set_pass_cb(c, cli_pass_cb, pass);

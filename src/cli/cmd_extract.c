@@ -66,7 +66,7 @@ int cmd_extract(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("extract");
 			goto out;
 		}
 		if (e) {
@@ -76,7 +76,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		error("no archive given");
-		fputs(usage_text, stderr);
+		usage_hint("extract");
 		goto out;
 	}
 	const char *archive = argv[optind];

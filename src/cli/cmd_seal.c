@@ -16,6 +16,7 @@ static const char usage_text[] =
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
     "                   [--tsa-optional] [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
+    "                   [--exclude PATTERN]... [--exclude-os-junk]\n"
     "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
     "                   [--compress MODE] [--progress=MODE] [[--as NAME] PATH]...\n"
     "\n"
@@ -46,6 +47,10 @@ static const char usage_text[] =
     "  -0, --null            --files-from names end with NUL, not newline\n"
     "      --follow          follow symbolic links (default: record each link as an item of\n"
     "                        type inode/symlink holding its target)\n"
+    "      --exclude PATTERN leave out what matches below a folder (fnmatch; repeatable):\n"
+    "                        without '/', the base name ('*.tmp'); with '/', the path\n"
+    "                        below the folder given ('cache/*')\n"
+    "      --exclude-os-junk leave out .DS_Store, Thumbs.db and desktop.ini\n"
     "      --item-info CSV   where items came from: CSV with header, columns path, source_url,\n"
     "                        captured_at, captured_by, tool, note (see scelle(1))\n"
     "      --list-depth N    list archives inside items N levels deep (default 2)\n"
@@ -62,7 +67,7 @@ enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
-	O_REVOCATION_DATA };
+	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -94,6 +99,8 @@ static const struct option options[] = {
 	{ "files-from", required_argument, NULL, 'T' },
 	{ "null", no_argument, NULL, '0' },
 	{ "follow", no_argument, NULL, O_FOLLOW },
+	{ "exclude", required_argument, NULL, O_EXCLUDE },
+	{ "exclude-os-junk", no_argument, NULL, O_OS_JUNK },
 	{ "item-info", required_argument, NULL, O_ITEM_INFO },
 	{ "list-depth", required_argument, NULL, O_LIST_DEPTH },
 	{ "list-max-bytes", required_argument, NULL, O_LIST_MAX_BYTES },
@@ -115,15 +122,18 @@ static int add_case(struct scelle_sealer *s, char *spec)
 	return rc ? error("--case: %s", scelle_sealer_errmsg(s)) : 0;
 }
 
-/* Each line of the library's warnings as "scelle: warning: ...". */
-static void print_warnings(const char *w)
+/* Each line of the library's warnings as "scelle: warning: ...": how many. */
+static unsigned print_warnings(const char *w)
 {
+	unsigned count = 0;
 	while (w && *w) {
 		const char *nl = strchr(w, '\n');
 		int n = nl ? (int)(nl - w) : (int)strlen(w);
 		warning("%.*s", n, w);
 		w += n + (nl != NULL);
+		count++;
 	}
+	return count;
 }
 
 /* The inputs in command-line order: a PATH (with the NAME of a --as before it) or a
@@ -183,7 +193,8 @@ int cmd_seal(int argc, char **argv)
 	struct input *in = calloc((size_t)argc + 1, sizeof(*in));
 	size_t nin = 0;
 	int opt, force = 0, json = 0, tsa_timeout = 0, tsa_optional = 0, nul = 0, rc = EXIT_USAGE;
-	int list_depth = 0;
+	int list_depth = 0, in_flags = 0;
+	unsigned nwarn = 0;
 	uint64_t list_max_bytes = 0;
 
 	if (!s || !in) {
@@ -216,7 +227,9 @@ int cmd_seal(int argc, char **argv)
 			in[nin++].list = 1;
 			break;
 		case '0': nul = 1; break;
-		case O_FOLLOW: scelle_sealer_set_input_flags(s, SCELLE_INPUT_FOLLOW); break;
+		case O_FOLLOW: in_flags |= SCELLE_INPUT_FOLLOW; break;
+		case O_OS_JUNK: in_flags |= SCELLE_INPUT_EXCLUDE_OS_JUNK; break;
+		case O_EXCLUDE: r = scelle_sealer_add_exclude(s, optarg); break;
 		case O_ITEM_INFO: r = scelle_sealer_set_item_info(s, optarg); break;
 		case O_LIST_DEPTH:
 			list_depth = atoi(optarg);
@@ -288,7 +301,7 @@ int cmd_seal(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("seal");
 			goto out;
 		}
 		if (r) {
@@ -308,7 +321,7 @@ int cmd_seal(int argc, char **argv)
 	if (!out || !key || nin == 0) {
 		error("%s", !out ? _("no output given (-o OUT.asice)") : !key ? _("no signing key given (--key)")
 		    : _("nothing to seal"));
-		fputs(usage_text, stderr);
+		usage_hint("seal");
 		goto out;
 	}
 	scelle_sealer_set_tsa_options(s, tsa_policy, tsa_timeout, tsa_optional);
@@ -318,7 +331,8 @@ int cmd_seal(int argc, char **argv)
 		error("%s", scelle_sealer_errmsg(s));
 		goto out;
 	}
-	print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(scelle_sealer_warnings(s));
+	scelle_sealer_set_input_flags(s, in_flags);
 	optind = 0;	/* second scan: --chain, now that the signer is known */
 	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
@@ -341,16 +355,29 @@ int cmd_seal(int argc, char **argv)
 		goto out;
 	}
 	cli_progress_end();
-	print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(scelle_sealer_warnings(s));
+	struct scelle_seal_summary sum;
+	scelle_sealer_summary(s, &sum);
 	if (json) {
 		printf("{\"archive\":");
 		json_str(stdout, out);
-		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\"}\n", scelle_sealer_seal_id(s),
-		    scelle_sealer_file_digest(s));
+		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\",\"summary\":{\"items\":%llu,"
+		    "\"bytes\":%llu,\"links\":%llu,\"escaped_names\":%llu,\"excluded\":%llu,"
+		    "\"warnings\":%u}}\n", scelle_sealer_seal_id(s), scelle_sealer_file_digest(s),
+		    (unsigned long long)sum.items, (unsigned long long)sum.bytes,
+		    (unsigned long long)sum.links, (unsigned long long)sum.escaped,
+		    (unsigned long long)sum.excluded, nwarn);
 	} else if (!quiet) {
 		printf(_("sealed %s\n"), shown(out));
 		printf(_("seal identifier  %s\n"), scelle_sealer_seal_id(s));
 		printf(_("file digest      %s  (sha256sum %s)\n"), scelle_sealer_file_digest(s), shown(out));
+	}
+	if (!quiet) {	/* what was sealed, on stderr: stdout keeps what scripts read */
+		fflush(stdout);
+		fprintf(stderr, _("summary: items %llu (%llu bytes), symbolic links %llu, names stored "
+		    "escaped %llu, excluded %llu, warnings %u\n"), (unsigned long long)sum.items,
+		    (unsigned long long)sum.bytes, (unsigned long long)sum.links,
+		    (unsigned long long)sum.escaped, (unsigned long long)sum.excluded, nwarn);
 	}
 	rc = 0;
 out:

@@ -38,12 +38,12 @@ int cmd_show(int argc, char **argv)
 		case 'j': json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case 'x': xml = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		default: usage_hint("show"); return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		error("%s", optind >= argc ? _("no archive given") : _("show takes one archive"));
-		return EXIT_USAGE;
+		return usage_hint("show");
 	}
 	const char *archive = argv[optind];
 	struct scelle_verifier *v = scelle_verifier_new();

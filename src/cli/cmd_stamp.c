@@ -93,7 +93,7 @@ int cmd_stamp(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("stamp");
 			goto out;
 		}
 	}
@@ -101,7 +101,7 @@ int cmd_stamp(int argc, char **argv)
 		error("%s", !out ? _("no output given (-o OUT.asice)") : !ntsa ?
 		    _("no time-stamp authority given (--tsa URL)") : optind >= argc ? _("no archive given") :
 		    _("stamp takes one archive"));
-		fputs(usage_text, stderr);
+		usage_hint("stamp");
 		goto out;
 	}
 	scelle_stamper_set_tsa_options(st, policy, timeout, optional);

@@ -42,14 +42,13 @@ static const char usage_text[] =
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:3161; port 0 picks a\n"
     "                      free port; [ADDR]:PORT for IPv6)\n"
     "  --port-file FILE    write the port in use to FILE once listening\n"
-    "  -q, --quiet         do not print the listening address\n";
+    "  -q, --quiet         do not print the listening address and the URL to use\n";
 
 static int usage_error(const char *msg)
 {
 	if (msg)
 		error("%s", msg);
-	fputs(usage_text, stderr);
-	return EXIT_USAGE;
+	return usage_hint("tsa");
 }
 
 /* -------------------------------------------------------------- HTTP side ---- */
@@ -339,7 +338,17 @@ int cmd_tsa(int argc, char **argv)
 	if (port_file && write_port_file(port_file, port) < 0)
 		goto out;
 	if (!quiet) {
-		printf(_("scelle tsa: listening on port %d (%s)\n"), port, shown(listen_spec));
+		/* The URL to give seal, stamp and custody (the responder answers on any path):
+		 * the host as given, an IPv6 one in brackets, loopback for "any address". */
+		const char *colon = strrchr(listen_spec, ':');
+		int hl = colon ? (int)(colon - listen_spec) : 0;
+		const char *host = listen_spec;
+		if (hl == 0 || (hl == 7 && !strncmp(host, "0.0.0.0", 7)))
+			host = "127.0.0.1", hl = 9;
+		else if (hl == 4 && !strncmp(host, "[::]", 4))
+			host = "[::1]", hl = 5;
+		printf(_("scelle tsa: listening on port %d (%s): use --tsa http://%.*s:%d/\n"), port,
+		    shown(listen_spec), hl, host, port);
 		fflush(stdout);
 	}
 	while (sigwait(&stop, &sig) != 0)

@@ -12,7 +12,7 @@ static const char usage_text[] =
     "usage: scelle verify [--trust CA.pem]... [--trust-dir DIR]... [--system-trust]\n"
     "                     [--untrusted FILE]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
     "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
-    "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html]\n"
+    "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html [-f]]\n"
     "                     [--lang en|fr|es] [--ledger FILE] [--ledger-head HEX]\n"
     "                     [--progress=MODE] ARCHIVE...\n"
     "\n"
@@ -37,7 +37,8 @@ static const char usage_text[] =
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
     "                         scelle-verify/1 (formats/verify-result.schema.json)\n"
     "      --report FILE      also write a self-contained HTML report, printable on A4\n"
-    "                         (one archive only)\n"
+    "                         (one archive only; an existing FILE only with --force)\n"
+    "  -f, --force            replace the --report FILE if it exists\n"
     "      --lang LANG        language of the text verdict and the report: en, fr or es\n"
     "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
     "      --progress MODE    auto (a line on a TTY), json (lines on stderr) or none\n"
@@ -65,6 +66,7 @@ static const struct option options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "report", required_argument, NULL, O_REPORT },
+	{ "force", no_argument, NULL, 'f' },
 	{ "lang", required_argument, NULL, O_LANG },
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
@@ -75,7 +77,7 @@ static const struct option options[] = {
 
 /* Writes the report next to its final name and renames it: never half a report. */
 static int report(const char *path, const char *archive, const struct scelle_result *r,
-    const struct report_opts *o)
+    const struct report_opts *o, int force)
 {
 	char tmp[4096];
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
@@ -97,25 +99,29 @@ static int report(const char *path, const char *archive, const struct scelle_res
 	bad |= fflush(f) != 0 || fsync(fd) != 0;
 	int e = errno;
 	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
+	/* without --force, link() does not replace a file that appeared meanwhile */
+	if (bad || (force ? rename(tmp, path) : link(tmp, path)) != 0) {
 		e = bad ? e : errno;
 		unlink(tmp);
-		return error("cannot write '%s': %s", path, strerror(e));
+		return e == EEXIST ? error("'%s' already exists (use --force to replace it)", path)
+		    : error("cannot write '%s': %s", path, strerror(e));
 	}
+	if (!force)
+		unlink(tmp);
 	return 0;
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	struct scelle_verifier *v = scelle_verifier_new();
-	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED;
+	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED, force = 0;
 	const char *report_file = NULL, *lang = NULL, *ledger = NULL, *head = NULL;
 	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 }, errors = 0;
 
 	if (!v)
 		return error("out of memory");
-	while ((opt = getopt_long(argc, argv, "vqh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vqfh", options, NULL)) != -1) {
 		int r = 0;
 		switch (opt) {
 		case O_TRUST:
@@ -133,6 +139,7 @@ int cmd_verify(int argc, char **argv)
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
+		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case O_REPORT: report_file = optarg; break;
@@ -150,7 +157,7 @@ int cmd_verify(int argc, char **argv)
 			scelle_verifier_free(v);
 			return 0;
 		default:
-			fputs(usage_text, stderr);
+			usage_hint("verify");
 			scelle_verifier_free(v);
 			return EXIT_USAGE;
 		}
@@ -168,7 +175,13 @@ int cmd_verify(int argc, char **argv)
 			error("--report takes one archive");
 		else if ((ledger || head) && argc - optind != 1)
 			error("%s names the ledger of one archive", ledger ? "--ledger" : "--ledger-head");
-		fputs(usage_text, stderr);
+		usage_hint("verify");
+		scelle_verifier_free(v);
+		return EXIT_USAGE;
+	}
+	struct stat st;
+	if (report_file && !force && lstat(report_file, &st) == 0) {
+		error("'%s' already exists (use --force to replace it)", report_file);
 		scelle_verifier_free(v);
 		return EXIT_USAGE;
 	}
@@ -195,7 +208,7 @@ int cmd_verify(int argc, char **argv)
 			print_result_json(stdout, argv[i], r);
 		else if (!quiet)
 			print_result_text(stdout, argv[i], r, verbose);
-		if (report_file && report(report_file, argv[i], r, &ro) != 0 && worst != EXIT_FAILED)
+		if (report_file && report(report_file, argv[i], r, &ro, force) != 0 && worst != EXIT_FAILED)
 			worst = EXIT_USAGE;
 		scelle_result_free(r);
 	}

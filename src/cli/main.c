@@ -60,6 +60,15 @@ void warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+int usage_hint(const char *cmd)
+{
+	if (cmd)
+		fprintf(stderr, _("Try '%s %s --help'.\n"), progname, cmd);
+	else
+		fprintf(stderr, _("Try '%s --help'.\n"), progname);
+	return EXIT_USAGE;
+}
+
 static char *read_line_fd(int fd)
 {
 	char buf[1024];
@@ -322,9 +331,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* getopt names argv[0] in its messages: "scelle seal: unrecognized option" */
+			static char name[32];
+			snprintf(name, sizeof(name), "%s %s", progname, commands[i].name);
+			argv[1] = name;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	error("unknown command '%s'", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return usage_hint(NULL);
 }

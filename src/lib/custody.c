@@ -493,7 +493,8 @@ int scelle_custody_add_chain(struct scelle_custody *c, const char *chain_file)
 
 static int valid_country(const char *cc)
 {
-	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
+	char up[3];
+	return country_code(cc, up) == 0 && strcmp(cc, up) == 0;
 }
 
 int scelle_custody_set(struct scelle_custody *c, const char *field, const char *value)
@@ -502,10 +503,13 @@ int scelle_custody_set(struct scelle_custody *c, const char *field, const char *
 	for (size_t i = 0; i < 8; i++) {
 		if (strcmp(field, field_names[i]) != 0)
 			continue;
-		if (i == 3 && value && !valid_country(value)) {
+		char cc[3];
+		if (i == 3 && value && country_code(value, cc)) {
 			scerr_set(&c->err, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value);
 			return SCELLE_E_USAGE;
 		}
+		if (i == 3 && value)
+			value = cc;	/* stored upper-case, as custody.xsd requires */
 		/* XML 1.0 §2.2 cannot carry C0 controls: the ledger would not parse again */
 		char why[64];
 		if (text_check(value, 0, why, sizeof(why))) {

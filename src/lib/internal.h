@@ -143,6 +143,9 @@ size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
 int display_hidden(uint32_t c);
 int display_blank(uint32_t c);
 int text_check(const char *s, int multiline, char *why, size_t n);
+/* util.c: an ISO 3166-1 alpha-2 code as evidence.xsd and custody.xsd store it, two capital
+ * letters, from two ASCII letters in either case ("fr" is FR): 0, or -1 if it is not one. */
+int country_code(const char *in, char out[3]);
 /* Dynamic byte buffer. */
 struct buf {
 	unsigned char *data;

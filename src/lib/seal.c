@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -74,6 +76,9 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	free(s->tsa);
 	free(s->tsa_policy);
 	items_free(s->items, s->nitems);
+	for (size_t i = 0; i < s->nexclude; i++)
+		free(s->exclude[i]);
+	free(s->exclude);
 	item_info_free(s->item_info);
 	free(s->items);
 	free(s->hex_store);
@@ -163,18 +168,13 @@ int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
 	return SCELLE_OK;
 }
 
-/* ISO 3166-1 alpha-2, as evidence.xsd and custody.xsd require: two capital letters. */
-static int valid_country(const char *c)
-{
-	return c && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == '\0';
-}
-
 int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
     const char *country, const char *reference)
 {
 	if (!authority || !*authority || !reference || !*reference)
 		return fail(s, SCELLE_E_USAGE, "a case reference needs an authority and a number");
-	if (!valid_country(country))
+	char cc[3];
+	if (country_code(country, cc))
 		return fail(s, SCELLE_E_USAGE, "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)",
 		    country ? country : "");
 	char why[64];
@@ -186,7 +186,7 @@ int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
 	s->cases = c;
 	c += s->ncases++;
 	c->authority = xstrdup(authority);
-	c->country = xstrdup(country);
+	c->country = xstrdup(cc);
 	c->reference = xstrdup(reference);
 	return SCELLE_OK;
 }
@@ -196,9 +196,12 @@ int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const 
 	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
 	for (size_t i = 0; i < 5; i++) {
 		if (strcmp(field, fields[i]) == 0) {
-			if (i == 3 && !valid_country(value))
+			char cc[3];
+			if (i == 3 && country_code(value, cc))
 				return fail(s, SCELLE_E_USAGE,
 				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
+			if (i == 3)
+				value = cc;
 			/* XML 1.0 §2.2 cannot carry C0 controls: evidence.xml would not parse again */
 			char why[64];
 			if (text_check(value, 0, why, sizeof(why)))
@@ -254,6 +257,48 @@ void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_o
 void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags)
 {
 	s->follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
+	s->os_junk = (flags & SCELLE_INPUT_EXCLUDE_OS_JUNK) != 0;
+}
+
+int scelle_sealer_add_exclude(struct scelle_sealer *s, const char *pattern)
+{
+	char **v = realloc(s->exclude, (s->nexclude + 1) * sizeof(*v));
+	if (v)
+		s->exclude = v;
+	if (!v || !(v[s->nexclude] = xstrdup(pattern)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	s->nexclude++;
+	return SCELLE_OK;
+}
+
+/* Whether the entry `base`, archive name `name`, is left out: --exclude-os-junk's files
+ * that the Finder and Explorer write by themselves (in any case: FAT and NTFS ignore it),
+ * and the patterns (scelle_sealer_add_exclude). */
+static int excluded(const struct scelle_sealer *s, const char *base, const char *name)
+{
+	static const char *const junk[] = { ".DS_Store", "Thumbs.db", "desktop.ini" };
+	for (size_t i = 0; s->os_junk && i < sizeof(junk) / sizeof(junk[0]); i++)
+		if (strcasecmp(base, junk[i]) == 0)
+			return 1;
+	const char *rel = strlen(name) > s->root_len ? name + s->root_len : base;
+	for (size_t i = 0; i < s->nexclude; i++) {
+		const char *p = s->exclude[i];
+		if (strchr(p, '/') ? fnmatch(p, rel, FNM_PATHNAME) == 0 : fnmatch(p, base, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void scelle_sealer_summary(const struct scelle_sealer *s, struct scelle_seal_summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->items = s->nitems;
+	out->excluded = s->excluded;
+	for (size_t i = 0; i < s->nitems; i++) {
+		out->bytes += s->items[i].size;
+		out->links += s->items[i].link != 0;
+		out->escaped += s->items[i].orig_name != NULL;
+	}
 }
 
 static int add_file(struct scelle_sealer *s, const char *src, const char *name, const struct stat *st)
@@ -337,7 +382,10 @@ static int add_entries(struct scelle_sealer *s, int fd, struct dirent **list, in
 			if (csrc && cname) {
 				snprintf(csrc, sl, "%s/%s", src, d);
 				snprintf(cname, nl, "%s/%s", name, d);
-				rc = add_path(s, fd, d, csrc, cname, depth + 1, here);
+				if (excluded(s, d, cname))
+					s->excluded++;
+				else
+					rc = add_path(s, fd, d, csrc, cname, depth + 1, here);
 			} else
 				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
 			free(csrc);
@@ -397,6 +445,10 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
 		.src = src, .name = name, .here = here };
 	h->t.follow = s->follow;
 	h->t.walk_split = 1;	/* one split at a time */
+	h->t.exclude = s->exclude;	/* shared, read only */
+	h->t.nexclude = s->nexclude;
+	h->t.os_junk = s->os_junk;
+	h->t.root_len = s->root_len;
 	aside_start(&a, half_run, h);
 	s->walk_split = 1;
 	int rc = add_entries(s, fd, list, 0, n / 2, src, name, depth, here);
@@ -416,6 +468,7 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
 				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
 		}
 	}
+	s->excluded += h->t.excluded;
 	if (rc == SCELLE_OK && h->rc != SCELLE_OK) {
 		s->err = h->t.err;
 		rc = h->rc;
@@ -497,8 +550,10 @@ int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const cha
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strstr(name, "/../") ||
 	    strncmp(name, "../", 3) == 0)
 		rc = fail(s, SCELLE_E_USAGE, "cannot name an item '%s' in the archive", as ? as : path);
-	else
+	else {
+		s->root_len = strlen(name) + 1;
 		rc = add_path(s, AT_FDCWD, path, path, name, 0, NULL);
+	}
 	free(copy);
 	return rc;
 }

@@ -106,6 +106,11 @@ struct scelle_sealer {
 	int compress;		/* SCELLE_COMPRESS_* */
 	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
 	int walk_split;		/* a second thread walks half of a folder (add_split) */
+	char **exclude;		/* scelle_sealer_add_exclude patterns */
+	size_t nexclude;
+	int os_junk;		/* SCELLE_INPUT_EXCLUDE_OS_JUNK */
+	size_t root_len;	/* of the input's archive name and its '/': paths below it */
+	uint64_t excluded;	/* entries left out by the patterns */
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 

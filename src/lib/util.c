@@ -249,3 +249,17 @@ void utf8_names_end(locale_t saved)
 	if (saved != (locale_t)0)
 		uselocale(saved);
 }
+
+int country_code(const char *in, char out[3])
+{
+	if (!in || strlen(in) != 2)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		char c = in[i] >= 'a' && in[i] <= 'z' ? (char)(in[i] - 'a' + 'A') : in[i];
+		if (c < 'A' || c > 'Z')
+			return -1;
+		out[i] = c;
+	}
+	out[2] = '\0';
+	return 0;
+}

@@ -242,11 +242,27 @@ static int read_end(struct zc *z, struct end *E)
 			break;
 		}
 	if (!p) {
-		report(z, "container.structure", NULL, "no end of central directory record in the "
-		    "last 64 KiB (truncated, or data appended)");
+		report(z, "container.structure", NULL, "not a complete ZIP: no end of central directory "
+		    "record in the last 64 KiB (the archive is truncated, or data was appended)");
 		return -1;
 	}
 	end_off = z->size - tl + (uint64_t)(p - t);
+	/* A ZIP's own end record follows its central directory (4.3.6).  One that does not,
+	 * that no ZIP64 locator precedes, and whose offset finds no central directory header
+	 * in this file, is the end of a ZIP stored inside the archive, a WhatsApp export say:
+	 * the archive's own end was cut off, and the bytes after that record are not
+	 * appended data.  (An end record that points at this file's directory from the wrong
+	 * place is a forgery, said below.) */
+	uint32_t cd_size = get32(p + 12), cd_off = get32(p + 16);
+	unsigned char sig[4];
+	if (cd_off != MAX32 && cd_size != MAX32 && (uint64_t)cd_off + cd_size != end_off &&
+	    !(end_off >= LOCATOR_LEN && rd(z, sig, 4, end_off - LOCATOR_LEN) == 0 && get32(sig) == SIG_LOCATOR64) &&
+	    !(rd(z, sig, 4, cd_off) == 0 && get32(sig) == SIG_CENTRAL)) {
+		report(z, "container.structure", NULL, "not a complete ZIP: the archive is truncated (its "
+		    "last end of central directory record, at byte %llu, belongs to a ZIP stored inside "
+		    "it)", (unsigned long long)end_off);
+		return -1;
+	}
 	if (get16(p + 20) != 0 || end_off + END_LEN != z->size) {
 		uint64_t extra = z->size - end_off - END_LEN;
 		if (get16(p + 20) == extra)

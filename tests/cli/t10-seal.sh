@@ -136,7 +136,8 @@ test_expect_success 'two inputs mapping to the same archive path' '
 	bad "would both be stored as '\''evidence/ad-capture/ad-4711.html'\''" ev/ad-capture one/ad-capture
 '
 test_expect_success 'a country that is not ISO 3166 alpha-2 is refused' '
-	bad "scelle: invalid country code '\''fr'\'' (ISO 3166 alpha-2, e.g. FR)" --country fr ev &&
+	bad "scelle: invalid country code '\''fra'\'' (ISO 3166 alpha-2, e.g. FR)" --country fra ev &&
+	bad "scelle: invalid country code '\''F1'\'' (ISO 3166 alpha-2, e.g. FR)" --country F1 ev &&
 	bad "scelle: --case: invalid country code '\''FRA'\''" --case "OCRTEH:FRA:1" ev
 '
 test_expect_success 'an existing output is never overwritten without --force' '

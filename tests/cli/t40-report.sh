@@ -139,7 +139,7 @@ test_expect_success 'a forged time shaped like a date cannot smuggle markup eith
 	test_grep -F "&lt;img/x&gt;-28T10:00:00Z" timed.html && ! grep -i "<img" timed.html
 '
 test_expect_success 'the report is replaced whole, and --report takes one archive' '
-	ok --report pass.html good.asice > /dev/null && html_ok pass.html pass.json &&
+	ok --force --report pass.html good.asice > /dev/null && html_ok pass.html pass.json &&
 	test "$(ls pass.html.* 2>/dev/null)" = "" &&
 	test_must_fail --exit=2 ok --report x.html good.asice good.asice 2> err &&
 	test_grep "^scelle: --report takes one archive$" err && test ! -e x.html

@@ -22,11 +22,13 @@ run_steps() {
 	cp "${4:-$PKI/ca.pem}" "$1/ROOT.pem" &&
 	cp "$PKI/tsa-ca.pem" "$1/TSA-ROOT.pem" &&
 	cp "$TOP/formats/evidence.xsd" "$TOP/formats/custody.xsd" "$1/" &&
-	(cd "$1" && bash -e ../steps.sh) >"$1.out" 2>&1
+	(cd "$1" && bash ../steps.sh) >"$1.out" 2>&1
 }
-# failed_at DIR N — the steps failed, and at step N.
+# failed_at DIR N — the steps failed, and at step N: set -e (step 1) stopped them there,
+# before the last line, "all checks passed".
 failed_at() {
-	if [ -f "$1.out" ] && [ "$(grep '^== step' "$1.out" | tail -1)" = "== step $2" ]; then
+	if [ -f "$1.out" ] && [ "$(grep '^== step' "$1.out" | tail -1)" = "== step $2" ] &&
+	    ! grep -q "all checks passed" "$1.out"; then
 		return 0
 	fi
 	echo "expected a failure at step $2; output:" >&2; cat "$1.out" >&2; return 1
@@ -64,7 +66,40 @@ test_expect_success 'the steps pass on a sealed, time-stamped archive with its l
 	test_grep "^evidence/chat-export/_chat.txt: OK$" good.out &&
 	test_grep "^Time stamp: " good.out &&
 	test_grep "^token1 " good.out &&
-	test -s good/record3.p7s
+	test -s good/record3.p7s &&
+	test "$(tail -n 1 good.out)" = "all checks passed"
+'
+
+# The recipe as printed is run by bash without -e: its own "set -e" is what stops it.
+test_expect_success 'the recipe stops itself at the first failure (set -e in step 1)' '
+	head -n 3 steps.sh | test_grep -x "set -e   # stop at the first command that fails" -
+'
+
+test_expect_success 'step 2 names the signer by the SignerInfo, also when the signature carries its CA first' '
+	scelle seal -q -o p12.asice --key "$PKI/officer.p12" --pass pass:secret \
+		--revocation-data "$PKI/ca.crl" ad-capture &&
+	mkdir p12x && (cd p12x && unzip -q ../p12.asice) &&
+	openssl pkcs7 -inform DER -in p12x/META-INF/signature001.p7s -print_certs -noout |
+		head -n 1 | test_grep "CN = Demo Police Root CA" - &&
+	{ run_steps p12 p12.asice || { cat p12.out; false; }; } &&
+	test_grep -x "subject=C = FR, O = Demo Police Nationale, OU = OCRTEH, CN = Capitaine Demo Martin" p12.out &&
+	! grep "^subject=.*Root CA" p12.out &&
+	test "$(tail -n 1 p12.out)" = "all checks passed"
+'
+
+test_expect_success 'an archive without time-stamp: step 5 says so and runs no openssl ts on a pattern' '
+	scelle seal -q -o nots.asice --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--revocation-data "$PKI/ca.crl" ad-capture 2>/dev/null &&
+	{ run_steps nots nots.asice || { cat nots.out; false; }; } &&
+	test_grep -x "no time-stamp: CAdES-B-B only, the sealing time is the signer.s claim" nots.out &&
+	! grep -e "Verification: FAILED" -e "token\*" -e "^token1 " nots.out &&
+	test "$(tail -n 1 nots.out)" = "all checks passed"
+'
+
+test_expect_success 'a p12-signed archive with a changed item still fails at step 3' '
+	$ZE p12.asice p12bad.asice flip evidence/ad-capture/ad-4711.html &&
+	! run_steps p12bad p12bad.asice && failed_at p12bad 3 &&
+	test_grep "^MISMATCH: evidence/ad-capture/ad-4711.html$" p12bad.out
 '
 
 test_expect_success 'step 6 prints the seal identifier and file digest that seal printed' '
