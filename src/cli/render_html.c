@@ -30,6 +30,7 @@ static const char css[] =
     "tr.indeterminate td.st{color:#b26a00}\n"
     "tr.failed td{background:#fdecea}\n"
     ".small{font-size:.85em;color:#555}\n"
+    ".hint{font-weight:bold}ul.hint{font-weight:normal}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.6em;white-space:pre-wrap;"
     "word-break:break-all;font-size:.85em}\n"
     "@page{size:A4;margin:14mm 12mm}\n"
@@ -336,6 +337,12 @@ static void section_checks(FILE *f, const struct scelle_result *r)
 			esc(f, c->subindication);
 			fputs("]</span>", f);
 		}
+		char hint[1024];
+		if (hint_text(hint, sizeof(hint), c, c->hint_about, 1) == 0) {
+			fprintf(f, "<br><span class=\"hint\">%s ", _("What to do:"));
+			esc(f, hint);
+			fputs("</span>", f);
+		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
@@ -442,6 +449,26 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 	fputs("</ul>\n", f);
 }
 
+/* What the reader can do about a verdict that is not TOTAL-PASSED, each action once
+ * (render_hint.c), on the first page. */
+static void banner_hints(FILE *f, const struct scelle_result *r)
+{
+	char hint[1024];
+	int any = 0;
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		if (!hint_first(r, i) || hint_text(hint, sizeof(hint), c, c->hint_about, 1) != 0)
+			continue;
+		if (!any++)
+			fprintf(f, "<p class=\"hint\"><b>%s</b></p>\n<ul class=\"hint\">\n", _("What to do:"));
+		fputs("<li>", f);
+		esc(f, hint);
+		fputs("</li>\n", f);
+	}
+	if (any)
+		fputs("</ul>\n", f);
+}
+
 int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
     const struct report_opts *o)
 {
@@ -467,6 +494,7 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p>\n",
 	    status_class(v), headline(v), scelle_verdict_name(v), verdict_sentence(v));
 	banner_facts(f, r);
+	banner_hints(f, r);
 	fputs("</div>\n", f);
 
 	fprintf(f, "<table class=\"kv\">\n");
