@@ -56,13 +56,10 @@ const char *scelle_verifier_errmsg(const struct scelle_verifier *v)
 static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *file, int tsa)
 {
 	STACK_OF(X509_INFO) *infos = NULL;
-	BIO *b = BIO_new_file(file, "r");
+	BIO *b = verifier_open_file(v, file);
 	int n = 0, nomem = 0;
-	if (!b) {
-		scerr_set(&v->err, SCELLE_E_IO, "cannot open '%s': %s", file, strerror(errno));
-		ERR_clear_error();
-		return SCELLE_E_IO;
-	}
+	if (!b)
+		return v->err.code;
 	if (!*store && !(*store = X509_STORE_new())) {
 		BIO_free(b);
 		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");

@@ -89,6 +89,8 @@ void verify_custody(struct vctx *c, const char *archive);
  * (NULL: absent) and check coverage against the given entry names. */
 struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
     size_t elen, const char *const *names, size_t nnames);
+/* trust.c: opens a file of certificates or CRLs (a regular file only: open_input). */
+BIO *verifier_open_file(struct scelle_verifier *v, const char *file);
 /* trust.c: appends the --untrusted intermediates to *certs (made if NULL), for chains. */
 void verifier_add_untrusted(const struct scelle_verifier *v, STACK_OF(X509) **certs);
 /* revocation.c: the revocation status of every certificate of the signer's chain below
