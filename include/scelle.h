@@ -372,9 +372,10 @@ SCELLE_API const char *scelle_result_evidence_xml(const struct scelle_result *r,
 /* The custody ledger checked with the archive: NAME.asice.custody.xml beside it unless
  * scelle_verifier_set_ledger() named another (path copied; NULL: beside the archive again).
  * A missing ledger is not a failure (unless SCELLE_VERIFY_REQUIRE_LEDGER): the result then
- * holds a passed "custody.ledger" check that says so, a warning, and no records.  A broken one gives FAILED checks "custody.chain",
- * "custody.signature", "custody.signer", "custody.archive", "custody.time",
- * "custody.timestamp", "custody.sealing" or "custody.format" whose subject is "record N". */
+ * holds a passed "custody.ledger" check that says so, a warning, and no records.  A broken
+ * one gives FAILED checks "custody.chain", "custody.signature", "custody.signer",
+ * "custody.archive", "custody.time", "custody.timestamp", "custody.sealing" or
+ * "custody.format" whose subject is "record N". */
 SCELLE_API int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path);
 /* The ledger head the ledger must have (formats/custody.md, "The ledger head"): 64 hex
  * digits, the SHA-256 of its last record as a verdict or a hand-over letter gives it; NULL:
