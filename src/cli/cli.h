@@ -72,6 +72,7 @@ int hint_text(char *buf, size_t n, const struct scelle_check *c, const char *abo
  * hint_same_after: how many later checks have the same id, status and hint (a short text
  * folds them into one line); hint_folded: check j is one of those folded. */
 int hint_first(const struct scelle_result *r, size_t i);
+int hint_first_of(const struct scelle_result *r, size_t i, const char *id_prefix);	/* among those */
 size_t hint_same_after(const struct scelle_result *r, size_t i, size_t *last);
 int hint_folded(const struct scelle_result *r, size_t j);
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */

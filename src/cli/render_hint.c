@@ -66,15 +66,23 @@ static int same_hint(const struct scelle_check *a, const struct scelle_check *b)
 	     (a->hint_about && b->hint_about && strcmp(a->hint_about, b->hint_about) == 0));
 }
 
-int hint_first(const struct scelle_result *r, size_t i)
+int hint_first_of(const struct scelle_result *r, size_t i, const char *prefix)
 {
 	const struct scelle_check *c = scelle_result_check(r, i);
-	if (!c || !c->hint)
+	size_t n = prefix ? strlen(prefix) : 0;
+	if (!c || !c->hint || strncmp(c->id, prefix ? prefix : "", n) != 0)
 		return 0;
-	for (size_t j = 0; j < i; j++)
-		if (same_hint(scelle_result_check(r, j), c))
+	for (size_t j = 0; j < i; j++) {
+		const struct scelle_check *d = scelle_result_check(r, j);
+		if (same_hint(d, c) && strncmp(d->id, prefix ? prefix : "", n) == 0)
 			return 0;
+	}
 	return 1;
+}
+
+int hint_first(const struct scelle_result *r, size_t i)
+{
+	return hint_first_of(r, i, NULL);
 }
 
 size_t hint_same_after(const struct scelle_result *r, size_t i, size_t *last)

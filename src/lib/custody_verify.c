@@ -859,9 +859,12 @@ void verify_custody(struct vctx *c, const char *archive)
 		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
 		    other_file ? "; some records cite another file digest (the archive was re-stamped or copied)" : "");
 out:
-	if (c->v->ledger_head && !r->ledger_head && l.n == 0)
+	if (c->v->ledger_head && !r->ledger_head && l.n == 0) {
 		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l.path ? l.path : "",
 		    "the ledger head given (sha256 %.16s...) cannot be compared: no ledger head was found", c->v->ledger_head);
+		if (!r->ledger)	/* none there at all: the sender has it */
+			result_hint(r, "custody.head", "need-ledger", l.path);
+	}
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.recs[i].certificate);
 		free(l.recs[i].previous);

@@ -94,6 +94,12 @@ test_expect_success 'no signer anchor, no time-stamp: each says what to do' '
 	expect_exit 3 scelle verify --trust "$PKI/ca.pem" nots.asice > out &&
 	test_grep -Fx "                what to do: ask the sender for a time-stamped archive (scelle stamp), or accept the signer'\''s own time with --no-timestamp-ok" out
 '
+test_expect_success 'custody show says what to do once, after the timeline' '
+	expect_exit 3 scelle custody show --trust "$PKI/ca.pem" bt.asice > out &&
+	test "$(grep -c "INDETERMINATE: record [123]: time-stamp 1: no time-stamp trust anchor was given" out)" = 3 &&
+	test "$(tail -1 out)" = "what to do: ask the sender for the time-stamp authority'\''s root certificate and add --tsa-trust FILE" &&
+	test "$(grep -c "what to do" out)" = 1
+'
 test_expect_success 'the hint in French and Spanish' '
 	expect_exit 3 scelle verify --lang fr --trust "$PKI/ca.pem" bt.asice > out &&
 	test_grep -Fx "                que faire : demandez à l'\''expéditeur le certificat racine de l'\''autorité d'\''horodatage et ajoutez --tsa-trust FICHIER" out &&
@@ -135,6 +141,12 @@ test_expect_success '--require-ledger: a missing ledger is TOTAL-FAILED, exit 1;
 	expect_exit 1 scelle verify --json --require-ledger --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" noledger.asice > j &&
 	validate_json j && test_grep "\"verdict\":\"TOTAL-FAILED\"" j &&
 	scelle verify -q --require-ledger --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" bt.asice &&
+	expect_exit 1 scelle verify --ledger-head "$(printf "%064d" 0)" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" noledger.asice > out &&
+	test_grep "^  FAILED        custody.head  *the ledger head given (sha256 0000000000000000...) cannot be compared: no ledger head was found \[HASH_FAILURE\]$" out &&
+	test "$(grep -c "what to do: ask the sender for the custody ledger" out)" = 1 &&
+	expect_exit 1 scelle verify --json --ledger-head "$(printf "%064d" 0)" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" noledger.asice > j &&
+	validate_json j && hints j > h &&
+	test_grep -x "custody.head need-ledger noledger.asice.custody.xml" h &&
 	scelle verify --help > help && test_grep -- "--require-ledger   an archive without custody ledger is TOTAL-FAILED" help &&
 	test_grep "^\.Fl \-require-ledger\|^\.It Fl \-require-ledger" "$TOP/src/cli/scelle.1"
 '
