@@ -862,8 +862,7 @@ out:
 	if (c->v->ledger_head && !r->ledger_head && l.n == 0) {
 		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l.path ? l.path : "",
 		    "the ledger head given (sha256 %.16s...) cannot be compared: no ledger head was found", c->v->ledger_head);
-		if (!r->ledger)	/* none there at all: the sender has it */
-			result_hint(r, "custody.head", "need-ledger", l.path);
+		result_hint(r, "custody.head", "need-ledger", l.path);	/* no record read: ask for it */
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.recs[i].certificate);
