@@ -87,7 +87,9 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 			continue;
 		/* one cause, one line: the others of the same check and hint are counted (-v
 		 * lists them) */
-		if (!verbose && hint_folded(r, i))
+		/* one cause, one line, for doubts only: a failure is always said in full */
+		int brief = !verbose && c->status == SCELLE_INDETERMINATE;
+		if (brief && hint_folded(r, i))
 			continue;
 		/* pad by characters, not bytes: "INDÉTERMINÉ" is 11 wide in 13 bytes */
 		const char *w = c->status == SCELLE_PASSED && c->warning ? _("warning") : verdict_word(c->status);
@@ -96,7 +98,7 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 			width += ((unsigned char)*p & 0xc0) != 0x80;
 		fprintf(f, "  %s%*s %-30s ", w, width < 13 ? (int)(13 - width) : 0, "", c->id);
 		/* a cause already said, with its action, is not said again at length */
-		if (!verbose && c->hint && !hint_first(r, i) && c->subject)
+		if (brief && c->hint && !hint_first(r, i) && c->subject)
 			fprintf(f, _("%s: the same cause as above"), shown(c->subject));
 		else
 			put_text(f, c->message);
@@ -106,7 +108,7 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 		/* the library's message is English; other readers get the check's meaning too */
 		if (!english)
 			fprintf(f, "  %-13s %-30s (%s)\n", "", "", check_title(c->id));
-		size_t more = verbose ? 0 : hint_same_after(r, i, NULL);
+		size_t more = brief ? hint_same_after(r, i, NULL) : 0;
 		if (more)
 			fprintf(f, _("  %-13s %-30s and %zu more like it (-v lists all)\n"), "", "", more);
 		char hint[1024];
