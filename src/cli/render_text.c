@@ -86,8 +86,7 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 		if (!verbose && c->status == SCELLE_PASSED && !c->warning)
 			continue;
 		/* one cause, one line: the others of the same check and hint are counted (-v
-		 * lists them) */
-		/* one cause, one line, for doubts only: a failure is always said in full */
+		 * lists them); for doubts only, a failure is always said in full */
 		int brief = !verbose && c->status == SCELLE_INDETERMINATE;
 		if (brief && hint_folded(r, i))
 			continue;
