@@ -270,6 +270,8 @@ struct scelle_check {
 	const char *subject;	/* what was checked (entry name, certificate), or NULL */
 	const char *message;	/* plain words */
 	int warning;		/* passed, but the reader should know (e.g. clock skew) */
+	const char *hint;	/* what would resolve it, a stable code (below), or NULL */
+	const char *hint_about;	/* the file or certificate name the hint concerns, or NULL */
 };
 
 /* What evidence.xml says about an item besides its bytes, as the sealer wrote it (claims,
@@ -289,6 +291,24 @@ struct scelle_item_info {
 	const char *chat_app, *chat_member, *chat_first, *chat_last, *chat_clock, *chat_date_order;
 	unsigned long chat_participants, chat_messages;
 };
+/* Hints: a check that is not TOTAL-PASSED (or a warning) carries, when the reader can act
+ * on it, a code saying what is missing; a front end words it with its own options.
+ *   need-trust, need-tsa-trust   no trust anchor was given for signers / time-stamp
+ *                                authorities (scelle_verifier_add_trust / _add_tsa_trust)
+ *   ask-trust, ask-tsa-trust     the anchors given are not the root of the signer / the TSA;
+ *                                hint_about names the root to ask the sender for
+ *   tsa-root-as-trust            the anchor file hint_about, given for signers, is the TSA's
+ *                                root (the two kinds of anchor swapped)
+ *   signer-root-as-tsa-trust     the anchor file hint_about, given for TSAs, is the signer's
+ *   trust-not-ca, tsa-trust-not-ca  the anchor file hint_about holds a certificate that is not
+ *                                a CA's (a leaf given as anchor)
+ *   need-timestamp               no time-stamp proves when the archive was signed
+ *   need-revocation              no revocation data and the certificate names where to fetch
+ *                                it (a CRL file, or fetching online); hint_about: the certificate
+ *   need-crl                     the same, and the certificate names no CRL or OCSP address
+ *   need-ledger                  no custody ledger beside the archive; hint_about: its path
+ * Codes are never renamed; new ones may be added (a front end shows the message alone for a
+ * code it does not know). */
 
 /* One evidence item as recorded in evidence.xml and found in the container. */
 struct scelle_item {
@@ -344,6 +364,9 @@ SCELLE_API int scelle_verifier_add_crl(struct scelle_verifier *v, const char *cr
  * CRLs and OCSP responses, their responders included, are judged at that proved time. */
 #define SCELLE_VERIFY_NO_REVOCATION_CHECK 0x2 /* do not judge revocation at all */
 #define SCELLE_VERIFY_ONLINE 0x4 /* fetch missing revocation data over HTTP */
+/* A missing custody ledger is TOTAL-FAILED (check "custody.ledger"), for processes that
+ * need one; by default it is a warning. */
+#define SCELLE_VERIFY_REQUIRE_LEDGER 0x8
 SCELLE_API void scelle_verifier_set_flags(struct scelle_verifier *v, int flags);
 SCELLE_API void scelle_verifier_set_max_skew(struct scelle_verifier *v, long seconds);
 SCELLE_API void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_cb cb, void *arg);
@@ -383,10 +406,11 @@ SCELLE_API const char *scelle_result_evidence_xml(const struct scelle_result *r,
 
 /* The custody ledger checked with the archive: NAME.asice.custody.xml beside it unless
  * scelle_verifier_set_ledger() named another (path copied; NULL: beside the archive again).
- * A missing ledger is not a failure: the result then holds a passed "custody.ledger" check
- * that says so, and no records.  A broken one gives FAILED checks "custody.chain",
- * "custody.signature", "custody.signer", "custody.archive", "custody.time",
- * "custody.timestamp", "custody.sealing" or "custody.format" whose subject is "record N". */
+ * A missing ledger is not a failure (unless SCELLE_VERIFY_REQUIRE_LEDGER): the result then
+ * holds a passed "custody.ledger" check that says so, a warning, and no records.  A broken
+ * one gives FAILED checks "custody.chain", "custody.signature", "custody.signer",
+ * "custody.archive", "custody.time", "custody.timestamp", "custody.sealing" or
+ * "custody.format" whose subject is "record N". */
 SCELLE_API int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path);
 /* The ledger head the ledger must have (formats/custody.md, "The ledger head"): 64 hex
  * digits, the SHA-256 of its last record as a verdict or a hand-over letter gives it; NULL:

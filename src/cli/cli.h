@@ -31,7 +31,8 @@ char *pass_from_arg(char *arg);
  * else a no-echo prompt on the TTY, else failure. */
 int cli_pass_cb(char *buf, int size, const char *what, void *arg);
 /* Progress on stderr: one redrawn line when it is a TTY and not quiet (auto), one JSON
- * object a line {"done":N,"total":N,"item":"..."} (json, for front ends), or none.
+ * object a line {"done":N,"total":N,"item":"...","archive":"..."} (json, for front ends;
+ * "archive" when arg, the archive's name as given, is not NULL), or none.
  * set_progress_mode parses --progress=MODE (returns EXIT_USAGE with a message if bad). */
 enum { PROGRESS_AUTO, PROGRESS_JSON, PROGRESS_NONE };
 extern int progress_mode;
@@ -73,6 +74,19 @@ const char *shown(const char *s);
 void put_text_max(FILE *f, const char *s, size_t max);
 /* render_text.c: the verdict of one archive as text (failed checks, or all with verbose). */
 void print_result_text(FILE *f, const char *archive, const struct scelle_result *r, int verbose);
+/* render_hint.c: the words for c's hint (scelle.h "Hints"), with the tool's options, in
+ * buf; about: c->hint_about as it is to be shown (display form, or raw for JSON); translate:
+ * in the reader's language, else English.  -1 (buf empty) when c has no hint this tool
+ * knows. */
+int hint_text(char *buf, size_t n, const struct scelle_check *c, const char *about, int translate);
+/* Several checks often have one cause (no time-stamp anchor: the signature's token and every
+ * custody record's).  hint_first: check i is the first with its hint (say it there, once);
+ * hint_same_after: how many later checks have the same id, status and hint (a short text
+ * folds them into one line); hint_folded: check j is one of those folded. */
+int hint_first(const struct scelle_result *r, size_t i);
+int hint_first_of(const struct scelle_result *r, size_t i, const char *id_prefix);	/* among those */
+size_t hint_same_after(const struct scelle_result *r, size_t i, size_t *last);
+int hint_folded(const struct scelle_result *r, size_t j);
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
 /* render_html.c: the self-contained HTML report; ca_hint names the trust anchor file in

@@ -182,6 +182,14 @@ void print_custody_timeline(const char *archive, const struct scelle_result *r)
 	if (scelle_result_ledger_head(r))
 		printf(_("ledger head: %zu records, sha256 %s\n"), scelle_result_custody_count(r),
 		    scelle_result_ledger_head(r));
+	/* what would resolve the records' doubts, each action once (render_hint.c) */
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		char hint[1024];
+		if (hint_first_of(r, i, "custody.") &&
+		    hint_text(hint, sizeof(hint), c, shown(c->hint_about), 1) == 0)
+			printf(_("what to do: %s\n"), hint);
+	}
 }
 
 static void json_time(FILE *f, const char *key, time_t t)

@@ -81,7 +81,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	const char *archive = argv[optind];
 	scelle_verifier_set_flags(v, vflags);
-	scelle_verifier_set_progress_cb(v, cli_progress_cb, NULL);
+	scelle_verifier_set_progress_cb(v, cli_progress_cb, (void *)archive);
 	r = scelle_verify(v, archive);
 	cli_progress_end();
 	if (!r) {

@@ -105,7 +105,7 @@ int cmd_stamp(int argc, char **argv)
 		goto out;
 	}
 	scelle_stamper_set_tsa_options(st, policy, timeout, optional);
-	scelle_stamper_set_progress_cb(st, cli_progress_cb, NULL);
+	scelle_stamper_set_progress_cb(st, cli_progress_cb, argv[optind]);
 	int r = scelle_stamper_write(st, argv[optind], out, force ? SCELLE_SEAL_FORCE : 0);
 	cli_progress_end();
 	print_warnings(scelle_stamper_warnings(st));

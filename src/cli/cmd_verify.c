@@ -14,7 +14,7 @@ static const char usage_text[] =
     "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html [-f]]\n"
     "                     [--lang en|fr|es] [--ledger FILE] [--ledger-head HEX]\n"
-    "                     [--progress=MODE] ARCHIVE...\n"
+    "                     [--require-ledger] [--progress=MODE] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --trust-dir DIR    trust anchors in a hashed directory (openssl rehash)\n"
@@ -32,6 +32,8 @@ static const char usage_text[] =
     "      --ledger-head HEX  the ledger head from the hand-over letter (the SHA-256 of its\n"
     "                         last record, as a verdict prints it): any other is TOTAL-FAILED\n"
     "                         (one archive only)\n"
+    "      --require-ledger   an archive without custody ledger is TOTAL-FAILED (default:\n"
+    "                         a warning)\n"
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
@@ -49,7 +51,7 @@ static const char usage_text[] =
 
 enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
-	O_PROGRESS, O_LEDGER_HEAD };
+	O_PROGRESS, O_LEDGER_HEAD, O_REQUIRE_LEDGER };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -70,6 +72,7 @@ static const struct option options[] = {
 	{ "lang", required_argument, NULL, O_LANG },
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
+	{ "require-ledger", no_argument, NULL, O_REQUIRE_LEDGER },
 	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -137,6 +140,7 @@ int cmd_verify(int argc, char **argv)
 		case O_ONLINE: flags |= SCELLE_VERIFY_ONLINE; break;
 		case O_NO_REVOCATION: flags |= SCELLE_VERIFY_NO_REVOCATION_CHECK; break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
+		case O_REQUIRE_LEDGER: flags |= SCELLE_VERIFY_REQUIRE_LEDGER; break;
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
 		case 'f': force = 1; break;
@@ -186,8 +190,9 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	scelle_verifier_set_flags(v, flags);
-	scelle_verifier_set_progress_cb(v, cli_progress_cb, NULL);
 	for (int i = optind; i < argc; i++) {
+		/* progress lines name their archive: a front end verifying many tells them apart */
+		scelle_verifier_set_progress_cb(v, cli_progress_cb, argv[i]);
 		struct scelle_result *r = scelle_verify(v, argv[i]);
 		cli_progress_end();
 		if (!r) {

@@ -203,6 +203,10 @@ void cli_progress_cb(uint64_t done, uint64_t total, const char *item, void *arg)
 		fprintf(stderr, "{\"done\":%llu,\"total\":%llu,\"item\":", (unsigned long long)done,
 		    (unsigned long long)total);
 		json_str(stderr, item);
+		if (arg) {	/* the archive the work is on (cli.h) */
+			fputs(",\"archive\":", stderr);
+			json_str(stderr, arg);
+		}
 		fputs("}\n", stderr);
 		return;
 	}

@@ -46,6 +46,7 @@ static const char css[] =
     "table.items td{border-width:0 0 0 0;padding:.1em .4em}"
     "table.items tbody{border-top:1px solid #bbb}table.items td.fact{padding-left:1.6em;font-size:.9em}\n"
     "table.items tr.first td{padding-top:.3em;vertical-align:baseline}table.items tbody tr:last-child td{padding-bottom:.3em}\n"
+    ".hint{font-weight:bold}ul.hint{font-weight:normal}\n"
     ".small{font-size:.85em;color:#555}.lbl{color:#555}h2 .small{font-weight:normal;font-size:.7em}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.5em;white-space:pre-wrap;"
     "overflow-wrap:anywhere;font-size:.85em}\n"
@@ -503,6 +504,12 @@ static void section_checks(FILE *f, const struct scelle_result *r)
 			esc(f, c->subindication);
 			fputs("]</span>", f);
 		}
+		char hint[1024];
+		if (hint_text(hint, sizeof(hint), c, c->hint_about, 1) == 0) {
+			fprintf(f, "<br><span class=\"hint\">%s ", _("What to do:"));
+			esc(f, hint);
+			fputs("</span>", f);
+		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
@@ -609,6 +616,26 @@ static void banner_facts(FILE *f, const struct scelle_result *r)
 	fputs("</ul>\n", f);
 }
 
+/* What the reader can do about a verdict that is not TOTAL-PASSED, each action once
+ * (render_hint.c), on the first page. */
+static void banner_hints(FILE *f, const struct scelle_result *r)
+{
+	char hint[1024];
+	int any = 0;
+	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
+		const struct scelle_check *c = scelle_result_check(r, i);
+		if (!hint_first(r, i) || hint_text(hint, sizeof(hint), c, c->hint_about, 1) != 0)
+			continue;
+		if (!any++)
+			fprintf(f, "<p class=\"hint\"><b>%s</b></p>\n<ul class=\"hint\">\n", _("What to do:"));
+		fputs("<li>", f);
+		esc(f, hint);
+		fputs("</li>\n", f);
+	}
+	if (any)
+		fputs("</ul>\n", f);
+}
+
 int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
     const struct report_opts *o)
 {
@@ -634,6 +661,7 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p>\n",
 	    status_class(v), headline(v), scelle_verdict_name(v), verdict_sentence(v));
 	banner_facts(f, r);
+	banner_hints(f, r);
 	fputs("</div>\n", f);
 
 	fprintf(f, "<table class=\"kv\">\n");

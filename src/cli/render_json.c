@@ -125,6 +125,17 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 		key(f, "subindication", ck->subindication);
 		key(f, "subject", ck->subject);
 		key(f, "message", ck->message);
+		/* a warning is a passed check the reader must know of: a script sees it here */
+		fprintf(f, ",\"warning\":%s,\"hint\":", ck->warning ? "true" : "false");
+		char text[1024];
+		if (ck->hint) {	/* the code for scripts, the words (English) for people */
+			fputs("{\"code\":", f);
+			json_str(f, ck->hint);
+			key(f, "about", ck->hint_about);
+			key(f, "text", hint_text(text, sizeof(text), ck, ck->hint_about, 0) == 0 ? text : NULL);
+			fputc('}', f);
+		} else
+			fputs("null", f);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);

@@ -85,18 +85,34 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 		 * skew) always, so that one line per archive still says what a reader must know. */
 		if (!verbose && c->status == SCELLE_PASSED && !c->warning)
 			continue;
+		/* one cause, one line: the others of the same check and hint are counted (-v
+		 * lists them); for doubts only, a failure is always said in full */
+		int brief = !verbose && c->status == SCELLE_INDETERMINATE;
+		if (brief && hint_folded(r, i))
+			continue;
 		/* pad by characters, not bytes: "INDÉTERMINÉ" is 11 wide in 13 bytes */
 		const char *w = c->status == SCELLE_PASSED && c->warning ? _("warning") : verdict_word(c->status);
 		size_t width = 0;
 		for (const char *p = w; *p; p++)
 			width += ((unsigned char)*p & 0xc0) != 0x80;
 		fprintf(f, "  %s%*s %-30s ", w, width < 13 ? (int)(13 - width) : 0, "", c->id);
-		put_text(f, c->message);
+		/* a cause already said, with its action, is not said again at length */
+		if (brief && c->hint && !hint_first(r, i) && c->subject)
+			fprintf(f, _("%s: the same cause as above"), shown(c->subject));
+		else
+			put_text(f, c->message);
 		if (c->subindication)
 			fprintf(f, " [%s]", c->subindication);
 		fputc('\n', f);
 		/* the check identifier is English: other readers get its title too */
 		if (!english)
 			fprintf(f, "  %-13s %-30s (%s)\n", "", "", check_title(c->id));
+		size_t more = brief ? hint_same_after(r, i, NULL) : 0;
+		if (more)
+			fprintf(f, _("  %-13s %-30s and %zu more like it (-v lists all)\n"), "", "", more);
+		char hint[1024];
+		/* the action that resolves it, said once for all the checks it resolves */
+		if (hint_first(r, i) && hint_text(hint, sizeof(hint), c, shown(c->hint_about), 1) == 0)
+			fprintf(f, _("  %-13s what to do: %s\n"), "", hint);
 	}
 }

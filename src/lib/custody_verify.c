@@ -329,11 +329,17 @@ static void check_chain(struct lctx *l, struct rec *r, CMS_ContentInfo *cms, X50
 			int unknown = err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
 			    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
 			    err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT || err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
-			if (unknown || err == X509_V_ERR_CERT_HAS_EXPIRED)
-				flag(l, r, "custody.signer", SCELLE_INDETERMINATE,
-				    unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : "OUT_OF_BOUNDS_NO_POE",
-				    "record %lu: signer '%s' %s (%s)", r->out->seq, r->out->signer,
-				    unknown ? L_("does not chain to a trusted anchor") : L_("has an expired certificate"),
+			char about[512], why[1024];
+			const char *hint = unknown ? chain_hint(l->c->v, signer, certs, 0, about, sizeof(about),
+			    why, sizeof(why)) : NULL;
+			if (unknown) {
+				flag(l, r, "custody.signer", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
+				    "record %lu: signer '%s' does not chain to a trusted anchor: %s", r->out->seq,
+				    r->out->signer, why);
+				result_hint(l->c->r, "custody.signer", hint, about);
+			} else if (err == X509_V_ERR_CERT_HAS_EXPIRED)
+				flag(l, r, "custody.signer", SCELLE_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
+				    "record %lu: signer '%s' has an expired certificate (%s)", r->out->seq, r->out->signer,
 				    X509_verify_cert_error_string(err));
 			else
 				flag(l, r, "custody.signer", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
@@ -369,8 +375,13 @@ static void check_timestamp(struct lctx *l, struct rec *r, CMS_SignerInfo *si, i
 		tsa_token_check(ASN1_STRING_get0_data(t->value.sequence), (size_t)ASN1_STRING_length(t->value.sequence),
 		    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), l->c->v->tsa_trust, &info, &e);
 		if (info.status != SCELLE_PASSED) {
+			char about[512], why[1024];
 			flag(l, r, "custody.timestamp", info.status, info.subindication,
 			    "record %lu: time-stamp %d: %s", r->out->seq, n, info.reason);
+			if (strcmp(info.subindication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
+				result_hint(l->c->r, "custody.timestamp", token_hint(l->c->v,
+				    ASN1_STRING_get0_data(t->value.sequence), (size_t)ASN1_STRING_length(t->value.sequence),
+				    about, sizeof(about), why, sizeof(why)), about);
 			continue;
 		}
 		if (!info.gen_time) {	/* a token that proves no time proves nothing */
@@ -675,10 +686,17 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 	int fd = open_input(l->path, O_NOFOLLOW, NULL, &e);	/* never waits on a FIFO */
 	if (fd < 0 && errno == ENOENT && !l->c->v->ledger) {
 		/* Not a failure: the archive's own seal does not depend on its paperwork. */
-		result_check(l->c->r, "custody.ledger", SCELLE_PASSED, NULL, l->path,
-		    "no custody ledger beside the archive (%s): hand-overs are not recorded", l->path);
-		/* not a failure of the archive, but the reader must see it (DESIGN.md §3) */
-		l->c->r->checks[l->c->r->nchecks - 1].warning = 1;
+		/* Not a failure of the archive, but the reader must see it (DESIGN.md §3); a
+		 * caller whose process needs the ledger makes it one (SCELLE_VERIFY_REQUIRE_LEDGER). */
+		if (l->c->v->flags & SCELLE_VERIFY_REQUIRE_LEDGER)
+			result_check(l->c->r, "custody.ledger", SCELLE_FAILED, NULL, l->path,
+			    "no custody ledger beside the archive (%s), and one is required", l->path);
+		else {
+			result_check(l->c->r, "custody.ledger", SCELLE_PASSED, NULL, l->path,
+			    "no custody ledger beside the archive (%s): hand-overs are not recorded", l->path);
+			l->c->r->checks[l->c->r->nchecks - 1].warning = 1;
+		}
+		result_hint(l->c->r, "custody.ledger", "need-ledger", l->path);
 		return -1;
 	}
 	if (fd < 0) {
@@ -807,11 +825,12 @@ void verify_custody(struct vctx *c, const char *archive)
 	check_head(&l);
 	if (!c->v->trust) {
 		result_check(r, "custody.signer", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", l.path,
-		    "no trust anchor given (--trust): the record signers cannot be identified");
+		    "no trust anchor given for signers: the record signers cannot be identified");
+		result_hint(r, "custody.signer", "need-trust", NULL);
 		for (size_t i = 0; i < l.n; i++)
 			if (r->custody[i].status == SCELLE_PASSED) {
 				r->custody[i].status = SCELLE_INDETERMINATE;
-				r->custody[i].reason = xstrdup(L_("no trust anchor given (--trust): the signer cannot be identified"));
+				r->custody[i].reason = xstrdup(L_("no trust anchor given for signers: the signer cannot be identified"));
 			}
 	}
 	/* A record without a token is still signed and chained: its time is its actor's claim.
@@ -840,9 +859,11 @@ void verify_custody(struct vctx *c, const char *archive)
 		    "custody ledger %s: %zu records, chain intact, each signed and citing this seal%s", l.path, l.n,
 		    other_file ? L_("; some records cite another file digest (the archive was re-stamped or copied)") : "");
 out:
-	if (c->v->ledger_head && !r->ledger_head && l.n == 0)
+	if (c->v->ledger_head && !r->ledger_head && l.n == 0) {
 		result_check(r, "custody.head", SCELLE_FAILED, "HASH_FAILURE", l.path ? l.path : "",
 		    "the ledger head given (sha256 %.16s...) cannot be compared: no ledger head was found", c->v->ledger_head);
+		result_hint(r, "custody.head", "need-ledger", l.path);	/* no record read: ask for it */
+	}
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.recs[i].certificate);
 		free(l.recs[i].previous);

@@ -2,6 +2,7 @@
  * META-INF/ASiCManifest001.xml (EN 319 162-1 §A.4, namespace 02918/v1.2.1#). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -433,12 +434,18 @@ static int case_text_bad(xmlNodePtr n, char *why, size_t len)
  * hostile-input parse: no network, no DTD, no entity expansion). */
 int scelle_sealer_set_case_file(struct scelle_sealer *s, const char *path)
 {
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	scerr_clear(&s->err);
+	/* opened as any input (a missing file, a folder or a FIFO is said as such, and libxml2
+	 * prints nothing of its own) */
+	int fd = open_input(path, 0, NULL, &s->err);
+	if (fd < 0)
+		return s->err.code;
+	xmlDocPtr doc = xmlReadFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	close(fd);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	xmlBufferPtr xb = NULL;
 	int rc = SCELLE_E_FORMAT;
 
-	scerr_clear(&s->err);
 	if (!doc) {
 		scerr_set(&s->err, SCELLE_E_FORMAT, "cannot read case file '%s': not well-formed XML", path);
 		goto out;

@@ -66,6 +66,8 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 	c->subject = xstrdup(subject);
 	c->message = xstrdup(msg);
 	c->warning = 0;
+	c->hint = NULL;
+	c->hint_about = NULL;
 	return 0;
 }
 
@@ -147,6 +149,7 @@ void scelle_result_free(struct scelle_result *r)
 		free((char *)r->checks[i].subindication);
 		free((char *)r->checks[i].subject);
 		free((char *)r->checks[i].message);
+		free((char *)r->checks[i].hint_about);
 	}
 	free(r->checks);
 	for (size_t i = 0; i < r->nunlisted; i++) {

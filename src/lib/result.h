@@ -49,6 +49,9 @@ int result_check(struct scelle_result *r, const char *id, enum scelle_verdict st
 void result_fact(struct scelle_result *r, enum fact f, const char *value);
 struct scelle_item *result_add_item(struct scelle_result *r);
 int result_add_case(struct scelle_result *r, const char *a, const char *c, const char *ref);
+/* Sets the hint (a static code, scelle.h "Hints") of the check just added, if its id is id
+ * and it was listed; about (copied) the file or name it concerns, or NULL. */
+void result_hint(struct scelle_result *r, const char *id, const char *code, const char *about);
 void result_finish(struct scelle_result *r); /* sets the verdict: the worst check */
 void custody_records_free(struct scelle_result *r);
 void item_facts_free(struct scelle_item_info *in);

@@ -577,16 +577,15 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 		}
 		/* EN 319 102-1 §5.2.5, DSS's default policy: an unknown status is not a pass. */
 		if (!st.known) {
+			/* what to do is the hint's (scelle.h "Hints"): the caller knows its options */
 			if (ocsp_url[0] || crl_url[0])
 				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
-				    "which names %s: ask the sender for an archive sealed with revocation "
-				    "data (B-LT), or give --crl FILE or --online", name,
-				    ocsp_url[0] ? ocsp_url : crl_url);
+				    "which names %s", name, ocsp_url[0] ? ocsp_url : crl_url);
 			else
 				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
-				    "which names no CRL distribution point or OCSP responder: ask the sender "
-				    "for an archive sealed with revocation data (B-LT), or give its issuer's "
-				    "CRL with --crl FILE", name);
+				    "which names no CRL distribution point or OCSP responder", name);
+			result_hint(c->r, "signature.revocation", ocsp_url[0] || crl_url[0] ? "need-revocation"
+			    : "need-crl", name);
 			continue;
 		}
 		if (!st.revoked) {

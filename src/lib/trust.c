@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -16,6 +17,21 @@ static int cannot_open(struct scelle_verifier *v, const char *what)
 	scerr_set(&v->err, code, "cannot open '%s': %s", what, strerror(errno));
 	ERR_clear_error();
 	return code;
+}
+
+/* A file of certificates or CRLs, opened as an archive is (open_input): a folder or a FIFO
+ * given by mistake is named as such ("cannot open 'x': it is a folder"), never read as an
+ * empty bundle nor waited on.  NULL with the reason in v->err. */
+BIO *verifier_open_file(struct scelle_verifier *v, const char *file)
+{
+	int fd = open_input(file, 0, NULL, &v->err);
+	BIO *b = fd >= 0 ? BIO_new_fd(fd, BIO_CLOSE) : NULL;
+	if (fd >= 0 && !b) {
+		close(fd);
+		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+	}
+	ERR_clear_error();
+	return b;
 }
 
 static int store(struct scelle_verifier *v)
@@ -62,11 +78,11 @@ int scelle_verifier_use_system_trust(struct scelle_verifier *v)
 
 int scelle_verifier_add_untrusted(struct scelle_verifier *v, const char *pem_file)
 {
-	BIO *b = BIO_new_file(pem_file, "r");
+	BIO *b = verifier_open_file(v, pem_file);
 	X509 *x;
 	int n = 0;
 	if (!b)
-		return cannot_open(v, pem_file);
+		return v->err.code;
 	if (!v->untrusted && !(v->untrusted = sk_X509_new_null())) {
 		BIO_free(b);
 		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
@@ -89,11 +105,11 @@ int scelle_verifier_add_untrusted(struct scelle_verifier *v, const char *pem_fil
 
 int scelle_verifier_add_crl(struct scelle_verifier *v, const char *crl_file)
 {
-	BIO *b = BIO_new_file(crl_file, "rb");
+	BIO *b = verifier_open_file(v, crl_file);
 	X509_CRL *crl;
 	int n = 0;
 	if (!b)
-		return cannot_open(v, crl_file);
+		return v->err.code;
 	if (!v->crls && !(v->crls = sk_X509_CRL_new_null())) {
 		BIO_free(b);
 		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");

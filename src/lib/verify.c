@@ -42,6 +42,7 @@ void scelle_verifier_free(struct scelle_verifier *v)
 	X509_STORE_free(v->tsa_trust);
 	sk_X509_pop_free(v->untrusted, X509_free);
 	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
+	verifier_free_anchors(v);
 	free(v->ledger);
 	free(v->ledger_head);
 	free(v);
@@ -52,16 +53,13 @@ const char *scelle_verifier_errmsg(const struct scelle_verifier *v)
 	return v ? v->err.msg : "out of memory";
 }
 
-static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *file)
+static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *file, int tsa)
 {
 	STACK_OF(X509_INFO) *infos = NULL;
-	BIO *b = BIO_new_file(file, "r");
-	int n = 0;
-	if (!b) {
-		scerr_set(&v->err, SCELLE_E_IO, "cannot open '%s': %s", file, strerror(errno));
-		ERR_clear_error();
-		return SCELLE_E_IO;
-	}
+	BIO *b = verifier_open_file(v, file);
+	int n = 0, nomem = 0;
+	if (!b)
+		return v->err.code;
 	if (!*store && !(*store = X509_STORE_new())) {
 		BIO_free(b);
 		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
@@ -70,12 +68,18 @@ static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *fi
 	infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
 	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
 		X509_INFO *xi = sk_X509_INFO_value(infos, i);
-		if (xi->x509 && X509_STORE_add_cert(*store, xi->x509))
+		if (xi->x509 && X509_STORE_add_cert(*store, xi->x509)) {
 			n++;
+			nomem |= verifier_note_anchor(v, xi->x509, file, tsa) != 0;
+		}
 	}
 	sk_X509_INFO_pop_free(infos, X509_INFO_free);
 	BIO_free(b);
 	ERR_clear_error();
+	if (nomem) {
+		scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
 	if (!n) {
 		scerr_set(&v->err, SCELLE_E_FORMAT, "'%s' holds no PEM certificate", file);
 		return SCELLE_E_FORMAT;
@@ -85,12 +89,12 @@ static int add_pem(struct scelle_verifier *v, X509_STORE **store, const char *fi
 
 int scelle_verifier_add_trust(struct scelle_verifier *v, const char *pem_file)
 {
-	return add_pem(v, &v->trust, pem_file);
+	return add_pem(v, &v->trust, pem_file, 0);
 }
 
 int scelle_verifier_add_tsa_trust(struct scelle_verifier *v, const char *pem_file)
 {
-	return add_pem(v, &v->tsa_trust, pem_file);
+	return add_pem(v, &v->tsa_trust, pem_file, 1);
 }
 
 void scelle_verifier_set_flags(struct scelle_verifier *v, int flags)

@@ -135,6 +135,7 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 {
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	X509_STORE_CTX *ctx = NULL;
+	char about[512], whyp[1024];
 
 	verifier_add_untrusted(c->v, &certs);
 	time_t nb = asn1_to_time(X509_get0_notBefore(signer)), na = asn1_to_time(X509_get0_notAfter(signer));
@@ -148,8 +149,11 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 		goto out;
 	}
 	if (!c->v->trust) {
+		const char *hint = chain_hint(c->v, signer, certs, 0, about, sizeof(about), whyp, sizeof(whyp));
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
-		    ASIC_SIGNATURE, "no trust anchor given (--trust): the signer cannot be identified");
+		    ASIC_SIGNATURE, "no trust anchor given for signers: the signer cannot be identified%s%s",
+		    strcmp(hint, "need-trust") ? "; " : "", strcmp(hint, "need-trust") ? whyp : "");
+		result_hint(c->r, "signature.chain", hint, about);
 		goto out;
 	}
 	if (!(ctx = X509_STORE_CTX_new()) || !X509_STORE_CTX_init(ctx, c->v->trust, signer, certs))
@@ -172,10 +176,14 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: {
+		/* plain words for OpenSSL's "self-signed certificate in certificate chain" */
+		const char *hint = chain_hint(c->v, signer, certs, 0, about, sizeof(about), whyp, sizeof(whyp));
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
-		    ASIC_SIGNATURE, "the signer's certificate does not chain to a trusted anchor (%s)", why);
+		    ASIC_SIGNATURE, "the signer's certificate does not chain to a trusted anchor: %s", whyp);
+		result_hint(c->r, "signature.chain", hint, about);
 		break;
+	}
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
 		    ASIC_SIGNATURE, "the signer's certificate has expired and no time-stamp proves an earlier signature");
@@ -367,8 +375,12 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 			}
 			time_rfc3339(info.gen_time, when, sizeof(when));
 			if (info.status != SCELLE_PASSED) {
+				char about[512], why[1024];
 				result_check(c->r, "timestamp.token", info.status, info.subindication, subject,
 				    "%s by '%s': %s", label, info.tsa_name, info.reason);
+				if (strcmp(info.subindication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
+					result_hint(c->r, "timestamp.token", token_hint(c->v, t->value.sequence->data,
+					    (size_t)t->value.sequence->length, about, sizeof(about), why, sizeof(why)), about);
 				continue;
 			}
 			result_check(c->r, "timestamp.token", SCELLE_PASSED, NULL, subject,
@@ -393,8 +405,10 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 		if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
 			result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
 			    "no time-stamp; accepted (--no-timestamp-ok): the signing time is the signer's claim");
-		else
+		else {
 			result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", ASIC_SIGNATURE,
 			    "no time-stamp: the signing time is only the signer's claim");
+			result_hint(c->r, "timestamp.present", "need-timestamp", NULL);
+		}
 	}
 }

@@ -76,7 +76,7 @@ test_expect_success 'custody show prints the timeline, each record verified' '
 
 test_expect_success 'custody show without a trust anchor cannot identify the signers: exit 3' '
 	expect_exit 3 scelle custody show --tsa-trust "$PKI/tsa-ca.pem" case.asice >show &&
-	test_grep "^  2  .* -- INDETERMINATE: no trust anchor given (--trust)" show &&
+	test_grep "^  2  .* -- INDETERMINATE: no trust anchor given for signers: the signer cannot be identified$" show &&
 	test_must_fail --exit=2 scelle custody show nothere.asice 2>err &&
 	test_grep "^scelle: cannot open .nothere.asice.: No such file or directory$" err &&
 	test_must_fail --exit=2 scelle custody show --trust "$PKI/ca.pem" ev/chat-export/_chat.txt 2>err &&
