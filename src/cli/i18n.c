@@ -122,6 +122,7 @@ static const struct {
 	{ "custody.signer_usage", N_("Each custody record's signer certificate is issued for signing") },
 	{ "custody.algorithm", N_("Each custody record's algorithms and key are still accepted") },
 	{ "identity.claim", N_("The stated names are found in the signer's certificate") },
+	{ "signature.references", N_("The signature references exactly the files of the archive") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

@@ -1,0 +1,164 @@
+#!/bin/sh
+# t74-xades.sh — `seal --signature xades`: ASiC-E with a XAdES baseline signature in
+# META-INF/signatures001.xml and an OpenDocument META-INF/manifest.xml (FORMAT.md §6).
+# scelle verifies it (TOTAL-PASSED with revocation data); the stock xmlsec1 verifies the
+# extracted signature with the recipe of FORMAT.md §8; xmllint finds both XML files
+# well-formed; every forgery class fails.
+. "$(dirname "$0")/lib.sh"
+make_pki
+cp -R "$TOP/examples/evidence" ev
+mkdir odd && printf 'odd name\n' > "odd/a b#c%41.txt"
+start_tsa || exit 2
+XE="python3 $TOP/tests/data/xadesedit.py"
+ZE="python3 $TOP/tests/data/zipedit.py"
+SIG=META-INF/signatures001.xml
+CHAT=evidence/chat-export/_chat.txt
+seal() { scelle seal -q --signature xades --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
+
+test_expect_success 'seal --signature xades writes signatures001.xml and manifest.xml, no CAdES files' '
+	seal --tsa "$tsa_url" --revocation-data "$PKI/ca.crl" -o x.asice ev/ad-capture ev/chat-export odd &&
+	seal --tsa "$tsa_url" -o other.asice ev/chat-export &&
+	unzip -Z1 x.asice > names &&
+	test_grep -x "$SIG" names && test_grep -x META-INF/manifest.xml names &&
+	! grep -e "\.p7s$" -e "\.tst$" -e ASiCManifest names &&
+	test "$(head -n 1 names)" = mimetype &&
+	unzip -p x.asice $SIG > sig.xml && unzip -p x.asice META-INF/manifest.xml > manifest.xml &&
+	xmllint --noout sig.xml manifest.xml
+'
+
+test_expect_success 'the signature: one Id-ed detached reference per file, SignedProperties, B-T, B-LT' '
+	n=$(grep -v -e ^mimetype -e ^META-INF/ names | wc -l) &&
+	test "$(grep -o "<ds:Reference Id=\"S0-ref-[0-9]*\" URI=" sig.xml | wc -l)" -eq "$n" &&
+	test_grep "URI=\"evidence/odd/a%20b%23c%2541.txt\"" sig.xml &&
+	test_grep "Type=\"http://uri.etsi.org/01903#SignedProperties\" URI=\"#S0-SignedProperties\"" sig.xml &&
+	test "$(grep -o "<xades:DataObjectFormat ObjectReference=\"#S0-ref-[0-9]*\"><xades:MimeType>" sig.xml | wc -l)" -eq "$n" &&
+	test_grep "<xades:SigningTime>" sig.xml && test_grep "<xades:SigningCertificateV2>" sig.xml &&
+	test_grep "xml-exc-c14n#" sig.xml &&
+	test "$(grep -o "<xades:SignatureTimeStamp " sig.xml | wc -l)" -eq 1 &&
+	test_grep "<xades:EncapsulatedCRLValue>" sig.xml &&
+	openssl x509 -in "$PKI/officer.pem" -outform DER | base64 -w0 > officer.b64 &&
+	test_grep "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>$(cat officer.b64)<" sig.xml
+'
+
+test_expect_success 'manifest.xml: a / entry, every file once, media types as signed' '
+	n=$(grep -v -e ^mimetype -e ^META-INF/ names | wc -l) &&
+	test_grep "full-path=\"/\" manifest:media-type=\"application/vnd.etsi.asic-e+zip\"" manifest.xml &&
+	grep -o "full-path=\"[^\"]*\"" manifest.xml | sort > listed &&
+	test "$(uniq -d listed | wc -l)" -eq 0 &&
+	test "$(wc -l < listed)" -eq $((n + 1)) &&
+	test_grep "full-path=\"evidence.xml\" manifest:media-type=\"application/xml\"" manifest.xml &&
+	test_grep "<xades:MimeType>application/xml</xades:MimeType>" sig.xml
+'
+
+test_expect_success 'scelle verifies the XAdES archive: TOTAL-PASSED, seal id, revocation from the signature' '
+	scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" x.asice > out &&
+	test_grep "^x.asice: TOTAL-PASSED$" out &&
+	scelle verify --json --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" x.asice > out.json &&
+	test_grep "XAdES signature verifies with libxmlsec1" out.json &&
+	test_grep "time-stamp 1 by" out.json &&
+	test_grep "is not revoked (CRL)" out.json &&
+	scelle seal --signature xades --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--revocation-data none -o y.asice ev/chat-export > seal.out &&
+	id=$(sed -n "s/^seal identifier *//p" seal.out) &&
+	test -n "$id" && verify --no-timestamp-ok y.asice > out && test_grep "^y.asice: TOTAL-PASSED$" out &&
+	scelle show --json y.asice | test_grep "$id"
+'
+
+test_expect_success 'without revocation data and time-stamp it is INDETERMINATE, not passed' '
+	expect_exit 3 scelle verify --trust "$PKI/ca.pem" y.asice > out &&
+	test_grep "^y.asice: INDETERMINATE$" out
+'
+
+# run_recipe DIR ARCHIVE: the folder of FORMAT.md §9 (case.asice, ROOT.pem), Step 1's
+# unpacking into sealed/, then the xades-steps block, verbatim, in bash.
+awk '/^```sh xades-steps$/ { on = 1; next } /^```/ { on = 0 } on' "$TOP/formats/FORMAT.md" > recipe.sh
+run_recipe() {
+	rm -rf "$1" && mkdir -p "$1/sealed" && cp "$2" "$1/case.asice" && cp "$PKI/ca.pem" "$1/ROOT.pem" &&
+	(cd "$1/sealed" && unzip -q ../case.asice && bash -e ../../recipe.sh) > "$1.out" 2>&1
+}
+
+test_expect_success 'the FORMAT.md recipe: xmlsec1 --verify and the reference list pass' '
+	test "$(grep -c "^xmlsec1 --verify" recipe.sh)" -eq 1 &&
+	run_recipe r x.asice && test_grep "^OK$" r.out &&
+	test_grep "CN = Capitaine Demo Martin" r.out
+'
+
+test_expect_success 'the recipe fails on a changed file, and on a file added' '
+	mkdir -p r1/sealed && cp x.asice r1/case.asice && cp "$PKI/ca.pem" r1/ROOT.pem &&
+	(cd r1/sealed && unzip -q ../case.asice) && printf "x" >> "r1/sealed/$CHAT" &&
+	! (cd r1/sealed && bash -e ../../recipe.sh) > r1.out 2>&1 &&
+	! test_grep "^OK$" r1.out &&
+	printf "planted\n" > planted.txt && $ZE x.asice planted.asice add evidence/planted.txt planted.txt &&
+	! run_recipe r2 planted.asice && test_grep "evidence/planted.txt" r2.out
+'
+
+# expect_fail ARCHIVE PATTERN: exit 1, TOTAL-FAILED, and the reason (grep -e) in the output.
+expect_fail() {
+	expect_exit 1 verify "$1" > "$1.out" && test_grep "^$1: TOTAL-FAILED$" "$1.out" &&
+	test_grep -e "$2" "$1.out"
+}
+
+test_expect_success 'forgery: a data byte' '
+	$ZE x.asice f1.asice flip "$CHAT" &&
+	expect_fail f1.asice "_chat.txt.*sha256 differs from the XAdES signature"
+'
+
+test_expect_success 'forgery: an evidence.xml byte' '
+	$ZE x.asice f2.asice flip evidence.xml 200 &&
+	expect_fail f2.asice "evidence.xml.*differs from the XAdES signature"
+'
+
+test_expect_success 'forgery: a reference removed' '
+	$XE x.asice f3.asice sub "<ds:Reference Id=\"S0-ref-1\".*?</ds:Reference>" "" &&
+	expect_fail f3.asice "is not covered by the signature"
+'
+
+test_expect_success 'forgery: a reference added to an external URI' '
+	$XE x.asice f4.asice sub "<ds:Reference Id=\"S0-ref-SignedProperties\"" \
+		"<ds:Reference URI=\"http://example.org/x\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>\\g<0>" &&
+	expect_fail f4.asice "points outside the archive (refused: external URI)"
+'
+
+test_expect_success 'forgery: a reference with a transform' '
+	$XE x.asice f5.asice sub "(<ds:Reference Id=\"S0-ref-1\"[^>]*>)" \
+		"\\1<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></ds:Transforms>" &&
+	expect_fail f5.asice "a data reference has transforms"
+'
+
+test_expect_success 'forgery: a signature value byte' '
+	$XE x.asice f6.asice sub "(<ds:SignatureValue Id=\"S0-SIG\">)(.)" "\\1A\\2" &&
+	expect_fail f6.asice "signature.crypto"
+'
+
+test_expect_success 'forgery: SignedProperties edited (the signing time)' '
+	$XE x.asice f7.asice sub "<xades:SigningTime>2" "<xades:SigningTime>1" &&
+	expect_fail f7.asice "reference to .#S0-SignedProperties. does not match"
+'
+
+test_expect_success 'forgery: the time-stamp swapped for another archive'"'"'s' '
+	$XE x.asice f8.asice ts-from other.asice &&
+	expect_fail f8.asice "time-stamp 1.*HASH_FAILURE\|time-stamp 1 by.*imprint"
+'
+
+test_expect_success 'forgery: an unsigned extra file' '
+	printf "planted\n" > planted.txt &&
+	$ZE x.asice f9.asice add evidence/planted.txt planted.txt &&
+	expect_fail f9.asice "evidence/planted.txt. is not covered by the signature"
+'
+
+test_expect_success 'forgery: a second element with the SignedProperties Id (wrapping)' '
+	$XE x.asice f10.asice sub "(<ds:Object>)" "<ds:Object><x Id=\"S0-SignedProperties\"/></ds:Object>\\1" &&
+	expect_fail f10.asice "is used twice"
+'
+
+test_expect_success 'forgery: an unsigned file in META-INF' '
+	$ZE x.asice f11.asice add META-INF/extra.xml planted.txt &&
+	expect_fail f11.asice "META-INF/extra.xml. is not covered by the signature"
+'
+
+test_expect_success 'an unknown --signature is a usage error' '
+	expect_exit 2 scelle seal --signature pades --key "$PKI/officer.key" -o z.asice ev 2> err &&
+	test_grep "unknown signature format .pades." err
+'
+test_done
