@@ -72,6 +72,10 @@ static void xmlsec_quiet(const char *file, int line, const char *func, const cha
     const char *subject, int reason, const char *msg)
 {
 	(void)file, (void)line, (void)obj;
+	if (xmlsec_error[0])	/* the first says what went wrong; the rest are its callers */
+		return;
+	if (msg && !msg[strspn(msg, " ")])
+		msg = NULL;
 	snprintf(xmlsec_error, sizeof(xmlsec_error), "%s%s%s", subject ? subject : func ? func : "",
 	    msg ? ": " : "", msg ? msg : "");
 	(void)reason;
@@ -80,10 +84,12 @@ static void xmlsec_quiet(const char *file, int line, const char *func, const cha
 static int xmlsec_ready;
 static void xmlsec_start(void)
 {
-	xmlSecErrorsSetCallback(xmlsec_quiet);
+	/* The initialisations set libxmlsec1's own callback, which prints: ours goes in after */
+	xmlSecErrorsDefaultCallbackEnableOutput(0);
 	if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(NULL) < 0 ||
 	    xmlSecCryptoInit() < 0)
 		return;
+	xmlSecErrorsSetCallback(xmlsec_quiet);
 	/* No file and no network: the archive's referenced entries are all there is. */
 	xmlSecIOCleanupCallbacks();
 	xmlsec_ready = xmlSecIORegisterCallbacks(io_match, io_open, io_read, io_close) == 0;

@@ -120,6 +120,17 @@ test_expect_success 'forgery: a reference added to an external URI' '
 	expect_fail f4.asice "points outside the archive (refused: external URI)"
 '
 
+test_expect_success 'forgery: a file referenced twice' '
+	$XE x.asice f13.asice sub "(<ds:Reference) Id=\"S0-ref-1\"( .*?</ds:Reference>)" "\\1 Id=\"S0-ref-1\"\\2\\1\\2" &&
+	expect_fail f13.asice "a file is referenced twice: .evidence/"
+'
+
+test_expect_success 'forgery: a reference to a file in META-INF' '
+	$XE x.asice f14.asice sub "<ds:Reference Id=\"S0-ref-SignedProperties\"" \
+		"<ds:Reference URI=\"META-INF/manifest.xml\"><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>\\g<0>" &&
+	expect_fail f14.asice "names a file that is not signed data (META-INF/, mimetype): .META-INF/manifest.xml"
+'
+
 test_expect_success 'forgery: a reference with a transform' '
 	$XE x.asice f5.asice sub "(<ds:Reference Id=\"S0-ref-1\"[^>]*>)" \
 		"\\1<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></ds:Transforms>" &&
@@ -127,8 +138,29 @@ test_expect_success 'forgery: a reference with a transform' '
 '
 
 test_expect_success 'forgery: a signature value byte' '
-	$XE x.asice f6.asice sub "(<ds:SignatureValue Id=\"S0-SIG\">)(.)" "\\1A\\2" &&
-	expect_fail f6.asice "signature.crypto"
+	$XE x.asice f6.asice b64flip SignatureValue &&
+	expect_fail f6.asice "signature.crypto .*the signature value does not verify"
+'
+
+test_expect_success 'forgery: the signer certificate swapped, re-signed by its key (xmlsec1 --sign)' '
+	mkdir sw && (cd sw && unzip -q ../x.asice) &&
+	es=$(openssl x509 -in "$PKI/es-officer.pem" -outform DER | base64 -w0) &&
+	sed "s|<ds:X509Certificate>[^<]*<|<ds:X509Certificate>$es<|" sw/$SIG > sw/t.xml &&
+	(cd sw && xmlsec1 --sign --id-attr:Id SignedProperties --privkey-pem "$PKI/es-officer.key" \
+		--output $SIG t.xml) 2> /dev/null && rm sw/t.xml &&
+	(cd sw && zip -q -X -0 ../sw.asice mimetype && zip -q -X -r ../sw.asice . -x mimetype) &&
+	expect_fail sw.asice "SigningCertificateV2 does not match the signer.s certificate"
+'
+
+test_expect_success 'forgery: a transform on the SignedProperties reference other than C14N' '
+	$XE x.asice f12.asice sub "(URI=\"#S0-SignedProperties\"><ds:Transforms><ds:Transform Algorithm=\")[^\"]*" \
+		"\\1http://www.w3.org/TR/1999/REC-xpath-19991116" &&
+	expect_fail f12.asice "SignedProperties reference has a transform other than C14N"
+'
+
+test_expect_success 'verify prints nothing of libxmlsec1 on stderr' '
+	expect_exit 1 verify f6.asice > /dev/null 2> err6 &&
+	test ! -s err6
 '
 
 test_expect_success 'forgery: SignedProperties edited (the signing time)' '

@@ -5,6 +5,9 @@ META-INF/signatures001.xml is changed as text and the archive written again as z
 writes it (entries in order, each with its compression; "mimetype" first and STORED).
   sub REGEX REPL       replace the first match of REGEX in the signature (Python re.sub)
   ts-from OTHER        the EncapsulatedTimeStamp taken from OTHER archive's signature
+  b64flip ELEMENT      one base64 character in the middle of the first ds:ELEMENT or
+                       xades:ELEMENT changed (the length kept: a wrong value, not a
+                       malformed one)
 """
 import re, sys, zipfile
 
@@ -18,6 +21,10 @@ elif op == "ts-from":
     tok = re.compile(r"(<xades:EncapsulatedTimeStamp>)([^<]*)(<)")
     other = tok.search(zipfile.ZipFile(args[0]).read(SIG).decode()).group(2)
     new = tok.sub(lambda m: m.group(1) + other + m.group(3), sig, count=1)
+elif op == "b64flip":
+    m = re.search(r"<(?:ds|xades):%s\b[^>]*>([^<]*)<" % args[0], sig)
+    i = (m.start(1) + m.end(1)) // 2
+    new = sig[:i] + ("B" if sig[i] == "A" else "A") + sig[i + 1:]
 else:
     sys.exit("unknown op " + op)
 if new == sig:
