@@ -856,8 +856,6 @@ static int write_xades_members(struct scelle_sealer *s, struct sealing *g, struc
 	}
 	if ((rc = write_member(s, g, EVIDENCE_XML, ZIP_DEFLATE, ev, &s->err)))
 		return rc;
-	if (revocation_prepare(s, &s->err))
-		return s->err.code;
 	if (!(rc = xades_build(s, eb.sha256, &sig, &man, s->seal_id)) &&
 	    !(rc = write_member(s, g, ODF_MANIFEST, ZIP_DEFLATE, &man, &s->err)))
 		rc = write_member(s, g, XADES_SIGNATURE, ZIP_STORE, &sig, &s->err);

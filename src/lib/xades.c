@@ -414,7 +414,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	free(v64);
 
 	xmlNodePtr usp = NULL;
-	if (s->ntsa || sk_X509_num(s->chain) > 0 || sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp)
+	if (s->ntsa || sk_X509_num(s->chain) > 0)
 		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
 		    "UnsignedSignatureProperties", NULL);
 	if (s->ntsa) {
@@ -424,6 +424,16 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		if (!added)
 			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
 	}
+	/* B-LT: the revocation data is fetched after the time-stamp, so that an OCSP response
+	 * is no older than it (libdigidocpp refuses an older one); it is unsigned, so it may
+	 * come last.  A certificate the data says is revoked still stops the seal. */
+	if (revocation_prepare(s, &s->err)) {
+		rc = s->err.code;
+		goto out;
+	}
+	if (!usp && (sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp))
+		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
+		    "UnsignedSignatureProperties", NULL);
 	if (usp)
 		add_lt_values(s, &b, usp);
 	if (b.failed)

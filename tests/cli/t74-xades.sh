@@ -193,4 +193,74 @@ test_expect_success 'an unknown --signature is a usage error' '
 	expect_exit 2 scelle seal --signature pades --key "$PKI/officer.key" -o z.asice ev 2> err &&
 	test_grep "unknown signature format .pades." err
 '
+# B-LT with OCSP, what libdigidocpp demands: a CA run with `openssl ca` whose officer
+# certificate names a loopback OCSP responder (tests/data/ocsp_http.py answers with stock
+# `openssl ocsp -index`); seal fetches the response by default, after the time-stamp.
+OCSPPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir rca rca/new && cat > rca/ca.cnf <<CNF
+[ca]
+default_ca = rca
+[rca]
+dir = .
+database = index.txt
+new_certs_dir = new
+serial = serial
+default_md = sha256
+default_days = 365
+policy = anything
+copy_extensions = none
+[anything]
+commonName = supplied
+organizationName = optional
+[req]
+distinguished_name = dn
+[dn]
+[root]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign,digitalSignature
+subjectKeyIdentifier = hash
+[ocsp]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = OCSP;URI:http://127.0.0.1:$OCSPPORT/
+CNF
+(cd rca && : > index.txt && echo 1000 > serial &&
+ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out rca.key &&
+ openssl req -x509 -new -key rca.key -subj "/O=Demo Revocation Authority/CN=Demo Revocation CA" \
+	-days 3650 -config ca.cnf -extensions root -out rca.pem &&
+ openssl req -new -key "$PKI/officer.key" -subj "/O=Demo Police Nationale/CN=ocsp-officer" -out o.csr &&
+ openssl ca -batch -config ca.cnf -cert rca.pem -keyfile rca.key -notext -extensions ocsp \
+	-in o.csr -out ../ocsp-officer.pem && cp rca.pem ..) > ca.log 2>&1 || { cat ca.log >&2; exit 2; }
+start_server ocsp python3 "$TOP/tests/data/ocsp_http.py" "$T/ocsp.port" "$T/rca" "$OCSPPORT" || exit 2
+
+test_expect_success 'B-LT with OCSP: the response is in RevocationValues, no older than the time-stamp' '
+	scelle seal -q --signature xades --key "$PKI/officer.key" --cert ocsp-officer.pem --chain rca.pem \
+		--tsa "$tsa_url" -o lt.asice ev/chat-export 2> err &&
+	test ! -s err &&
+	unzip -p lt.asice $SIG > lt.xml &&
+	test "$(grep -o "<xades:EncapsulatedOCSPValue>" lt.xml | wc -l)" -eq 1 &&
+	test_grep "<xades:CertificateValues><xades:EncapsulatedX509Certificate>" lt.xml &&
+	sed -n "s|.*<xades:EncapsulatedOCSPValue>\([^<]*\)<.*|\1|p" lt.xml | base64 -d > ocsp.der &&
+	openssl ocsp -respin ocsp.der -resp_text -noverify > ocsp.txt &&
+	test_grep "Cert Status: good" ocsp.txt &&
+	sed -n "s|.*<xades:EncapsulatedTimeStamp>\([^<]*\)<.*|\1|p" lt.xml | base64 -d > ts.der &&
+	openssl ts -reply -token_in -in ts.der -text -token_out > ts.txt &&
+	produced=$(date -u -d "$(sed -n "s/^ *Produced At: //p" ocsp.txt)" +%s) &&
+	stamped=$(date -u -d "$(sed -n "s/^Time stamp: //p" ts.txt)" +%s) &&
+	test "$produced" -ge "$stamped" &&
+	scelle verify -v --trust rca.pem --tsa-trust "$PKI/tsa-ca.pem" lt.asice > out &&
+	test_grep "^lt.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.ocsp-officer. is not revoked (OCSP)" out
+'
+
+test_expect_success 'B-LT with OCSP: revoked at seal time, seal refuses' '
+	(cd rca && openssl ca -config ca.cnf -cert rca.pem -keyfile rca.key -revoke ../ocsp-officer.pem) > /dev/null 2>&1 &&
+	sleep 1 &&
+	test_must_fail scelle seal -q --signature xades --key "$PKI/officer.key" --cert ocsp-officer.pem \
+		--chain rca.pem --tsa "$tsa_url" -o rev.asice ev/chat-export 2> err &&
+	test_grep "revoked" err && test ! -e rev.asice
+'
+
 test_done
