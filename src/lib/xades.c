@@ -103,6 +103,43 @@ int is_xades_signature_name(const char *name)
 	    n >= 9 + 10 + 4 && strncmp(name + 9, "signatures", 10) == 0 && strcmp(name + n - 4, ".xml") == 0;
 }
 
+static xmlNodePtr first_child(xmlNodePtr n, const char *ns, const char *name)
+{
+	for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && k->ns && strcmp((const char *)k->ns->href, ns) == 0 &&
+		    strcmp((const char *)k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+int xades_seal_id(xmlDocPtr doc, char hex[65])
+{
+	xmlNodePtr sig = first_child(xmlDocGetRootElement(doc), SCELLE_NS_DSIG, "Signature");
+	xmlNodePtr si = first_child(sig, SCELLE_NS_DSIG, "SignedInfo");
+	xmlNodePtr cm = first_child(si, SCELLE_NS_DSIG, "CanonicalizationMethod");
+	xmlChar *alg = cm ? xmlGetNoNsProp(cm, BAD_CAST "Algorithm") : NULL;
+	struct buf c = { 0 };
+	int rc = alg && xml_c14n_node(doc, si, (const char *)alg, &c) == 0 ? 0 : -1;
+	if (rc == 0) {
+		unsigned char md[32];
+		SHA256(c.data, c.len, md);
+		hex_encode(md, 32, hex);
+	}
+	xmlFree(alg);
+	buf_release(&c);
+	return rc;
+}
+
+int xades_seal_id_of(const void *xml, size_t n, char hex[65])
+{
+	/* hostile input: no DTD, no network (as verify reads it) */
+	xmlDocPtr doc = n < INT32_MAX && !memmem(xml, n, "<!DOCTYPE", 9) ? xmlReadMemory(xml, (int)n, NULL,
+	    NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+	int rc = doc && !doc->intSubset ? xades_seal_id(doc, hex) : -1;
+	xmlFreeDoc(doc);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- sealing ---- */
 
 struct xb {

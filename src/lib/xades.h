@@ -28,6 +28,12 @@ int issuer_serial_der(X509 *x, struct buf *out);
 /* Whether a name is META-INF/signatures*.xml (EN 319 162-1 §4.4.3). */
 int is_xades_signature_name(const char *name);
 
+/* The seal identifier of a XAdES archive (FORMAT.md §5.2): the hex SHA-256 of the canonical
+ * SignedInfo of the one ds:Signature in xml[0..n), with its CanonicalizationMethod.
+ * 0, or -1 when there is none (not well-formed, a DTD, not one signature). */
+int xades_seal_id(xmlDocPtr doc, char hex[65]);
+int xades_seal_id_of(const void *xml, size_t n, char hex[65]);
+
 struct scelle_sealer;
 /* Builds META-INF/signatures001.xml (B-B; B-T with the sealer's TSAs; B-LT values from the
  * sealer's revocation data) and META-INF/manifest.xml over the sealer's items and

@@ -601,8 +601,6 @@ void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
 {
 	struct xv x = { .c = c, .name = name };
 	struct doc d = { *xml, 1, 0 };
-	struct buf si = { 0 };
-	char *cm = NULL;
 
 	if (xml->len && memmem(xml->data, xml->len, "<!DOCTYPE", 9)) {
 		check(&x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
@@ -621,14 +619,9 @@ void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
 		goto out;
 	/* The seal identifier (FORMAT.md §5.2): SHA-256 of the canonical SignedInfo, the bytes
 	 * signed; it commits to every reference and survives a later time-stamp. */
-	xmlNodePtr cmn = only_child(x.si, SCELLE_NS_DSIG, "CanonicalizationMethod", NULL);
-	if (cmn && (cm = attr(cmn, "Algorithm")) && xml_c14n_node(x.doc, x.si, cm, &si) == 0) {
-		unsigned char md[32];
-		char hex[65];
-		SHA256(si.data, si.len, md);
-		hex_encode(md, 32, hex);
+	char hex[65];
+	if (xades_seal_id(x.doc, hex) == 0)
 		result_fact(c->r, F_SEAL_ID, hex);
-	}
 	if (references(&x) || key_info(&x))
 		goto out;
 	char *s = x509_name_text(X509_get_subject_name(x.signer));
@@ -656,8 +649,6 @@ void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
 	verify_chain(c, x.certs, x.signer, &x.rd);
 	x.certs = NULL;	/* taken */
 out:
-	xmlFree(cm);
-	buf_release(&si);
 	X509_free(x.signer);
 	sk_X509_pop_free(x.certs, X509_free);
 	sk_X509_CRL_pop_free(x.rd.crls, X509_CRL_free);
