@@ -444,7 +444,6 @@ static int xmldsig(struct xv *x)
 	}
 	ctx->signKey = key;
 	key = NULL;
-	ctx->flags |= XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES;
 	io_ctx = x->c;
 	int r = xmlSecDSigCtxVerify(ctx, x->sig);
 	io_ctx = NULL;
