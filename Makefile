@@ -8,7 +8,7 @@ B         := build
 # uninstalled build speaks every language, then where `make install` puts them.
 LOCALEDIR ?= $(abspath $(B))/locale
 INSTALL_LOCALEDIR ?= $(PREFIX)/share/locale
-PKGS      := openssl libarchive libxml-2.0 zlib libdeflate libmicrohttpd
+PKGS      := openssl libarchive libxml-2.0 zlib libdeflate libmicrohttpd xmlsec1-openssl
 
 WARN      := -Wall -Wextra -Wformat=2 -Wformat-security -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wvla -Wwrite-strings -Wno-unused-parameter

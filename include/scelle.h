@@ -193,13 +193,21 @@ SCELLE_API char *scelle_display(const char *s, size_t len, unsigned flags);
 enum { SCELLE_COMPRESS_AUTO = 0, SCELLE_COMPRESS_NONE = 1, SCELLE_COMPRESS_MAX = 2 };
 SCELLE_API void scelle_sealer_set_compress(struct scelle_sealer *s, int mode);
 
+/* The signature format: "cades" (the default: META-INF/ASiCManifest001.xml signed by
+ * META-INF/signature001.p7s) or "xades" (a XAdES baseline signature in
+ * META-INF/signatures001.xml with an OpenDocument META-INF/manifest.xml, for verifiers
+ * that read only XAdES: DigiDoc, digidoc4j); formats/FORMAT.md §5.2.  SCELLE_E_USAGE for
+ * another name. */
+SCELLE_API int scelle_sealer_set_signature(struct scelle_sealer *s, const char *format);
+
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
  * all.  After success, the two digests that name the archive are available.  The custody
  * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written
  * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, and when
  * the ledger cannot be written the archive is removed again and the error says so. */
 SCELLE_API int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags);
-SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest */
+SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest
+                                                                                   * (XAdES: of the canonical SignedInfo) */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */
 /* Warnings of the last scelle_sealer_set_signer() or scelle_sealer_write() (a TSA that
  * failed under --tsa-optional, a certificate about to expire): one per line, or NULL. */

@@ -5,6 +5,9 @@ pkgs="build-essential pkg-config libssl-dev libarchive-dev libxml2-dev zlib1g-de
 libmicrohttpd-dev libmagic-dev openssl libxml2-utils libarchive-tools unzip zip python3
 openjdk-17-jdk-headless clang mandoc softhsm2 libengine-pkcs11-openssl xxd
 gettext python3-jsonschema libunistring-dev opensc"
+# XAdES (seal --signature xades, verify): libxmlsec1 with its OpenSSL back end; t74 runs
+# the stock xmlsec1 verifier.
+pkgs="$pkgs libxmlsec1-dev libxmlsec1-openssl xmlsec1"
 pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.sh)
 # Tools the CLI tests call that a minimal Debian 12 root lacks or may lack: curl (t30),
 # col (bsdextrautils: t81, t83), file (t91), strace (t20), script (bsdutils: t91),

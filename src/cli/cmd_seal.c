@@ -10,7 +10,7 @@
 
 static const char usage_text[] =
     "usage: scelle seal -o OUT.asice --key KEY [--cert CERT] [--chain FILE] [--pass SPEC]\n"
-    "                   [--pkcs11-module PATH] [--rsa-padding pss|pkcs1]\n"
+    "                   [--pkcs11-module PATH] [--rsa-padding pss|pkcs1] [--signature cades|xades]\n"
     "                   [--revocation-data auto|none|FILE]...\n"
     "                   [--case AUTH:COUNTRY:REF]... [--case-file CASE.xml]\n"
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
@@ -28,6 +28,8 @@ static const char usage_text[] =
     "      --pass SPEC       pass phrase or PIN: env:VAR, file:PATH, fd:N or pass:TEXT\n"
     "      --pkcs11-module PATH  PKCS#11 module (default: p11-kit-proxy.so)\n"
     "      --rsa-padding P   RSA signatures: pss (default) or pkcs1 (v1.5, legacy)\n"
+    "      --signature F     cades (default) or xades (XAdES in signatures001.xml, for\n"
+    "                        DigiDoc and other XAdES-only verifiers)\n"
     "      --revocation-data auto|none|FILE  revocation data for the chain (CAdES-B-LT):\n"
     "                        by default fetched from the certificates' OCSP and CRL\n"
     "                        URLs, with a warning when it cannot be; auto: fail then;\n"
@@ -67,7 +69,7 @@ enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
-	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK };
+	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK, O_SIGNATURE };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -105,6 +107,7 @@ static const struct option options[] = {
 	{ "list-depth", required_argument, NULL, O_LIST_DEPTH },
 	{ "list-max-bytes", required_argument, NULL, O_LIST_MAX_BYTES },
 	{ "compress", required_argument, NULL, O_COMPRESS },
+	{ "signature", required_argument, NULL, O_SIGNATURE },
 	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -278,6 +281,7 @@ int cmd_seal(int argc, char **argv)
 			break;
 		case O_PKCS11_MODULE: r = scelle_sealer_set_pkcs11_module(s, optarg); break;
 		case O_RSA_PADDING: r = scelle_sealer_set_rsa_padding(s, optarg); break;
+		case O_SIGNATURE: r = scelle_sealer_set_signature(s, optarg); break;
 		case O_REVOCATION_DATA: r = scelle_sealer_add_revocation_data(s, optarg); break;
 		case O_CASE_FILE: r = scelle_sealer_set_case_file(s, optarg); break;
 		case O_OFFICER: text = "--officer"; r = scelle_sealer_set_officer(s, "name", optarg); break;

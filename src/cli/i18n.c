@@ -140,6 +140,7 @@ static const struct {
 	{ "custody.signer_usage", N_("Purpose of the custody signers' certificates (signing)") },
 	{ "custody.algorithm", N_("Algorithms and keys of the custody records") },
 	{ "identity.claim", N_("Stated names, against the signer's certificate") },
+	{ "signature.references", N_("Files referenced by the signature") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

@@ -23,6 +23,7 @@
 #include "custody.h"
 #include "verify.h"
 #include "sealer.h"
+#include "xades.h"
 
 /* ------------------------------------------------------------- XML helpers ---- */
 
@@ -603,9 +604,12 @@ static int valid_type(const char *t)
 	return text_check(t + 6, 0, why, sizeof(why)) == 0;	/* UTF-8, no C0, DEL or C1 */
 }
 
-/* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml. */
+/* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml; for a XAdES
+ * archive, without one, that of the canonical SignedInfo of META-INF/signatures*.xml
+ * (FORMAT.md §5.2). */
 static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 {
+	struct buf xades = { 0 };
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -627,10 +631,18 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 	 * manifest's, and the entry after it is still read. */
 	while (!found && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(ae);
-		if (!name || strcmp(name, ASIC_MANIFEST) != 0)
-			continue;
 		char buf[16384];
 		la_ssize_t n;
+		if (name && !xades.len && is_xades_signature_name(name)) {
+			while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 &&
+			    xades.len + (size_t)n <= MAX_SIG_BYTES && !buf_append(&xades, buf, (size_t)n))
+				;
+			if (n != 0)
+				xades.len = 0;
+			continue;
+		}
+		if (!name || strcmp(name, ASIC_MANIFEST) != 0)
+			continue;
 		size_t total = 0;
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 		while ((n = archive_read_data(a, buf, sizeof(buf))) > 0 && (total += (size_t)n) <= MAX_XML_BYTES)
@@ -643,9 +655,12 @@ static int archive_seal_id(const char *path, char hex[65], struct scerr *e)
 		} else
 			break;
 	}
+	if (!found && xades.len)
+		found = xades_seal_id_of(xades.data, xades.len, hex) == 0;
 	if (!found)
 		scerr_set(e, SCELLE_E_FORMAT, "'%s' is not a sealed archive (no readable %s)", path, ASIC_MANIFEST);
 out:
+	buf_release(&xades);
 	archive_read_free(a);
 	if (fd >= 0)
 		close(fd);

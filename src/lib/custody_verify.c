@@ -544,7 +544,9 @@ static void archive_signer(struct vctx *c, char hex[65])
 	STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
 	CMS_SignerInfo *si = cms ? sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0) : NULL;
 	hex[0] = '\0';
-	for (int i = 0; si && i < sk_X509_num(certs); i++)
+	if (c->xades_signer[0])	/* a XAdES archive (FORMAT.md §6) */
+		memcpy(hex, c->xades_signer, 65);
+	for (int i = 0; !hex[0] && si && i < sk_X509_num(certs); i++)
 		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0) {
 			cert_sha256(sk_X509_value(certs, i), hex);
 			break;

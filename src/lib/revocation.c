@@ -509,14 +509,14 @@ static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const c
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
 	va_end(ap);
-	result_check(c->r, "signature.revocation", v, sub, ASIC_SIGNATURE, "%s", msg);
+	result_check(c->r, "signature.revocation", v, sub, c->sig_name, "%s", msg);
 }
 
-void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *chain)
+void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain)
 {
 	STACK_OF(X509_CRL) *crls = NULL;
-	OCSP_RESPONSE **resp = NULL;
-	size_t nresp = 0;
+	OCSP_RESPONSE **resp = rd ? rd->ocsp : NULL;
+	size_t nresp = rd ? rd->nocsp : 0;
 	int n = sk_X509_num(chain);
 
 	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
@@ -530,17 +530,13 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 	/* The time the status matters at: the earliest trusted time-stamp proves the signature
 	 * existed then (EN 319 102-1 §5.6.2.1); without one, the claimed signing time. */
 	time_t at = c->poe_time ? c->poe_time : c->signing_time ? c->signing_time : time(NULL);
-	if (!(crls = CMS_get1_crls(cms)))
-		crls = sk_X509_CRL_new_null();
+	crls = sk_X509_CRL_new_null();
+	for (int i = 0; crls && rd && i < sk_X509_CRL_num(rd->crls); i++)
+		if (X509_CRL_up_ref(sk_X509_CRL_value(rd->crls, i)))
+			sk_X509_CRL_push(crls, sk_X509_CRL_value(rd->crls, i));
 	for (int i = 0; crls && i < sk_X509_CRL_num(c->v->crls); i++)
 		if (X509_CRL_up_ref(sk_X509_CRL_value(c->v->crls, i)))
 			sk_X509_CRL_push(crls, sk_X509_CRL_value(c->v->crls, i));
-	/* The SignedData as OpenSSL re-encodes it: its outer lengths definite, so that the
-	 * OCSP responses of a BER signature are found as those of a DER one. */
-	unsigned char *der = NULL;
-	int der_len = i2d_CMS_ContentInfo(cms, &der);
-	resp = der_len > 0 ? cms_der_get_ocsp(der, (size_t)der_len, &nresp) : NULL;
-	OPENSSL_free(der);
 	ERR_clear_error();
 
 	/* The last certificate of the chain is the trust anchor: trusted by the user, not by
@@ -607,9 +603,6 @@ void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *cha
 			    "'%s' was revoked on %s (%s) and no time-stamp proves the signature existed "
 			    "before", name, when, st.source);
 	}
-	for (size_t j = 0; j < nresp; j++)
-		OCSP_RESPONSE_free(resp[j]);
-	free(resp);
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	ERR_clear_error();
 }

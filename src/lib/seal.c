@@ -21,6 +21,7 @@
 #include <libxml/parser.h>
 #include "custody.h"
 #include "sealer.h"
+#include "xades.h"
 
 #define READ_CHUNK (1u << 20)
 
@@ -894,6 +895,31 @@ static int write_xml_members(struct scelle_sealer *s, struct sealing *g, struct 
 	return rc;
 }
 
+/* --signature xades (FORMAT.md §5.2): evidence.xml, then the XAdES signature over it and
+ * the items (its references are the digests of the one read), and the OpenDocument
+ * manifest; no ASiCManifest. */
+static int write_xades_members(struct scelle_sealer *s, struct sealing *g, struct buf *ev)
+{
+	struct ev_build eb = { s, g, ev, { 0 }, { 0 }, SCELLE_E_NOMEM };
+	struct buf sig = { 0 }, man = { 0 };
+	int rc;
+	xmlInitParser();
+	ev_lay_out(&eb);
+	if (eb.rc) {
+		s->err = eb.err;
+		return eb.rc;
+	}
+	if ((rc = write_member(s, g, EVIDENCE_XML, ZIP_DEFLATE, ev, &s->err)))
+		return rc;
+	if (!(rc = xades_build(s, eb.sha256, &sig, &man, s->seal_id)) &&
+	    !(rc = write_member(s, g, ODF_MANIFEST, ZIP_DEFLATE, &man, &s->err)))
+		rc = write_member(s, g, XADES_SIGNATURE, ZIP_STORE, &sig, &s->err);
+	warnings_terminate(s);
+	buf_release(&sig);
+	buf_release(&man);
+	return rc;
+}
+
 static int by_size_down(const void *a, const void *b)
 {
 	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
@@ -1021,6 +1047,11 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	/* evidence.xml needs every item's digests, and the writer is needed here. */
 	if ((rc = writes_drain(s, &g)))
 		goto fail;
+	if (s->xades) {
+		if ((rc = write_xades_members(s, &g, &ev)))
+			goto fail;
+		goto finish;
+	}
 	if ((rc = write_xml_members(s, &g, &ev, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);
@@ -1046,6 +1077,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))
 		goto fail;
+finish:
 	if ((rc = zip_writer_finish(g.z, &s->err)))
 		goto fail;
 	rc = file_hasher_finish(g.fh, zip_writer_offset(g.z), s->file_digest, &s->err);
@@ -1119,6 +1151,17 @@ const char *scelle_sealer_warnings(const struct scelle_sealer *s)
 void scelle_sealer_set_compress(struct scelle_sealer *s, int mode)
 {
 	s->compress = mode;
+}
+
+int scelle_sealer_set_signature(struct scelle_sealer *s, const char *format)
+{
+	if (strcmp(format, "cades") == 0)
+		s->xades = 0;
+	else if (strcmp(format, "xades") == 0)
+		s->xades = 1;
+	else
+		return fail(s, SCELLE_E_USAGE, "unknown signature format '%s' (use cades or xades)", format);
+	return SCELLE_OK;
 }
 
 const char *scelle_sealer_seal_id(const struct scelle_sealer *s)

@@ -83,6 +83,7 @@ struct scelle_sealer {
 	char *pkcs11_module;	/* NULL: p11-kit's proxy */
 	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
 	int revocation_auto;	/* REVOCATION_*: whether to fetch revocation data when sealing */
+	int xades;		/* --signature xades: XAdES in signatures001.xml (FORMAT.md §5.2) */
 
 	struct case_ref *cases;
 	size_t ncases;

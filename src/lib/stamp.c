@@ -28,6 +28,7 @@
 #include "custody.h"
 #include "result.h"
 #include "verify.h"
+#include "xades.h"
 
 #define CHUNK	   (1u << 20)
 
@@ -220,6 +221,12 @@ static int read_signature(struct scelle_stamper *st, int fd, const struct zip_di
 		if (!d && strcmp(dir->e[i].name, ASIC_SIGNATURE) == 0)
 			d = &dir->e[i];
 	}
+	for (size_t i = 0; !d && i < dir->n; i++)
+		if (is_xades_signature_name(dir->e[i].name)) {
+			scerr_set(&st->err, SCELLE_E_FORMAT, "cannot stamp a XAdES archive yet (FORMAT.md "
+			    "§5.2): seal it with --signature xades --tsa URL");
+			return -1;
+		}
 	if (!d || d->usize > MAX_SIG_BYTES) {
 		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': missing or too large", ASIC_SIGNATURE);
 		return -1;

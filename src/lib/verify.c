@@ -22,6 +22,7 @@
 #include "sealer.h"
 #include "verify.h"
 #include "custody.h"
+#include "xades.h"
 
 #define CHUNK (1u << 20)
 #define INLINE_MAX (64u << 10)	/* entries up to this size are hashed on this thread */
@@ -150,7 +151,7 @@ static int by_entry_name(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-static struct entry *find_entry(struct vctx *c, const char *name)
+struct entry *find_entry(struct vctx *c, const char *name)
 {
 	struct entry key = { .name = (char *)name };
 	if (!c->nentries)
@@ -200,9 +201,15 @@ static int pass_list(struct vctx *c)
 		e->z = z;
 		struct doc *d = strcmp(z->name, EVIDENCE_XML) == 0 ? &c->evidence
 		    : strcmp(z->name, ASIC_MANIFEST) == 0 ? &c->manifest
-		    : strcmp(z->name, ASIC_SIGNATURE) == 0 ? &c->signature : NULL;
+		    : strcmp(z->name, ASIC_SIGNATURE) == 0 ? &c->signature
+		    : is_xades_signature_name(z->name) ? &c->xades : NULL;
+		/* FORMAT.md §5.2: one XAdES signature; a second is not signed by anything */
+		if (d == &c->xades && c->xades_name)
+			d = NULL;
+		else if (d == &c->xades)
+			c->xades_name = z->name;
 		if (d && !d->seen) { /* a second one is a duplicate (zip_check) */
-			unsigned cap = d == &c->signature ? MAX_SIG_BYTES : MAX_XML_BYTES;
+			unsigned cap = d == &c->signature || d == &c->xades ? MAX_SIG_BYTES : MAX_XML_BYTES;
 			char why[200];
 			int rr = read_small(c, z, &d->b, cap, why, sizeof(why));
 			d->seen = rr == 0;
@@ -230,7 +237,6 @@ static int pass_list(struct vctx *c)
  * can be declared, expanded or fetched), size capped when read (MAX_XML_BYTES).  Within
  * that cap, XML_PARSE_HUGE: libxml2's own lookup limit (10 MB) refused an evidence.xml of
  * 33 MB that seal wrote for WARC records whose headers are '"' and '&' (issue 18). */
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE)
 
 /* Whether the whole document is well-formed, decided as a full parse (xmlReadMemory)
  * decides it, building no tree: the default SAX2 handlers keep the DTD and entity
@@ -263,7 +269,7 @@ static void depth_out(void *ctx, const xmlChar *l, const xmlChar *p, const xmlCh
 	((struct depth *)ctxt->_private)->n--;
 }
 
-static int well_formed(const struct doc *d)
+int well_formed(const struct doc *d)
 {
 	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt((const char *)d->b.data, (int)d->b.len);
 	struct depth depth = { 0, 0 };
@@ -378,7 +384,7 @@ static char *prop_dup(xmlNodePtr n, const char *name)
 	return s;
 }
 
-static int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen)
+int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen)
 {
 	unsigned char tmp[128];
 	size_t n = strlen(in), pad = 0;
@@ -790,9 +796,15 @@ static void check_coverage(struct vctx *c)
 		const char *n = e->name;
 		if (strcmp(n, "mimetype") == 0 || strcmp(n, ASIC_MANIFEST) == 0 || strcmp(n, ASIC_SIGNATURE) == 0)
 			continue;
+		/* XAdES (FORMAT.md §5.2): the signature and the OpenDocument manifest, which no
+		 * signature covers (EN 319 162-1 §4.4.3, as DigiDoc writes it) */
+		if (c->xades_name && !c->manifest.seen &&
+		    (strcmp(n, c->xades_name) == 0 || strcmp(n, ODF_MANIFEST) == 0))
+			continue;
 		if (!e->ref) {
 			result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", n,
-			    "'%s' is not covered by the signed manifest", n);
+			    c->xades_name && !c->manifest.seen ? "'%s' is not covered by the signature"
+			    : "'%s' is not covered by the signed manifest", n);
 			bad = 1;
 		}
 		if (strncmp(n, EVIDENCE_DIR, strlen(EVIDENCE_DIR)) == 0 && e->item < 0) {
@@ -801,9 +813,10 @@ static void check_coverage(struct vctx *c)
 			bad = 1;
 		}
 	}
-	if (!c->signature.seen) {
-		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
-		    c->signature.unread ? "'%s' cannot be read" : L_("'%s' is missing"), ASIC_SIGNATURE);
+	const struct doc *sig = c->xades_name && !c->manifest.seen ? &c->xades : &c->signature;
+	if (!sig->seen) {
+		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
+		    sig->unread ? "'%s' cannot be read" : L_("'%s' is missing"), c->sig_name);
 		bad = 1;
 	}
 	if (!bad)
@@ -864,7 +877,7 @@ static int judge_entry(struct vctx *c, struct entry *e, struct hashset *h,
 		if (e->ref && strcmp(h->alg[i], e->ref->alg) == 0 &&
 		    (len[i] != e->ref->mdlen || CRYPTO_memcmp(md[i], e->ref->md, len[i]) != 0)) {
 			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
-			    "'%s': %s differs from ASiCManifest", e->name, h->alg[i]);
+			    "'%s': %s differs from %s", e->name, h->alg[i], c->refs_name);
 			ok = 0;
 		}
 	}
@@ -1121,13 +1134,14 @@ static void free_ctx(struct vctx *c)
 	buf_release(&c->evidence.b);
 	buf_release(&c->manifest.b);
 	buf_release(&c->signature.b);
+	buf_release(&c->xades.b);
 	if (c->fd >= 0)
 		close(c->fd);
 }
 
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
-	struct vctx c = { .v = v, .fd = -1 };
+	struct vctx c = { .v = v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	struct file_hasher *fh = NULL;
 	struct stat st;
 	char hex[65];
@@ -1172,8 +1186,18 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		hex_encode(md, 32, hex);
 		result_fact(c.r, F_SEAL_ID, hex);
 	}
-	parse_manifest(&c);
+	/* FORMAT.md §5.2: an archive with a XAdES signature and no ASiCManifest is a XAdES
+	 * archive; with both, the CAdES one is judged and the XAdES one is an entry that no
+	 * signature covers. */
+	int xades = c.xades_name && !c.manifest.seen;
+	if (xades) {
+		c.sig_name = c.xades_name;
+		c.refs_name = "the XAdES signature";
+	} else
+		parse_manifest(&c);
 	parse_evidence(&c);
+	if (xades && c.xades.seen)
+		verify_xades(&c, c.xades_name, &c.xades.b);
 	check_coverage(&c);
 	pass_digests(&c);
 	if (c.signature.seen && c.manifest.seen)
@@ -1198,7 +1222,7 @@ struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void 
     size_t elen, const char *const *names, size_t nnames)
 {
 	struct scelle_verifier v = { .max_skew = 600 };
-	struct vctx c = { .v = &v, .fd = -1 };
+	struct vctx c = { .v = &v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	if (!(c.r = result_new()))
 		return NULL;
 	if (nnames && (c.entries = xcalloc(nnames, sizeof(*c.entries)))) {

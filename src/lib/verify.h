@@ -2,6 +2,7 @@
 #ifndef SCELLE_VERIFY_H
 #define SCELLE_VERIFY_H
 #include <openssl/cms.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include "result.h"
 
@@ -73,6 +74,12 @@ struct vctx {
 	struct entry *entries;
 	size_t nentries, capentries;
 	struct doc evidence, manifest, signature;
+	struct doc xades;	/* META-INF/signatures*.xml (FORMAT.md §6) */
+	const char *xades_name;	/* its name (the central directory's), NULL: none */
+	const char *sig_name;	/* the signature the signature checks name */
+	char xades_signer[65];	/* hex SHA-256 of the XAdES signer's certificate, "": none */
+	const char *refs_name;	/* what holds the data references: "ASiCManifest" or
+				 * "the XAdES signature" */
 	struct zip_dir dir;	/* the central directory: the one source of names and bytes */
 	struct ev_item *items;
 	size_t nitems;
@@ -83,6 +90,35 @@ struct vctx {
 /* verify_sig.c: the CAdES signature over the manifest and the signer's chain. */
 void verify_signature(struct vctx *c);
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si);
+/* Revocation data a signature carries (B-LT): CRLs, DER OCSP responses. */
+struct revdata {
+	STACK_OF(X509_CRL) *crls;
+	OCSP_RESPONSE **ocsp;
+	size_t nocsp;
+};
+/* Shared by the CAdES and XAdES checks (verify_sig.c).  verify_chain: the signer's chain
+ * (certs: the signature's certificates, taken) to --trust at the proved time, then the
+ * revocation status from rd and --crl.  check_signer_usage: key usage for sealing.
+ * check_claims: the officer fields against the certificate.  timestamp_judge: one
+ * signature time-stamp token over data[0..n) (the n-th of the signature, from 1), which
+ * sets poe_time; timestamp_none: what no token means. */
+void verify_chain(struct vctx *c, STACK_OF(X509) *certs, X509 *signer, const struct revdata *rd);
+void check_signer_usage(struct vctx *c, X509 *signer);
+void check_claims(struct vctx *c, X509 *signer);
+void timestamp_judge(struct vctx *c, const unsigned char *token, size_t len,
+    const unsigned char *data, size_t n, int index);
+void timestamp_none(struct vctx *c);
+/* xades_verify.c: the XAdES signature `name` (META-INF/signatures*.xml, held in xml) of
+ * the container in c (its entries, sorted, with item = -1): its data references become
+ * the entries' references (every entry outside META-INF once; pass_digests compares them),
+ * then libxmlsec1 verifies it, and its signing certificate, time-stamps and chain are
+ * judged as for CAdES.  Sets F_SEAL_ID. */
+void verify_xades(struct vctx *c, const char *name, const struct buf *xml);
+/* verify.c, for xades_verify.c */
+struct entry *find_entry(struct vctx *c, const char *name);
+int well_formed(const struct doc *d);
+int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen);
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE)
 /* custody_verify.c: the custody ledger (DESIGN.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 
@@ -96,7 +132,7 @@ BIO *verifier_open_file(struct scelle_verifier *v, const char *file);
 void verifier_add_untrusted(const struct scelle_verifier *v, STACK_OF(X509) **certs);
 /* revocation.c: the revocation status of every certificate of the signer's chain below
  * the anchor, at the time the signature is proven to have existed. */
-void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *chain);
+void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain);
 /* hints.c: what would resolve a chain that does not reach an anchor (scelle.h "Hints").
  * chain_hint: x (a signer's certificate, or a TSA's when tsa) with the certificates at hand
  * did not chain to the anchors of its kind; returns the hint code, with the file or root

@@ -56,14 +56,14 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	};
 	if (CMS_signed_get_attr_count(si) <= 0) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "the signature has no signed attributes (not CAdES)");
+		    c->sig_name, "the signature has no signed attributes (not CAdES)");
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		int at = CMS_signed_get_attr_by_NID(si, req[i].nid, -1);
 		if (at < 0 || CMS_signed_get_attr_by_NID(si, req[i].nid, at) >= 0) {
 			result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-			    ASIC_SIGNATURE, "signed attribute %s is %s", req[i].name, at < 0 ? "missing" : "repeated");
+			    c->sig_name, "signed attribute %s is %s", req[i].name, at < 0 ? "missing" : "repeated");
 			return -1;
 		}
 	}
@@ -71,7 +71,7 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	int v1 = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1);
 	if (v1 < 0 && v2 < 0) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "signed attribute signing-certificate-v2 is missing");
+		    c->sig_name, "signed attribute signing-certificate-v2 is missing");
 		return -1;
 	}
 	ASN1_TIME *st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3, V_ASN1_UTCTIME);
@@ -81,7 +81,7 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	 * (certificate validity, time-stamp order): fail closed (FORMAT.md §10). */
 	if (!(c->signing_time = asn1_to_time(st))) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "signed attribute signing-time holds no readable UTCTime or GeneralizedTime");
+		    c->sig_name, "signed attribute signing-time holds no readable UTCTime or GeneralizedTime");
 		return -1;
 	}
 	char t[32];
@@ -90,10 +90,10 @@ static int check_signed_attrs(struct vctx *c, CMS_SignerInfo *si)
 	ASN1_OBJECT *ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
 	if (!ct || OBJ_obj2nid(ct) != NID_pkcs7_data) {
 		result_check(c->r, "signature.attributes", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "content-type is not id-data");
+		    c->sig_name, "content-type is not id-data");
 		return -1;
 	}
-	result_check(c->r, "signature.attributes", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+	result_check(c->r, "signature.attributes", SCELLE_PASSED, NULL, c->sig_name,
 	    "CAdES-B-B attributes present: content-type, message-digest, signing-time, signing-certificate");
 	return 0;
 }
@@ -122,7 +122,7 @@ static int check_ess(struct vctx *c, CMS_SignerInfo *si, X509 *signer)
 	ERR_clear_error();
 	if (!ok)
 		result_check(c->r, "signature.signing_certificate", SCELLE_FAILED, "SIG_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "signing-certificate attribute does not match the signer's certificate");
+		    c->sig_name, "signing-certificate attribute does not match the signer's certificate");
 	ESS_SIGNING_CERT_V2_free(v2);
 	ESS_SIGNING_CERT_free(v1);
 	sk_X509_free(chain);
@@ -131,9 +131,8 @@ static int check_ess(struct vctx *c, CMS_SignerInfo *si, X509 *signer)
 
 /* The signer's chain to a trust anchor, judged at the time the signature is proven to
  * have existed (a trusted time-stamp) or else now. */
-static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
+void verify_chain(struct vctx *c, STACK_OF(X509) *certs, X509 *signer, const struct revdata *rd)
 {
-	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	X509_STORE_CTX *ctx = NULL;
 	char about[512], whyp[1024];
 
@@ -144,14 +143,14 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 	 * honestly with it. */
 	if (c->signing_time && (c->signing_time < nb || c->signing_time > na)) {
 		result_check(c->r, "signature.certificate_validity", SCELLE_FAILED,
-		    c->signing_time > na ? "EXPIRED" : "NOT_YET_VALID", ASIC_SIGNATURE,
+		    c->signing_time > na ? "EXPIRED" : "NOT_YET_VALID", c->sig_name,
 		    "the signer's certificate was not valid at the claimed signing time");
 		goto out;
 	}
 	if (!c->v->trust) {
 		const char *hint = chain_hint(c->v, signer, certs, 0, about, sizeof(about), whyp, sizeof(whyp));
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
-		    ASIC_SIGNATURE, "no trust anchor given for signers: the signer cannot be identified%s%s",
+		    c->sig_name, "no trust anchor given for signers: the signer cannot be identified%s%s",
 		    strcmp(hint, "need-trust") ? "; " : "", strcmp(hint, "need-trust") ? whyp : "");
 		result_hint(c->r, "signature.chain", hint, about);
 		goto out;
@@ -165,9 +164,9 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
 		X509 *anchor = sk_X509_value(chain, sk_X509_num(chain) - 1);
 		fact_name(c->r, F_TRUST_ANCHOR, X509_get_subject_name(anchor));
-		result_check(c->r, "signature.chain", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		result_check(c->r, "signature.chain", SCELLE_PASSED, NULL, c->sig_name,
 		    "chain to trust anchor '%s'", c->r->facts[F_TRUST_ANCHOR]);
-		verify_revocation(c, cms, chain);
+		verify_revocation(c, rd, chain);
 		goto out;
 	}
 	int err = X509_STORE_CTX_get_error(ctx);
@@ -180,21 +179,21 @@ static void check_chain(struct vctx *c, CMS_ContentInfo *cms, X509 *signer)
 		/* plain words for OpenSSL's "self-signed certificate in certificate chain" */
 		const char *hint = chain_hint(c->v, signer, certs, 0, about, sizeof(about), whyp, sizeof(whyp));
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
-		    ASIC_SIGNATURE, "the signer's certificate does not chain to a trusted anchor: %s", whyp);
+		    c->sig_name, "the signer's certificate does not chain to a trusted anchor: %s", whyp);
 		result_hint(c->r, "signature.chain", hint, about);
 		break;
 	}
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		result_check(c->r, "signature.chain", SCELLE_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
-		    ASIC_SIGNATURE, "the signer's certificate has expired and no time-stamp proves an earlier signature");
+		    c->sig_name, "the signer's certificate has expired and no time-stamp proves an earlier signature");
 		break;
 	case X509_V_ERR_CERT_REVOKED:
-		result_check(c->r, "signature.chain", SCELLE_FAILED, "REVOKED", ASIC_SIGNATURE,
+		result_check(c->r, "signature.chain", SCELLE_FAILED, "REVOKED", c->sig_name,
 		    "the signer's certificate is revoked");
 		break;
 	default:
 		result_check(c->r, "signature.chain", SCELLE_FAILED, "CHAIN_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "the signer's chain is invalid: %s", why);
+		    c->sig_name, "the signer's chain is invalid: %s", why);
 	}
 out:
 	X509_STORE_CTX_free(ctx);
@@ -207,29 +206,35 @@ out:
  * signature's algorithms and key must stand under TS 119 312, else INDETERMINATE,
  * CRYPTO_CONSTRAINTS_FAILURE_NO_POE (no archive time-stamp can prove the signature older
  * than the algorithm's end). */
+void check_signer_usage(struct vctx *c, X509 *signer)
+{
+	char why[256];
+	if (cert_can_seal(signer, why, sizeof(why)))
+		result_check(c->r, "signature.signer_usage", SCELLE_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+		    c->sig_name, "the signer's certificate '%s' %s", c->r->facts[F_SIGNER], why);
+	else
+		result_check(c->r, "signature.signer_usage", SCELLE_PASSED, NULL, c->sig_name,
+		    "the signer's certificate is issued for signing (key usage, not a CA)");
+}
+
 static void check_signer_policy(struct vctx *c, CMS_SignerInfo *si, X509 *signer)
 {
 	X509_ALGOR *dig = NULL, *sig = NULL;
 	char why[256];
-	if (cert_can_seal(signer, why, sizeof(why)))
-		result_check(c->r, "signature.signer_usage", SCELLE_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
-		    ASIC_SIGNATURE, "the signer's certificate '%s' %s", c->r->facts[F_SIGNER], why);
-	else
-		result_check(c->r, "signature.signer_usage", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
-		    "the signer's certificate is issued for signing (key usage, not a CA)");
+	check_signer_usage(c, signer);
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
 	if (weak_algorithms(dig, sig, X509_get0_pubkey(signer), why, sizeof(why)))
 		result_check(c->r, "signature.algorithm", SCELLE_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
-		    ASIC_SIGNATURE, "the signature %s, which ETSI TS 119 312 no longer accepts", why);
+		    c->sig_name, "the signature %s, which ETSI TS 119 312 no longer accepts", why);
 	else
-		result_check(c->r, "signature.algorithm", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		result_check(c->r, "signature.algorithm", SCELLE_PASSED, NULL, c->sig_name,
 		    "the signature's digest, algorithm and key size meet ETSI TS 119 312");
 	ERR_clear_error();
 }
 
 /* DESIGN.md: the certificate identifies, the officer fields of evidence.xml only claim.  A
  * stated name, unit or country whose words are not in the signer's subject is a warning. */
-static void check_claims(struct vctx *c, X509 *signer)
+void check_claims(struct vctx *c, X509 *signer)
 {
 	static const struct { enum fact f; const char *what; } claims[] = {
 		{ F_OFFICER, "officer" }, { F_OFFICER_UNIT, "unit" }, { F_OFFICER_COUNTRY, "country" },
@@ -270,13 +275,13 @@ void verify_signature(struct vctx *c)
 
 	if (!cms || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
 	    (size_t)(p - c->signature.b.data) != c->signature.b.len) {
-		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
 		    "not a DER CMS SignedData");
 		goto out;
 	}
 	sis = CMS_get0_SignerInfos(cms);
 	if (sk_CMS_SignerInfo_num(sis) != 1) {
-		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
 		    "%d signers (exactly one is expected)", sk_CMS_SignerInfo_num(sis));
 		goto out;
 	}
@@ -296,13 +301,13 @@ void verify_signature(struct vctx *c)
 		 * neither confirmed nor refuted: INDETERMINATE, not FAILED. */
 		if (reason == CMS_R_SIGNER_CERTIFICATE_NOT_FOUND)
 			result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
-			    ASIC_SIGNATURE, "the signer's certificate is not in the signature: ask the "
+			    c->sig_name, "the signer's certificate is not in the signature: ask the "
 			    "sender for an archive whose signature carries it");
 		else if (reason == CMS_R_CONTENT_VERIFY_ERROR)
-			result_check(c->r, "signature.crypto", SCELLE_FAILED, "HASH_FAILURE", ASIC_SIGNATURE,
+			result_check(c->r, "signature.crypto", SCELLE_FAILED, "HASH_FAILURE", c->sig_name,
 			    "the signature was made over another manifest");
 		else
-			result_check(c->r, "signature.crypto", SCELLE_FAILED, "SIG_CRYPTO_FAILURE", ASIC_SIGNATURE,
+			result_check(c->r, "signature.crypto", SCELLE_FAILED, "SIG_CRYPTO_FAILURE", c->sig_name,
 			    "the signature value does not verify (%s)", ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "unknown");
 		ERR_clear_error();
 		goto out;
@@ -310,30 +315,102 @@ void verify_signature(struct vctx *c)
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
 	if (!signer) {
 		result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
-		    ASIC_SIGNATURE, "the signer's certificate is not in the signature");
+		    c->sig_name, "the signer's certificate is not in the signature");
 		goto out;
 	}
 	fact_name(c->r, F_SIGNER, X509_get_subject_name(signer));
 	fact_name(c->r, F_SIGNER_ISSUER, X509_get_issuer_name(signer));
 	signer_details(c->r, signer);
-	result_check(c->r, "signature.crypto", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+	result_check(c->r, "signature.crypto", SCELLE_PASSED, NULL, c->sig_name,
 	    "signature over the manifest verifies (signer '%s')", c->r->facts[F_SIGNER]);
 	if (check_ess(c, si, signer) == 0)
-		result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
+		result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, c->sig_name,
 		    "signing-certificate attribute names the signer's certificate");
 	check_signer_policy(c, si, signer);
 	check_claims(c, signer);
 	verify_timestamps(c, si);
-	check_chain(c, cms, signer);
+	/* The SignedData as OpenSSL re-encodes it: its outer lengths definite, so that the
+	 * OCSP responses of a BER signature are found as those of a DER one. */
+	unsigned char *der = NULL;
+	int der_len = i2d_CMS_ContentInfo(cms, &der);
+	struct revdata rd = { CMS_get1_crls(cms), NULL, 0 };
+	rd.ocsp = der_len > 0 ? cms_der_get_ocsp(der, (size_t)der_len, &rd.nocsp) : NULL;
+	OPENSSL_free(der);
+	ERR_clear_error();
+	verify_chain(c, CMS_get1_certs(cms), signer, &rd);
+	sk_X509_CRL_pop_free(rd.crls, X509_CRL_free);
+	for (size_t j = 0; j < rd.nocsp; j++)
+		OCSP_RESPONSE_free(rd.ocsp[j]);
+	free(rd.ocsp);
 out:
 	BIO_free_all(content);
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
 }
 
-/* B-T (EN 319 122-1 §6.3 item m): signature-time-stamp tokens over the signature value.
- * The earliest token that passes gives the proof of existence (poe_time) at which the
- * signer's chain is then judged. */
+/* One signature time-stamp token over data[0..n) (B-T: the signature value, as CAdES and
+ * XAdES each define it).  The earliest token that passes gives the proof of existence
+ * (poe_time) at which the signer's chain is then judged. */
+void timestamp_judge(struct vctx *c, const unsigned char *token, size_t len,
+    const unsigned char *data, size_t n, int index)
+{
+	struct tsa_token_info info;
+	struct scerr e = { 0 };
+	char subject[32], label[64], when[32];
+	/* the subject is a name for programs (JSON); the label is for readers */
+	snprintf(subject, sizeof(subject), "time-stamp %d", index);
+	snprintf(label, sizeof(label), L_("time-stamp %d"), index);
+	tsa_token_check(token, len, data, n, c->v->tsa_trust, &info, &e);
+	void *p = realloc(c->r->ts, (c->r->nts + 1) * sizeof(*c->r->ts));
+	if (p) {
+		struct scelle_timestamp *ts = (c->r->ts = p, &c->r->ts[c->r->nts++]);
+		ts->gen_time = info.gen_time;
+		ts->tsa_name = xstrdup(info.tsa_name);
+		ts->policy = xstrdup(info.policy);
+		ts->serial = xstrdup(info.serial);
+		ts->status = info.status;
+	}
+	time_rfc3339(info.gen_time, when, sizeof(when));
+	if (info.status != SCELLE_PASSED) {
+		char about[512], why[1024];
+		result_check(c->r, "timestamp.token", info.status, info.subindication, subject,
+		    "%s by '%s': %s", label, info.tsa_name, info.reason);
+		if (strcmp(info.subindication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
+			result_hint(c->r, "timestamp.token", token_hint(c->v, token, len, about, sizeof(about),
+			    why, sizeof(why)), about);
+		return;
+	}
+	result_check(c->r, "timestamp.token", SCELLE_PASSED, NULL, subject,
+	    "%s by '%s' at %s, policy %s", label, info.tsa_name, when, info.policy);
+	if (!c->poe_time || info.gen_time < c->poe_time)
+		c->poe_time = info.gen_time;
+	/* The token covers the signature value: a signing-time after genTime is a
+	 * claim the token disproves; within --max-skew it is only clock drift. */
+	long skew = c->signing_time ? (long)(c->signing_time - info.gen_time) : 0;
+	if (skew > c->v->max_skew)
+		result_check(c->r, "timestamp.order", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
+		    subject, "%s at %s precedes the claimed signing time by %ld s", label, when, skew);
+	else if (labs(skew) > c->v->max_skew) {
+		result_check(c->r, "timestamp.skew", SCELLE_PASSED, NULL, subject,
+		    "signing time and %s differ by %ld s (more than %ld s)", label, labs(skew),
+		    c->v->max_skew);
+		c->r->checks[c->r->nchecks - 1].warning = 1;
+	}
+}
+
+void timestamp_none(struct vctx *c)
+{
+	if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
+		result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, c->sig_name,
+		    "no time-stamp; accepted (--no-timestamp-ok): the signing time is the signer's claim");
+	else {
+		result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", c->sig_name,
+		    "no time-stamp: the signing time is only the signer's claim");
+		result_hint(c->r, "timestamp.present", "need-timestamp", NULL);
+	}
+}
+
+/* B-T (EN 319 122-1 §6.3 item m): signature-time-stamp tokens over the signature value. */
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 {
 	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
@@ -345,70 +422,23 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 		 * that is not a token, cannot be checked: it fails (§10), never skipped, so that
 		 * no unsigned data rides along unjudged. */
 		if (count != 1)
-			result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", ASIC_SIGNATURE,
+			result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
 			    "a signature-time-stamp attribute holds %d values (exactly one token is expected)",
 			    count);
 		for (int k = 0; k < count; k++) {
 			ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(at, k);
-			struct tsa_token_info info;
-			struct scerr e = { 0 };
-			char subject[32], label[64], when[32];
-			n++;
-			/* the subject is a name for programs (JSON); the label is for readers */
-			snprintf(subject, sizeof(subject), "time-stamp %d", n);
+			char subject[32], label[64];
+			snprintf(subject, sizeof(subject), "time-stamp %d", ++n);
 			snprintf(label, sizeof(label), L_("time-stamp %d"), n);
 			if (!t || t->type != V_ASN1_SEQUENCE) {
 				result_check(c->r, "timestamp.token", SCELLE_FAILED, "FORMAT_FAILURE", subject,
 				    "%s is not an RFC 3161 token", label);
 				continue;
 			}
-			tsa_token_check(t->value.sequence->data, (size_t)t->value.sequence->length,
-			    sig->data, (size_t)sig->length, c->v->tsa_trust, &info, &e);
-			void *p = realloc(c->r->ts, (c->r->nts + 1) * sizeof(*c->r->ts));
-			if (p) {
-				struct scelle_timestamp *ts = (c->r->ts = p, &c->r->ts[c->r->nts++]);
-				ts->gen_time = info.gen_time;
-				ts->tsa_name = xstrdup(info.tsa_name);
-				ts->policy = xstrdup(info.policy);
-				ts->serial = xstrdup(info.serial);
-				ts->status = info.status;
-			}
-			time_rfc3339(info.gen_time, when, sizeof(when));
-			if (info.status != SCELLE_PASSED) {
-				char about[512], why[1024];
-				result_check(c->r, "timestamp.token", info.status, info.subindication, subject,
-				    "%s by '%s': %s", label, info.tsa_name, info.reason);
-				if (strcmp(info.subindication, "NO_CERTIFICATE_CHAIN_FOUND") == 0)
-					result_hint(c->r, "timestamp.token", token_hint(c->v, t->value.sequence->data,
-					    (size_t)t->value.sequence->length, about, sizeof(about), why, sizeof(why)), about);
-				continue;
-			}
-			result_check(c->r, "timestamp.token", SCELLE_PASSED, NULL, subject,
-			    "%s by '%s' at %s, policy %s", label, info.tsa_name, when, info.policy);
-			if (!c->poe_time || info.gen_time < c->poe_time)
-				c->poe_time = info.gen_time;
-			/* The token covers the signature value: a signing-time after genTime is a
-			 * claim the token disproves; within --max-skew it is only clock drift. */
-			long skew = c->signing_time ? (long)(c->signing_time - info.gen_time) : 0;
-			if (skew > c->v->max_skew)
-				result_check(c->r, "timestamp.order", SCELLE_FAILED, "TIMESTAMP_ORDER_FAILURE",
-				    subject, "%s at %s precedes the claimed signing time by %ld s", label, when, skew);
-			else if (labs(skew) > c->v->max_skew) {
-				result_check(c->r, "timestamp.skew", SCELLE_PASSED, NULL, subject,
-				    "signing time and %s differ by %ld s (more than %ld s)", label, labs(skew),
-				    c->v->max_skew);
-				c->r->checks[c->r->nchecks - 1].warning = 1;
-			}
+			timestamp_judge(c, t->value.sequence->data, (size_t)t->value.sequence->length,
+			    sig->data, (size_t)sig->length, n);
 		}
 	}
-	if (n == 0) {
-		if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
-			result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, ASIC_SIGNATURE,
-			    "no time-stamp; accepted (--no-timestamp-ok): the signing time is the signer's claim");
-		else {
-			result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", ASIC_SIGNATURE,
-			    "no time-stamp: the signing time is only the signer's claim");
-			result_hint(c->r, "timestamp.present", "need-timestamp", NULL);
-		}
-	}
+	if (n == 0)
+		timestamp_none(c);
 }
