@@ -336,7 +336,9 @@ SCELLE_API const struct scelle_timestamp *scelle_result_timestamp(const struct s
 /* Facts about the archive, each borrowed from the result, NULL when unknown.  Keys:
  * "seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
  * "sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
- * "format_version", "tool". */
+ * "format_version", "tool", "identity_claim", "container" ("scelle": an archive with
+ * evidence.xml; "etsi": not a scelle archive, another ETSI tool's container, verified as
+ * an ETSI container). */
 SCELLE_API const char *scelle_result_get(const struct scelle_result *r, const char *key);
 /* Case references: authority, country and reference of the i-th one. */
 SCELLE_API size_t scelle_result_case_count(const struct scelle_result *r);

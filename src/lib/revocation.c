@@ -509,7 +509,7 @@ static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const c
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	result_check(c->r, "signature.revocation", v, sub, ASIC_SIGNATURE, "%s", msg);
+	result_check(c->r, "signature.revocation", v, sub, c->sig_name, "%s", msg);
 }
 
 void verify_revocation(struct vctx *c, CMS_ContentInfo *cms, STACK_OF(X509) *chain)

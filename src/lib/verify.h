@@ -67,11 +67,20 @@ struct vctx {
 	size_t nitems;
 	time_t signing_time;	/* 0: unknown */
 	time_t poe_time;	/* earliest trusted time-stamp, 0: none */
+	const char *sig_name;	/* the signature verify_signature checks: ASIC_SIGNATURE, or
+				 * one of a foreign container's (verify_etsi.c) */
+	int asic_s;		/* mimetype says ASiC-S (foreign containers only) */
 };
 
 /* verify_sig.c: the CAdES signature over the manifest and the signer's chain. */
 void verify_signature(struct vctx *c);
 void verify_timestamps(struct vctx *c, CMS_SignerInfo *si);
+/* verify_etsi.c: a container without evidence.xml, verified as an ETSI container
+ * (FORMAT.md, "Foreign containers"). */
+void verify_etsi(struct vctx *c, const char *archive);
+/* verify.c, for verify_etsi.c */
+int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
+    char *why, size_t wl);
 /* custody_verify.c: the custody ledger (DESIGN.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 

@@ -11,6 +11,11 @@
 #include <openssl/x509v3.h>
 #include "verify.h"
 
+/* Every message names the signature being checked, c->sig_name: scelle's own
+ * (ASIC_SIGNATURE) or one of a foreign container's (verify_etsi.c). */
+#undef ASIC_SIGNATURE
+#define ASIC_SIGNATURE (c->sig_name)
+
 static time_t asn1_to_time(const ASN1_TIME *t)
 {
 	struct tm tm;
