@@ -23,6 +23,9 @@ Tampered copies (each must be TOTAL-FAILED):
   t-sigref.asice  e-two with the SigReference URIs of the two manifests swapped
   t-dd.asice      a data descriptor that disagrees with the central directory
   t-asics.asics   s.asics with a data byte changed
+etsi_corpus.py --dd IN OUT — IN rewritten with a data descriptor (agreeing with the central
+directory) on every entry but 'mimetype', as Java would write it: for scelle's own archives,
+which must refuse them.
 """
 import base64
 import hashlib
@@ -34,8 +37,6 @@ import tempfile
 import zlib
 
 PKI, OUT = sys.argv[1], sys.argv[2]
-os.makedirs(OUT, exist_ok=True)
-WORK = tempfile.mkdtemp(prefix="corpus.", dir=OUT)
 NS = "http://uri.etsi.org/02918/v1.2.1#"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
@@ -138,6 +139,15 @@ def write(name, entries):
         f.write(zipfile_bytes(entries))
 
 
+if PKI == "--dd":
+    import zipfile
+    zin = zipfile.ZipFile(sys.argv[2])
+    with open(sys.argv[3], "wb") as f:
+        f.write(zipfile_bytes([(i.filename, zin.read(i), "stored" if i.filename == "mimetype" else "dd")
+                               for i in zin.infolist()]))
+    sys.exit(0)
+os.makedirs(OUT, exist_ok=True)
+WORK = tempfile.mkdtemp(prefix="corpus.", dir=OUT)
 MIME_E = ("mimetype", b"application/vnd.etsi.asic-e+zip", "stored")
 MIME_S = ("mimetype", b"application/vnd.etsi.asic-s+zip", "stored")
 BIG = bytes(i * 7 % 251 for i in range(70000))
