@@ -59,6 +59,7 @@ struct etsi {
 	struct emanifest *m;
 	size_t nm;
 	size_t ndata, ncades, nxades, ntst;
+	size_t checked;		/* signatures and time-stamps verified (whatever their verdict) */
 	struct entry *data1;	/* the first data object (ASiC-S) */
 };
 
@@ -431,6 +432,7 @@ static void verify_asic_s(struct etsi *E)
 			xades_signature(c, e);
 		else
 			continue;	/* other names are not read in ASiC-S: coverage names them */
+		E->checked++;
 		E->covered[pos(E, E->data1)] = 1;
 		E->covered[i] = 1;
 	}
@@ -464,6 +466,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 {
 	struct etsi E = { .c = c };
 	size_t ndir = 0, uncovered = 0;
+	int have_signature = 0;
 	char *ledger = c->v->ledger ? xstrdup(c->v->ledger) : ledger_path_for(archive);
 
 	result_check(c->r, "container.kind", SCELLE_PASSED, NULL, NULL,
@@ -512,6 +515,8 @@ void verify_etsi(struct vctx *c, const char *archive)
 	if (!E.ncades && !E.nxades && !E.ntst)
 		result_check(c->r, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 		    "no signature and no time-stamp: nothing in this container is signed");
+	else
+		have_signature = 1;
 	if (c->asic_s)
 		verify_asic_s(&E);
 	for (size_t i = 0; i < E.nm; i++)
@@ -555,6 +560,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 			continue;	/* said when parsed */
 		E.covered[i] = E.covered[pos(&E, m->e)] = 1;
 		m->active = 1;
+		E.checked++;
 		if (E.kind[i] == K_CADES)
 			check_cades(c, s, &m->b);
 		else if (check_token(c, s, &m->b, m->e->name) < 0)
@@ -564,6 +570,11 @@ void verify_etsi(struct vctx *c, const char *archive)
 		if (E.m[i].archive)
 			archive_manifest(&E, &E.m[i]);
 	check_digests(&E);
+	/* DESIGN.md §7, fail closed: a container none of whose signatures or time-stamps could
+	 * be checked proves nothing, whatever else passed. */
+	if (have_signature && !E.checked && !E.nxades)
+		result_check(c->r, "signature.format", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND", NULL,
+		    "none of the signatures or time-stamps of this container could be checked");
 	/* EN 319 162-1 allows files no signature covers: they are named, as a warning. */
 	for (size_t i = 0; i < c->nentries; i++) {
 		const char *n = c->entries[i].name;

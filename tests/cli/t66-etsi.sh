@@ -86,9 +86,10 @@ test_expect_success 'an archive manifest of another form is "not checked", a war
 '
 
 test_expect_success 'ASiC-S: a detached signature over the one data object' '
-	verify $C/s.asics > out &&
+	verify -v $C/s.asics > out &&
 	test_grep "^$C/s.asics: TOTAL-PASSED$" out &&
-	test_grep "verified as an ETSI ASiC-S container" out
+	test_grep "verified as an ETSI ASiC-S container" out &&
+	test_grep "signature.crypto .*META-INF/signature.p7s.: signature over the manifest verifies" out
 '
 
 test_expect_success 'ASiC-S: a time-stamp token over the one data object' '
@@ -108,6 +109,12 @@ test_expect_success 'a XAdES signature is recognised and said unchecked, not uns
 	expect_exit 3 verify $C/x.asice > out &&
 	test_grep "signatures0.xml.: XAdES signature: not supported by this verifier yet" out &&
 	! grep -q "not covered by the signed manifest" out
+'
+
+test_expect_success 'a container none of whose signatures can be checked is INDETERMINATE, not passed' '
+	expect_exit 3 verify $C/n-tst.asice > out &&
+	test_grep "timestamp.token .*no ASiCManifest names the time-stamp token .META-INF/timestamp.tst.: not checked" out &&
+	test_grep "none of the signatures or time-stamps of this container could be checked" out
 '
 
 # expect_fail ARCHIVE PATTERN: TOTAL-FAILED, exit 1, with the reason

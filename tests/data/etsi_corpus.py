@@ -14,6 +14,7 @@ Good containers (each has its expected ETSI verdict in t65):
   e-lta.asice     the same, with an archive manifest of a form scelle does not check
   s.asics         ASiC-S: doc.txt and META-INF/signature.p7s, detached over it
   s-tst.asics     ASiC-S: doc.txt and META-INF/timestamp.tst over it
+  n-tst.asice     ASiC-E whose one time-stamp no manifest names (INDETERMINATE: nothing checked)
   x.asice         ASiC-E with a XAdES META-INF/signatures0.xml (not checked by scelle yet)
 Tampered copies (each must be TOTAL-FAILED):
   t-data.asice    a data byte changed (CRC-32 recomputed, as a forger would)
@@ -212,6 +213,9 @@ write("s.asics", [MIME_S, ("doc.txt", DOC, "dd"), ("META-INF/signature.p7s", sig
 write("t-asics.asics", [MIME_S, ("doc.txt", DOC[:7] + b"x" + DOC[8:], "dd"),
                         ("META-INF/signature.p7s", sign(DOC), "dd")])
 write("s-tst.asics", [MIME_S, ("doc.txt", DOC, "stored"), ("META-INF/timestamp.tst", timestamp(DOC), "dd")])
+
+# a time-stamp token no manifest names: nothing can be checked
+write("n-tst.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/timestamp.tst", timestamp(DOC), "dd")])
 
 # XAdES: recognised, said to be unchecked
 write("x.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/signatures0.xml",
