@@ -117,6 +117,15 @@ test_expect_success 'a container none of whose signatures can be checked is INDE
 	test_grep "none of the signatures or time-stamps of this container could be checked" out
 '
 
+test_expect_success 'scelle names without evidence.xml are a foreign container; stamp refuses it' '
+	verify $C/e-001.asice > out &&
+	test_grep "^$C/e-001.asice: TOTAL-PASSED$" out &&
+	test_grep "$NOT_SCELLE" out &&
+	expect_exit 2 scelle stamp --tsa http://127.0.0.1:9/ -o st.asice $C/e-001.asice 2> err &&
+	test_grep "cannot stamp .$C/e-001.asice.: not a scelle archive: no evidence manifest (evidence.xml)" err &&
+	test ! -e st.asice
+'
+
 # expect_fail ARCHIVE PATTERN: TOTAL-FAILED, exit 1, with the reason
 expect_fail() {
 	expect_exit 1 verify "$C/$1" > "$1.out" && test_grep "^$C/$1: TOTAL-FAILED$" "$1.out" &&

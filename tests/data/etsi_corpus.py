@@ -14,6 +14,7 @@ Good containers (each has its expected ETSI verdict in t65):
   e-lta.asice     the same, with an archive manifest of a form scelle does not check
   s.asics         ASiC-S: doc.txt and META-INF/signature.p7s, detached over it
   s-tst.asics     ASiC-S: doc.txt and META-INF/timestamp.tst over it
+  e-001.asice     ASiC-E with scelle's names (ASiCManifest001.xml, signature001.p7s), no evidence.xml
   n-tst.asice     ASiC-E whose one time-stamp no manifest names (INDETERMINATE: nothing checked)
   x.asice         ASiC-E with a XAdES META-INF/signatures0.xml (not checked by scelle yet)
 Tampered copies (each must be TOTAL-FAILED):
@@ -213,6 +214,11 @@ write("s.asics", [MIME_S, ("doc.txt", DOC, "dd"), ("META-INF/signature.p7s", sig
 write("t-asics.asics", [MIME_S, ("doc.txt", DOC[:7] + b"x" + DOC[8:], "dd"),
                         ("META-INF/signature.p7s", sign(DOC), "dd")])
 write("s-tst.asics", [MIME_S, ("doc.txt", DOC, "stored"), ("META-INF/timestamp.tst", timestamp(DOC), "dd")])
+
+# scelle's names, no evidence.xml: a foreign container all the same
+man_1 = manifest("META-INF/signature001.p7s", [("doc.txt", DOC)])
+write("e-001.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/ASiCManifest001.xml", man_1, "dd"),
+                      ("META-INF/signature001.p7s", sign(man_1), "dd")])
 
 # a time-stamp token no manifest names: nothing can be checked
 write("n-tst.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/timestamp.tst", timestamp(DOC), "dd")])
