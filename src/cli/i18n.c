@@ -122,6 +122,8 @@ static const struct {
 	{ "custody.signer_usage", N_("Each custody record's signer certificate is issued for signing") },
 	{ "custody.algorithm", N_("Each custody record's algorithms and key are still accepted") },
 	{ "identity.claim", N_("The stated names are found in the signer's certificate") },
+	{ "container.kind", N_("Whether the file is a scelle archive or another tool's ETSI container") },
+	{ "manifest.archive", N_("The archive manifest and its long-term time-stamp are checked") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },
