@@ -401,7 +401,9 @@ SCELLE_API const struct scelle_timestamp *scelle_result_timestamp(const struct s
 /* Facts about the archive, each borrowed from the result, NULL when unknown.  Keys:
  * "seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
  * "sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
- * "format_version", "tool"; the signer's certificate: "signer_serial" (hex),
+ * "format_version", "tool", "identity_claim", "container" ("scelle": an archive with
+ * evidence.xml; "etsi": not a scelle archive, another ETSI tool's container, verified as
+ * an ETSI container); the signer's certificate: "signer_serial" (hex),
  * "signer_not_before", "signer_not_after" (RFC 3339, UTC); the case (FORMAT.md §3.3):
  * "legal_basis" (several joined by "; "), "case_description" (may hold line breaks). */
 SCELLE_API const char *scelle_result_get(const struct scelle_result *r, const char *key);

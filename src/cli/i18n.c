@@ -141,6 +141,8 @@ static const struct {
 	{ "custody.algorithm", N_("Algorithms and keys of the custody records") },
 	{ "identity.claim", N_("Stated names, against the signer's certificate") },
 	{ "signature.references", N_("Files referenced by the signature") },
+	{ "container.kind", N_("Kind of container (a scelle archive, or another tool's ETSI container)") },
+	{ "manifest.archive", N_("Archive manifest and its long-term time-stamp") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

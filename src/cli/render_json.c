@@ -46,7 +46,7 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 {
 	static const char *const facts[] = { "seal_id", "file_digest", "signer", "signer_issuer",
 		"signing_time", "trust_anchor", "sealed_at", "officer", "officer_role", "officer_unit",
-		"officer_country", "place", "format_version", "tool", "identity_claim" };
+		"officer_country", "place", "format_version", "tool", "identity_claim", "container" };
 	const char *a, *c, *ref;
 
 	fputs("{\"schema\":\"" SCHEMA_ID "\",\"archive\":", f);

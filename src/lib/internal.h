@@ -237,11 +237,14 @@ struct zip_dirent {
 	uint64_t csize, usize;
 	uint64_t offset;	/* of its local header */
 	uint64_t data;		/* of its data; 0: its local header is unsound, not readable */
-	unsigned char not_file;	/* by its attributes: 1 a symbolic link, 2 not a regular file */
+	unsigned char not_file;	/* by its attributes: 1 a symbolic link, 2 not a regular file,
+				 * 3 a directory entry of a foreign container (zip_check) */
 };
 struct zip_dir {
 	struct zip_dirent *e;	/* in central directory order */
 	size_t n;
+	int foreign;		/* no evidence.xml: another ETSI tool's container (FORMAT.md) */
+	size_t descriptors;	/* entries with a data descriptor (foreign containers only) */
 };
 int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *dir);
 void zip_dir_free(struct zip_dir *dir);

@@ -9,7 +9,7 @@
 static const char *const fact_names[F_COUNT] = {
 	"seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
 	"sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
-	"format_version", "tool", "identity_claim", "signer_serial", "signer_not_before",
+	"format_version", "tool", "identity_claim", "container", "signer_serial", "signer_not_before",
 	"signer_not_after", "legal_basis", "case_description"
 };
 

@@ -134,6 +134,11 @@ static int cd_read(int fd, uint64_t size, struct zip_dir *dir, struct scerr *e)
 		scerr_set(e, r ? SCELLE_E_FORMAT : SCELLE_E_NOMEM, "the ZIP central directory cannot "
 		    "be read: %s", why ? why : "out of memory");
 		zip_dir_free(dir);
+	} else if (dir->foreign) {	/* its entries are copied as scelle writes them */
+		scerr_set(e, SCELLE_E_FORMAT, "not a scelle archive: no evidence manifest (%s); stamp "
+		    "adds time-stamps to scelle archives only", EVIDENCE_XML);
+		zip_dir_free(dir);
+		rc = -1;
 	}
 	scelle_result_free(r);
 	return rc;
@@ -421,6 +426,11 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	if (scelle_result_verdict(r) == SCELLE_FAILED) {
 		rc = stamp_fail(st, SCELLE_E_INPUT, "cannot stamp '%s': it does not verify (TOTAL-FAILED): %s",
 		    archive, why ? why : L_("see scelle verify"));
+		goto done;
+	}
+	if ((id = scelle_result_get(r, "container")) && strcmp(id, "etsi") == 0) {
+		rc = stamp_fail(st, SCELLE_E_FORMAT, "cannot stamp '%s': not a scelle archive: no "
+		    "evidence manifest (%s)", archive, EVIDENCE_XML);
 		goto done;
 	}
 	if (!(id = scelle_result_get(r, "seal_id"))) {

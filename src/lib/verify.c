@@ -121,6 +121,7 @@ void scelle_verifier_set_progress_cb(struct scelle_verifier *v, scelle_progress_
  * these header details, so the first bytes are read directly. */
 static void check_mimetype_header(struct vctx *c)
 {
+	static const char asic_s[] = "application/vnd.etsi.asic-s+zip";
 	unsigned char h[30 + 8 + sizeof(ASIC_MIMETYPE) - 1];
 	const size_t mlen = sizeof(ASIC_MIMETYPE) - 1;
 	ssize_t n = pread(c->fd, h, sizeof(h), 0);
@@ -135,10 +136,25 @@ static void check_mimetype_header(struct vctx *c)
 		why = L_("'mimetype' has an extra field");
 	else if (h[6] & 8)
 		why = L_("'mimetype' uses a data descriptor");
-	else if (h[18] != mlen || h[19] || h[20] || h[21] || h[22] != mlen || h[23] || h[24] || h[25] ||
-	    memcmp(h + 38, ASIC_MIMETYPE, mlen) != 0)
-		why = L_("'mimetype' is not application/vnd.etsi.asic-e+zip");	/* one literal: a msgid */
-	if (why)
+	else if (h[18] != mlen || h[19] || h[20] || h[21] || h[22] != mlen || h[23] || h[24] || h[25])
+		why = L_("'mimetype' is not application/vnd.etsi.asic-e+zip");
+	else if (c->dir.foreign && sizeof(asic_s) - 1 == mlen && memcmp(h + 38, asic_s, mlen) == 0) {
+		c->asic_s = 1;	/* EN 319 162-2 §A.1: ASiC-S, read as a foreign container */
+		result_check(c->r, "container.mimetype", SCELLE_PASSED, NULL, "mimetype",
+		    "first entry, STORED, no extra field: %s", asic_s);
+		return;
+	} else if (memcmp(h + 38, ASIC_MIMETYPE, mlen) != 0)
+		why = L_("'mimetype' is not application/vnd.etsi.asic-e+zip");
+	int present = 0;
+	for (size_t i = 0; i < c->dir.n && !present; i++)
+		present = strcmp(c->dir.e[i].name, "mimetype") == 0;
+	if (why && c->dir.foreign && !present) {
+		/* EN 319 162-1 §A.1: a container without one is still read; the type is then
+		 * told by its META-INF names (verify_etsi.c). */
+		result_check(c->r, "container.mimetype", SCELLE_PASSED, NULL, "mimetype",
+		    "no 'mimetype' entry: the container type is inferred from its META-INF names");
+		c->r->checks[c->r->nchecks - 1].warning = 1;
+	} else if (why)
 		result_check(c->r, "container.mimetype", SCELLE_FAILED, "FORMAT_FAILURE", "mimetype",
 		    "%s (EN 319 162-1 A.1)", why);
 	else
@@ -161,7 +177,7 @@ struct entry *find_entry(struct vctx *c, const char *name)
 
 /* The whole of a small entry into b, up to cap bytes: 0, -2 over the cap, -1 unreadable
  * (*why says why). */
-static int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
+int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
     char *why, size_t wl)
 {
 	char tmp[16384];
@@ -1174,12 +1190,18 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		file_hasher_advance(fh, c.file_size);
 	else if (hash_file_fd(c.fd, hex, &e) == 0)
 		result_fact(c.r, F_FILE_DIGEST, hex);
-	check_mimetype_header(&c);
 	/* No central directory (not a ZIP file, truncated): nothing more can be checked. */
-	if ((zip_check(c.fd, c.file_size, c.r, &c.dir) && !c.dir.n) || pass_list(&c) != 0)
+	int zr = zip_check(c.fd, c.file_size, c.r, &c.dir);
+	check_mimetype_header(&c);	/* after zip_check: whose archive it is (c.dir.foreign) */
+	if ((zr && !c.dir.n) || pass_list(&c) != 0)
 		goto out;
 	for (size_t i = 0; i < c.nentries; i++)
 		c.entries[i].item = -1;
+	result_fact(c.r, F_CONTAINER, c.dir.foreign ? "etsi" : "scelle");
+	if (c.dir.foreign) {	/* no evidence.xml: FORMAT.md, "Foreign containers" */
+		verify_etsi(&c, archive);
+		goto out;
+	}
 	if (c.manifest.seen) {
 		unsigned char md[32];
 		SHA256(c.manifest.b.data, c.manifest.b.len, md);

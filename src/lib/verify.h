@@ -76,7 +76,8 @@ struct vctx {
 	struct doc evidence, manifest, signature;
 	struct doc xades;	/* META-INF/signatures*.xml (FORMAT.md §6) */
 	const char *xades_name;	/* its name (the central directory's), NULL: none */
-	const char *sig_name;	/* the signature the signature checks name */
+	const char *sig_name;	/* the signature the checks name: ASIC_SIGNATURE, the XAdES
+				 * one, or one of a foreign container's (verify_etsi.c) */
 	char xades_signer[65];	/* hex SHA-256 of the XAdES signer's certificate, "": none */
 	const char *refs_name;	/* what holds the data references: "ASiCManifest" or
 				 * "the XAdES signature" */
@@ -85,6 +86,7 @@ struct vctx {
 	size_t nitems;
 	time_t signing_time;	/* 0: unknown */
 	time_t poe_time;	/* earliest trusted time-stamp, 0: none */
+	int asic_s;		/* mimetype says ASiC-S (foreign containers only) */
 };
 
 /* verify_sig.c: the CAdES signature over the manifest and the signer's chain. */
@@ -119,6 +121,12 @@ struct entry *find_entry(struct vctx *c, const char *name);
 int well_formed(const struct doc *d);
 int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen);
 #define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE)
+/* verify_etsi.c: a container without evidence.xml, verified as an ETSI container
+ * (FORMAT.md, "Foreign containers"). */
+void verify_etsi(struct vctx *c, const char *archive);
+/* verify.c, for verify_etsi.c */
+int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
+    char *why, size_t wl);
 /* custody_verify.c: the custody ledger (DESIGN.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 

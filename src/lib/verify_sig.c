@@ -11,6 +11,9 @@
 #include <openssl/x509v3.h>
 #include "verify.h"
 
+/* Every message names the signature being checked, c->sig_name: scelle's own
+ * (ASIC_SIGNATURE or its XAdES signature) or one of a foreign container's (verify_etsi.c). */
+
 static time_t asn1_to_time(const ASN1_TIME *t)
 {
 	struct tm tm;

@@ -389,6 +389,32 @@ struct cd_rec {
 	const unsigned char *name, *extra;
 };
 
+/* 4.3.9.3-4: the data descriptor at `at`: an optional signature, the CRC-32 and both
+ * sizes in 4 bytes, or 8 in ZIP64, all equal to the central record's.  *end: where it
+ * ends.  -1 when no reading of it agrees. */
+static int descriptor(struct zc *z, const struct cd_rec *r, uint64_t at, uint64_t limit,
+    uint64_t *end)
+{
+	unsigned char dd[24];
+	for (size_t sig = 4;; sig -= 4) {
+		for (size_t w = 4; w <= 8; w += 4) {
+			size_t len = sig + 4 + 2 * w;
+			const unsigned char *p = dd + sig;
+			if (at > limit || len > limit - at || rd(z, dd, len, at) ||
+			    (sig && get32(dd) != SIG_DESC))
+				continue;
+			uint64_t c = w == 8 ? get64(p + 4) : get32(p + 4);
+			uint64_t u = w == 8 ? get64(p + 12) : get32(p + 8);
+			if (get32(p) == r->crc && c == r->csize && u == r->usize) {
+				*end = at + len;
+				return 0;
+			}
+		}
+		if (!sig)
+			return -1;
+	}
+}
+
 /* The local header of entry r, compared field by field with its central record; fills
  * *x with the bytes the entry occupies and d->data with where its data begins. */
 static void check_local(struct zc *z, const struct cd_rec *r, struct zip_dirent *d,
@@ -442,26 +468,42 @@ static void check_local(struct zc *z, const struct cd_rec *r, struct zip_dirent 
 			    "or says what its header does not need", name);
 	}
 	if (r->flags & 0x0008) {
-		/* 4.3.9: sizes and CRC after the data.  Never written by scelle; a descriptor is
-		 * a second, unsigned statement of the size that readers follow differently. */
-		unsigned char dd[28];
-		uint64_t dc = 0, du = 0;
-		int is64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32);
-		size_t dl = is64 ? 24 : 16;
-		if (r->csize <= E->cd_off && data <= E->cd_off - r->csize &&
-		    rd(z, dd, dl, data + r->csize) == 0) {
-			size_t o = get32(dd) == SIG_DESC ? 4 : 0;
-			dc = is64 ? get64(dd + o + 4) : get32(dd + o + 4);
-			du = is64 ? get64(dd + o + 12) : get32(dd + o + 8);
-			x->end = data + r->csize + o + (is64 ? 20 : 12);
-			if (get32(dd + o) != r->crc || dc != r->csize || du != r->usize)
-				report(z, "container.structure", name, "the data descriptor of '%s' says %llu "
-				    "bytes (%llu compressed) where the central directory says %llu (%llu)",
-				    name, (unsigned long long)du, (unsigned long long)dc,
-				    (unsigned long long)r->usize, (unsigned long long)r->csize);
+		/* 4.3.9: sizes and CRC after the data, a second statement of the size that readers
+		 * follow differently.  scelle writes none and its own archives refuse them (reported
+		 * by zip_check once it knows whose archive this is); a foreign container (Java's
+		 * ZipOutputStream, EU DSS) is read when the descriptor repeats the central record
+		 * exactly and the local header says nothing else (FORMAT.md, "Foreign containers"). */
+		if ((get32(h + 14) && get32(h + 14) != r->crc) || (lcsize && lcsize != r->csize) ||
+		    (lusize && lusize != r->usize))
+			report(z, "container.structure", name, "the local header of '%s' says %llu bytes "
+			    "(%llu compressed) where the central directory says %llu (%llu)", name,
+			    (unsigned long long)lusize, (unsigned long long)lcsize,
+			    (unsigned long long)r->usize, (unsigned long long)r->csize);
+		if (data > E->cd_off || r->csize > E->cd_off - data) {
+			report(z, "container.structure", name, "'%s' claims %llu bytes of data at offset "
+			    "%llu, past the central directory", name, (unsigned long long)r->csize,
+			    (unsigned long long)data);
+			return;
 		}
-		report(z, "container.structure", name, "'%s' has a data descriptor (general purpose "
-		    "bit 3; refused, EN 319 162-1 A.1 and DESIGN.md §2)", name);
+		x->end = data + r->csize;
+		if (descriptor(z, r, data + r->csize, E->cd_off, &x->end) == 0) {
+			d->data = data;
+			return;
+		}
+		unsigned char dd[28];
+		int is64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32);
+		if (rd(z, dd, is64 ? 24 : 16, data + r->csize) == 0) {
+			size_t o = get32(dd) == SIG_DESC ? 4 : 0;
+			uint64_t dc = is64 ? get64(dd + o + 4) : get32(dd + o + 4);
+			uint64_t du = is64 ? get64(dd + o + 12) : get32(dd + o + 8);
+			x->end = data + r->csize + o + (is64 ? 20 : 12);
+			report(z, "container.structure", name, "the data descriptor of '%s' says %llu "
+			    "bytes (%llu compressed) where the central directory says %llu (%llu)",
+			    name, (unsigned long long)du, (unsigned long long)dc,
+			    (unsigned long long)r->usize, (unsigned long long)r->csize);
+		} else
+			report(z, "container.structure", name, "the data descriptor of '%s' is missing or "
+			    "runs into the central directory", name);
 		return;
 	}
 	if (get32(h + 14) != r->crc || lcsize != r->csize || lusize != r->usize)
@@ -481,9 +523,10 @@ static void check_local(struct zc *z, const struct cd_rec *r, struct zip_dirent 
 
 /* The name rules (FORMAT.md §1) on the central directory's name, the one every reader of
  * verify and stamp uses; the local header must repeat it byte for byte (check_local). */
-static void check_name(struct zc *z, const struct cd_rec *r, const char *name)
+static void check_name(struct zc *z, const struct cd_rec *r, const char *name, int dir)
 {
 	const char *why = NULL;
+	char stem[MAX_NAME_BYTES + 1];
 	int ascii = 1;
 	for (size_t i = 0; i < r->nlen; i++)
 		ascii &= r->name[i] < 0x80;
@@ -501,8 +544,22 @@ static void check_name(struct zc *z, const struct cd_rec *r, const char *name)
 		    "(general purpose bit 11): other readers decode it as CP437", name);
 	else if (!utf8_valid(name, r->nlen))
 		report(z, "container.names", name, "the name '%s' is not UTF-8", name);
-	if ((why = unsafe_name(name)))
+	/* a directory entry ("name/", is_dir_entry) is judged without its final '/' */
+	snprintf(stem, sizeof(stem), "%.*s", (int)r->nlen - dir, name);
+	if ((why = unsafe_name(stem)))
 		report(z, "container.names", name, "unsafe entry: %s", why);
+}
+
+/* A directory entry as Java, Info-ZIP and Windows write them: a name ending in '/', no
+ * data, the MS-DOS directory bit or a Unix directory mode or none.  Evidence is files: a
+ * scelle archive has none (zip_check refuses it there); a foreign container may. */
+static int is_dir_entry(const unsigned char *h)
+{
+	uint16_t nlen = get16(h + 28);
+	uint32_t ea = get32(h + 38);
+	unsigned mode = ea >> 16 & S_IFMT;
+	return nlen > 1 && h[46 + nlen - 1] == '/' && get32(h + 24) == 0 && get32(h + 20) <= 2 &&
+	    (mode == 0 || mode == S_IFDIR);
 }
 
 /* 4.4.2, 4.4.15: a Unix mode in the high half of the external attributes, or the MS-DOS
@@ -543,8 +600,11 @@ static int check_central(struct zc *z, const unsigned char *h, struct cd_rec *r,
 	r->offset = get32(h + 42);
 	r->name = h + 46;
 	r->extra = h + 46 + r->nlen;
-	check_name(z, r, name);
-	if ((bad = entry_type(h))) {
+	int dir = is_dir_entry(h);
+	check_name(z, r, name, dir);
+	if (dir)
+		d->not_file = 3;	/* judged by zip_check once it knows whose archive it is */
+	else if ((bad = entry_type(h))) {
 		report(z, "container.names", name, "unsafe entry: %s", bad);
 		d->not_file = bad[0] == 's' ? 1 : 2;
 	}
@@ -647,6 +707,33 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 
 /* ----------------------------------------------------------------- main ---- */
 
+/* Whose archive this is decides the profile (FORMAT.md, "Foreign containers"): one with
+ * evidence.xml is scelle's and is held to FORMAT.md §1 exactly, so data descriptors and
+ * directory entries fail there; one without is read as another ETSI tool's container,
+ * which may have both.  Deleting evidence.xml from a scelle archive to get the laxer
+ * reading leaves its manifest naming evidence.xml: verify_etsi.c fails that. */
+static void judge_profile(struct zc *z, struct zip_dir *dir)
+{
+	int own = 0;
+	for (size_t i = 0; i < dir->n && !own; i++)
+		own = strcmp(dir->e[i].name, EVIDENCE_XML) == 0;
+	dir->foreign = !own;
+	dir->descriptors = 0;
+	for (size_t i = 0; i < dir->n; i++) {
+		struct zip_dirent *d = &dir->e[i];
+		dir->descriptors += (d->flags & 0x0008) != 0;
+		if (own && d->not_file == 3) {
+			report(z, "container.names", d->name, "unsafe entry: not a regular file");
+			d->not_file = 2;
+		}
+		if (own && (d->flags & 0x0008)) {
+			report(z, "container.structure", d->name, "'%s' has a data descriptor (general "
+			    "purpose bit 3; refused, EN 319 162-1 A.1 and DESIGN.md §2)", d->name);
+			d->data = 0;
+		}
+	}
+}
+
 void zip_dir_free(struct zip_dir *dir)
 {
 	for (size_t i = 0; dir && i < dir->n; i++)
@@ -667,6 +754,8 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *di
 	size_t n = 0;
 
 	dir->e = NULL;
+	dir->foreign = 0;
+	dir->descriptors = 0;
 	dir->n = 0;
 	if (read_end(&z, &E))
 		goto out;
@@ -739,17 +828,24 @@ int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *di
 	}
 	if (off != E.cd_end)
 		report_gap(&z, off, E.cd_end, L_("after the last central directory record"));
+	judge_profile(&z, dir);
 	check_layout(&z, xs, n, ents, &E);
 	check_names(&z, ents, n);
 out:
 	if (z.failures > MAX_REPORTS)
 		result_check(r, "container.structure", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 		    "%d more structural problems", z.failures - MAX_REPORTS);
-	if (!z.failures)
+	if (!z.failures && !dir->foreign)
 		result_check(r, "container.structure", SCELLE_PASSED, NULL, NULL,
 		    "%zu entries; one end record at the end of the file; every local header agrees "
 		    "with the central directory; no extra field but ZIP64, no gap, overlap or data "
 		    "descriptor", n);
+	else if (!z.failures)
+		result_check(r, "container.structure", SCELLE_PASSED, NULL, NULL,
+		    "%zu entries; one end record at the end of the file; every local header agrees "
+		    "with the central directory; no extra field but ZIP64, no gap or overlap; %zu data "
+		    "descriptor%s, each equal to its central record", n, dir->descriptors,
+		    dir->descriptors == 1 ? "" : "s");
 	if (!z.name_failures && dir->n == n && n)
 		result_check(r, "container.names", SCELLE_PASSED, NULL, NULL,
 		    "%zu entries, names UTF-8, safe and unique under case folding and NFC", n);
