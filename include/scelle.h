@@ -181,8 +181,10 @@ SCELLE_API void scelle_sealer_set_compress(struct scelle_sealer *s, int mode);
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
  * all.  After success, the two digests that name the archive are available.  The custody
  * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written
- * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, and when
- * the ledger cannot be written the archive is removed again and the error says so. */
+ * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, which
+ * renames it to OUT.custody.<its seal identifier>.xml (never replacing a file there:
+ * SCELLE_E_EXISTS; a warning names it), and when the ledger cannot be written the archive is
+ * removed again and the error says so. */
 SCELLE_API int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags);
 SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */

@@ -53,7 +53,8 @@ static const char usage_text[] =
     "                        bytes (default 4G; suffixes K, M, G)\n"
     "      --compress MODE   auto (deflate text that gains, default), max (level 9 for all\n"
     "                        but compressed formats) or none (store every item)\n"
-    "  -f, --force           replace OUT if it exists\n"
+    "  -f, --force           replace OUT if it exists (its custody ledger is kept, renamed\n"
+    "                        OUT.custody.SEALID.xml after its seal identifier)\n"
     "  -q, --quiet           no progress\n"
     "      --json            print the result as JSON\n"
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";

@@ -871,7 +871,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	struct sealing g = { 0 };
 	struct buf ev = { 0 }, man = { 0 }, sig = { 0 }, ledger = { 0 };
 	struct item **order = NULL;
-	char *ledger_path = NULL;
+	char *ledger_path = NULL, *aside = NULL;
 	unsigned char *der = NULL, md[32];
 	size_t der_len = 0;
 	int rc;
@@ -907,13 +907,29 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	if (!(flags & SCELLE_SEAL_FORCE) && access(ledger_path, F_OK) == 0) {
+	struct stat lst;
+	char why[sizeof(s->err.msg)];
+	rc = SCELLE_OK;
+	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
 		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
+	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
+		/* A ledger is never deleted or overwritten (formats/custody.md, "Files"): --force
+		 * moves it aside under its seal identifier, once the new archive is complete. */
+		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
+			snprintf(why, sizeof(why), "%s", s->err.msg);
+			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
+		} else if (lstat(aside, &lst) == 0)
+			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
+			    "exists (move one of them away)", ledger_path, aside);
+	}
+	if (rc) {
+		free(aside);
 		free(ledger_path);
 		return rc;
 	}
 	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)) {
 		out_abort(&o);	/* frees what out_open had allocated */
+		free(aside);
 		free(ledger_path);
 		return s->err.code;
 	}
@@ -999,13 +1015,21 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	if ((rc = ledger_seal_prepare(s, out, &ledger, &s->err)))
 		goto fail;
+	if (aside && (rc = ledger_move(ledger_path, aside, &s->err))) {
+		snprintf(why, sizeof(why), "%s", s->err.msg);
+		rc = fail(s, rc, "cannot keep the custody ledger: %s", why);
+		goto fail;
+	}
 	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err))) {
 		rc = s->err.code;
+		if (aside)	/* the old archive stays: its ledger goes back beside it */
+			ledger_move(aside, ledger_path, &(struct scerr){ 0 });
 		goto done;
 	}
+	if (aside)
+		sealer_warn(s, "the custody ledger of the replaced archive was moved to '%s'", aside);
 	/* All or nothing: an archive whose sealing record is lost is not kept. */
-	if ((rc = ledger_write_new(ledger_path, &ledger, flags & SCELLE_SEAL_FORCE, &s->err))) {
-		char why[sizeof(s->err.msg)];
+	if ((rc = ledger_write_new(ledger_path, &ledger, (flags & SCELLE_SEAL_FORCE) && !aside, &s->err))) {
 		snprintf(why, sizeof(why), "%s", s->err.msg);
 		unlink(out);
 		rc = fail(s, rc, "cannot write the custody ledger: %s; '%s' was not kept", why, out);
@@ -1034,6 +1058,7 @@ done:
 	buf_release(&man);
 	buf_release(&ledger);
 	free(ledger_path);
+	free(aside);
 	return rc;
 }
 
