@@ -119,6 +119,14 @@ SCELLE_API int scelle_sealer_add_digest(struct scelle_sealer *s, const char *alg
 SCELLE_API int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url);
 SCELLE_API void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
     int timeout_seconds, int optional);
+/* For https:// TSAs (RFC 2818): ca_file, PEM certificates the server's chain must lead to
+ * (NULL: the system's store); cert_file and key_file, a client certificate and its key (PEM,
+ * not encrypted; key_file NULL: in cert_file); auth, "user:password" for HTTP basic
+ * authentication (RFC 7617), copied and cleansed when freed, and sent over https only.  The
+ * files must be readable now (SCELLE_E_IO).  Each TSA is asked in turn: one that fails
+ * (a refused connection is known at once) is a warning as long as another gives a token. */
+SCELLE_API int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char *ca_file,
+    const char *auth, const char *cert_file, const char *key_file);
 
 /* An input: a file or a folder (walked recursively, sorted by byte value).  `as` names it
  * inside the archive, below "evidence/" (NULL: the last component of path).  Inputs are
@@ -218,6 +226,9 @@ SCELLE_API const char *scelle_stamper_errmsg(const struct scelle_stamper *st);
 SCELLE_API int scelle_stamper_add_tsa(struct scelle_stamper *st, const char *url);
 SCELLE_API void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const char *policy_oid,
     int timeout_seconds, int optional);
+/* As scelle_sealer_set_tsa_access(). */
+SCELLE_API int scelle_stamper_set_tsa_access(struct scelle_stamper *st, const char *ca_file,
+    const char *auth, const char *cert_file, const char *key_file);
 SCELLE_API void scelle_stamper_set_progress_cb(struct scelle_stamper *st, scelle_progress_cb cb, void *arg);
 
 /* Reads `archive`, writes the stamped copy to `out` (SCELLE_SEAL_FORCE replaces an existing

@@ -340,7 +340,7 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 	char *co = cert_name_field(s->cert, NID_countryName);
 	struct event_data d = { 0 };
 	struct record_signer rs = { s->key, s->cert, s->chain, s->tsa, s->ntsa,
-		{ s->tsa_policy, s->tsa_timeout }, s->tsa_optional };
+		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
 	if (!root || !ns || !copy || add_attr(root, "formatVersion", LEDGER_FORMAT)) {
@@ -692,7 +692,7 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 	xmlDocPtr doc = ledger_read(fd, path, &c->err);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, last = NULL;
 	struct record_signer rs = { c->keys->key, c->keys->cert, c->keys->chain, &c->tsa, c->tsa ? 1 : 0,
-		{ c->tsa_policy, c->tsa_timeout }, c->tsa_optional };
+		{ c->tsa_policy, c->tsa_timeout, &c->keys->tsa_access }, c->tsa_optional };
 	struct buf out = { 0 };
 	char prev[65];
 	unsigned long n = 0;

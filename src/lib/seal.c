@@ -73,6 +73,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->tsa[i]);
 	free(s->tsa);
 	free(s->tsa_policy);
+	tsa_access_clear(&s->tsa_access);
 	items_free(s->items, s->nitems);
 	item_info_free(s->item_info);
 	free(s->items);
@@ -237,6 +238,12 @@ int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url)
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
 	s->ntsa++;
 	return SCELLE_OK;
+}
+
+int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char *ca_file, const char *auth,
+    const char *cert_file, const char *key_file)
+{
+	return tsa_access_set(&s->tsa_access, ca_file, auth, cert_file, key_file, &s->err);
 }
 
 void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
@@ -994,15 +1001,18 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	    &der_len, &s->err)))
 		goto fail;
 	if (s->ntsa) {
-		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout };
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
 		int added;
 		if ((rc = cades_add_timestamps(&der, &der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
 		    &s->warnings, &added, &s->err)))
 			goto fail;
 		warnings_terminate(s);
 		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
-	}
+			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered; "
+			    "the receiver will get INDETERMINATE until 'scelle stamp' adds one");
+	} else
+		sealer_warn(s, "sealed without a time-stamp (no --tsa): the receiver will get "
+		    "INDETERMINATE until 'scelle stamp' adds one");
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))

@@ -96,6 +96,7 @@ struct scelle_sealer {
 	size_t ntsa;
 	char *tsa_policy;
 	int tsa_timeout, tsa_optional;
+	struct tsa_access tsa_access;
 
 	struct item *items;
 	size_t nitems, capitems;

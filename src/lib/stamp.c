@@ -37,6 +37,7 @@ struct scelle_stamper {
 	size_t ntsa;
 	char *policy;
 	int timeout, optional;
+	struct tsa_access access;
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 	struct buf warnings;	/* NUL-terminated lines */
@@ -57,6 +58,7 @@ void scelle_stamper_free(struct scelle_stamper *st)
 		free(st->tsa[i]);
 	free(st->tsa);
 	free(st->policy);
+	tsa_access_clear(&st->access);
 	buf_release(&st->warnings);
 	free(st);
 }
@@ -78,6 +80,12 @@ int scelle_stamper_add_tsa(struct scelle_stamper *st, const char *url)
 	st->tsa = t;
 	st->ntsa++;
 	return SCELLE_OK;
+}
+
+int scelle_stamper_set_tsa_access(struct scelle_stamper *st, const char *ca_file, const char *auth,
+    const char *cert_file, const char *key_file)
+{
+	return tsa_access_set(&st->access, ca_file, auth, cert_file, key_file, &st->err);
 }
 
 void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const char *policy_oid,
@@ -376,7 +384,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	const char *why, *id;
 	size_t old_tokens;
 	uint64_t total;
-	struct tsa_options opt = { st->policy, st->timeout };
+	struct tsa_options opt = { st->policy, st->timeout, &st->access };
 	unsigned char *der;
 	size_t der_len;
 	char *ledger = NULL;

@@ -61,4 +61,125 @@ test_expect_success 'seal --force refuses a ledger that names no seal identifier
 	cmp three.asice two.asice && test "$(cat two.asice.custody.xml)" = "<notes/>"
 '
 
+# --- time-stamping ------------------------------------------------------------------------
+
+verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --crl "$PKI/ca.crl" "$@"; }
+
+test_expect_success 'a seal without --tsa says, in one line, what the receiver will get and what to do' '
+	seal -o plain.asice ev/a.txt 2>err &&
+	echo "scelle: warning: sealed without a time-stamp (no --tsa): the receiver will get INDETERMINATE until '"'"'scelle stamp'"'"' adds one" >want &&
+	diff -u want err &&
+	expect_exit 3 verify plain.asice >/dev/null
+'
+
+# A port that was just free: nothing listens there, the connection is refused.
+closed=$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])")
+dead_url="http://127.0.0.1:$closed/tsa"
+
+test_expect_success 'a TSA on a closed port fails at once, not after the timeout' '
+	start=$(date +%s) &&
+	test_must_fail --exit=2 seal --tsa "$dead_url" --tsa-timeout 20 -o dead.asice ev/a.txt 2>err &&
+	test $(( $(date +%s) - start )) -lt 5 &&
+	echo "scelle: cannot connect to time-stamp authority '"'"'$dead_url'"'"': Connection refused" >want &&
+	diff -u want err &&
+	! test -e dead.asice && ! test -e dead.asice.custody.xml
+'
+
+test_expect_success 'a dead TSA, then a live one: a warning, and the token of the second' '
+	seal --tsa "$dead_url" --tsa "$tsa_url" -o next.asice ev/a.txt 2>err &&
+	echo "scelle: warning: cannot connect to time-stamp authority '"'"'$dead_url'"'"': Connection refused" >want &&
+	diff -u want err &&
+	verify next.asice >out &&
+	test_grep "^next.asice: TOTAL-PASSED$" out
+'
+
+test_expect_success 'two dead TSAs: the first is a warning, the seal fails with the second' '
+	test_must_fail --exit=2 seal --tsa "$dead_url" --tsa "${dead_url}2" -o dead.asice ev/a.txt 2>err &&
+	test_grep -x "scelle: warning: cannot connect to time-stamp authority .$dead_url.: Connection refused" err &&
+	test_grep -x "scelle: cannot connect to time-stamp authority .${dead_url}2.: Connection refused" err &&
+	test "$(wc -l <err)" = 2
+'
+
+# A TLS PKI for the https front (tests/data/tsa_https.py): its own CA, a server certificate
+# for localhost and 127.0.0.1, a client certificate.
+tls_cert() { # name subject ext
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+		-subj "/CN=$2" -out "$1.csr" 2>/dev/null &&
+	printf "%s\n" "$3" >"$1.ext" &&
+	openssl x509 -req -in "$1.csr" -CA tlsca.pem -CAkey tlsca.key -CAcreateserial -days 30 \
+		-extfile "$1.ext" -out "$1.pem" 2>/dev/null
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tlsca.key \
+	-subj "/CN=Test TLS CA" -days 30 -out tlsca.pem 2>/dev/null &&
+tls_cert server localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth" &&
+tls_cert client "Demo unit client" "extendedKeyUsage=clientAuth" &&
+tls_cert elsewhere tsa.example "subjectAltName=DNS:tsa.example" || exit 2
+FRONT="python3 $TOP/tests/data/tsa_https.py"
+start_server https $FRONT "$T/https.port" server.pem server.key "$tsa_url" || exit 2
+https_url=$(echo "$https_url" | sed "s|^http://127.0.0.1|https://localhost|")
+start_server auth $FRONT "$T/auth.port" server.pem server.key "$tsa_url" demo:s3cret || exit 2
+auth_url=$(echo "$auth_url" | sed "s|^http://|https://|")
+start_server mtls $FRONT "$T/mtls.port" server.pem server.key "$tsa_url" "" tlsca.pem || exit 2
+mtls_url=$(echo "$mtls_url" | sed "s|^http://|https://|")
+start_server wrong $FRONT "$T/wrong.port" elsewhere.pem elsewhere.key "$tsa_url" || exit 2
+wrong_url=$(echo "$wrong_url" | sed "s|^http://127.0.0.1|https://localhost|")
+
+test_expect_success 'an https TSA with --tsa-ca: a token, TOTAL-PASSED' '
+	seal --tsa "$https_url" --tsa-ca tlsca.pem -o https.asice ev/a.txt 2>err &&
+	! test -s err &&
+	verify https.asice >out &&
+	test_grep "^https.asice: TOTAL-PASSED$" out
+'
+
+test_expect_success 'an https TSA whose certificate the system store does not know is refused' '
+	test_must_fail --exit=2 seal --tsa "$https_url" -o bad.asice ev/a.txt 2>err &&
+	test_grep "^scelle: cannot reach time-stamp authority .$https_url.: certificate verify failed" err &&
+	! test -e bad.asice
+'
+
+test_expect_success 'an https TSA reached under another name than its certificate holds is refused' '
+	test_must_fail --exit=2 seal --tsa "$wrong_url" --tsa-ca tlsca.pem -o bad.asice ev/a.txt 2>err &&
+	test_grep "^scelle: cannot reach time-stamp authority .$wrong_url.: certificate verify failed" err
+'
+
+test_expect_success '--tsa-auth env:VAR: HTTP basic authentication, and nothing without it' '
+	TSA_AUTH=demo:s3cret seal --tsa "$auth_url" --tsa-ca tlsca.pem --tsa-auth env:TSA_AUTH -o auth.asice ev/a.txt &&
+	test_grep "^authorization: Basic ZGVtbzpzM2NyZXQ=$" "$T/auth.log" &&
+	verify auth.asice >out && test_grep "TOTAL-PASSED" out &&
+	test_must_fail --exit=2 seal --tsa "$auth_url" --tsa-ca tlsca.pem -o bad.asice ev/a.txt 2>err &&
+	test_grep "^scelle: time-stamp authority .$auth_url. answered with an HTTP error: .*401" err &&
+	echo demo:wrong >wrong.txt &&
+	test_must_fail --exit=2 seal --tsa "$auth_url" --tsa-ca tlsca.pem --tsa-auth file:wrong.txt -o bad.asice ev/a.txt 2>err &&
+	test_grep "401" err && ! test -e bad.asice
+'
+
+test_expect_success '--tsa-auth never takes the secret itself, nor sends it over plain http' '
+	test_must_fail --exit=2 seal --tsa "$auth_url" --tsa-auth demo:s3cret -o bad.asice ev/a.txt 2>err &&
+	echo "scelle: invalid --tsa-auth source (use env:VAR or file:PATH, holding user:password)" >want &&
+	diff -u want err &&
+	TSA_AUTH=demo:s3cret test_must_fail --exit=2 seal --tsa "$tsa_url" --tsa-auth env:TSA_AUTH -o bad.asice ev/a.txt 2>err &&
+	echo "scelle: time-stamp authority '"'"'$tsa_url'"'"': a password is sent over https only" >want &&
+	diff -u want err &&
+	TSA_AUTH=nocolon test_must_fail --exit=2 seal --tsa "$auth_url" --tsa-auth env:TSA_AUTH -o bad.asice ev/a.txt 2>err &&
+	echo "scelle: TSA authentication must be user:password" >want &&
+	diff -u want err
+'
+
+test_expect_success 'a TSA that wants a client certificate: --tsa-cert and --tsa-key' '
+	seal --tsa "$mtls_url" --tsa-ca tlsca.pem --tsa-cert client.pem --tsa-key client.key -o mtls.asice ev/a.txt &&
+	verify mtls.asice >out && test_grep "TOTAL-PASSED" out &&
+	test_must_fail --exit=2 seal --tsa "$mtls_url" --tsa-ca tlsca.pem -o bad.asice ev/a.txt 2>err &&
+	test_grep "^scelle: cannot reach time-stamp authority .$mtls_url.: " err &&
+	test_must_fail --exit=2 seal --tsa "$mtls_url" --tsa-ca tlsca.pem --tsa-key client.key -o bad.asice ev/a.txt 2>err &&
+	test_grep -x "scelle: a TSA client key needs its certificate" err
+'
+
+test_expect_success 'stamp takes the same options: an https TSA with a password adds the token' '
+	echo demo:s3cret >auth.txt &&
+	scelle stamp -q --tsa "$auth_url" --tsa-ca tlsca.pem --tsa-auth file:auth.txt -o plain-stamped.asice plain.asice &&
+	verify plain-stamped.asice >out &&
+	test_grep "^plain-stamped.asice: TOTAL-PASSED$" out
+'
+
 test_done
