@@ -136,10 +136,18 @@ SCELLE_API int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char 
  * holds control characters) is stored escaped (see scelle_name_unescape) and its original
  * bytes are kept in evidence.xml <originalName>.  Names that would collide on extraction
  * (equal after Unicode NFC and case folding, or a file that is also a folder) are refused
- * by scelle_sealer_write() before anything is written. */
+ * by scelle_sealer_write() before anything is written (see scelle_sealer_set_on_collision). */
 SCELLE_API int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const char *as);
 #define SCELLE_INPUT_FOLLOW 0x1	/* follow symbolic links (files and folders) */
 SCELLE_API void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags);
+/* What scelle_sealer_write() does with names that would collide on extraction (equal after
+ * NFC and case folding, or equal): SCELLE_COLLISION_REFUSE (the default) fails with both
+ * names and the code points that differ; SCELLE_COLLISION_RENAME stores every one but the
+ * first (in byte order) as name~2.ext, name~3.ext... and keeps its original name in
+ * evidence.xml <originalName> (FORMAT.md §2.2).  A file that is also a folder is refused
+ * either way. */
+enum { SCELLE_COLLISION_REFUSE = 0, SCELLE_COLLISION_RENAME = 1 };
+SCELLE_API void scelle_sealer_set_on_collision(struct scelle_sealer *s, int mode);
 
 /* Where items came from: a CSV file (RFC 4180, UTF-8, header row) with the columns
  *   path, source_url, captured_at, captured_by, tool, note
@@ -174,6 +182,10 @@ SCELLE_API int scelle_name_unescape(const char *escaped, unsigned char **out, si
  * back to s exactly.  SCELLE_DISPLAY_LAYOUT, for a whole document, keeps LF and the TABs
  * and blanks that indent a line.  Returns a malloc'ed string, NULL when out of memory. */
 #define SCELLE_DISPLAY_LAYOUT 0x1
+/* SCELLE_DISPLAY_CODEPOINTS: every character as its code point instead, "U+0065 U+0301"
+ * (a byte that is not UTF-8 as "\xNN"), one space between: what tells apart two names that
+ * look the same (NFC and NFD forms, case). */
+#define SCELLE_DISPLAY_CODEPOINTS 0x2
 SCELLE_API char *scelle_display(const char *s, size_t len, unsigned flags);
 
 #define SCELLE_SEAL_FORCE 0x1	/* replace an existing output file */

@@ -18,7 +18,8 @@ static const char usage_text[] =
     "                   [--tsa-optional] [--tsa-ca FILE] [--tsa-auth SPEC]\n"
     "                   [--tsa-cert FILE [--tsa-key FILE]] [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
     "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
-    "                   [--compress MODE] [--progress=MODE] [[--as NAME] PATH]...\n"
+    "                   [--compress MODE] [--progress=MODE] [--on-collision refuse|rename]\n"
+    "                   [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
     "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file, or a PKCS#11 URI\n"
@@ -51,6 +52,9 @@ static const char usage_text[] =
     "                        one PATH that follows; default: the last component of PATH)\n"
     "  -T, --files-from FILE read more PATHs from FILE ('-': standard input), one a line\n"
     "  -0, --null            --files-from names end with NUL, not newline\n"
+    "      --on-collision M  names that differ only in case or Unicode normalisation\n"
+    "                        (IMG_1.JPG, img_1.jpg): refuse (default), or rename: store the\n"
+    "                        second as img_1~2.jpg, its original name in evidence.xml\n"
     "      --follow          follow symbolic links (default: record each link as an item of\n"
     "                        type inode/symlink holding its target)\n"
     "      --item-info CSV   where items came from: CSV with header, columns path, source_url,\n"
@@ -71,7 +75,7 @@ enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
 	O_REVOCATION_DATA,
-	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY };
+	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY, O_ON_COLLISION };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -98,6 +102,7 @@ static const struct option options[] = {
 	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
 	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
 	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
+	{ "on-collision", required_argument, NULL, O_ON_COLLISION },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -295,6 +300,14 @@ int cmd_seal(int argc, char **argv)
 			}
 			break;
 		case O_TSA_OPTIONAL: tsa_optional = 1; break;
+		case O_ON_COLLISION:
+			if (strcmp(optarg, "refuse") != 0 && strcmp(optarg, "rename") != 0) {
+				error("invalid --on-collision '%s' (use refuse or rename)", optarg);
+				goto out;
+			}
+			scelle_sealer_set_on_collision(s, strcmp(optarg, "rename") == 0 ?
+			    SCELLE_COLLISION_RENAME : SCELLE_COLLISION_REFUSE);
+			break;
 		case O_TSA_CA: tsa_ca = optarg; break;
 		case O_TSA_CERT: tsa_cert = optarg; break;
 		case O_TSA_KEY: tsa_key = optarg; break;

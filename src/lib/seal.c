@@ -240,6 +240,11 @@ int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url)
 	return SCELLE_OK;
 }
 
+void scelle_sealer_set_on_collision(struct scelle_sealer *s, int mode)
+{
+	s->rename_collisions = mode == SCELLE_COLLISION_RENAME;
+}
+
 int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char *ca_file, const char *auth,
     const char *cert_file, const char *key_file)
 {

@@ -182,4 +182,64 @@ test_expect_success 'stamp takes the same options: an https TSA with a password 
 	test_grep "^plain-stamped.asice: TOTAL-PASSED$" out
 '
 
+# --- colliding names -----------------------------------------------------------------------
+
+# A phone dump: IMG_0001.JPG beside img_0001.jpg and Img_0001.jpg; "café" in NFD (as macOS
+# names files) beside "café" in NFC.  The expected messages are made here, outside the
+# bodies, where printf can write the bytes.
+mkdir phone nfd &&
+printf 'upper' >phone/IMG_0001.JPG && printf 'lower' >phone/img_0001.jpg &&
+printf 'mixed' >phone/Img_0001.jpg && printf 'other' >phone/IMG_0002.JPG &&
+NFD=$(printf 'cafe\314\201.txt') && NFC=$(printf 'caf\303\251.txt') &&
+printf 'decomposed' >"nfd/$NFD" && printf 'composed' >"nfd/$NFC" || exit 2
+printf "scelle: 'nfd/%s' and 'nfd/%s' would collide: 'evidence/nfd/%s' and 'evidence/nfd/%s' differ only in case or Unicode normalisation (U+0065 U+0301 against U+00E9; --on-collision rename keeps both)\n" \
+	"$NFD" "$NFC" "$NFD" "$NFC" >want.nfd
+printf "scelle: 'phone/IMG_0001.JPG' and 'phone/Img_0001.jpg' would collide: 'evidence/phone/IMG_0001.JPG' and 'evidence/phone/Img_0001.jpg' differ only in case or Unicode normalisation (U+004D U+0047 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+004A U+0050 U+0047 against U+006D U+0067 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+006A U+0070 U+0067; --on-collision rename keeps both)\n" >want.phone
+printf "evidence/nfd/%s\nevidence/nfd/%s\nevidence/phone/IMG_0001.JPG\nevidence/phone/IMG_0002.JPG\nevidence/phone/Img_0001~2.jpg\nevidence/phone/img_0001~3.jpg\n" \
+	"$NFD" "$(printf 'caf\303\251~2.txt')" >want.names
+
+test_expect_success 'by default a colliding pair refuses the seal, with the code points that differ' '
+	test_must_fail --exit=2 seal --tsa "$tsa_url" -o nfd.asice nfd 2>err &&
+	diff -u want.nfd err &&
+	test_must_fail --exit=2 seal --tsa "$tsa_url" --on-collision refuse -o phone.asice phone 2>err &&
+	diff -u want.phone err &&
+	! test -e nfd.asice && ! test -e phone.asice
+'
+
+test_expect_success '--on-collision takes refuse or rename only' '
+	test_must_fail --exit=2 seal -o x.asice --on-collision keep phone 2>err &&
+	test_grep -x "scelle: invalid --on-collision .keep. (use refuse or rename)" err
+'
+
+test_expect_success '--on-collision rename: every file sealed, the others as name~N, TOTAL-PASSED' '
+	seal --tsa "$tsa_url" --on-collision rename -o phone.asice phone nfd &&
+	unzip -Z1 phone.asice | grep "^evidence/" | LC_ALL=C sort >names &&
+	diff -u want.names names &&
+	verify phone.asice >out &&
+	test_grep "^phone.asice: TOTAL-PASSED$" out &&
+	unzip -p phone.asice evidence.xml >ev.xml &&
+	xmllint --noout --schema "$TOP/formats/evidence.xsd" ev.xml 2>/dev/null &&
+	b64=$(printf "phone/img_0001.jpg" | base64) &&
+	xmllint --xpath "string(//*[local-name()=\"item\"][@path=\"evidence/phone/img_0001~3.jpg\"]/*[local-name()=\"originalName\"])" ev.xml >got &&
+	test "$(cat got)" = "$b64" &&
+	xmllint --xpath "count(//*[local-name()=\"originalName\"])" ev.xml >got &&
+	test "$(cat got)" = 3 &&
+	test "$(unzip -p phone.asice "evidence/phone/img_0001~3.jpg")" = lower &&
+	test "$(unzip -p phone.asice "evidence/phone/Img_0001~2.jpg")" = mixed
+'
+
+test_expect_success 'extract writes both files of a pair, byte for byte; show names the original' '
+	scelle extract -q --crl "$PKI/ca.crl" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" -C x phone.asice &&
+	cmp phone/IMG_0001.JPG x/phone/IMG_0001.JPG &&
+	cmp phone/img_0001.jpg "x/phone/img_0001~3.jpg" &&
+	cmp phone/Img_0001.jpg "x/phone/Img_0001~2.jpg" &&
+	cmp "nfd/$NFD" "x/nfd/$NFD" &&
+	cmp "nfd/$NFC" "x/nfd/$(printf "caf\303\251~2.txt")" &&
+	test "$(find x -type f | wc -l)" = 6 &&
+	scelle show phone.asice >out.txt &&
+	test_grep -A1 "  evidence/phone/img_0001~3.jpg$" out.txt | tail -n 1 >line &&
+	test_grep -x "                renamed (names collided); original name: phone/img_0001.jpg" line &&
+	test "$(grep -c "renamed (names collided)" out.txt)" = 3
+'
+
 test_done
