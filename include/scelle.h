@@ -244,7 +244,8 @@ SCELLE_API int scelle_stamper_set_tsa_access(struct scelle_stamper *st, const ch
 SCELLE_API void scelle_stamper_set_progress_cb(struct scelle_stamper *st, scelle_progress_cb cb, void *arg);
 
 /* Reads `archive`, writes the stamped copy to `out` (SCELLE_SEAL_FORCE replaces an existing
- * `out`; `out` may never be `archive` itself: SCELLE_E_USAGE).  An `archive` or a ledger
+ * `out`, and renames its ledger as scelle_sealer_write() does; `out` may never be `archive`
+ * itself: SCELLE_E_USAGE).  An `archive` or a ledger
  * beside it that cannot be opened, or is not a regular file, is refused at once
  * (SCELLE_E_IO, SCELLE_E_INPUT; a FIFO is never waited on).  First `archive` is verified
  * without trust anchors: INDETERMINATE is accepted (that is what stamping is for), a

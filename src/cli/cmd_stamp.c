@@ -28,7 +28,8 @@ static const char usage_text[] =
     "                        from env:VAR or file:PATH (never given on the command line)\n"
     "      --tsa-cert FILE, --tsa-key FILE  https TSAs: client certificate and key (PEM,\n"
     "                        key not encrypted; default: the key is in the cert file)\n"
-    "  -f, --force           replace OUT if it exists\n"
+    "  -f, --force           replace OUT if it exists (its custody ledger is kept, renamed\n"
+    "                        OUT.custody.SEALID.xml after its seal identifier)\n"
     "  -q, --quiet           no progress, print nothing on success\n"
     "      --json            print the result as JSON\n"
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";

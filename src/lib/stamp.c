@@ -387,7 +387,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	struct tsa_options opt = { st->policy, st->timeout, &st->access };
 	unsigned char *der;
 	size_t der_len;
-	char *ledger = NULL;
+	char *ledger = NULL, *old_ledger = NULL, *aside = NULL;
 	int fd, rc;
 
 	scerr_clear(&st->err);
@@ -411,6 +411,23 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		rc = stamp_fail(st, SCELLE_E_USAGE, "cannot stamp '%s' onto itself: a sealed archive "
 		    "is never rewritten (name a new output)", archive);
 		goto done;
+	}
+	/* A ledger is never overwritten (formats/custody.md, "Writing"): the one beside a
+	 * replaced `out` is moved aside under its seal identifier, as by `seal --force`. */
+	struct stat lst;
+	if (force && (old_ledger = ledger_path_for(out)) && lstat(old_ledger, &lst) == 0 &&
+	    S_ISREG(lst.st_mode)) {
+		char why_aside[sizeof(st->err.msg)];
+		if (!(aside = ledger_aside_path(old_ledger, &st->err))) {
+			snprintf(why_aside, sizeof(why_aside), "%s", st->err.msg);
+			rc = stamp_fail(st, st->err.code, "cannot keep the custody ledger: %s", why_aside);
+			goto done;
+		}
+		if (lstat(aside, &lst) == 0) {
+			rc = stamp_fail(st, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' "
+			    "already exists (move one of them away)", old_ledger, aside);
+			goto done;
+		}
 	}
 	if (!(r = verify_fd(st, fd, 0, 0, ledger, &why))) {
 		rc = st->err.code;
@@ -476,11 +493,23 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		    archive, why ? why : "seal identifier or time-stamps differ");
 		goto done;
 	}
+	if (aside && (rc = ledger_move(old_ledger, aside, &st->err)))
+		goto done;
 	rc = out_commit(&o, out, force, &st->err) ? st->err.code : SCELLE_OK;
+	if (rc && aside)	/* the old `out` stays: its ledger goes back beside it */
+		ledger_move(aside, old_ledger, &(struct scerr){ 0 });
+	if (rc == SCELLE_OK && aside) {
+		buf_append(&st->warnings, "the custody ledger of the replaced archive was moved to '", 57);
+		buf_append(&st->warnings, aside, strlen(aside));
+		buf_append(&st->warnings, "'\n", 2);
+		warnings_terminate(st);
+	}
 	if (rc == SCELLE_OK)
-		carry_ledger(st, archive, out, force);
+		carry_ledger(st, archive, out, force && !aside);
 done:
 	free(ledger);
+	free(old_ledger);
+	free(aside);
 	if (rc) {
 		st->seal_id[0] = st->file_digest[0] = '\0';
 		st->added = 0;

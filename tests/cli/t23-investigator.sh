@@ -61,6 +61,22 @@ test_expect_success 'seal --force refuses a ledger that names no seal identifier
 	cmp three.asice two.asice && test "$(cat two.asice.custody.xml)" = "<notes/>"
 '
 
+test_expect_success 'stamp --force keeps the ledger of the copy it replaces, too' '
+	seal -o off.asice ev/a.txt 2>/dev/null &&
+	id=$(unzip -p off.asice META-INF/ASiCManifest001.xml | sha256sum | cut -d" " -f1) &&
+	scelle stamp -q --tsa "$tsa_url" -o st.asice off.asice &&
+	fr st.asice --event transferred --to "Policia Nacional" >/dev/null &&
+	cp st.asice.custody.xml st.before &&
+	scelle stamp -q --force --tsa "$tsa_url" -o st.asice off.asice 2>err &&
+	echo "scelle: warning: the custody ledger of the replaced archive was moved to" \
+		"'"'"'st.asice.custody.$id.xml'"'"'" >want &&
+	diff -u want err &&
+	cmp st.before "st.asice.custody.$id.xml" &&
+	cmp off.asice.custody.xml st.asice.custody.xml &&
+	test_must_fail --exit=2 scelle stamp -q --force --tsa "$tsa_url" -o st.asice off.asice 2>err &&
+	test_grep -x "scelle: cannot keep the custody ledger .st.asice.custody.xml.: .st.asice.custody.$id.xml. already exists (move one of them away)" err
+'
+
 # --- time-stamping ------------------------------------------------------------------------
 
 verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --crl "$PKI/ca.crl" "$@"; }
