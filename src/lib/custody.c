@@ -876,7 +876,7 @@ out:
 /* ------------------------------------------------------ moving a ledger aside ---- */
 
 /* NAME.asice.custody.xml → NAME.asice.custody.<seal id of its record 1>.xml: the name of a
- * ledger kept when `seal --force` replaces its archive (formats/custody.md, "Files"). */
+ * ledger kept when `seal --force` replaces its archive (formats/custody.md, "Writing"). */
 char *ledger_aside_path(const char *path, struct scerr *e)
 {
 	int fd = open_input(path, O_NOFOLLOW, NULL, e);

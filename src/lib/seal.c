@@ -925,7 +925,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
 		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
 	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
-		/* A ledger is never deleted or overwritten (formats/custody.md, "Files"): --force
+		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
 		 * moves it aside under its seal identifier, once the new archive is complete. */
 		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
 			snprintf(why, sizeof(why), "%s", s->err.msg);
