@@ -119,6 +119,14 @@ SCELLE_API int scelle_sealer_add_digest(struct scelle_sealer *s, const char *alg
 SCELLE_API int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url);
 SCELLE_API void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
     int timeout_seconds, int optional);
+/* For https:// TSAs (RFC 2818): ca_file, PEM certificates the server's chain must lead to
+ * (NULL: the system's store); cert_file and key_file, a client certificate and its key (PEM,
+ * not encrypted; key_file NULL: in cert_file); auth, "user:password" for HTTP basic
+ * authentication (RFC 7617), copied and cleansed when freed, and sent over https only.  The
+ * files must be readable now (SCELLE_E_IO).  Each TSA is asked in turn: one that fails
+ * (a refused connection is known at once) is a warning as long as another gives a token. */
+SCELLE_API int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char *ca_file,
+    const char *auth, const char *cert_file, const char *key_file);
 
 /* An input: a file or a folder (walked recursively, sorted by byte value).  `as` names it
  * inside the archive, below "evidence/" (NULL: the last component of path).  Inputs are
@@ -128,7 +136,7 @@ SCELLE_API void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const cha
  * holds control characters) is stored escaped (see scelle_name_unescape) and its original
  * bytes are kept in evidence.xml <originalName>.  Names that would collide on extraction
  * (equal after Unicode NFC and case folding, or a file that is also a folder) are refused
- * by scelle_sealer_write() before anything is written. */
+ * by scelle_sealer_write() before anything is written (see scelle_sealer_set_on_collision). */
 SCELLE_API int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const char *as);
 #define SCELLE_INPUT_FOLLOW 0x1	/* follow symbolic links (files and folders) */
 #define SCELLE_INPUT_EXCLUDE_OS_JUNK 0x2 /* leave out .DS_Store, Thumbs.db, desktop.ini */
@@ -147,6 +155,14 @@ struct scelle_seal_summary {
 	uint64_t items, bytes, links, escaped, excluded;
 };
 SCELLE_API void scelle_sealer_summary(const struct scelle_sealer *s, struct scelle_seal_summary *out);
+/* What scelle_sealer_write() does with names that would collide on extraction (equal after
+ * NFC and case folding, or equal): SCELLE_COLLISION_REFUSE (the default) fails with both
+ * names and the code points that differ; SCELLE_COLLISION_RENAME stores every one but the
+ * first (in byte order) as name~2.ext, name~3.ext... and keeps its original name in
+ * evidence.xml <originalName> (FORMAT.md §2.2).  A file that is also a folder is refused
+ * either way. */
+enum { SCELLE_COLLISION_REFUSE = 0, SCELLE_COLLISION_RENAME = 1 };
+SCELLE_API void scelle_sealer_set_on_collision(struct scelle_sealer *s, int mode);
 
 /* Where items came from: a CSV file (RFC 4180, UTF-8, header row) with the columns
  *   path, source_url, captured_at, captured_by, tool, note
@@ -181,6 +197,10 @@ SCELLE_API int scelle_name_unescape(const char *escaped, unsigned char **out, si
  * back to s exactly.  SCELLE_DISPLAY_LAYOUT, for a whole document, keeps LF and the TABs
  * and blanks that indent a line.  Returns a malloc'ed string, NULL when out of memory. */
 #define SCELLE_DISPLAY_LAYOUT 0x1
+/* SCELLE_DISPLAY_CODEPOINTS: every character as its code point instead, "U+0065 U+0301"
+ * (a byte that is not UTF-8 as "\xNN"), one space between: what tells apart two names that
+ * look the same (NFC and NFD forms, case). */
+#define SCELLE_DISPLAY_CODEPOINTS 0x2
 SCELLE_API char *scelle_display(const char *s, size_t len, unsigned flags);
 
 #define SCELLE_SEAL_FORCE 0x1	/* replace an existing output file */
@@ -203,8 +223,10 @@ SCELLE_API int scelle_sealer_set_signature(struct scelle_sealer *s, const char *
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
  * all.  After success, the two digests that name the archive are available.  The custody
  * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written
- * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, and when
- * the ledger cannot be written the archive is removed again and the error says so. */
+ * beside it; an existing ledger there is SCELLE_E_EXISTS unless SCELLE_SEAL_FORCE, which
+ * renames it to OUT.custody.<its seal identifier>.xml (never replacing a file there:
+ * SCELLE_E_EXISTS; a warning names it), and when the ledger cannot be written the archive is
+ * removed again and the error says so. */
 SCELLE_API int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags);
 SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);     /* hex SHA-256 of ASiCManifest
                                                                                    * (XAdES: of the canonical SignedInfo) */
@@ -239,10 +261,14 @@ SCELLE_API const char *scelle_stamper_errmsg(const struct scelle_stamper *st);
 SCELLE_API int scelle_stamper_add_tsa(struct scelle_stamper *st, const char *url);
 SCELLE_API void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const char *policy_oid,
     int timeout_seconds, int optional);
+/* As scelle_sealer_set_tsa_access(). */
+SCELLE_API int scelle_stamper_set_tsa_access(struct scelle_stamper *st, const char *ca_file,
+    const char *auth, const char *cert_file, const char *key_file);
 SCELLE_API void scelle_stamper_set_progress_cb(struct scelle_stamper *st, scelle_progress_cb cb, void *arg);
 
 /* Reads `archive`, writes the stamped copy to `out` (SCELLE_SEAL_FORCE replaces an existing
- * `out`; `out` may never be `archive` itself: SCELLE_E_USAGE).  An `archive` or a ledger
+ * `out`, and renames its ledger as scelle_sealer_write() does; `out` may never be `archive`
+ * itself: SCELLE_E_USAGE).  An `archive` or a ledger
  * beside it that cannot be opened, or is not a regular file, is refused at once
  * (SCELLE_E_IO, SCELLE_E_INPUT; a FIFO is never waited on).  First `archive` is verified
  * without trust anchors: INDETERMINATE is accepted (that is what stamping is for), a

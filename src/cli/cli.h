@@ -27,6 +27,9 @@ char *pass_from_spec(const char *spec);
 /* The same for an option argument, which is then wiped from argv, so that a pass:TEXT
  * does not stay visible in /proc/PID/cmdline. */
 char *pass_from_arg(char *arg);
+/* --tsa-auth env:VAR|file:PATH: the "user:password" it holds (malloc'ed; NULL after an
+ * error message); the argument is cleansed as by pass_from_arg(). */
+char *tsa_auth_from_arg(char *arg);
 /* The pass phrase callback the CLI gives the library: the --pass value when one was given,
  * else a no-echo prompt on the TTY, else failure. */
 int cli_pass_cb(char *buf, int size, const char *what, void *arg);

@@ -15,10 +15,13 @@ static const char usage_text[] =
     "                   [--case AUTH:COUNTRY:REF]... [--case-file CASE.xml]\n"
     "                   [--officer NAME] [--role ROLE] [--unit UNIT] [--country CC] [--place PLACE]\n"
     "                   [--digest ALG]... [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
-    "                   [--tsa-optional] [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
+    "                   [--tsa-optional] [--tsa-ca FILE] [--tsa-auth SPEC]\n"
+    "                   [--tsa-cert FILE [--tsa-key FILE]]\n"
+    "                   [--item-info CSV] [--files-from FILE [-0]] [--follow]\n"
     "                   [--exclude PATTERN]... [--exclude-os-junk]\n"
     "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
-    "                   [--compress MODE] [--progress=MODE] [[--as NAME] PATH]...\n"
+    "                   [--compress MODE] [--progress=MODE] [--on-collision refuse|rename]\n"
+    "                   [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
     "  -k, --key KEY         signing key: PEM, DER or PKCS#12 file, or a PKCS#11 URI\n"
@@ -39,14 +42,23 @@ static const char usage_text[] =
     "      --case-file FILE  <case> element with references, legal basis, description\n"
     "      --officer NAME    sealing officer; --role, --unit, --country, --place likewise\n"
     "      --digest ALG      extra digest: sha512, sha3-256, sha1, md5 (repeatable)\n"
-    "      --tsa URL         RFC 3161 time-stamp authority (repeatable)\n"
+    "      --tsa URL         RFC 3161 time-stamp authority, http:// or https:// (repeatable:\n"
+    "                        one that fails is a warning and the next is asked)\n"
     "      --tsa-policy OID  policy to ask the TSA for\n"
     "      --tsa-timeout S   seconds to wait for a TSA (default 30)\n"
     "      --tsa-optional    seal even when no TSA answers\n"
+    "      --tsa-ca FILE     https TSAs: CA certificates (PEM; default: the system's)\n"
+    "      --tsa-auth SPEC   https TSAs: user:password for HTTP basic authentication, read\n"
+    "                        from env:VAR or file:PATH (never given on the command line)\n"
+    "      --tsa-cert FILE, --tsa-key FILE  https TSAs: client certificate and key (PEM,\n"
+    "                        key not encrypted; default: the key is in the cert file)\n"
     "      --as NAME PATH    store PATH as evidence/NAME in the archive (NAME applies to the\n"
     "                        one PATH that follows; default: the last component of PATH)\n"
     "  -T, --files-from FILE read more PATHs from FILE ('-': standard input), one a line\n"
     "  -0, --null            --files-from names end with NUL, not newline\n"
+    "      --on-collision M  names that differ only in case or Unicode normalisation\n"
+    "                        (IMG_1.JPG, img_1.jpg): refuse (default), or rename: store the\n"
+    "                        second as img_1~2.jpg, its original name in evidence.xml\n"
     "      --follow          follow symbolic links (default: record each link as an item of\n"
     "                        type inode/symlink holding its target)\n"
     "      --exclude PATTERN leave out what matches below a folder (fnmatch; repeatable):\n"
@@ -60,7 +72,8 @@ static const char usage_text[] =
     "                        bytes (default 4G; suffixes K, M, G)\n"
     "      --compress MODE   auto (deflate text that gains, default), max (level 9 for all\n"
     "                        but compressed formats) or none (store every item)\n"
-    "  -f, --force           replace OUT if it exists\n"
+    "  -f, --force           replace OUT if it exists (its custody ledger is kept, renamed\n"
+    "                        OUT.custody.SEALID.xml after its seal identifier)\n"
     "  -q, --quiet           no progress\n"
     "      --json            print the result as JSON\n"
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
@@ -69,7 +82,8 @@ enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_
 	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
-	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK, O_SIGNATURE };
+	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK, O_SIGNATURE,
+	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY, O_ON_COLLISION };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -94,6 +108,9 @@ static const struct option options[] = {
 	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
 	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
 	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
+	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
+	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
+	{ "on-collision", required_argument, NULL, O_ON_COLLISION },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -192,7 +209,8 @@ int cmd_seal(int argc, char **argv)
 {
 	struct scelle_sealer *s = scelle_sealer_new();
 	const char *out = NULL, *key = NULL, *cert = NULL, *tsa_policy = NULL, *as = NULL;
-	char *pass = NULL;
+	const char *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
+	char *pass = NULL, *tsa_auth = NULL;
 	struct input *in = calloc((size_t)argc + 1, sizeof(*in));
 	size_t nin = 0;
 	int opt, force = 0, json = 0, tsa_timeout = 0, tsa_optional = 0, nul = 0, rc = EXIT_USAGE;
@@ -300,6 +318,22 @@ int cmd_seal(int argc, char **argv)
 			}
 			break;
 		case O_TSA_OPTIONAL: tsa_optional = 1; break;
+		case O_ON_COLLISION:
+			if (strcmp(optarg, "refuse") != 0 && strcmp(optarg, "rename") != 0) {
+				error("invalid --on-collision '%s' (use refuse or rename)", optarg);
+				goto out;
+			}
+			scelle_sealer_set_on_collision(s, strcmp(optarg, "rename") == 0 ?
+			    SCELLE_COLLISION_RENAME : SCELLE_COLLISION_REFUSE);
+			break;
+		case O_TSA_CA: tsa_ca = optarg; break;
+		case O_TSA_CERT: tsa_cert = optarg; break;
+		case O_TSA_KEY: tsa_key = optarg; break;
+		case O_TSA_AUTH:
+			free(tsa_auth);
+			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
+				goto out;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			rc = 0;
@@ -329,6 +363,11 @@ int cmd_seal(int argc, char **argv)
 		goto out;
 	}
 	scelle_sealer_set_tsa_options(s, tsa_policy, tsa_timeout, tsa_optional);
+	if ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
+	    scelle_sealer_set_tsa_access(s, tsa_ca, tsa_auth, tsa_cert, tsa_key)) {
+		error("%s", scelle_sealer_errmsg(s));
+		goto out;
+	}
 	scelle_sealer_set_pass_cb(s, cli_pass_cb, pass);
 	scelle_sealer_set_progress_cb(s, cli_progress_cb, NULL);
 	if (scelle_sealer_set_signer(s, key, cert)) {
@@ -355,6 +394,7 @@ int cmd_seal(int argc, char **argv)
 	}
 	if (scelle_sealer_write(s, out, force ? SCELLE_SEAL_FORCE : 0)) {
 		cli_progress_end();
+		print_warnings(scelle_sealer_warnings(s));	/* the TSAs that failed before */
 		error("%s", scelle_sealer_errmsg(s));
 		goto out;
 	}
@@ -388,6 +428,10 @@ out:
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
+	}
+	if (tsa_auth) {
+		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
+		free(tsa_auth);
 	}
 	scelle_sealer_free(s);
 	free(in);

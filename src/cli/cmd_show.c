@@ -30,6 +30,20 @@ static void line(const char *label, const char *value)
 	}
 }
 
+/* An item stored under name~N (seal --on-collision rename, FORMAT.md §2.2): it has an
+ * original name, and its archive name is not the escape of it. */
+static int renamed(const struct scelle_item *it)
+{
+	unsigned char *orig = NULL;
+	size_t len = 0;
+	if (!it->original_name || strncmp(it->path, "evidence/", 9) != 0)
+		return 0;
+	int same = scelle_name_unescape(it->path + 9, &orig, &len) == 0 &&
+	    strcmp((const char *)orig, it->original_name) == 0;
+	free(orig);
+	return !same;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	int opt, json = 0, xml = 0;
@@ -106,6 +120,11 @@ int cmd_show(int argc, char **argv)
 			fputs("  ", stdout);
 			put_text(stdout, it->path);
 			putchar('\n');
+			if (renamed(it)) {
+				printf("  %12s  %s ", "", _("renamed (names collided); original name:"));
+				put_text(stdout, it->original_name);
+				putchar('\n');
+			}
 		}
 		/* the hand-overs since the sealing, from the ledger beside the archive */
 		putchar('\n');

@@ -3,11 +3,13 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include "cli.h"
 
 static const char usage_text[] =
     "usage: scelle stamp --tsa URL [--tsa URL]... [--tsa-policy OID] [--tsa-timeout S]\n"
-    "                    [--tsa-optional] [--force] [-q] [--json] [--progress=MODE]\n"
+    "                    [--tsa-optional] [--tsa-ca FILE] [--tsa-auth SPEC]\n"
+    "                    [--tsa-cert FILE [--tsa-key FILE]] [--force] [-q] [--json] [--progress=MODE]\n"
     "                    -o OUT.asice ARCHIVE\n"
     "\n"
     "Writes OUT.asice: ARCHIVE with one more RFC 3161 time-stamp per TSA on its signature.\n"
@@ -16,16 +18,24 @@ static const char usage_text[] =
     "(TOTAL-FAILED) is refused.\n"
     "\n"
     "  -o, --output FILE     the new archive (never overwritten without --force)\n"
-    "      --tsa URL         RFC 3161 time-stamp authority (repeatable)\n"
+    "      --tsa URL         RFC 3161 time-stamp authority, http:// or https:// (repeatable:\n"
+    "                        one that fails is a warning and the next is asked)\n"
     "      --tsa-policy OID  policy to ask the TSA for\n"
     "      --tsa-timeout S   seconds to wait for a TSA (default 30)\n"
     "      --tsa-optional    skip a TSA that fails, as long as one answers\n"
-    "  -f, --force           replace OUT if it exists\n"
+    "      --tsa-ca FILE     https TSAs: CA certificates (PEM; default: the system's)\n"
+    "      --tsa-auth SPEC   https TSAs: user:password for HTTP basic authentication, read\n"
+    "                        from env:VAR or file:PATH (never given on the command line)\n"
+    "      --tsa-cert FILE, --tsa-key FILE  https TSAs: client certificate and key (PEM,\n"
+    "                        key not encrypted; default: the key is in the cert file)\n"
+    "  -f, --force           replace OUT if it exists (its custody ledger is kept, renamed\n"
+    "                        OUT.custody.SEALID.xml after its seal identifier)\n"
     "  -q, --quiet           no progress, print nothing on success\n"
     "      --json            print the result as JSON\n"
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
 
-enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_PROGRESS };
+enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_PROGRESS,
+	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY };
 
 static const struct option options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -33,6 +43,8 @@ static const struct option options[] = {
 	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
 	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
 	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
+	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
+	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -54,7 +66,8 @@ static void print_warnings(const char *w)
 int cmd_stamp(int argc, char **argv)
 {
 	struct scelle_stamper *st = scelle_stamper_new();
-	const char *out = NULL, *policy = NULL;
+	const char *out = NULL, *policy = NULL, *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
+	char *tsa_auth = NULL;
 	int opt, force = 0, json = 0, timeout = 0, optional = 0, ntsa = 0, rc = EXIT_USAGE;
 	char *end;
 
@@ -84,6 +97,14 @@ int cmd_stamp(int argc, char **argv)
 			break;
 		}
 		case O_TSA_OPTIONAL: optional = 1; break;
+		case O_TSA_CA: tsa_ca = optarg; break;
+		case O_TSA_CERT: tsa_cert = optarg; break;
+		case O_TSA_KEY: tsa_key = optarg; break;
+		case O_TSA_AUTH:
+			free(tsa_auth);
+			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
+				goto out;
+			break;
 		case O_PROGRESS:
 			if (set_progress_mode(optarg))
 				goto out;
@@ -105,6 +126,11 @@ int cmd_stamp(int argc, char **argv)
 		goto out;
 	}
 	scelle_stamper_set_tsa_options(st, policy, timeout, optional);
+	if ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
+	    scelle_stamper_set_tsa_access(st, tsa_ca, tsa_auth, tsa_cert, tsa_key)) {
+		error("%s", scelle_stamper_errmsg(st));
+		goto out;
+	}
 	scelle_stamper_set_progress_cb(st, cli_progress_cb, argv[optind]);
 	int r = scelle_stamper_write(st, argv[optind], out, force ? SCELLE_SEAL_FORCE : 0);
 	cli_progress_end();
@@ -129,6 +155,10 @@ int cmd_stamp(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (tsa_auth) {
+		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
+		free(tsa_auth);
+	}
 	scelle_stamper_free(st);
 	return rc;
 }

@@ -130,6 +130,18 @@ char *pass_from_spec(const char *spec)
 	return NULL;
 }
 
+char *tsa_auth_from_arg(char *arg)
+{
+	char *p = NULL;
+	/* the secret itself is never on the command line, nor echoed in an error */
+	if (strncmp(arg, "env:", 4) != 0 && strncmp(arg, "file:", 5) != 0)
+		error("invalid --tsa-auth source (use env:VAR or file:PATH, holding user:password)");
+	else
+		p = pass_from_spec(arg);
+	OPENSSL_cleanse(arg, strlen(arg));
+	return p;
+}
+
 char *pass_from_arg(char *arg)
 {
 	char *p = pass_from_spec(arg);

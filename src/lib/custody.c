@@ -341,7 +341,7 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 	char *co = cert_name_field(s->cert, NID_countryName);
 	struct event_data d = { 0 };
 	struct record_signer rs = { s->key, s->cert, s->chain, s->tsa, s->ntsa,
-		{ s->tsa_policy, s->tsa_timeout }, s->tsa_optional };
+		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
 	if (!root || !ns || !copy || add_attr(root, "formatVersion", LEDGER_FORMAT)) {
@@ -711,7 +711,7 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 	xmlDocPtr doc = ledger_read(fd, path, &c->err);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, last = NULL;
 	struct record_signer rs = { c->keys->key, c->keys->cert, c->keys->chain, &c->tsa, c->tsa ? 1 : 0,
-		{ c->tsa_policy, c->tsa_timeout }, c->tsa_optional };
+		{ c->tsa_policy, c->tsa_timeout, &c->keys->tsa_access }, c->tsa_optional };
 	struct buf out = { 0 };
 	char prev[65];
 	unsigned long n = 0;
@@ -890,4 +890,55 @@ out:
 	free(org);
 	free(co);
 	return rc;
+}
+
+/* ------------------------------------------------------ moving a ledger aside ---- */
+
+/* NAME.asice.custody.xml → NAME.asice.custody.<seal id of its record 1>.xml: the name of a
+ * ledger kept when `seal --force` replaces its archive (formats/custody.md, "Writing"). */
+char *ledger_aside_path(const char *path, struct scerr *e)
+{
+	int fd = open_input(path, O_NOFOLLOW, NULL, e);
+	xmlDocPtr doc = fd >= 0 ? ledger_read(fd, path, e) : NULL;
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, first = NULL;
+	xmlChar *sid = NULL;
+	char *id = NULL, *aside = NULL;
+	size_t n = strlen(path), suffix = strlen(LEDGER_SUFFIX);
+
+	if (fd >= 0)
+		close(fd);
+	for (xmlNodePtr k = root ? root->children : NULL; k && !first; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "record") == 0)
+			first = k;
+	xmlNodePtr arch = child(child(first, "event"), "archive");
+	if (arch && (sid = xmlGetProp(arch, BAD_CAST "sealId")))
+		id = hex64_lower((const char *)sid);
+	if (doc && !id)
+		scerr_set(e, SCELLE_E_FORMAT, "'%s' names no seal identifier in its first record", path);
+	else if (id && (n < suffix || strcmp(path + n - suffix, LEDGER_SUFFIX) != 0))
+		scerr_set(e, SCELLE_E_USAGE, "'%s' does not end with '%s'", path, LEDGER_SUFFIX);
+	else if (id && (aside = malloc(n + 65 + 1)))
+		snprintf(aside, n + 66, "%.*s.custody.%s.xml", (int)(n - suffix), path, id);
+	else if (id)
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+	xmlFree(sid);
+	free(id);
+	xmlFreeDoc(doc);
+	return aside;
+}
+
+int ledger_move(const char *from, const char *to, struct scerr *e)
+{
+	/* link() never replaces `to` (EEXIST), unlike rename(). */
+	if (link(from, to) != 0) {
+		scerr_set(e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO, "cannot move '%s' to '%s': %s",
+		    from, to, strerror(errno));
+		return e->code;
+	}
+	if (unlink(from) != 0) {
+		scerr_set(e, SCELLE_E_IO, "cannot remove '%s' after linking it as '%s': %s", from, to,
+		    strerror(errno));
+		return e->code;
+	}
+	return SCELLE_OK;
 }

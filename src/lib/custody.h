@@ -70,6 +70,12 @@ char *hex64_lower(const char *s);
  * its digests known, and ledger_write_new() after the archive is in place. */
 int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
     struct scerr *e);
+/* NAME.asice.custody.xml -> NAME.asice.custody.<seal id of record 1>.xml, the name under
+ * which `seal --force` keeps the ledger of the archive it replaces (malloc'ed; NULL with e
+ * set when the ledger cannot be read or names no seal identifier). */
+char *ledger_aside_path(const char *path, struct scerr *e);
+/* Renames from to to, never replacing an existing `to` (SCELLE_E_EXISTS). */
+int ledger_move(const char *from, const char *to, struct scerr *e);
 /* Writes a new ledger file atomically (temporary file, fsync, link or rename). */
 int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e);
 

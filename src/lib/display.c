@@ -90,6 +90,33 @@ int display_blank(uint32_t c)
 	    c == 0x205f || c == 0x3000;
 }
 
+/* SCELLE_DISPLAY_CODEPOINTS: "U+0065 U+0301", a byte that is not UTF-8 as "\xNN". */
+static char *display_codepoints(const unsigned char *p, size_t len)
+{
+	/* the longest form is 10 bytes for 1 ("\xNN " is 5; "U+XXXX " is 7 for >= 2 bytes,
+	 * "U+XXXXXX " 9 for 4) */
+	if (len > (SIZE_MAX - 1) / 10)
+		return NULL;
+	size_t cap = 10 * len + 1, n = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < len;) {
+		uint32_t c = 0;
+		size_t k = utf8_char(p + i, len - i, &c);
+		int w = k ? snprintf(out + n, cap - n, "%sU+%04X", n ? " " : "", (unsigned)c)
+			  : snprintf(out + n, cap - n, "%s\\x%02X", n ? " " : "", p[i]);
+		if (w < 0 || (size_t)w >= cap - n) {	/* cannot be: 10 bytes a byte */
+			free(out);
+			return NULL;
+		}
+		n += (size_t)w;
+		i += k ? k : 1;
+	}
+	return out;
+}
+
 char *scelle_display(const char *s, size_t len, unsigned flags)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -98,6 +125,8 @@ char *scelle_display(const char *s, size_t len, unsigned flags)
 	/* the longest form is 4 bytes for 1 (\xNN); \uXXXX is 6 for >= 2, \U… 10 for 4 */
 	if (!s)
 		len = 0;
+	if (flags & SCELLE_DISPLAY_CODEPOINTS)
+		return display_codepoints(p, len);
 	if (len > (SIZE_MAX - 1) / 4)
 		return NULL;
 	char *out = malloc(4 * len + 1), *q = out;

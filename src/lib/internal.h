@@ -264,9 +264,19 @@ char *name_fold_key(const char *utf8);
 /* ----------------------------------------------------------- timestamp.c ---- */
 /* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success
  * *token (DER ContentInfo, malloc'ed) holds the checked token. */
+/* How to reach a TSA beyond plain HTTP (timestamp.c): for https, the CA certificates that
+ * the server's chain must lead to (NULL: the system's store) and a client certificate and
+ * key (PEM); HTTP basic authentication "user:password" (https only, cleansed when freed). */
+struct tsa_access {
+	char *ca, *auth, *cert, *key;
+};
+int tsa_access_set(struct tsa_access *a, const char *ca, const char *auth, const char *cert,
+    const char *key, struct scerr *e);
+void tsa_access_clear(struct tsa_access *a);
 struct tsa_options {
 	const char *policy;	/* OID or NULL */
 	int timeout;		/* seconds, 0: 30 */
+	const struct tsa_access *access; /* NULL: none */
 };
 int tsa_request(const char *url, const unsigned char *data, size_t n,
     const struct tsa_options *opt, unsigned char **token, size_t *token_len, struct scerr *e);

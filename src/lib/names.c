@@ -8,6 +8,7 @@
  * '%' itself becomes "%25".  Names that need no escape are stored unchanged, so the escape
  * applies only where evidence.xml carries <originalName> (base64 of the original bytes).
  * Unescaping an escaped name ("%XX" -> byte) gives the original bytes back exactly. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
@@ -153,7 +154,9 @@ int name_is_escape_of(const char *escaped, const char *original)
 
 int by_item_name(const void *a, const void *b)
 {
-	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+	const struct item *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->src, y->src);	/* two inputs under one name: a fixed order */
 }
 
 /* The key under which two names are "the same file" on a receiving machine: Unicode
@@ -219,10 +222,102 @@ static const struct fold *find_key(const struct fold *f, size_t n, const char *k
 	return NULL;
 }
 
+/* The differing middle of two names as code points, "U+0065 U+0301 against U+00E9": what
+ * tells apart two names that look the same (NFC and NFD, or case).  The common start and
+ * end are left out, on character boundaries. */
+static char *name_difference(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), pre = 0, suf = 0;
+	while (pre < la && pre < lb && a[pre] == b[pre])
+		pre++;
+	while (pre && ((unsigned char)a[pre] & 0xc0) == 0x80)	/* back to a character start */
+		pre--;
+	while (suf < la - pre && suf < lb - pre && a[la - 1 - suf] == b[lb - 1 - suf])
+		suf++;
+	while (suf && ((unsigned char)a[la - suf] & 0xc0) == 0x80)
+		suf--;
+	char *x = scelle_display(a + pre, la - pre - suf, SCELLE_DISPLAY_CODEPOINTS);
+	char *y = scelle_display(b + pre, lb - pre - suf, SCELLE_DISPLAY_CODEPOINTS);
+	char *out = NULL;
+	if (x && y && asprintf(&out, "%s against %s", x, y) < 0)
+		out = NULL;
+	free(x);
+	free(y);
+	return out;
+}
+
+/* `evidence/dir/img_0001.jpg` and n → `evidence/dir/img_0001~n.jpg`: the mark goes before
+ * the extension of the last component (not before the dot of a name that starts with
+ * one), so that the renamed file still opens with its program (FORMAT.md §2.2). */
+static char *name_numbered(const char *name, unsigned n)
+{
+	const char *base = strrchr(name, '/'), *dot;
+	base = base ? base + 1 : name;
+	dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		dot = name + strlen(name);
+	char *out = NULL;
+	if (asprintf(&out, "%.*s~%u%s", (int)(dot - name), name, n, dot) < 0)
+		return NULL;
+	return out;
+}
+
+/* --on-collision rename: every item of a group of colliding names but the first (in byte
+ * order of the names, then of the paths on disk) gets the first free name~N (N from 2),
+ * free meaning that its collision key is nobody's, and keeps its original name in
+ * <originalName> (FORMAT.md §2.2).  f is sorted by key. */
+static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
+{
+	char **taken = NULL;	/* the keys given out here */
+	size_t ntaken = 0;
+	int rc = SCELLE_OK;
+	for (size_t i = 1; i < s->nitems && rc == SCELLE_OK; i++) {
+		if (strcmp(f[i - 1].key, f[i].key) != 0)
+			continue;
+		struct item *it = &s->items[f[i].item];
+		char *name = NULL, *key = NULL;
+		for (unsigned n = 2; rc == SCELLE_OK; n++) {
+			free(name);
+			free(key);
+			key = NULL;
+			if (!(name = name_numbered(it->name, n)) || !(key = name_fold_key(name))) {
+				rc = SCELLE_E_NOMEM;
+				break;
+			}
+			int used = find_key(f, s->nitems, key) != NULL;
+			for (size_t t = 0; t < ntaken && !used; t++)
+				used = strcmp(taken[t], key) == 0;
+			if (!used)
+				break;
+		}
+		char **more = rc ? NULL : realloc(taken, (ntaken + 1) * sizeof(*taken));
+		if (more)
+			taken = more;
+		if (!more || (!it->orig_name && !(it->orig_name = xstrdup(it->name + strlen(EVIDENCE_DIR))))) {
+			free(key);
+			free(name);
+			rc = SCELLE_E_NOMEM;
+			break;
+		}
+		taken[ntaken++] = key;
+		if (!it->orig_len)
+			it->orig_len = strlen(it->orig_name);
+		free(it->name);
+		it->name = name;
+	}
+	for (size_t t = 0; t < ntaken; t++)
+		free(taken[t]);
+	free(taken);
+	if (rc)
+		scerr_set(&s->err, rc, "out of memory");
+	return rc;
+}
+
 /* Two inputs must never map to one archive name, and must not become one file when the
  * archive is extracted on Windows or macOS: one would silently hide the other.  Also caught:
  * a file whose name is the folder of another item ("a" and "a/b"), which no file system can
- * hold.  Sorts s->items by name (the archive order). */
+ * hold.  With s->rename_collisions, colliding files are renamed instead (rename_colliding).
+ * Sorts s->items by name (the archive order). */
 int check_name_collisions(struct scelle_sealer *s)
 {
 	struct item *it = s->items;
@@ -230,7 +325,7 @@ int check_name_collisions(struct scelle_sealer *s)
 	int rc = SCELLE_OK;
 
 	qsort(it, s->nitems, sizeof(*it), by_item_name);
-	for (size_t i = 1; i < s->nitems; i++) {
+	for (size_t i = 1; i < s->nitems && !s->rename_collisions; i++) {
 		if (strcmp(it[i - 1].name, it[i].name) == 0) {
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
 			    it[i - 1].src, it[i].src, it[i].name);
@@ -246,10 +341,22 @@ int check_name_collisions(struct scelle_sealer *s)
 	}
 	qsort(f, s->nitems, sizeof(*f), by_key);
 	for (size_t i = 1; i < s->nitems; i++) {
+		if (strcmp(f[i - 1].key, f[i].key) == 0 && s->rename_collisions) {
+			/* rename, then check the new names from the start (folders included) */
+			if ((rc = rename_colliding(s, f)) == SCELLE_OK) {
+				s->rename_collisions = 0;
+				rc = check_name_collisions(s);
+				s->rename_collisions = 1;
+			}
+			goto out;
+		}
 		if (strcmp(f[i - 1].key, f[i].key) == 0) {
 			const struct item *a = &it[f[i - 1].item], *b = &it[f[i].item];
+			char *cp = name_difference(a->name, b->name);
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' and '%s' "
-			    "differ only in case or Unicode normalisation", a->src, b->src, a->name, b->name);
+			    "differ only in case or Unicode normalisation (%s; --on-collision rename "
+			    "keeps both)", a->src, b->src, a->name, b->name, cp ? cp : "?");
+			free(cp);
 			rc = SCELLE_E_INPUT;
 			goto out;
 		}

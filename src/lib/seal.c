@@ -76,6 +76,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->tsa[i]);
 	free(s->tsa);
 	free(s->tsa_policy);
+	tsa_access_clear(&s->tsa_access);
 	items_free(s->items, s->nitems);
 	for (size_t i = 0; i < s->nexclude; i++)
 		free(s->exclude[i]);
@@ -241,6 +242,17 @@ int scelle_sealer_add_tsa(struct scelle_sealer *s, const char *url)
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
 	s->ntsa++;
 	return SCELLE_OK;
+}
+
+void scelle_sealer_set_on_collision(struct scelle_sealer *s, int mode)
+{
+	s->rename_collisions = mode == SCELLE_COLLISION_RENAME;
+}
+
+int scelle_sealer_set_tsa_access(struct scelle_sealer *s, const char *ca_file, const char *auth,
+    const char *cert_file, const char *key_file)
+{
+	return tsa_access_set(&s->tsa_access, ca_file, auth, cert_file, key_file, &s->err);
 }
 
 void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_oid,
@@ -952,7 +964,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	struct sealing g = { 0 };
 	struct buf ev = { 0 }, man = { 0 }, sig = { 0 }, ledger = { 0 };
 	struct item **order = NULL;
-	char *ledger_path = NULL;
+	char *ledger_path = NULL, *aside = NULL;
 	unsigned char *der = NULL, md[32];
 	size_t der_len = 0;
 	int rc;
@@ -988,13 +1000,29 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	if (!(flags & SCELLE_SEAL_FORCE) && access(ledger_path, F_OK) == 0) {
+	struct stat lst;
+	char why[sizeof(s->err.msg)];
+	rc = SCELLE_OK;
+	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
 		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
+	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
+		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
+		 * moves it aside under its seal identifier, once the new archive is complete. */
+		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
+			snprintf(why, sizeof(why), "%s", s->err.msg);
+			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
+		} else if (lstat(aside, &lst) == 0)
+			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
+			    "exists (move one of them away)", ledger_path, aside);
+	}
+	if (rc) {
+		free(aside);
 		free(ledger_path);
 		return rc;
 	}
 	if (out_open(&o, out, flags & SCELLE_SEAL_FORCE, &s->err)) {
 		out_abort(&o);	/* frees what out_open had allocated */
+		free(aside);
 		free(ledger_path);
 		return s->err.code;
 	}
@@ -1064,15 +1092,18 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	    &der_len, &s->err)))
 		goto fail;
 	if (s->ntsa) {
-		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout };
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
 		int added;
 		if ((rc = cades_add_timestamps(&der, &der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
 		    &s->warnings, &added, &s->err)))
 			goto fail;
 		warnings_terminate(s);
 		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
-	}
+			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered; "
+			    "the receiver will get INDETERMINATE until 'scelle stamp' adds one");
+	} else
+		sealer_warn(s, "sealed without a time-stamp (no --tsa): the receiver will get "
+		    "INDETERMINATE until 'scelle stamp' adds one");
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))
@@ -1086,13 +1117,21 @@ finish:
 		goto fail;
 	if ((rc = ledger_seal_prepare(s, out, &ledger, &s->err)))
 		goto fail;
+	if (aside && (rc = ledger_move(ledger_path, aside, &s->err))) {
+		snprintf(why, sizeof(why), "%s", s->err.msg);
+		rc = fail(s, rc, "cannot keep the custody ledger: %s", why);
+		goto fail;
+	}
 	if ((rc = out_commit(&o, out, flags & SCELLE_SEAL_FORCE, &s->err))) {
 		rc = s->err.code;
+		if (aside)	/* the old archive stays: its ledger goes back beside it */
+			ledger_move(aside, ledger_path, &(struct scerr){ 0 });
 		goto done;
 	}
+	if (aside)
+		sealer_warn(s, "the custody ledger of the replaced archive was moved to '%s'", aside);
 	/* All or nothing: an archive whose sealing record is lost is not kept. */
-	if ((rc = ledger_write_new(ledger_path, &ledger, flags & SCELLE_SEAL_FORCE, &s->err))) {
-		char why[sizeof(s->err.msg)];
+	if ((rc = ledger_write_new(ledger_path, &ledger, (flags & SCELLE_SEAL_FORCE) && !aside, &s->err))) {
 		snprintf(why, sizeof(why), "%s", s->err.msg);
 		unlink(out);
 		rc = fail(s, rc, "cannot write the custody ledger: %s; '%s' was not kept", why, out);
@@ -1121,6 +1160,7 @@ done:
 	buf_release(&man);
 	buf_release(&ledger);
 	free(ledger_path);
+	free(aside);
 	return rc;
 }
 

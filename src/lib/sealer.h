@@ -97,6 +97,8 @@ struct scelle_sealer {
 	size_t ntsa;
 	char *tsa_policy;
 	int tsa_timeout, tsa_optional;
+	struct tsa_access tsa_access;
+	int rename_collisions;	/* SCELLE_COLLISION_RENAME (names.c) */
 
 	struct item *items;
 	size_t nitems, capitems;

@@ -119,21 +119,25 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 		CMS_ContentInfo_free(cms);
 		return SCELLE_E_FORMAT;
 	}
+	/* Each TSA is asked in turn; one that fails is a warning and the next is asked (a dead
+	 * TSA is known at once, timestamp.c), so that the seal fails only when none answers
+	 * (or never, when optional).  A usage error (a malformed URL) is never skipped. */
+	struct scerr pending = { 0 };
 	for (size_t i = 0; i < nurls; i++) {
 		unsigned char *token = NULL;
 		size_t token_len = 0;
 		struct scerr te = { 0 };
 		/* EN 319 122-1 §5.3: the time-stamp imprint is the hash of the signature value. */
 		if (tsa_request(urls[i], sig->data, (size_t)sig->length, opt, &token, &token_len, &te)) {
-			if (!optional) {
-				*e = te;
-				rc = te.code ? te.code : SCELLE_E_NETWORK;
-				break;
-			}
-			if (warnings) {
-				buf_append(warnings, te.msg, strlen(te.msg));
+			if (pending.code && warnings) {
+				buf_append(warnings, pending.msg, strlen(pending.msg));
 				buf_append(warnings, "\n", 1);
 			}
+			pending = te;
+			if (!pending.code)
+				pending.code = SCELLE_E_NETWORK;
+			if (te.code == SCELLE_E_USAGE && !optional)
+				break;
 			continue;
 		}
 		if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
@@ -145,6 +149,15 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 		}
 		free(token);
 		(*added)++;
+	}
+	if (rc == SCELLE_OK && pending.code) {
+		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
+			*e = pending;
+			rc = pending.code;
+		} else if (warnings) {
+			buf_append(warnings, pending.msg, strlen(pending.msg));
+			buf_append(warnings, "\n", 1);
+		}
 	}
 	if (rc == SCELLE_OK && *added) {
 		unsigned char *out;

@@ -38,6 +38,7 @@ struct scelle_stamper {
 	size_t ntsa;
 	char *policy;
 	int timeout, optional;
+	struct tsa_access access;
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 	struct buf warnings;	/* NUL-terminated lines */
@@ -58,6 +59,7 @@ void scelle_stamper_free(struct scelle_stamper *st)
 		free(st->tsa[i]);
 	free(st->tsa);
 	free(st->policy);
+	tsa_access_clear(&st->access);
 	buf_release(&st->warnings);
 	free(st);
 }
@@ -79,6 +81,12 @@ int scelle_stamper_add_tsa(struct scelle_stamper *st, const char *url)
 	st->tsa = t;
 	st->ntsa++;
 	return SCELLE_OK;
+}
+
+int scelle_stamper_set_tsa_access(struct scelle_stamper *st, const char *ca_file, const char *auth,
+    const char *cert_file, const char *key_file)
+{
+	return tsa_access_set(&st->access, ca_file, auth, cert_file, key_file, &st->err);
 }
 
 void scelle_stamper_set_tsa_options(struct scelle_stamper *st, const char *policy_oid,
@@ -389,10 +397,10 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	const char *why, *id;
 	size_t old_tokens;
 	uint64_t total;
-	struct tsa_options opt = { st->policy, st->timeout };
+	struct tsa_options opt = { st->policy, st->timeout, &st->access };
 	unsigned char *der;
 	size_t der_len;
-	char *ledger = NULL;
+	char *ledger = NULL, *old_ledger = NULL, *aside = NULL;
 	int fd, rc;
 
 	scerr_clear(&st->err);
@@ -416,6 +424,23 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		rc = stamp_fail(st, SCELLE_E_USAGE, "cannot stamp '%s' onto itself: a sealed archive "
 		    "is never rewritten (name a new output)", archive);
 		goto done;
+	}
+	/* A ledger is never overwritten (formats/custody.md, "Writing"): the one beside a
+	 * replaced `out` is moved aside under its seal identifier, as by `seal --force`. */
+	struct stat lst;
+	if (force && (old_ledger = ledger_path_for(out)) && lstat(old_ledger, &lst) == 0 &&
+	    S_ISREG(lst.st_mode)) {
+		char why_aside[sizeof(st->err.msg)];
+		if (!(aside = ledger_aside_path(old_ledger, &st->err))) {
+			snprintf(why_aside, sizeof(why_aside), "%s", st->err.msg);
+			rc = stamp_fail(st, st->err.code, "cannot keep the custody ledger: %s", why_aside);
+			goto done;
+		}
+		if (lstat(aside, &lst) == 0) {
+			rc = stamp_fail(st, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' "
+			    "already exists (move one of them away)", old_ledger, aside);
+			goto done;
+		}
 	}
 	if (!(r = verify_fd(st, fd, 0, 0, ledger, &why))) {
 		rc = st->err.code;
@@ -486,11 +511,23 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		    archive, why ? why : L_("seal identifier or time-stamps differ"));
 		goto done;
 	}
+	if (aside && (rc = ledger_move(old_ledger, aside, &st->err)))
+		goto done;
 	rc = out_commit(&o, out, force, &st->err) ? st->err.code : SCELLE_OK;
+	if (rc && aside)	/* the old `out` stays: its ledger goes back beside it */
+		ledger_move(aside, old_ledger, &(struct scerr){ 0 });
+	if (rc == SCELLE_OK && aside) {
+		buf_append(&st->warnings, "the custody ledger of the replaced archive was moved to '", 57);
+		buf_append(&st->warnings, aside, strlen(aside));
+		buf_append(&st->warnings, "'\n", 2);
+		warnings_terminate(st);
+	}
 	if (rc == SCELLE_OK)
-		carry_ledger(st, archive, out, force);
+		carry_ledger(st, archive, out, force && !aside);
 done:
 	free(ledger);
+	free(old_ledger);
+	free(aside);
 	if (rc) {
 		st->seal_id[0] = st->file_digest[0] = '\0';
 		st->added = 0;

@@ -1,18 +1,26 @@
 /* timestamp.c — RFC 3161 time-stamps on the client side: asking a time-stamp authority for a
  * token over some bytes (tsa_request), and judging a token found on a signature
  * (tsa_token_check).  The responder behind `scelle tsa` is in tsa_responder.c. */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <limits.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <openssl/bn.h>
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/http.h>
 #include <openssl/httperr.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 #include "internal.h"
@@ -477,25 +485,234 @@ static void http_error(const char *url, int timeout, time_t started, struct scer
 		    detail[0] ? detail : L_("unknown error"));
 }
 
+int tsa_access_set(struct tsa_access *a, const char *ca, const char *auth, const char *cert,
+    const char *key, struct scerr *e)
+{
+	const char *files[] = { ca, cert, key };
+	for (size_t i = 0; i < 3; i++)
+		if (files[i] && access(files[i], R_OK) != 0) {
+			scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", files[i], strerror(errno));
+			return SCELLE_E_IO;
+		}
+	if (key && !cert) {
+		scerr_set(e, SCELLE_E_USAGE, "a TSA client key needs its certificate");
+		return SCELLE_E_USAGE;
+	}
+	if (auth && !strchr(auth, ':')) {
+		scerr_set(e, SCELLE_E_USAGE, "TSA authentication must be user:password");
+		return SCELLE_E_USAGE;
+	}
+	tsa_access_clear(a);
+	if ((ca && !(a->ca = xstrdup(ca))) || (auth && !(a->auth = xstrdup(auth))) ||
+	    (cert && !(a->cert = xstrdup(cert))) || (key && !(a->key = xstrdup(key)))) {
+		tsa_access_clear(a);
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	return SCELLE_OK;
+}
+
+void tsa_access_clear(struct tsa_access *a)
+{
+	if (a->auth)
+		OPENSSL_cleanse(a->auth, strlen(a->auth));
+	free(a->ca);
+	free(a->auth);
+	free(a->cert);
+	free(a->key);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The TCP connection to a TSA.  OSSL_HTTP_transfer() would retry a refused connection until
+ * the timeout (for a server that may be starting), so that a dead port cost the whole 30 s:
+ * here "connection refused" is known at once and the next TSA is asked (sign.c).  The
+ * socket is non-blocking, so that the HTTP client's timeout holds for the exchange. */
+static BIO *tsa_connect(const char *url, const char *host, const char *port, time_t deadline,
+    int timeout, struct scerr *e)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int err = 0, fd = -1, gai = getaddrinfo(host, port, &hints, &res);
+	BIO *b;
+
+	if (gai) {
+		scerr_set(e, SCELLE_E_NETWORK, "cannot reach time-stamp authority '%s': %s", url,
+		    gai_strerror(gai));
+		return NULL;
+	}
+	for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    a->ai_protocol)) < 0) {
+			err = errno;
+			continue;
+		}
+		err = connect(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
+		if (err == EINPROGRESS) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			socklen_t len = sizeof(err);
+			int n;
+			do {
+				long left = (long)(deadline - time(NULL));
+				n = poll(&p, 1, left > 0 ? (int)left * 1000 : 0);
+			} while (n < 0 && errno == EINTR);
+			if (n == 0)
+				err = ETIMEDOUT;
+			else if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+				err = errno;
+		}
+		if (err) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (err == ETIMEDOUT)
+			scerr_set(e, SCELLE_E_NETWORK,
+			    "cannot connect to time-stamp authority '%s' within %d s", url, timeout);
+		else
+			scerr_set(e, SCELLE_E_NETWORK, "cannot connect to time-stamp authority '%s': %s",
+			    url, strerror(err));
+		return NULL;
+	}
+	if (!(b = BIO_new_socket(fd, BIO_CLOSE))) {
+		close(fd);
+		scerr_ssl(e, SCELLE_E_NOMEM, "out of memory");
+	}
+	return b;
+}
+
+/* TLS for an https TSA (RFC 2818): the server's certificate must lead to the given CA
+ * certificates, else to the system's store, and name the URL's host. */
+struct tls_arg {
+	SSL_CTX *ctx;
+	const char *host, *port;
+	int proxy, timeout;
+};
+
+static int no_pass(char *buf, int size, int rw, void *u)
+{
+	(void)buf, (void)size, (void)rw, (void)u;
+	return -1;	/* an encrypted client key is refused, never prompted for */
+}
+
+static SSL_CTX *tls_context(const char *url, const struct tsa_access *a, struct scerr *e)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	const char *what = NULL, *file = NULL;
+	if (!ctx) {
+		scerr_ssl(e, SCELLE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_default_passwd_cb(ctx, no_pass);
+	if (a && a->ca ? SSL_CTX_load_verify_locations(ctx, a->ca, NULL) != 1
+	    : SSL_CTX_set_default_verify_paths(ctx) != 1)
+		what = "CA certificates", file = a && a->ca ? a->ca : "the system store";
+	else if (a && a->cert && SSL_CTX_use_certificate_chain_file(ctx, a->cert) != 1)
+		what = "client certificate", file = a->cert;
+	else if (a && a->cert && (SSL_CTX_use_PrivateKey_file(ctx, a->key ? a->key : a->cert,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1))
+		what = "client key (PEM, not encrypted)", file = a->key ? a->key : a->cert;
+	if (what) {
+		scerr_ssl(e, SCELLE_E_IO, "time-stamp authority '%s': cannot load the %s from '%s'",
+		    url, what, file);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* The TLS layer over a connection to t->host, in client mode, checking the server's name
+ * (or IP address) against its certificate. */
+static BIO *tls_layer(BIO *below, const struct tls_arg *t)
+{
+	BIO *sbio = BIO_new_ssl(t->ctx, 1);
+	SSL *ssl = NULL;
+	unsigned char ip[16];
+	int is_ip = inet_pton(AF_INET, t->host, ip) == 1 || inet_pton(AF_INET6, t->host, ip) == 1;
+	if (!sbio || BIO_get_ssl(sbio, &ssl) <= 0 || !ssl ||
+	    (is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), t->host) != 1
+		   : SSL_set_tlsext_host_name(ssl, t->host) != 1 || SSL_set1_host(ssl, t->host) != 1)) {
+		BIO_free(sbio);
+		return NULL;
+	}
+	return BIO_push(sbio, below);
+}
+
+/* OSSL_HTTP_transfer()'s hook when OpenSSL connects to a proxy: there, CONNECT and TLS;
+ * before closing, the TLS layer comes off again. */
+static BIO *tls_hook(BIO *bio, void *arg, int connect, int detail)
+{
+	struct tls_arg *t = arg;
+	if (connect && detail)
+		return OSSL_HTTP_proxy_connect(bio, t->host, t->port, NULL, NULL, t->timeout, NULL,
+		    NULL) ? tls_layer(bio, t) : NULL;
+	if (!connect) {
+		BIO *next = BIO_pop(bio);
+		BIO_free(bio);	/* the TLS layer */
+		return next;
+	}
+	return bio;
+}
+
 /* Sends the DER request and returns the parsed reply, or NULL with e set. */
-static TS_RESP *post_request(const char *url, TS_REQ *req, int timeout, struct scerr *e)
+static TS_RESP *post_request(const char *url, TS_REQ *req, int timeout,
+    const struct tsa_access *access, struct scerr *e)
 {
 	char *host = NULL, *port = NULL, *path = NULL, *query = NULL, *fullpath = NULL;
 	int use_ssl = 0;
-	BIO *reqbio = NULL, *rspbio = NULL;
+	BIO *reqbio = NULL, *rspbio = NULL, *conn = NULL;
 	TS_RESP *resp = NULL;
-	time_t started;
+	STACK_OF(CONF_VALUE) *headers = NULL;
+	struct tls_arg tls = { 0 };
+	time_t started = time(NULL);
 
 	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, &query, NULL)) {
 		ERR_clear_error();
 		scerr_set(e, SCELLE_E_USAGE, "invalid time-stamp authority URL '%s'", url);
 		goto out;
 	}
-	if (use_ssl) {
-		/* The token is signed, so plain HTTP loses nothing (RFC 3161 §3.4). */
-		scerr_set(e, SCELLE_E_USAGE,
-		    "time-stamp authority '%s': https is not supported, use http", url);
+	/* The token is signed, so plain HTTP loses nothing (RFC 3161 §3.4); a password would. */
+	if (access && access->auth && !use_ssl) {
+		scerr_set(e, SCELLE_E_USAGE, "time-stamp authority '%s': a password is sent over "
+		    "https only", url);
 		goto out;
+	}
+	if (access && access->auth) {
+		/* RFC 7617: Authorization: Basic base64(user:password) */
+		size_t n = strlen(access->auth);
+		char *v = malloc(6 + 4 * ((n + 2) / 3) + 1);
+		int ok = v != NULL;
+		if (ok) {
+			memcpy(v, "Basic ", 6);
+			EVP_EncodeBlock((unsigned char *)v + 6, (const unsigned char *)access->auth, (int)n);
+			ok = X509V3_add_value("Authorization", v, &headers) == 1;
+			OPENSSL_cleanse(v, strlen(v));
+			free(v);
+		}
+		if (!ok) {
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	tls.host = host;
+	tls.port = port;
+	tls.timeout = timeout;
+	/* proxy and no_proxy NULL: OpenSSL takes http_proxy/HTTP_PROXY and no_proxy/NO_PROXY
+	 * from the environment (OSSL_HTTP_adapt_proxy(3)); through a proxy, OpenSSL connects. */
+	tls.proxy = OSSL_HTTP_adapt_proxy(NULL, NULL, host, use_ssl) != NULL;
+	if (use_ssl && !(tls.ctx = tls_context(url, access, e)))
+		goto out;
+	if (!tls.proxy && !(conn = tsa_connect(url, host, port, started + timeout, timeout, e)))
+		goto out;
+	if (conn && use_ssl) {
+		BIO *top = tls_layer(conn, &tls);
+		if (!top) {
+			scerr_ssl(e, SCELLE_E_CRYPTO, "time-stamp authority '%s': cannot set up TLS", url);
+			goto out;
+		}
+		conn = top;
 	}
 	if (query && *query) {
 		size_t len = strlen(path) + strlen(query) + 2;
@@ -509,13 +726,13 @@ static TS_RESP *post_request(const char *url, TS_REQ *req, int timeout, struct s
 		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot encode the time-stamp request");
 		goto out;
 	}
-	started = time(NULL);
-	/* proxy and no_proxy NULL: OpenSSL takes http_proxy/HTTP_PROXY and no_proxy/NO_PROXY
-	 * from the environment (OSSL_HTTP_adapt_proxy(3)).  RFC 3161 §3.4 fixes both MIME types;
-	 * expect_asn1 makes OpenSSL check the reply is one DER object. */
-	rspbio = OSSL_HTTP_transfer(NULL, host, port, fullpath ? fullpath : path, 0, NULL, NULL,
-	    NULL, NULL, NULL, NULL, 0, NULL, "application/timestamp-query", reqbio,
-	    "application/timestamp-reply", 1, TSA_MAX_REPLY, timeout, 0);
+	/* RFC 3161 §3.4 fixes both MIME types; expect_asn1 makes OpenSSL check the reply is one
+	 * DER object.  The time left after connecting is the exchange's. */
+	long left = (long)(started + timeout - time(NULL));
+	rspbio = OSSL_HTTP_transfer(NULL, host, port, fullpath ? fullpath : path, use_ssl && tls.proxy, NULL,
+	    NULL, conn, conn, use_ssl && tls.proxy ? tls_hook : NULL, &tls, 0, headers,
+	    "application/timestamp-query", reqbio, "application/timestamp-reply", 1, TSA_MAX_REPLY,
+	    left > 0 ? (int)left : 1, 0);
 	if (!rspbio) {
 		http_error(url, timeout, started, e);
 		goto out;
@@ -527,6 +744,13 @@ static TS_RESP *post_request(const char *url, TS_REQ *req, int timeout, struct s
 out:
 	BIO_free(rspbio);
 	BIO_free(reqbio);
+	BIO_free_all(conn);
+	SSL_CTX_free(tls.ctx);
+	for (int i = 0; i < sk_CONF_VALUE_num(headers); i++) {
+		char *v = sk_CONF_VALUE_value(headers, i)->value;
+		OPENSSL_cleanse(v, strlen(v));
+	}
+	sk_CONF_VALUE_pop_free(headers, X509V3_conf_free);
 	free(fullpath);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
@@ -601,7 +825,7 @@ int tsa_request(const char *url, const unsigned char *data, size_t n,
 		return -1;
 	}
 	if (!(req = make_request(md, policy, &nonce, e)) ||
-	    !(resp = post_request(url, req, timeout, e)) ||
+	    !(resp = post_request(url, req, timeout, opt ? opt->access : NULL, e)) ||
 	    check_reply(url, resp, md, nonce, policy, e) < 0)
 		goto out;
 	if ((len = i2d_PKCS7(TS_RESP_get_token(resp), &der)) <= 0) {

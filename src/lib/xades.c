@@ -262,7 +262,7 @@ static int add_timestamps(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp,
     int *added)
 {
 	struct buf c14n = { 0 };
-	struct tsa_options opt = { s->tsa_policy, s->tsa_timeout };
+	struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
 	*added = 0;
 	if (xml_c14n_node(b->doc, sv, ALG_EXC_C14N, &c14n)) {
 		scerr_set(&s->err, SCELLE_E_NOMEM, "cannot canonicalise the signature value");
@@ -272,8 +272,11 @@ static int add_timestamps(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp,
 		unsigned char *token = NULL;
 		size_t token_len = 0;
 		struct scerr te = { 0 };
+		/* as for CAdES (sign.c): each TSA in turn; a failed one is a warning while
+		 * another gives a token, an error when none does (unless --tsa-optional); a
+		 * malformed URL is never skipped */
 		if (tsa_request(s->tsa[i], c14n.data, c14n.len, &opt, &token, &token_len, &te)) {
-			if (!s->tsa_optional) {
+			if (!s->tsa_optional && ((*added == 0 && i + 1 == s->ntsa) || te.code == SCELLE_E_USAGE)) {
 				buf_release(&c14n);
 				s->err = te;
 				return te.code ? te.code : SCELLE_E_NETWORK;

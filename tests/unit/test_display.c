@@ -40,6 +40,11 @@ int main(void)
 	DISPLAY("<e>\n  <i a=\"x  y\"/>\n\t<t>\x1b\t</t>  \n</e>\n", SCELLE_DISPLAY_LAYOUT,
 	    "<e>\n  <i a=\"x \\x20y\"/>\n\t<t>\\x1B\\x09</t> \\x20\n</e>\n",
 	    "LAYOUT keeps line feeds and indentation, nothing else");
+	DISPLAY("e\xcc\x81\xc3\xa9", SCELLE_DISPLAY_CODEPOINTS, "U+0065 U+0301 U+00E9",
+	    "CODEPOINTS: NFD and NFC told apart");
+	DISPLAY("I\xff\xf0\x9f\x93\xb7", SCELLE_DISPLAY_CODEPOINTS, "U+0049 \\xFF U+1F4F7",
+	    "CODEPOINTS: a byte that is not UTF-8 as \\xNN, above U+FFFF in full");
+	DISPLAY("", SCELLE_DISPLAY_CODEPOINTS, "", "CODEPOINTS: the empty text");
 	char *d = scelle_display(NULL, 5, 0);
 	is_str(d, "", "NULL shows as the empty string");
 	free(d);

@@ -30,7 +30,7 @@ static unsigned char *slurp(const char *path, size_t *len)
 
 static int fetch(int argc, char **argv)
 {
-	struct tsa_options opt = { argc > 5 ? argv[5] : NULL, argc > 6 ? atoi(argv[6]) : 0 };
+	struct tsa_options opt = { argc > 5 ? argv[5] : NULL, argc > 6 ? atoi(argv[6]) : 0, NULL };
 	struct scerr e = { 0 };
 	unsigned char *data, *token;
 	size_t n, len;
