@@ -112,7 +112,7 @@ static const struct {
 	{ "evidence.parse", N_("Reading the evidence record (evidence.xml)") },
 	{ "evidence.items", N_("Files listed in the evidence record") },
 	{ "evidence.digest", N_("Files against the evidence record's fingerprints") },
-	{ "signature.format", N_("Form of the CAdES signature") },
+	{ "signature.format", N_("Form of the signature (CAdES or XAdES)") },
 	{ "signature.attributes", N_("Signed attributes of the signature") },
 	{ "signature.crypto", N_("Mathematical validity of the signature") },
 	{ "signature.signing_certificate", N_("Signer's certificate named by the signature") },
