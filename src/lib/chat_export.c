@@ -79,7 +79,13 @@ static void senders_add(struct senders *s, const unsigned char *p, size_t n)
 	size_t *l = v ? grow(s->len, &s->lcap, s->n + 1, sizeof(*l)) : NULL;
 	if (l)
 		s->len = l;
-	char *c = l ? strndup((const char *)p, n) : NULL;
+	/* n bytes, NULs included (not strndup: a name with a NUL would be stored shorter
+	 * than s->len says, and the memcmp above would read past it) */
+	char *c = l ? malloc(n + 1) : NULL;
+	if (c) {
+		memcpy(c, p, n);
+		c[n] = '\0';
+	}
 	if (!c) {
 		s->full = 1;
 		return;
