@@ -511,6 +511,9 @@ SCELLE_API void scelle_custody_set_time(struct scelle_custody *c, time_t t);
 /* An RFC 3161 time-stamp authority for the record's signature (NULL: none). */
 SCELLE_API int scelle_custody_set_tsa(struct scelle_custody *c, const char *url,
     const char *policy_oid, int timeout_seconds, int optional);
+/* For an https:// TSA: as scelle_sealer_set_tsa_access(). */
+SCELLE_API int scelle_custody_set_tsa_access(struct scelle_custody *c, const char *ca_file,
+    const char *auth, const char *cert_file, const char *key_file);
 /* The verifier that a "received" record runs over the archive first (borrowed: it must
  * outlive the appends).  Its verdict goes into the record. */
 SCELLE_API void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v);

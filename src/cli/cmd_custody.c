@@ -12,7 +12,9 @@ static const char usage_text[] =
     "                          [--pass SPEC] [--actor NAME] [--role ROLE] [--org ORG]\n"
     "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
     "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
-    "                          [--tsa-timeout S] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
+    "                          [--tsa-timeout S] [--tsa-ca FILE] [--tsa-auth SPEC]\n"
+    "                          [--tsa-cert FILE [--tsa-key FILE]]\n"
+    "                          [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
     "                          [--no-timestamp-ok] [--unverified] [--ledger FILE]\n"
     "                          [--ledger-head HEX] [-q]\n"
     "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
@@ -36,6 +38,11 @@ static const char usage_text[] =
     "                        last record (default: now)\n"
     "      --tsa URL         RFC 3161 time-stamp authority for the record\n"
     "      --tsa-policy OID  policy to ask the TSA for; --tsa-timeout S seconds to wait\n"
+    "      --tsa-ca FILE     https TSA: CA certificates (PEM; default: the system's)\n"
+    "      --tsa-auth SPEC   https TSA: user:password for HTTP basic authentication, read\n"
+    "                        from env:VAR or file:PATH (never given on the command line)\n"
+    "      --tsa-cert FILE, --tsa-key FILE  https TSA: client certificate and key (PEM,\n"
+    "                        key not encrypted; default: the key is in the cert file)\n"
     "      --unverified      record 'received' without --trust: the signer is then not\n"
     "                        identified and the record says INDETERMINATE\n"
     "show: the timeline, one line per record, each checked\n"
@@ -54,7 +61,7 @@ static const char usage_text[] =
 
 enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
 	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
-	O_LEDGER, O_JSON, O_LEDGER_HEAD, O_UNVERIFIED };
+	O_LEDGER, O_JSON, O_LEDGER_HEAD, O_UNVERIFIED, O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY };
 
 static const struct option options[] = {
 	{ "event", required_argument, NULL, O_EVENT },
@@ -74,6 +81,8 @@ static const struct option options[] = {
 	{ "tsa", required_argument, NULL, O_TSA },
 	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
 	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
+	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
+	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
 	{ "trust", required_argument, NULL, O_TRUST },
 	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
 	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
@@ -281,7 +290,8 @@ int cmd_custody(int argc, char **argv)
 	struct scelle_custody *c = scelle_custody_new();
 	struct scelle_verifier *v = scelle_verifier_new();
 	const char *event = NULL, *key = NULL, *cert = NULL, *tsa = NULL, *tsa_policy = NULL;
-	char *pass = NULL;
+	const char *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
+	char *pass = NULL, *tsa_auth = NULL;
 	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add, ntrust = 0, unverified = 0;
 
 	if (!c || !v) {
@@ -343,6 +353,14 @@ int cmd_custody(int argc, char **argv)
 		}
 		case O_TSA: tsa = optarg; break;
 		case O_TSA_POLICY: tsa_policy = optarg; break;
+		case O_TSA_CA: tsa_ca = optarg; break;
+		case O_TSA_CERT: tsa_cert = optarg; break;
+		case O_TSA_KEY: tsa_key = optarg; break;
+		case O_TSA_AUTH:
+			free(tsa_auth);
+			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
+				goto out;
+			break;
 		case O_TSA_TIMEOUT:
 			if ((tsa_timeout = atoi(optarg)) <= 0) {
 				error("invalid timeout '%s'", optarg);
@@ -406,7 +424,9 @@ int cmd_custody(int argc, char **argv)
 	}
 	scelle_custody_set_pass_cb(c, cli_pass_cb, pass);
 	if (scelle_custody_set_signer(c, key, cert) ||
-	    (tsa && scelle_custody_set_tsa(c, tsa, tsa_policy, tsa_timeout, 0))) {
+	    (tsa && scelle_custody_set_tsa(c, tsa, tsa_policy, tsa_timeout, 0)) ||
+	    ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
+	    scelle_custody_set_tsa_access(c, tsa_ca, tsa_auth, tsa_cert, tsa_key))) {
 		error("%s", scelle_custody_errmsg(c));
 		goto out;
 	}
@@ -440,6 +460,10 @@ out:
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
+	}
+	if (tsa_auth) {
+		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
+		free(tsa_auth);
 	}
 	scelle_custody_free(c);
 	scelle_verifier_free(v);

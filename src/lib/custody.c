@@ -550,6 +550,18 @@ int scelle_custody_set_tsa(struct scelle_custody *c, const char *url, const char
 	return SCELLE_OK;
 }
 
+int scelle_custody_set_tsa_access(struct scelle_custody *c, const char *ca_file, const char *auth,
+    const char *cert_file, const char *key_file)
+{
+	/* kept in the sealer that holds the keys: record_signer reads it there */
+	scerr_clear(&c->err);
+	if (scelle_sealer_set_tsa_access(c->keys, ca_file, auth, cert_file, key_file)) {
+		c->err = c->keys->err;
+		return c->err.code;
+	}
+	return SCELLE_OK;
+}
+
 void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v)
 {
 	c->verifier = v;
