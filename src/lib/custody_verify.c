@@ -612,7 +612,7 @@ static void check_chain_links(struct lctx *l, size_t i)
 		else if (!earlier)
 			flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",
 			    want + 1 == r->out->seq ? "record %lu follows record %lu: record %lu is missing (removed)"
-			    : "record %lu follows record %lu: records %lu to %lu are missing (removed)",
+			    : N_("record %lu follows record %lu: records %lu to %lu are missing (removed)"),
 			    r->out->seq, want - 1, want, r->out->seq - 1);
 	} else if (r->out->seq < want)
 		flag(l, r, "custody.chain", SCELLE_FAILED, "FORMAT_FAILURE",

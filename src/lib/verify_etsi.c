@@ -583,7 +583,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 		uncovered++;
 		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, n, E.nxades ?
 		    "'%s' is not covered by any signature checked here (the XAdES signature, not "
-		    "checked, may cover it)" : "'%s' is not covered by any signature", n);
+		    "checked, may cover it)" : N_("'%s' is not covered by any signature"), n);
 		c->r->checks[c->r->nchecks - 1].warning = 1;
 	}
 	if (!uncovered)
