@@ -97,6 +97,15 @@ out:
 	return rc;
 }
 
+/* One line of warnings: the callers read them as a C string (scelle_sealer_warnings), even
+ * when the operation then fails, so the text stays NUL-terminated after every line. */
+static void warn_line(struct buf *w, const char *msg)
+{
+	if (buf_append(w, msg, strlen(msg)) == 0 && buf_append(w, "\n", 1) == 0 &&
+	    buf_append(w, "", 1) == 0)
+		w->len--;
+}
+
 int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
     size_t n, unsigned char **der, size_t *der_len, struct scerr *e)
 {
@@ -129,10 +138,8 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 		struct scerr te = { 0 };
 		/* EN 319 122-1 §5.3: the time-stamp imprint is the hash of the signature value. */
 		if (tsa_request(urls[i], sig->data, (size_t)sig->length, opt, &token, &token_len, &te)) {
-			if (pending.code && warnings) {
-				buf_append(warnings, pending.msg, strlen(pending.msg));
-				buf_append(warnings, "\n", 1);
-			}
+			if (pending.code && warnings)
+				warn_line(warnings, pending.msg);
 			pending = te;
 			if (!pending.code)
 				pending.code = SCELLE_E_NETWORK;
@@ -154,10 +161,8 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
 			*e = pending;
 			rc = pending.code;
-		} else if (warnings) {
-			buf_append(warnings, pending.msg, strlen(pending.msg));
-			buf_append(warnings, "\n", 1);
-		}
+		} else if (warnings)
+			warn_line(warnings, pending.msg);
 	}
 	if (rc == SCELLE_OK && *added) {
 		unsigned char *out;
