@@ -35,6 +35,7 @@ only_complete() { # dir
 test_expect_success 'a complete seal of the inputs, for timing' '
 	mkdir full && best= &&
 	for i in 1 2 3; do
+		rm -f full/out.asice.custody.*.xml &&
 		start=$(date +%s%N) && seal -f -o full/out.asice in/case &&
 		ms=$((($(date +%s%N) - start) / 1000000)) &&
 		{ [ -n "$best" ] && [ "$best" -le "$ms" ] || best=$ms; } || return 1

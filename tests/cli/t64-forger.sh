@@ -24,7 +24,7 @@ refused() {
 	test_grep -e "FAILED  *$2  *.*$3" "$1.out" &&
 	expect_exit 1 verify ${4:-} --json "$1" > "$1.json" &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="TOTAL-FAILED", d["verdict"]' "$1.json" &&
-	expect_exit 1 verify ${4:-} --report "$1.html" "$1" > /dev/null &&
+	expect_exit 1 verify ${4:-} --force --report "$1.html" "$1" > /dev/null &&
 	test_grep -q "TOTAL-FAILED" "$1.html" && ! grep -q "TOTAL-PASSED" "$1.html" &&
 	test_must_fail --exit=1 scelle extract -q -C "$1.d" --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" ${4:-} "$1" 2> /dev/null &&
 	test ! -e "$1.d/ad-capture" &&
