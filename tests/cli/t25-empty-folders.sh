@@ -1,0 +1,56 @@
+#!/bin/sh
+# t25-empty-folders.sh — empty folders are recorded (issue 19, FORMAT.md §3.7): seal
+# writes <folders> and format 1.2 only when there is one, verify refuses a forged list,
+# extract makes them again, show lists them.
+. "$(dirname "$0")/lib.sh"
+make_pki
+seal() { scelle seal --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
+verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
+
+test_expect_success 'setup: a seizure with an empty folder, a nested empty one, an excluded-only one' '
+	mkdir -p d/empty d/a/b/c d/full d/tmp &&
+	printf "x" > d/full/f.txt && printf "t" > d/tmp/x.tmp && printf "y" > d/top.txt
+'
+
+test_expect_success 'seal records the deepest empty folders in <folders>, format 1.2, valid' '
+	seal -o e.asice --exclude "*.tmp" d > out 2> err &&
+	unzip -p e.asice evidence.xml > ev.xml &&
+	xmllint --noout --schema "$TOP/formats/evidence.xsd" ev.xml &&
+	test_grep "formatVersion=\"1.2\"" ev.xml &&
+	xmllint --xpath "//*[local-name()=\"folder\"]/@path" ev.xml | tr " " "\n" | grep path > got &&
+	printf "%s\n" "path=\"evidence/d/a/b/c\"" "path=\"evidence/d/empty\"" "path=\"evidence/d/tmp\"" > want &&
+	diff want got &&
+	! unzip -Z1 e.asice | grep "/$"
+'
+
+test_expect_success 'verify passes it' '
+	verify e.asice > v && test_grep "^e.asice: TOTAL-PASSED$" v
+'
+
+test_expect_success 'show lists the empty folders' '
+	scelle show e.asice > s &&
+	test_grep -x "empty folder: evidence/d/a/b/c" s && test_grep -x "empty folder: evidence/d/empty" s
+'
+
+test_expect_success 'extract makes them again, empty' '
+	verify --extract x e.asice > v &&
+	test -d x/d/a/b/c && test -d x/d/empty && test -d x/d/tmp &&
+	test -z "$(ls -A x/d/empty)" && test -f x/d/full/f.txt
+'
+
+test_expect_success 'an archive without empty folders stays format 1.1, without <folders>' '
+	seal -o f.asice d/full > out 2> err &&
+	unzip -p f.asice evidence.xml > f.xml &&
+	test_grep "formatVersion=\"1.1\"" f.xml && ! grep -q "folders" f.xml
+'
+
+test_expect_success 'a wide folder walked on two threads keeps the empty folders of both halves' '
+	mkdir w && for i in $(seq 10 99); do mkdir w/d$i || return 1; done &&
+	printf "z" > w/d50/z && printf "z" > w/d11/z &&
+	seal -o w.asice w > out 2> err &&
+	unzip -p w.asice evidence.xml > w.xml &&
+	test "$(grep -c "<folder path=" w.xml)" = 88 &&
+	! grep -e "w/d50\"" -e "w/d11\"" w.xml && grep -q "evidence/w/d99\"" w.xml && grep -q "evidence/w/d10\"" w.xml
+'
+
+test_done
