@@ -53,4 +53,50 @@ test_expect_success 'a wide folder walked on two threads keeps the empty folders
 	! grep -e "w/d50\"" -e "w/d11\"" w.xml && grep -q "evidence/w/d99\"" w.xml && grep -q "evidence/w/d10\"" w.xml
 '
 
+# Forgeries by someone who holds a signing key (resign.py): evidence.xml changed, the
+# manifest signed again, so that verify fails only for the folder.
+forge() { # name sed-expression
+	sed -e "$2" ev.xml > "$1.xml" && ! cmp -s ev.xml "$1.xml" &&
+	python3 "$TOP/tests/data/resign.py" e.asice "$1.asice" "$PKI/officer.key" "$PKI/officer.pem" \
+		"evidence.xml=$1.xml"
+}
+refused() { # name message
+	test_must_fail --exit=1 verify "$1.asice" > v &&
+	test_grep "^$1.asice: TOTAL-FAILED$" v &&
+	test_grep "evidence.items.*empty folder '$2" v
+}
+
+test_expect_success 'control: evidence.xml re-signed unchanged passes' '
+	forge same "s|evidence/d/empty\"|evidence/d/empty\" |" && verify same.asice > v &&
+	test_grep "^same.asice: TOTAL-PASSED$" v
+'
+
+test_expect_success 'verify refuses a forged folder: ".." in it, outside evidence/, listed twice' '
+	forge dots "s|evidence/d/empty\"|evidence/d/../../x\"|" &&
+	refused dots "evidence/d/../../x'\'' in evidence.xml: '\''.'\'' or '\''..'\'' in path" &&
+	forge abs "s|evidence/d/empty\"|evidence//etc\"|" &&
+	refused abs "evidence//etc'\'' in evidence.xml: absolute path" &&
+	forge out "s|evidence/d/empty\"|META-INF/x\"|" &&
+	refused out "META-INF/x'\'' in evidence.xml: not under evidence/" &&
+	forge twice "s|evidence/d/tmp\"|evidence/d/empty\"|" &&
+	refused twice "evidence/d/empty'\'' in evidence.xml: listed twice"
+'
+
+test_expect_success 'verify refuses a folder that holds an item, or is an item' '
+	forge holds "s|evidence/d/empty\"|evidence/d/full\"|" &&
+	refused holds "evidence/d/full'\'' in evidence.xml: the archive has an entry there" &&
+	forge holds2 "s|evidence/d/empty\"|evidence/d\"|" &&
+	refused holds2 "evidence/d'\'' in evidence.xml: the archive has an entry there" &&
+	forge file "s|evidence/d/empty\"|evidence/d/top.txt\"|" &&
+	refused file "evidence/d/top.txt'\'' in evidence.xml: the archive has an entry there" &&
+	forge near "s|evidence/d/empty\"|evidence/d/ful\"|" && verify near.asice > v &&
+	test_grep "^near.asice: TOTAL-PASSED$" v
+'
+
+test_expect_success 'extract --force never makes a forged folder outside the target' '
+	test_must_fail scelle extract --force --no-timestamp-ok --trust "$PKI/ca.pem" -C fx dots.asice 2> err &&
+	test_grep "refusing to extract '\''evidence/d/../../x'\''" err &&
+	test ! -e fx
+'
+
 test_done
