@@ -53,6 +53,14 @@ test_expect_success 'a wide folder walked on two threads keeps the empty folders
 	! grep -e "w/d50\"" -e "w/d11\"" w.xml && grep -q "evidence/w/d99\"" w.xml && grep -q "evidence/w/d10\"" w.xml
 '
 
+test_expect_success 'a folder name that is not UTF-8 is escaped as item names are (FORMAT.md 2.2)' '
+	mkdir -p n/keep "$(printf "n/caf\351")" && printf "k" > n/keep/k &&
+	seal -o n.asice n > out 2> err &&
+	unzip -p n.asice evidence.xml > n.xml &&
+	test_grep "<folder path=\"evidence/n/caf%E9\"/>" n.xml &&
+	verify n.asice > v && test_grep "^n.asice: TOTAL-PASSED$" v
+'
+
 # Forgeries by someone who holds a signing key (resign.py): evidence.xml changed, the
 # manifest signed again, so that verify fails only for the folder.
 forge() { # name sed-expression
