@@ -27,6 +27,17 @@ test_expect_success 'verify passes it' '
 	verify e.asice > v && test_grep "^e.asice: TOTAL-PASSED$" v
 '
 
+test_expect_success 'verify --json lists them, valid against verify-result.schema.json' '
+	verify --json e.asice > j &&
+	/usr/bin/python3 - "$TOP/formats/verify-result.schema.json" j <<-\PY
+	import json, sys, jsonschema
+	schema = json.load(open(sys.argv[1]))
+	doc = json.loads(open(sys.argv[2]).read())
+	jsonschema.Draft202012Validator(schema).validate(doc)
+	assert doc["empty_folders"] == ["evidence/d/a/b/c", "evidence/d/empty", "evidence/d/tmp"], doc["empty_folders"]
+	PY
+'
+
 test_expect_success 'show lists the empty folders' '
 	scelle show e.asice > s &&
 	test_grep -x "empty folder: evidence/d/a/b/c" s && test_grep -x "empty folder: evidence/d/empty" s
