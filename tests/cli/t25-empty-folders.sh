@@ -72,6 +72,13 @@ test_expect_success 'a folder name that is not UTF-8 is escaped as item names ar
 	verify n.asice > v && test_grep "^n.asice: TOTAL-PASSED$" v
 '
 
+test_expect_success 'an empty folder that differs from a file only in case is refused (FORMAT.md 2.2)' '
+	mkdir -p c/Notes && printf "n" > c/notes &&
+	test_must_fail --exit=2 seal -o c.asice c > out 2> err &&
+	test_grep "^scelle: .*c/notes. and the empty folder .evidence/c/Notes. would collide: .evidence/c/notes. is both a file and a folder" err &&
+	test ! -e c.asice
+'
+
 # Forgeries by someone who holds a signing key (resign.py): evidence.xml changed, the
 # manifest signed again, so that verify fails only for the folder.
 forge() { # name sed-expression
