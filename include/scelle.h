@@ -421,6 +421,8 @@ SCELLE_API size_t scelle_result_check_count(const struct scelle_result *r);
 SCELLE_API const struct scelle_check *scelle_result_check(const struct scelle_result *r, size_t i);
 SCELLE_API size_t scelle_result_item_count(const struct scelle_result *r);
 SCELLE_API const struct scelle_item *scelle_result_item(const struct scelle_result *r, size_t i);
+/* The i-th empty folder that evidence.xml records ("evidence/..."), NULL past the last. */
+SCELLE_API const char *scelle_result_folder(const struct scelle_result *r, size_t i);
 SCELLE_API size_t scelle_result_timestamp_count(const struct scelle_result *r);
 SCELLE_API const struct scelle_timestamp *scelle_result_timestamp(const struct scelle_result *r, size_t i);
 

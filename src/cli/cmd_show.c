@@ -126,6 +126,11 @@ int cmd_show(int argc, char **argv)
 				putchar('\n');
 			}
 		}
+		for (size_t i = 0; scelle_result_folder(r, i); i++) {	/* FORMAT.md §3.7 */
+			fputs(_("empty folder: "), stdout);
+			put_text(stdout, scelle_result_folder(r, i));
+			putchar('\n');
+		}
 		/* the hand-overs since the sealing, from the ledger beside the archive */
 		putchar('\n');
 		if (scelle_result_custody_count(r))

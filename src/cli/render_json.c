@@ -84,6 +84,12 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 		key(f, "source_url", it->source_url);
 		fprintf(f, ",\"ok\":%s}", it->ok ? "true" : "false");
 	}
+	fputs("],\"empty_folders\":[", f);	/* FORMAT.md §3.7 */
+	for (size_t i = 0; scelle_result_folder(r, i); i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, scelle_result_folder(r, i));
+	}
 	fputs("]", f);
 	key(f, "ledger", scelle_result_ledger(r));
 	if (scelle_result_ledger_head(r))

@@ -199,7 +199,9 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
 	START("evidence");
 	ATTR("xmlns", SCELLE_NS_EVIDENCE);
-	ATTR("formatVersion", "1.1");	/* 1.1: <contents> of items */
+	/* 1.1: <members> and <chatExport> of items; 1.2: <folders>, written only when there
+	 * are empty folders, so that other archives stay 1.1 for 1.1 readers (FORMAT.md §1) */
+	ATTR("formatVersion", s->nfolders ? "1.2" : "1.1");
 	START("tool");
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
@@ -289,6 +291,15 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ok = ok && !(last_plain && put(&raw, "  ")) && raw_flush(w, &raw);
 	buf_release(&raw);
 	END();
+	if (s->nfolders) {	/* FORMAT.md §3.7 */
+		START("folders");
+		for (size_t i = 0; ok && i < s->nfolders; i++) {
+			START("folder");
+			ATTR("path", s->folders[i]);
+			END();
+		}
+		END();
+	}
 	END();
 	int rc = finish(w, xb, out, ok, e);
 	/* Listings are budgeted (intake.c); items are not: a seal of more items than one

@@ -43,8 +43,8 @@ struct xctx {
 	uint64_t bytes;
 };
 
-/* Why a relative path may not be used below the root, or NULL. */
-static const char *unsafe_path(const char *p)
+/* Why a relative path may not be used below the root, or NULL (internal.h). */
+const char *unsafe_path(const char *p)
 {
 	if (!*p)
 		return L_("empty name");
@@ -385,6 +385,58 @@ static int write_items(struct xctx *x, int fd, size_t *written)
 	return 0;
 }
 
+/* The empty folders evidence.xml records (FORMAT.md §3.7) that the selection takes: the
+ * whole archive, or a folder ITEM names or holds.  Judged as item names are (choose), and
+ * made as the folders on an item's way (open_parent: never through a link); one that
+ * exists already as a folder is left as it is, being empty changes nothing. */
+static int folder_rel(struct xctx *x, const char *path, const char **rel)
+{
+	size_t pre = strlen(EVIDENCE_DIR);
+	const char *why = strncmp(path, EVIDENCE_DIR, pre) != 0 ? L_("not under evidence/")
+	    : unsafe_path(path + pre);
+	if (why) {
+		scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': %s", path, why);
+		return -1;
+	}
+	*rel = path + pre;
+	return 0;
+}
+
+static int folder_taken(const char *path, const char *const *sel, size_t nsel)
+{
+	for (size_t s = 0; s < nsel; s++)
+		if (selects(sel[s], path))
+			return 1;
+	return nsel == 0;
+}
+
+static int write_folders(struct xctx *x, const char *const *sel, size_t nsel, int check_only)
+{
+	const char *path, *rel, *leaf;
+	struct stat st;
+	for (size_t i = 0; (path = scelle_result_folder(x->r, i)) != NULL; i++) {
+		if (!folder_taken(path, sel, nsel))
+			continue;
+		if (folder_rel(x, path, &rel) != 0)
+			return -1;
+		if (check_only)
+			continue;
+		int fd = open_parent(x, rel, 1, &leaf);
+		if (fd < 0)
+			return -1;
+		if (mkdirat(fd, leaf, 0777) != 0 && (errno != EEXIST ||
+		    fstatat(fd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))) {
+			scerr_set(x->e, errno == EEXIST ? SCELLE_E_EXISTS : SCELLE_E_IO,
+			    "cannot create folder '%s': %s", rel, errno == EEXIST ?
+			    L_("it exists and is not a folder") : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------ BagIt ---- */
 
 /* A tag file value on one line: RFC 8493 §2.2.2 folds with leading whitespace, so a CR or
@@ -516,7 +568,7 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 		scerr_set(x.e, SCELLE_E_INPUT, "'%s' failed verification (TOTAL-FAILED); not extracting", archive);
 		return SCELLE_E_INPUT;
 	}
-	if (choose(&x, items, nitems) != 0)
+	if (choose(&x, items, nitems) != 0 || write_folders(&x, items, nitems, 1) != 0)
 		goto out;
 	if ((afd = open_input(archive, 0, NULL, x.e)) < 0)	/* never waits on a FIFO */
 		goto out;
@@ -541,7 +593,7 @@ int scelle_verifier_extract(struct scelle_verifier *v, const struct scelle_resul
 			goto out;
 		}
 	}
-	if (write_items(&x, afd, &count) != 0)
+	if (write_items(&x, afd, &count) != 0 || write_folders(&x, items, nitems, 0) != 0)
 		goto out;
 	if ((flags & SCELLE_EXTRACT_BAGIT) && write_bag_tags(&x, top, archive) != 0)
 		goto out;

@@ -59,6 +59,9 @@ char *xstrdup(const char *s);		/* NULL-safe */
  * capacity doubles, so n appends cost O(n).  Returns the array, moved or not, and updates
  * *cap; NULL when out of memory or on overflow (p and *cap are then unchanged). */
 void *grow(void *p, size_t *cap, size_t need, size_t size);
+/* extract.c: why a relative path may not be used below a folder, or NULL; also verify.c's
+ * test of the empty folders evidence.xml lists. */
+const char *unsafe_path(const char *p);
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
 /* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */

@@ -384,6 +384,21 @@ int check_name_collisions(struct scelle_sealer *s)
 			}
 		}
 	}
+	/* An empty folder (FORMAT.md §3.7) that would be one with a file: extracted on
+	 * Windows or macOS, one of the two could not be made. */
+	for (size_t i = 0; i < s->nfolders; i++) {
+		char *key = name_fold_key(s->folders[i]);
+		if (!key)
+			goto nomem;
+		const struct fold *g = find_key(f, s->nitems, key);
+		free(key);
+		if (g) {
+			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and the empty folder '%s' would collide: "
+			    "'%s' is both a file and a folder", it[g->item].src, s->folders[i], it[g->item].name);
+			rc = SCELLE_E_INPUT;
+			goto out;
+		}
+	}
 	goto out;
 nomem:
 	scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");

@@ -166,6 +166,9 @@ void scelle_result_free(struct scelle_result *r)
 		item_facts_free(&r->items[i].info);
 	}
 	free(r->items);
+	for (size_t i = 0; i < r->nfolders; i++)
+		free(r->folders[i]);
+	free(r->folders);
 	for (size_t i = 0; i < r->nts; i++) {
 		free((char *)r->ts[i].tsa_name);
 		free((char *)r->ts[i].policy);
@@ -203,6 +206,11 @@ size_t scelle_result_check_count(const struct scelle_result *r)
 const struct scelle_check *scelle_result_check(const struct scelle_result *r, size_t i)
 {
 	return i < r->nchecks ? &r->checks[i] : NULL;
+}
+
+const char *scelle_result_folder(const struct scelle_result *r, size_t i)
+{
+	return r && i < r->nfolders ? r->folders[i] : NULL;
 }
 
 size_t scelle_result_item_count(const struct scelle_result *r)

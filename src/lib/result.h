@@ -16,6 +16,8 @@ struct scelle_result {
 	size_t nchecks, capchecks;
 	struct scelle_item *items;
 	size_t nitems, capitems;
+	char **folders;		/* evidence.xml <folders> (FORMAT.md §3.7), as listed */
+	size_t nfolders, capfolders;
 	struct scelle_timestamp *ts;
 	size_t nts;
 	char *facts[F_COUNT];

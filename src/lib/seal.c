@@ -54,6 +54,12 @@ static void items_free(struct item *v, size_t n)
 	}
 }
 
+static void folders_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
 void scelle_sealer_free(struct scelle_sealer *s)
 {
 	if (!s)
@@ -78,6 +84,8 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	free(s->tsa_policy);
 	tsa_access_clear(&s->tsa_access);
 	items_free(s->items, s->nitems);
+	folders_free(s->folders, s->nfolders);
+	free(s->folders);
 	for (size_t i = 0; i < s->nexclude; i++)
 		free(s->exclude[i]);
 	free(s->exclude);
@@ -367,6 +375,32 @@ static int add_file(struct scelle_sealer *s, const char *src, const char *name, 
 	return SCELLE_OK;
 }
 
+/* An empty folder (FORMAT.md §3.7): nothing was sealed below it, so no item name can
+ * bring it back.  Its name follows the items' rules (names.c, FORMAT.md §2.2). */
+static int add_folder(struct scelle_sealer *s, const char *src, const char *name)
+{
+	size_t n = strlen(name);
+	char *escaped = NULL, *full = NULL, **v;
+	if (name_needs_escape(name, n) && !(escaped = name_escape(name, n)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	const char *stored = escaped ? escaped : name;
+	size_t len = strlen(EVIDENCE_DIR) + strlen(stored) + 1;
+	if (strlen(stored) + sizeof(EVIDENCE_DIR) > MAX_NAME_BYTES) {
+		free(escaped);
+		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
+	}
+	if ((full = malloc(len)))
+		snprintf(full, len, "%s%s", EVIDENCE_DIR, stored);
+	free(escaped);
+	if (!full || !(v = grow(s->folders, &s->capfolders, s->nfolders + 1, sizeof(*v)))) {
+		free(full);
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	}
+	s->folders = v;
+	v[s->nfolders++] = full;
+	return SCELLE_OK;
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -481,6 +515,19 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
 				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
 		}
 	}
+	if (h->t.nfolders) {
+		char **v = grow(s->folders, &s->capfolders, s->nfolders + h->t.nfolders, sizeof(*v));
+		if (v) {
+			memcpy(v + s->nfolders, h->t.folders, h->t.nfolders * sizeof(*v));
+			s->folders = v;
+			s->nfolders += h->t.nfolders;
+		} else {
+			folders_free(h->t.folders, h->t.nfolders);
+			if (rc == SCELLE_OK)
+				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+		}
+	}
+	free(h->t.folders);
 	s->excluded += h->t.excluded;
 	if (rc == SCELLE_OK && h->rc != SCELLE_OK) {
 		s->err = h->t.err;
@@ -541,9 +588,13 @@ static int add_path(struct scelle_sealer *s, int dir, const char *base, const ch
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
 		return SCELLE_E_IO;
 	}
+	size_t items = s->nitems, folders = s->nfolders;
 	int rc = add_split(s, fd, list, n, src, name, depth, &here);
 	free(list);
 	close(fd);
+	/* Nothing sealed below it: recorded, the deepest only (its parents come back with it). */
+	if (rc == SCELLE_OK && s->nitems == items && s->nfolders == folders)
+		rc = add_folder(s, src, name);
 	return rc;
 }
 
@@ -958,6 +1009,11 @@ static void warn_claims(struct scelle_sealer *s)
 	free(subject);
 }
 
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
@@ -981,6 +1037,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return s->err.code;
 	if ((rc = check_name_collisions(s)))
 		return rc;
+	qsort(s->folders, s->nfolders, sizeof(*s->folders), by_string);	/* as the items */
 	g.prog.cb = s->progress_cb;
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)

@@ -102,6 +102,8 @@ struct scelle_sealer {
 
 	struct item *items;
 	size_t nitems, capitems;
+	char **folders;		/* empty folders, "evidence/..." as stored (FORMAT.md §3.7) */
+	size_t nfolders, capfolders;
 	/* The items' hex digests, one block for all (scelle_sealer_write): an item's are at
 	 * item.hex, one after another, digest d at hex_off[d]; 65 bytes for SHA-256 alone. */
 	char *hex_store;

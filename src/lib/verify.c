@@ -751,6 +751,28 @@ static void parse_evidence(struct vctx *c)
 			/* FORMAT.md §3.4: items/@count is the number of item children */
 			if (!full && c->nitems - before != want)
 				count_bad = 1;
+		} else if (is_el(n, SCELLE_NS_EVIDENCE, "folders")) {
+			/* FORMAT.md §3.7: judged in check_coverage; a folder without a path is kept
+			 * as "" so that it fails there */
+			int in = 1;
+			struct scelle_result *r = c->r;
+			while ((more = next_child(rd, 2, &in)) == 1) {
+				n = xmlTextReaderCurrentNode(rd);
+				if (!is_el(n, SCELLE_NS_EVIDENCE, "folder"))
+					continue;
+				char *path = prop_dup(n, "path"), **v;
+				if (!path)
+					path = xstrdup("");
+				if (!path || !(v = grow(r->folders, &r->capfolders, r->nfolders + 1, sizeof(*v)))) {
+					free(path);
+					more = -1;
+					break;
+				}
+				r->folders = v;
+				v[r->nfolders++] = path;
+			}
+			if (more < 0)
+				break;
 		}
 	}
 	xmlFreeTextReader(rd);
@@ -768,6 +790,56 @@ static void parse_evidence(struct vctx *c)
 }
 
 /* ------------------------------------------------------------ coverage ---- */
+
+/* Whether an entry is named dir or begins with "dir/" (dir n bytes): the entries are sorted
+ * by strcmp, so those below it are together, from the first one not before "dir/". */
+static int entry_at_or_below(struct vctx *c, const char *dir, size_t n)
+{
+	size_t lo = 0, hi = c->nentries;
+	if (find_entry(c, dir))
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = c->entries[mid].name;
+		int cmp = strncmp(e, dir, n);
+		if (cmp < 0 || (cmp == 0 && (unsigned char)e[n] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nentries && strncmp(c->entries[lo].name, dir, n) == 0 && c->entries[lo].name[n] == '/';
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* FORMAT.md §3.7: each empty folder is a safe name under evidence/, listed once, and no
+ * entry is at or below it (it would not be empty, or a file would have its name).  Fail
+ * closed: extract makes these folders.  Returns 1 when one fails. */
+static int check_folders(struct vctx *c)
+{
+	struct scelle_result *r = c->r;
+	size_t pre = strlen(EVIDENCE_DIR);
+	int bad = 0;
+	qsort(r->folders, r->nfolders, sizeof(*r->folders), by_string);
+	for (size_t i = 0; i < r->nfolders; i++) {
+		const char *f = r->folders[i], *why;
+		if (strncmp(f, EVIDENCE_DIR, pre) != 0)
+			why = L_("not under evidence/");
+		else if (!(why = unsafe_path(f + pre)) && i > 0 && strcmp(r->folders[i - 1], f) == 0)
+			why = L_("listed twice");
+		else if (!why && entry_at_or_below(c, f, strlen(f)))
+			why = L_("the archive has an entry there: the folder is not empty");
+		if (why) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", f,
+			    "empty folder '%s' in evidence.xml: %s", f, why);
+			bad = 1;
+		}
+	}
+	return bad;
+}
 
 /* Everything in the container is signed, and evidence.xml lists exactly the files under
  * evidence/: nothing added, nothing removed, nothing renamed. */
@@ -829,6 +901,7 @@ static void check_coverage(struct vctx *c)
 			bad = 1;
 		}
 	}
+	bad |= check_folders(c);
 	const struct doc *sig = c->xades_name && !c->manifest.seen ? &c->xades : &c->signature;
 	if (!sig->seen) {
 		result_check(c->r, "container.coverage", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
