@@ -654,6 +654,10 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 			snprintf(why, sizeof(why), "record %llu at byte %llu: %s", (unsigned long long)recno,
 			    (unsigned long long)start, bad);
 			set_status(L, LIST_DAMAGED, why);
+			/* the status names it; its headers, read but never charged to the text
+			 * budget, are not listed (up to 64 KiB of them, six times that as XML) */
+			warc_record_free(w);
+			L->nw--;
 			break;
 		}
 		/* the record's text, known now: within the seal's budget, or the listing ends

@@ -1037,7 +1037,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return s->err.code;
 	if ((rc = check_name_collisions(s)))
 		return rc;
-	qsort(s->folders, s->nfolders, sizeof(*s->folders), by_string);	/* as the items */
+	if (s->nfolders)	/* sorted as the items; qsort takes no NULL */
+		qsort(s->folders, s->nfolders, sizeof(*s->folders), by_string);
 	g.prog.cb = s->progress_cb;
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)

@@ -823,7 +823,8 @@ static int check_folders(struct vctx *c)
 	struct scelle_result *r = c->r;
 	size_t pre = strlen(EVIDENCE_DIR);
 	int bad = 0;
-	qsort(r->folders, r->nfolders, sizeof(*r->folders), by_string);
+	if (r->nfolders)	/* folders is NULL when there are none: qsort takes no NULL */
+		qsort(r->folders, r->nfolders, sizeof(*r->folders), by_string);
 	for (size_t i = 0; i < r->nfolders; i++) {
 		const char *f = r->folders[i], *why;
 		if (strncmp(f, EVIDENCE_DIR, pre) != 0)
