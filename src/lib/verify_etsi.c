@@ -330,6 +330,11 @@ static void check_cades(struct vctx *c, const struct entry *sig, struct buf *con
 static void check_digests(struct etsi *E)
 {
 	struct vctx *c = E->c;
+	size_t refs = 0;
+	for (size_t i = 0; i < E->nm; i++)
+		refs += E->m[i].active ? E->m[i].nrefs : 0;
+	if (!refs)	/* nothing to hash: no table of ~300 bytes an entry (1M entries: 300 MB) */
+		return;
 	struct edigest *d = c->nentries ? xcalloc(c->nentries, sizeof(*d)) : NULL;
 	size_t nref = 0, bad = 0, weak = 0;
 	const char *weak_alg = NULL;
@@ -580,10 +585,18 @@ void verify_etsi(struct vctx *c, const char *archive)
 		const char *n = c->entries[i].name;
 		if (E.covered[i] || (E.kind[i] != K_DATA && E.kind[i] != K_OTHER))
 			continue;
-		uncovered++;
+		/* named up to the report's cap, like failures (result.h), then counted */
+		if (uncovered++ >= MAX_SAME_FAILURES)
+			continue;
 		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, n, E.nxades ?
 		    "'%s' is not covered by any signature checked here (the XAdES signature, not "
 		    "checked, may cover it)" : N_("'%s' is not covered by any signature"), n);
+		c->r->checks[c->r->nchecks - 1].warning = 1;
+	}
+	if (uncovered > MAX_SAME_FAILURES) {
+		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, NULL, "and %zu more files "
+		    "not covered by any signature, not listed (a report lists the first %d)",
+		    uncovered - MAX_SAME_FAILURES, MAX_SAME_FAILURES);
 		c->r->checks[c->r->nchecks - 1].warning = 1;
 	}
 	if (!uncovered)
