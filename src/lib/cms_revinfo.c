@@ -117,7 +117,7 @@ int cms_der_add_ocsp(const unsigned char *der, size_t len, const struct buf *ocs
 		    buf_append(&other[i], OID_RI_OCSP, sizeof(OID_RI_OCSP)) ||
 		    buf_append(&other[i], ocsp[i].data, ocsp[i].len))
 			goto out;
-	qsort(other, n, sizeof(*other), der_cmp);
+	sort(other, n, sizeof(*other), der_cmp);
 	/* RFC 5652 §5.1: version 5 when crls holds an "other" choice. */
 	if (buf_append(&sd, "\x02\x01\x05", 3))
 		goto out;

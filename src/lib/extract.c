@@ -178,6 +178,8 @@ static struct target *find_target(struct xctx *x, const char *name)
 {
 	struct scelle_item key_item = { .path = name };
 	struct target key = { .item = &key_item };
+	if (!x->nt)	/* bsearch, as qsort, takes no NULL array */
+		return NULL;
 	return bsearch(&key, x->t, x->nt, sizeof(*x->t), cmp_rel);
 }
 
@@ -234,7 +236,7 @@ static int choose(struct xctx *x, const char *const *sel, size_t nsel)
 		}
 	}
 	free(matched);
-	qsort(x->t, x->nt, sizeof(*x->t), cmp_rel);
+	sort(x->t, x->nt, sizeof(*x->t), cmp_rel);
 	for (size_t i = 1; i < x->nt; i++) {
 		if (strcmp(x->t[i - 1].item->path, x->t[i].item->path) == 0) {
 			scerr_set(x->e, SCELLE_E_INPUT, "refusing to extract '%s': listed twice",

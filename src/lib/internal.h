@@ -55,6 +55,9 @@ void scerr_clear(struct scerr *e);
 /* Small helpers (util.c). */
 void *xcalloc(size_t n, size_t size);	/* NULL on overflow or no memory */
 char *xstrdup(const char *s);		/* NULL-safe */
+/* qsort(3) that accepts an empty array given as NULL (qsort's NULL is undefined behaviour,
+ * even for n = 0: UBSan stops there).  Every sort of the library goes through it. */
+void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Room for `need` (>= 1) elements of `size` bytes in the array p of capacity *cap: the
  * capacity doubles, so n appends cost O(n).  Returns the array, moved or not, and updates
  * *cap; NULL when out of memory or on overflow (p and *cap are then unchanged). */

@@ -344,7 +344,7 @@ int item_info_load(const char *path, struct item_info_table **out, struct scerr 
 		goto nomem;
 	for (size_t i = 0; i < t->n; i++)
 		by[i] = &t->rows[i];
-	qsort(by, t->n, sizeof(*by), by_path);
+	sort(by, t->n, sizeof(*by), by_path);
 	for (size_t i = 1; i < t->n; i++)
 		if (strcmp(by[i - 1]->path, by[i]->path) == 0 && (!twice || by[i]->line < twice))
 			twice = by[i]->line;
@@ -432,8 +432,8 @@ int item_info_attach(struct item_info_table *t, struct item *items, size_t n, st
 		names[i].key = items[i].name + dir;
 		names[i].i = i;
 	}
-	qsort(srcs, n, sizeof(*srcs), by_key);
-	qsort(names, n, sizeof(*names), by_key);
+	sort(srcs, n, sizeof(*srcs), by_key);
+	sort(names, n, sizeof(*names), by_key);
 	for (size_t r = 0; r < t->n; r++) {
 		struct item_info *row = &t->rows[r];
 		char *want = normal_path(row->path);

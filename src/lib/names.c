@@ -324,7 +324,7 @@ int check_name_collisions(struct scelle_sealer *s)
 	struct fold *f = NULL;
 	int rc = SCELLE_OK;
 
-	qsort(it, s->nitems, sizeof(*it), by_item_name);
+	sort(it, s->nitems, sizeof(*it), by_item_name);
 	for (size_t i = 1; i < s->nitems && !s->rename_collisions; i++) {
 		if (strcmp(it[i - 1].name, it[i].name) == 0) {
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
@@ -339,7 +339,7 @@ int check_name_collisions(struct scelle_sealer *s)
 		if (!(f[i].key = name_fold_key(it[i].name)))
 			goto nomem;
 	}
-	qsort(f, s->nitems, sizeof(*f), by_key);
+	sort(f, s->nitems, sizeof(*f), by_key);
 	for (size_t i = 1; i < s->nitems; i++) {
 		if (strcmp(f[i - 1].key, f[i].key) == 0 && s->rename_collisions) {
 			/* rename, then check the new names from the start (folders included) */

@@ -1037,8 +1037,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return s->err.code;
 	if ((rc = check_name_collisions(s)))
 		return rc;
-	if (s->nfolders)	/* sorted as the items; qsort takes no NULL */
-		qsort(s->folders, s->nfolders, sizeof(*s->folders), by_string);
+	sort(s->folders, s->nfolders, sizeof(*s->folders), by_string);
 	g.prog.cb = s->progress_cb;
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)
@@ -1112,7 +1111,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	for (size_t i = 0; i < s->nitems; i++)
 		order[i] = &s->items[i];
-	qsort(order, s->nitems, sizeof(*order), by_size_down);
+	sort(order, s->nitems, sizeof(*order), by_size_down);
 	for (size_t i = 0; i < s->nitems; i++) {
 		struct sealed_copy copy = { .fd = -1 };
 		if ((rc = seal_item(s, &g, order[i])))

@@ -279,8 +279,7 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct zip_dir 
 	}
 	for (size_t i = 0; i < dir->n; i++)
 		order[i] = &dir->e[i];
-	if (dir->n)
-		qsort(order, dir->n, sizeof(*order), by_offset);
+	sort(order, dir->n, sizeof(*order), by_offset);
 	for (size_t i = 0; i < dir->n; i++) {
 		const struct zip_dirent *d = order[i];
 		const char *name = d->name;

@@ -60,6 +60,12 @@ char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* Returns the array rather than taking a void **: a struct foo * passed as void ** would be
  * written through another type. */
 void *grow(void *p, size_t *cap, size_t need, size_t size)

@@ -238,8 +238,7 @@ static int pass_list(struct vctx *c)
 				    "'%s' cannot be read: %s", z->name, why);
 		}
 	}
-	if (c->nentries)	/* qsort and bsearch take no NULL array, even empty */
-		qsort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
+	sort(c->entries, c->nentries, sizeof(*c->entries), by_entry_name);
 	return 0;
 }
 
@@ -823,8 +822,7 @@ static int check_folders(struct vctx *c)
 	struct scelle_result *r = c->r;
 	size_t pre = strlen(EVIDENCE_DIR);
 	int bad = 0;
-	if (r->nfolders)	/* folders is NULL when there are none: qsort takes no NULL */
-		qsort(r->folders, r->nfolders, sizeof(*r->folders), by_string);
+	sort(r->folders, r->nfolders, sizeof(*r->folders), by_string);
 	for (size_t i = 0; i < r->nfolders; i++) {
 		const char *f = r->folders[i], *why;
 		if (strncmp(f, EVIDENCE_DIR, pre) != 0)
@@ -1078,8 +1076,7 @@ static void pass_digests(struct vctx *c)
 		if (order)
 			order[i] = &c->entries[i];
 	}
-	if (order)
-		qsort(order, c->nentries, sizeof(*order), by_offset);
+	sort(order, c->nentries, sizeof(*order), by_offset);
 	for (size_t i = 0; hp && order && i < c->nentries; i++) {
 		struct entry *e = order[i];
 		const char *name = e->name;
@@ -1326,7 +1323,7 @@ struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void 
 			c.entries[c.nentries].name = names[c.nentries];	/* the caller's, for this call */
 			c.entries[c.nentries].item = -1;
 		}
-		qsort(c.entries, c.nentries, sizeof(*c.entries), by_entry_name);
+		sort(c.entries, c.nentries, sizeof(*c.entries), by_entry_name);
 	}
 	c.manifest.seen = manifest && buf_append(&c.manifest.b, manifest, mlen) == 0;
 	c.evidence.seen = evidence && buf_append(&c.evidence.b, evidence, elen) == 0;

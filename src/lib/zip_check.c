@@ -198,7 +198,7 @@ static int key_exists(const struct zent *ents, size_t n, const char *key, size_t
  * another cannot be extracted at all.  Both are what seal refuses (check_name_collisions). */
 static void check_names(struct zc *z, struct zent *ents, size_t n)
 {
-	qsort(ents, n, sizeof(*ents), by_key);
+	sort(ents, n, sizeof(*ents), by_key);
 	for (size_t i = 1; i < n; i++) {
 		if (strcmp(ents[i - 1].key, ents[i].key) != 0)
 			continue;
@@ -685,7 +685,7 @@ static void check_layout(struct zc *z, struct ext *xs, size_t n, struct zent *en
 {
 	uint64_t at = 0;
 	const char *prev = NULL;
-	qsort(xs, n, sizeof(*xs), by_start);
+	sort(xs, n, sizeof(*xs), by_start);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = ents[xs[i].ent].name;
 		if (xs[i].end == xs[i].start)
