@@ -1290,7 +1290,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		parse_manifest(&c);
 	parse_evidence(&c);
 	if (xades && c.xades.seen)
-		verify_xades(&c, c.xades_name, &c.xades.b);
+		verify_xades(&c, c.xades_name, &c.xades.b, 0);
 	check_coverage(&c);
 	pass_digests(&c);
 	if (c.signature.seen && c.manifest.seen)

@@ -100,6 +100,7 @@ static void xmlsec_start(void)
 struct xv {
 	struct vctx *c;
 	const char *name;
+	int foreign;		/* a container without evidence.xml (verify_etsi.c) */
 	xmlDocPtr doc;
 	xmlNodePtr sig, si, sv, ki, sp, usp;
 	X509 *signer;
@@ -229,7 +230,18 @@ static int data_reference(struct xv *x, xmlNodePtr r)
 		why = "a reference has an invalid URI";
 	else if (strncmp(name, "META-INF/", 9) == 0 || strcmp(name, "mimetype") == 0)
 		why = "a reference names a file that is not signed data (META-INF/, mimetype)";
-	else if (!(e = find_entry(c, name)))
+	else if (!(e = find_entry(c, name)) && x->foreign && strcmp(name, EVIDENCE_XML) == 0) {
+		/* a scelle archive whose evidence.xml was removed (FORMAT.md §11.1) */
+		result_check(c->r, "container.kind", SCELLE_FAILED, "FORMAT_FAILURE", x->name,
+		    "not a scelle archive: no evidence manifest, yet the signature references %s: "
+		    "the evidence manifest was removed from a scelle archive", EVIDENCE_XML);
+		why = "";
+	} else if (!e && x->foreign) {
+		/* EN 319 102-1: signed data not found is INDETERMINATE (a scelle archive fails) */
+		result_check(c->r, "signature.references", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND",
+		    x->name, "a reference names '%s', which is not in the container", name);
+		why = "";
+	} else if (!e)
 		why = "a reference names a file that is not in the archive", sub = "SIGNED_DATA_NOT_FOUND";
 	else if (e->ref)
 		why = "a file is referenced twice";
@@ -241,9 +253,9 @@ static int data_reference(struct xv *x, xmlNodePtr r)
 		why = "a reference's digest value is not valid base64";
 	else if (!(e->ref = malloc(sizeof(ref))))
 		why = "out of memory";
-	if (why)
+	if (why && *why)
 		check(x, "signature.references", SCELLE_FAILED, sub, "%s: '%s'", why, name ? name : uri ? uri : "");
-	else {
+	else if (!why) {
 		memcpy(ref.md, md.data, md.len);
 		ref.mdlen = md.len;
 		*e->ref = ref;
@@ -583,6 +595,13 @@ static void unsigned_properties(struct xv *x)
 				} else
 					OCSP_RESPONSE_free(o);
 			}
+		} else if (x->foreign) {
+			/* another tool's (EN 319 132-1 §5.4, §5.5.2: refs, archive time-stamps):
+			 * unsigned, so it cannot change what is signed; not read, and said so */
+			result_check(x->c->r, "signature.format", SCELLE_PASSED, NULL, x->name,
+			    "the unsigned property '%s' is not checked by this verifier (it adds no "
+			    "proof to this verdict)", (const char *)u->name);
+			x->c->r->checks[x->c->r->nchecks - 1].warning = 1;
 		} else
 			check(x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
 			    "the unsigned property '%s' is not supported", (const char *)u->name);
@@ -596,15 +615,16 @@ static void unsigned_properties(struct xv *x)
 
 /* ---------------------------------------------------------------------- main ---- */
 
-void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
+int verify_xades(struct vctx *c, const char *name, const struct buf *xml, int foreign)
 {
-	struct xv x = { .c = c, .name = name };
+	struct xv x = { .c = c, .name = name, .foreign = foreign };
 	struct doc d = { *xml, 1, 0 };
+	int resolved = 0;
 
 	if (xml->len && memmem(xml->data, xml->len, "<!DOCTYPE", 9)) {
 		check(&x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "'%s' has a document type declaration (refused: entities)", name);
-		return;
+		return -1;
 	}
 	if (!well_formed(&d) || xml->len > INT32_MAX ||
 	    !(x.doc = xmlReadMemory((const char *)xml->data, (int)xml->len, name, NULL, XML_OPTIONS)) ||
@@ -619,9 +639,12 @@ void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
 	/* The seal identifier (FORMAT.md §5.2): SHA-256 of the canonical SignedInfo, the bytes
 	 * signed; it commits to every reference and survives a later time-stamp. */
 	char hex[65];
-	if (xades_seal_id(x.doc, hex) == 0)
+	if (!foreign && xades_seal_id(x.doc, hex) == 0)
 		result_fact(c->r, F_SEAL_ID, hex);
-	if (references(&x) || key_info(&x))
+	if (references(&x))
+		goto out;
+	resolved = 1;
+	if (key_info(&x))
 		goto out;
 	char *s = x509_name_text(X509_get_subject_name(x.signer));
 	result_fact(c->r, F_SIGNER, s);
@@ -655,4 +678,5 @@ out:
 		OCSP_RESPONSE_free(x.rd.ocsp[i]);
 	free(x.rd.ocsp);
 	xmlFreeDoc(x.doc);
+	return resolved ? 0 : -1;
 }
