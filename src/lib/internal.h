@@ -333,6 +333,8 @@ char *cert_subject(X509 *x);			/* x509_name_text of the subject */
  * (OPENSSL_malloc'ed). */
 int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
     size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
+/* One line of warnings: msg and a newline, the text kept NUL-terminated. */
+void warn_line(struct buf *w, const char *msg);
 /* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
  * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
  * replaced.  With `optional`, a TSA that fails is skipped and its error appended to

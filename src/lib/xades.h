@@ -34,6 +34,15 @@ int is_xades_signature_name(const char *name);
 int xades_seal_id(xmlDocPtr doc, char hex[65]);
 int xades_seal_id_of(const void *xml, size_t n, char hex[65]);
 
+/* `stamp` (stamp.c): the XAdES signature file xml[0..n), one of scelle's, gains one
+ * xades:SignatureTimeStamp per TSA that answers (xades.c, as at seal time: B-B becomes B-T,
+ * and a time-stamped signature gains another); xml is replaced by the new file when
+ * *added > 0.  The signed parts are not touched: the seal identifier stays.  TSA failures
+ * as cades_add_timestamps (warnings, optional). */
+struct tsa_options;
+int xades_stamp(struct buf *xml, char *const *urls, size_t nurls, const struct tsa_options *opt,
+    int optional, struct buf *warnings, int *added, struct scerr *e);
+
 struct scelle_sealer;
 /* Builds META-INF/signatures001.xml (B-B; B-T with the sealer's TSAs; B-LT values from the
  * sealer's revocation data) and META-INF/manifest.xml over the sealer's items and
