@@ -324,7 +324,13 @@ static int timestamps_add(struct xb *b, xmlNodePtr sig, char *const *urls, size_
 		xmlNodePtr ts = el(b, NULL, b->xades, "SignatureTimeStamp", NULL);
 		if (ts && !(before ? xmlAddPrevSibling(before, ts) : xmlAddChild(usp, ts))) {
 			xmlFreeNode(ts);
-			b->failed = 1;
+			ts = NULL;
+		}
+		if (!ts) {
+			free(token);
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			rc = SCELLE_E_NOMEM;
+			break;
 		}
 		attr(b, ts, "Id", id);
 		attr(b, el(b, ts, b->ds, "CanonicalizationMethod", NULL), "Algorithm", ALG_EXC_C14N);
