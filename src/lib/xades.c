@@ -38,7 +38,8 @@ static int in_subtree(void *top, xmlNodePtr node, xmlNodePtr parent)
 int xml_c14n_node(xmlDocPtr doc, xmlNodePtr node, const char *algorithm, struct buf *out)
 {
 	int mode = strcmp(algorithm, ALG_EXC_C14N) == 0 ? XML_C14N_EXCLUSIVE_1_0
-	    : strcmp(algorithm, ALG_C14N) == 0 ? XML_C14N_1_0 : -1;
+	    : strcmp(algorithm, ALG_C14N) == 0 ? XML_C14N_1_0
+	    : strcmp(algorithm, ALG_C14N11) == 0 ? XML_C14N_1_1 : -1;
 	xmlOutputBufferPtr ob = mode < 0 ? NULL : xmlAllocOutputBuffer(NULL);
 	int rc = -1;
 	if (!ob)

@@ -12,13 +12,14 @@
 #define XADES_SP_TYPE	"http://uri.etsi.org/01903#SignedProperties"
 #define ALG_EXC_C14N	"http://www.w3.org/2001/10/xml-exc-c14n#"
 #define ALG_C14N	"http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+#define ALG_C14N11	"http://www.w3.org/2006/12/xml-c14n11"	/* libdigidocpp's */
 #define ALG_SHA256	"http://www.w3.org/2001/04/xmlenc#sha256"
 #define ALG_RSA_SHA256	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 #define ALG_ECDSA_SHA256 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 #define EVIDENCE_XML_MEDIA_TYPE "application/xml"
 
 /* The canonical form of the subtree at node (comments left out), by libxml2's C14N:
- * algorithm is ALG_EXC_C14N or ALG_C14N.  0, or -1 (unknown algorithm, no memory). */
+ * algorithm is ALG_EXC_C14N, ALG_C14N or ALG_C14N11.  0, or -1 (unknown algorithm, no memory). */
 int xml_c14n_node(xmlDocPtr doc, xmlNodePtr node, const char *algorithm, struct buf *out);
 
 /* DER IssuerSerial { issuer GeneralNames, serialNumber } of x (RFC 5035), for

@@ -206,7 +206,7 @@ static int external_uri(const char *u)
 
 static int c14n_algorithm(const char *a)
 {
-	return a && (strcmp(a, ALG_EXC_C14N) == 0 || strcmp(a, ALG_C14N) == 0);
+	return a && (strcmp(a, ALG_EXC_C14N) == 0 || strcmp(a, ALG_C14N) == 0 || strcmp(a, ALG_C14N11) == 0);
 }
 
 /* ---------------------------------------------------------------- references ---- */
@@ -290,7 +290,7 @@ static int references(struct xv *x)
 	xmlFree(a);
 	if (!ok) {
 		check(x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
-		    "SignedInfo's canonicalisation is not C14N 1.0 or exclusive C14N");
+		    "SignedInfo's canonicalisation is not C14N 1.0, 1.1 or exclusive C14N");
 		bad = 1;
 	}
 	a = sm ? attr(sm, "Algorithm") : NULL;

@@ -43,6 +43,14 @@ test_expect_success 'a foreign XAdES ASiC-E (B-B): TOTAL-PASSED, "not a scelle a
 	! grep -q -e "not covered" -e "not supported" out
 '
 
+test_expect_success 'as libdigidocpp writes it (C14N 1.1, signatures1.xml): TOTAL-PASSED' '
+	unzip -p $C/xf-dd.asice META-INF/signatures1.xml > sig1.xml &&
+	test_grep "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2006/12/xml-c14n11\"/>" sig1.xml &&
+	verify -v $C/xf-dd.asice > out &&
+	test_grep "^$C/xf-dd.asice: TOTAL-PASSED$" out &&
+	test_grep "signature.crypto .*signatures1.xml.: XAdES signature verifies with libxmlsec1" out
+'
+
 test_expect_success 'the verdict in JSON: container etsi, TOTAL-PASSED, the "not a scelle archive" check' '
 	verify --json $C/xf.asice > out.json &&
 	python3 -c "

@@ -8,6 +8,8 @@ made offline the way libdigidocpp and EU DSS lay them out, signed by the stock `
                 an OpenDocument META-INF/manifest.xml; no evidence.xml
   xf-t.asice    the same signature with a SignatureTimeStamp from TSA_URL (B-T) and an
                 unsigned property of another kind (xades141:TimeStampValidationData)
+  xf-dd.asice   as libdigidocpp writes it: META-INF/signatures1.xml, C14N 1.1 for SignedInfo,
+                no transform on the SignedProperties reference
   xf.asics      ASiC-S: META-INF/signatures.xml over the one data object
 Tampered copies of xf.asice:
   xt-data.asice     a byte of doc.txt changed
@@ -42,7 +44,7 @@ def uri(name):
     return urllib.parse.quote(name, safe="/")
 
 
-def template(files):
+def template(files, c14n=EXC, sp_transform=True):
     refs = "".join(
         '<ds:Reference Id="S0-RefId%d" URI="%s"><ds:DigestMethod Algorithm="%s"/>'
         "<ds:DigestValue></ds:DigestValue></ds:Reference>" % (i, uri(n), SHA256)
@@ -57,8 +59,7 @@ def template(files):
             '<ds:Signature Id="S0"><ds:SignedInfo>'
             '<ds:CanonicalizationMethod Algorithm="%s"/><ds:SignatureMethod Algorithm="%s"/>%s'
             '<ds:Reference Id="S0-RefId-SP" Type="http://uri.etsi.org/01903#SignedProperties" '
-            'URI="#S0-SignedProperties"><ds:Transforms><ds:Transform Algorithm="%s"/>'
-            '</ds:Transforms><ds:DigestMethod Algorithm="%s"/><ds:DigestValue></ds:DigestValue>'
+            'URI="#S0-SignedProperties">%s<ds:DigestMethod Algorithm="%s"/><ds:DigestValue></ds:DigestValue>'
             '</ds:Reference></ds:SignedInfo><ds:SignatureValue Id="S0-SIG"></ds:SignatureValue>'
             '<ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data>'
             '</ds:KeyInfo><ds:Object><xades:QualifyingProperties Target="#S0">'
@@ -69,16 +70,18 @@ def template(files):
             '</xades:SignedSignatureProperties><xades:SignedDataObjectProperties>%s'
             '</xades:SignedDataObjectProperties></xades:SignedProperties>'
             '</xades:QualifyingProperties></ds:Object></ds:Signature></asic:XAdESSignatures>\n'
-            % (DSIG, EXC, method, refs, EXC, SHA256, base64.b64encode(cert_der).decode(), when,
+            % (DSIG, c14n, method, refs, sp_transform and
+               '<ds:Transforms><ds:Transform Algorithm="%s"/></ds:Transforms>' % EXC or "",
+               SHA256, base64.b64encode(cert_der).decode(), when,
                SHA256, cert_digest, formats))
 
 
-def sign(files):
+def sign(files, **kw):
     """The template signed by xmlsec1, which reads each file by its URI from a folder."""
     with tempfile.TemporaryDirectory() as d:
         for n, data in files:
             open(os.path.join(d, n), "wb").write(data)
-        open(os.path.join(d, "t.xml"), "w").write(template(files))
+        open(os.path.join(d, "t.xml"), "w").write(template(files, **kw))
         run("xmlsec1", "--sign", "--id-attr:Id", "SignedProperties", "--privkey-pem", KEY,
             "--output", "s.xml", "t.xml", cwd=d, stderr=subprocess.DEVNULL)
         return open(os.path.join(d, "s.xml")).read()
@@ -131,6 +134,10 @@ def asice(name, files, sig, signame="META-INF/signatures0.xml", extra=()):
 
 sig = sign(FILES)
 asice("xf.asice", FILES, sig)
+# as libdigidocpp writes it: C14N 1.1 for SignedInfo, no transform on the SignedProperties
+# reference, the next signature number
+asice("xf-dd.asice", FILES, sign(FILES, c14n="http://www.w3.org/2006/12/xml-c14n11",
+                                 sp_transform=False), signame="META-INF/signatures1.xml")
 if TSA:
     asice("xf-t.asice", FILES, timestamp(sig))
 one = FILES[:1]
