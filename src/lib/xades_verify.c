@@ -489,6 +489,21 @@ out:
 	return rc;
 }
 
+/* Whether ds:X509SerialNumber (a decimal integer) is the serial number of x. */
+static int serial_matches(X509 *x, xmlNodePtr sn)
+{
+	xmlChar *t = sn ? xmlNodeGetContent(sn) : NULL;
+	BIGNUM *want = NULL, *got = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	const char *p = t ? (const char *)t + strspn((const char *)t, " \t\r\n") : NULL;
+	size_t n = p ? strspn(p, "0123456789") : 0;
+	int ok = n > 0 && n < 200 && !p[n + strspn(p + n, " \t\r\n")] && got &&
+	    BN_dec2bn(&want, p) == (int)n && BN_cmp(want, got) == 0;
+	BN_free(want);
+	BN_free(got);
+	xmlFree(t);
+	return ok;
+}
+
 /* SigningTime and SigningCertificateV2 (EN 319 132-1 §5.2.1, §5.2.2): the certificate
  * that verified the signature is the one the signed properties name (a certificate swap
  * for the same key is caught). */
@@ -498,9 +513,12 @@ static int signed_properties(struct xv *x)
 	xmlNodePtr ssp = only_child(x->sp, NS_XADES, "SignedSignatureProperties", NULL);
 	xmlNodePtr st = only_child(ssp, NS_XADES, "SigningTime", NULL);
 	xmlNodePtr v2 = only_child(ssp, NS_XADES, "SigningCertificateV2", NULL);
-	xmlNodePtr cert = v2 ? xmlFirstElementChild(v2) : NULL;
+	/* another tool's signature may have XAdES 1.3.2's first form (libdigidocpp writes it
+	 * outside its EN profile): FORMAT.md §11.1 */
+	xmlNodePtr v1 = x->foreign && !v2 ? only_child(ssp, NS_XADES, "SigningCertificate", NULL) : NULL;
+	xmlNodePtr cert = v2 ? xmlFirstElementChild(v2) : v1 ? xmlFirstElementChild(v1) : NULL;
 	xmlNodePtr cd = only_child(cert, NS_XADES, "CertDigest", NULL);
-	xmlNodePtr is = only_child(cert, NS_XADES, "IssuerSerialV2", NULL);
+	xmlNodePtr is = only_child(cert, NS_XADES, v1 ? "IssuerSerial" : "IssuerSerialV2", NULL);
 	xmlNodePtr dm = only_child(cd, SCELLE_NS_DSIG, "DigestMethod", NULL);
 	xmlNodePtr dv = only_child(cd, SCELLE_NS_DSIG, "DigestValue", NULL);
 	xmlChar *t = st ? xmlNodeGetContent(st) : NULL;
@@ -522,14 +540,28 @@ static int signed_properties(struct xv *x)
 	} else {
 		time_rfc3339(c->signing_time, when, sizeof(when));
 		result_fact(c->r, F_SIGNING_TIME, when);
-		check(x, "signature.attributes", SCELLE_PASSED, NULL,
-		    "XAdES-B-B properties present: SigningTime, SigningCertificateV2");
+		if (v1)
+			result_check(c->r, "signature.attributes", SCELLE_PASSED, NULL, x->name,
+			    "XAdES-B-B properties present: SigningTime, SigningCertificate (the form of "
+			    "XAdES 1.3.2)");
+		else
+			check(x, "signature.attributes", SCELLE_PASSED, NULL,
+			    "XAdES-B-B properties present: SigningTime, SigningCertificateV2");
 		ok = dl > 0 && EVP_Digest(der, (size_t)dl, h, &hl, m, NULL) && got.len == hl &&
 		    CRYPTO_memcmp(h, got.data, hl) == 0;
-		if (ok && is)
+		if (ok && is && v1)
+			ok = serial_matches(x->signer, only_child(is, SCELLE_NS_DSIG, "X509SerialNumber", NULL));
+		else if (ok && is)
 			ok = !b64_node(is, &got) && !issuer_serial_der(x->signer, &want) &&
 			    got.len == want.len && CRYPTO_memcmp(got.data, want.data, got.len) == 0;
-		if (ok)
+		if (ok && v1)
+			result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, x->name,
+			    "SigningCertificate names the signer's certificate (its digest and serial number)");
+		else if (v1)
+			result_check(c->r, "signature.signing_certificate", SCELLE_FAILED,
+			    "SIG_CONSTRAINTS_FAILURE", x->name,
+			    "SigningCertificate does not match the signer's certificate");
+		else if (ok)
 			check(x, "signature.signing_certificate", SCELLE_PASSED, NULL,
 			    "SigningCertificateV2 names the signer's certificate");
 		else

@@ -51,6 +51,14 @@ test_expect_success 'as libdigidocpp writes it (C14N 1.1, signatures1.xml): TOTA
 	test_grep "signature.crypto .*signatures1.xml.: XAdES signature verifies with libxmlsec1" out
 '
 
+test_expect_success 'SigningCertificate (XAdES 1.3.2, libdigidocpp outside its EN profile): digest and serial' '
+	verify -v $C/xf-v1.asice > out &&
+	test_grep "^$C/xf-v1.asice: TOTAL-PASSED$" out &&
+	test_grep "signature.signing_certificate .*SigningCertificate names the signer.s certificate (its digest and serial number)" out &&
+	expect_exit 1 verify $C/xt-v1serial.asice > out &&
+	test_grep "signature.signing_certificate .*SigningCertificate does not match the signer.s certificate" out
+'
+
 test_expect_success 'the verdict in JSON: container etsi, TOTAL-PASSED, the "not a scelle archive" check' '
 	verify --json $C/xf.asice > out.json &&
 	python3 -c "

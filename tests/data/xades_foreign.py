@@ -10,6 +10,7 @@ made offline the way libdigidocpp and EU DSS lay them out, signed by the stock `
                 unsigned property of another kind (xades141:TimeStampValidationData)
   xf-dd.asice   as libdigidocpp writes it: META-INF/signatures1.xml, C14N 1.1 for SignedInfo,
                 no transform on the SignedProperties reference
+  xf-v1.asice   SigningCertificate (XAdES 1.3.2) instead of SigningCertificateV2
   xf.asics      ASiC-S: META-INF/signatures.xml over the one data object
 Tampered copies of xf.asice:
   xt-data.asice     a byte of doc.txt changed
@@ -17,6 +18,7 @@ Tampered copies of xf.asice:
   xt-ref.asice      the Reference to doc.txt removed from SignedInfo (not re-signed)
   xt-extra.asice    an unsigned extra file, planted.txt
   xt-missing.asice  doc.txt removed (signed data not found)
+  xt-v1serial.asice SigningCertificate with another serial number (signed so)
 """
 import base64, os, re, subprocess, sys, tempfile, time, urllib.request, zipfile
 
@@ -44,7 +46,12 @@ def uri(name):
     return urllib.parse.quote(name, safe="/")
 
 
-def template(files, c14n=EXC, sp_transform=True):
+serial = int(run("openssl", "x509", "-in", CERT, "-noout", "-serial").decode().split("=")[1], 16)
+issuer = run("openssl", "x509", "-in", CERT, "-noout", "-issuer", "-nameopt", "RFC2253").decode()
+issuer = issuer.split("=", 1)[1].strip()
+
+
+def template(files, c14n=EXC, sp_transform=True, v1_serial=None):
     refs = "".join(
         '<ds:Reference Id="S0-RefId%d" URI="%s"><ds:DigestMethod Algorithm="%s"/>'
         "<ds:DigestValue></ds:DigestValue></ds:Reference>" % (i, uri(n), SHA256)
@@ -53,6 +60,16 @@ def template(files, c14n=EXC, sp_transform=True):
         '<xades:DataObjectFormat ObjectReference="#S0-RefId%d"><xades:MimeType>text/plain'
         "</xades:MimeType></xades:DataObjectFormat>" % i for i in range(len(files)))
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    signing_cert = ('<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod '
+                    'Algorithm="%s"/><ds:DigestValue>%s</ds:DigestValue></xades:CertDigest>'
+                    '</xades:Cert></xades:SigningCertificateV2>' % (SHA256, cert_digest))
+    if v1_serial is not None:  # XAdES 1.3.2's SigningCertificate, as libdigidocpp writes it
+        signing_cert = ('<xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod '
+                        'Algorithm="%s"/><ds:DigestValue>%s</ds:DigestValue></xades:CertDigest>'
+                        '<xades:IssuerSerial><ds:X509IssuerName>%s</ds:X509IssuerName>'
+                        '<ds:X509SerialNumber>%d</ds:X509SerialNumber></xades:IssuerSerial>'
+                        '</xades:Cert></xades:SigningCertificate>'
+                        % (SHA256, cert_digest, issuer, v1_serial))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<asic:XAdESSignatures xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" '
             'xmlns:ds="%s" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#">'
@@ -64,16 +81,12 @@ def template(files, c14n=EXC, sp_transform=True):
             '<ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data>'
             '</ds:KeyInfo><ds:Object><xades:QualifyingProperties Target="#S0">'
             '<xades:SignedProperties Id="S0-SignedProperties"><xades:SignedSignatureProperties>'
-            '<xades:SigningTime>%s</xades:SigningTime><xades:SigningCertificateV2><xades:Cert>'
-            '<xades:CertDigest><ds:DigestMethod Algorithm="%s"/><ds:DigestValue>%s'
-            '</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>'
-            '</xades:SignedSignatureProperties><xades:SignedDataObjectProperties>%s'
+            '<xades:SigningTime>%s</xades:SigningTime>%s</xades:SignedSignatureProperties><xades:SignedDataObjectProperties>%s'
             '</xades:SignedDataObjectProperties></xades:SignedProperties>'
             '</xades:QualifyingProperties></ds:Object></ds:Signature></asic:XAdESSignatures>\n'
             % (DSIG, c14n, method, refs, sp_transform and
                '<ds:Transforms><ds:Transform Algorithm="%s"/></ds:Transforms>' % EXC or "",
-               SHA256, base64.b64encode(cert_der).decode(), when,
-               SHA256, cert_digest, formats))
+               SHA256, base64.b64encode(cert_der).decode(), when, signing_cert, formats))
 
 
 def sign(files, **kw):
@@ -140,6 +153,8 @@ asice("xf-dd.asice", FILES, sign(FILES, c14n="http://www.w3.org/2006/12/xml-c14n
                                  sp_transform=False), signame="META-INF/signatures1.xml")
 if TSA:
     asice("xf-t.asice", FILES, timestamp(sig))
+asice("xf-v1.asice", FILES, sign(FILES, v1_serial=serial))
+asice("xt-v1serial.asice", FILES, sign(FILES, v1_serial=serial + 1))
 one = FILES[:1]
 write("xf.asics", [("mimetype", b"application/vnd.etsi.asic-s+zip", S), (one[0][0], one[0][1], D),
                    ("META-INF/signatures.xml", sign(one).encode(), D)])
