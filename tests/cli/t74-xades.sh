@@ -145,12 +145,15 @@ test_expect_success 'stamp: a time-stamped XAdES archive gains another Signature
 	test_grep "timestamp.token *time-stamp 2 by" out
 '
 
+# A character changed in the middle of the token lands in its structure (FAILED) or in the
+# TSA certificate it carries (its ESSCertID no longer matches: INDETERMINATE, as any token
+# whose TSA certificate is not the one it names): never passed.
 test_expect_success 'stamp: tampering after stamp fails (data, time-stamp, signature value)' '
 	$ZE yst.asice s1.asice flip "$CHAT" &&
 	expect_exit 1 verify s1.asice > out && test_grep "^s1.asice: TOTAL-FAILED$" out &&
 	$XE yst.asice s2.asice b64flip EncapsulatedTimeStamp &&
-	expect_exit 1 verify s2.asice > out && test_grep "^s2.asice: TOTAL-FAILED$" out &&
-	test_grep "timestamp.token" out &&
+	test_must_fail verify s2.asice > out && ! grep -q "TOTAL-PASSED" out &&
+	test_grep -E "^ *(FAILED|INDETERMINATE) *timestamp.token" out &&
 	$XE yst.asice s3.asice ts-from other.asice &&
 	expect_exit 1 verify s3.asice > out && test_grep "^s3.asice: TOTAL-FAILED$" out &&
 	$XE yst.asice s4.asice b64flip SignatureValue &&
