@@ -1,7 +1,7 @@
 /* verify_etsi.c — a container that is not a scelle archive (no evidence.xml), verified as
  * an ETSI ASiC container (EN 319 162-1 ASiC-E, EN 319 162-2 ASiC-S) with CAdES or XAdES
- * signatures and time-stamps: FORMAT.md, "Foreign containers".  The verdict is the ETSI one; what is
- * not read is said so, never reported as a missing or unsigned file.
+ * signatures and time-stamps: FORMAT.md, "Foreign containers".  The verdict is the ETSI
+ * one; what is not read is said so, never reported as a missing or unsigned file.
  *
  * Each META-INF/ *.p7s is verified over the ASiCManifest whose SigReference names it (not
  * by its name), or in ASiC-S over the one data object; each manifest's references are
