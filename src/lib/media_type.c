@@ -60,6 +60,28 @@ static int plain_text(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* An OpenPGP key or signature packet (RFC 4880 §4.2: an old-format header with a one- or
+ * two-octet length, or a new-format one), version 3 to 5: a keyring is random-looking
+ * key material behind a few header bytes, and libmagic names it application/pgp-keys. */
+static int openpgp_key(const unsigned char *p)
+{
+	static const unsigned char tags[] = { 0x88, 0x89, 0x94, 0x95, 0x98, 0x99, 0xc2, 0xc5, 0xc6 };
+	if (!memchr(tags, p[0], sizeof(tags)))
+		return 0;
+	size_t v = p[0] & 0x40 ? (p[1] < 192 ? 2 : 3) : (p[0] & 3) == 0 ? 2 : 3;
+	return p[v] >= 3 && p[v] <= 5;
+}
+
+/* libmagic tests for CSV before its rules (is_csv.c): lines with the same number of
+ * commas, quotes skipped, make text/csv even of a page with a doctype.  A first line with
+ * neither a comma nor a quote ends that test at its first line break. */
+static int first_line_plain(const unsigned char *p, size_t n)
+{
+	const unsigned char *nl = memchr(p, '\n', n);
+	size_t k = nl ? (size_t)(nl - p) : n;
+	return !memchr(p, ',', k) && !memchr(p, '"', k);
+}
+
 /* Signatures that may sit in a header with no zero byte and be followed by compressed
  * bytes: those go to libmagic, never to the random-bytes shortcut (archives among them are
  * opened by intake.c on their media type). */
@@ -76,21 +98,26 @@ static int compressed_signature(const unsigned char *p, size_t n)
 		return 1;
 	if ((p[0] & 0x0f) == 8 && ((p[0] << 8) | p[1]) % 31 == 0)	/* zlib, RFC 1950 */
 		return 1;
+	if (openpgp_key(p))
+		return 1;
 	return n > 262 && memcmp(p + 257, "ustar", 5) == 0;
 }
 
 #define SAMPLE 256	/* bytes looked at to call content random */
 #define MIN_DISTINCT 140	/* of 256 random bytes: 162 distinct values expected, sd 4.8 */
 
-/* Random-looking from the first byte: no zero byte in the first 16 (a header's lengths,
- * versions and padding have them), not 8 printable bytes first (a text signature such as
- * "Salted__" or "bplist00"), no signature of compressed data, and at least MIN_DISTINCT
- * distinct values among the first 256 bytes (text has under a hundred, a structured
- * header far fewer).  About 6 % of random files fail the zero-byte test and go to
- * libmagic, which is only slower. */
+/* Random-looking from the first byte: at most one zero byte in the first 16 (a header's
+ * lengths, versions and padding have more; random bytes have two or more once in 550), not
+ * 8 printable bytes first (a text signature such as "Salted__" or "bplist00"), no
+ * signature of compressed data, and at least MIN_DISTINCT distinct values among the first
+ * 256 bytes (text has under a hundred, a structured header far fewer).  Random bytes that
+ * fail a test go to libmagic, which is only slower. */
 static int random_bytes(const unsigned char *p, size_t n)
 {
-	if (n < SAMPLE || memchr(p, 0, 16) || compressed_signature(p, n))
+	if (n < SAMPLE || compressed_signature(p, n))
+		return 0;
+	const unsigned char *z = memchr(p, 0, 16);
+	if (z && memchr(z + 1, 0, (size_t)(p + 16 - z - 1)))
 		return 0;
 	size_t printable = 0;
 	while (printable < 8 && p[printable] >= 0x20 && p[printable] < 0x7f)
@@ -123,7 +150,7 @@ const char *media_type_sniff(const unsigned char *p, size_t n)
 	if (n >= 10 && (memcmp(p, "WARC/1.0\r\n", 10) == 0 || memcmp(p, "WARC/1.1\r\n", 10) == 0))
 		return "application/warc";
 	if (n >= 15 && strncasecmp((const char *)p, "<!DOCTYPE html", 14) == 0 &&
-	    memchr(" \t\r\n>", p[14], 5) && plain_text(p, n))
+	    memchr(" \t\r\n>", p[14], 5) && first_line_plain(p, n) && plain_text(p, n))
 		return "text/html";
 	if (random_bytes(p, n))
 		return "application/octet-stream";
