@@ -236,11 +236,11 @@ def commands(name, pki):
         ("B3s", "bsdtar --format zip --options zip:compression=store -cf ../b.zip in && "
                 "sync ../b.zip"),
         ("seal", "%s seal -q -f %s -o ../s.asice in" % (SCELLE, key)),
-        ("verify", "%s verify -q --no-timestamp-ok --trust %s/ca.pem ../s.asice" % (SCELLE, pki)),
+        ("verify", "%s verify -q --no-timestamp-ok --trust %s/ca.pem --crl %s/ca.crl ../s.asice" % (SCELLE, pki, pki)),
     ]
     if OLD:
         c += [("seal0", "%s seal -q -f %s -o ../s0.asice in" % (OLD, key)),
-              ("verify0", "%s verify -q --no-timestamp-ok --trust %s/ca.pem ../s0.asice" % (OLD, pki))]
+              ("verify0", "%s verify -q --no-timestamp-ok --trust %s/ca.pem --crl %s/ca.crl ../s0.asice" % (OLD, pki, pki))]
     if name == "corpus":
         c += [("B4", "%s sha256sum > /dev/null && %s sha512sum > /dev/null && %s md5sum > /dev/null"
                      % (files, files, files)),
