@@ -284,6 +284,40 @@ SCELLE_API int scelle_stamper_added(const struct scelle_stamper *st); /* tokens 
 /* One line per TSA that failed under `optional`, or NULL. */
 SCELLE_API const char *scelle_stamper_warnings(const struct scelle_stamper *st);
 
+/* --------------------------------------------------- time-stamp authority ---- */
+
+/* An RFC 3161 time-stamp authority's core, as `scelle tsa` runs it: it answers a DER
+ * TimeStampReq with a DER TimeStampResp signed by its certificate; the transport (HTTP,
+ * RFC 3161 §3.4) is the caller's.  Made for tests, demonstrations and air-gapped labs: its
+ * clock is the machine's, and SCELLE_TSA_DEMO_POLICY, the default policy, has no legal
+ * value.  A token names its certificate (ESSCertIDv2, SHA-256), is signed with SHA-256,
+ * accurate to a second, and carries the chain when the request asks for certificates;
+ * requests may use SHA-256, SHA-384 or SHA-512.  scelle_tsa_responder_respond() may be
+ * called from several threads at once (requests are signed one at a time). */
+#define SCELLE_TSA_DEMO_POLICY "1.3.6.1.4.1.99999.1.1"
+struct scelle_tsa_responder;
+
+SCELLE_API struct scelle_tsa_responder *scelle_tsa_responder_new(void);
+SCELLE_API void scelle_tsa_responder_free(struct scelle_tsa_responder *t);
+SCELLE_API const char *scelle_tsa_responder_errmsg(const struct scelle_tsa_responder *t);
+/* For an encrypted key: called by scelle_tsa_responder_open(). */
+SCELLE_API void scelle_tsa_responder_set_pass_cb(struct scelle_tsa_responder *t, scelle_pass_cb cb,
+    void *arg);
+/* Loads the authority, once: cert_file (PEM, the TSA certificate first; it must carry the
+ * critical timeStamping extended key usage and match the key), key_file (PEM), chain_file
+ * (PEM intermediates put into tokens, or NULL), policy_oid (NULL: SCELLE_TSA_DEMO_POLICY)
+ * and serial_file (the last serial number issued, kept across restarts, locked beside it as
+ * serial_file.lock; NULL: random 127-bit serial numbers).  SCELLE_E_KEY (unreadable,
+ * unsuitable or mismatched), SCELLE_E_IO, SCELLE_E_USAGE (a bad OID, a second call). */
+SCELLE_API int scelle_tsa_responder_open(struct scelle_tsa_responder *t, const char *cert_file,
+    const char *key_file, const char *chain_file, const char *policy_oid, const char *serial_file);
+/* Answers req (req_len bytes of DER) with a TimeStampResp in *resp (malloc'ed, for free()):
+ * 0 a token granted, 1 a rejection (a malformed request, an unsupported hash: badDataFormat,
+ * badAlg), still a well-formed reply to send; SCELLE_E_NOMEM when no reply could be made,
+ * SCELLE_E_USAGE before a successful open (*resp NULL then). */
+SCELLE_API int scelle_tsa_responder_respond(struct scelle_tsa_responder *t, const unsigned char *req,
+    size_t req_len, unsigned char **resp, size_t *resp_len);
+
 /* ----------------------------------------------------------- verification ---- */
 
 /* Verdicts, in the ETSI EN 319 102-1 vocabulary. */
