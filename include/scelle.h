@@ -49,6 +49,30 @@ enum scelle_error {
 	SCELLE_E_MISMATCH = -11	/* the custody ledger is not the one named (its head differs) */
 };
 
+/* Error hints.  An error's message says what is wrong in the library's terms; when the
+ * caller can act on it, scelle_X_errhint() also gives a stable code (else NULL), which a
+ * program turns into its own words and option names:
+ *   use-force          the output exists: SCELLE_SEAL_FORCE replaces it
+ *   need-pass          the key or token needs a pass phrase or PIN: a pass callback
+ *   need-cert          the key file holds no certificate: name the certificate file
+ *   need-chain         a certificate's issuer is needed: scelle_sealer_add_chain()
+ *   need-tsa           (a warning) sealed without a time-stamp: scelle_sealer_add_tsa(), or
+ *                      stamp it later (scelle_stamper_write())
+ *   stamp-later        (a warning) no TSA answered: stamp it later
+ *   verify-revocation  (a warning) no revocation data could be embedded: a verifier needs a
+ *                      CRL (scelle_verifier_add_crl()) or SCELLE_VERIFY_ONLINE
+ *   embed-crl          (a warning) likewise, and the issuer's CRL can be embedded instead:
+ *                      scelle_sealer_add_revocation_data()
+ *   name-actor         the certificate gives no usable name or organisation for the actor:
+ *                      scelle_custody_set() "actor" and "organisation"
+ *   name-country       no valid country for the actor: scelle_custody_set() "country"
+ *   rename-collisions  names collide: SCELLE_COLLISION_RENAME stores both
+ *   rsa-pkcs1          an RSA key failed to sign with PSS (a token without it):
+ *                      scelle_sealer_set_rsa_padding() "pkcs1"
+ *   seal-xades-tsa     a XAdES archive cannot be stamped: seal it with XAdES and a TSA
+ *   trust-file         a file was given as a folder of anchors: scelle_verifier_add_trust()
+ */
+
 /* Library version and the versions of the libraries it was linked with. */
 SCELLE_API const char *scelle_version(void);
 SCELLE_API const char *scelle_version_details(void); /* "scelle X (OpenSSL Y, libarchive Z, libxml2 W)" */
@@ -68,6 +92,7 @@ typedef void (*scelle_progress_cb)(uint64_t done, uint64_t total, const char *it
 SCELLE_API struct scelle_sealer *scelle_sealer_new(void);
 SCELLE_API void scelle_sealer_free(struct scelle_sealer *s);
 SCELLE_API const char *scelle_sealer_errmsg(const struct scelle_sealer *s);
+SCELLE_API const char *scelle_sealer_errhint(const struct scelle_sealer *s);	/* or NULL */
 
 SCELLE_API void scelle_sealer_set_pass_cb(struct scelle_sealer *s, scelle_pass_cb cb, void *arg);
 SCELLE_API void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_progress_cb cb, void *arg);
@@ -232,8 +257,10 @@ SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);    
                                                                                    * (XAdES: of the canonical SignedInfo) */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */
 /* Warnings of the last scelle_sealer_set_signer() or scelle_sealer_write() (a TSA that
- * failed under --tsa-optional, a certificate about to expire): one per line, or NULL. */
+ * failed while optional, a certificate about to expire): one per line, or NULL. */
 SCELLE_API const char *scelle_sealer_warnings(const struct scelle_sealer *s);
+/* The error hint of warning line `line` (0: the first), or NULL: "Error hints" above. */
+SCELLE_API const char *scelle_sealer_warning_hint(const struct scelle_sealer *s, size_t line);
 
 /* --------------------------------------------------------------- stamping ---- */
 
@@ -254,6 +281,7 @@ struct scelle_stamper;
 SCELLE_API struct scelle_stamper *scelle_stamper_new(void);
 SCELLE_API void scelle_stamper_free(struct scelle_stamper *st);
 SCELLE_API const char *scelle_stamper_errmsg(const struct scelle_stamper *st);
+SCELLE_API const char *scelle_stamper_errhint(const struct scelle_stamper *st);	/* or NULL */
 
 /* A time-stamp authority; several give several tokens.  Options as for the sealer:
  * policy OID to ask for (NULL: the TSA's default), timeout in seconds (<= 0: 30), and
@@ -405,6 +433,7 @@ struct scelle_timestamp {
 SCELLE_API struct scelle_verifier *scelle_verifier_new(void);
 SCELLE_API void scelle_verifier_free(struct scelle_verifier *v);
 SCELLE_API const char *scelle_verifier_errmsg(const struct scelle_verifier *v);
+SCELLE_API const char *scelle_verifier_errhint(const struct scelle_verifier *v);	/* or NULL */
 
 /* Trust anchors for signers and for time-stamp authorities (PEM bundles). */
 SCELLE_API int scelle_verifier_add_trust(struct scelle_verifier *v, const char *pem_file);
@@ -528,6 +557,7 @@ struct scelle_custody;
 SCELLE_API struct scelle_custody *scelle_custody_new(void);
 SCELLE_API void scelle_custody_free(struct scelle_custody *c);
 SCELLE_API const char *scelle_custody_errmsg(const struct scelle_custody *c);
+SCELLE_API const char *scelle_custody_errhint(const struct scelle_custody *c);	/* or NULL */
 
 /* The actor's key and certificate, as for scelle_sealer_set_signer() (same formats, same
  * checks: matching, valid now, allowed to sign).  SCELLE_E_KEY on failure. */

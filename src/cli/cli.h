@@ -91,6 +91,10 @@ int hint_first(const struct scelle_result *r, size_t i);
 int hint_first_of(const struct scelle_result *r, size_t i, const char *id_prefix);	/* among those */
 size_t hint_same_after(const struct scelle_result *r, size_t i, size_t *last);
 int hint_folded(const struct scelle_result *r, size_t j);
+/* render_hint.c: "scelle: MSG (what to do)", the library's message with the tool's words
+ * for its error hint (scelle_X_errhint(); NULL: the message alone).  Returns EXIT_USAGE. */
+int lib_error(const char *msg, const char *hint);
+const char *error_hint_words(const char *hint);	/* the words alone (translated), or NULL */
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
 /* render_html.c: the self-contained HTML report; ca_hint names the trust anchor file in

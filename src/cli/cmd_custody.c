@@ -251,7 +251,7 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	struct scelle_result *r = scelle_verify(v, archive);
 	enum scelle_verdict worst = SCELLE_PASSED;
 	if (!r)
-		return error("%s", scelle_verifier_errmsg(v));
+		return lib_error(scelle_verifier_errmsg(v), scelle_verifier_errhint(v));
 	if (!scelle_result_custody_count(r)) {
 		/* No record at all: the ledger check says why, or, when the archive could not
 		 * be opened, the first check that did not pass. */
@@ -408,7 +408,7 @@ static int custody_add(int argc, char **argv)
 	/* the ledger to append to is the one the verifier checks */
 	if ((vo.ledger && scelle_custody_set_ledger(c, vo.ledger)) ||
 	    (vo.ledger_head && scelle_custody_set_ledger_head(c, vo.ledger_head))) {
-		error("%s", scelle_custody_errmsg(c));
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		goto out;
 	}
 	scelle_verifier_set_flags(vo.v, vo.flags);
@@ -429,18 +429,18 @@ static int custody_add(int argc, char **argv)
 	if (scelle_custody_set_signer(c, key, cert) ||
 	    (to.nurls && scelle_custody_set_tsa(c, to.urls[0], to.policy, to.timeout, 0)) ||
 	    (tsa_opts_https(&to) && scelle_custody_set_tsa_access(c, to.ca, to.auth, to.cert, to.key))) {
-		error("%s", scelle_custody_errmsg(c));
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		goto out;
 	}
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "k:c:qh", add_options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_custody_add_chain(c, optarg)) {
-			error("%s", scelle_custody_errmsg(c));
+			lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 			goto out;
 		}
 	scelle_custody_set_verifier(c, vo.v);
 	if ((rc = scelle_custody_append(c, archive, event))) {
-		error("%s", scelle_custody_errmsg(c));
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		rc = rc == SCELLE_E_MISMATCH ? EXIT_FAILED : EXIT_USAGE;
 		goto out;
 	}

@@ -78,7 +78,7 @@ int cmd_extract(int argc, char **argv)
 	r = scelle_verify(v, archive);
 	cli_progress_end();
 	if (!r) {
-		error("%s", scelle_verifier_errmsg(v));
+		lib_error(scelle_verifier_errmsg(v), scelle_verifier_errhint(v));
 		goto out;
 	}
 	enum scelle_verdict vd = scelle_result_verdict(r);

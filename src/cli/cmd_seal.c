@@ -138,13 +138,18 @@ static int add_case(struct scelle_sealer *s, char *spec)
 }
 
 /* Each line of the library's warnings as "scelle: warning: ...": how many. */
-static unsigned print_warnings(const char *w)
+static unsigned print_warnings(const struct scelle_sealer *s)
 {
+	const char *w = scelle_sealer_warnings(s);
 	unsigned count = 0;
 	while (w && *w) {
 		const char *nl = strchr(w, '\n');
 		int n = nl ? (int)(nl - w) : (int)strlen(w);
-		warning("%.*s", n, w);
+		const char *hint = error_hint_words(scelle_sealer_warning_hint(s, count));
+		if (hint)	/* the library's words, then the tool's option */
+			warning("%.*s (%s)", n, w, hint);
+		else
+			warning("%.*s", n, w);
 		w += n + (nl != NULL);
 		count++;
 	}
@@ -175,7 +180,7 @@ static int add_list(struct scelle_sealer *s, const char *file, int nul)
 		if (!nul && n && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (n && scelle_sealer_add_input(s, line, NULL))
-			rc = error("%s", scelle_sealer_errmsg(s));
+			rc = lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 	}
 	if (rc == 0 && ferror(f))
 		rc = error("cannot read '%s': %s", file, strerror(errno));
@@ -343,26 +348,26 @@ int cmd_seal(int argc, char **argv)
 	}
 	for (size_t i = 0; i < to.nurls; i++)
 		if (scelle_sealer_add_tsa(s, to.urls[i])) {
-			error("%s", scelle_sealer_errmsg(s));
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 			goto out;
 		}
 	scelle_sealer_set_tsa_options(s, to.policy, to.timeout, to.optional);
 	if (tsa_opts_https(&to) && scelle_sealer_set_tsa_access(s, to.ca, to.auth, to.cert, to.key)) {
-		error("%s", scelle_sealer_errmsg(s));
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
 	scelle_sealer_set_pass_cb(s, cli_pass_cb, pass);
 	scelle_sealer_set_progress_cb(s, cli_progress_cb, NULL);
 	if (scelle_sealer_set_signer(s, key, cert)) {
-		error("%s", scelle_sealer_errmsg(s));
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
-	nwarn += print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(s);
 	scelle_sealer_set_input_flags(s, in_flags);
 	optind = 0;	/* second scan: --chain, now that the signer is known */
 	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
-			error("%s", scelle_sealer_errmsg(s));
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 			goto out;
 		}
 	scelle_sealer_set_intake_limits(s, list_depth, 0, list_max_bytes);
@@ -371,18 +376,18 @@ int cmd_seal(int argc, char **argv)
 			if (add_list(s, in[i].path, nul))
 				goto out;
 		} else if (scelle_sealer_add_input(s, in[i].path, in[i].as)) {
-			error("%s", scelle_sealer_errmsg(s));
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 			goto out;
 		}
 	}
 	if (scelle_sealer_write(s, out, force ? SCELLE_SEAL_FORCE : 0)) {
 		cli_progress_end();
-		print_warnings(scelle_sealer_warnings(s));	/* the TSAs that failed before */
-		error("%s", scelle_sealer_errmsg(s));
+		print_warnings(s);	/* the TSAs that failed before */
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
 	cli_progress_end();
-	nwarn += print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(s);
 	struct scelle_seal_summary sum;
 	scelle_sealer_summary(s, &sum);
 	if (json) {

@@ -98,12 +98,12 @@ int cmd_stamp(int argc, char **argv)
 	}
 	for (size_t i = 0; i < to.nurls; i++)
 		if (scelle_stamper_add_tsa(st, to.urls[i])) {
-			error("%s", scelle_stamper_errmsg(st));
+			lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
 			goto out;
 		}
 	scelle_stamper_set_tsa_options(st, to.policy, to.timeout, to.optional);
 	if (tsa_opts_https(&to) && scelle_stamper_set_tsa_access(st, to.ca, to.auth, to.cert, to.key)) {
-		error("%s", scelle_stamper_errmsg(st));
+		lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
 		goto out;
 	}
 	scelle_stamper_set_progress_cb(st, cli_progress_cb, argv[optind]);
@@ -111,7 +111,7 @@ int cmd_stamp(int argc, char **argv)
 	cli_progress_end();
 	print_warnings(scelle_stamper_warnings(st));
 	if (r) {
-		error("%s", scelle_stamper_errmsg(st));
+		lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
 		goto out;
 	}
 	if (json) {

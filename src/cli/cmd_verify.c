@@ -148,7 +148,7 @@ int cmd_verify(int argc, char **argv)
 		if (!r) {
 			/* no verdict (cannot open, not a file): an error, not TOTAL-FAILED; the
 			 * other archives are still verified */
-			error("%s", scelle_verifier_errmsg(v));
+			lib_error(scelle_verifier_errmsg(v), scelle_verifier_errhint(v));
 			errors++;
 			if (worst != EXIT_FAILED)
 				worst = EXIT_USAGE;

@@ -80,7 +80,7 @@ static int verifier_option(int opt, const char *arg, struct verifier_opts *vo)
 			return 0;
 		}
 		if (verifier_group[i].add(vo->v, arg))
-			return error("%s", scelle_verifier_errmsg(vo->v));
+			return lib_error(scelle_verifier_errmsg(vo->v), scelle_verifier_errhint(vo->v));
 		if (opt == OPT_TRUST && !vo->first_trust)
 			vo->first_trust = arg;
 		if (opt == OPT_TRUST || opt == OPT_TRUST_DIR || opt == OPT_SYSTEM_TRUST)

@@ -43,6 +43,10 @@
 struct scerr {
 	int code;
 	char msg[1024];
+	/* what the caller can do about it, a stable code (scelle.h "Error hints"), or NULL:
+	 * the message says what is wrong in the library's terms, the caller names its own
+	 * option; set after scerr_set()/scerr_ssl(), which clear it */
+	const char *hint;
 };
 
 void scerr_set(struct scerr *e, int code, const char *fmt, ...)

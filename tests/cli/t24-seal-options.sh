@@ -82,7 +82,7 @@ s = d[\"summary\"]
 assert s == {\"items\": 6, \"bytes\": 30, \"links\": 1, \"escaped_names\": 0, \"excluded\": 3, \"warnings\": 1}, s
 " &&
 	seal -q -o q.asice ph > out 2> err && test ! -s out &&
-	! grep -v "^scelle: warning: sealed without a time-stamp (no --tsa)" err
+	! grep -v "^scelle: warning: sealed without a time-stamp (no time-stamp authority given)" err
 '
 
 test_expect_success 'the summary counts names stored escaped and warnings' '
