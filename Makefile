@@ -23,8 +23,15 @@ ifneq ($(SANITIZE),)
 SAN_CFLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The packages' flags, asked once and only when a rule needs them (a recursive variable that
+# replaces itself): `make deps`, `demo` and `check` install the packages before the make they
+# start compiles, so a machine without them must get that far.  A package pkg-config does
+# not know stops the build here, named, instead of a compiler error about a missing header.
+PKG_MISSING = $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists '$(p)' && echo y),,$(p))))
+pkg_config  = $(if $(PKG_MISSING),$(error pkg-config does not know: $(PKG_MISSING) (install the \
+              development package or run `make deps`)),$(shell pkg-config $(1) $(PKGS)))
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(call pkg_config,--cflags))$(PKG_CFLAGS)
+PKG_LIBS    = $(eval PKG_LIBS := $$(call pkg_config,--libs))$(PKG_LIBS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
              -DINSTALL_LOCALEDIR='"$(INSTALL_LOCALEDIR)"' \
              -Iinclude -Isrc/lib \
@@ -40,19 +47,38 @@ PO        := $(sort $(wildcard src/cli/po/*.po))
 MO        := $(PO:src/cli/po/%.po=$(B)/locale/%/LC_MESSAGES/scelle.mo)
 UNIT_BIN  := $(UNIT_SRC:%.c=$(B)/%) $(B)/tests/unit/tsa_tool
 
+# `make V=1` shows each command in full; by default one line says what is made.
+ifeq ($(V),1)
+Q   :=
+say  = @:
+else
+Q   := @
+say  = @printf '  %-7s %s\n'
+endif
+
 .PHONY: all deps demo check check-asan bench mutate fuzz fuzz-run install uninstall clean
 all: $(B)/scelle $(B)/libscelle.a $(MO)
 
-$(B)/%.o: %.c include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
+# Each object depends on the headers it includes, as the compiler found them (-MMD writes
+# x.d beside x.o; -MP adds an empty rule per header, so that a header removed is no error).
+$(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+DEPS := $(wildcard $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d))
+-include $(DEPS)
+# An object made before its .d existed (a build dir older than -MMD) depends on every
+# header, so that it is rebuilt once and gets its .d.
+$(filter-out $(DEPS:.d=.o),$(LIB_OBJ) $(CLI_OBJ)): include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
 
 $(B)/libscelle.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/scelle: $(CLI_OBJ) $(B)/libscelle.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libscelle.a $(LIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libscelle.a $(LIBS)
 
 $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libscelle.a
 	@mkdir -p $(dir $@)
@@ -60,8 +86,8 @@ $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libscelle.a
 
 $(B)/locale/%/LC_MESSAGES/scelle.mo: src/cli/po/%.po
 	@mkdir -p $(dir $@)
-	@echo "  MSGFMT  $<"
-	@msgfmt --check -o $@ $<
+	$(say) MSGFMT $<
+	$(Q)msgfmt --check -o $@ $<
 
 # Installs the Debian packages the build and the tests need (apt-get; sudo when not root).
 deps:

@@ -49,6 +49,30 @@ enum scelle_error {
 	SCELLE_E_MISMATCH = -11	/* the custody ledger is not the one named (its head differs) */
 };
 
+/* Error hints.  An error's message says what is wrong in the library's terms; when the
+ * caller can act on it, scelle_X_errhint() also gives a stable code (else NULL), which a
+ * program turns into its own words and option names:
+ *   use-force          the output exists: SCELLE_SEAL_FORCE replaces it
+ *   need-pass          the key or token needs a pass phrase or PIN: a pass callback
+ *   need-cert          the key file holds no certificate: name the certificate file
+ *   need-chain         a certificate's issuer is needed: scelle_sealer_add_chain()
+ *   need-tsa           (a warning) sealed without a time-stamp: scelle_sealer_add_tsa(), or
+ *                      stamp it later (scelle_stamper_write())
+ *   stamp-later        (a warning) no TSA answered: stamp it later
+ *   verify-revocation  (a warning) no revocation data could be embedded: a verifier needs a
+ *                      CRL (scelle_verifier_add_crl()) or SCELLE_VERIFY_ONLINE
+ *   embed-crl          (a warning) likewise, and the issuer's CRL can be embedded instead:
+ *                      scelle_sealer_add_revocation_data()
+ *   name-actor         the certificate gives no usable name or organisation for the actor:
+ *                      scelle_custody_set() "actor" and "organisation"
+ *   name-country       no valid country for the actor: scelle_custody_set() "country"
+ *   rename-collisions  names collide: SCELLE_COLLISION_RENAME stores both
+ *   rsa-pkcs1          an RSA key failed to sign with PSS (a token without it):
+ *                      scelle_sealer_set_rsa_padding() "pkcs1"
+ *   seal-xades-tsa     a XAdES archive cannot be stamped: seal it with XAdES and a TSA
+ *   trust-file         a file was given as a folder of anchors: scelle_verifier_add_trust()
+ */
+
 /* Library version and the versions of the libraries it was linked with. */
 SCELLE_API const char *scelle_version(void);
 SCELLE_API const char *scelle_version_details(void); /* "scelle X (OpenSSL Y, libarchive Z, libxml2 W)" */
@@ -68,6 +92,7 @@ typedef void (*scelle_progress_cb)(uint64_t done, uint64_t total, const char *it
 SCELLE_API struct scelle_sealer *scelle_sealer_new(void);
 SCELLE_API void scelle_sealer_free(struct scelle_sealer *s);
 SCELLE_API const char *scelle_sealer_errmsg(const struct scelle_sealer *s);
+SCELLE_API const char *scelle_sealer_errhint(const struct scelle_sealer *s);	/* or NULL */
 
 SCELLE_API void scelle_sealer_set_pass_cb(struct scelle_sealer *s, scelle_pass_cb cb, void *arg);
 SCELLE_API void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_progress_cb cb, void *arg);
@@ -232,8 +257,10 @@ SCELLE_API const char *scelle_sealer_seal_id(const struct scelle_sealer *s);    
                                                                                    * (XAdES: of the canonical SignedInfo) */
 SCELLE_API const char *scelle_sealer_file_digest(const struct scelle_sealer *s); /* hex SHA-256 of the file */
 /* Warnings of the last scelle_sealer_set_signer() or scelle_sealer_write() (a TSA that
- * failed under --tsa-optional, a certificate about to expire): one per line, or NULL. */
+ * failed while optional, a certificate about to expire): one per line, or NULL. */
 SCELLE_API const char *scelle_sealer_warnings(const struct scelle_sealer *s);
+/* The error hint of warning line `line` (0: the first), or NULL: "Error hints" above. */
+SCELLE_API const char *scelle_sealer_warning_hint(const struct scelle_sealer *s, size_t line);
 
 /* --------------------------------------------------------------- stamping ---- */
 
@@ -257,6 +284,7 @@ struct scelle_stamper;
 SCELLE_API struct scelle_stamper *scelle_stamper_new(void);
 SCELLE_API void scelle_stamper_free(struct scelle_stamper *st);
 SCELLE_API const char *scelle_stamper_errmsg(const struct scelle_stamper *st);
+SCELLE_API const char *scelle_stamper_errhint(const struct scelle_stamper *st);	/* or NULL */
 
 /* A time-stamp authority; several give several tokens.  Options as for the sealer:
  * policy OID to ask for (NULL: the TSA's default), timeout in seconds (<= 0: 30), and
@@ -286,6 +314,40 @@ SCELLE_API const char *scelle_stamper_file_digest(const struct scelle_stamper *s
 SCELLE_API int scelle_stamper_added(const struct scelle_stamper *st); /* tokens added */
 /* One line per TSA that failed under `optional`, or NULL. */
 SCELLE_API const char *scelle_stamper_warnings(const struct scelle_stamper *st);
+
+/* --------------------------------------------------- time-stamp authority ---- */
+
+/* An RFC 3161 time-stamp authority's core, as `scelle tsa` runs it: it answers a DER
+ * TimeStampReq with a DER TimeStampResp signed by its certificate; the transport (HTTP,
+ * RFC 3161 §3.4) is the caller's.  Made for tests, demonstrations and air-gapped labs: its
+ * clock is the machine's, and SCELLE_TSA_DEMO_POLICY, the default policy, has no legal
+ * value.  A token names its certificate (ESSCertIDv2, SHA-256), is signed with SHA-256,
+ * accurate to a second, and carries the chain when the request asks for certificates;
+ * requests may use SHA-256, SHA-384 or SHA-512.  scelle_tsa_responder_respond() may be
+ * called from several threads at once (requests are signed one at a time). */
+#define SCELLE_TSA_DEMO_POLICY "1.3.6.1.4.1.99999.1.1"
+struct scelle_tsa_responder;
+
+SCELLE_API struct scelle_tsa_responder *scelle_tsa_responder_new(void);
+SCELLE_API void scelle_tsa_responder_free(struct scelle_tsa_responder *t);
+SCELLE_API const char *scelle_tsa_responder_errmsg(const struct scelle_tsa_responder *t);
+/* For an encrypted key: called by scelle_tsa_responder_open(). */
+SCELLE_API void scelle_tsa_responder_set_pass_cb(struct scelle_tsa_responder *t, scelle_pass_cb cb,
+    void *arg);
+/* Loads the authority, once: cert_file (PEM, the TSA certificate first; it must carry the
+ * critical timeStamping extended key usage and match the key), key_file (PEM), chain_file
+ * (PEM intermediates put into tokens, or NULL), policy_oid (NULL: SCELLE_TSA_DEMO_POLICY)
+ * and serial_file (the last serial number issued, kept across restarts, locked beside it as
+ * serial_file.lock; NULL: random 127-bit serial numbers).  SCELLE_E_KEY (unreadable,
+ * unsuitable or mismatched), SCELLE_E_IO, SCELLE_E_USAGE (a bad OID, a second call). */
+SCELLE_API int scelle_tsa_responder_open(struct scelle_tsa_responder *t, const char *cert_file,
+    const char *key_file, const char *chain_file, const char *policy_oid, const char *serial_file);
+/* Answers req (req_len bytes of DER) with a TimeStampResp in *resp (malloc'ed, for free()):
+ * 0 a token granted, 1 a rejection (a malformed request, an unsupported hash: badDataFormat,
+ * badAlg), still a well-formed reply to send; SCELLE_E_NOMEM when no reply could be made,
+ * SCELLE_E_USAGE before a successful open (*resp NULL then). */
+SCELLE_API int scelle_tsa_responder_respond(struct scelle_tsa_responder *t, const unsigned char *req,
+    size_t req_len, unsigned char **resp, size_t *resp_len);
 
 /* ----------------------------------------------------------- verification ---- */
 
@@ -374,6 +436,7 @@ struct scelle_timestamp {
 SCELLE_API struct scelle_verifier *scelle_verifier_new(void);
 SCELLE_API void scelle_verifier_free(struct scelle_verifier *v);
 SCELLE_API const char *scelle_verifier_errmsg(const struct scelle_verifier *v);
+SCELLE_API const char *scelle_verifier_errhint(const struct scelle_verifier *v);	/* or NULL */
 
 /* Trust anchors for signers and for time-stamp authorities (PEM bundles). */
 SCELLE_API int scelle_verifier_add_trust(struct scelle_verifier *v, const char *pem_file);
@@ -497,6 +560,7 @@ struct scelle_custody;
 SCELLE_API struct scelle_custody *scelle_custody_new(void);
 SCELLE_API void scelle_custody_free(struct scelle_custody *c);
 SCELLE_API const char *scelle_custody_errmsg(const struct scelle_custody *c);
+SCELLE_API const char *scelle_custody_errhint(const struct scelle_custody *c);	/* or NULL */
 
 /* The actor's key and certificate, as for scelle_sealer_set_signer() (same formats, same
  * checks: matching, valid now, allowed to sign).  SCELLE_E_KEY on failure. */

@@ -2,6 +2,7 @@
 #ifndef SCELLE_CLI_H
 #define SCELLE_CLI_H
 
+#include <getopt.h>
 #include <libintl.h>
 #include <stdio.h>
 #include "scelle.h"
@@ -90,6 +91,10 @@ int hint_first(const struct scelle_result *r, size_t i);
 int hint_first_of(const struct scelle_result *r, size_t i, const char *id_prefix);	/* among those */
 size_t hint_same_after(const struct scelle_result *r, size_t i, size_t *last);
 int hint_folded(const struct scelle_result *r, size_t j);
+/* render_hint.c: "scelle: MSG (what to do)", the library's message with the tool's words
+ * for its error hint (scelle_X_errhint(); NULL: the message alone).  Returns EXIT_USAGE. */
+int lib_error(const char *msg, const char *hint);
+const char *error_hint_words(const char *hint);	/* the words alone (translated), or NULL */
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
 /* render_html.c: the self-contained HTML report; ca_hint names the trust anchor file in
@@ -99,6 +104,65 @@ struct report_opts {
 };
 int write_report_html(FILE *f, const char *archive, const struct scelle_result *r,
     const struct report_opts *o);
+
+/* options.c: the option groups several commands share.  A command puts VERIFIER_OPTIONS
+ * and/or TSA_OPTIONS into its getopt_long table and gives each option its switch does not
+ * know to group_option(): 0 taken, 1 not an option of the groups given (vo or to may be
+ * NULL), EXIT_USAGE after an error message. */
+enum { OPT_GROUP = 0x1000, OPT_TRUST, OPT_TRUST_DIR, OPT_SYSTEM_TRUST, OPT_UNTRUSTED, OPT_CRL,
+	OPT_ONLINE, OPT_NO_REVOCATION, OPT_TSA_TRUST, OPT_NO_TS, OPT_MAX_SKEW, OPT_LEDGER,
+	OPT_LEDGER_HEAD, OPT_REQUIRE_LEDGER,
+	OPT_TSA, OPT_TSA_POLICY, OPT_TSA_TIMEOUT, OPT_TSA_OPTIONAL, OPT_TSA_CA, OPT_TSA_AUTH,
+	OPT_TSA_CERT, OPT_TSA_KEY };
+#define VERIFIER_OPTIONS \
+	{ "trust", required_argument, NULL, OPT_TRUST }, \
+	{ "trust-dir", required_argument, NULL, OPT_TRUST_DIR }, \
+	{ "system-trust", no_argument, NULL, OPT_SYSTEM_TRUST }, \
+	{ "untrusted", required_argument, NULL, OPT_UNTRUSTED }, \
+	{ "crl", required_argument, NULL, OPT_CRL }, \
+	{ "online", no_argument, NULL, OPT_ONLINE }, \
+	{ "no-revocation-check", no_argument, NULL, OPT_NO_REVOCATION }, \
+	{ "tsa-trust", required_argument, NULL, OPT_TSA_TRUST }, \
+	{ "no-timestamp-ok", no_argument, NULL, OPT_NO_TS }, \
+	{ "max-skew", required_argument, NULL, OPT_MAX_SKEW }, \
+	{ "ledger", required_argument, NULL, OPT_LEDGER }, \
+	{ "ledger-head", required_argument, NULL, OPT_LEDGER_HEAD }, \
+	{ "require-ledger", no_argument, NULL, OPT_REQUIRE_LEDGER }
+/* --tsa-optional only where several TSAs may be asked (tsa_opts.single = 0) */
+#define TSA_OPTIONS \
+	{ "tsa", required_argument, NULL, OPT_TSA }, \
+	{ "tsa-policy", required_argument, NULL, OPT_TSA_POLICY }, \
+	{ "tsa-timeout", required_argument, NULL, OPT_TSA_TIMEOUT }, \
+	{ "tsa-optional", no_argument, NULL, OPT_TSA_OPTIONAL }, \
+	{ "tsa-ca", required_argument, NULL, OPT_TSA_CA }, \
+	{ "tsa-auth", required_argument, NULL, OPT_TSA_AUTH }, \
+	{ "tsa-cert", required_argument, NULL, OPT_TSA_CERT }, \
+	{ "tsa-key", required_argument, NULL, OPT_TSA_KEY }
+/* The verifier group goes straight into v; what a command reads back is kept here. */
+struct verifier_opts {
+	struct scelle_verifier *v;
+	int flags;			/* SCELLE_VERIFY_*: for scelle_verifier_set_flags() */
+	size_t ntrust;			/* signers' anchors given: --trust, --trust-dir, --system-trust */
+	const char *first_trust;	/* the first --trust (the report's "check it yourself") */
+	const char *ledger, *ledger_head;	/* --ledger, --ledger-head, or NULL */
+};
+/* The time-stamp client group, for the command to give its handle once all are read. */
+struct tsa_opts {
+	int single;			/* in: one --tsa only, no --tsa-optional (a custody record) */
+	const char **urls;		/* --tsa, in order (malloc'ed array; tsa_opts_free) */
+	size_t nurls;
+	const char *policy;		/* --tsa-policy, or NULL */
+	int timeout, optional;		/* --tsa-timeout (0: the library's), --tsa-optional */
+	const char *ca, *cert, *key;	/* the https options, or NULL */
+	char *auth;			/* --tsa-auth's user:password, cleansed by tsa_opts_free */
+};
+extern const char verifier_options_help[];	/* the group's lines for a command's --help */
+int group_option(int opt, char *arg, struct verifier_opts *vo, struct tsa_opts *to);
+int tsa_opts_https(const struct tsa_opts *to);	/* an https option was given */
+void tsa_opts_free_auth(struct tsa_opts *to);
+void tsa_opts_free(struct tsa_opts *to);
+/* The exit status of a verdict: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE. */
+int verdict_exit(enum scelle_verdict v);
 
 int cmd_seal(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -7,18 +7,17 @@
 #include <openssl/crypto.h>
 #include "cli.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: scelle custody add ARCHIVE --event TYPE --key KEY [--cert CERT] [--chain FILE]\n"
     "                          [--pass SPEC] [--actor NAME] [--role ROLE] [--org ORG]\n"
     "                          [--country CC] [--place PLACE] [--from WHO] [--to WHO]\n"
     "                          [--note TEXT] [--time TIME] [--tsa URL] [--tsa-policy OID]\n"
     "                          [--tsa-timeout S] [--tsa-ca FILE] [--tsa-auth SPEC]\n"
     "                          [--tsa-cert FILE [--tsa-key FILE]]\n"
-    "                          [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--unverified] [--ledger FILE]\n"
-    "                          [--ledger-head HEX] [-q]\n"
+    "                          [--trust CA.pem]... [--tsa-trust CA.pem]... [--unverified]\n"
+    "                          [verifier options] [-q]\n"
     "       scelle custody show [--json] [--trust CA.pem]... [--tsa-trust CA.pem]...\n"
-    "                          [--no-timestamp-ok] [--ledger FILE] [--ledger-head HEX] ARCHIVE\n"
+    "                          [verifier options] [-q] ARCHIVE\n"
     "\n"
     "add: appends one record, signed by its actor, to ARCHIVE.custody.xml\n"
     "      --event TYPE      transferred, received, opened, examined, copied, returned,\n"
@@ -36,7 +35,7 @@ static const char usage_text[] =
     "      --time TIME       when it happened (RFC 3339, with Z or an offset: +01:00),\n"
     "                        for a hand-over recorded later from paper; never before the\n"
     "                        last record (default: now)\n"
-    "      --tsa URL         RFC 3161 time-stamp authority for the record\n"
+    "      --tsa URL         RFC 3161 time-stamp authority for the record (one)\n"
     "      --tsa-policy OID  policy to ask the TSA for; --tsa-timeout S seconds to wait\n"
     "      --tsa-ca FILE     https TSA: CA certificates (PEM; default: the system's)\n"
     "      --tsa-auth SPEC   https TSA: user:password for HTTP basic authentication, read\n"
@@ -45,25 +44,31 @@ static const char usage_text[] =
     "                        key not encrypted; default: the key is in the cert file)\n"
     "      --unverified      record 'received' without --trust: the signer is then not\n"
     "                        identified and the record says INDETERMINATE\n"
+    "      --ledger-head HEX a ledger with another head: nothing is recorded, exit 1\n"
     "show: the timeline, one line per record, each checked\n"
     "      --json            one JSON object (schema scelle-custody/1)\n"
     "both:\n"
-    "      --trust FILE      trust anchors for signers (PEM, repeatable)\n"
-    "      --tsa-trust FILE  trust anchors for time-stamp authorities (PEM, repeatable)\n"
-    "      --no-timestamp-ok records without time-stamp are not by themselves INDETERMINATE\n"
-    "      --ledger FILE     the ledger (default: ARCHIVE.custody.xml)\n"
-    "      --ledger-head HEX the ledger head from the hand-over letter: a ledger with\n"
-    "                        another head fails (add: nothing is recorded, exit 1)\n"
     "  -q, --quiet           print nothing; the exit status tells\n"
+    "verifier options (both), as for scelle verify; --ledger names the ledger (default:\n"
+    "ARCHIVE.custody.xml):\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: add 0 recorded (received: 0/1/3, the verdict it recorded), 1 the ledger\n"
     "head differs; show 0/1/3 the worst record or ledger check, 2 error.\n";
 
-enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
-	O_TO, O_NOTE, O_TIME, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TRUST, O_TSA_TRUST, O_NO_TS,
-	O_LEDGER, O_JSON, O_LEDGER_HEAD, O_UNVERIFIED, O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY };
+static int help(void)
+{
+	fputs(usage_head, stdout);
+	fputs(verifier_options_help, stdout);
+	fputs(usage_tail, stdout);
+	return 0;
+}
 
-static const struct option options[] = {
+enum { O_EVENT = 256, O_CHAIN, O_PASS, O_ACTOR, O_ROLE, O_ORG, O_COUNTRY, O_PLACE, O_FROM,
+	O_TO, O_NOTE, O_TIME, O_JSON, O_UNVERIFIED };
+
+/* add and show each take their own options: `custody show --event x` is a usage error */
+static const struct option add_options[] = {
 	{ "event", required_argument, NULL, O_EVENT },
 	{ "key", required_argument, NULL, 'k' },
 	{ "cert", required_argument, NULL, 'c' },
@@ -78,18 +83,17 @@ static const struct option options[] = {
 	{ "to", required_argument, NULL, O_TO },
 	{ "note", required_argument, NULL, O_NOTE },
 	{ "time", required_argument, NULL, O_TIME },
-	{ "tsa", required_argument, NULL, O_TSA },
-	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
-	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
-	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
-	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
-	{ "trust", required_argument, NULL, O_TRUST },
-	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
-	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
-	{ "ledger", required_argument, NULL, O_LEDGER },
-	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
-	{ "json", no_argument, NULL, O_JSON },
 	{ "unverified", no_argument, NULL, O_UNVERIFIED },
+	TSA_OPTIONS,
+	VERIFIER_OPTIONS,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct option show_options[] = {
+	{ "json", no_argument, NULL, O_JSON },
+	VERIFIER_OPTIONS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -125,11 +129,6 @@ static int parse_rfc3339(const char *arg, time_t *out)
 		return -1;
 	*out = timegm(&tm) - off;
 	return 0;
-}
-
-static int exit_of(enum scelle_verdict v)
-{
-	return v == SCELLE_PASSED ? EXIT_PASSED : v == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
 }
 
 static void when(time_t t, char *out, size_t n)
@@ -252,7 +251,7 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	struct scelle_result *r = scelle_verify(v, archive);
 	enum scelle_verdict worst = SCELLE_PASSED;
 	if (!r)
-		return error("%s", scelle_verifier_errmsg(v));
+		return lib_error(scelle_verifier_errmsg(v), scelle_verifier_errhint(v));
 	if (!scelle_result_custody_count(r)) {
 		/* No record at all: the ledger check says why, or, when the archive could not
 		 * be opened, the first check that did not pass. */
@@ -282,42 +281,79 @@ static int show(struct scelle_verifier *v, const char *archive, int json)
 	else if (!quiet)
 		print_custody_timeline(archive, r);
 	scelle_result_free(r);
-	return exit_of(worst);
+	return verdict_exit(worst);
 }
 
-int cmd_custody(int argc, char **argv)
+/* One archive, the operand left after the options. */
+static const char *one_archive(int argc, char **argv)
+{
+	if (optind == argc - 1)
+		return argv[optind];
+	error("%s", optind >= argc ? _("no archive given") : _("one archive at a time"));
+	usage_hint("custody");
+	return NULL;
+}
+
+/* After getopt refused arg in `custody show`: says so when it is an option of add. */
+static void add_only(const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+	if (strncmp(arg, "--", 2) != 0 || n <= 2)
+		return;
+	for (size_t i = 0; add_options[i].name; i++)
+		if (strlen(add_options[i].name) == n - 2 && !strncmp(add_options[i].name, arg + 2, n - 2)) {
+			error("%.*s is an option of custody add, not of custody show", (int)n, arg);
+			return;
+		}
+}
+
+static int custody_show(int argc, char **argv)
+{
+	struct verifier_opts vo = { .v = scelle_verifier_new() };
+	int opt, json = 0, rc = EXIT_USAGE;
+	const char *archive;
+
+	if (!vo.v)
+		return error("out of memory");
+	while ((opt = getopt_long(argc, argv, "qh", show_options, NULL)) != -1) {
+		int r = 0;
+		switch (opt) {
+		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
+		case 'q': quiet = 1; break;
+		case 'h': rc = help(); goto out;
+		default:
+			if ((r = group_option(opt, optarg, &vo, NULL)) == 1) {
+				add_only(argv[optind - 1]);
+				usage_hint("custody");
+			}
+		}
+		if (r)
+			goto out;
+	}
+	if ((archive = one_archive(argc, argv))) {
+		scelle_verifier_set_flags(vo.v, vo.flags);
+		rc = show(vo.v, archive, json);
+	}
+out:
+	scelle_verifier_free(vo.v);
+	return rc;
+}
+
+static int custody_add(int argc, char **argv)
 {
 	struct scelle_custody *c = scelle_custody_new();
-	struct scelle_verifier *v = scelle_verifier_new();
-	const char *event = NULL, *key = NULL, *cert = NULL, *tsa = NULL, *tsa_policy = NULL;
-	const char *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
-	char *pass = NULL, *tsa_auth = NULL;
-	int opt, json = 0, tsa_timeout = 0, rc = EXIT_USAGE, flags = 0, add, ntrust = 0, unverified = 0;
+	struct verifier_opts vo = { .v = scelle_verifier_new() };
+	struct tsa_opts to = { .single = 1 };
+	const char *event = NULL, *key = NULL, *cert = NULL, *archive;
+	char *pass = NULL;
+	int opt, rc = EXIT_USAGE, unverified = 0;
 
-	if (!c || !v) {
+	if (!c || !vo.v) {
 		scelle_custody_free(c);
-		scelle_verifier_free(v);
+		scelle_verifier_free(vo.v);
 		return error("out of memory");
 	}
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(usage_text, stdout);
-		rc = 0;
-		goto out;
-	}
-	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "show") != 0)) {
-		if (argc >= 2)
-			error("unknown custody command '%s' (use add or show)", argv[1]);
-		else
-			error("no custody command given (use add or show)");
-		usage_hint("custody");
-		goto out;
-	}
-	add = strcmp(argv[1], "add") == 0;
-	argc--;
-	argv++;
-	static char name_add[] = "scelle custody add", name_show[] = "scelle custody show";
-	argv[0] = add ? name_add : name_show;	/* for getopt's messages */
-	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:c:qh", add_options, NULL)) != -1) {
 		int r = 0;
 		const char *text = NULL;	/* a free-text option: its name prefixes the error */
 		switch (opt) {
@@ -351,64 +387,31 @@ int cmd_custody(int argc, char **argv)
 			scelle_custody_set_time(c, t);
 			break;
 		}
-		case O_TSA: tsa = optarg; break;
-		case O_TSA_POLICY: tsa_policy = optarg; break;
-		case O_TSA_CA: tsa_ca = optarg; break;
-		case O_TSA_CERT: tsa_cert = optarg; break;
-		case O_TSA_KEY: tsa_key = optarg; break;
-		case O_TSA_AUTH:
-			free(tsa_auth);
-			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
-				goto out;
-			break;
-		case O_TSA_TIMEOUT:
-			if ((tsa_timeout = atoi(optarg)) <= 0) {
-				error("invalid timeout '%s'", optarg);
-				goto out;
-			}
-			break;
-		case O_TRUST: ntrust++; r = scelle_verifier_add_trust(v, optarg); break;
 		case O_UNVERIFIED: unverified = 1; break;
-		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
-		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
-		case O_LEDGER:
-			if (scelle_verifier_set_ledger(v, optarg) || scelle_custody_set_ledger(c, optarg)) {
-				error("out of memory");
-				goto out;
-			}
-			break;
-		case O_LEDGER_HEAD:
-			if ((r = scelle_verifier_set_ledger_head(v, optarg)) == 0)
-				r = scelle_custody_set_ledger_head(c, optarg);
-			break;
-		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case 'q': quiet = 1; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			rc = 0;
-			goto out;
-		default:
-			usage_hint("custody");
-			goto out;
+		case 'h': rc = help(); goto out;
+		default: {
+			int g = group_option(opt, optarg, &vo, &to);
+			if (g == 1)
+				usage_hint("custody");
+			if (g)
+				goto out;
+		}
 		}
 		if (r) {
-			error("%s%s%s", text ? text : "", text ? ": " : "",
-			    opt == O_TRUST || opt == O_TSA_TRUST || opt == O_LEDGER_HEAD ? scelle_verifier_errmsg(v) :
-			    scelle_custody_errmsg(c));
+			error("%s%s%s", text ? text : "", text ? ": " : "", scelle_custody_errmsg(c));
 			goto out;
 		}
 	}
-	if (optind != argc - 1) {
-		error("%s", optind >= argc ? _("no archive given") : _("one archive at a time"));
-		usage_hint("custody");
+	if (!(archive = one_archive(argc, argv)))
+		goto out;
+	/* the ledger to append to is the one the verifier checks */
+	if ((vo.ledger && scelle_custody_set_ledger(c, vo.ledger)) ||
+	    (vo.ledger_head && scelle_custody_set_ledger_head(c, vo.ledger_head))) {
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		goto out;
 	}
-	const char *archive = argv[optind];
-	scelle_verifier_set_flags(v, flags);
-	if (!add) {
-		rc = show(v, archive, json);
-		goto out;
-	}
+	scelle_verifier_set_flags(vo.v, vo.flags);
 	if (!event || !key) {
 		error("%s", !event ? _("no event given (--event TYPE)") : _("no signing key given (--key)"));
 		usage_hint("custody");
@@ -416,7 +419,7 @@ int cmd_custody(int argc, char **argv)
 	}
 	/* A receipt records the receiver's verdict (formats/custody.md): without a trust
 	 * anchor it could only be INDETERMINATE, so it takes a deliberate --unverified. */
-	if (strcmp(event, "received") == 0 && !ntrust && !unverified) {
+	if (strcmp(event, "received") == 0 && !vo.ntrust && !unverified) {
 		error("a 'received' record needs the sender's trust anchor (--trust CA.pem) to verify "
 		    "the archive; --unverified records it without, as INDETERMINATE");
 		usage_hint("custody");
@@ -424,28 +427,27 @@ int cmd_custody(int argc, char **argv)
 	}
 	scelle_custody_set_pass_cb(c, cli_pass_cb, pass);
 	if (scelle_custody_set_signer(c, key, cert) ||
-	    (tsa && scelle_custody_set_tsa(c, tsa, tsa_policy, tsa_timeout, 0)) ||
-	    ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
-	    scelle_custody_set_tsa_access(c, tsa_ca, tsa_auth, tsa_cert, tsa_key))) {
-		error("%s", scelle_custody_errmsg(c));
+	    (to.nurls && scelle_custody_set_tsa(c, to.urls[0], to.policy, to.timeout, 0)) ||
+	    (tsa_opts_https(&to) && scelle_custody_set_tsa_access(c, to.ca, to.auth, to.cert, to.key))) {
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		goto out;
 	}
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "k:c:qh", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "k:c:qh", add_options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_custody_add_chain(c, optarg)) {
-			error("%s", scelle_custody_errmsg(c));
+			lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 			goto out;
 		}
-	scelle_custody_set_verifier(c, v);
+	scelle_custody_set_verifier(c, vo.v);
 	if ((rc = scelle_custody_append(c, archive, event))) {
-		error("%s", scelle_custody_errmsg(c));
+		lib_error(scelle_custody_errmsg(c), scelle_custody_errhint(c));
 		rc = rc == SCELLE_E_MISMATCH ? EXIT_FAILED : EXIT_USAGE;
 		goto out;
 	}
 	rc = 0;
 	const struct scelle_result *vr = scelle_custody_verification(c);
 	if (vr) {
-		rc = exit_of(scelle_result_verdict(vr));
+		rc = verdict_exit(scelle_result_verdict(vr));
 		if (!quiet)
 			print_result_text(stdout, archive, vr, 0);
 	}
@@ -461,11 +463,25 @@ out:
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
 	}
-	if (tsa_auth) {
-		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
-		free(tsa_auth);
-	}
+	tsa_opts_free(&to);
 	scelle_custody_free(c);
-	scelle_verifier_free(v);
+	scelle_verifier_free(vo.v);
 	return rc;
+}
+
+int cmd_custody(int argc, char **argv)
+{
+	static char name_add[] = "scelle custody add", name_show[] = "scelle custody show";
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return help();
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "show") != 0)) {
+		if (argc >= 2)
+			error("unknown custody command '%s' (use add or show)", argv[1]);
+		else
+			error("no custody command given (use add or show)");
+		return usage_hint("custody");
+	}
+	int add = strcmp(argv[1], "add") == 0;
+	argv[1] = add ? name_add : name_show;	/* for getopt's messages */
+	return add ? custody_add(argc - 1, argv + 1) : custody_show(argc - 1, argv + 1);
 }

@@ -79,11 +79,11 @@ static const char usage_text[] =
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
 
 enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_COUNTRY,
-	O_PLACE, O_DIGEST, O_TSA, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_AS,
+	O_PLACE, O_DIGEST, O_JSON, O_AS,
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
 	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK, O_SIGNATURE,
-	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY, O_ON_COLLISION };
+	O_ON_COLLISION };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -104,12 +104,7 @@ static const struct option options[] = {
 	{ "country", required_argument, NULL, O_COUNTRY },
 	{ "place", required_argument, NULL, O_PLACE },
 	{ "digest", required_argument, NULL, O_DIGEST },
-	{ "tsa", required_argument, NULL, O_TSA },
-	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
-	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
-	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
-	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
-	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
+	TSA_OPTIONS,
 	{ "on-collision", required_argument, NULL, O_ON_COLLISION },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -143,13 +138,18 @@ static int add_case(struct scelle_sealer *s, char *spec)
 }
 
 /* Each line of the library's warnings as "scelle: warning: ...": how many. */
-static unsigned print_warnings(const char *w)
+static unsigned print_warnings(const struct scelle_sealer *s)
 {
+	const char *w = scelle_sealer_warnings(s);
 	unsigned count = 0;
 	while (w && *w) {
 		const char *nl = strchr(w, '\n');
 		int n = nl ? (int)(nl - w) : (int)strlen(w);
-		warning("%.*s", n, w);
+		const char *hint = error_hint_words(scelle_sealer_warning_hint(s, count));
+		if (hint)	/* the library's words, then the tool's option */
+			warning("%.*s (%s)", n, w, hint);
+		else
+			warning("%.*s", n, w);
 		w += n + (nl != NULL);
 		count++;
 	}
@@ -180,7 +180,7 @@ static int add_list(struct scelle_sealer *s, const char *file, int nul)
 		if (!nul && n && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (n && scelle_sealer_add_input(s, line, NULL))
-			rc = error("%s", scelle_sealer_errmsg(s));
+			rc = lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 	}
 	if (rc == 0 && ferror(f))
 		rc = error("cannot read '%s': %s", file, strerror(errno));
@@ -208,12 +208,12 @@ static int parse_size(const char *arg, uint64_t *out)
 int cmd_seal(int argc, char **argv)
 {
 	struct scelle_sealer *s = scelle_sealer_new();
-	const char *out = NULL, *key = NULL, *cert = NULL, *tsa_policy = NULL, *as = NULL;
-	const char *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
-	char *pass = NULL, *tsa_auth = NULL;
+	const char *out = NULL, *key = NULL, *cert = NULL, *as = NULL;
+	struct tsa_opts to = { 0 };
+	char *pass = NULL;
 	struct input *in = calloc((size_t)argc + 1, sizeof(*in));
 	size_t nin = 0;
-	int opt, force = 0, json = 0, tsa_timeout = 0, tsa_optional = 0, nul = 0, rc = EXIT_USAGE;
+	int opt, force = 0, json = 0, nul = 0, rc = EXIT_USAGE;
 	int list_depth = 0, in_flags = 0;
 	unsigned nwarn = 0;
 	uint64_t list_max_bytes = 0;
@@ -308,16 +308,6 @@ int cmd_seal(int argc, char **argv)
 		case O_COUNTRY: r = scelle_sealer_set_officer(s, "country", optarg); break;
 		case O_PLACE: text = "--place"; r = scelle_sealer_set_officer(s, "place", optarg); break;
 		case O_DIGEST: r = scelle_sealer_add_digest(s, optarg); break;
-		case O_TSA: r = scelle_sealer_add_tsa(s, optarg); break;
-		case O_TSA_POLICY: tsa_policy = optarg; break;
-		case O_TSA_TIMEOUT:
-			tsa_timeout = atoi(optarg);
-			if (tsa_timeout <= 0) {
-				error("invalid timeout '%s'", optarg);
-				goto out;
-			}
-			break;
-		case O_TSA_OPTIONAL: tsa_optional = 1; break;
 		case O_ON_COLLISION:
 			if (strcmp(optarg, "refuse") != 0 && strcmp(optarg, "rename") != 0) {
 				error("invalid --on-collision '%s' (use refuse or rename)", optarg);
@@ -326,21 +316,15 @@ int cmd_seal(int argc, char **argv)
 			scelle_sealer_set_on_collision(s, strcmp(optarg, "rename") == 0 ?
 			    SCELLE_COLLISION_RENAME : SCELLE_COLLISION_REFUSE);
 			break;
-		case O_TSA_CA: tsa_ca = optarg; break;
-		case O_TSA_CERT: tsa_cert = optarg; break;
-		case O_TSA_KEY: tsa_key = optarg; break;
-		case O_TSA_AUTH:
-			free(tsa_auth);
-			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
-				goto out;
-			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			rc = 0;
 			goto out;
 		default:
-			usage_hint("seal");
-			goto out;
+			if ((r = group_option(opt, optarg, NULL, &to)) == 1)
+				usage_hint("seal");
+			if (r)
+				goto out;
 		}
 		if (r) {
 			error("%s%s%s", text ? text : "", text ? ": " : "", scelle_sealer_errmsg(s));
@@ -362,24 +346,28 @@ int cmd_seal(int argc, char **argv)
 		usage_hint("seal");
 		goto out;
 	}
-	scelle_sealer_set_tsa_options(s, tsa_policy, tsa_timeout, tsa_optional);
-	if ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
-	    scelle_sealer_set_tsa_access(s, tsa_ca, tsa_auth, tsa_cert, tsa_key)) {
-		error("%s", scelle_sealer_errmsg(s));
+	for (size_t i = 0; i < to.nurls; i++)
+		if (scelle_sealer_add_tsa(s, to.urls[i])) {
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+			goto out;
+		}
+	scelle_sealer_set_tsa_options(s, to.policy, to.timeout, to.optional);
+	if (tsa_opts_https(&to) && scelle_sealer_set_tsa_access(s, to.ca, to.auth, to.cert, to.key)) {
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
 	scelle_sealer_set_pass_cb(s, cli_pass_cb, pass);
 	scelle_sealer_set_progress_cb(s, cli_progress_cb, NULL);
 	if (scelle_sealer_set_signer(s, key, cert)) {
-		error("%s", scelle_sealer_errmsg(s));
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
-	nwarn += print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(s);
 	scelle_sealer_set_input_flags(s, in_flags);
 	optind = 0;	/* second scan: --chain, now that the signer is known */
 	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1)
 		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
-			error("%s", scelle_sealer_errmsg(s));
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 			goto out;
 		}
 	scelle_sealer_set_intake_limits(s, list_depth, 0, list_max_bytes);
@@ -388,18 +376,18 @@ int cmd_seal(int argc, char **argv)
 			if (add_list(s, in[i].path, nul))
 				goto out;
 		} else if (scelle_sealer_add_input(s, in[i].path, in[i].as)) {
-			error("%s", scelle_sealer_errmsg(s));
+			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 			goto out;
 		}
 	}
 	if (scelle_sealer_write(s, out, force ? SCELLE_SEAL_FORCE : 0)) {
 		cli_progress_end();
-		print_warnings(scelle_sealer_warnings(s));	/* the TSAs that failed before */
-		error("%s", scelle_sealer_errmsg(s));
+		print_warnings(s);	/* the TSAs that failed before */
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
 	cli_progress_end();
-	nwarn += print_warnings(scelle_sealer_warnings(s));
+	nwarn += print_warnings(s);
 	struct scelle_seal_summary sum;
 	scelle_sealer_summary(s, &sum);
 	if (json) {
@@ -429,10 +417,7 @@ out:
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
 	}
-	if (tsa_auth) {
-		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
-		free(tsa_auth);
-	}
+	tsa_opts_free(&to);
 	scelle_sealer_free(s);
 	free(in);
 	return rc;

@@ -34,17 +34,11 @@ static const char usage_text[] =
     "      --json            print the result as JSON\n"
     "      --progress MODE   auto (a line on a TTY), json (lines on stderr) or none\n";
 
-enum { O_TSA = 256, O_TSA_POLICY, O_TSA_TIMEOUT, O_TSA_OPTIONAL, O_JSON, O_PROGRESS,
-	O_TSA_CA, O_TSA_AUTH, O_TSA_CERT, O_TSA_KEY };
+enum { O_JSON = 256, O_PROGRESS };
 
 static const struct option options[] = {
 	{ "output", required_argument, NULL, 'o' },
-	{ "tsa", required_argument, NULL, O_TSA },
-	{ "tsa-policy", required_argument, NULL, O_TSA_POLICY },
-	{ "tsa-timeout", required_argument, NULL, O_TSA_TIMEOUT },
-	{ "tsa-optional", no_argument, NULL, O_TSA_OPTIONAL },
-	{ "tsa-ca", required_argument, NULL, O_TSA_CA }, { "tsa-auth", required_argument, NULL, O_TSA_AUTH },
-	{ "tsa-cert", required_argument, NULL, O_TSA_CERT }, { "tsa-key", required_argument, NULL, O_TSA_KEY },
+	TSA_OPTIONS,
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -66,10 +60,9 @@ static void print_warnings(const char *w)
 int cmd_stamp(int argc, char **argv)
 {
 	struct scelle_stamper *st = scelle_stamper_new();
-	const char *out = NULL, *policy = NULL, *tsa_ca = NULL, *tsa_cert = NULL, *tsa_key = NULL;
-	char *tsa_auth = NULL;
-	int opt, force = 0, json = 0, timeout = 0, optional = 0, ntsa = 0, rc = EXIT_USAGE;
-	char *end;
+	struct tsa_opts to = { 0 };
+	const char *out = NULL;
+	int opt, force = 0, json = 0, rc = EXIT_USAGE;
 
 	if (!st)
 		return error("out of memory");
@@ -79,32 +72,6 @@ int cmd_stamp(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case O_JSON: json = 1; break;
-		case O_TSA:
-			if (scelle_stamper_add_tsa(st, optarg)) {
-				error("%s", scelle_stamper_errmsg(st));
-				goto out;
-			}
-			ntsa++;
-			break;
-		case O_TSA_POLICY: policy = optarg; break;
-		case O_TSA_TIMEOUT: {
-			long t = strtol(optarg, &end, 10);
-			if (*end || end == optarg || t <= 0 || t > 3600) {
-				error("invalid timeout '%s' (seconds, 1 to 3600)", optarg);
-				goto out;
-			}
-			timeout = (int)t;
-			break;
-		}
-		case O_TSA_OPTIONAL: optional = 1; break;
-		case O_TSA_CA: tsa_ca = optarg; break;
-		case O_TSA_CERT: tsa_cert = optarg; break;
-		case O_TSA_KEY: tsa_key = optarg; break;
-		case O_TSA_AUTH:
-			free(tsa_auth);
-			if (!(tsa_auth = tsa_auth_from_arg(optarg)))
-				goto out;
-			break;
 		case O_PROGRESS:
 			if (set_progress_mode(optarg))
 				goto out;
@@ -113,22 +80,30 @@ int cmd_stamp(int argc, char **argv)
 			fputs(usage_text, stdout);
 			rc = 0;
 			goto out;
-		default:
-			usage_hint("stamp");
-			goto out;
+		default: {
+			int g = group_option(opt, optarg, NULL, &to);
+			if (g == 1)
+				usage_hint("stamp");
+			if (g)
+				goto out;
+		}
 		}
 	}
-	if (!out || !ntsa || optind != argc - 1) {
-		error("%s", !out ? _("no output given (-o OUT.asice)") : !ntsa ?
+	if (!out || !to.nurls || optind != argc - 1) {
+		error("%s", !out ? _("no output given (-o OUT.asice)") : !to.nurls ?
 		    _("no time-stamp authority given (--tsa URL)") : optind >= argc ? _("no archive given") :
 		    _("stamp takes one archive"));
 		usage_hint("stamp");
 		goto out;
 	}
-	scelle_stamper_set_tsa_options(st, policy, timeout, optional);
-	if ((tsa_ca || tsa_auth || tsa_cert || tsa_key) &&
-	    scelle_stamper_set_tsa_access(st, tsa_ca, tsa_auth, tsa_cert, tsa_key)) {
-		error("%s", scelle_stamper_errmsg(st));
+	for (size_t i = 0; i < to.nurls; i++)
+		if (scelle_stamper_add_tsa(st, to.urls[i])) {
+			lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
+			goto out;
+		}
+	scelle_stamper_set_tsa_options(st, to.policy, to.timeout, to.optional);
+	if (tsa_opts_https(&to) && scelle_stamper_set_tsa_access(st, to.ca, to.auth, to.cert, to.key)) {
+		lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
 		goto out;
 	}
 	scelle_stamper_set_progress_cb(st, cli_progress_cb, argv[optind]);
@@ -136,7 +111,7 @@ int cmd_stamp(int argc, char **argv)
 	cli_progress_end();
 	print_warnings(scelle_stamper_warnings(st));
 	if (r) {
-		error("%s", scelle_stamper_errmsg(st));
+		lib_error(scelle_stamper_errmsg(st), scelle_stamper_errhint(st));
 		goto out;
 	}
 	if (json) {
@@ -155,10 +130,7 @@ int cmd_stamp(int argc, char **argv)
 	}
 	rc = 0;
 out:
-	if (tsa_auth) {
-		OPENSSL_cleanse(tsa_auth, strlen(tsa_auth));
-		free(tsa_auth);
-	}
+	tsa_opts_free(&to);
 	scelle_stamper_free(st);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* cmd_tsa.c — `scelle tsa`: a small RFC 3161 time-stamp authority over HTTP (RFC 3161 §3.4)
  * for tests, the demo and air-gapped labs.  libmicrohttpd does the HTTP, one thread per
- * connection; tsa_responder.c (libscelle) makes the replies. */
+ * connection; libscelle's time-stamp authority (scelle.h, scelle_tsa_responder_*) makes
+ * the replies, through the public API only: the tool links against the installed library. */
 #include <errno.h>
 #include <fcntl.h>
 #include <time.h>
@@ -18,7 +19,6 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include "cli.h"
-#include "internal.h"
 
 /* A TimeStampReq is a hash and a few small fields: a few hundred bytes.  Anything much
  * bigger is not a request. */
@@ -35,7 +35,7 @@ static const char usage_text[] =
     "  --key KEY           its private key (PEM)\n"
     "  --pass SPEC         pass phrase of the key: env:VAR, file:PATH, fd:N or pass:TEXT\n"
     "  --chain FILE        intermediate certificates to put into each token (PEM)\n"
-    "  --policy OID        TSA policy (default " TSA_DEMO_POLICY ", a demo policy\n"
+    "  --policy OID        TSA policy (default " SCELLE_TSA_DEMO_POLICY ", a demo policy\n"
     "                      that means nothing in law)\n"
     "  --serial-file FILE  keeps the last serial number, so numbers never repeat across\n"
     "                      restarts (default: random 127-bit serial numbers)\n"
@@ -54,7 +54,8 @@ static int usage_error(const char *msg)
 /* -------------------------------------------------------------- HTTP side ---- */
 
 struct upload {
-	struct buf body;
+	unsigned char *body;	/* grows up to MAX_REQUEST */
+	size_t len;
 	int too_large;
 	struct timespec start;	/* the headers were read */
 };
@@ -116,7 +117,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     const char *method, const char *version, const char *upload_data, size_t *upload_data_size,
     void **con_cls)
 {
-	struct tsa_responder *tsa = cls;
+	struct scelle_tsa_responder *tsa = cls;
 	struct upload *u = *con_cls;
 	(void)url;
 	(void)version;
@@ -148,9 +149,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_data_size = 0;
 		if (u->too_large)
 			return MHD_YES;
-		if (u->body.len + n > MAX_REQUEST || buf_append(&u->body, upload_data, n) < 0) {
+		unsigned char *b = n <= MAX_REQUEST - u->len ? realloc(u->body, u->len + n) : NULL;
+		if (!b) {
 			u->too_large = 1;
-			buf_release(&u->body);
+			free(u->body);
+			u->body = NULL;
+			u->len = 0;
+		} else {
+			memcpy(b + u->len, upload_data, n);
+			u->body = b;
+			u->len += n;
 		}
 		return MHD_YES;
 	}
@@ -159,7 +167,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	unsigned char *resp;
 	size_t len;
-	if (tsa_respond(tsa, u->body.data, u->body.len, &resp, &len) < 0)
+	if (scelle_tsa_responder_respond(tsa, u->body, u->len, &resp, &len) < 0)
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot make a reply\n");
 	/* A rejection is still a well-formed TimeStampResp: HTTP 200 (RFC 3161 §3.4). */
 	return reply(c, MHD_HTTP_OK, "application/timestamp-reply", resp, len, 1);
@@ -173,7 +181,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	if (u) {
-		buf_release(&u->body);
+		free(u->body);
 		free(u);
 		*con_cls = NULL;
 	}
@@ -270,24 +278,23 @@ int cmd_tsa(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tsa_responder_config cfg = { 0 };
+	const char *cert = NULL, *key = NULL, *chain = NULL, *policy = NULL, *serial_file = NULL;
 	const char *listen_spec = "127.0.0.1:3161", *port_file = NULL, *pass_spec = NULL;
 	char *pass = NULL;
-	struct tsa_responder *tsa = NULL;
+	struct scelle_tsa_responder *tsa = NULL;
 	struct MHD_Daemon *d = NULL;
-	struct scerr e = { 0 };
 	sigset_t stop;
 	int c, fd = -1, port = 0, v6 = 0, sig, ret = EXIT_USAGE;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': cfg.cert = optarg; break;
-		case 'k': cfg.key = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'k': key = optarg; break;
 		case 'P': pass_spec = optarg; break;
-		case 'C': cfg.chain = optarg; break;
-		case 'p': cfg.policy = optarg; break;
-		case 's': cfg.serial_file = optarg; break;
+		case 'C': chain = optarg; break;
+		case 'p': policy = optarg; break;
+		case 's': serial_file = optarg; break;
 		case 'l': listen_spec = optarg; break;
 		case 'f': port_file = optarg; break;
 		case 'q': quiet = 1; break;
@@ -299,19 +306,23 @@ int cmd_tsa(int argc, char **argv)
 		error("unexpected argument '%s'", argv[optind]);
 		return usage_error(NULL);
 	}
-	if (!cfg.cert || !cfg.key)
+	if (!cert || !key)
 		return usage_error(_("--cert and --key are required"));
 	if (pass_spec && !(pass = pass_from_spec(pass_spec)))
 		return EXIT_USAGE;
-	cfg.pass_cb = cli_pass_cb;
-	cfg.pass_arg = pass;
-	tsa = tsa_responder_new(&cfg, &e);
+	if (!(tsa = scelle_tsa_responder_new())) {
+		free(pass);
+		return error("out of memory");
+	}
+	scelle_tsa_responder_set_pass_cb(tsa, cli_pass_cb, pass);
+	int rc = scelle_tsa_responder_open(tsa, cert, key, chain, policy, serial_file);
 	if (pass) {
 		OPENSSL_cleanse(pass, strlen(pass));
 		free(pass);
 	}
-	if (!tsa) {
-		error("%s", e.msg);
+	if (rc) {
+		error("%s", scelle_tsa_responder_errmsg(tsa));
+		scelle_tsa_responder_free(tsa);
 		return EXIT_USAGE;
 	}
 
@@ -357,6 +368,6 @@ int cmd_tsa(int argc, char **argv)
 out:
 	if (d)
 		MHD_stop_daemon(d); /* closes the listening socket, joins the threads */
-	tsa_responder_free(tsa);
+	scelle_tsa_responder_free(tsa);
 	return ret;
 }

@@ -8,32 +8,15 @@
 #include <unistd.h>
 #include "cli.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: scelle verify [--trust CA.pem]... [--trust-dir DIR]... [--system-trust]\n"
     "                     [--untrusted FILE]... [--tsa-trust CA.pem]... [--no-timestamp-ok]\n"
     "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html [-f]]\n"
     "                     [--lang en|fr|es] [--ledger FILE] [--ledger-head HEX]\n"
     "                     [--require-ledger] [--progress=MODE] ARCHIVE...\n"
-    "\n"
-    "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
-    "      --trust-dir DIR    trust anchors in a hashed directory (openssl rehash)\n"
-    "      --system-trust     trust the system's store of anchors too\n"
-    "      --untrusted FILE   intermediate certificates for building chains (PEM)\n"
-    "      --crl FILE         a CRL to judge revocation with (PEM or DER, repeatable)\n"
-    "      --online           fetch missing revocation data from the certificates'\n"
-    "                         CRL distribution points and OCSP responders\n"
-    "      --no-revocation-check  do not judge revocation\n"
-    "      --tsa-trust FILE   trust anchors for time-stamp authorities (PEM, repeatable)\n"
-    "      --no-timestamp-ok  an archive without time-stamp is not by itself INDETERMINATE\n"
-    "      --max-skew S       warn when signing time and time-stamp differ more (default 600)\n"
-    "      --ledger FILE      the custody ledger to check (default: ARCHIVE.custody.xml;\n"
-    "                         one archive only)\n"
-    "      --ledger-head HEX  the ledger head from the hand-over letter (the SHA-256 of its\n"
-    "                         last record, as a verdict prints it): any other is TOTAL-FAILED\n"
-    "                         (one archive only)\n"
-    "      --require-ledger   an archive without custody ledger is TOTAL-FAILED (default:\n"
-    "                         a warning)\n"
+    "\n";
+static const char usage_tail[] =
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
@@ -45,34 +28,21 @@ static const char usage_text[] =
     "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
     "      --progress MODE    auto (a line on a TTY), json (lines on stderr) or none\n"
     "\n"
+    "--ledger and --ledger-head name the ledger of one archive only.\n"
     "Several archives give one verdict line each and a summary line.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them: 1, then 2, then 3.\n";
 
-enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
-enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
-	O_PROGRESS, O_LEDGER_HEAD, O_REQUIRE_LEDGER };
+enum { O_JSON = 256, O_REPORT, O_LANG, O_PROGRESS };
 
 static const struct option options[] = {
-	{ "trust", required_argument, NULL, O_TRUST },
-	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
-	{ "trust-dir", required_argument, NULL, O_TRUST_DIR },
-	{ "system-trust", no_argument, NULL, O_SYSTEM_TRUST },
-	{ "untrusted", required_argument, NULL, O_UNTRUSTED },
-	{ "crl", required_argument, NULL, O_CRL },
-	{ "online", no_argument, NULL, O_ONLINE },
-	{ "no-revocation-check", no_argument, NULL, O_NO_REVOCATION },
-	{ "no-timestamp-ok", no_argument, NULL, O_NO_TS },
-	{ "max-skew", required_argument, NULL, O_SKEW },
+	VERIFIER_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "report", required_argument, NULL, O_REPORT },
 	{ "force", no_argument, NULL, 'f' },
 	{ "lang", required_argument, NULL, O_LANG },
-	{ "ledger", required_argument, NULL, O_LEDGER },
-	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
-	{ "require-ledger", no_argument, NULL, O_REQUIRE_LEDGER },
 	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -116,9 +86,10 @@ static int report(const char *path, const char *archive, const struct scelle_res
 
 int cmd_verify(int argc, char **argv)
 {
-	struct scelle_verifier *v = scelle_verifier_new();
-	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED, force = 0;
-	const char *report_file = NULL, *lang = NULL, *ledger = NULL, *head = NULL;
+	struct verifier_opts vo = { .v = scelle_verifier_new() };
+	struct scelle_verifier *v = vo.v;
+	int opt, json = 0, verbose = 0, worst = EXIT_PASSED, force = 0;
+	const char *report_file = NULL, *lang = NULL;
 	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 }, errors = 0;
 
@@ -127,58 +98,37 @@ int cmd_verify(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "vqfh", options, NULL)) != -1) {
 		int r = 0;
 		switch (opt) {
-		case O_TRUST:
-			r = scelle_verifier_add_trust(v, optarg);
-			if (!ro.ca_hint)
-				ro.ca_hint = optarg;
-			break;
-		case O_TSA_TRUST: r = scelle_verifier_add_tsa_trust(v, optarg); break;
-		case O_TRUST_DIR: r = scelle_verifier_add_trust_dir(v, optarg); break;
-		case O_SYSTEM_TRUST: r = scelle_verifier_use_system_trust(v); break;
-		case O_UNTRUSTED: r = scelle_verifier_add_untrusted(v, optarg); break;
-		case O_CRL: r = scelle_verifier_add_crl(v, optarg); break;
-		case O_ONLINE: flags |= SCELLE_VERIFY_ONLINE; break;
-		case O_NO_REVOCATION: flags |= SCELLE_VERIFY_NO_REVOCATION_CHECK; break;
-		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
-		case O_REQUIRE_LEDGER: flags |= SCELLE_VERIFY_REQUIRE_LEDGER; break;
-		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case O_JSON: json = 1; cli_set_language("en"); break;	/* JSON is never translated */
 		case O_REPORT: report_file = optarg; break;
 		case O_LANG: lang = optarg; break;
-		case O_LEDGER: r = scelle_verifier_set_ledger(v, ledger = optarg); break;
-		case O_LEDGER_HEAD: r = scelle_verifier_set_ledger_head(v, head = optarg); break;
-		case O_PROGRESS:
-			if (set_progress_mode(optarg)) {
-				scelle_verifier_free(v);
-				return EXIT_USAGE;
-			}
-			break;
+		case O_PROGRESS: r = set_progress_mode(optarg); break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(usage_head, stdout);
+			fputs(verifier_options_help, stdout);
+			fputs(usage_tail, stdout);
 			scelle_verifier_free(v);
 			return 0;
 		default:
-			usage_hint("verify");
-			scelle_verifier_free(v);
-			return EXIT_USAGE;
+			if ((r = group_option(opt, optarg, &vo, NULL)) == 1)
+				usage_hint("verify");
 		}
 		if (r) {
-			error("%s", scelle_verifier_errmsg(v));
 			scelle_verifier_free(v);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc || (report_file && argc - optind != 1) || ((ledger || head) && argc - optind != 1) ||
-	    (lang && cli_set_language(lang))) {
+	ro.ca_hint = vo.first_trust;
+	if (optind >= argc || (report_file && argc - optind != 1) ||
+	    ((vo.ledger || vo.ledger_head) && argc - optind != 1) || (lang && cli_set_language(lang))) {
 		if (optind >= argc)
 			error("no archive given");
 		else if (report_file && argc - optind != 1)
 			error("--report takes one archive");
-		else if ((ledger || head) && argc - optind != 1)
-			error("%s names the ledger of one archive", ledger ? "--ledger" : "--ledger-head");
+		else if ((vo.ledger || vo.ledger_head) && argc - optind != 1)
+			error("%s names the ledger of one archive", vo.ledger ? "--ledger" : "--ledger-head");
 		usage_hint("verify");
 		scelle_verifier_free(v);
 		return EXIT_USAGE;
@@ -189,7 +139,7 @@ int cmd_verify(int argc, char **argv)
 		scelle_verifier_free(v);
 		return EXIT_USAGE;
 	}
-	scelle_verifier_set_flags(v, flags);
+	scelle_verifier_set_flags(v, vo.flags);
 	for (int i = optind; i < argc; i++) {
 		/* progress lines name their archive: a front end verifying many tells them apart */
 		scelle_verifier_set_progress_cb(v, cli_progress_cb, argv[i]);
@@ -198,7 +148,7 @@ int cmd_verify(int argc, char **argv)
 		if (!r) {
 			/* no verdict (cannot open, not a file): an error, not TOTAL-FAILED; the
 			 * other archives are still verified */
-			error("%s", scelle_verifier_errmsg(v));
+			lib_error(scelle_verifier_errmsg(v), scelle_verifier_errhint(v));
 			errors++;
 			if (worst != EXIT_FAILED)
 				worst = EXIT_USAGE;
@@ -208,7 +158,7 @@ int cmd_verify(int argc, char **argv)
 		counts[vd]++;
 		/* the worst: failed over an error over indeterminate over passed */
 		if (vd == SCELLE_FAILED || (vd == SCELLE_INDETERMINATE && worst == EXIT_PASSED))
-			worst = vd == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
+			worst = verdict_exit(vd);
 		if (json)
 			print_result_json(stdout, argv[i], r);
 		else if (!quiet)

@@ -110,3 +110,40 @@ int hint_folded(const struct scelle_result *r, size_t j)
 	}
 	return 0;
 }
+
+/* The tool's words for the library's error hints (scelle.h "Error hints"): the library says
+ * what is wrong, the tool says which of its options helps. */
+static const struct {
+	const char *code;
+	const char *text;	/* English msgid */
+} error_hints[] = {
+	{ "use-force", N_("use --force to replace it") },
+	{ "need-pass", N_("use --pass") },
+	{ "need-cert", N_("use --cert") },
+	{ "need-chain", N_("give it with --chain") },
+	{ "name-actor", N_("give --actor and --org") },
+	{ "name-country", N_("give --country") },
+	{ "rename-collisions", N_("--on-collision rename keeps both") },
+	{ "rsa-pkcs1", N_("if the token cannot do RSA-PSS, use --rsa-padding pkcs1") },
+	{ "seal-xades-tsa", N_("seal it with --signature xades --tsa URL") },
+	{ "trust-file", N_("use --trust for a file") },
+	/* warnings */
+	{ "need-tsa", N_("give --tsa URL, or add one later with scelle stamp") },
+	{ "stamp-later", N_("scelle stamp adds one later") },
+	{ "verify-revocation", N_("verify --crl or --online") },
+	{ "embed-crl", N_("with --revocation-data FILE; or verify --crl") },
+};
+
+const char *error_hint_words(const char *hint)
+{
+	for (size_t i = 0; hint && i < sizeof(error_hints) / sizeof(error_hints[0]); i++)
+		if (strcmp(error_hints[i].code, hint) == 0)
+			return _(error_hints[i].text);
+	return NULL;	/* no hint, or one newer than this tool */
+}
+
+int lib_error(const char *msg, const char *hint)
+{
+	const char *words = error_hint_words(hint);
+	return words ? error("%s (%s)", msg, words) : error("%s", msg);
+}

@@ -462,6 +462,11 @@ void scelle_custody_free(struct scelle_custody *c)
 	free(c);
 }
 
+const char *scelle_custody_errhint(const struct scelle_custody *c)
+{
+	return c->err.hint;
+}
+
 const char *scelle_custody_errmsg(const struct scelle_custody *c)
 {
 	return c ? c->err.msg : "out of memory";
@@ -843,16 +848,19 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	d.note = c->field[7];
 	cert_sha256(c->keys->cert, d.certificate);
 	if (!d.actor) {
-		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: give the actor's name (--actor)");
+		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: the actor's name is needed");
+		c->err.hint = "name-actor";
 		goto out;
 	}
 	char why[64];
 	if (text_check(d.actor, 0, why, sizeof(why)) || text_check(d.organisation, 0, why, sizeof(why))) {
-		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate's name: %s (give --actor and --org)", why);
+		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate's name: %s; the actor's name and organisation are needed", why);
+		c->err.hint = "name-actor";
 		goto out;
 	}
 	if (!valid_country(d.country)) {
-		scerr_set(&c->err, SCELLE_E_USAGE, "no valid country for the actor (--country, ISO 3166 alpha-2)");
+		scerr_set(&c->err, SCELLE_E_USAGE, "no valid country for the actor (ISO 3166 alpha-2)");
+		c->err.hint = "name-country";
 		goto out;
 	}
 	if (!(path = c->ledger ? xstrdup(c->ledger) : ledger_path_for(archive)) || !(copy = xstrdup(archive))) {

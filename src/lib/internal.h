@@ -43,6 +43,10 @@
 struct scerr {
 	int code;
 	char msg[1024];
+	/* what the caller can do about it, a stable code (scelle.h "Error hints"), or NULL:
+	 * the message says what is wrong in the library's terms, the caller names its own
+	 * option; set after scerr_set()/scerr_ssl(), which clear it */
+	const char *hint;
 };
 
 void scerr_set(struct scerr *e, int code, const char *fmt, ...)
@@ -351,7 +355,7 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 /* ------------------------------------------------------- tsa_responder.c ---- */
 /* The RFC 3161 responder core of `scelle tsa`.  Thread-safe: requests are answered one at
  * a time under a lock (signing takes well under a millisecond). */
-#define TSA_DEMO_POLICY "1.3.6.1.4.1.99999.1.1" /* demo policy: no legal value */
+#define TSA_DEMO_POLICY SCELLE_TSA_DEMO_POLICY /* demo policy: no legal value (scelle.h) */
 struct tsa_responder_config {
 	const char *cert;		/* PEM: the TSA certificate first, more may follow */
 	const char *key;		/* PEM private key */

@@ -69,9 +69,10 @@ int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 
 			if (OSSL_STORE_eof(st))
 				break;
 			if (OSSL_STORE_error(st)) {
-				if (pc.unavailable)
-					scerr_set(e, SCELLE_E_KEY, "'%s' needs a pass phrase (use --pass)", uri);
-				else if (pc.asked)
+				if (pc.unavailable) {
+					scerr_set(e, SCELLE_E_KEY, "'%s' needs a pass phrase", uri);
+					e->hint = "need-pass";
+				} else if (pc.asked)
 					scerr_set(e, SCELLE_E_KEY, "wrong pass phrase for '%s'", uri);
 				else
 					scerr_ssl(e, SCELLE_E_KEY, "cannot load '%s'", uri);

@@ -354,8 +354,9 @@ int check_name_collisions(struct scelle_sealer *s)
 			const struct item *a = &it[f[i - 1].item], *b = &it[f[i].item];
 			char *cp = name_difference(a->name, b->name);
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' and '%s' "
-			    "differ only in case or Unicode normalisation (%s; --on-collision rename "
-			    "keeps both)", a->src, b->src, a->name, b->name, cp ? cp : "?");
+			    "differ only in case or Unicode normalisation: %s", a->src, b->src, a->name,
+			    b->name, cp ? cp : "?");
+			s->err.hint = "rename-collisions";
 			free(cp);
 			rc = SCELLE_E_INPUT;
 			goto out;

@@ -27,7 +27,8 @@ int out_open(struct out_file *o, const char *out, int force, struct scerr *e)
 	}
 	free(copy);
 	if (!force && lstat(out, &st) == 0) {
-		scerr_set(e, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", out);
+		scerr_set(e, SCELLE_E_EXISTS, "'%s' already exists", out);
+		e->hint = "use-force";
 		goto fail;
 	}
 	if (stat(o->dir, &st) != 0) {

@@ -123,9 +123,10 @@ int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 *
 	inited = 1;
 	if (key && !(*key = ENGINE_load_private_key(eng, uri, ui, &pc))) {
 		const char *why = ERR_reason_error_string(ERR_peek_error());
-		if (pc.unavailable)
-			scerr_set(e, SCELLE_E_KEY, "'%s' needs a PIN (use --pass)", uri);
-		else if (why && strstr(why, "PIN"))	/* CKR_PIN_INCORRECT, _LOCKED, _LEN_RANGE */
+		if (pc.unavailable) {
+			scerr_set(e, SCELLE_E_KEY, "'%s' needs a PIN", uri);
+			e->hint = "need-pass";
+		} else if (why && strstr(why, "PIN"))	/* CKR_PIN_INCORRECT, _LOCKED, _LEN_RANGE */
 			scerr_set(e, SCELLE_E_KEY, "wrong PIN for '%s' (%s)", uri, why);
 		else if (why && strstr(why, "module"))
 			scerr_set(e, SCELLE_E_KEY, "cannot load PKCS#11 module '%s'", module);

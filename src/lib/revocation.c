@@ -429,7 +429,8 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		if (fetch && (crl_url[0] || ocsp_url[0])) {
 			if (!issuer) {
 				scerr_set(e, SCELLE_E_KEY, "the issuer of '%s' is needed for its revocation "
-				    "data (give it with --chain)", name);
+				    "data", name);
+				e->hint = "need-chain";
 				failed = 1;
 			} else if (ocsp_url[0]) {
 				OCSP_RESPONSE *r = fetch_ocsp(ocsp_url, x, issuer, s->tsa_timeout, e);
@@ -449,8 +450,8 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			if (failed && (s->revocation_auto == REVOCATION_AUTO || e->code == SCELLE_E_NOMEM))
 				goto out;
 			if (failed) {
-				sealer_warn(s, "%s: sealed without revocation data for '%s' (not B-LT); "
-				    "verifiers will need it (verify --crl or --online)", e->msg, name);
+				sealer_warn_hint(s, "verify-revocation", "%s: sealed without revocation data "
+				    "for '%s' (not B-LT); verifiers will need it", e->msg, name);
 				scerr_clear(e);
 			}
 		}
@@ -486,9 +487,9 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		}
 		if (!st.known && !failed && s->revocation_auto != REVOCATION_NONE &&
 		    (issuer || !(s->extra.crls || s->extra.nocsp)))
-			sealer_warn(s, "no revocation data embedded for '%s'%s: verifiers will need its "
-			    "status (verify --crl) to conclude; embed its issuer's CRL with "
-			    "--revocation-data FILE", name, crl_url[0] || ocsp_url[0] ? "" :
+			sealer_warn_hint(s, "embed-crl", "no revocation data embedded for '%s'%s: "
+			    "verifiers will need its status to conclude; embed its issuer's CRL", name,
+			    crl_url[0] || ocsp_url[0] ? "" :
 			    L_(", which names no CRL distribution point or OCSP responder"));
 	}
 	rc = 0;
@@ -522,7 +523,7 @@ void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) 
 	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
 		/* asked for, so not INDETERMINATE; but a check not made never reads as passed:
 		 * a warning, as custody.ledger is when there is no ledger */
-		note(c, SCELLE_PASSED, NULL, "revocation not checked (--no-revocation-check)");
+		note(c, SCELLE_PASSED, NULL, "revocation not checked, as the verifier was asked");
 		if (c->r->nchecks && strcmp(c->r->checks[c->r->nchecks - 1].id, "signature.revocation") == 0)
 			c->r->checks[c->r->nchecks - 1].warning = 1;
 		return;

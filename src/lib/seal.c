@@ -96,6 +96,11 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	free(s);
 }
 
+const char *scelle_sealer_errhint(const struct scelle_sealer *s)
+{
+	return s->err.hint;
+}
+
 const char *scelle_sealer_errmsg(const struct scelle_sealer *s)
 {
 	return s ? s->err.msg : "out of memory";
@@ -120,6 +125,7 @@ static int fail(struct scelle_sealer *s, int code, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	s->err.code = code;
+	s->err.hint = NULL;
 	vsnprintf(s->err.msg, sizeof(s->err.msg), L_(fmt), ap);
 	va_end(ap);
 	return code;
@@ -129,6 +135,7 @@ int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const cha
 {
 	scerr_clear(&s->err);
 	s->warnings.len = 0;
+	memset(s->warning_hint, 0, sizeof(s->warning_hint));
 	EVP_PKEY_free(s->key);
 	X509_free(s->cert);
 	s->key = NULL;
@@ -138,8 +145,11 @@ int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const cha
 		return s->err.code;
 	if (cert && load_objects(s, cert, NULL, &s->cert, s->chain, &s->err))
 		return s->err.code;
-	if (!s->cert)
-		return fail(s, SCELLE_E_KEY, "no certificate for key '%s' (use --cert)", key);
+	if (!s->cert) {
+		fail(s, SCELLE_E_KEY, "no certificate for key '%s'", key);
+		s->err.hint = "need-cert";
+		return SCELLE_E_KEY;
+	}
 	if (check_signer(s->key, s->cert, cert ? cert : key, &s->err))
 		return s->err.code;
 	char warn[512];
@@ -1017,6 +1027,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 
 	scerr_clear(&s->err);
 	s->warnings.len = 0;
+	memset(s->warning_hint, 0, sizeof(s->warning_hint));
 	s->seal_id[0] = s->file_digest[0] = '\0';
 	if (!s->key)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
@@ -1050,9 +1061,10 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	struct stat lst;
 	char why[sizeof(s->err.msg)];
 	rc = SCELLE_OK;
-	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
-		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
-	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
+	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0) {
+		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists", ledger_path);
+		s->err.hint = "use-force";
+	} else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
 		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
 		 * moves it aside under its seal identifier, once the new archive is complete. */
 		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
@@ -1146,11 +1158,11 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			goto fail;
 		warnings_terminate(s);
 		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered; "
-			    "the receiver will get INDETERMINATE until 'scelle stamp' adds one");
+			sealer_warn_hint(s, "stamp-later", "sealed without a time-stamp: no time-stamp "
+			    "authority answered; the receiver will get INDETERMINATE until one is added");
 	} else
-		sealer_warn(s, "sealed without a time-stamp (no --tsa): the receiver will get "
-		    "INDETERMINATE until 'scelle stamp' adds one");
+		sealer_warn_hint(s, "need-tsa", "sealed without a time-stamp (no time-stamp authority "
+		    "given): the receiver will get INDETERMINATE until one is added");
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))
@@ -1218,16 +1230,40 @@ static void warnings_terminate(struct scelle_sealer *s)
 		s->warnings.len--;
 }
 
-void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+__attribute__((format(printf, 3, 0)))
+static void warn_line(struct scelle_sealer *s, const char *hint, const char *fmt, va_list ap)
 {
 	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
+	size_t n = 0;
 	vsnprintf(line, sizeof(line), L_(fmt), ap);
-	va_end(ap);
+	for (size_t i = 0; i < s->warnings.len; i++)	/* the lines before this one */
+		n += s->warnings.data[i] == '\n';
+	if (n < sizeof(s->warning_hint) / sizeof(s->warning_hint[0]))
+		s->warning_hint[n] = hint;
 	buf_append(&s->warnings, line, strlen(line));
 	buf_append(&s->warnings, "\n", 1);
 	warnings_terminate(s);
+}
+
+void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	warn_line(s, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	warn_line(s, hint, fmt, ap);
+	va_end(ap);
+}
+
+const char *scelle_sealer_warning_hint(const struct scelle_sealer *s, size_t line)
+{
+	return line < sizeof(s->warning_hint) / sizeof(s->warning_hint[0]) ? s->warning_hint[line] : NULL;
 }
 
 const char *scelle_sealer_warnings(const struct scelle_sealer *s)

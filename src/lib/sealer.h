@@ -120,6 +120,7 @@ struct scelle_sealer {
 	struct intake_limits limits;
 
 	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
+	const char *warning_hint[16];	/* the hint of line i, scelle_sealer_warning_hint() */
 	time_t sealed_at;
 	char seal_id[65], file_digest[65];
 };
@@ -188,6 +189,9 @@ int uri_unescape(const char *uri, char **out);
 
 /* Appends a line to the sealer's warnings. */
 void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with an error hint (scelle.h "Error hints") for the line. */
+void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The same with padding choice and revocation data (extra may be NULL: PSS, no data). */
 int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,

@@ -61,9 +61,9 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
 			goto out;
 		}
 	if (!CMS_final(cms, in, NULL, flags)) {
-		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest%s",
-		    EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && !(x && x->rsa_pkcs1) ?
-		    L_(" (if the token cannot do RSA-PSS, use --rsa-padding pkcs1)") : "");
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot sign the manifest");
+		if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && !(x && x->rsa_pkcs1))
+			e->hint = "rsa-pkcs1";	/* a token that cannot do RSA-PSS */
 		goto out;
 	}
 	if ((len = i2d_CMS_ContentInfo(cms, &p)) <= 0) {

@@ -70,6 +70,11 @@ void scelle_stamper_free(struct scelle_stamper *st)
 	free(st);
 }
 
+const char *scelle_stamper_errhint(const struct scelle_stamper *st)
+{
+	return st->err.hint;
+}
+
 const char *scelle_stamper_errmsg(const struct scelle_stamper *st)
 {
 	return st ? st->err.msg : "out of memory";
@@ -218,7 +223,7 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 	}
 	r = scelle_verify(v, path);
 	if (!r)	/* the file behind fd cannot be read (or no memory): say why */
-		st->err = v->err.code ? v->err : (struct scerr){ SCELLE_E_NOMEM, "out of memory" };
+		st->err = v->err.code ? v->err : (struct scerr){ SCELLE_E_NOMEM, "out of memory", NULL };
 	scelle_verifier_free(v);
 	for (size_t i = 0; r && i < scelle_result_check_count(r) && !*why; i++)
 		if (scelle_result_check(r, i)->status == SCELLE_FAILED)
@@ -338,6 +343,7 @@ static int stamp_fail(struct scelle_stamper *st, int code, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	st->err.code = code;
+	st->err.hint = NULL;
 	vsnprintf(st->err.msg, sizeof(st->err.msg), L_(fmt), ap);
 	va_end(ap);
 	return code;

@@ -50,7 +50,8 @@ int scelle_verifier_add_trust_dir(struct scelle_verifier *v, const char *dir)
 	if (stat(dir, &st) != 0)
 		return cannot_open(v, dir);
 	if (!S_ISDIR(st.st_mode)) {
-		scerr_set(&v->err, SCELLE_E_USAGE, "'%s' is not a directory (use --trust for a file)", dir);
+		scerr_set(&v->err, SCELLE_E_USAGE, "'%s' is not a directory", dir);
+		v->err.hint = "trust-file";
 		return SCELLE_E_USAGE;
 	}
 	if (store(v))

@@ -316,3 +316,69 @@ out:
 	BIO_free(in);
 	return ret;
 }
+
+/* ---------------------------------------------------------- the public API ---- */
+/* scelle.h "Time-stamp authority": a handle around the responder above, so that `scelle tsa`
+ * (and any other program) serves tokens through the installed library's API. */
+struct scelle_tsa_responder {
+	struct tsa_responder *r;
+	scelle_pass_cb pass_cb;
+	void *pass_arg;
+	struct scerr err;
+};
+
+struct scelle_tsa_responder *scelle_tsa_responder_new(void)
+{
+	return xcalloc(1, sizeof(struct scelle_tsa_responder));
+}
+
+void scelle_tsa_responder_free(struct scelle_tsa_responder *t)
+{
+	if (!t)
+		return;
+	tsa_responder_free(t->r);
+	free(t);
+}
+
+const char *scelle_tsa_responder_errmsg(const struct scelle_tsa_responder *t)
+{
+	return t->err.msg;
+}
+
+void scelle_tsa_responder_set_pass_cb(struct scelle_tsa_responder *t, scelle_pass_cb cb, void *arg)
+{
+	t->pass_cb = cb;
+	t->pass_arg = arg;
+}
+
+int scelle_tsa_responder_open(struct scelle_tsa_responder *t, const char *cert_file,
+    const char *key_file, const char *chain_file, const char *policy_oid, const char *serial_file)
+{
+	struct tsa_responder_config cfg = { .cert = cert_file, .key = key_file, .chain = chain_file,
+		.policy = policy_oid, .serial_file = serial_file, .pass_cb = t->pass_cb,
+		.pass_arg = t->pass_arg };
+	scerr_clear(&t->err);
+	if (t->r) {
+		scerr_set(&t->err, SCELLE_E_USAGE, "the responder is already open");
+		return SCELLE_E_USAGE;
+	}
+	if (!cert_file || !key_file) {
+		scerr_set(&t->err, SCELLE_E_USAGE, "a time-stamp authority needs its certificate and its key");
+		return SCELLE_E_USAGE;
+	}
+	if (!(t->r = tsa_responder_new(&cfg, &t->err)))
+		return t->err.code ? t->err.code : SCELLE_E_NOMEM;
+	return SCELLE_OK;
+}
+
+int scelle_tsa_responder_respond(struct scelle_tsa_responder *t, const unsigned char *req,
+    size_t req_len, unsigned char **resp, size_t *resp_len)
+{
+	if (!t->r) {
+		*resp = NULL;
+		*resp_len = 0;
+		return SCELLE_E_USAGE;
+	}
+	int rc = tsa_respond(t->r, req, req_len, resp, resp_len);
+	return rc < 0 ? SCELLE_E_NOMEM : rc;
+}

@@ -18,6 +18,7 @@ void scerr_set(struct scerr *e, int code, const char *fmt, ...)
 	if (!e)
 		return;
 	e->code = code;
+	e->hint = NULL;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), L_(fmt), ap);
 	va_end(ap);
@@ -33,6 +34,7 @@ void scerr_ssl(struct scerr *e, int code, const char *fmt, ...)
 		return;
 	}
 	e->code = code;
+	e->hint = NULL;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), L_(fmt), ap);
 	va_end(ap);
@@ -48,6 +50,7 @@ void scerr_clear(struct scerr *e)
 {
 	e->code = 0;
 	e->msg[0] = '\0';
+	e->hint = NULL;
 }
 
 void *xcalloc(size_t n, size_t size)

@@ -49,6 +49,11 @@ void scelle_verifier_free(struct scelle_verifier *v)
 	free(v);
 }
 
+const char *scelle_verifier_errhint(const struct scelle_verifier *v)
+{
+	return v->err.hint;
+}
+
 const char *scelle_verifier_errmsg(const struct scelle_verifier *v)
 {
 	return v ? v->err.msg : "out of memory";

@@ -405,7 +405,7 @@ void timestamp_none(struct vctx *c)
 {
 	if (c->v->flags & SCELLE_VERIFY_NO_TIMESTAMP_OK)
 		result_check(c->r, "timestamp.present", SCELLE_PASSED, NULL, c->sig_name,
-		    "no time-stamp; accepted (--no-timestamp-ok): the signing time is the signer's claim");
+		    "no time-stamp; accepted, as the verifier was asked: the signing time is the signer's claim");
 	else {
 		result_check(c->r, "timestamp.present", SCELLE_INDETERMINATE, "NO_POE", c->sig_name,
 		    "no time-stamp: the signing time is only the signer's claim");

@@ -83,7 +83,7 @@ verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --c
 
 test_expect_success 'a seal without --tsa says, in one line, what the receiver will get and what to do' '
 	seal -o plain.asice ev/a.txt 2>err &&
-	echo "scelle: warning: sealed without a time-stamp (no --tsa): the receiver will get INDETERMINATE until '"'"'scelle stamp'"'"' adds one" >want &&
+	echo "scelle: warning: sealed without a time-stamp (no time-stamp authority given): the receiver will get INDETERMINATE until one is added (give --tsa URL, or add one later with scelle stamp)" >want &&
 	diff -u want err &&
 	expect_exit 3 verify plain.asice >/dev/null
 '
@@ -208,9 +208,9 @@ printf 'upper' >phone/IMG_0001.JPG && printf 'lower' >phone/img_0001.jpg &&
 printf 'mixed' >phone/Img_0001.jpg && printf 'other' >phone/IMG_0002.JPG &&
 NFD=$(printf 'cafe\314\201.txt') && NFC=$(printf 'caf\303\251.txt') &&
 printf 'decomposed' >"nfd/$NFD" && printf 'composed' >"nfd/$NFC" || exit 2
-printf "scelle: 'nfd/%s' and 'nfd/%s' would collide: 'evidence/nfd/%s' and 'evidence/nfd/%s' differ only in case or Unicode normalisation (U+0065 U+0301 against U+00E9; --on-collision rename keeps both)\n" \
+printf "scelle: 'nfd/%s' and 'nfd/%s' would collide: 'evidence/nfd/%s' and 'evidence/nfd/%s' differ only in case or Unicode normalisation: U+0065 U+0301 against U+00E9 (--on-collision rename keeps both)\n" \
 	"$NFD" "$NFC" "$NFD" "$NFC" >want.nfd
-printf "scelle: 'phone/IMG_0001.JPG' and 'phone/Img_0001.jpg' would collide: 'evidence/phone/IMG_0001.JPG' and 'evidence/phone/Img_0001.jpg' differ only in case or Unicode normalisation (U+004D U+0047 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+004A U+0050 U+0047 against U+006D U+0067 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+006A U+0070 U+0067; --on-collision rename keeps both)\n" >want.phone
+printf "scelle: 'phone/IMG_0001.JPG' and 'phone/Img_0001.jpg' would collide: 'evidence/phone/IMG_0001.JPG' and 'evidence/phone/Img_0001.jpg' differ only in case or Unicode normalisation: U+004D U+0047 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+004A U+0050 U+0047 against U+006D U+0067 U+005F U+0030 U+0030 U+0030 U+0031 U+002E U+006A U+0070 U+0067 (--on-collision rename keeps both)\n" >want.phone
 printf "evidence/nfd/%s\nevidence/nfd/%s\nevidence/phone/IMG_0001.JPG\nevidence/phone/IMG_0002.JPG\nevidence/phone/Img_0001~2.jpg\nevidence/phone/img_0001~3.jpg\n" \
 	"$NFD" "$(printf 'caf\303\251~2.txt')" >want.names
 

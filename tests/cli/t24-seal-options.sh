@@ -82,7 +82,7 @@ s = d[\"summary\"]
 assert s == {\"items\": 6, \"bytes\": 30, \"links\": 1, \"escaped_names\": 0, \"excluded\": 3, \"warnings\": 1}, s
 " &&
 	seal -q -o q.asice ph > out 2> err && test ! -s out &&
-	! grep -v "^scelle: warning: sealed without a time-stamp (no --tsa)" err
+	! grep -v "^scelle: warning: sealed without a time-stamp (no time-stamp authority given)" err
 '
 
 test_expect_success 'the summary counts names stored escaped and warnings' '
@@ -158,6 +158,21 @@ test_expect_success 'a usage error is one line and a one-line hint, for every co
 	test_must_fail --exit=2 scelle frobnicate 2> err && test "$(wc -l < err)" = 2 &&
 	test_grep -x "Try .scelle --help.\." err &&
 	! grep "^usage:" err
+'
+
+test_expect_success 'seal, stamp and custody add read the time-stamp options by the same lines' '
+	for c in "seal -o x.asice --key $PKI/officer.key ph/Notes/n.txt" \
+		"stamp -o x.asice --tsa http://127.0.0.1:9/ y.asice" \
+		"custody add y.asice --event opened --key $PKI/officer.key"; do
+		test_must_fail --exit=2 scelle $c --tsa-timeout 0 2>err &&
+		test_grep -Fx "scelle: invalid timeout '\''0'\'' (seconds, 1 to 3600)" err &&
+		test_must_fail --exit=2 scelle $c --tsa-timeout 3601 2>err &&
+		test_grep -Fx "scelle: invalid timeout '\''3601'\'' (seconds, 1 to 3600)" err &&
+		test_must_fail --exit=2 scelle $c --tsa-auth pass:x 2>err &&
+		test_grep "tsa-auth" err && test ! -e x.asice || return 1
+	done &&
+	test_must_fail --exit=2 seal -o x.asice --tsa ftp://127.0.0.1/ ph/Notes/n.txt 2>err &&
+	test_grep "ftp://127.0.0.1/" err && test ! -e x.asice
 '
 
 test_expect_success 'scelle tsa prints the URL to give --tsa, and that URL works' '

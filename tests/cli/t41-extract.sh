@@ -143,4 +143,20 @@ test_expect_success 'extract --help; usage errors exit 2' '
 	test_must_fail --exit=2 scelle extract 2> err && test_grep "^scelle: no archive given$" err &&
 	test_must_fail --exit=2 scelle extract --bogus x.asice 2> err
 '
+test_expect_success 'extract takes the verifier options of verify: a ledger head that differs refuses it' '
+	cd ../.. && scelle extract --help >help && scelle verify --help >vhelp &&
+	for o in --trust --trust-dir --system-trust --untrusted --crl --online --no-revocation-check \
+		--tsa-trust --no-timestamp-ok --max-skew --ledger --ledger-head --require-ledger; do
+		test_grep -q -- "^      $o\b" help && test_grep -q -- "^      $o\b" vhelp || return 1
+	done &&
+	h=$(printf "%064d" 0) &&
+	test_must_fail --exit=1 x -C lh --ledger-head $h good.asice 2>err >out &&
+	test_grep "ledger" err && test ! -e lh &&
+	mv good.asice.custody.xml kept.xml &&
+	test_must_fail --exit=1 x -C rl --require-ledger good.asice 2>err && test ! -e rl &&
+	x -q -C rl2 good.asice && mv kept.xml good.asice.custody.xml &&
+	test_must_fail --exit=2 x -C ms --max-skew later good.asice 2>err &&
+	test_grep "^scelle: invalid --max-skew .later. (seconds)$" err &&
+	x -q -C nr --no-revocation-check --max-skew 60 good.asice && test -d nr/ad-capture
+'
 test_done

@@ -97,6 +97,36 @@ assert r[1][\"note\"] == \"EIO 2026/117, sealed parcel 3\"
 "
 '
 
+test_expect_success 'add and show parse their own options: an option of add is a usage error after show' '
+	for o in "--event opened" "--key $PKI/officer.key" "--note x" "--tsa-policy 1.2.3" "--unverified"; do
+		test_must_fail --exit=2 scelle custody show --trust "$PKI/ca.pem" $o case.asice >out 2>err &&
+		test ! -s out &&
+		test_grep "^scelle: ${o%% *} is an option of custody add, not of custody show$" err &&
+		test_grep "^Try .scelle custody --help.\.$" err || return 1
+	done &&
+	test_must_fail --exit=2 scelle custody show --event=opened case.asice 2>err &&
+	test_grep "^scelle: --event is an option of custody add, not of custody show$" err &&
+	test_must_fail --exit=2 scelle custody add case.asice --event opened --json 2>err &&
+	test_grep "json" err && test_grep "^Try .scelle custody --help.\.$" err &&
+	test_must_fail --exit=2 scelle custody show --bogus case.asice 2>err &&
+	! grep -q "option of custody add" err
+'
+
+test_expect_success 'custody add takes one --tsa, and the verifier options as verify does' '
+	cp case.asice t.asice && cp case.asice.custody.xml t.asice.custody.xml &&
+	test_must_fail --exit=2 es t.asice --event opened --tsa "$tsa_url" --tsa "$tsa_url" 2>err &&
+	test_grep "^scelle: one --tsa only: a record has one time-stamp$" err &&
+	test_must_fail --exit=2 es t.asice --event opened --tsa-optional 2>err &&
+	test_must_fail --exit=2 es t.asice --event opened --max-skew soon 2>err &&
+	test_grep "^scelle: invalid --max-skew .soon. (seconds)$" err &&
+	test_must_fail --exit=2 es t.asice --event received --trust-dir /nonexistent 2>err &&
+	test_grep "nonexistent" err &&
+	cmp t.asice.custody.xml case.asice.custody.xml &&
+	scelle custody show --require-ledger --no-revocation-check --trust "$PKI/ca.pem" \
+		--tsa-trust "$PKI/tsa-ca.pem" t.asice >show &&
+	test_grep "^custody of t.asice" show
+'
+
 test_expect_success 'verify checks the ledger and passes' '
 	verify case.asice >out &&
 	test_grep "^case.asice: TOTAL-PASSED$" out &&

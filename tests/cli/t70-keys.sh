@@ -96,7 +96,7 @@ openssl req -new -key "$PKI/officer.key" -subj "/CN=Encryption Only" 2>/dev/null
 test_expect_success 'a certificate that expires within 30 days seals with a warning' '
 	seal -o soon.asice --key "$PKI/officer.key" --cert soon.pem 2>err &&
 	test_grep -E "^scelle: warning: certificate .soon.pem. expires in (9|10) days \(20[0-9-]+T[0-9:]+Z\)$" err &&
-	seal -o fine.asice --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" 2>err && ! grep -v "^scelle: warning: sealed without a time-stamp (no --tsa)" err
+	seal -o fine.asice --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" 2>err && ! grep -v "^scelle: warning: sealed without a time-stamp (no time-stamp authority given)" err
 '
 test_expect_success 'a certificate without digitalSignature or nonRepudiation is refused' '
 	test_must_fail --exit=2 seal -o noku.asice --key "$PKI/officer.key" --cert noku.pem 2>err &&

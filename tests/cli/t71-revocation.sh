@@ -109,11 +109,11 @@ test_expect_success 'no revocation data for a certificate that names a CRL: INDE
 test_expect_success '--no-revocation-check says so, and passes' '
 	verify -v --no-revocation-check nodata.asice > out &&
 	test_grep "^nodata.asice: TOTAL-PASSED$" out &&
-	test_grep "warning *signature.revocation *revocation not checked (--no-revocation-check)" out
+	test_grep "warning *signature.revocation *revocation not checked, as the verifier was asked" out
 '
 test_expect_success 'a certificate that names no revocation service: seal warns, verify is INDETERMINATE' '
 	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --tsa "$tsa_url" -o demo.asice ev 2>err &&
-	test_grep -Fx "scelle: warning: no revocation data embedded for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: verifiers will need its status (verify --crl) to conclude; embed its issuer'\''s CRL with --revocation-data FILE" err &&
+	test_grep -Fx "scelle: warning: no revocation data embedded for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder: verifiers will need its status to conclude; embed its issuer'\''s CRL (with --revocation-data FILE; or verify --crl)" err &&
 	expect_exit 3 scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" demo.asice > out &&
 	test_grep "^demo.asice: INDETERMINATE$" out &&
 	test_grep -F "signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder [TRY_LATER]" out &&
@@ -284,7 +284,7 @@ test_expect_success 'an old "good" OCSP answer says nothing of a signature made 
 		-reqin ../req1.der -respout ../resp1.der) >>ca.log 2>&1 &&
 	env CLOCKSHIFT_SECONDS=86400 LD_PRELOAD=./shift.so scelle seal -q --key "$PKI/officer.key" \
 		--cert ocsp-good.pem --chain rca.pem --revocation-data resp1.der -o later.asice ev 2>err &&
-	test_grep -Fx "scelle: warning: no revocation data embedded for '\''ocsp-good'\'': verifiers will need its status (verify --crl) to conclude; embed its issuer'\''s CRL with --revocation-data FILE" err &&
+	test_grep -Fx "scelle: warning: no revocation data embedded for '\''ocsp-good'\'': verifiers will need its status to conclude; embed its issuer'\''s CRL (with --revocation-data FILE; or verify --crl)" err &&
 	expect_exit 3 env CLOCKSHIFT_SECONDS=86400 LD_PRELOAD=./shift.so \
 		scelle verify --no-timestamp-ok --trust rca.pem later.asice > out &&
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ocsp-good., which names http://127.0.0.1:$OCSPPORT/ \[TRY_LATER\]$" out

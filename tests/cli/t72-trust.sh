@@ -67,5 +67,12 @@ test_expect_success 'several sources of anchors add up' '
 	verify --trust "$PKI/other-ca.pem" --trust-dir anchors --untrusted inter.pem plain.asice nochain.asice > out &&
 	test_grep "2 archives: 2 passed, 0 failed, 0 indeterminate" out
 '
-
+test_expect_success 'extract and custody show take the verifier options as verify does (--untrusted, --trust-dir)' '
+	expect_exit 3 scelle extract -q --no-timestamp-ok --trust "$PKI/ca.pem" -C x1 nochain.asice &&
+	scelle extract -q --no-timestamp-ok --trust "$PKI/ca.pem" --untrusted inter.pem -C x2 nochain.asice &&
+	test -f x2/ev/chat.txt &&
+	scelle extract -q --no-timestamp-ok --trust-dir anchors -C x3 plain.asice && test -f x3/ev/chat.txt &&
+	test_must_fail --exit=2 scelle extract --trust "$PKI/ca.pem" --untrusted ev/chat.txt -C x4 nochain.asice 2>err &&
+	test_grep -Fx "scelle: '\''ev/chat.txt'\'' holds no PEM certificate" err && test ! -e x4
+'
 test_done

@@ -262,7 +262,7 @@ test_expect_success 'a stated name in another case, order and without accents ma
 	mkcert accent "$EC" "/C=FR/O=Demo Police Nationale/OU=OCRTEH/CN=Hélène Lefèvre" ca signer &&
 	seal --key accent.key --cert accent.pem --officer "LEFEVRE helene" --unit ocrteh --country FR \
 		-o accent.asice ev/ad-capture 2> err &&
-	! grep -v "^scelle: warning: sealed without a time-stamp (no --tsa)" err &&
+	! grep -v "^scelle: warning: sealed without a time-stamp (no time-stamp authority given)" err &&
 	verify --no-timestamp-ok --json accent.asice > accent.json &&
 	jcheck identity.claim accent.json | test_grep "^TOTAL-PASSED - the stated officer is found in the signer" -
 '

@@ -56,6 +56,28 @@ test_expect_success 'examples/seal_and_verify.c builds against the installed sha
 	"$SCELLE" verify -q --no-timestamp-ok --trust "$PKI/ca.pem" shared.asice
 '
 
+# The tool uses the public API only (cmd_tsa.c once reached into the library's internals):
+# its sources build against the installed header and shared library, with no -Isrc/lib, and
+# the binary serves and checks a time-stamp.  cli.h's banned.h is the one file it borrows.
+test_expect_success 'the scelle tool builds against the installed shared library and runs' '
+	mkdir -p cliinc && cp "$TOP/src/lib/banned.h" cliinc/ &&
+	{ cc -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION="\"x\"" -DLOCALEDIR="\"$T\"" \
+		-DINSTALL_LOCALEDIR="\"$T\"" -Wall -Werror -Icliinc $(PC --cflags scelle) \
+		-o scelle_shared "$TOP"/src/cli/*.c $(PC --libs scelle) \
+		$(pkg-config --libs libmicrohttpd libcrypto) -pthread 2>cc.err ||
+		{ cat cc.err; false; }; } &&
+	LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ldd ./scelle_shared >ldd &&
+	test_grep "libscelle.so.0 => $ROOT$PREFIX/lib/libscelle.so.0" ldd &&
+	! nm scelle_shared | grep -q " T scelle_" &&
+	v=$(LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ./scelle_shared --version) &&
+	test "$v" = "$("$ROOT$PREFIX/bin/scelle" --version)" &&
+	start_server st env LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ./scelle_shared tsa -q \
+		--cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --listen 127.0.0.1:0 --port-file "$T/st.port" &&
+	LD_LIBRARY_PATH="$ROOT$PREFIX/lib" ./scelle_shared seal -q --key "$PKI/officer.key" \
+		--cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" --tsa "$st_url" -o ts.asice in &&
+	"$SCELLE" verify -q --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" ts.asice
+'
+
 # libscelle.a with the system libraries shared (Debian ships no static libacl, libzstd...,
 # which `pkg-config --static` would ask for through libarchive).
 test_expect_success 'and with the static library' '

@@ -95,7 +95,7 @@ test_expect_success 'media types agree with file(1), JPEG included' '
 truncate -s 300M big.raw
 test_expect_success 'no progress when stderr is not a terminal' '
 	seal -o p1.asice big.raw 2> err > out &&
-	! grep -v -e "^scelle: warning: sealed without a time-stamp (no --tsa)" -e "^summary: items 1 " err &&
+	! grep -v -e "^scelle: warning: sealed without a time-stamp (no time-stamp authority given)" -e "^summary: items 1 " err &&
 	test_grep "^summary: items 1 " err
 '
 test_expect_success '--progress=json: JSON lines on stderr, even with -q, ending at the total' '
