@@ -1231,7 +1231,7 @@ static void warnings_terminate(struct scelle_sealer *s)
 }
 
 __attribute__((format(printf, 3, 0)))
-static void warn_line(struct scelle_sealer *s, const char *hint, const char *fmt, va_list ap)
+static void sealer_warn_line(struct scelle_sealer *s, const char *hint, const char *fmt, va_list ap)
 {
 	char line[1024];
 	size_t n = 0;
@@ -1249,7 +1249,7 @@ void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	warn_line(s, NULL, fmt, ap);
+	sealer_warn_line(s, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -1257,7 +1257,7 @@ void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt
 {
 	va_list ap;
 	va_start(ap, fmt);
-	warn_line(s, hint, fmt, ap);
+	sealer_warn_line(s, hint, fmt, ap);
 	va_end(ap);
 }
 
