@@ -30,26 +30,6 @@ int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path)
 	return SCELLE_OK;
 }
 
-size_t scelle_result_custody_count(const struct scelle_result *r)
-{
-	return r->ncustody;
-}
-
-const struct scelle_custody_record *scelle_result_custody_record(const struct scelle_result *r, size_t i)
-{
-	return i < r->ncustody ? &r->custody[i] : NULL;
-}
-
-const char *scelle_result_ledger(const struct scelle_result *r)
-{
-	return r->ledger;
-}
-
-const char *scelle_result_ledger_head(const struct scelle_result *r)
-{
-	return r->ledger_head;
-}
-
 int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex)
 {
 	char *h = NULL;
@@ -60,25 +40,6 @@ int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex)
 	free(v->ledger_head);
 	v->ledger_head = h;
 	return SCELLE_OK;
-}
-
-void custody_records_free(struct scelle_result *r)
-{
-	for (size_t i = 0; i < r->ncustody; i++) {
-		struct scelle_custody_record *c = &r->custody[i];
-		const char *const s[] = { c->event, c->actor, c->role, c->organisation, c->country,
-			c->place, c->from, c->to, c->note, c->seal_id, c->file_digest, c->verification,
-			c->signer, c->reason };
-		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-			free((char *)s[k]);
-	}
-	free(r->custody);
-	free(r->ledger);
-	free(r->ledger_head);
-	r->custody = NULL;
-	r->ncustody = 0;
-	r->ledger = NULL;
-	r->ledger_head = NULL;
 }
 
 /* ------------------------------------------------------------------ reading ---- */
