@@ -39,59 +39,6 @@ const char *digest_from_uri(const char *uri)
 	return NULL;
 }
 
-/* ASiC references are relative URIs (RFC 3986): bytes outside the unreserved set and the
- * path delimiters are percent-encoded, so names with spaces or accents stay valid URIs. */
-int uri_escape(const char *name, struct buf *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	out->len = 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/!$&'()*+,;=:@", *p)) {
-			if (buf_append(out, p, 1))
-				return -1;
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			if (buf_append(out, e, 3))
-				return -1;
-		}
-	}
-	return buf_append(out, "", 1);
-}
-
-int uri_unescape(const char *uri, char **out)
-{
-	size_t n = strlen(uri);
-	char *o = malloc(n + 1), *q = o;
-	if (!o)
-		return -1;
-	for (const char *p = uri; *p; p++) {
-		if (*p == '%') {
-			int v = 0;
-			for (int k = 1; k <= 2; k++) {
-				char c = p[k];
-				int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-				    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-				if (d < 0) {
-					free(o);
-					return -1;
-				}
-				v = v * 16 + d;
-			}
-			if (v == 0) {
-				free(o);
-				return -1;
-			}
-			*q++ = (char)v;
-			p += 2;
-		} else
-			*q++ = *p;
-	}
-	*q = '\0';
-	*out = o;
-	return 0;
-}
-
 static int finish(xmlTextWriterPtr w, xmlBufferPtr xb, struct buf *out, int ok, struct scerr *e)
 {
 	if (ok && xmlTextWriterEndDocument(w) >= 0) {

@@ -65,6 +65,11 @@ void *grow(void *p, size_t *cap, size_t need, size_t size);
 /* extract.c: why a relative path may not be used below a folder, or NULL; also verify.c's
  * test of the empty folders evidence.xml lists. */
 const char *unsafe_path(const char *p);
+/* RFC 3986 path escaping of a relative URI (ASiC references), NUL ended; and back
+ * (malloc'ed; -1 on a bad escape or no memory). */
+struct buf;
+int uri_escape(const char *name, struct buf *out);
+int uri_unescape(const char *uri, char **out);
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
 /* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */
@@ -149,6 +154,10 @@ size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
 int display_hidden(uint32_t c);
 int display_blank(uint32_t c);
 int text_check(const char *s, int multiline, char *why, size_t n);
+/* display.c: whether s[0..n) is UTF-8 (RFC 3629, strict), and the collision key of seal
+ * and verify (NFC + full case folding), malloc'ed. */
+int utf8_valid(const char *s, size_t n);
+char *name_fold_key(const char *utf8);
 /* util.c: an ISO 3166-1 alpha-2 code as evidence.xsd and custody.xsd store it, two capital
  * letters, from two ASCII letters in either case ("fr" is FR): 0, or -1 if it is not one. */
 int country_code(const char *in, char out[3]);
@@ -263,9 +272,6 @@ struct zip_rd *zip_rd_open(int fd, const struct zip_dirent *e);	/* NULL: no memo
 ssize_t zip_rd_read(struct zip_rd *rd, void *buf, size_t n);
 const char *zip_rd_error(const struct zip_rd *rd);
 void zip_rd_close(struct zip_rd *rd);
-/* names.c: the collision key of seal and verify (NFC + full case folding), malloc'ed. */
-int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
-char *name_fold_key(const char *utf8);
 
 /* ----------------------------------------------------------- timestamp.c ---- */
 /* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success

@@ -183,8 +183,6 @@ int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence
 void asic_manifest_free(struct manifest_writer *m);
 const char *digest_uri(const char *alg);	/* xmldsig algorithm URI, NULL if unknown */
 const char *digest_from_uri(const char *uri);	/* our name for an algorithm URI */
-int uri_escape(const char *name, struct buf *out); /* RFC 3986 path escaping, NUL ended */
-int uri_unescape(const char *uri, char **out);
 
 /* Appends a line to the sealer's warnings. */
 void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
