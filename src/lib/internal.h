@@ -62,8 +62,8 @@ void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void
  * capacity doubles, so n appends cost O(n).  Returns the array, moved or not, and updates
  * *cap; NULL when out of memory or on overflow (p and *cap are then unchanged). */
 void *grow(void *p, size_t *cap, size_t need, size_t size);
-/* extract.c: why a relative path may not be used below a folder, or NULL; also verify.c's
- * test of the empty folders evidence.xml lists. */
+/* util.c: why a relative path may not be used below a folder, or NULL: extract.c's test, and
+ * verify.c's of the empty folders evidence.xml lists. */
 const char *unsafe_path(const char *p);
 /* RFC 3986 path escaping of a relative URI (ASiC references), NUL ended; and back
  * (malloc'ed; -1 on a bad escape or no memory). */

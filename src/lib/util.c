@@ -322,3 +322,27 @@ int uri_unescape(const char *uri, char **out)
 	*out = o;
 	return 0;
 }
+
+/* Why a relative path may not be used below the root, or NULL (internal.h). */
+const char *unsafe_path(const char *p)
+{
+	if (!*p)
+		return L_("empty name");
+	if (p[0] == '/')
+		return L_("absolute path");
+	if (strchr(p, '\\'))
+		return L_("backslash in name");
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return L_("control character in name");
+	for (const char *c = p; c; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if (n == 0)
+			return L_("empty path component");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return L_("'.' or '..' in path");
+	}
+	return NULL;
+}
