@@ -21,7 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include "custody.h"
-#include "verify.h"
+#include "verifier.h"
 #include "sealer.h"
 #include "xades.h"
 

@@ -23,7 +23,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include "sealer.h"
-#include "verify.h"
+#include "verify_ctx.h"
 
 #define MAX_REVOCATION_BYTES (32u << 20)	/* a national CRL can be large; not larger */
 #define SEAL_SLACK 600	/* seconds: verify's default --max-skew */

@@ -27,7 +27,7 @@
 #include "internal.h"
 #include "custody.h"
 #include "result.h"
-#include "verify.h"
+#include "verifier.h"
 #include "xades.h"
 
 #define CHUNK	   (1u << 20)

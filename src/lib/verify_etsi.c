@@ -15,7 +15,7 @@
 #include <openssl/evp.h>
 #include "result.h"
 #include "sealer.h"
-#include "verify.h"
+#include "verify_ctx.h"
 #include "custody.h"
 
 #define NS_ASIC SCELLE_NS_ASIC

@@ -9,7 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/x509v3.h>
-#include "verify.h"
+#include "verify_ctx.h"
 
 /* Every message names the signature being checked, c->sig_name: scelle's own
  * (ASIC_SIGNATURE or its XAdES signature) or one of a foreign container's (verify_etsi.c). */

@@ -28,7 +28,7 @@
 #include <openssl/sha.h>
 #include "custody.h"
 #include "sealer.h"
-#include "verify.h"
+#include "verify_ctx.h"
 #include "xades.h"
 
 /* --------------------------------------------------------------- libxmlsec1 ---- */
