@@ -27,9 +27,9 @@ LAYERS = [
     ('container', '''zip_writer zip_reader zip_check out_file'''),
     ('crypto', '''signer keys pkcs11 sign timestamp tsa_responder revocation cms_revinfo
                   trust signer_policy xades'''),
-    ('evidence', '''names intake chat_export item_info evidence_xml manifest custody_records
+    ('evidence', '''names intake item_info evidence_xml manifest ledger chat_export
                     hash_thread'''),
-    ('ops', '''sealer seal verify verify_sig verify_etsi xades_verify stamp extract custody
+    ('ops', '''sealer seal verifier verify_ctx verify verify_sig verify_etsi xades_verify stamp extract custody
                custody_verify hints'''),
 ]
 LAYER_OF = {}

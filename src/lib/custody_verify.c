@@ -16,7 +16,7 @@
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
-#include "custody.h"
+#include "ledger.h"
 #include "verify_ctx.h"
 
 int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path)

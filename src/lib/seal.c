@@ -19,7 +19,7 @@
 #include <openssl/sha.h>
 #include <zlib.h>
 #include <libxml/parser.h>
-#include "custody.h"
+#include "ledger.h"
 #include "sealer.h"
 #include "xades.h"
 

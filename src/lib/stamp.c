@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include "internal.h"
-#include "custody.h"
+#include "ledger.h"
 #include "result.h"
 #include "verifier.h"
 #include "xades.h"

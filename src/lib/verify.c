@@ -21,7 +21,7 @@
 #include "result.h"
 #include "sealer.h"
 #include "verify_ctx.h"
-#include "custody.h"
+#include "ledger.h"
 #include "xades.h"
 
 #define CHUNK (1u << 20)

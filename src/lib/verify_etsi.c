@@ -16,7 +16,7 @@
 #include "result.h"
 #include "sealer.h"
 #include "verify_ctx.h"
-#include "custody.h"
+#include "ledger.h"
 
 #define NS_ASIC SCELLE_NS_ASIC
 #define NS_DSIG SCELLE_NS_DSIG

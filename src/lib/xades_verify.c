@@ -26,7 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/sha.h>
-#include "custody.h"
+#include "ledger.h"
 #include "sealer.h"
 #include "verify_ctx.h"
 #include "xades.h"

@@ -1,7 +1,7 @@
-/* custody.h — the chain-of-custody ledger (DESIGN.md §3, formats/custody.xsd), shared by
- * custody.c (writing, appending), custody_verify.c (checking) and the sealer. */
-#ifndef SCELLE_CUSTODY_H
-#define SCELLE_CUSTODY_H
+/* ledger.h — the chain-of-custody ledger (DESIGN.md §3, formats/custody.xsd), ledger.c's:
+ * used by custody.c (appending), custody_verify.c (checking) and seal.c (record 1). */
+#ifndef SCELLE_LEDGER_H
+#define SCELLE_LEDGER_H
 
 #include <libxml/tree.h>
 #include <openssl/x509.h>
@@ -76,6 +76,18 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 char *ledger_aside_path(const char *path, struct scerr *e);
 /* Renames from to to, never replacing an existing `to` (SCELLE_E_EXISTS). */
 int ledger_move(const char *from, const char *to, struct scerr *e);
+/* The element `name` of the custody namespace below n, or NULL. */
+xmlNodePtr ledger_child(xmlNodePtr n, const char *name);
+/* a when it is set and not empty, else b */
+static inline const char *nonempty_or(const char *a, const char *b)
+{
+	return a && *a ? a : b;
+}
+/* The ledger document serialised into out. */
+int ledger_dump(xmlDocPtr doc, struct buf *out, struct scerr *e);
+/* Publishes a ledger through out_file.c: complete and fsynced, or not at all; `replace`
+ * swaps it for the ledger at path atomically. */
+int ledger_publish(const char *path, const struct buf *b, mode_t mode, int replace, struct scerr *e);
 /* Writes a new ledger file atomically (temporary file, fsync, link or rename). */
 int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e);
 
