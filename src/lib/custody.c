@@ -19,14 +19,15 @@
 #include <openssl/sha.h>
 #include "ledger.h"
 #include "verifier.h"
-#include "sealer.h"
+#include "crypto.h"
 #include "xades.h"
 
 /* ------------------------------------------------------- appending records ---- */
 
 struct scelle_custody {
 	struct scerr err;
-	struct scelle_sealer *keys;	/* key loading shared with the sealer (keys.c) */
+	struct signer sg;		/* who signs the record (signer.c, as the sealer) */
+	struct tsa_access tsa_access;	/* how to reach the TSA */
 	char *field[8];			/* actor, role, organisation, country, place, from, to, note */
 	time_t time;
 	char *tsa, *tsa_policy;
@@ -54,7 +55,7 @@ struct scelle_custody *scelle_custody_new(void)
 {
 	pthread_once(&xml_once, xml_init);
 	struct scelle_custody *c = xcalloc(1, sizeof(*c));
-	if (c && !(c->keys = scelle_sealer_new())) {
+	if (c && signer_init(&c->sg)) {
 		free(c);
 		return NULL;
 	}
@@ -65,7 +66,8 @@ void scelle_custody_free(struct scelle_custody *c)
 {
 	if (!c)
 		return;
-	scelle_sealer_free(c->keys);
+	signer_clear(&c->sg);
+	tsa_access_clear(&c->tsa_access);
 	for (size_t i = 0; i < 8; i++)
 		free(c->field[i]);
 	free(c->tsa);
@@ -83,27 +85,20 @@ const char *scelle_custody_errmsg(const struct scelle_custody *c)
 
 void scelle_custody_set_pass_cb(struct scelle_custody *c, scelle_pass_cb cb, void *arg)
 {
-	scelle_sealer_set_pass_cb(c->keys, cb, arg);
+	c->sg.pass_cb = cb;
+	c->sg.pass_arg = arg;
 }
 
 int scelle_custody_set_signer(struct scelle_custody *c, const char *key, const char *cert)
 {
 	scerr_clear(&c->err);
-	if (scelle_sealer_set_signer(c->keys, key, cert)) {
-		c->err = c->keys->err;
-		return c->err.code;
-	}
-	return SCELLE_OK;
+	return signer_set_key(&c->sg, key, cert, &c->err);
 }
 
 int scelle_custody_add_chain(struct scelle_custody *c, const char *chain_file)
 {
 	scerr_clear(&c->err);
-	if (scelle_sealer_add_chain(c->keys, chain_file)) {
-		c->err = c->keys->err;
-		return c->err.code;
-	}
-	return SCELLE_OK;
+	return signer_add_chain(&c->sg, chain_file, &c->err);
 }
 
 static int valid_country(const char *cc)
@@ -167,13 +162,9 @@ int scelle_custody_set_tsa(struct scelle_custody *c, const char *url, const char
 int scelle_custody_set_tsa_access(struct scelle_custody *c, const char *ca_file, const char *auth,
     const char *cert_file, const char *key_file)
 {
-	/* kept in the sealer that holds the keys: record_signer reads it there */
 	scerr_clear(&c->err);
-	if (scelle_sealer_set_tsa_access(c->keys, ca_file, auth, cert_file, key_file)) {
-		c->err = c->keys->err;
-		return c->err.code;
-	}
-	return SCELLE_OK;
+	return tsa_access_set(&c->tsa_access, ca_file, auth, cert_file, key_file, &c->err) ?
+	    c->err.code : SCELLE_OK;
 }
 
 void scelle_custody_set_verifier(struct scelle_custody *c, struct scelle_verifier *v)
@@ -327,8 +318,8 @@ static int append_locked(struct scelle_custody *c, int fd, const char *path, str
 {
 	xmlDocPtr doc = ledger_read(fd, path, &c->err);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, last = NULL;
-	struct record_signer rs = { c->keys->key, c->keys->cert, c->keys->chain, &c->tsa, c->tsa ? 1 : 0,
-		{ c->tsa_policy, c->tsa_timeout, &c->keys->tsa_access }, c->tsa_optional };
+	struct record_signer rs = { c->sg.key, c->sg.cert, c->sg.chain, &c->tsa, c->tsa ? 1 : 0,
+		{ c->tsa_policy, c->tsa_timeout, &c->tsa_access }, c->tsa_optional };
 	struct buf out = { 0 };
 	char prev[65];
 	unsigned long n = 0;
@@ -425,7 +416,7 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	c->head[0] = '\0';
 	scelle_result_free(c->verification);
 	c->verification = NULL;
-	if (!c->keys->key) {
+	if (!c->sg.key) {
 		scerr_set(&c->err, SCELLE_E_USAGE, "no signing key given");
 		return rc;
 	}
@@ -434,9 +425,9 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 		    type ? type : "");
 		return rc;
 	}
-	cn = cert_name_field(c->keys->cert, NID_commonName);
-	org = cert_name_field(c->keys->cert, NID_organizationName);
-	co = cert_name_field(c->keys->cert, NID_countryName);
+	cn = cert_name_field(c->sg.cert, NID_commonName);
+	org = cert_name_field(c->sg.cert, NID_organizationName);
+	co = cert_name_field(c->sg.cert, NID_countryName);
 	d.type = type;
 	d.actor = nonempty_or(c->field[0], cn);
 	d.role = c->field[1];
@@ -446,7 +437,7 @@ int scelle_custody_append(struct scelle_custody *c, const char *archive, const c
 	d.from = c->field[5];
 	d.to = c->field[6];
 	d.note = c->field[7];
-	cert_sha256(c->keys->cert, d.certificate);
+	cert_sha256(c->sg.cert, d.certificate);
 	if (!d.actor) {
 		scerr_set(&c->err, SCELLE_E_USAGE, "the certificate names nobody: give the actor's name (--actor)");
 		goto out;

@@ -337,11 +337,11 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "ledger", NULL) : NULL;
 	xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST SCELLE_NS_CUSTODY, NULL) : NULL;
-	char *copy = xstrdup(archive), *cn = cert_name_field(s->cert, NID_commonName);
-	char *org = cert_name_field(s->cert, NID_organizationName);
-	char *co = cert_name_field(s->cert, NID_countryName);
+	char *copy = xstrdup(archive), *cn = cert_name_field(s->sg.cert, NID_commonName);
+	char *org = cert_name_field(s->sg.cert, NID_organizationName);
+	char *co = cert_name_field(s->sg.cert, NID_countryName);
 	struct event_data d = { 0 };
-	struct record_signer rs = { s->key, s->cert, s->chain, s->tsa, s->ntsa,
+	struct record_signer rs = { s->sg.key, s->sg.cert, s->sg.chain, s->tsa, s->ntsa,
 		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
@@ -364,7 +364,7 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 	d.organisation = nonempty_or(s->officer[2], org);
 	d.country = nonempty_or(s->officer[3], co);
 	d.place = s->officer[4];
-	cert_sha256(s->cert, d.certificate);
+	cert_sha256(s->sg.cert, d.certificate);
 	if ((rc = record_append(root, NULL, &d, &rs, e)) == SCELLE_OK)
 		rc = ledger_dump(doc, out, e);
 out:

@@ -25,6 +25,8 @@
 
 #define READ_CHUNK (1u << 20)
 
+static void sealer_warn_line(void *arg, const char *line);
+
 struct scelle_sealer *scelle_sealer_new(void)
 {
 	struct scelle_sealer *s = xcalloc(1, sizeof(*s));
@@ -32,14 +34,15 @@ struct scelle_sealer *scelle_sealer_new(void)
 		return NULL;
 	s->digests[s->ndigests++] = "sha256";
 	s->tsa_timeout = 30;
-	s->revocation_auto = REVOCATION_DEFAULT;
 	s->limits.max_depth = 2;
 	s->limits.max_members = 100000;
 	s->limits.max_bytes = 4ull << 30;
-	if (!(s->chain = sk_X509_new_null())) {
+	if (signer_init(&s->sg)) {
 		free(s);
 		return NULL;
 	}
+	s->sg.warn = sealer_warn_line;
+	s->sg.warn_arg = s;
 	return s;
 }
 
@@ -64,11 +67,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 {
 	if (!s)
 		return;
-	EVP_PKEY_free(s->key);
-	X509_free(s->cert);
-	sk_X509_pop_free(s->chain, X509_free);
-	free(s->pkcs11_module);
-	revocation_extra_free(&s->extra);
+	signer_clear(&s->sg);
 	for (size_t i = 0; i < s->ncases; i++) {
 		free(s->cases[i].authority);
 		free(s->cases[i].country);
@@ -103,8 +102,8 @@ const char *scelle_sealer_errmsg(const struct scelle_sealer *s)
 
 void scelle_sealer_set_pass_cb(struct scelle_sealer *s, scelle_pass_cb cb, void *arg)
 {
-	s->pass_cb = cb;
-	s->pass_arg = arg;
+	s->sg.pass_cb = cb;
+	s->sg.pass_arg = arg;
 }
 
 void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_progress_cb cb, void *arg)
@@ -129,53 +128,28 @@ int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const cha
 {
 	scerr_clear(&s->err);
 	s->warnings.len = 0;
-	EVP_PKEY_free(s->key);
-	X509_free(s->cert);
-	s->key = NULL;
-	s->cert = NULL;
-	/* A PKCS#12 file (or a PEM holding both) gives key, certificate and chain at once. */
-	if (load_objects(s, key, &s->key, cert ? NULL : &s->cert, cert ? NULL : s->chain, &s->err))
-		return s->err.code;
-	if (cert && load_objects(s, cert, NULL, &s->cert, s->chain, &s->err))
-		return s->err.code;
-	if (!s->cert)
-		return fail(s, SCELLE_E_KEY, "no certificate for key '%s' (use --cert)", key);
-	if (check_signer(s->key, s->cert, cert ? cert : key, &s->err))
-		return s->err.code;
-	char warn[512];
-	signer_expiry_warning(s->cert, cert ? cert : key, warn, sizeof(warn));
-	if (warn[0])
-		sealer_warn(s, "%s", warn);
-	return SCELLE_OK;
+	return signer_set_key(&s->sg, key, cert, &s->err);
 }
 
 int scelle_sealer_set_pkcs11_module(struct scelle_sealer *s, const char *path)
 {
-	free(s->pkcs11_module);
-	s->pkcs11_module = NULL;
-	if (path && !(s->pkcs11_module = xstrdup(path)))
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	return SCELLE_OK;
+	return signer_set_pkcs11_module(&s->sg, path, &s->err);
 }
 
 int scelle_sealer_set_rsa_padding(struct scelle_sealer *s, const char *padding)
 {
-	if (strcmp(padding, "pss") == 0)
-		s->extra.rsa_pkcs1 = 0;
-	else if (strcmp(padding, "pkcs1") == 0)
-		s->extra.rsa_pkcs1 = 1;
-	else
-		return fail(s, SCELLE_E_USAGE, "unknown RSA padding '%s' (use pss or pkcs1)", padding);
-	return SCELLE_OK;
+	return signer_set_rsa_padding(&s->sg, padding, &s->err);
 }
 
 int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
 {
-	X509 *first = NULL;
-	if (load_objects(s, chain_file, NULL, &first, s->chain, &s->err))
-		return s->err.code;
-	sk_X509_unshift(s->chain, first);
-	return SCELLE_OK;
+	return signer_add_chain(&s->sg, chain_file, &s->err);
+}
+
+int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
+{
+	scerr_clear(&s->err);
+	return revocation_add_data(&s->sg, src, &s->err);
 }
 
 int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
@@ -997,11 +971,11 @@ static void warn_claims(struct scelle_sealer *s)
 {
 	static const struct { int i; const char *what; } f[] = { { 0, "officer" }, { 2, "unit" }, { 3, "country" } };
 	char *subject = NULL;
-	for (size_t k = 0; s->cert && k < sizeof(f) / sizeof(f[0]); k++) {
+	for (size_t k = 0; s->sg.cert && k < sizeof(f) / sizeof(f[0]); k++) {
 		const char *v = s->officer[f[k].i];
-		if (!v || claim_in_subject(X509_get_subject_name(s->cert), v))
+		if (!v || claim_in_subject(X509_get_subject_name(s->sg.cert), v))
 			continue;
-		if (!subject && !(subject = cert_subject(s->cert)))
+		if (!subject && !(subject = cert_subject(s->sg.cert)))
 			break;
 		sealer_warn(s, "identity.claim: stated %s '%s' is not in the signing certificate '%s': "
 		    "the certificate is the signer, the stated name only a claim", f[k].what, v, subject);
@@ -1028,7 +1002,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	scerr_clear(&s->err);
 	s->warnings.len = 0;
 	s->seal_id[0] = s->file_digest[0] = '\0';
-	if (!s->key)
+	if (!s->sg.key)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
 	if (!s->nitems)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
@@ -1141,11 +1115,11 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
-	if (revocation_prepare(s, &s->err)) {
+	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err)) {
 		rc = s->err.code;
 		goto fail;
 	}
-	if ((rc = cades_sign_extra(s->key, s->cert, s->chain, &s->extra, man.data, man.len, &der,
+	if ((rc = cades_sign_extra(s->sg.key, s->sg.cert, s->sg.chain, &s->sg.extra, man.data, man.len, &der,
 	    &der_len, &s->err)))
 		goto fail;
 	if (s->ntsa) {
@@ -1235,6 +1209,15 @@ void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	va_end(ap);
+	buf_append(&s->warnings, line, strlen(line));
+	buf_append(&s->warnings, "\n", 1);
+	warnings_terminate(s);
+}
+
+/* The signer's warnings (crypto.h), already translated, join the sealer's. */
+static void sealer_warn_line(void *arg, const char *line)
+{
+	struct scelle_sealer *s = arg;
 	buf_append(&s->warnings, line, strlen(line));
 	buf_append(&s->warnings, "\n", 1);
 	warnings_terminate(s);

@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <libxml/xmlwriter.h>
-#include "internal.h"
+#include "crypto.h"
 
 /* Caps on what listing the members of one item may cost (zip bombs are recorded as
  * truncated listings, never expanded without bound). */
@@ -58,31 +58,14 @@ struct case_ref {
 	char *authority, *country, *reference;
 };
 
-/* What a signature carries beside the B-B attributes. */
-struct sign_extra {
-	int rsa_pkcs1;			/* RSA: PKCS#1 v1.5 rather than PSS */
-	STACK_OF(X509_CRL) *crls;	/* into SignedData.crls */
-	struct buf *ocsp;		/* DER OCSPResponses, as RFC 5940 other revocation info */
-	size_t nocsp, capocsp;
-};
 
-/* What `seal` does for revocation data (FORMAT.md §5): by default it fetches what the chain
- * names and warns when it cannot; "auto" fails instead; files given replace the fetch. */
-enum { REVOCATION_NONE, REVOCATION_AUTO, REVOCATION_DEFAULT, REVOCATION_FILES };
 
 struct scelle_sealer {
 	struct scerr err;
-	scelle_pass_cb pass_cb;
-	void *pass_arg;
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 
-	EVP_PKEY *key;
-	X509 *cert;
-	STACK_OF(X509) *chain;
-	char *pkcs11_module;	/* NULL: p11-kit's proxy */
-	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
-	int revocation_auto;	/* REVOCATION_*: whether to fetch revocation data when sealing */
+	struct signer sg;	/* key, certificate, chain, pass phrase callback, revocation data */
 	int xades;		/* --signature xades: XAdES in signatures001.xml (FORMAT.md §5.2) */
 
 	struct case_ref *cases;
@@ -129,16 +112,6 @@ static inline const char *item_hex(const struct scelle_sealer *s, const struct i
 {
 	return it->hex + s->hex_off[d];
 }
-
-int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
-    STACK_OF(X509) *extra, struct scerr *e);
-int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e);
-/* A warning when cert expires within 30 days, into warn (else warn[0] = '\0'). */
-void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len);
-/* pkcs11.c: the key (and, if cert is not NULL and *cert is NULL, the certificate with the
- * same id) of a pkcs11: URI, through libp11's engine; the PIN through s->pass_cb. */
-int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
-    struct scerr *e);
 
 /* names.c: archive names (the escape is described there and in formats/intake.md). */
 int name_needs_escape(const char *name, size_t n);
@@ -187,16 +160,7 @@ const char *digest_from_uri(const char *uri);	/* our name for an algorithm URI *
 /* Appends a line to the sealer's warnings. */
 void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The same with padding choice and revocation data (extra may be NULL: PSS, no data). */
-int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
-    const struct sign_extra *extra, const unsigned char *data, size_t n, unsigned char **der,
-    size_t *der_len, struct scerr *e);
 
 
-/* revocation.c: fetches the chain's revocation data (REVOCATION_DEFAULT, _AUTO), warns
- * of what is left without, refuses a certificate that the data says is revoked; frees
- * the data. */
-int revocation_prepare(struct scelle_sealer *s, struct scerr *e);
-void revocation_extra_free(struct sign_extra *x);
 
 #endif

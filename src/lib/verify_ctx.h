@@ -118,7 +118,7 @@ void verify_custody(struct vctx *c, const char *archive);
  * (NULL: absent) and check coverage against the given entry names. */
 struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
     size_t elen, const char *const *names, size_t nnames);
-/* revocation.c: the revocation status of every certificate of the signer's chain below
+/* verify_sig.c: the revocation status of every certificate of the signer's chain below
  * the anchor, at the time the signature is proven to have existed. */
 void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain);
 #endif

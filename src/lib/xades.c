@@ -301,13 +301,13 @@ static int add_timestamps(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp,
  * sealer gathered (revocation.c), as CertificateValues and RevocationValues. */
 static void add_lt_values(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp)
 {
-	const struct sign_extra *x = &s->extra;
-	if (sk_X509_num(s->chain) > 0) {
+	const struct sign_extra *x = &s->sg.extra;
+	if (sk_X509_num(s->sg.chain) > 0) {
 		xmlNodePtr cv = el(b, usp, b->xades, "CertificateValues", NULL);
-		for (int i = 0; i < sk_X509_num(s->chain); i++) {
+		for (int i = 0; i < sk_X509_num(s->sg.chain); i++) {
 			unsigned char *der = NULL;
 			size_t n;
-			if (cert_der(sk_X509_value(s->chain, i), &der, &n) == 0)
+			if (cert_der(sk_X509_value(s->sg.chain, i), &der, &n) == 0)
 				b64_el(b, cv, b->xades, "EncapsulatedX509Certificate", der, n);
 			else
 				b->failed = 1;
@@ -376,7 +376,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	unsigned char md[32], *value = NULL, *der = NULL;
 	size_t value_len = 0, der_n = 0;
 	xmlChar *mem = NULL;
-	int len = 0, rc = SCELLE_E_NOMEM, base = EVP_PKEY_get_base_id(s->key);
+	int len = 0, rc = SCELLE_E_NOMEM, base = EVP_PKEY_get_base_id(s->sg.key);
 	char when[32];
 
 	if (base != EVP_PKEY_RSA && base != EVP_PKEY_EC)
@@ -404,7 +404,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	attr(&b, sv, "Id", "S0-SIG");
 	/* The signer's certificate first in KeyInfo: libdigidocpp takes the first. */
 	xmlNodePtr x509 = el(&b, el(&b, sg, b.ds, "KeyInfo", NULL), b.ds, "X509Data", NULL);
-	if (cert_der(s->cert, &der, &der_n))
+	if (cert_der(s->sg.cert, &der, &der_n))
 		goto crypto;
 	b64_el(&b, x509, b.ds, "X509Certificate", der, der_n);
 	xmlNodePtr qp = el(&b, el(&b, sg, b.ds, "Object", NULL), b.xades, "QualifyingProperties", NULL);
@@ -418,7 +418,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	xmlNodePtr cert = el(&b, el(&b, ssp, b.xades, "SigningCertificateV2", NULL), b.xades, "Cert", NULL);
 	SHA256(der, der_n, md);
 	digest_els(&b, el(&b, cert, b.xades, "CertDigest", NULL), md);
-	if (issuer_serial_der(s->cert, &is))
+	if (issuer_serial_der(s->sg.cert, &is))
 		goto crypto;
 	b64_el(&b, cert, b.xades, "IssuerSerialV2", is.data, is.len);
 	xmlNodePtr dof = el(&b, sp, b.xades, "SignedDataObjectProperties", NULL);
@@ -445,7 +445,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		goto nomem;
 	SHA256(c14n.data, c14n.len, md);
 	hex_encode(md, 32, seal_id);
-	if (sign_value(s->key, &c14n, &value, &value_len))
+	if (sign_value(s->sg.key, &c14n, &value, &value_len))
 		goto crypto;
 	char *v64 = NULL;
 	if (b64_encode(value, value_len, &v64))
@@ -454,7 +454,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	free(v64);
 
 	xmlNodePtr usp = NULL;
-	if (s->ntsa || sk_X509_num(s->chain) > 0)
+	if (s->ntsa || sk_X509_num(s->sg.chain) > 0)
 		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
 		    "UnsignedSignatureProperties", NULL);
 	if (s->ntsa) {
@@ -467,11 +467,11 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	/* B-LT: the revocation data is fetched after the time-stamp, so that an OCSP response
 	 * is no older than it (libdigidocpp refuses an older one); it is unsigned, so it may
 	 * come last.  A certificate the data says is revoked still stops the seal. */
-	if (revocation_prepare(s, &s->err)) {
+	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err)) {
 		rc = s->err.code;
 		goto out;
 	}
-	if (!usp && (sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp))
+	if (!usp && (sk_X509_CRL_num(s->sg.extra.crls) > 0 || s->sg.extra.nocsp))
 		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
 		    "UnsignedSignatureProperties", NULL);
 	if (usp)
