@@ -172,16 +172,17 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	START("sealing");
 	time_rfc3339(s->sealed_at, t, sizeof(t));
 	ELEM("time", t);
-	if (s->officer[0] || s->officer[1] || s->officer[2] || s->officer[3]) {
+	const struct officer *o = &s->officer;
+	if (o->name || o->role || o->unit || o->country) {
 		START("officer");
-		OPT_ATTR("name", s->officer[0]);
-		OPT_ATTR("role", s->officer[1]);
-		OPT_ATTR("unit", s->officer[2]);
-		OPT_ATTR("country", s->officer[3]);
+		OPT_ATTR("name", o->name);
+		OPT_ATTR("role", o->role);
+		OPT_ATTR("unit", o->unit);
+		OPT_ATTR("country", o->country);
 		END();
 	}
-	if (s->officer[4])
-		ELEM("place", s->officer[4]);
+	if (o->place)
+		ELEM("place", o->place);
 	END();
 	START("items");
 	snprintf(num, sizeof(num), "%zu", s->nitems);

@@ -20,7 +20,6 @@
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include "ledger.h"
-#include "sealer.h"
 
 /* ------------------------------------------------------------- XML helpers ---- */
 
@@ -331,18 +330,17 @@ int ledger_dump(xmlDocPtr doc, struct buf *out, struct scerr *e)
 
 /* ------------------------------------------------------- the sealing record ---- */
 
-int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
-    struct scerr *e)
+int ledger_seal_prepare(const struct sealing_event *s, const struct record_signer *rs,
+    struct buf *out, struct scerr *e)
 {
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "ledger", NULL) : NULL;
 	xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST SCELLE_NS_CUSTODY, NULL) : NULL;
-	char *copy = xstrdup(archive), *cn = cert_name_field(s->sg.cert, NID_commonName);
-	char *org = cert_name_field(s->sg.cert, NID_organizationName);
-	char *co = cert_name_field(s->sg.cert, NID_countryName);
+	char *copy = xstrdup(s->archive), *cn = cert_name_field(rs->cert, NID_commonName);
+	char *org = cert_name_field(rs->cert, NID_organizationName);
+	char *co = cert_name_field(rs->cert, NID_countryName);
+	const struct officer *o = s->officer;
 	struct event_data d = { 0 };
-	struct record_signer rs = { s->sg.key, s->sg.cert, s->sg.chain, s->tsa, s->ntsa,
-		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
 	int rc = SCELLE_E_NOMEM;
 
 	if (!root || !ns || !copy || add_attr(root, "formatVersion", LEDGER_FORMAT)) {
@@ -359,13 +357,13 @@ int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, stru
 	d.seal_id = s->seal_id;
 	d.file_digest = s->file_digest;
 	d.time = s->sealed_at;
-	d.actor = nonempty_or(s->officer[0], cn ? cn : "unknown");
-	d.role = s->officer[1];
-	d.organisation = nonempty_or(s->officer[2], org);
-	d.country = nonempty_or(s->officer[3], co);
-	d.place = s->officer[4];
-	cert_sha256(s->sg.cert, d.certificate);
-	if ((rc = record_append(root, NULL, &d, &rs, e)) == SCELLE_OK)
+	d.actor = nonempty_or(o->name, cn ? cn : "unknown");
+	d.role = o->role;
+	d.organisation = nonempty_or(o->unit, org);
+	d.country = nonempty_or(o->country, co);
+	d.place = o->place;
+	cert_sha256(rs->cert, d.certificate);
+	if ((rc = record_append(root, NULL, &d, rs, e)) == SCELLE_OK)
 		rc = ledger_dump(doc, out, e);
 out:
 	free(copy);

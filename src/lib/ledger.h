@@ -5,7 +5,7 @@
 
 #include <libxml/tree.h>
 #include <openssl/x509.h>
-#include "internal.h"
+#include "evidence.h"
 
 #define SCELLE_NS_CUSTODY  "urn:scelle:custody:1"
 #define LEDGER_SUFFIX	   ".custody.xml"
@@ -13,7 +13,6 @@
 #define MAX_LEDGER_BYTES   (16u << 20)	/* a record is a few KiB: thousands of hand-overs */
 #define MAX_LEDGER_RECORDS 10000u
 
-struct scelle_sealer;
 
 /* What one event element says (the signed part of a record). */
 struct event_data {
@@ -67,9 +66,17 @@ void cert_sha256(X509 *cert, char hex[65]);
 char *hex64_lower(const char *s);
 
 /* The sealing record: seal.c calls ledger_seal_prepare() once the archive is complete and
- * its digests known, and ledger_write_new() after the archive is in place. */
-int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
-    struct scerr *e);
+ * its digests known, and ledger_write_new() after the archive is in place.  Record 1 says
+ * what evidence.xml says of the sealing; the actor, unit and country the officer does not
+ * state are taken from rs's certificate. */
+struct sealing_event {
+	const char *archive;		/* its path (the record names its base name) */
+	const char *seal_id, *file_digest;
+	time_t sealed_at;
+	const struct officer *officer;
+};
+int ledger_seal_prepare(const struct sealing_event *s, const struct record_signer *rs,
+    struct buf *out, struct scerr *e);
 /* NAME.asice.custody.xml -> NAME.asice.custody.<seal id of record 1>.xml, the name under
  * which `seal --force` keeps the ledger of the archive it replaces (malloc'ed; NULL with e
  * set when the ledger cannot be read or names no seal identifier). */

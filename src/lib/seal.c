@@ -75,8 +75,11 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	}
 	free(s->cases);
 	free(s->case_xml);
-	for (size_t i = 0; i < 5; i++)
-		free(s->officer[i]);
+	free(s->officer.name);
+	free(s->officer.role);
+	free(s->officer.unit);
+	free(s->officer.country);
+	free(s->officer.place);
 	for (size_t i = 0; i < s->ntsa; i++)
 		free(s->tsa[i]);
 	free(s->tsa);
@@ -177,21 +180,25 @@ int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
 
 int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const char *value)
 {
-	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
-	for (size_t i = 0; i < 5; i++) {
-		if (strcmp(field, fields[i]) == 0) {
+	struct officer *o = &s->officer;
+	const struct { const char *name; char **slot; } fields[] = { { "name", &o->name },
+		{ "role", &o->role }, { "unit", &o->unit }, { "country", &o->country },
+		{ "place", &o->place } };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(field, fields[i].name) == 0) {
 			char cc[3];
-			if (i == 3 && country_code(value, cc))
+			int country = fields[i].slot == &o->country;
+			if (country && country_code(value, cc))
 				return fail(s, SCELLE_E_USAGE,
 				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
-			if (i == 3)
+			if (country)
 				value = cc;
 			/* XML 1.0 §2.2 cannot carry C0 controls: evidence.xml would not parse again */
 			char why[64];
 			if (text_check(value, 0, why, sizeof(why)))
 				return fail(s, SCELLE_E_USAGE, "%s", why);
-			free(s->officer[i]);
-			s->officer[i] = xstrdup(value);
+			free(*fields[i].slot);
+			*fields[i].slot = xstrdup(value);
 			return SCELLE_OK;
 		}
 	}
@@ -964,15 +971,25 @@ static int by_size_down(const void *a, const void *b)
 	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : (x > y) - (x < y);
 }
 
+/* Record 1 of the custody ledger, the sealing (ledger.c), into ledger. */
+static int sealing_record(struct scelle_sealer *s, const char *out, struct buf *ledger)
+{
+	struct record_signer rs = { s->sg.key, s->sg.cert, s->sg.chain, s->tsa, s->ntsa,
+		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
+	struct sealing_event sealing = { out, s->seal_id, s->file_digest, s->sealed_at, &s->officer };
+	return ledger_seal_prepare(&sealing, &rs, ledger, &s->err);
+}
+
 /* FORMAT.md §5.1: the officer fields are claims and the certificate is the signer.  A stated
  * name, unit or country that the certificate's subject does not bear out is said now, when
  * the officer can still correct it; verify says it again (identity.claim). */
 static void warn_claims(struct scelle_sealer *s)
 {
-	static const struct { int i; const char *what; } f[] = { { 0, "officer" }, { 2, "unit" }, { 3, "country" } };
+	const struct { const char *v, *what; } f[] = { { s->officer.name, "officer" },
+		{ s->officer.unit, "unit" }, { s->officer.country, "country" } };
 	char *subject = NULL;
 	for (size_t k = 0; s->sg.cert && k < sizeof(f) / sizeof(f[0]); k++) {
-		const char *v = s->officer[f[k].i];
+		const char *v = f[k].v;
 		if (!v || claim_in_subject(X509_get_subject_name(s->sg.cert), v))
 			continue;
 		if (!subject && !(subject = cert_subject(s->sg.cert)))
@@ -1146,7 +1163,7 @@ finish:
 	g.fh = NULL;
 	if (rc)
 		goto fail;
-	if ((rc = ledger_seal_prepare(s, out, &ledger, &s->err)))
+	if ((rc = sealing_record(s, out, &ledger)))
 		goto fail;
 	if (aside && (rc = ledger_move(ledger_path, aside, &s->err))) {
 		snprintf(why, sizeof(why), "%s", s->err.msg);

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <libxml/xmlwriter.h>
 #include "crypto.h"
+#include "evidence.h"
 
 /* Caps on what listing the members of one item may cost (zip bombs are recorded as
  * truncated listings, never expanded without bound). */
@@ -71,7 +72,7 @@ struct scelle_sealer {
 	struct case_ref *cases;
 	size_t ncases;
 	char *case_xml;		/* <case> element read from --case-file, serialised */
-	char *officer[5];	/* name, role, unit, country, place */
+	struct officer officer;
 
 	const char *digests[MAX_DIGESTS]; /* "sha256" first */
 	size_t ndigests;
