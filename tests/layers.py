@@ -24,13 +24,13 @@ LIB = os.path.join(TOP, 'src', 'lib')
 # The layers, lowest first.  Every module of src/lib must be in exactly one.
 LAYERS = [
     ('base', '''banned internal util sort result display version'''),
-    ('container', '''zip_writer zip_reader zip_check out_file'''),
-    ('crypto', '''signer keys pkcs11 sign timestamp tsa_responder revocation cms_revinfo
-                  trust signer_policy xades'''),
-    ('evidence', '''names intake item_info evidence_xml manifest ledger chat_export
+    ('container', '''zip_writer zip_check out_file'''),
+    ('crypto', '''crypto signer keys pkcs11 sign timestamp tsa_responder revocation cms_revinfo
+                  signer_policy'''),
+    ('evidence', '''evidence names intake chat_export item_info evidence_xml ledger
                     hash_thread'''),
-    ('ops', '''sealer seal verifier verify_ctx verify verify_sig verify_etsi xades_verify stamp extract custody
-               custody_verify hints'''),
+    ('ops', '''seal xades verifier trust hints verify_ctx verify verify_sig verify_etsi
+               xades_verify stamp extract custody custody_verify'''),
 ]
 LAYER_OF = {}
 for rank, (name, mods) in enumerate(LAYERS):

@@ -52,6 +52,7 @@ int  signer_set_key(struct signer *sg, const char *key, const char *cert, struct
 int  signer_add_chain(struct signer *sg, const char *chain_file, struct scerr *e);
 int  signer_set_pkcs11_module(struct signer *sg, const char *path, struct scerr *e);
 int  signer_set_rsa_padding(struct signer *sg, const char *padding, struct scerr *e);
+void sign_extra_free(struct sign_extra *x);	/* its revocation data */
 
 /* keys.c: every key and certificate found at `uri`.  The first key goes to *key (if key
  * is not NULL and *key is NULL); the first certificate to *cert likewise; the others to
@@ -75,11 +76,9 @@ int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
 /* revocation.c, sealing: revocation data given as a file (a CRL or an OCSP response), or
  * "auto"/"none" (sg->revocation).  revocation_prepare fetches the chain's data
  * (REVOCATION_DEFAULT, _AUTO; `timeout` seconds a server), warns through sg->warn of what
- * is left without, and refuses a certificate that the data says is revoked.
- * revocation_extra_free frees the data. */
+ * is left without, and refuses a certificate that the data says is revoked. */
 int  revocation_add_data(struct signer *sg, const char *src, struct scerr *e);
 int  revocation_prepare(struct signer *sg, int timeout, struct scerr *e);
-void revocation_extra_free(struct sign_extra *x);
 
 /* revocation.c, verifying: what CRLs and OCSP responses say of x (issued by issuer) at
  * time `at`.  A revocation counts whenever it was stated; a "good" or "not listed" only

@@ -11,7 +11,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include "sealer.h"
+#include "evidence.h"
 
 static const struct {
 	const char *name, *uri;

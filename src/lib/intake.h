@@ -3,7 +3,7 @@
 #ifndef SCELLE_INTAKE_H
 #define SCELLE_INTAKE_H
 
-#include "sealer.h"
+#include "evidence.h"
 
 #include "chat_export.h"
 

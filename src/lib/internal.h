@@ -143,7 +143,7 @@ struct file_hasher *file_hasher_start(int fd, int writeback);
 void file_hasher_advance(struct file_hasher *h, uint64_t final);
 int  file_hasher_finish(struct file_hasher *h, uint64_t end, char hex[65], struct scerr *e);
 void file_hasher_abort(struct file_hasher *h);
-/* names.c: the escape of names that are not UTF-8 (more in sealer.h). */
+/* names.c: the escape of names that are not UTF-8 (more in evidence.h). */
 char *original_name_decode(const char *b64);	/* <originalName> to bytes, malloc'ed */
 int name_is_escape_of(const char *escaped, const char *original);
 /* display.c: the code point of the UTF-8 sequence at p (<= n bytes) and its length, 0 if

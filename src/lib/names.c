@@ -14,7 +14,7 @@
 #include <unicase.h>
 #include <uninorm.h>
 #include <openssl/evp.h>
-#include "sealer.h"
+#include "evidence.h"
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if there is none: the one
  * decoder, display.c's utf8_char. */

@@ -346,17 +346,6 @@ static int push_crl(struct sign_extra *x, X509_CRL *crl)
 	return sk_X509_CRL_push(x->crls, crl) ? 0 : -1;
 }
 
-void revocation_extra_free(struct sign_extra *x)
-{
-	sk_X509_CRL_pop_free(x->crls, X509_CRL_free);
-	for (size_t i = 0; i < x->nocsp; i++)
-		buf_release(&x->ocsp[i]);
-	free(x->ocsp);
-	x->crls = NULL;
-	x->ocsp = NULL;
-	x->nocsp = x->capocsp = 0;
-}
-
 int revocation_add_data(struct signer *sg, const char *src, struct scerr *e)
 {
 	BIO *b;

@@ -20,12 +20,15 @@
 #include <zlib.h>
 #include <libxml/parser.h>
 #include "ledger.h"
-#include "sealer.h"
+#include "evidence.h"
 #include "xades.h"
 
 #define READ_CHUNK (1u << 20)
 
 static void sealer_warn_line(void *arg, const char *line);
+/* Appends a line to the sealer's warnings (scelle_sealer_warnings). */
+static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 struct scelle_sealer *scelle_sealer_new(void)
 {
@@ -1219,7 +1222,7 @@ static void warnings_terminate(struct scelle_sealer *s)
 		s->warnings.len--;
 }
 
-void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;

@@ -22,7 +22,7 @@ void signer_clear(struct signer *sg)
 	X509_free(sg->cert);
 	sk_X509_pop_free(sg->chain, X509_free);
 	free(sg->pkcs11_module);
-	revocation_extra_free(&sg->extra);
+	sign_extra_free(&sg->extra);
 	memset(sg, 0, sizeof(*sg));
 }
 
@@ -93,4 +93,16 @@ int signer_set_rsa_padding(struct signer *sg, const char *padding, struct scerr 
 		return e->code;
 	}
 	return SCELLE_OK;
+}
+
+/* The revocation data of a signature (sign_extra), freed. */
+void sign_extra_free(struct sign_extra *x)
+{
+	sk_X509_CRL_pop_free(x->crls, X509_CRL_free);
+	for (size_t i = 0; i < x->nocsp; i++)
+		buf_release(&x->ocsp[i]);
+	free(x->ocsp);
+	x->crls = NULL;
+	x->ocsp = NULL;
+	x->nocsp = x->capocsp = 0;
 }

@@ -19,7 +19,7 @@
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
 #include "result.h"
-#include "sealer.h"
+#include "evidence.h"
 #include "verify_ctx.h"
 #include "ledger.h"
 #include "xades.h"

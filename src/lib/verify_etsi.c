@@ -14,7 +14,7 @@
 #include <libxml/tree.h>
 #include <openssl/evp.h>
 #include "result.h"
-#include "sealer.h"
+#include "evidence.h"
 #include "verify_ctx.h"
 #include "ledger.h"
 

@@ -20,7 +20,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
-#include "sealer.h"
+#include "evidence.h"
 #include "xades.h"
 
 /* ----------------------------------------------------------------- shared ---- */
@@ -281,7 +281,7 @@ static int add_timestamps(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp,
 				s->err = te;
 				return te.code ? te.code : SCELLE_E_NETWORK;
 			}
-			sealer_warn(s, "%s", te.msg);
+			signer_warn(&s->sg, "%s", te.msg);
 			continue;
 		}
 		char id[32];
@@ -462,7 +462,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		if ((rc = add_timestamps(s, &b, usp, sv, &added)))
 			goto out;
 		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
+			signer_warn(&s->sg, "sealed without a time-stamp: no time-stamp authority answered");
 	}
 	/* B-LT: the revocation data is fetched after the time-stamp, so that an OCSP response
 	 * is no older than it (libdigidocpp refuses an older one); it is unsigned, so it may

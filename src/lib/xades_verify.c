@@ -27,7 +27,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/sha.h>
 #include "ledger.h"
-#include "sealer.h"
+#include "evidence.h"
 #include "verify_ctx.h"
 #include "xades.h"
 
