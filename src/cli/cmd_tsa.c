@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 #include "cli.h"
 #include "internal.h"
+#include "crypto.h"
 
 /* A TimeStampReq is a hash and a few small fields: a few hundred bytes.  Anything much
  * bigger is not a request. */

@@ -1,7 +1,8 @@
-/* crypto.h — the crypto layer's private header (tests/layers.py): the signer shared by
- * sealing (seal.c, xades.c) and custody records (custody.c, ledger.c), key loading
- * (keys.c, pkcs11.c), CAdES signing with revocation data (sign.c) and the revocation data
- * itself (revocation.c).  Nothing here knows a sealer, a verifier or a CLI option. */
+/* crypto.h — the crypto layer's private header (tests/layers.py): the RFC 3161 client
+ * (timestamp.c) and responder (tsa_responder.c), signer policy (signer_policy.c), CMS
+ * (sign.c, cms_revinfo.c), the signer shared by sealing (seal.c, xades.c) and custody
+ * records (custody.c, ledger.c), key loading (keys.c, pkcs11.c) and revocation data
+ * (revocation.c).  Nothing here knows a sealer, a verifier or a CLI option. */
 #ifndef SCELLE_CRYPTO_H
 #define SCELLE_CRYPTO_H
 
@@ -9,6 +10,109 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include "internal.h"
+
+/* ----------------------------------------------------------- timestamp.c ---- */
+/* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success
+ * *token (DER ContentInfo, malloc'ed) holds the checked token. */
+/* How to reach a TSA beyond plain HTTP (timestamp.c): for https, the CA certificates that
+ * the server's chain must lead to (NULL: the system's store) and a client certificate and
+ * key (PEM); HTTP basic authentication "user:password" (https only, cleansed when freed). */
+struct tsa_access {
+	char *ca, *auth, *cert, *key;
+};
+int tsa_access_set(struct tsa_access *a, const char *ca, const char *auth, const char *cert,
+    const char *key, struct scerr *e);
+void tsa_access_clear(struct tsa_access *a);
+struct tsa_options {
+	const char *policy;	/* OID or NULL */
+	int timeout;		/* seconds, 0: 30 */
+	const struct tsa_access *access; /* NULL: none */
+};
+int tsa_request(const char *url, const unsigned char *data, size_t n,
+    const struct tsa_options *opt, unsigned char **token, size_t *token_len, struct scerr *e);
+
+/* What tsa_token_check() found out about one token, in the terms of ETSI EN 319 102-1. */
+struct tsa_token_info {
+	time_t gen_time;		/* TSTInfo genTime, 0 if unreadable */
+	char tsa_name[256];		/* TSTInfo tsa, else the TSA certificate's subject */
+	char signer[256];		/* subject of the TSA certificate (RFC 2253) */
+	char policy[128];		/* dotted OID of the TSA policy */
+	char serial[66];		/* serial number, hex */
+	enum scelle_verdict status;	/* PASSED, FAILED or INDETERMINATE */
+	const char *subindication;	/* NULL when passed, else e.g. "HASH_FAILURE",
+					 * "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE",
+					 * "NO_SIGNING_CERTIFICATE_FOUND", "CHAIN_CONSTRAINTS_FAILURE",
+					 * "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
+					 * "CRYPTO_CONSTRAINTS_FAILURE",
+					 * "CRYPTO_CONSTRAINTS_FAILURE_NO_POE" (static strings) */
+	int no_trust_anchor;		/* INDETERMINATE only because tsa_trust was NULL */
+	char reason[512];		/* plain words, empty when passed */
+};
+/* Judges an RFC 3161 token (DER ContentInfo) over data[0..n): its CMS signature, that the
+ * imprint is the hash of the data, the ESS signing-certificate(-v2) attribute, the critical
+ * timeStamping EKU of the TSA certificate and, if tsa_trust is not NULL, the TSA chain at
+ * the token's genTime.  FAILED outranks INDETERMINATE.  Always fills *info and returns 0:
+ * a bad token is a verdict, not an error; e is kept for future operational errors. */
+int tsa_token_check(const unsigned char *token, size_t len, const unsigned char *data, size_t n,
+    X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
+
+/* --------------------------------------------------------- signer_policy.c ---- */
+/* What a certificate may sign and which algorithms a verdict may rest on (FORMAT.md §5.1).
+ * Each returns 0 when allowed, else -1 with the reason in why[0..n) ("is a CA certificate
+ * ...", to follow the certificate's name). */
+int cert_can_seal(X509 *x, char *why, size_t n);	/* signer of an archive or a record */
+int cert_can_timestamp(X509 *x, char *why, size_t n);	/* TSA certificate, RFC 3161 §2.3 */
+/* NULL for a digest that TS 119 312 still accepts, else its name (MD5, SHA-1, ...). */
+const char *weak_digest(int nid);
+int weak_key(EVP_PKEY *k, char *why, size_t n);		/* RSA/DSA < 2048, EC < 256 bits */
+/* A signer info's digest and signature algorithms and the signer's key. */
+int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key, char *why, size_t n);
+/* 1 when every word of claim (case, accents and order folded) is in the subject. */
+int claim_in_subject(const X509_NAME *subject, const char *claim);
+char *x509_name_text(const X509_NAME *n);	/* one line, UTF-8, malloc'ed; NULL: no memory */
+char *cert_subject(X509 *x);			/* x509_name_text of the subject */
+
+/* ----------------------------------------------------------------- sign.c ---- */
+/* CAdES-B-B detached signature over data[0..n) (EN 319 122-1 §6.3), DER in *der
+ * (OPENSSL_malloc'ed). */
+int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
+    size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
+/* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
+ * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
+ * replaced.  With `optional`, a TSA that fails is skipped and its error appended to
+ * warnings (one line each); else the first failure is returned.  *added counts tokens. */
+int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
+    const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e);
+
+/* ------------------------------------------------------- tsa_responder.c ---- */
+/* The RFC 3161 responder core of `scelle tsa`.  Thread-safe: requests are answered one at
+ * a time under a lock (signing takes well under a millisecond). */
+#define TSA_DEMO_POLICY "1.3.6.1.4.1.99999.1.1" /* demo policy: no legal value */
+struct tsa_responder_config {
+	const char *cert;		/* PEM: the TSA certificate first, more may follow */
+	const char *key;		/* PEM private key */
+	const char *chain;		/* PEM intermediates put into tokens, or NULL */
+	const char *policy;		/* default policy OID, NULL: TSA_DEMO_POLICY */
+	const char *serial_file;	/* last serial issued; NULL: random 127-bit serials */
+	scelle_pass_cb pass_cb;		/* for an encrypted key, or NULL */
+	void *pass_arg;
+};
+struct tsa_responder;
+struct tsa_responder *tsa_responder_new(const struct tsa_responder_config *cfg, struct scerr *e);
+void tsa_responder_free(struct tsa_responder *r);
+/* Answers one DER TimeStampReq with a DER TimeStampResp (*resp malloc'ed).  A malformed
+ * request gets a rejection with badDataFormat.  Returns 0 for a granted token, 1 for a
+ * rejection, -1 when no reply could be made (out of memory). */
+int tsa_respond(struct tsa_responder *r, const unsigned char *req, size_t req_len,
+    unsigned char **resp, size_t *resp_len);
+
+/* --------------------------------------------------------- cms_revinfo.c ---- */
+/* OCSP responses (DER) in SignedData.crls as RFC 5940 other revocation info, which
+ * OpenSSL 3.0's CMS API cannot write or read: adds them to a DER ContentInfo (into out),
+ * and reads back every one found (a malloc'ed array of *count; NULL when none). */
+int cms_der_add_ocsp(const unsigned char *der, size_t len, const struct buf *ocsp, size_t n,
+    struct buf *out);
+OCSP_RESPONSE **cms_der_get_ocsp(const unsigned char *der, size_t len, size_t *count);
 
 /* What a signature carries beside the B-B attributes. */
 struct sign_extra {

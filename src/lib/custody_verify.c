@@ -16,6 +16,7 @@
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
+#include "crypto.h"
 #include "ledger.h"
 #include "verify_ctx.h"
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include "container.h"
 #include "verify_ctx.h"
 
 #define PAYLOAD_DIR "data" /* RFC 8493 §2.1.2 */

@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
+#include "crypto.h"
 #include "verifier.h"
 
 int verifier_note_anchor(struct scelle_verifier *v, X509 *x, const char *file, int tsa)

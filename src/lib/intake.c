@@ -35,6 +35,7 @@
 #include <magic.h>
 #include <openssl/evp.h>
 #include <zlib.h>
+#include "container.h"
 #include "intake.h"
 
 #define BLOCK (64u * 1024)

@@ -19,6 +19,8 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/sha.h>
+#include "crypto.h"
+#include "container.h"
 #include "ledger.h"
 
 /* ------------------------------------------------------------- XML helpers ---- */

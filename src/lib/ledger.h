@@ -5,6 +5,7 @@
 
 #include <libxml/tree.h>
 #include <openssl/x509.h>
+#include "crypto.h"
 #include "evidence.h"
 
 #define SCELLE_NS_CUSTODY  "urn:scelle:custody:1"

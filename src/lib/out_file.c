@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/rand.h>
+#include "container.h"
 #include "internal.h"
 
 /* No half archive: an unnamed O_TMPFILE in the target folder, linked in only when

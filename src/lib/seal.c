@@ -19,6 +19,8 @@
 #include <openssl/sha.h>
 #include <zlib.h>
 #include <libxml/parser.h>
+#include "crypto.h"
+#include "container.h"
 #include "ledger.h"
 #include "evidence.h"
 #include "xades.h"

@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include "crypto.h"
+#include "container.h"
 #include "internal.h"
 #include "ledger.h"
 #include "result.h"

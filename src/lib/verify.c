@@ -18,6 +18,8 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include "crypto.h"
+#include "container.h"
 #include "result.h"
 #include "evidence.h"
 #include "verify_ctx.h"

@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <openssl/evp.h>
+#include "container.h"
 #include "verify_ctx.h"
 
 int by_entry_name(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #include <openssl/cms.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
+#include "container.h"
 #include "result.h"
 #include "verifier.h"
 

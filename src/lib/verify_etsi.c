@@ -13,6 +13,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <openssl/evp.h>
+#include "crypto.h"
+#include "container.h"
 #include "result.h"
 #include "evidence.h"
 #include "verify_ctx.h"

@@ -20,6 +20,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include "crypto.h"
 #include "evidence.h"
 #include "xades.h"
 

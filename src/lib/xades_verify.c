@@ -26,6 +26,8 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/sha.h>
+#include "crypto.h"
+#include "container.h"
 #include "ledger.h"
 #include "evidence.h"
 #include "verify_ctx.h"
