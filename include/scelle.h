@@ -483,7 +483,7 @@ SCELLE_API const struct scelle_custody_record *scelle_result_custody_record(
 
 /* ------------------------------------------------------- chain of custody ---- */
 
-/* Appending records to the ledger NAME.asice.custody.xml beside an archive (DESIGN.md §3,
+/* Appending records to the ledger NAME.asice.custody.xml beside an archive (doc/design.md §3,
  * formats/custody.xsd).  `scelle_sealer_write()` writes record 1, the sealing; every later
  * hand-over is one record, signed by its actor (CAdES over the Exclusive XML C14N 1.0 of
  * the record's event) and chained to the record before it by its SHA-256.  Appending locks

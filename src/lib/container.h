@@ -8,7 +8,7 @@
 
 /* ------------------------------------------------------------ out_file.c ---- */
 /* An output archive that appears at its path complete and fsynced, or not at all
- * (DESIGN.md §6.2).  out_open: refuses an existing `out` unless force (SCELLE_E_EXISTS) and
+ * (doc/design.md §6.2).  out_open: refuses an existing `out` unless force (SCELLE_E_EXISTS) and
  * opens a temporary in its folder (o->fd); on failure it has freed everything.  out_commit:
  * fsyncs and links (force: replaces) the temporary to `out`.  Both close and free the
  * temporary whatever happens; out_abort does so without publishing (safe to call twice). */

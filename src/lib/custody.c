@@ -221,7 +221,7 @@ static int valid_type(const char *t)
 	return text_check(t + 6, 0, why, sizeof(why)) == 0;	/* UTF-8, no C0, DEL or C1 */
 }
 
-/* The seal identifier (DESIGN.md §2): SHA-256 of META-INF/ASiCManifest001.xml; for a XAdES
+/* The seal identifier (doc/design.md §2): SHA-256 of META-INF/ASiCManifest001.xml; for a XAdES
  * archive, without one, that of the canonical SignedInfo of META-INF/signatures*.xml
  * (FORMAT.md §5.2). */
 static int archive_seal_id(const char *path, char hex[65], struct scerr *e)

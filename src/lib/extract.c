@@ -1,6 +1,6 @@
 /* extract.c — writes the items of a verified archive into a folder, never outside it.
  *
- * No name from an archive is trusted (DESIGN.md §6.3): every item path is checked
+ * No name from an archive is trusted (doc/design.md §6.3): every item path is checked
  * component by component ('..', '.', absolute, empty, backslash, control characters), every
  * folder on the way is opened with O_NOFOLLOW relative to its parent (openat), so neither a
  * crafted name nor a symbolic link planted in the target can lead a write elsewhere, and

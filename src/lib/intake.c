@@ -8,7 +8,7 @@
  * MAX_CHAT_BYTES).  Archives inside an item are listed too, to limits.max_depth levels.
  *
  * Containers are listed from their copy in the archive being written (intake_examine), not
- * from the evidence file: DESIGN.md §5 reads every item once, feeding the digests and the
+ * from the evidence file: doc/design.md §5 reads every item once, feeding the digests and the
  * ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's central
  * directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread and a
  * pipe per item and would lose seeking.  The copy, read back (from the page cache) once seal

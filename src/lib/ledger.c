@@ -1,4 +1,4 @@
-/* ledger.c — the chain-of-custody ledger NAME.asice.custody.xml (DESIGN.md §3): its path,
+/* ledger.c — the chain-of-custody ledger NAME.asice.custody.xml (doc/design.md §3): its path,
  * reading it as hostile XML, the canonical form a record's signature and the next record's
  * digest cover, one signed record, the sealing record that `seal` writes, publishing a
  * ledger atomically and moving one aside.  Each record is an <event> signed by its actor
@@ -73,7 +73,7 @@ xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)
 			goto out;
 		}
 	}
-	/* DESIGN.md §6.3: no network, no DTD (so no entity is declared, expanded or fetched);
+	/* doc/design.md §6.3: no network, no DTD (so no entity is declared, expanded or fetched);
 	 * a declaration is refused before libxml2 reads it at all. */
 	if (b.len && memmem(b.data, b.len, "<!DOCTYPE", 9)) {
 		scerr_set(e, SCELLE_E_FORMAT, "'%s' has a document type declaration (refused: entities)", path);
@@ -377,7 +377,7 @@ out:
 }
 
 /* A temporary file in the ledger's folder, so that the final rename stays on one file
- * system and is atomic (DESIGN.md §6.2). */
+ * system and is atomic (doc/design.md §6.2). */
 /* Publishes a ledger through out_file.c: complete and fsynced, or not at all, and no
  * temporary file left by a kill.  `replace` swaps it for the ledger at path atomically. */
 int ledger_publish(const char *path, const struct buf *b, mode_t mode, int replace, struct scerr *e)

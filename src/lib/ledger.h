@@ -1,4 +1,4 @@
-/* ledger.h — the chain-of-custody ledger (DESIGN.md §3, formats/custody.xsd), ledger.c's:
+/* ledger.h — the chain-of-custody ledger (doc/design.md §3, formats/custody.xsd), ledger.c's:
  * used by custody.c (appending), custody_verify.c (checking) and seal.c (record 1). */
 #ifndef SCELLE_LEDGER_H
 #define SCELLE_LEDGER_H
@@ -20,7 +20,7 @@ struct event_data {
 	unsigned long seq;
 	const char *type;		/* "sealed", "transferred", ..., "other:LABEL" */
 	const char *archive_name;	/* base name of the archive, informative */
-	const char *seal_id, *file_digest; /* hex SHA-256 (DESIGN.md §2) */
+	const char *seal_id, *file_digest; /* hex SHA-256 (doc/design.md §2) */
 	const char *previous;		/* hex SHA-256 of the previous record, NULL for record 1 */
 	time_t time;
 	const char *actor, *role, *organisation, *country;

@@ -1,5 +1,5 @@
 /* out_file.c — how every archive we write comes into being: complete or not at all
- * (DESIGN.md §6.2).  Shared by the sealer and by stamp. */
+ * (doc/design.md §6.2).  Shared by the sealer and by stamp. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>

@@ -1,5 +1,5 @@
 /* seal.c — the sealer: inputs → one read pass per item (digests + ZIP writer) →
- * evidence.xml → ASiCManifest → CAdES signature → atomic rename (DESIGN.md §5). */
+ * evidence.xml → ASiCManifest → CAdES signature → atomic rename (doc/design.md §5). */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -767,7 +767,7 @@ static ssize_t read_link(const char *path, struct stat *st, unsigned char *buf, 
 	return n;
 }
 
-/* One read pass over an item (DESIGN.md §5): each buffer goes to the hashing thread and,
+/* One read pass over an item (doc/design.md §5): each buffer goes to the hashing thread and,
  * at the same time, through CRC-32 and into the archive on this one. */
 static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it)
 {
@@ -851,7 +851,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			goto out;
 		file_hasher_advance(g->fh, zip_writer_written(g->z));
 	}
-	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
+	/* doc/design.md §6.1: a file that changes while it is read is reported, not sealed. */
 	if ((it->link ? lstat(it->src, &after) : fstat(fd, &after)) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
 	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
 		scerr_set(&s->err, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
@@ -1050,7 +1050,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < s->nitems; i++)
 		s->items[i].hex = s->hex_store + i * stride;
-	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
+	/* doc/design.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
 	struct stat lst;
@@ -1112,7 +1112,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		struct sealed_copy copy = { .fd = -1 };
 		if ((rc = seal_item(s, &g, order[i])))
 			goto fail;
-		/* A container is listed from its copy in the archive (DESIGN.md §5: one read). */
+		/* A container is listed from its copy in the archive (doc/design.md §5: one read). */
 		if (intake_is_container(order[i])) {
 			if ((rc = writes_drain(s, &g)))
 				goto fail;

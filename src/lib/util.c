@@ -161,7 +161,7 @@ void buf_release(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* SHA-256 of a whole file, as hex: the "file digest" of DESIGN.md §2. */
+/* SHA-256 of a whole file, as hex: the "file digest" of doc/design.md §2. */
 int hash_file_fd(int fd, char hex[65], struct scerr *e)
 {
 	unsigned char *buf = malloc((1u << 20)), md[32];

@@ -1,4 +1,4 @@
-/* verify.c — verification of a sealed archive (DESIGN.md §5): structure → every entry
+/* verify.c — verification of a sealed archive (doc/design.md §5): structure → every entry
  * streamed once through its digests → ASiCManifest and evidence.xml agree with the bytes →
  * CAdES signature → signer chain → one result. */
 #include <errno.h>
@@ -1039,7 +1039,7 @@ static void pass_digests(struct vctx *c)
 		judge_pending(c, hp, &pend[k % 2], &failed);
 		judge_pending(c, hp, &pend[(k + 1) % 2], &failed);
 	}
-	/* DESIGN.md §7, fail closed: every entry the manifest or evidence.xml names was
+	/* doc/design.md §7, fail closed: every entry the manifest or evidence.xml names was
 	 * hashed, or the verdict says it was not. */
 	for (size_t i = 0; i < c->nentries; i++) {
 		struct entry *e = &c->entries[i];

@@ -112,7 +112,7 @@ void verify_etsi(struct vctx *c, const char *archive);
  * -1 unreadable (why says why). */
 int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
     char *why, size_t wl);
-/* custody_verify.c: the custody ledger (DESIGN.md §3). */
+/* custody_verify.c: the custody ledger (doc/design.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 
 /* verify.c, for the fuzz targets: parse ASiCManifest and evidence.xml held in memory

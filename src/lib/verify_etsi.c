@@ -577,7 +577,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 		if (E.m[i].archive)
 			archive_manifest(&E, &E.m[i]);
 	check_digests(&E);
-	/* DESIGN.md §7, fail closed: a container none of whose signatures or time-stamps could
+	/* doc/design.md §7, fail closed: a container none of whose signatures or time-stamps could
 	 * be checked proves nothing, whatever else passed. */
 	if (have_signature && !E.checked && !E.nxades)
 		result_check(c->r, "signature.format", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND", NULL,

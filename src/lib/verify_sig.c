@@ -237,7 +237,7 @@ static void check_signer_policy(struct vctx *c, CMS_SignerInfo *si, X509 *signer
 	ERR_clear_error();
 }
 
-/* DESIGN.md: the certificate identifies, the officer fields of evidence.xml only claim.  A
+/* doc/design.md §7: the certificate identifies, the officer fields of evidence.xml only claim.  A
  * stated name, unit or country whose words are not in the signer's subject is a warning. */
 void check_claims(struct vctx *c, X509 *signer)
 {

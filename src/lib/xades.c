@@ -3,7 +3,7 @@
  * META-INF/manifest.xml that DigiDoc and libdigidocpp read (FORMAT.md §5.2).
  *
  * The data references are detached (EN 319 162-1 §4.4.3): their digests are the SHA-256
- * of each file that the one read of the seal computed (DESIGN.md §5: an item is never read
+ * of each file that the one read of the seal computed (doc/design.md §5: an item is never read
  * twice), so the signature is laid out here rather than by xmlSecDSigCtxSign, which would
  * read every item again.  What is canonicalised (SignedProperties, SignedInfo, the
  * SignatureValue that the time-stamp covers) goes through libxml2's exclusive C14N, the
