@@ -74,8 +74,10 @@ SCELLE_API void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_pr
 
 /* The signer.  `key` is a path or URI to a PEM / DER / PKCS#12 private key; `cert` the
  * signer certificate (NULL: taken from the PKCS#12 or the key file); `chain` a PEM bundle of
- * intermediates to embed (may be called several times).  Loading happens here, so a wrong
- * pass phrase or a key that does not match its certificate is reported by this call. */
+ * intermediates to embed (may be called several times, before or after the signer: a key
+ * never drops the chain given before it).  Loading happens here, so a wrong pass phrase or
+ * a key that does not match its certificate is reported by this call; set the pass phrase
+ * callback (and the PKCS#11 module) first. */
 SCELLE_API int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const char *cert);
 SCELLE_API int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file);
 
