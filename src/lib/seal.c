@@ -1010,6 +1010,75 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* scelle_sealer_write, phase "digests": the digest algorithms of the items (g->md) and
+ * one block for all their hex digests (s->hex_store, see item_hex). */
+static int prepare_digests(struct scelle_sealer *s, struct sealing *g)
+{
+	size_t stride = 0;
+	for (size_t i = 0; i < s->ndigests; i++) {
+		if (!(g->md[i] = EVP_get_digestbyname(s->digests[i])))
+			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
+		s->hex_off[i] = stride;
+		stride += 2 * (size_t)EVP_MD_get_size(g->md[i]) + 1;
+	}
+	free(s->hex_store);
+	if (!(s->hex_store = calloc(s->nitems, stride)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < s->nitems; i++)
+		s->items[i].hex = s->hex_store + i * stride;
+	return SCELLE_OK;
+}
+
+/* scelle_sealer_write, phase "ledger slot": whether the custody ledger of the new archive
+ * may be written at ledger_path; with --force an existing ledger is to be moved aside to
+ * *aside (malloc'ed) once the new archive is complete. */
+static int ledger_slot(struct scelle_sealer *s, const char *ledger_path, int flags, char **aside)
+{
+	struct stat lst;
+	char why[sizeof(s->err.msg)];
+	int rc = SCELLE_OK;
+	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
+		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
+	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
+		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
+		 * moves it aside under its seal identifier, once the new archive is complete. */
+		if (!(*aside = ledger_aside_path(ledger_path, &s->err))) {
+			snprintf(why, sizeof(why), "%s", s->err.msg);
+			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
+		} else if (lstat(*aside, &lst) == 0)
+			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
+			    "exists (move one of them away)", ledger_path, *aside);
+	}
+	return rc;
+}
+
+/* scelle_sealer_write, phase "CAdES": revocation data for the chain, the signature over
+ * the manifest, then the time-stamps (B-T) or the warning that there are none. */
+static int sign_cades(struct scelle_sealer *s, const struct buf *man, unsigned char **der,
+    size_t *der_len)
+{
+	int rc;
+	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err))
+		return s->err.code;
+	if ((rc = cades_sign_extra(s->sg.key, s->sg.cert, s->sg.chain, &s->sg.extra, man->data, man->len,
+	    der, der_len, &s->err)))
+		return rc;
+	if (s->ntsa) {
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
+		int added;
+		if ((rc = cades_add_timestamps(der, der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
+		    &s->warnings, &added, &s->err)))
+			return rc;
+		warnings_terminate(s);
+		if (!added)
+			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered; "
+			    "the receiver will get INDETERMINATE until 'scelle stamp' adds one");
+	} else
+		sealer_warn(s, "sealed without a time-stamp (no --tsa): the receiver will get "
+		    "INDETERMINATE until 'scelle stamp' adds one");
+	return SCELLE_OK;
+}
+
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
@@ -1038,37 +1107,13 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)
 		g.prog.total += s->items[i].size;
-	size_t stride = 0;
-	for (size_t i = 0; i < s->ndigests; i++) {
-		if (!(g.md[i] = EVP_get_digestbyname(s->digests[i])))
-			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
-		s->hex_off[i] = stride;
-		stride += 2 * (size_t)EVP_MD_get_size(g.md[i]) + 1;
-	}
-	free(s->hex_store);
-	if (!(s->hex_store = calloc(s->nitems, stride)))
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < s->nitems; i++)
-		s->items[i].hex = s->hex_store + i * stride;
+	if ((rc = prepare_digests(s, &g)))
+		return rc;
 	/* doc/design.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	struct stat lst;
 	char why[sizeof(s->err.msg)];
-	rc = SCELLE_OK;
-	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0)
-		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists (use --force to replace it)", ledger_path);
-	else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
-		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
-		 * moves it aside under its seal identifier, once the new archive is complete. */
-		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
-			snprintf(why, sizeof(why), "%s", s->err.msg);
-			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
-		} else if (lstat(aside, &lst) == 0)
-			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
-			    "exists (move one of them away)", ledger_path, aside);
-	}
-	if (rc) {
+	if ((rc = ledger_slot(s, ledger_path, flags, &aside))) {
 		free(aside);
 		free(ledger_path);
 		return rc;
@@ -1137,26 +1182,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
-	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err)) {
-		rc = s->err.code;
+	if ((rc = sign_cades(s, &man, &der, &der_len)))
 		goto fail;
-	}
-	if ((rc = cades_sign_extra(s->sg.key, s->sg.cert, s->sg.chain, &s->sg.extra, man.data, man.len, &der,
-	    &der_len, &s->err)))
-		goto fail;
-	if (s->ntsa) {
-		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
-		int added;
-		if ((rc = cades_add_timestamps(&der, &der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
-		    &s->warnings, &added, &s->err)))
-			goto fail;
-		warnings_terminate(s);
-		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered; "
-			    "the receiver will get INDETERMINATE until 'scelle stamp' adds one");
-	} else
-		sealer_warn(s, "sealed without a time-stamp (no --tsa): the receiver will get "
-		    "INDETERMINATE until 'scelle stamp' adds one");
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))
