@@ -99,8 +99,10 @@ SCELLE_API void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_pr
 
 /* The signer.  `key` is a path or URI to a PEM / DER / PKCS#12 private key; `cert` the
  * signer certificate (NULL: taken from the PKCS#12 or the key file); `chain` a PEM bundle of
- * intermediates to embed (may be called several times).  Loading happens here, so a wrong
- * pass phrase or a key that does not match its certificate is reported by this call. */
+ * intermediates to embed (may be called several times, before or after the signer: a key
+ * never drops the chain given before it).  Loading happens here, so a wrong pass phrase or
+ * a key that does not match its certificate is reported by this call; set the pass phrase
+ * callback (and the PKCS#11 module) first. */
 SCELLE_API int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const char *cert);
 SCELLE_API int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file);
 
@@ -549,7 +551,7 @@ SCELLE_API const struct scelle_custody_record *scelle_result_custody_record(
 
 /* ------------------------------------------------------- chain of custody ---- */
 
-/* Appending records to the ledger NAME.asice.custody.xml beside an archive (DESIGN.md §3,
+/* Appending records to the ledger NAME.asice.custody.xml beside an archive (doc/design.md §3,
  * formats/custody.xsd).  `scelle_sealer_write()` writes record 1, the sealing; every later
  * hand-over is one record, signed by its actor (CAdES over the Exclusive XML C14N 1.0 of
  * the record's event) and chained to the record before it by its SHA-256.  Appending locks

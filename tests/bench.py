@@ -9,7 +9,7 @@ once (the order rotating), with /usr/bin/time:
   B2  openssl dgst -sha256 over every file (the hash-only floor)
   B3  the bsdtar zip alone
   B3s the bsdtar zip, then `sync` on it: seal's archive is on disk when it ends (it is
-      fsynced before the rename, DESIGN.md §6.2), bsdtar's is still in the page cache
+      fsynced before the rename, doc/design.md §6.2), bsdtar's is still in the page cache
   seal    scelle seal (SHA-256, no TSA)       verify  scelle verify of that archive
 and on the 2 GB corpus also
   B4  sha256sum, sha512sum and md5sum one after another

@@ -8,7 +8,7 @@
 #include "scelle.h"
 #include "banned.h"
 
-/* Exit codes (DESIGN.md §4). */
+/* Exit codes (doc/design.md §4). */
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INDETERMINATE = 3 };
 
 extern const char *progname;	/* "scelle" */

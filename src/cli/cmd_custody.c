@@ -1,5 +1,5 @@
 /* cmd_custody.c — scelle custody add|show: the chain-of-custody ledger beside an archive
- * (DESIGN.md §3).  `add` appends one signed record; `show` prints the timeline, checked. */
+ * (doc/design.md §3).  `add` appends one signed record; `show` prints the timeline, checked. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>

@@ -422,7 +422,7 @@ static void labelled(FILE *f, int *first, const char *label, const char *value)
 	esc(f, value);
 }
 
-/* The custody timeline (DESIGN.md §3): one row per record of the ledger beside the archive,
+/* The custody timeline (doc/design.md §3): one row per record of the ledger beside the archive,
  * who held it (the certificate; the names are claims, FORMAT.md §5.1), when (the
  * time-stamp's time where there is one), the hand-over (where, from, to, labelled), the
  * note, and whether the record verifies. */
@@ -515,7 +515,7 @@ static void section_checks(FILE *f, const struct scelle_result *r)
 	fputs("</tbody></table>\n", f);
 }
 
-/* DESIGN.md §6.4: the seal can be checked without scelle, with stock tools. */
+/* doc/design.md §6.4: the seal can be checked without scelle, with stock tools. */
 static void section_yourself(FILE *f, const char *archive, const struct scelle_result *r,
     const struct report_opts *o)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "intake.h"
+#include "chat_export.h"
 
 #define MAX_SENDERS 100000
 #define MAX_JSON_DEPTH 64

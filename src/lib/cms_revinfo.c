@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/ocsp.h>
+#include "crypto.h"
 #include "internal.h"
 
 /* RFC 5940 §4: id-ri-ocsp-response, 1.3.6.1.5.5.7.16.2, as a DER OBJECT IDENTIFIER. */

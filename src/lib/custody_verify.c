@@ -1,4 +1,4 @@
-/* custody_verify.c — checking the custody ledger beside an archive (DESIGN.md §3 and §5,
+/* custody_verify.c — checking the custody ledger beside an archive (doc/design.md §3 and §5,
  * "→ ledger"): every record's signature, signer and time-stamp, the hash chain (nothing
  * removed, reordered or inserted), times that never go backwards, every record citing this
  * archive, and record 1 agreeing with the sealing that evidence.xml records. */
@@ -16,8 +16,9 @@
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
-#include "custody.h"
-#include "verify.h"
+#include "crypto.h"
+#include "ledger.h"
+#include "verify_ctx.h"
 
 int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path)
 {
@@ -30,26 +31,6 @@ int scelle_verifier_set_ledger(struct scelle_verifier *v, const char *path)
 	return SCELLE_OK;
 }
 
-size_t scelle_result_custody_count(const struct scelle_result *r)
-{
-	return r->ncustody;
-}
-
-const struct scelle_custody_record *scelle_result_custody_record(const struct scelle_result *r, size_t i)
-{
-	return i < r->ncustody ? &r->custody[i] : NULL;
-}
-
-const char *scelle_result_ledger(const struct scelle_result *r)
-{
-	return r->ledger;
-}
-
-const char *scelle_result_ledger_head(const struct scelle_result *r)
-{
-	return r->ledger_head;
-}
-
 int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex)
 {
 	char *h = NULL;
@@ -60,25 +41,6 @@ int scelle_verifier_set_ledger_head(struct scelle_verifier *v, const char *hex)
 	free(v->ledger_head);
 	v->ledger_head = h;
 	return SCELLE_OK;
-}
-
-void custody_records_free(struct scelle_result *r)
-{
-	for (size_t i = 0; i < r->ncustody; i++) {
-		struct scelle_custody_record *c = &r->custody[i];
-		const char *const s[] = { c->event, c->actor, c->role, c->organisation, c->country,
-			c->place, c->from, c->to, c->note, c->seal_id, c->file_digest, c->verification,
-			c->signer, c->reason };
-		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-			free((char *)s[k]);
-	}
-	free(r->custody);
-	free(r->ledger);
-	free(r->ledger_head);
-	r->custody = NULL;
-	r->ncustody = 0;
-	r->ledger = NULL;
-	r->ledger_head = NULL;
 }
 
 /* ------------------------------------------------------------------ reading ---- */
@@ -143,7 +105,7 @@ static char *text(xmlNodePtr n)
  * most once (records repeat).  Whatever else a ledger holds is refused, because Exclusive
  * C14N drops comments and unused namespace declarations, and nothing after the last record
  * is chained: such content could be added, changed or removed without breaking a signature
- * or a link, or (a relative namespace URI) make C14N itself fail (DESIGN.md §7). */
+ * or a link, or (a relative namespace URI) make C14N itself fail (doc/design.md §7). */
 static const struct shape {
 	const char *name;
 	int parent;		/* index of the element it sits in, -1: the root */
@@ -561,7 +523,7 @@ static int differs(const char *ledger, const char *evidence)
 	return evidence && (!ledger || strcmp(ledger, evidence) != 0);
 }
 
-/* Record 1 is the sealing (DESIGN.md §3): the same time, officer, country and place as
+/* Record 1 is the sealing (doc/design.md §3): the same time, officer, country and place as
  * evidence.xml, signed by the archive's own signer. */
 static void check_sealing(struct lctx *l, struct rec *r, const char *signer_hex)
 {
@@ -688,7 +650,7 @@ static int open_ledger(struct lctx *l, xmlDocPtr *doc)
 	int fd = open_input(l->path, O_NOFOLLOW, NULL, &e);	/* never waits on a FIFO */
 	if (fd < 0 && errno == ENOENT && !l->c->v->ledger) {
 		/* Not a failure: the archive's own seal does not depend on its paperwork. */
-		/* Not a failure of the archive, but the reader must see it (DESIGN.md §3); a
+		/* Not a failure of the archive, but the reader must see it (doc/design.md §3); a
 		 * caller whose process needs the ledger makes it one (SCELLE_VERIFY_REQUIRE_LEDGER). */
 		if (l->c->v->flags & SCELLE_VERIFY_REQUIRE_LEDGER)
 			result_check(l->c->r, "custody.ledger", SCELLE_FAILED, NULL, l->path,

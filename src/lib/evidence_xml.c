@@ -11,7 +11,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include "sealer.h"
+#include "evidence.h"
 
 static const struct {
 	const char *name, *uri;
@@ -37,59 +37,6 @@ const char *digest_from_uri(const char *uri)
 		if (strcmp(uri, digest_uris[i].uri) == 0)
 			return digest_uris[i].name;
 	return NULL;
-}
-
-/* ASiC references are relative URIs (RFC 3986): bytes outside the unreserved set and the
- * path delimiters are percent-encoded, so names with spaces or accents stay valid URIs. */
-int uri_escape(const char *name, struct buf *out)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	out->len = 0;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/!$&'()*+,;=:@", *p)) {
-			if (buf_append(out, p, 1))
-				return -1;
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			if (buf_append(out, e, 3))
-				return -1;
-		}
-	}
-	return buf_append(out, "", 1);
-}
-
-int uri_unescape(const char *uri, char **out)
-{
-	size_t n = strlen(uri);
-	char *o = malloc(n + 1), *q = o;
-	if (!o)
-		return -1;
-	for (const char *p = uri; *p; p++) {
-		if (*p == '%') {
-			int v = 0;
-			for (int k = 1; k <= 2; k++) {
-				char c = p[k];
-				int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-				    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-				if (d < 0) {
-					free(o);
-					return -1;
-				}
-				v = v * 16 + d;
-			}
-			if (v == 0) {
-				free(o);
-				return -1;
-			}
-			*q++ = (char)v;
-			p += 2;
-		} else
-			*q++ = *p;
-	}
-	*q = '\0';
-	*out = o;
-	return 0;
 }
 
 static int finish(xmlTextWriterPtr w, xmlBufferPtr xb, struct buf *out, int ok, struct scerr *e)
@@ -225,16 +172,17 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	START("sealing");
 	time_rfc3339(s->sealed_at, t, sizeof(t));
 	ELEM("time", t);
-	if (s->officer[0] || s->officer[1] || s->officer[2] || s->officer[3]) {
+	const struct officer *o = &s->officer;
+	if (o->name || o->role || o->unit || o->country) {
 		START("officer");
-		OPT_ATTR("name", s->officer[0]);
-		OPT_ATTR("role", s->officer[1]);
-		OPT_ATTR("unit", s->officer[2]);
-		OPT_ATTR("country", s->officer[3]);
+		OPT_ATTR("name", o->name);
+		OPT_ATTR("role", o->role);
+		OPT_ATTR("unit", o->unit);
+		OPT_ATTR("country", o->country);
 		END();
 	}
-	if (s->officer[4])
-		ELEM("place", s->officer[4]);
+	if (o->place)
+		ELEM("place", o->place);
 	END();
 	START("items");
 	snprintf(num, sizeof(num), "%zu", s->nitems);

@@ -1,6 +1,6 @@
 /* extract.c — writes the items of a verified archive into a folder, never outside it.
  *
- * No name from an archive is trusted (DESIGN.md §6.3): every item path is checked
+ * No name from an archive is trusted (doc/design.md §6.3): every item path is checked
  * component by component ('..', '.', absolute, empty, backslash, control characters), every
  * folder on the way is opened with O_NOFOLLOW relative to its parent (openat), so neither a
  * crafted name nor a symbolic link planted in the target can lead a write elsewhere, and
@@ -21,7 +21,8 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include "verify.h"
+#include "container.h"
+#include "verify_ctx.h"
 
 #define PAYLOAD_DIR "data" /* RFC 8493 §2.1.2 */
 
@@ -42,30 +43,6 @@ struct xctx {
 	size_t nt;
 	uint64_t bytes;
 };
-
-/* Why a relative path may not be used below the root, or NULL (internal.h). */
-const char *unsafe_path(const char *p)
-{
-	if (!*p)
-		return L_("empty name");
-	if (p[0] == '/')
-		return L_("absolute path");
-	if (strchr(p, '\\'))
-		return L_("backslash in name");
-	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return L_("control character in name");
-	for (const char *c = p; c; c = strchr(c, '/')) {
-		if (*c == '/')
-			c++;
-		size_t n = strcspn(c, "/");
-		if (n == 0)
-			return L_("empty path component");
-		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return L_("'.' or '..' in path");
-	}
-	return NULL;
-}
 
 /* Opens the folder that holds rel's last component, walking from root without following
  * any link; creates missing folders when create is set.  Returns the fd, -2 when a folder

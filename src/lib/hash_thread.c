@@ -1,4 +1,4 @@
-/* hash_thread.c — hashing on the second core (DESIGN.md §6.6: bounded by SHA-256, not by
+/* hash_thread.c — hashing on the second core (doc/design.md §6.6: bounded by SHA-256, not by
  * our code).
  *
  * hash_pipe: the caller reads data into one of a few fixed buffers (small items packed

@@ -13,7 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
-#include "verify.h"
+#include "crypto.h"
+#include "verifier.h"
 
 int verifier_note_anchor(struct scelle_verifier *v, X509 *x, const char *file, int tsa)
 {
@@ -142,14 +143,4 @@ const char *token_hint(const struct scelle_verifier *v, const unsigned char *tok
 	PKCS7_free(p7);
 	ERR_clear_error();
 	return code;
-}
-
-void result_hint(struct scelle_result *r, const char *id, const char *code, const char *about)
-{
-	struct scelle_check *c = r->nchecks ? &r->checks[r->nchecks - 1] : NULL;
-	/* the check it belongs to may not have been listed (MAX_SAME_FAILURES) */
-	if (!code || !c || strcmp(c->id, id) != 0 || c->hint)
-		return;
-	c->hint = code;
-	c->hint_about = about && about[0] ? xstrdup(about) : NULL;
 }

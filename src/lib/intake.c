@@ -8,7 +8,7 @@
  * MAX_CHAT_BYTES).  Archives inside an item are listed too, to limits.max_depth levels.
  *
  * Containers are listed from their copy in the archive being written (intake_examine), not
- * from the evidence file: DESIGN.md §5 reads every item once, feeding the digests and the
+ * from the evidence file: doc/design.md §5 reads every item once, feeding the digests and the
  * ZIP writer together.  Listing needs libarchive, which pulls and (for ZIP's central
  * directory, 7z, ISO 9660) seeks; teeing the first pass into it would need a thread and a
  * pipe per item and would lose seeking.  The copy, read back (from the page cache) once seal
@@ -25,6 +25,7 @@
  * and long names or WARC headers cannot make an evidence.xml that verify refuses. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,6 +36,7 @@
 #include <magic.h>
 #include <openssl/evp.h>
 #include <zlib.h>
+#include "container.h"
 #include "intake.h"
 
 #define BLOCK (64u * 1024)
@@ -554,6 +556,90 @@ static void warc_record_free(struct warc_record *w)
 	free(w->block_digest);
 }
 
+/* The headers a record listing keeps (WARC 1.1 §5), and where. */
+static const struct {
+	const char *name;
+	size_t off;
+} warc_fields[] = {
+	{ "WARC-Type", offsetof(struct warc_record, type) },
+	{ "WARC-Target-URI", offsetof(struct warc_record, uri) },
+	{ "WARC-Date", offsetof(struct warc_record, date) },
+	{ "WARC-Record-ID", offsetof(struct warc_record, id) },
+	{ "Content-Type", offsetof(struct warc_record, content_type) },
+	{ "WARC-Payload-Digest", offsetof(struct warc_record, payload_digest) },
+	{ "WARC-Block-Digest", offsetof(struct warc_record, block_digest) },
+};
+
+/* The field of w that header `name` fills, or NULL when the listing does not keep it. */
+static char **warc_field(struct warc_record *w, const char *name)
+{
+	for (size_t i = 0; i < sizeof(warc_fields) / sizeof(warc_fields[0]); i++)
+		if (strcasecmp(name, warc_fields[i].name) == 0)
+			return (char **)((char *)w + warc_fields[i].off);
+	return NULL;
+}
+
+/* The header lines of one record, after its version line, into w (folded lines joined,
+ * Content-Length into w->length): NULL, or why the record is damaged. */
+static const char *warc_headers(struct rd *r, struct buf *line, struct warc_record *w)
+{
+	const char *bad = NULL;
+	char **last = NULL;
+	int have_len = 0, k;
+	uint64_t header = 0;
+	while ((k = rd_line(r, line)) == 1 && line->len) {
+		char *l = (char *)line->data;
+		if ((header += line->len) > MAX_WARC_HEADER) {
+			bad = "header too long";
+			break;
+		}
+		if ((*l == ' ' || *l == '\t') && last && *last) {	/* folded line */
+			size_t a = strlen(*last), b = strlen(l);
+			char *j = realloc(*last, a + b + 1);
+			if (j) {
+				memcpy(j + a, l, b + 1);
+				*last = j;
+			}
+			continue;
+		}
+		char *colon = strchr(l, ':');
+		if (!colon) {
+			bad = "a header line without a colon";
+			break;
+		}
+		*colon = '\0';
+		char *val = colon + 1;
+		while (*val == ' ' || *val == '\t')
+			val++;
+		last = warc_field(w, l);
+		if (strcasecmp(l, "Content-Length") == 0) {
+			char *e;
+			errno = 0;
+			unsigned long long n = strtoull(val, &e, 10);
+			if (e == val || *e || errno || *val == '-') {
+				bad = "a bad Content-Length";
+				break;
+			}
+			w->length = n;
+			have_len = 1;
+		} else if (last && !*last) {
+			size_t n = strlen(val);
+			while (n && (val[n - 1] == ' ' || val[n - 1] == '\t'))
+				n--;
+			/* WARC 1.0 §5.2 writes the target URI in angle brackets */
+			if (last == &w->uri && n >= 2 && val[0] == '<' && val[n - 1] == '>')
+				val++, n -= 2;
+			*last = clean_text(val, n);
+		} else
+			last = NULL;
+	}
+	if (!bad && k != 1)
+		bad = k < 0 ? "header line too long" : "truncated in its header";
+	if (!bad && !have_len)
+		bad = "no Content-Length";
+	return bad;
+}
+
 static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 {
 	struct rd *r = xcalloc(1, sizeof(*r));
@@ -592,64 +678,7 @@ static void warc_parse(struct mstream *ms, struct listing *L, struct ctx *c)
 		struct warc_record *w = &L->w[L->nw++];
 		memset(w, 0, sizeof(*w));
 		w->payload_ok = w->block_ok = -1;
-		const char *bad = NULL;
-		char **last = NULL;
-		int have_len = 0;
-		uint64_t header = 0;
-		while ((k = rd_line(r, &line)) == 1 && line.len) {
-			char *l = (char *)line.data;
-			if ((header += line.len) > MAX_WARC_HEADER) {
-				bad = "header too long";
-				break;
-			}
-			if ((*l == ' ' || *l == '\t') && last && *last) {	/* folded line */
-				size_t a = strlen(*last), b = strlen(l);
-				char *j = realloc(*last, a + b + 1);
-				if (j) {
-					memcpy(j + a, l, b + 1);
-					*last = j;
-				}
-				continue;
-			}
-			char *colon = strchr(l, ':');
-			if (!colon) {
-				bad = "a header line without a colon";
-				break;
-			}
-			*colon = '\0';
-			char *val = colon + 1;
-			while (*val == ' ' || *val == '\t')
-				val++;
-			last = strcasecmp(l, "WARC-Type") == 0 ? &w->type : strcasecmp(l, "WARC-Target-URI") == 0 ? &w->uri
-			    : strcasecmp(l, "WARC-Date") == 0 ? &w->date : strcasecmp(l, "WARC-Record-ID") == 0 ? &w->id
-			    : strcasecmp(l, "Content-Type") == 0 ? &w->content_type
-			    : strcasecmp(l, "WARC-Payload-Digest") == 0 ? &w->payload_digest
-			    : strcasecmp(l, "WARC-Block-Digest") == 0 ? &w->block_digest : NULL;
-			if (strcasecmp(l, "Content-Length") == 0) {
-				char *e;
-				errno = 0;
-				unsigned long long n = strtoull(val, &e, 10);
-				if (e == val || *e || errno || *val == '-') {
-					bad = "a bad Content-Length";
-					break;
-				}
-				w->length = n;
-				have_len = 1;
-			} else if (last && !*last) {
-				size_t n = strlen(val);
-				while (n && (val[n - 1] == ' ' || val[n - 1] == '\t'))
-					n--;
-				/* WARC 1.0 §5.2 writes the target URI in angle brackets */
-				if (last == &w->uri && n >= 2 && val[0] == '<' && val[n - 1] == '>')
-					val++, n -= 2;
-				*last = clean_text(val, n);
-			} else
-				last = NULL;
-		}
-		if (!bad && k != 1)
-			bad = k < 0 ? "header line too long" : "truncated in its header";
-		if (!bad && !have_len)
-			bad = "no Content-Length";
+		const char *bad = warc_headers(r, &line, w);
 		if (bad) {
 			snprintf(why, sizeof(why), "record %llu at byte %llu: %s", (unsigned long long)recno,
 			    (unsigned long long)start, bad);

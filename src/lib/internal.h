@@ -66,9 +66,14 @@ void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void
  * capacity doubles, so n appends cost O(n).  Returns the array, moved or not, and updates
  * *cap; NULL when out of memory or on overflow (p and *cap are then unchanged). */
 void *grow(void *p, size_t *cap, size_t need, size_t size);
-/* extract.c: why a relative path may not be used below a folder, or NULL; also verify.c's
- * test of the empty folders evidence.xml lists. */
+/* util.c: why a relative path may not be used below a folder, or NULL: extract.c's test, and
+ * verify.c's of the empty folders evidence.xml lists. */
 const char *unsafe_path(const char *p);
+/* RFC 3986 path escaping of a relative URI (ASiC references), NUL ended; and back
+ * (malloc'ed; -1 on a bad escape or no memory). */
+struct buf;
+int uri_escape(const char *name, struct buf *out);
+int uri_unescape(const char *uri, char **out);
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 int  b64_encode(const unsigned char *in, size_t n, char **out);  /* malloc'ed */
 /* RFC 3339 UTC time "YYYY-MM-DDThh:mm:ssZ" into out (>= 21 bytes). */
@@ -148,7 +153,7 @@ struct file_hasher *file_hasher_start(int fd, int writeback);
 void file_hasher_advance(struct file_hasher *h, uint64_t final);
 int  file_hasher_finish(struct file_hasher *h, uint64_t end, char hex[65], struct scerr *e);
 void file_hasher_abort(struct file_hasher *h);
-/* names.c: the escape of names that are not UTF-8 (more in sealer.h). */
+/* names.c: the escape of names that are not UTF-8 (more in evidence.h). */
 char *original_name_decode(const char *b64);	/* <originalName> to bytes, malloc'ed */
 int name_is_escape_of(const char *escaped, const char *original);
 /* display.c: the code point of the UTF-8 sequence at p (<= n bytes) and its length, 0 if
@@ -159,6 +164,10 @@ size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
 int display_hidden(uint32_t c);
 int display_blank(uint32_t c);
 int text_check(const char *s, int multiline, char *why, size_t n);
+/* display.c: whether s[0..n) is UTF-8 (RFC 3629, strict), and the collision key of seal
+ * and verify (NFC + full case folding), malloc'ed. */
+int utf8_valid(const char *s, size_t n);
+char *name_fold_key(const char *utf8);
 /* util.c: an ISO 3166-1 alpha-2 code as evidence.xsd and custody.xsd store it, two capital
  * letters, from two ASCII letters in either case ("fr" is FR): 0, or -1 if it is not one. */
 int country_code(const char *in, char out[3]);
@@ -173,213 +182,5 @@ void buf_release(struct buf *b);
  * them and evidence.xml <tool> records them (version.c). */
 const char *version_libarchive(void);
 const char *version_libxml2(void);
-
-/* ------------------------------------------------------------ out_file.c ---- */
-/* An output archive that appears at its path complete and fsynced, or not at all
- * (DESIGN.md §6.2).  out_open: refuses an existing `out` unless force (SCELLE_E_EXISTS) and
- * opens a temporary in its folder (o->fd); on failure it has freed everything.  out_commit:
- * fsyncs and links (force: replaces) the temporary to `out`.  Both close and free the
- * temporary whatever happens; out_abort does so without publishing (safe to call twice). */
-struct out_file {
-	int fd;
-	int tmpfile;		/* 1: O_TMPFILE, nothing on disk until linked */
-	char *tmp;		/* else: the named temporary file */
-	char *dir;
-};
-int  out_open(struct out_file *o, const char *out, int force, struct scerr *e);
-int  out_commit(struct out_file *o, const char *out, int force, struct scerr *e);
-void out_abort(struct out_file *o);
-
-/* ---------------------------------------------------------- zip_writer.c ---- */
-/* A streaming ZIP writer that produces what ETSI EN 319 162-1 and Java's ZipInputStream
- * need; libarchive 3.6's writer cannot (it adds extra fields and data descriptors to every
- * entry).  The output must be seekable: sizes and CRC are written back into each local
- * header, so no entry ever carries a data descriptor. */
-struct zip_writer;
-enum { ZIP_STORE = 0, ZIP_DEFLATE = 8,
-	ZIP_DEFLATE_GAINS = -8	/* zip_entry_whole only: DEFLATE if it saves a tenth, else STORE */
-};
-/* `name` is the output as the user knows it, used in error messages. */
-struct zip_writer *zip_writer_new(int fd, const char *name, struct scerr *e);
-/* size_hint: the final uncompressed size if known, else UINT64_MAX; it decides whether the
- * local header carries a ZIP64 extra field (only when the size may reach 4 GiB). */
-int zip_entry_begin(struct zip_writer *z, const char *name, int method, uint64_t size_hint,
-    time_t mtime, struct scerr *e);
-/* DEFLATE level (0-9) of the entry just begun; before any zip_entry_write. */
-int zip_entry_level(struct zip_writer *z, int level, struct scerr *e);
-int zip_entry_write(struct zip_writer *z, const void *buf, size_t n, struct scerr *e);
-int zip_entry_end(struct zip_writer *z, struct scerr *e);
-/* begin + write + end of an entry whose data is all in hand, in one writev; level: DEFLATE's
- * (0-9, -1: 6).  ZIP_DEFLATE_GAINS: the bytes are deflated, and stored instead when that
- * saves less than a tenth. */
-int zip_entry_whole(struct zip_writer *z, const char *name, int method, int level, time_t mtime,
-    const void *data, size_t n, struct scerr *e);
-/* zip_entry_whole in two halves.  zip_pack compresses with a compressor of its own, so
- * that another thread may use the writer meanwhile; p->data may point into data, which must
- * outlive it.  zip_entry_packed writes the entry; zip_pack_release frees p's buffer. */
-struct zip_pack {
-	int method;		/* ZIP_STORE or ZIP_DEFLATE */
-	uint32_t crc;
-	size_t usize, csize;
-	const unsigned char *data;	/* the csize bytes to write */
-	unsigned char *own;	/* the DEFLATE output */
-};
-int zip_pack(struct zip_pack *p, int method, int level, const void *data, size_t n, struct scerr *e);
-int zip_entry_packed(struct zip_writer *z, const char *name, time_t mtime, const struct zip_pack *p,
-    struct scerr *e);
-void zip_pack_release(struct zip_pack *p);
-/* Writes the central directory (ZIP64 records only where needed) and the end record. */
-int zip_writer_finish(struct zip_writer *z, struct scerr *e);
-void zip_writer_free(struct zip_writer *z);
-uint64_t zip_writer_offset(const struct zip_writer *z);
-/* Small entries are gathered before they are written: zip_writer_written is where the file
- * ends meanwhile, zip_writer_flush writes them (the other writes do it first). */
-uint64_t zip_writer_written(const struct zip_writer *z);
-int zip_writer_flush(struct zip_writer *z, struct scerr *e);
-/* Where the data of the last entry ended lies in the file, its size there and its method. */
-void zip_last_entry(const struct zip_writer *z, uint64_t *data_off, uint64_t *csize, int *method);
-
-/* ----------------------------------------------------------- zip_check.c ---- */
-/* The raw ZIP layout of an archive to verify (end records, central directory against
- * every local header, extra fields, names, gaps, overlaps, data descriptors, colliding
- * names, caps); adds its findings to r as checks, and fills *dir with the central
- * directory.  Returns 0 when the layout is sound, -1 when a check failed (*dir then holds
- * what could be walked).  The one central directory reader of verify and stamp. */
-struct scelle_result;
-struct zip_dirent {
-	char *name;		/* NUL-terminated, as the central directory has it */
-	uint16_t flags, method, dos_time, dos_date;
-	uint32_t crc;
-	uint64_t csize, usize;
-	uint64_t offset;	/* of its local header */
-	uint64_t data;		/* of its data; 0: its local header is unsound, not readable */
-	unsigned char not_file;	/* by its attributes: 1 a symbolic link, 2 not a regular file,
-				 * 3 a directory entry of a foreign container (zip_check) */
-};
-struct zip_dir {
-	struct zip_dirent *e;	/* in central directory order */
-	size_t n;
-	int foreign;		/* no evidence.xml: another ETSI tool's container (FORMAT.md) */
-	size_t descriptors;	/* entries with a data descriptor (foreign containers only) */
-};
-int zip_check(int fd, uint64_t size, struct scelle_result *r, struct zip_dir *dir);
-void zip_dir_free(struct zip_dir *dir);
-/* The content of one entry of dir, read from the bytes its central record points at:
- * STORED copied, DEFLATE inflated.  zip_rd_read gives up to n bytes (> 0), then 0 once
- * the entry ends with the size and CRC-32 of its central record, or -1 (zip_rd_error
- * says why: bytes already given are what the entry held up to there). */
-struct zip_rd;
-struct zip_rd *zip_rd_open(int fd, const struct zip_dirent *e);	/* NULL: no memory */
-ssize_t zip_rd_read(struct zip_rd *rd, void *buf, size_t n);
-const char *zip_rd_error(const struct zip_rd *rd);
-void zip_rd_close(struct zip_rd *rd);
-/* names.c: the collision key of seal and verify (NFC + full case folding), malloc'ed. */
-int utf8_valid(const char *s, size_t n);			/* RFC 3629, strict */
-char *name_fold_key(const char *utf8);
-
-/* ----------------------------------------------------------- timestamp.c ---- */
-/* RFC 3161 client: asks `url` for a token over the SHA-256 of data[0..n).  On success
- * *token (DER ContentInfo, malloc'ed) holds the checked token. */
-/* How to reach a TSA beyond plain HTTP (timestamp.c): for https, the CA certificates that
- * the server's chain must lead to (NULL: the system's store) and a client certificate and
- * key (PEM); HTTP basic authentication "user:password" (https only, cleansed when freed). */
-struct tsa_access {
-	char *ca, *auth, *cert, *key;
-};
-int tsa_access_set(struct tsa_access *a, const char *ca, const char *auth, const char *cert,
-    const char *key, struct scerr *e);
-void tsa_access_clear(struct tsa_access *a);
-struct tsa_options {
-	const char *policy;	/* OID or NULL */
-	int timeout;		/* seconds, 0: 30 */
-	const struct tsa_access *access; /* NULL: none */
-};
-int tsa_request(const char *url, const unsigned char *data, size_t n,
-    const struct tsa_options *opt, unsigned char **token, size_t *token_len, struct scerr *e);
-
-/* What tsa_token_check() found out about one token, in the terms of ETSI EN 319 102-1. */
-struct tsa_token_info {
-	time_t gen_time;		/* TSTInfo genTime, 0 if unreadable */
-	char tsa_name[256];		/* TSTInfo tsa, else the TSA certificate's subject */
-	char signer[256];		/* subject of the TSA certificate (RFC 2253) */
-	char policy[128];		/* dotted OID of the TSA policy */
-	char serial[66];		/* serial number, hex */
-	enum scelle_verdict status;	/* PASSED, FAILED or INDETERMINATE */
-	const char *subindication;	/* NULL when passed, else e.g. "HASH_FAILURE",
-					 * "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE",
-					 * "NO_SIGNING_CERTIFICATE_FOUND", "CHAIN_CONSTRAINTS_FAILURE",
-					 * "NO_CERTIFICATE_CHAIN_FOUND", "OUT_OF_BOUNDS_NO_POE",
-					 * "CRYPTO_CONSTRAINTS_FAILURE",
-					 * "CRYPTO_CONSTRAINTS_FAILURE_NO_POE" (static strings) */
-	int no_trust_anchor;		/* INDETERMINATE only because tsa_trust was NULL */
-	char reason[512];		/* plain words, empty when passed */
-};
-/* Judges an RFC 3161 token (DER ContentInfo) over data[0..n): its CMS signature, that the
- * imprint is the hash of the data, the ESS signing-certificate(-v2) attribute, the critical
- * timeStamping EKU of the TSA certificate and, if tsa_trust is not NULL, the TSA chain at
- * the token's genTime.  FAILED outranks INDETERMINATE.  Always fills *info and returns 0:
- * a bad token is a verdict, not an error; e is kept for future operational errors. */
-int tsa_token_check(const unsigned char *token, size_t len, const unsigned char *data, size_t n,
-    X509_STORE *tsa_trust, struct tsa_token_info *info, struct scerr *e);
-
-/* --------------------------------------------------------- signer_policy.c ---- */
-/* What a certificate may sign and which algorithms a verdict may rest on (FORMAT.md §5.1).
- * Each returns 0 when allowed, else -1 with the reason in why[0..n) ("is a CA certificate
- * ...", to follow the certificate's name). */
-int cert_can_seal(X509 *x, char *why, size_t n);	/* signer of an archive or a record */
-int cert_can_timestamp(X509 *x, char *why, size_t n);	/* TSA certificate, RFC 3161 §2.3 */
-/* NULL for a digest that TS 119 312 still accepts, else its name (MD5, SHA-1, ...). */
-const char *weak_digest(int nid);
-int weak_key(EVP_PKEY *k, char *why, size_t n);		/* RSA/DSA < 2048, EC < 256 bits */
-/* A signer info's digest and signature algorithms and the signer's key. */
-int weak_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *key, char *why, size_t n);
-/* 1 when every word of claim (case, accents and order folded) is in the subject. */
-int claim_in_subject(const X509_NAME *subject, const char *claim);
-char *x509_name_text(const X509_NAME *n);	/* one line, UTF-8, malloc'ed; NULL: no memory */
-char *cert_subject(X509 *x);			/* x509_name_text of the subject */
-
-/* ----------------------------------------------------------------- sign.c ---- */
-/* CAdES-B-B detached signature over data[0..n) (EN 319 122-1 §6.3), DER in *der
- * (OPENSSL_malloc'ed). */
-int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
-    size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
-/* One line of warnings: msg and a newline, the text kept NUL-terminated. */
-void warn_line(struct buf *w, const char *msg);
-/* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
- * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
- * replaced.  With `optional`, a TSA that fails is skipped and its error appended to
- * warnings (one line each); else the first failure is returned.  *added counts tokens. */
-int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
-    const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e);
-
-/* ------------------------------------------------------- tsa_responder.c ---- */
-/* The RFC 3161 responder core of `scelle tsa`.  Thread-safe: requests are answered one at
- * a time under a lock (signing takes well under a millisecond). */
-#define TSA_DEMO_POLICY SCELLE_TSA_DEMO_POLICY /* demo policy: no legal value (scelle.h) */
-struct tsa_responder_config {
-	const char *cert;		/* PEM: the TSA certificate first, more may follow */
-	const char *key;		/* PEM private key */
-	const char *chain;		/* PEM intermediates put into tokens, or NULL */
-	const char *policy;		/* default policy OID, NULL: TSA_DEMO_POLICY */
-	const char *serial_file;	/* last serial issued; NULL: random 127-bit serials */
-	scelle_pass_cb pass_cb;		/* for an encrypted key, or NULL */
-	void *pass_arg;
-};
-struct tsa_responder;
-struct tsa_responder *tsa_responder_new(const struct tsa_responder_config *cfg, struct scerr *e);
-void tsa_responder_free(struct tsa_responder *r);
-/* Answers one DER TimeStampReq with a DER TimeStampResp (*resp malloc'ed).  A malformed
- * request gets a rejection with badDataFormat.  Returns 0 for a granted token, 1 for a
- * rejection, -1 when no reply could be made (out of memory). */
-int tsa_respond(struct tsa_responder *r, const unsigned char *req, size_t req_len,
-    unsigned char **resp, size_t *resp_len);
-
-/* --------------------------------------------------------- cms_revinfo.c ---- */
-/* OCSP responses (DER) in SignedData.crls as RFC 5940 other revocation info, which
- * OpenSSL 3.0's CMS API cannot write or read: adds them to a DER ContentInfo (into out),
- * and reads back every one found (a malloc'ed array of *count; NULL when none). */
-int cms_der_add_ocsp(const unsigned char *der, size_t len, const struct buf *ocsp, size_t n,
-    struct buf *out);
-OCSP_RESPONSE **cms_der_get_ocsp(const unsigned char *der, size_t len, size_t *count);
 
 #endif

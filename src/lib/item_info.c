@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "sealer.h"
+#include "evidence.h"
 
 #define MAX_CSV_BYTES (16u << 20)
 

@@ -10,11 +10,10 @@
 #include <openssl/store.h>
 #include <openssl/ui.h>
 #include <openssl/x509v3.h>
-#include "internal.h"
-#include "sealer.h"
+#include "crypto.h"
 
 struct pass_ctx {
-	struct scelle_sealer *s;
+	const struct signer *sg;
 	const char *what;
 	int asked, unavailable;
 };
@@ -23,11 +22,11 @@ static int pem_pass(char *buf, int size, int rwflag, void *u)
 {
 	struct pass_ctx *p = u;
 	p->asked = 1;
-	if (!p->s->pass_cb) {
+	if (!p->sg->pass_cb) {
 		p->unavailable = 1;
 		return -1;
 	}
-	int n = p->s->pass_cb(buf, size, p->what, p->s->pass_arg);
+	int n = p->sg->pass_cb(buf, size, p->what, p->sg->pass_arg);
 	if (n < 0)
 		p->unavailable = 1;
 	return n;
@@ -35,13 +34,13 @@ static int pem_pass(char *buf, int size, int rwflag, void *u)
 
 /* Loads every key and certificate found at `uri`.  The first key goes to *key (if key is
  * not NULL and *key is NULL); the first certificate to *cert likewise; the others to extra. */
-int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
+int load_objects(const struct signer *sg, const char *uri, EVP_PKEY **key, X509 **cert,
     STACK_OF(X509) *extra, struct scerr *e)
 {
 	if (strncmp(uri, "pkcs11:", 7) == 0)
-		return pkcs11_load(s, uri, key, cert, e);
+		return pkcs11_load(sg, uri, key, cert, e);
 
-	struct pass_ctx pc = { s, uri, 0, 0 };
+	struct pass_ctx pc = { sg, uri, 0, 0 };
 	struct stat sb;
 	/* A plain path: say what is wrong with it in the words of the system, not as an
 	 * "unregistered scheme" from OSSL_STORE. */

@@ -1,5 +1,5 @@
 /* out_file.c — how every archive we write comes into being: complete or not at all
- * (DESIGN.md §6.2).  Shared by the sealer and by stamp. */
+ * (doc/design.md §6.2).  Shared by the sealer and by stamp. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/rand.h>
+#include "container.h"
 #include "internal.h"
 
 /* No half archive: an unnamed O_TMPFILE in the target folder, linked in only when

@@ -15,15 +15,14 @@
 #include <openssl/engine.h>
 #include <openssl/err.h>
 #include <openssl/ui.h>
-#include "internal.h"
-#include "sealer.h"
+#include "crypto.h"
 
 /* The module used when --pkcs11-module is not given: p11-kit's proxy, which reaches every
  * module registered with p11-kit (OpenSC for smart cards, SoftHSM, vendor modules). */
 #define DEFAULT_MODULE "p11-kit-proxy.so"
 
 struct pin_ctx {
-	struct scelle_sealer *s;
+	const struct signer *sg;
 	const char *what;
 	int asked, unavailable;
 };
@@ -39,13 +38,13 @@ static int pin_reader(UI *ui, UI_STRING *uis)
 
 	if (UI_get_string_type(uis) != UIT_PROMPT && UI_get_string_type(uis) != UIT_VERIFY)
 		return 1;
-	if (!p || p->asked || !p->s->pass_cb) {
+	if (!p || p->asked || !p->sg->pass_cb) {
 		if (p)
 			p->unavailable = 1;
 		return 0;
 	}
 	p->asked = 1;
-	n = p->s->pass_cb(buf, (int)sizeof(buf), p->what, p->s->pass_arg);
+	n = p->sg->pass_cb(buf, (int)sizeof(buf), p->what, p->sg->pass_arg);
 	if (n < 0 || n >= (int)sizeof(buf)) {
 		p->unavailable = 1;
 		OPENSSL_cleanse(buf, sizeof(buf));
@@ -90,11 +89,11 @@ fail:
 	return NULL;
 }
 
-int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
+int pkcs11_load(const struct signer *sg, const char *uri, EVP_PKEY **key, X509 **cert,
     struct scerr *e)
 {
-	const char *module = s->pkcs11_module ? s->pkcs11_module : DEFAULT_MODULE;
-	struct pin_ctx pc = { s, uri, 0, 0 };
+	const char *module = sg->pkcs11_module ? sg->pkcs11_module : DEFAULT_MODULE;
+	struct pin_ctx pc = { sg, uri, 0, 0 };
 	UI_METHOD *ui = UI_create_method("scelle PIN");
 	ENGINE *eng = NULL;
 	int inited = 0, rc = -1;

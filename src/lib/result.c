@@ -263,3 +263,52 @@ const char *scelle_result_evidence_xml(const struct scelle_result *r, size_t *le
 		*len = r->evidence_xml.len;
 	return r->evidence_xml.len ? (const char *)r->evidence_xml.data : NULL;
 }
+
+size_t scelle_result_custody_count(const struct scelle_result *r)
+{
+	return r->ncustody;
+}
+
+const struct scelle_custody_record *scelle_result_custody_record(const struct scelle_result *r, size_t i)
+{
+	return i < r->ncustody ? &r->custody[i] : NULL;
+}
+
+const char *scelle_result_ledger(const struct scelle_result *r)
+{
+	return r->ledger;
+}
+
+const char *scelle_result_ledger_head(const struct scelle_result *r)
+{
+	return r->ledger_head;
+}
+
+void custody_records_free(struct scelle_result *r)
+{
+	for (size_t i = 0; i < r->ncustody; i++) {
+		struct scelle_custody_record *c = &r->custody[i];
+		const char *const s[] = { c->event, c->actor, c->role, c->organisation, c->country,
+			c->place, c->from, c->to, c->note, c->seal_id, c->file_digest, c->verification,
+			c->signer, c->reason };
+		for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
+			free((char *)s[k]);
+	}
+	free(r->custody);
+	free(r->ledger);
+	free(r->ledger_head);
+	r->custody = NULL;
+	r->ncustody = 0;
+	r->ledger = NULL;
+	r->ledger_head = NULL;
+}
+
+void result_hint(struct scelle_result *r, const char *id, const char *code, const char *about)
+{
+	struct scelle_check *c = r->nchecks ? &r->checks[r->nchecks - 1] : NULL;
+	/* the check it belongs to may not have been listed (MAX_SAME_FAILURES) */
+	if (!code || !c || strcmp(c->id, id) != 0 || c->hint)
+		return;
+	c->hint = code;
+	c->hint_about = about && about[0] ? xstrdup(about) : NULL;
+}

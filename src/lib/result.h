@@ -24,7 +24,7 @@ struct scelle_result {
 	struct { char *authority, *country, *reference; } *cases;
 	size_t ncases, capcases;
 	struct buf evidence_xml;
-	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c) */
+	struct scelle_custody_record *custody;	/* the ledger's records (custody_verify.c fills them) */
 	size_t ncustody;
 	char *ledger;
 	char *ledger_head;	/* hex SHA-256 of the last record's C14N (formats/custody.md) */

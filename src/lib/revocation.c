@@ -1,7 +1,8 @@
 /* revocation.c — revocation data for the signer's chain (the CAdES-B-LT level, EN 319
  * 122-1 §5.5 and §6.3): CRLs (RFC 5280) and OCSP responses (RFC 6960) fetched or read at
- * seal time and embedded in the signature, and the judgement of revocation at verify time
- * in the terms of EN 319 102-1 (REVOKED, REVOKED_NO_POE, TRY_LATER).
+ * seal time and embedded in the signature, and what the data says of a certificate at a
+ * given time, which verify_sig.c turns into checks in the terms of EN 319 102-1 (REVOKED,
+ * REVOKED_NO_POE, TRY_LATER).
  *
  * Which certificates must have revocation data: every certificate of the signer's chain
  * below the trust anchor, as in EU DSS's default policy; with none at hand its status is
@@ -22,8 +23,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-#include "sealer.h"
-#include "verify.h"
+#include "crypto.h"
 
 #define MAX_REVOCATION_BYTES (32u << 20)	/* a national CRL can be large; not larger */
 #define SEAL_SLACK 600	/* seconds: verify's default --max-skew */
@@ -36,7 +36,7 @@ static time_t to_time(const ASN1_TIME *t)
 	return timegm(&tm);
 }
 
-static void cn_of(X509 *x, char *out, size_t len)
+void cert_cn(X509 *x, char *out, size_t len)
 {
 	X509_NAME *n = X509_get_subject_name(x);
 	if (X509_NAME_get_text_by_NID(n, NID_commonName, out, (int)len) <= 0)
@@ -60,7 +60,7 @@ static int self_issued(X509 *x)
 }
 
 /* The first http URL of x's CRL distribution points and of its OCSP responders. */
-static void revocation_urls(X509 *x, char *crl, char *ocsp, size_t len)
+void revocation_urls(X509 *x, char *crl, char *ocsp, size_t len)
 {
 	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
 	STACK_OF(OPENSSL_STRING) *aia = X509_get1_ocsp(x);
@@ -139,7 +139,7 @@ out:
 	return rsp;
 }
 
-static X509_CRL *fetch_crl(const char *url, int timeout, struct scerr *e)
+X509_CRL *revocation_fetch_crl(const char *url, int timeout, struct scerr *e)
 {
 	BIO *b = http_fetch(url, NULL, timeout, e);
 	X509_CRL *crl = b ? d2i_X509_CRL_bio(b, NULL) : NULL;
@@ -152,7 +152,7 @@ static X509_CRL *fetch_crl(const char *url, int timeout, struct scerr *e)
 
 /* RFC 6960 §4.1.1: the CertID hashes the issuer's name and key; SHA-1 there is only an
  * identifier, and the one every responder must understand (RFC 5019 §2.1.1). */
-static OCSP_RESPONSE *fetch_ocsp(const char *url, X509 *x, X509 *issuer, int timeout,
+OCSP_RESPONSE *revocation_fetch_ocsp(const char *url, X509 *x, X509 *issuer, int timeout,
     struct scerr *e)
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new();
@@ -185,12 +185,6 @@ out:
 
 /* ------------------------------------------------------------- judging ---- */
 
-struct status {
-	int known, revoked;
-	time_t rev_time;
-	const char *source;	/* "CRL" or "OCSP" */
-};
-
 /* Whether data issued at thisUpdate, with nextUpdate (0: none), tells the status at `at`
  * (RFC 5280 §5.1.2.5, RFC 6960 §4.2.2.1): until its nextUpdate; without one, only when it
  * was issued, within `slack` seconds (seal fetches it just before the time-stamp, and the
@@ -203,8 +197,8 @@ static int covers(time_t this_update, time_t next_update, time_t at, long slack)
 
 /* What the CRLs say of x at time `at`: only a CRL signed by x's issuer counts; a revocation
  * it lists counts whenever it was issued, a "not listed" only if the CRL covers `at`. */
-static void status_crls(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t at, long slack,
-    struct status *st)
+void revocation_crl_status(X509 *x, X509 *issuer, STACK_OF(X509_CRL) *crls, time_t at, long slack,
+    struct revocation_status *st)
 {
 	EVP_PKEY *ik = X509_get0_pubkey(issuer);
 	for (int i = 0; i < sk_X509_CRL_num(crls); i++) {
@@ -294,9 +288,9 @@ static int ocsp_authorised(OCSP_BASICRESP *bs, X509 *issuer, STACK_OF(X509) *cer
 
 /* What the OCSP responses say of x at `at`: those from an authorised responder (judged at
  * `vtime`); "revoked" whenever it was said, "good" only if the response covers `at`. */
-static void status_ocsp(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
+void revocation_ocsp_status(X509 *x, X509 *issuer, OCSP_RESPONSE **resp, size_t n,
     STACK_OF(X509) *certs, X509_STORE *trust, time_t at, time_t vtime, long slack,
-    struct status *st)
+    struct revocation_status *st)
 {
 	for (size_t i = 0; i < n; i++) {
 		OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp[i]);
@@ -352,34 +346,22 @@ static int push_crl(struct sign_extra *x, X509_CRL *crl)
 	return sk_X509_CRL_push(x->crls, crl) ? 0 : -1;
 }
 
-void revocation_extra_free(struct sign_extra *x)
-{
-	sk_X509_CRL_pop_free(x->crls, X509_CRL_free);
-	for (size_t i = 0; i < x->nocsp; i++)
-		buf_release(&x->ocsp[i]);
-	free(x->ocsp);
-	x->crls = NULL;
-	x->ocsp = NULL;
-	x->nocsp = x->capocsp = 0;
-}
-
-int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
+int revocation_add_data(struct signer *sg, const char *src, struct scerr *e)
 {
 	BIO *b;
 	X509_CRL *crl;
 	OCSP_RESPONSE *resp;
 
-	scerr_clear(&s->err);
 	if (strcmp(src, "auto") == 0 || strcmp(src, "none") == 0) {
-		s->revocation_auto = src[0] == 'a' ? REVOCATION_AUTO : REVOCATION_NONE;
+		sg->revocation = src[0] == 'a' ? REVOCATION_AUTO : REVOCATION_NONE;
 		return SCELLE_OK;
 	}
-	if (s->revocation_auto == REVOCATION_DEFAULT)
-		s->revocation_auto = REVOCATION_FILES;	/* the user chose the data */
+	if (sg->revocation == REVOCATION_DEFAULT)
+		sg->revocation = REVOCATION_FILES;	/* the user chose the data */
 	if (!(b = BIO_new_file(src, "rb"))) {
 		ERR_clear_error();
-		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
-		return s->err.code;
+		scerr_set(e, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+		return e->code;
 	}
 	/* A PEM or DER CRL, or a DER OCSP response (what `openssl ocsp -respout` writes). */
 	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
@@ -388,14 +370,14 @@ int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
 	resp = !crl && BIO_reset(b) == 0 ? d2i_OCSP_RESPONSE_bio(b, NULL) : NULL;
 	BIO_free(b);
 	ERR_clear_error();
-	if (crl ? push_crl(&s->extra, crl) : resp ? push_ocsp(&s->extra, resp) : 1) {
+	if (crl ? push_crl(&sg->extra, crl) : resp ? push_ocsp(&sg->extra, resp) : 1) {
 		X509_CRL_free(crl);
 		OCSP_RESPONSE_free(resp);
 		if (!crl && !resp)
-			scerr_set(&s->err, SCELLE_E_FORMAT, "'%s' is neither a CRL nor an OCSP response", src);
+			scerr_set(e, SCELLE_E_FORMAT, "'%s' is neither a CRL nor an OCSP response", src);
 		else
-			scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");
-		return s->err.code;
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return e->code;
 	}
 	OCSP_RESPONSE_free(resp);
 	return SCELLE_OK;
@@ -405,14 +387,14 @@ int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
  * auto: OCSP where the certificate names a responder, else its CRL), say which certificate
  * is left without (FORMAT.md §5: a verifier will find its status unknown), and refuse to
  * sign with a certificate that the data at hand says is revoked. */
-int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
+int revocation_prepare(struct signer *sg, int timeout, struct scerr *e)
 {
-	STACK_OF(X509) *all = sk_X509_dup(s->chain);
+	STACK_OF(X509) *all = sk_X509_dup(sg->chain);
 	OCSP_RESPONSE **resp = NULL;
 	size_t nresp = 0, capresp = 0;
 	int rc = -1;
 
-	if (!all || !sk_X509_unshift(all, s->cert)) {
+	if (!all || !sk_X509_unshift(all, sg->cert)) {
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -421,10 +403,10 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		char crl_url[1024], ocsp_url[1024], name[256];
 		if (self_issued(x))
 			continue;	/* a root: its trust is not a matter of revocation */
-		cn_of(x, name, sizeof(name));
+		cert_cn(x, name, sizeof(name));
 		issuer = issuer_of(x, all);
 		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
-		int fetch = s->revocation_auto == REVOCATION_AUTO || s->revocation_auto == REVOCATION_DEFAULT;
+		int fetch = sg->revocation == REVOCATION_AUTO || sg->revocation == REVOCATION_DEFAULT;
 		int failed = 0;
 		if (fetch && (crl_url[0] || ocsp_url[0])) {
 			if (!issuer) {
@@ -433,30 +415,30 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 				e->hint = "need-chain";
 				failed = 1;
 			} else if (ocsp_url[0]) {
-				OCSP_RESPONSE *r = fetch_ocsp(ocsp_url, x, issuer, s->tsa_timeout, e);
-				if (r && push_ocsp(&s->extra, r))
+				OCSP_RESPONSE *r = revocation_fetch_ocsp(ocsp_url, x, issuer, timeout, e);
+				if (r && push_ocsp(&sg->extra, r))
 					scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 				failed = !r || e->code;
 				OCSP_RESPONSE_free(r);
 			} else {
-				X509_CRL *crl = fetch_crl(crl_url, s->tsa_timeout, e);
-				if (crl && push_crl(&s->extra, crl)) {
+				X509_CRL *crl = revocation_fetch_crl(crl_url, timeout, e);
+				if (crl && push_crl(&sg->extra, crl)) {
 					X509_CRL_free(crl);
 					scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 				}
 				failed = !crl || e->code;
 			}
 			/* Asked for (--revocation-data auto): it must be had.  By default: say so. */
-			if (failed && (s->revocation_auto == REVOCATION_AUTO || e->code == SCELLE_E_NOMEM))
+			if (failed && (sg->revocation == REVOCATION_AUTO || e->code == SCELLE_E_NOMEM))
 				goto out;
 			if (failed) {
-				sealer_warn_hint(s, "verify-revocation", "%s: sealed without revocation data "
+				signer_warn_hint(sg, "verify-revocation", "%s: sealed without revocation data "
 				    "for '%s' (not B-LT); verifiers will need it", e->msg, name);
 				scerr_clear(e);
 			}
 		}
-		struct status st = { 0 };
-		const struct sign_extra *xx = &s->extra;
+		struct revocation_status st = { 0 };
+		const struct sign_extra *xx = &sg->extra;
 		free(resp);
 		resp = NULL;
 		nresp = capresp = 0;
@@ -473,8 +455,8 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 		}
 		time_t now = time(NULL);
 		if (issuer) {
-			status_crls(x, issuer, xx->crls, now, SEAL_SLACK, &st);
-			status_ocsp(x, issuer, resp, nresp, all, NULL, now, now, SEAL_SLACK, &st);
+			revocation_crl_status(x, issuer, xx->crls, now, SEAL_SLACK, &st);
+			revocation_ocsp_status(x, issuer, resp, nresp, all, NULL, now, now, SEAL_SLACK, &st);
 		}
 		for (size_t j = 0; j < nresp; j++)
 			OCSP_RESPONSE_free(resp[j]);
@@ -485,9 +467,9 @@ int revocation_prepare(struct scelle_sealer *s, struct scerr *e)
 			    st.source);
 			goto out;
 		}
-		if (!st.known && !failed && s->revocation_auto != REVOCATION_NONE &&
-		    (issuer || !(s->extra.crls || s->extra.nocsp)))
-			sealer_warn_hint(s, "embed-crl", "no revocation data embedded for '%s'%s: "
+		if (!st.known && !failed && sg->revocation != REVOCATION_NONE &&
+		    (issuer || !(sg->extra.crls || sg->extra.nocsp)))
+			signer_warn_hint(sg, "embed-crl", "no revocation data embedded for '%s'%s: "
 			    "verifiers will need its status to conclude; embed its issuer's CRL", name,
 			    crl_url[0] || ocsp_url[0] ? "" :
 			    L_(", which names no CRL distribution point or OCSP responder"));
@@ -497,113 +479,4 @@ out:
 	free(resp);
 	sk_X509_free(all);
 	return rc;
-}
-
-/* ---------------------------------------------------------- verify side ---- */
-
-static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
-	va_end(ap);
-	result_check(c->r, "signature.revocation", v, sub, c->sig_name, "%s", msg);
-}
-
-void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain)
-{
-	STACK_OF(X509_CRL) *crls = NULL;
-	OCSP_RESPONSE **resp = rd ? rd->ocsp : NULL;
-	size_t nresp = rd ? rd->nocsp : 0;
-	int n = sk_X509_num(chain);
-
-	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
-		/* asked for, so not INDETERMINATE; but a check not made never reads as passed:
-		 * a warning, as custody.ledger is when there is no ledger */
-		note(c, SCELLE_PASSED, NULL, "revocation not checked, as the verifier was asked");
-		if (c->r->nchecks && strcmp(c->r->checks[c->r->nchecks - 1].id, "signature.revocation") == 0)
-			c->r->checks[c->r->nchecks - 1].warning = 1;
-		return;
-	}
-	/* The time the status matters at: the earliest trusted time-stamp proves the signature
-	 * existed then (EN 319 102-1 §5.6.2.1); without one, the claimed signing time. */
-	time_t at = c->poe_time ? c->poe_time : c->signing_time ? c->signing_time : time(NULL);
-	crls = sk_X509_CRL_new_null();
-	for (int i = 0; crls && rd && i < sk_X509_CRL_num(rd->crls); i++)
-		if (X509_CRL_up_ref(sk_X509_CRL_value(rd->crls, i)))
-			sk_X509_CRL_push(crls, sk_X509_CRL_value(rd->crls, i));
-	for (int i = 0; crls && i < sk_X509_CRL_num(c->v->crls); i++)
-		if (X509_CRL_up_ref(sk_X509_CRL_value(c->v->crls, i)))
-			sk_X509_CRL_push(crls, sk_X509_CRL_value(c->v->crls, i));
-	ERR_clear_error();
-
-	/* The last certificate of the chain is the trust anchor: trusted by the user, not by
-	 * a status. */
-	for (int i = 0; i + 1 < n; i++) {
-		X509 *x = sk_X509_value(chain, i), *issuer = sk_X509_value(chain, i + 1);
-		char name[256], crl_url[1024], ocsp_url[1024], when[32], poe[32], st_time[32];
-		struct status st = { 0 };
-		cn_of(x, name, sizeof(name));
-		status_crls(x, issuer, crls, at, c->v->max_skew, &st);
-		status_ocsp(x, issuer, resp, nresp, chain, c->v->trust, at, at, c->v->max_skew, &st);
-		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
-		if (!st.known && (c->v->flags & SCELLE_VERIFY_ONLINE) && (ocsp_url[0] || crl_url[0])) {
-			struct scerr e = { 0 };
-			OCSP_RESPONSE *r = ocsp_url[0] ? fetch_ocsp(ocsp_url, x, issuer, 30, &e) : NULL;
-			X509_CRL *crl = !r && crl_url[0] ? fetch_crl(crl_url, 30, &e) : NULL;
-			if (r)	/* produced now: its responder is judged now */
-				status_ocsp(x, issuer, &r, 1, chain, c->v->trust, at, time(NULL), c->v->max_skew, &st);
-			if (crl && sk_X509_CRL_push(crls, crl))
-				status_crls(x, issuer, crls, at, c->v->max_skew, &st);
-			else
-				X509_CRL_free(crl);
-			OCSP_RESPONSE_free(r);
-			if (!st.known) {
-				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation status for '%s': %s",
-				    name, e.msg[0] ? e.msg : L_("the responder does not know the certificate"));
-				continue;
-			}
-		}
-		if (!st.known && X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) >= 0) {
-			note(c, SCELLE_PASSED, NULL, "'%s' needs no revocation check (id-pkix-ocsp-nocheck)",
-			    name);
-			continue;
-		}
-		/* EN 319 102-1 §5.2.5, DSS's default policy: an unknown status is not a pass. */
-		if (!st.known) {
-			/* what to do is the hint's (scelle.h "Hints"): the caller knows its options */
-			if (ocsp_url[0] || crl_url[0])
-				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
-				    "which names %s", name, ocsp_url[0] ? ocsp_url : crl_url);
-			else
-				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
-				    "which names no CRL distribution point or OCSP responder", name);
-			result_hint(c->r, "signature.revocation", ocsp_url[0] || crl_url[0] ? "need-revocation"
-			    : "need-crl", name);
-			continue;
-		}
-		if (!st.revoked) {
-			note(c, SCELLE_PASSED, NULL, "'%s' is not revoked (%s)", name, st.source);
-			continue;
-		}
-		time_rfc3339(st.rev_time, when, sizeof(when));
-		time_rfc3339(c->poe_time, poe, sizeof(poe));
-		time_rfc3339(c->signing_time, st_time, sizeof(st_time));
-		if (c->poe_time && c->poe_time < st.rev_time)
-			note(c, SCELLE_PASSED, NULL, "'%s' was revoked on %s (%s), after the time-stamp of "
-			    "%s that proves the signature existed before", name, when, st.source, poe);
-		else if (c->signing_time && c->signing_time >= st.rev_time)
-			note(c, SCELLE_FAILED, "REVOKED", "'%s' was revoked on %s (%s), before the signing "
-			    "time %s%s", name, when, st.source, st_time,
-			    c->poe_time ? L_(" that the time-stamp confirms") : "");
-		else
-			note(c, SCELLE_INDETERMINATE, i == 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE",
-			    "'%s' was revoked on %s (%s) and no time-stamp proves the signature existed "
-			    "before", name, when, st.source);
-	}
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	ERR_clear_error();
 }

@@ -1,5 +1,5 @@
 /* seal.c — the sealer: inputs → one read pass per item (digests + ZIP writer) →
- * evidence.xml → ASiCManifest → CAdES signature → atomic rename (DESIGN.md §5). */
+ * evidence.xml → ASiCManifest → CAdES signature → atomic rename (doc/design.md §5). */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,11 +19,20 @@
 #include <openssl/sha.h>
 #include <zlib.h>
 #include <libxml/parser.h>
-#include "custody.h"
-#include "sealer.h"
+#include "crypto.h"
+#include "container.h"
+#include "ledger.h"
+#include "evidence.h"
 #include "xades.h"
 
 #define READ_CHUNK (1u << 20)
+
+static void sealer_warn_line(void *arg, const char *hint, const char *line);
+/* Appends a line to the sealer's warnings (scelle_sealer_warnings). */
+static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 struct scelle_sealer *scelle_sealer_new(void)
 {
@@ -32,14 +41,15 @@ struct scelle_sealer *scelle_sealer_new(void)
 		return NULL;
 	s->digests[s->ndigests++] = "sha256";
 	s->tsa_timeout = 30;
-	s->revocation_auto = REVOCATION_DEFAULT;
 	s->limits.max_depth = 2;
 	s->limits.max_members = 100000;
 	s->limits.max_bytes = 4ull << 30;
-	if (!(s->chain = sk_X509_new_null())) {
+	if (signer_init(&s->sg)) {
 		free(s);
 		return NULL;
 	}
+	s->sg.warn = sealer_warn_line;
+	s->sg.warn_arg = s;
 	return s;
 }
 
@@ -64,11 +74,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 {
 	if (!s)
 		return;
-	EVP_PKEY_free(s->key);
-	X509_free(s->cert);
-	sk_X509_pop_free(s->chain, X509_free);
-	free(s->pkcs11_module);
-	revocation_extra_free(&s->extra);
+	signer_clear(&s->sg);
 	for (size_t i = 0; i < s->ncases; i++) {
 		free(s->cases[i].authority);
 		free(s->cases[i].country);
@@ -76,8 +82,11 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	}
 	free(s->cases);
 	free(s->case_xml);
-	for (size_t i = 0; i < 5; i++)
-		free(s->officer[i]);
+	free(s->officer.name);
+	free(s->officer.role);
+	free(s->officer.unit);
+	free(s->officer.country);
+	free(s->officer.place);
 	for (size_t i = 0; i < s->ntsa; i++)
 		free(s->tsa[i]);
 	free(s->tsa);
@@ -108,8 +117,8 @@ const char *scelle_sealer_errmsg(const struct scelle_sealer *s)
 
 void scelle_sealer_set_pass_cb(struct scelle_sealer *s, scelle_pass_cb cb, void *arg)
 {
-	s->pass_cb = cb;
-	s->pass_arg = arg;
+	s->sg.pass_cb = cb;
+	s->sg.pass_arg = arg;
 }
 
 void scelle_sealer_set_progress_cb(struct scelle_sealer *s, scelle_progress_cb cb, void *arg)
@@ -136,56 +145,28 @@ int scelle_sealer_set_signer(struct scelle_sealer *s, const char *key, const cha
 	scerr_clear(&s->err);
 	s->warnings.len = 0;
 	memset(s->warning_hint, 0, sizeof(s->warning_hint));
-	EVP_PKEY_free(s->key);
-	X509_free(s->cert);
-	s->key = NULL;
-	s->cert = NULL;
-	/* A PKCS#12 file (or a PEM holding both) gives key, certificate and chain at once. */
-	if (load_objects(s, key, &s->key, cert ? NULL : &s->cert, cert ? NULL : s->chain, &s->err))
-		return s->err.code;
-	if (cert && load_objects(s, cert, NULL, &s->cert, s->chain, &s->err))
-		return s->err.code;
-	if (!s->cert) {
-		fail(s, SCELLE_E_KEY, "no certificate for key '%s'", key);
-		s->err.hint = "need-cert";
-		return SCELLE_E_KEY;
-	}
-	if (check_signer(s->key, s->cert, cert ? cert : key, &s->err))
-		return s->err.code;
-	char warn[512];
-	signer_expiry_warning(s->cert, cert ? cert : key, warn, sizeof(warn));
-	if (warn[0])
-		sealer_warn(s, "%s", warn);
-	return SCELLE_OK;
+	return signer_set_key(&s->sg, key, cert, &s->err);
 }
 
 int scelle_sealer_set_pkcs11_module(struct scelle_sealer *s, const char *path)
 {
-	free(s->pkcs11_module);
-	s->pkcs11_module = NULL;
-	if (path && !(s->pkcs11_module = xstrdup(path)))
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	return SCELLE_OK;
+	return signer_set_pkcs11_module(&s->sg, path, &s->err);
 }
 
 int scelle_sealer_set_rsa_padding(struct scelle_sealer *s, const char *padding)
 {
-	if (strcmp(padding, "pss") == 0)
-		s->extra.rsa_pkcs1 = 0;
-	else if (strcmp(padding, "pkcs1") == 0)
-		s->extra.rsa_pkcs1 = 1;
-	else
-		return fail(s, SCELLE_E_USAGE, "unknown RSA padding '%s' (use pss or pkcs1)", padding);
-	return SCELLE_OK;
+	return signer_set_rsa_padding(&s->sg, padding, &s->err);
 }
 
 int scelle_sealer_add_chain(struct scelle_sealer *s, const char *chain_file)
 {
-	X509 *first = NULL;
-	if (load_objects(s, chain_file, NULL, &first, s->chain, &s->err))
-		return s->err.code;
-	sk_X509_unshift(s->chain, first);
-	return SCELLE_OK;
+	return signer_add_chain(&s->sg, chain_file, &s->err);
+}
+
+int scelle_sealer_add_revocation_data(struct scelle_sealer *s, const char *src)
+{
+	scerr_clear(&s->err);
+	return revocation_add_data(&s->sg, src, &s->err);
 }
 
 int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
@@ -213,21 +194,25 @@ int scelle_sealer_add_case_ref(struct scelle_sealer *s, const char *authority,
 
 int scelle_sealer_set_officer(struct scelle_sealer *s, const char *field, const char *value)
 {
-	static const char *const fields[5] = { "name", "role", "unit", "country", "place" };
-	for (size_t i = 0; i < 5; i++) {
-		if (strcmp(field, fields[i]) == 0) {
+	struct officer *o = &s->officer;
+	const struct { const char *name; char **slot; } fields[] = { { "name", &o->name },
+		{ "role", &o->role }, { "unit", &o->unit }, { "country", &o->country },
+		{ "place", &o->place } };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(field, fields[i].name) == 0) {
 			char cc[3];
-			if (i == 3 && country_code(value, cc))
+			int country = fields[i].slot == &o->country;
+			if (country && country_code(value, cc))
 				return fail(s, SCELLE_E_USAGE,
 				    "invalid country code '%s' (ISO 3166 alpha-2, e.g. FR)", value ? value : "");
-			if (i == 3)
+			if (country)
 				value = cc;
 			/* XML 1.0 §2.2 cannot carry C0 controls: evidence.xml would not parse again */
 			char why[64];
 			if (text_check(value, 0, why, sizeof(why)))
 				return fail(s, SCELLE_E_USAGE, "%s", why);
-			free(s->officer[i]);
-			s->officer[i] = xstrdup(value);
+			free(*fields[i].slot);
+			*fields[i].slot = xstrdup(value);
 			return SCELLE_OK;
 		}
 	}
@@ -781,7 +766,7 @@ static ssize_t read_link(const char *path, struct stat *st, unsigned char *buf, 
 	return n;
 }
 
-/* One read pass over an item (DESIGN.md §5): each buffer goes to the hashing thread and,
+/* One read pass over an item (doc/design.md §5): each buffer goes to the hashing thread and,
  * at the same time, through CRC-32 and into the archive on this one. */
 static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it)
 {
@@ -865,7 +850,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			goto out;
 		file_hasher_advance(g->fh, zip_writer_written(g->z));
 	}
-	/* DESIGN.md §6.1: a file that changes while it is read is reported, not sealed. */
+	/* doc/design.md §6.1: a file that changes while it is read is reported, not sealed. */
 	if ((it->link ? lstat(it->src, &after) : fstat(fd, &after)) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
 	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
 		scerr_set(&s->err, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
@@ -990,18 +975,28 @@ static int by_size_down(const void *a, const void *b)
 	return x->size != y->size ? (x->size < y->size) - (x->size > y->size) : (x > y) - (x < y);
 }
 
+/* Record 1 of the custody ledger, the sealing (ledger.c), into ledger. */
+static int sealing_record(struct scelle_sealer *s, const char *out, struct buf *ledger)
+{
+	struct record_signer rs = { s->sg.key, s->sg.cert, s->sg.chain, s->tsa, s->ntsa,
+		{ s->tsa_policy, s->tsa_timeout, &s->tsa_access }, s->tsa_optional };
+	struct sealing_event sealing = { out, s->seal_id, s->file_digest, s->sealed_at, &s->officer };
+	return ledger_seal_prepare(&sealing, &rs, ledger, &s->err);
+}
+
 /* FORMAT.md §5.1: the officer fields are claims and the certificate is the signer.  A stated
  * name, unit or country that the certificate's subject does not bear out is said now, when
  * the officer can still correct it; verify says it again (identity.claim). */
 static void warn_claims(struct scelle_sealer *s)
 {
-	static const struct { int i; const char *what; } f[] = { { 0, "officer" }, { 2, "unit" }, { 3, "country" } };
+	const struct { const char *v, *what; } f[] = { { s->officer.name, "officer" },
+		{ s->officer.unit, "unit" }, { s->officer.country, "country" } };
 	char *subject = NULL;
-	for (size_t k = 0; s->cert && k < sizeof(f) / sizeof(f[0]); k++) {
-		const char *v = s->officer[f[k].i];
-		if (!v || claim_in_subject(X509_get_subject_name(s->cert), v))
+	for (size_t k = 0; s->sg.cert && k < sizeof(f) / sizeof(f[0]); k++) {
+		const char *v = f[k].v;
+		if (!v || claim_in_subject(X509_get_subject_name(s->sg.cert), v))
 			continue;
-		if (!subject && !(subject = cert_subject(s->cert)))
+		if (!subject && !(subject = cert_subject(s->sg.cert)))
 			break;
 		sealer_warn(s, "identity.claim: stated %s '%s' is not in the signing certificate '%s': "
 		    "the certificate is the signer, the stated name only a claim", f[k].what, v, subject);
@@ -1012,6 +1007,76 @@ static void warn_claims(struct scelle_sealer *s)
 static int by_string(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* scelle_sealer_write, phase "digests": the digest algorithms of the items (g->md) and
+ * one block for all their hex digests (s->hex_store, see item_hex). */
+static int prepare_digests(struct scelle_sealer *s, struct sealing *g)
+{
+	size_t stride = 0;
+	for (size_t i = 0; i < s->ndigests; i++) {
+		if (!(g->md[i] = EVP_get_digestbyname(s->digests[i])))
+			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
+		s->hex_off[i] = stride;
+		stride += 2 * (size_t)EVP_MD_get_size(g->md[i]) + 1;
+	}
+	free(s->hex_store);
+	if (!(s->hex_store = calloc(s->nitems, stride)))
+		return fail(s, SCELLE_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < s->nitems; i++)
+		s->items[i].hex = s->hex_store + i * stride;
+	return SCELLE_OK;
+}
+
+/* scelle_sealer_write, phase "ledger slot": whether the custody ledger of the new archive
+ * may be written at ledger_path; with --force an existing ledger is to be moved aside to
+ * *aside (malloc'ed) once the new archive is complete. */
+static int ledger_slot(struct scelle_sealer *s, const char *ledger_path, int flags, char **aside)
+{
+	struct stat lst;
+	char why[sizeof(s->err.msg)];
+	int rc = SCELLE_OK;
+	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0) {
+		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists", ledger_path);
+		s->err.hint = "use-force";
+	} else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
+		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
+		 * moves it aside under its seal identifier, once the new archive is complete. */
+		if (!(*aside = ledger_aside_path(ledger_path, &s->err))) {
+			snprintf(why, sizeof(why), "%s", s->err.msg);
+			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
+		} else if (lstat(*aside, &lst) == 0)
+			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
+			    "exists (move one of them away)", ledger_path, *aside);
+	}
+	return rc;
+}
+
+/* scelle_sealer_write, phase "CAdES": revocation data for the chain, the signature over
+ * the manifest, then the time-stamps (B-T) or the warning that there are none. */
+static int sign_cades(struct scelle_sealer *s, const struct buf *man, unsigned char **der,
+    size_t *der_len)
+{
+	int rc;
+	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err))
+		return s->err.code;
+	if ((rc = cades_sign_extra(s->sg.key, s->sg.cert, s->sg.chain, &s->sg.extra, man->data, man->len,
+	    der, der_len, &s->err)))
+		return rc;
+	if (s->ntsa) {
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
+		int added;
+		if ((rc = cades_add_timestamps(der, der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
+		    &s->warnings, &added, &s->err)))
+			return rc;
+		warnings_terminate(s);
+		if (!added)
+			sealer_warn_hint(s, "stamp-later", "sealed without a time-stamp: no time-stamp "
+			    "authority answered; the receiver will get INDETERMINATE until one is added");
+	} else
+		sealer_warn_hint(s, "need-tsa", "sealed without a time-stamp (no time-stamp authority "
+		    "given): the receiver will get INDETERMINATE until one is added");
+	return SCELLE_OK;
 }
 
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
@@ -1029,7 +1094,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	s->warnings.len = 0;
 	memset(s->warning_hint, 0, sizeof(s->warning_hint));
 	s->seal_id[0] = s->file_digest[0] = '\0';
-	if (!s->key)
+	if (!s->sg.key)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
 	if (!s->nitems)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
@@ -1043,38 +1108,13 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	g.prog.arg = s->progress_arg;
 	for (size_t i = 0; i < s->nitems; i++)
 		g.prog.total += s->items[i].size;
-	size_t stride = 0;
-	for (size_t i = 0; i < s->ndigests; i++) {
-		if (!(g.md[i] = EVP_get_digestbyname(s->digests[i])))
-			return fail(s, SCELLE_E_CRYPTO, "digest %s is not available", s->digests[i]);
-		s->hex_off[i] = stride;
-		stride += 2 * (size_t)EVP_MD_get_size(g.md[i]) + 1;
-	}
-	free(s->hex_store);
-	if (!(s->hex_store = calloc(s->nitems, stride)))
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < s->nitems; i++)
-		s->items[i].hex = s->hex_store + i * stride;
-	/* DESIGN.md §3: the custody ledger beside the archive starts with the sealing. */
+	if ((rc = prepare_digests(s, &g)))
+		return rc;
+	/* doc/design.md §3: the custody ledger beside the archive starts with the sealing. */
 	if (!(ledger_path = ledger_path_for(out)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	struct stat lst;
 	char why[sizeof(s->err.msg)];
-	rc = SCELLE_OK;
-	if (!(flags & SCELLE_SEAL_FORCE) && lstat(ledger_path, &lst) == 0) {
-		rc = fail(s, SCELLE_E_EXISTS, "'%s' already exists", ledger_path);
-		s->err.hint = "use-force";
-	} else if (lstat(ledger_path, &lst) == 0 && S_ISREG(lst.st_mode)) {
-		/* A ledger is never deleted or overwritten (formats/custody.md, "Writing"): --force
-		 * moves it aside under its seal identifier, once the new archive is complete. */
-		if (!(aside = ledger_aside_path(ledger_path, &s->err))) {
-			snprintf(why, sizeof(why), "%s", s->err.msg);
-			rc = fail(s, s->err.code, "cannot keep the custody ledger: %s", why);
-		} else if (lstat(aside, &lst) == 0)
-			rc = fail(s, SCELLE_E_EXISTS, "cannot keep the custody ledger '%s': '%s' already "
-			    "exists (move one of them away)", ledger_path, aside);
-	}
-	if (rc) {
+	if ((rc = ledger_slot(s, ledger_path, flags, &aside))) {
 		free(aside);
 		free(ledger_path);
 		return rc;
@@ -1118,7 +1158,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		struct sealed_copy copy = { .fd = -1 };
 		if ((rc = seal_item(s, &g, order[i])))
 			goto fail;
-		/* A container is listed from its copy in the archive (DESIGN.md §5: one read). */
+		/* A container is listed from its copy in the archive (doc/design.md §5: one read). */
 		if (intake_is_container(order[i])) {
 			if ((rc = writes_drain(s, &g)))
 				goto fail;
@@ -1143,26 +1183,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		goto fail;
 	SHA256(man.data, man.len, md);
 	hex_encode(md, 32, s->seal_id);
-	if (revocation_prepare(s, &s->err)) {
-		rc = s->err.code;
+	if ((rc = sign_cades(s, &man, &der, &der_len)))
 		goto fail;
-	}
-	if ((rc = cades_sign_extra(s->key, s->cert, s->chain, &s->extra, man.data, man.len, &der,
-	    &der_len, &s->err)))
-		goto fail;
-	if (s->ntsa) {
-		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
-		int added;
-		if ((rc = cades_add_timestamps(&der, &der_len, s->tsa, s->ntsa, &opt, s->tsa_optional,
-		    &s->warnings, &added, &s->err)))
-			goto fail;
-		warnings_terminate(s);
-		if (!added)
-			sealer_warn_hint(s, "stamp-later", "sealed without a time-stamp: no time-stamp "
-			    "authority answered; the receiver will get INDETERMINATE until one is added");
-	} else
-		sealer_warn_hint(s, "need-tsa", "sealed without a time-stamp (no time-stamp authority "
-		    "given): the receiver will get INDETERMINATE until one is added");
 	sig.data = der;
 	sig.len = der_len;
 	if ((rc = write_member(s, &g, ASIC_SIGNATURE, ZIP_STORE, &sig, &s->err)))
@@ -1174,7 +1196,7 @@ finish:
 	g.fh = NULL;
 	if (rc)
 		goto fail;
-	if ((rc = ledger_seal_prepare(s, out, &ledger, &s->err)))
+	if ((rc = sealing_record(s, out, &ledger)))
 		goto fail;
 	if (aside && (rc = ledger_move(ledger_path, aside, &s->err))) {
 		snprintf(why, sizeof(why), "%s", s->err.msg);
@@ -1230,12 +1252,12 @@ static void warnings_terminate(struct scelle_sealer *s)
 		s->warnings.len--;
 }
 
-__attribute__((format(printf, 3, 0)))
-static void sealer_warn_line(struct scelle_sealer *s, const char *hint, const char *fmt, va_list ap)
+/* A line of warning, already translated, with its hint (or NULL): the sealer's own and
+ * the signer's (crypto.h) alike. */
+static void sealer_warn_line(void *arg, const char *hint, const char *line)
 {
-	char line[1024];
+	struct scelle_sealer *s = arg;
 	size_t n = 0;
-	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	for (size_t i = 0; i < s->warnings.len; i++)	/* the lines before this one */
 		n += s->warnings.data[i] == '\n';
 	if (n < sizeof(s->warning_hint) / sizeof(s->warning_hint[0]))
@@ -1245,20 +1267,25 @@ static void sealer_warn_line(struct scelle_sealer *s, const char *hint, const ch
 	warnings_terminate(s);
 }
 
-void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
+/* Appends a line to the sealer's warnings with its hint (scelle_sealer_warning_hint). */
+static void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	sealer_warn_line(s, NULL, fmt, ap);
+	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	va_end(ap);
+	sealer_warn_line(s, hint, line);
 }
 
-void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
+static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	sealer_warn_line(s, hint, fmt, ap);
+	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	va_end(ap);
+	sealer_warn_line(s, NULL, line);
 }
 
 const char *scelle_sealer_warning_hint(const struct scelle_sealer *s, size_t line)

@@ -10,7 +10,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
-#include "sealer.h"
+#include "crypto.h"
 
 static int encode(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len, struct scerr *e)
 {

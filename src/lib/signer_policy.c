@@ -17,6 +17,7 @@
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
+#include "crypto.h"
 #include "internal.h"
 
 #define NID_DOCUMENT_SIGNING_OID "1.3.6.1.5.5.7.3.36"	/* id-kp-documentSigning, RFC 9336 */

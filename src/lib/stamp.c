@@ -1,7 +1,7 @@
 /* stamp.c — time-stamping an archive that was sealed offline (CAdES-B-B → B-T, and
  * XAdES-B-B → B-T: FORMAT.md §5.2).
  *
- * An archive is immutable once sealed (DESIGN.md §2), so stamping writes a new one:
+ * An archive is immutable once sealed (doc/design.md §2), so stamping writes a new one:
  * every entry is copied with its content, name, order, compression method and date
  * unchanged, except META-INF/signature001.p7s, whose SignerInfo gains one
  * signature-time-stamp unsigned attribute per TSA (EN 319 122-1 §5.3; tokens already there
@@ -30,10 +30,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include "crypto.h"
+#include "container.h"
 #include "internal.h"
-#include "custody.h"
+#include "ledger.h"
 #include "result.h"
-#include "verify.h"
+#include "verifier.h"
 #include "xades.h"
 
 #define CHUNK	   (1u << 20)
@@ -356,7 +358,7 @@ static void warnings_terminate(struct scelle_stamper *st)
 		st->warnings.len--;
 }
 
-/* The custody ledger beside the input goes along with the new file (DESIGN.md §3): its
+/* The custody ledger beside the input goes along with the new file (doc/design.md §3): its
  * records stay valid, and verify reports that they cite the file before stamping.  The
  * archive is already published when this runs, so a ledger that cannot be copied is a
  * warning, not a failure. */
@@ -429,7 +431,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	rc = ledger_unreadable(ledger, 0, &st->err) ? st->err.code : SCELLE_OK;
 	if (rc)
 		goto done;
-	/* DESIGN.md §2: the sealed file is never replaced, not even with --force. */
+	/* doc/design.md §2: the sealed file is never replaced, not even with --force. */
 	if (stat(out, &out_st) == 0 && out_st.st_dev == in_st.st_dev && out_st.st_ino == in_st.st_ino) {
 		rc = stamp_fail(st, SCELLE_E_USAGE, "cannot stamp '%s' onto itself: a sealed archive "
 		    "is never rewritten (name a new output)", archive);

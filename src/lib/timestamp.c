@@ -23,6 +23,7 @@
 #include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
+#include "crypto.h"
 #include "internal.h"
 
 #define TSA_DEFAULT_TIMEOUT 30

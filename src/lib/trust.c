@@ -9,7 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include "verify.h"
+#include "verifier.h"
 
 static int cannot_open(struct scelle_verifier *v, const char *what)
 {

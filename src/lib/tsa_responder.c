@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ts.h>
+#include "crypto.h"
 #include "internal.h"
 
 struct tsa_responder {

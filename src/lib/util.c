@@ -164,7 +164,7 @@ void buf_release(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* SHA-256 of a whole file, as hex: the "file digest" of DESIGN.md §2. */
+/* SHA-256 of a whole file, as hex: the "file digest" of doc/design.md §2. */
 int hash_file_fd(int fd, char hex[65], struct scerr *e)
 {
 	unsigned char *buf = malloc((1u << 20)), md[32];
@@ -271,4 +271,81 @@ int country_code(const char *in, char out[3])
 	}
 	out[2] = '\0';
 	return 0;
+}
+
+/* ASiC references are relative URIs (RFC 3986): bytes outside the unreserved set and the
+ * path delimiters are percent-encoded, so names with spaces or accents stay valid URIs. */
+int uri_escape(const char *name, struct buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	out->len = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/!$&'()*+,;=:@", *p)) {
+			if (buf_append(out, p, 1))
+				return -1;
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			if (buf_append(out, e, 3))
+				return -1;
+		}
+	}
+	return buf_append(out, "", 1);
+}
+
+int uri_unescape(const char *uri, char **out)
+{
+	size_t n = strlen(uri);
+	char *o = malloc(n + 1), *q = o;
+	if (!o)
+		return -1;
+	for (const char *p = uri; *p; p++) {
+		if (*p == '%') {
+			int v = 0;
+			for (int k = 1; k <= 2; k++) {
+				char c = p[k];
+				int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+				if (d < 0) {
+					free(o);
+					return -1;
+				}
+				v = v * 16 + d;
+			}
+			if (v == 0) {
+				free(o);
+				return -1;
+			}
+			*q++ = (char)v;
+			p += 2;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	*out = o;
+	return 0;
+}
+
+/* Why a relative path may not be used below the root, or NULL (internal.h). */
+const char *unsafe_path(const char *p)
+{
+	if (!*p)
+		return L_("empty name");
+	if (p[0] == '/')
+		return L_("absolute path");
+	if (strchr(p, '\\'))
+		return L_("backslash in name");
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return L_("control character in name");
+	for (const char *c = p; c; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if (n == 0)
+			return L_("empty path component");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return L_("'.' or '..' in path");
+	}
+	return NULL;
 }

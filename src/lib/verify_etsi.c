@@ -14,10 +14,12 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <openssl/evp.h>
+#include "crypto.h"
+#include "container.h"
 #include "result.h"
-#include "sealer.h"
-#include "verify.h"
-#include "custody.h"
+#include "evidence.h"
+#include "verify_ctx.h"
+#include "ledger.h"
 
 #define NS_ASIC SCELLE_NS_ASIC
 #define NS_DSIG SCELLE_NS_DSIG
@@ -597,7 +599,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 		if (E.m[i].archive)
 			archive_manifest(&E, &E.m[i]);
 	check_digests(&E);
-	/* DESIGN.md §7, fail closed: a container none of whose signatures or time-stamps could
+	/* doc/design.md §7, fail closed: a container none of whose signatures or time-stamps could
 	 * be checked proves nothing, whatever else passed. */
 	if (have_signature && !E.checked)
 		result_check(c->r, "signature.format", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND", NULL,

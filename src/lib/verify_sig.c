@@ -2,6 +2,7 @@
  * signer's certificate chain.  OpenSSL's own CAdES check (CMS_CADES) is not relied on: a
  * signature without signed attributes skips it (openssl PR #32528), so every required
  * attribute is checked here. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/x509v3.h>
-#include "verify.h"
+#include "crypto.h"
+#include "verify_ctx.h"
 
 /* Every message names the signature being checked, c->sig_name: scelle's own
  * (ASIC_SIGNATURE or its XAdES signature) or one of a foreign container's (verify_etsi.c). */
@@ -235,7 +237,7 @@ static void check_signer_policy(struct vctx *c, CMS_SignerInfo *si, X509 *signer
 	ERR_clear_error();
 }
 
-/* DESIGN.md: the certificate identifies, the officer fields of evidence.xml only claim.  A
+/* doc/design.md §7: the certificate identifies, the officer fields of evidence.xml only claim.  A
  * stated name, unit or country whose words are not in the signer's subject is a warning. */
 void check_claims(struct vctx *c, X509 *signer)
 {
@@ -444,4 +446,115 @@ void verify_timestamps(struct vctx *c, CMS_SignerInfo *si)
 	}
 	if (n == 0)
 		timestamp_none(c);
+}
+
+/* ------------------------------------------------------------ revocation ---- */
+/* The revocation status of the chain (revocation.c reads the data) as checks: REVOKED,
+ * REVOKED_NO_POE, TRY_LATER in the terms of EN 319 102-1. */
+
+static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void note(struct vctx *c, enum scelle_verdict v, const char *sub, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), L_(fmt), ap);
+	va_end(ap);
+	result_check(c->r, "signature.revocation", v, sub, c->sig_name, "%s", msg);
+}
+
+void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain)
+{
+	STACK_OF(X509_CRL) *crls = NULL;
+	OCSP_RESPONSE **resp = rd ? rd->ocsp : NULL;
+	size_t nresp = rd ? rd->nocsp : 0;
+	int n = sk_X509_num(chain);
+
+	if (c->v->flags & SCELLE_VERIFY_NO_REVOCATION_CHECK) {
+		/* asked for, so not INDETERMINATE; but a check not made never reads as passed:
+		 * a warning, as custody.ledger is when there is no ledger */
+		note(c, SCELLE_PASSED, NULL, "revocation not checked, as the verifier was asked");
+		if (c->r->nchecks && strcmp(c->r->checks[c->r->nchecks - 1].id, "signature.revocation") == 0)
+			c->r->checks[c->r->nchecks - 1].warning = 1;
+		return;
+	}
+	/* The time the status matters at: the earliest trusted time-stamp proves the signature
+	 * existed then (EN 319 102-1 §5.6.2.1); without one, the claimed signing time. */
+	time_t at = c->poe_time ? c->poe_time : c->signing_time ? c->signing_time : time(NULL);
+	crls = sk_X509_CRL_new_null();
+	for (int i = 0; crls && rd && i < sk_X509_CRL_num(rd->crls); i++)
+		if (X509_CRL_up_ref(sk_X509_CRL_value(rd->crls, i)))
+			sk_X509_CRL_push(crls, sk_X509_CRL_value(rd->crls, i));
+	for (int i = 0; crls && i < sk_X509_CRL_num(c->v->crls); i++)
+		if (X509_CRL_up_ref(sk_X509_CRL_value(c->v->crls, i)))
+			sk_X509_CRL_push(crls, sk_X509_CRL_value(c->v->crls, i));
+	ERR_clear_error();
+
+	/* The last certificate of the chain is the trust anchor: trusted by the user, not by
+	 * a status. */
+	for (int i = 0; i + 1 < n; i++) {
+		X509 *x = sk_X509_value(chain, i), *issuer = sk_X509_value(chain, i + 1);
+		char name[256], crl_url[1024], ocsp_url[1024], when[32], poe[32], st_time[32];
+		struct revocation_status st = { 0 };
+		cert_cn(x, name, sizeof(name));
+		revocation_crl_status(x, issuer, crls, at, c->v->max_skew, &st);
+		revocation_ocsp_status(x, issuer, resp, nresp, chain, c->v->trust, at, at, c->v->max_skew, &st);
+		revocation_urls(x, crl_url, ocsp_url, sizeof(crl_url));
+		if (!st.known && (c->v->flags & SCELLE_VERIFY_ONLINE) && (ocsp_url[0] || crl_url[0])) {
+			struct scerr e = { 0 };
+			OCSP_RESPONSE *r = ocsp_url[0] ? revocation_fetch_ocsp(ocsp_url, x, issuer, 30, &e) : NULL;
+			X509_CRL *crl = !r && crl_url[0] ? revocation_fetch_crl(crl_url, 30, &e) : NULL;
+			if (r)	/* produced now: its responder is judged now */
+				revocation_ocsp_status(x, issuer, &r, 1, chain, c->v->trust, at, time(NULL), c->v->max_skew, &st);
+			if (crl && sk_X509_CRL_push(crls, crl))
+				revocation_crl_status(x, issuer, crls, at, c->v->max_skew, &st);
+			else
+				X509_CRL_free(crl);
+			OCSP_RESPONSE_free(r);
+			if (!st.known) {
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation status for '%s': %s",
+				    name, e.msg[0] ? e.msg : L_("the responder does not know the certificate"));
+				continue;
+			}
+		}
+		if (!st.known && X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) >= 0) {
+			note(c, SCELLE_PASSED, NULL, "'%s' needs no revocation check (id-pkix-ocsp-nocheck)",
+			    name);
+			continue;
+		}
+		/* EN 319 102-1 §5.2.5, DSS's default policy: an unknown status is not a pass. */
+		if (!st.known) {
+			/* what to do is the hint's (scelle.h "Hints"): the caller knows its options */
+			if (ocsp_url[0] || crl_url[0])
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
+				    "which names %s", name, ocsp_url[0] ? ocsp_url : crl_url);
+			else
+				note(c, SCELLE_INDETERMINATE, "TRY_LATER", "no revocation data for '%s', "
+				    "which names no CRL distribution point or OCSP responder", name);
+			result_hint(c->r, "signature.revocation", ocsp_url[0] || crl_url[0] ? "need-revocation"
+			    : "need-crl", name);
+			continue;
+		}
+		if (!st.revoked) {
+			note(c, SCELLE_PASSED, NULL, "'%s' is not revoked (%s)", name, st.source);
+			continue;
+		}
+		time_rfc3339(st.rev_time, when, sizeof(when));
+		time_rfc3339(c->poe_time, poe, sizeof(poe));
+		time_rfc3339(c->signing_time, st_time, sizeof(st_time));
+		if (c->poe_time && c->poe_time < st.rev_time)
+			note(c, SCELLE_PASSED, NULL, "'%s' was revoked on %s (%s), after the time-stamp of "
+			    "%s that proves the signature existed before", name, when, st.source, poe);
+		else if (c->signing_time && c->signing_time >= st.rev_time)
+			note(c, SCELLE_FAILED, "REVOKED", "'%s' was revoked on %s (%s), before the signing "
+			    "time %s%s", name, when, st.source, st_time,
+			    c->poe_time ? L_(" that the time-stamp confirms") : "");
+		else
+			note(c, SCELLE_INDETERMINATE, i == 0 ? "REVOKED_NO_POE" : "REVOKED_CA_NO_POE",
+			    "'%s' was revoked on %s (%s) and no time-stamp proves the signature existed "
+			    "before", name, when, st.source);
+	}
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	ERR_clear_error();
 }

@@ -3,7 +3,7 @@
  * META-INF/manifest.xml that DigiDoc and libdigidocpp read (FORMAT.md §5.2).
  *
  * The data references are detached (EN 319 162-1 §4.4.3): their digests are the SHA-256
- * of each file that the one read of the seal computed (DESIGN.md §5: an item is never read
+ * of each file that the one read of the seal computed (doc/design.md §5: an item is never read
  * twice), so the signature is laid out here rather than by xmlSecDSigCtxSign, which would
  * read every item again.  What is canonicalised (SignedProperties, SignedInfo, the
  * SignatureValue that the time-stamp covers) goes through libxml2's exclusive C14N, the
@@ -20,7 +20,8 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
-#include "sealer.h"
+#include "crypto.h"
+#include "evidence.h"
 #include "xades.h"
 
 /* ----------------------------------------------------------------- shared ---- */
@@ -360,13 +361,13 @@ static int timestamps_add(struct xb *b, xmlNodePtr sig, char *const *urls, size_
  * sealer gathered (revocation.c), as CertificateValues and RevocationValues. */
 static void add_lt_values(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp)
 {
-	const struct sign_extra *x = &s->extra;
-	if (sk_X509_num(s->chain) > 0) {
+	const struct sign_extra *x = &s->sg.extra;
+	if (sk_X509_num(s->sg.chain) > 0) {
 		xmlNodePtr cv = el(b, usp, b->xades, "CertificateValues", NULL);
-		for (int i = 0; i < sk_X509_num(s->chain); i++) {
+		for (int i = 0; i < sk_X509_num(s->sg.chain); i++) {
 			unsigned char *der = NULL;
 			size_t n;
-			if (cert_der(sk_X509_value(s->chain, i), &der, &n) == 0)
+			if (cert_der(sk_X509_value(s->sg.chain, i), &der, &n) == 0)
 				b64_el(b, cv, b->xades, "EncapsulatedX509Certificate", der, n);
 			else
 				b->failed = 1;
@@ -435,7 +436,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	unsigned char md[32], *value = NULL, *der = NULL;
 	size_t value_len = 0, der_n = 0;
 	xmlChar *mem = NULL;
-	int len = 0, rc = SCELLE_E_NOMEM, base = EVP_PKEY_get_base_id(s->key);
+	int len = 0, rc = SCELLE_E_NOMEM, base = EVP_PKEY_get_base_id(s->sg.key);
 	char when[32];
 
 	if (base != EVP_PKEY_RSA && base != EVP_PKEY_EC)
@@ -463,7 +464,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	attr(&b, sv, "Id", "S0-SIG");
 	/* The signer's certificate first in KeyInfo: libdigidocpp takes the first. */
 	xmlNodePtr x509 = el(&b, el(&b, sg, b.ds, "KeyInfo", NULL), b.ds, "X509Data", NULL);
-	if (cert_der(s->cert, &der, &der_n))
+	if (cert_der(s->sg.cert, &der, &der_n))
 		goto crypto;
 	b64_el(&b, x509, b.ds, "X509Certificate", der, der_n);
 	xmlNodePtr qp = el(&b, el(&b, sg, b.ds, "Object", NULL), b.xades, "QualifyingProperties", NULL);
@@ -477,7 +478,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	xmlNodePtr cert = el(&b, el(&b, ssp, b.xades, "SigningCertificateV2", NULL), b.xades, "Cert", NULL);
 	SHA256(der, der_n, md);
 	digest_els(&b, el(&b, cert, b.xades, "CertDigest", NULL), md);
-	if (issuer_serial_der(s->cert, &is))
+	if (issuer_serial_der(s->sg.cert, &is))
 		goto crypto;
 	b64_el(&b, cert, b.xades, "IssuerSerialV2", is.data, is.len);
 	xmlNodePtr dof = el(&b, sp, b.xades, "SignedDataObjectProperties", NULL);
@@ -504,7 +505,7 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		goto nomem;
 	SHA256(c14n.data, c14n.len, md);
 	hex_encode(md, 32, seal_id);
-	if (sign_value(s->key, &c14n, &value, &value_len))
+	if (sign_value(s->sg.key, &c14n, &value, &value_len))
 		goto crypto;
 	char *v64 = NULL;
 	if (b64_encode(value, value_len, &v64))
@@ -519,16 +520,16 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		    &added, &s->err)))
 			goto out;
 		if (!added)
-			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
+			signer_warn(&s->sg, "sealed without a time-stamp: no time-stamp authority answered");
 	}
 	/* B-LT: the revocation data is fetched after the time-stamp, so that an OCSP response
 	 * is no older than it (libdigidocpp refuses an older one); it is unsigned, so it may
 	 * come last.  A certificate the data says is revoked still stops the seal. */
-	if (revocation_prepare(s, &s->err)) {
+	if (revocation_prepare(&s->sg, s->tsa_timeout, &s->err)) {
 		rc = s->err.code;
 		goto out;
 	}
-	if (sk_X509_num(s->chain) > 0 || sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp)
+	if (sk_X509_num(s->sg.chain) > 0 || sk_X509_CRL_num(s->sg.extra.crls) > 0 || s->sg.extra.nocsp)
 		add_lt_values(s, &b, unsigned_props(&b, qp));
 	if (b.failed)
 		goto nomem;

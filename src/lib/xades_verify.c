@@ -26,9 +26,11 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/sha.h>
-#include "custody.h"
-#include "sealer.h"
-#include "verify.h"
+#include "crypto.h"
+#include "container.h"
+#include "ledger.h"
+#include "evidence.h"
+#include "verify_ctx.h"
 #include "xades.h"
 
 /* --------------------------------------------------------------- libxmlsec1 ---- */

@@ -11,7 +11,7 @@
  *   [ZIP64 end record, ZIP64 locator]? [end record, no comment]  <- end of file
  *
  * every byte belonging to exactly one of these, every local header agreeing with its
- * central directory record, no data descriptor (EN 319 162-1 §A.1 and DESIGN.md §2:
+ * central directory record, no data descriptor (EN 319 162-1 §A.1 and doc/design.md §2:
  * Java's ZipInputStream, used by EU DSS, rejects STORED entries with one), no extra field
  * but ZIP64's (FORMAT.md §1: an Info-ZIP Unicode Path field gives an entry a second name
  * that some readers follow), no names that a receiving file system would merge (case,
@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <libdeflate.h>
 #include <zlib.h>
+#include "container.h"
 #include "result.h"
 
 #define SIG_LOCAL	0x04034b50u	/* 4.3.7 */
@@ -728,7 +729,7 @@ static void judge_profile(struct zc *z, struct zip_dir *dir)
 		}
 		if (own && (d->flags & 0x0008)) {
 			report(z, "container.structure", d->name, "'%s' has a data descriptor (general "
-			    "purpose bit 3; refused, EN 319 162-1 A.1 and DESIGN.md §2)", d->name);
+			    "purpose bit 3; refused, EN 319 162-1 A.1 and FORMAT.md §2.1)", d->name);
 			d->data = 0;
 		}
 	}

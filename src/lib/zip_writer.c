@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <libdeflate.h>
 #include <zlib.h>
+#include "container.h"
 #include "internal.h"
 
 #define SIG_LOCAL	0x04034b50u	/* 4.3.7 */

@@ -37,7 +37,7 @@ test_expect_success 'unzip -t and python zipfile accept the archive' '
 	python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.namelist()))" a.asice > n &&
 	test "$(cat n)" = 8
 '
-test_expect_success 'the layout is the ASiC-E layout of DESIGN.md, items largest first' '
+test_expect_success 'the layout is the ASiC-E layout of doc/design.md §2, items largest first' '
 	python3 -c "import zipfile,sys; print(\"\n\".join(zipfile.ZipFile(sys.argv[1]).namelist()))" a.asice > names &&
 	cat > expect <<-EOF &&
 	mimetype

@@ -51,7 +51,7 @@ test_expect_success 'ZIP, tar.gz, 7z and tar.xz members are listed with size and
 	python3 members.py m.xml evidence/items/members.7z src > f3 && test_grep "^7z - 3$" f3 &&
 	python3 members.py m.xml evidence/items/members.tar.xz src > f4 && test_grep "^tar xz 3$" f4
 '
-# DESIGN.md §5: a container is listed from its copy in the archive, not read twice.
+# doc/design.md §5: a container is listed from its copy in the archive, not read twice.
 # (strace needs ptrace, which a container may forbid: tried on a command first.)
 test_skip_unless "no strace here, or ptrace is not allowed" strace -o /dev/null true
 test_expect_success 'a container is opened once: listed from its copy in the archive' '

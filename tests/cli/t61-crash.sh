@@ -1,5 +1,5 @@
 #!/bin/sh
-# t61-crash.sh — crash safety of seal (DESIGN.md §6.2): killed at random moments, out of
+# t61-crash.sh — crash safety of seal (doc/design.md §6.2): killed at random moments, out of
 # disk space, interrupted, or unable to read an item, it never leaves a partial archive or
 # a temporary file, and never touches its inputs.
 . "$(dirname "$0")/lib.sh"

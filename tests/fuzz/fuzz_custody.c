@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <libxml/parser.h>
 #include "fuzz.h"
-#include "verify.h"
+#include "verify_ctx.h"
 
 static struct scelle_verifier *v;
 static int fd = -1;

@@ -3,7 +3,7 @@
 #include <libxml/parser.h>
 #include "fuzz.h"
 #include "result.h"
-#include "verify.h"
+#include "verify_ctx.h"
 
 static const char *const names[] = {
 	"mimetype", "evidence.xml", "evidence/a/photo.png", "evidence/a/chat.txt",

@@ -2,6 +2,7 @@
  * SignedData.crls of an archive's signature (hostile input) and writes them into one. */
 #include <stdlib.h>
 #include <openssl/ocsp.h>
+#include "crypto.h"
 #include "fuzz.h"
 #include "internal.h"
 

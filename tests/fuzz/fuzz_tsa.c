@@ -2,6 +2,7 @@
  * signature over TSTInfo, the imprint, ESS signing-certificate, the TSA's EKU.  The data
  * the token should cover is fixed, so the imprint check fails unless the fuzzer forges a
  * matching one; every other check still runs on what it made. */
+#include "crypto.h"
 #include "fuzz.h"
 #include "internal.h"
 

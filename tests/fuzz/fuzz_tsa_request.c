@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <openssl/ts.h>
+#include "crypto.h"
 #include "fuzz.h"
 #include "internal.h"
 

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
+#include "crypto.h"
 #include "tap.h"
 #include "internal.h"
 

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
+#include "crypto.h"
 #include "internal.h"
 #include "tap.h"
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <openssl/evp.h>
+#include "container.h"
 #include "internal.h"
 #include "tap.h"
 

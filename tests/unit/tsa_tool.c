@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/x509.h>
+#include "crypto.h"
 #include "internal.h"
 
 static unsigned char *slurp(const char *path, size_t *len)

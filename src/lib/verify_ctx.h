@@ -1,33 +1,15 @@
-/* verify.h — state of one verification, shared by verify.c and verify_sig.c. */
-#ifndef SCELLE_VERIFY_H
-#define SCELLE_VERIFY_H
+/* verify_ctx.h — the state of one verification run (struct vctx), shared by the parts of
+ * the verifier: verify.c drives, verify_sig.c, xades_verify.c, verify_etsi.c and
+ * custody_verify.c judge; verify_ctx.c holds what they share.  The verifier's
+ * configuration, which outlives runs, is verifier.h's. */
+#ifndef SCELLE_VERIFY_CTX_H
+#define SCELLE_VERIFY_CTX_H
 #include <openssl/cms.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
+#include "container.h"
 #include "result.h"
-
-struct scelle_verifier {
-	struct scerr err;
-	X509_STORE *trust, *tsa_trust;
-	int flags;
-	long max_skew;
-	scelle_progress_cb progress_cb;
-	void *progress_arg;
-	char *ledger;		/* custody ledger to check, NULL: the one beside the archive */
-	char *ledger_head;	/* the head it must have (hex, lower case), NULL: any */
-	STACK_OF(X509) *untrusted;	/* --untrusted: intermediates for building chains */
-	STACK_OF(X509_CRL) *crls;	/* --crl: revocation lists given by the user */
-	struct anchor *anchors;	/* the certificates of trust and tsa_trust, with their files */
-	size_t nanchors, capanchors;
-};
-
-/* A trust anchor given as a file (scelle_verifier_add_trust / _add_tsa_trust): the hints
- * name the file that was given for the wrong role (hints.c). */
-struct anchor {
-	X509 *x;
-	char *file;
-	int tsa;	/* given for time-stamp authorities */
-};
+#include "verifier.h"
 
 /* An entry of the ZIP, with what the manifest and evidence.xml say of it. */
 /* What ASiCManifest says of one entry: kept apart from struct entry, which a million
@@ -120,7 +102,9 @@ void timestamp_none(struct vctx *c);
  * kind a warning, and no seal identifier is set.  0 when every reference resolved (the
  * entries' references are then what the signature covers), -1 otherwise. */
 int verify_xades(struct vctx *c, const char *name, const struct buf *xml, int foreign);
-/* verify.c, for xades_verify.c */
+/* verify_ctx.c: the entry of that name (c->entries sorted with by_entry_name), or NULL;
+ * whether a document is well-formed XML (no DTD, depth capped); base64 into out[0..cap). */
+int by_entry_name(const void *a, const void *b);
 struct entry *find_entry(struct vctx *c, const char *name);
 int well_formed(const struct doc *d);
 int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen);
@@ -128,32 +112,18 @@ int b64_decode(const char *in, unsigned char *out, size_t cap, size_t *outlen);
 /* verify_etsi.c: a container without evidence.xml, verified as an ETSI container
  * (FORMAT.md, "Foreign containers"). */
 void verify_etsi(struct vctx *c, const char *archive);
-/* verify.c, for verify_etsi.c */
+/* verify_ctx.c: the whole of a small entry into b, up to cap bytes: 0, -2 over the cap,
+ * -1 unreadable (why says why). */
 int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
     char *why, size_t wl);
-/* custody_verify.c: the custody ledger (DESIGN.md §3). */
+/* custody_verify.c: the custody ledger (doc/design.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 
 /* verify.c, for the fuzz targets: parse ASiCManifest and evidence.xml held in memory
  * (NULL: absent) and check coverage against the given entry names. */
 struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void *evidence,
     size_t elen, const char *const *names, size_t nnames);
-/* trust.c: opens a file of certificates or CRLs (a regular file only: open_input). */
-BIO *verifier_open_file(struct scelle_verifier *v, const char *file);
-/* trust.c: appends the --untrusted intermediates to *certs (made if NULL), for chains. */
-void verifier_add_untrusted(const struct scelle_verifier *v, STACK_OF(X509) **certs);
-/* revocation.c: the revocation status of every certificate of the signer's chain below
+/* verify_sig.c: the revocation status of every certificate of the signer's chain below
  * the anchor, at the time the signature is proven to have existed. */
 void verify_revocation(struct vctx *c, const struct revdata *rd, STACK_OF(X509) *chain);
-/* hints.c: what would resolve a chain that does not reach an anchor (scelle.h "Hints").
- * chain_hint: x (a signer's certificate, or a TSA's when tsa) with the certificates at hand
- * did not chain to the anchors of its kind; returns the hint code, with the file or root
- * name it concerns in about and the reason in plain words in why.  token_hint: the same for
- * the TSA certificate of an RFC 3161 token (NULL when it has none). */
-int verifier_note_anchor(struct scelle_verifier *v, X509 *x, const char *file, int tsa);
-void verifier_free_anchors(struct scelle_verifier *v);
-const char *chain_hint(const struct scelle_verifier *v, X509 *x, STACK_OF(X509) *untrusted, int tsa,
-    char *about, size_t an, char *why, size_t wn);
-const char *token_hint(const struct scelle_verifier *v, const unsigned char *token, size_t len,
-    char *about, size_t an, char *why, size_t wn);
 #endif

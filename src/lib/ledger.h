@@ -1,11 +1,12 @@
-/* custody.h — the chain-of-custody ledger (DESIGN.md §3, formats/custody.xsd), shared by
- * custody.c (writing, appending), custody_verify.c (checking) and the sealer. */
-#ifndef SCELLE_CUSTODY_H
-#define SCELLE_CUSTODY_H
+/* ledger.h — the chain-of-custody ledger (doc/design.md §3, formats/custody.xsd), ledger.c's:
+ * used by custody.c (appending), custody_verify.c (checking) and seal.c (record 1). */
+#ifndef SCELLE_LEDGER_H
+#define SCELLE_LEDGER_H
 
 #include <libxml/tree.h>
 #include <openssl/x509.h>
-#include "internal.h"
+#include "crypto.h"
+#include "evidence.h"
 
 #define SCELLE_NS_CUSTODY  "urn:scelle:custody:1"
 #define LEDGER_SUFFIX	   ".custody.xml"
@@ -13,14 +14,13 @@
 #define MAX_LEDGER_BYTES   (16u << 20)	/* a record is a few KiB: thousands of hand-overs */
 #define MAX_LEDGER_RECORDS 10000u
 
-struct scelle_sealer;
 
 /* What one event element says (the signed part of a record). */
 struct event_data {
 	unsigned long seq;
 	const char *type;		/* "sealed", "transferred", ..., "other:LABEL" */
 	const char *archive_name;	/* base name of the archive, informative */
-	const char *seal_id, *file_digest; /* hex SHA-256 (DESIGN.md §2) */
+	const char *seal_id, *file_digest; /* hex SHA-256 (doc/design.md §2) */
 	const char *previous;		/* hex SHA-256 of the previous record, NULL for record 1 */
 	time_t time;
 	const char *actor, *role, *organisation, *country;
@@ -67,15 +67,35 @@ void cert_sha256(X509 *cert, char hex[65]);
 char *hex64_lower(const char *s);
 
 /* The sealing record: seal.c calls ledger_seal_prepare() once the archive is complete and
- * its digests known, and ledger_write_new() after the archive is in place. */
-int ledger_seal_prepare(const struct scelle_sealer *s, const char *archive, struct buf *out,
-    struct scerr *e);
+ * its digests known, and ledger_write_new() after the archive is in place.  Record 1 says
+ * what evidence.xml says of the sealing; the actor, unit and country the officer does not
+ * state are taken from rs's certificate. */
+struct sealing_event {
+	const char *archive;		/* its path (the record names its base name) */
+	const char *seal_id, *file_digest;
+	time_t sealed_at;
+	const struct officer *officer;
+};
+int ledger_seal_prepare(const struct sealing_event *s, const struct record_signer *rs,
+    struct buf *out, struct scerr *e);
 /* NAME.asice.custody.xml -> NAME.asice.custody.<seal id of record 1>.xml, the name under
  * which `seal --force` keeps the ledger of the archive it replaces (malloc'ed; NULL with e
  * set when the ledger cannot be read or names no seal identifier). */
 char *ledger_aside_path(const char *path, struct scerr *e);
 /* Renames from to to, never replacing an existing `to` (SCELLE_E_EXISTS). */
 int ledger_move(const char *from, const char *to, struct scerr *e);
+/* The element `name` of the custody namespace below n, or NULL. */
+xmlNodePtr ledger_child(xmlNodePtr n, const char *name);
+/* a when it is set and not empty, else b */
+static inline const char *nonempty_or(const char *a, const char *b)
+{
+	return a && *a ? a : b;
+}
+/* The ledger document serialised into out. */
+int ledger_dump(xmlDocPtr doc, struct buf *out, struct scerr *e);
+/* Publishes a ledger through out_file.c: complete and fsynced, or not at all; `replace`
+ * swaps it for the ledger at path atomically. */
+int ledger_publish(const char *path, const struct buf *b, mode_t mode, int replace, struct scerr *e);
 /* Writes a new ledger file atomically (temporary file, fsync, link or rename). */
 int ledger_write_new(const char *path, const struct buf *b, int force, struct scerr *e);
 

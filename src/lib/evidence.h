@@ -1,13 +1,21 @@
-/* sealer.h — the sealer handle, shared by seal.c, keys.c and evidence_xml.c. */
-#ifndef SCELLE_SEALER_H
-#define SCELLE_SEALER_H
-
+/* evidence.h — the evidence layer's private header (tests/layers.py): what is sealed and
+ * recorded, as the files of that layer share it (names.c, intake.c, item_info.c,
+ * evidence_xml.c, ledger.c) and the operations read it (seal.c, verify.c). */
+#ifndef SCELLE_EVIDENCE_H
+#define SCELLE_EVIDENCE_H
 #include <sys/types.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <libxml/xmlwriter.h>
-#include "internal.h"
+#include "crypto.h"
 
+/* The sealing officer as evidence.xml states it (FORMAT.md §3: claims, not the signer;
+ * custody record 1 repeats them).  Each malloc'ed or NULL; country upper case. */
+struct officer {
+	char *name, *role, *unit, *country, *place;
+};
+
+/* What is sealed, as the sealer handle (scelle_sealer_*, seal.c) holds it.  The evidence
+ * files read it (names.c sorts the items, evidence_xml.c writes them, intake.c lists them);
+ * only seal.c writes it. */
 /* Caps on what listing the members of one item may cost (zip bombs are recorded as
  * truncated listings, never expanded without bound). */
 struct intake_limits {
@@ -58,37 +66,20 @@ struct case_ref {
 	char *authority, *country, *reference;
 };
 
-/* What a signature carries beside the B-B attributes. */
-struct sign_extra {
-	int rsa_pkcs1;			/* RSA: PKCS#1 v1.5 rather than PSS */
-	STACK_OF(X509_CRL) *crls;	/* into SignedData.crls */
-	struct buf *ocsp;		/* DER OCSPResponses, as RFC 5940 other revocation info */
-	size_t nocsp, capocsp;
-};
 
-/* What `seal` does for revocation data (FORMAT.md §5): by default it fetches what the chain
- * names and warns when it cannot; "auto" fails instead; files given replace the fetch. */
-enum { REVOCATION_NONE, REVOCATION_AUTO, REVOCATION_DEFAULT, REVOCATION_FILES };
 
 struct scelle_sealer {
 	struct scerr err;
-	scelle_pass_cb pass_cb;
-	void *pass_arg;
 	scelle_progress_cb progress_cb;
 	void *progress_arg;
 
-	EVP_PKEY *key;
-	X509 *cert;
-	STACK_OF(X509) *chain;
-	char *pkcs11_module;	/* NULL: p11-kit's proxy */
-	struct sign_extra extra;	/* padding choice; CRLs and OCSP responses (B-LT) */
-	int revocation_auto;	/* REVOCATION_*: whether to fetch revocation data when sealing */
+	struct signer sg;	/* key, certificate, chain, pass phrase callback, revocation data */
 	int xades;		/* --signature xades: XAdES in signatures001.xml (FORMAT.md §5.2) */
 
 	struct case_ref *cases;
 	size_t ncases;
 	char *case_xml;		/* <case> element read from --case-file, serialised */
-	char *officer[5];	/* name, role, unit, country, place */
+	struct officer officer;
 
 	const char *digests[MAX_DIGESTS]; /* "sha256" first */
 	size_t ndigests;
@@ -130,16 +121,6 @@ static inline const char *item_hex(const struct scelle_sealer *s, const struct i
 {
 	return it->hex + s->hex_off[d];
 }
-
-int load_objects(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
-    STACK_OF(X509) *extra, struct scerr *e);
-int check_signer(EVP_PKEY *key, X509 *cert, const char *name, struct scerr *e);
-/* A warning when cert expires within 30 days, into warn (else warn[0] = '\0'). */
-void signer_expiry_warning(X509 *cert, const char *name, char *warn, size_t len);
-/* pkcs11.c: the key (and, if cert is not NULL and *cert is NULL, the certificate with the
- * same id) of a pkcs11: URI, through libp11's engine; the PIN through s->pass_cb. */
-int pkcs11_load(struct scelle_sealer *s, const char *uri, EVP_PKEY **key, X509 **cert,
-    struct scerr *e);
 
 /* names.c: archive names (the escape is described there and in formats/intake.md). */
 int name_needs_escape(const char *name, size_t n);
@@ -184,25 +165,5 @@ int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence
 void asic_manifest_free(struct manifest_writer *m);
 const char *digest_uri(const char *alg);	/* xmldsig algorithm URI, NULL if unknown */
 const char *digest_from_uri(const char *uri);	/* our name for an algorithm URI */
-int uri_escape(const char *name, struct buf *out); /* RFC 3986 path escaping, NUL ended */
-int uri_unescape(const char *uri, char **out);
-
-/* Appends a line to the sealer's warnings. */
-void sealer_warn(struct scelle_sealer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same with an error hint (scelle.h "Error hints") for the line. */
-void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* The same with padding choice and revocation data (extra may be NULL: PSS, no data). */
-int cades_sign_extra(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
-    const struct sign_extra *extra, const unsigned char *data, size_t n, unsigned char **der,
-    size_t *der_len, struct scerr *e);
-
-
-/* revocation.c: fetches the chain's revocation data (REVOCATION_DEFAULT, _AUTO), warns
- * of what is left without, refuses a certificate that the data says is revoked; frees
- * the data. */
-int revocation_prepare(struct scelle_sealer *s, struct scerr *e);
-void revocation_extra_free(struct sign_extra *x);
 
 #endif
