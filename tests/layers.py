@@ -63,7 +63,8 @@ def strip(src):
     return ''.join(out)
 
 
-IDENT = re.compile(r'[A-Za-z_]\w*')
+# an identifier, not a struct member (s.name, p->name): a field named as a function is no call
+IDENT = re.compile(r'(?<!\.)(?<!->)\b[A-Za-z_]\w*')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
