@@ -220,6 +220,35 @@ SCELLE_API void scelle_sealer_set_compress(struct scelle_sealer *s, int mode);
  * another name. */
 SCELLE_API int scelle_sealer_set_signature(struct scelle_sealer *s, const char *format);
 
+/* Volumes (formats/FORMAT.md §13): split the seal into several archives, each at most
+ * max_entries ZIP entries (counting every entry: mimetype, evidence.xml, the manifest, the
+ * signature and the set manifest, so at least 6) and at most max_size bytes of archive
+ * file (ZIP headers, evidence.xml, manifest and signature included); 0 means no bound,
+ * both 0 no volumes (the default).  scelle_sealer_write(s, "NAME.asice", ...) then writes
+ * NAME.vol001.asice, NAME.vol002.asice... instead: the items in name order, cut where the
+ * next would pass a bound; an item larger than max_size goes alone into its own volume
+ * (a warning says so); no file is ever split.  Each volume is an ordinary archive with its
+ * own evidence.xml, manifest, signature, time-stamps and custody ledger; its evidence.xml
+ * names the set (a random set identifier, volume i of n), and the last volume carries the
+ * set manifest "volumes.xml", covered by its signature, which lists the seal identifier and
+ * file digest of every volume before it.  Volumes are all or nothing: when one fails, those
+ * written are removed.  Outputs are refused before anything is written when one exists
+ * (SCELLE_E_EXISTS, unless SCELLE_SEAL_FORCE); XAdES volumes are not available
+ * (SCELLE_E_USAGE).  SCELLE_E_USAGE for max_entries below 6 or a max_size too small for a
+ * volume's own files.  scelle_sealer_set_volume_profile(): "dss" (990 entries: EU DSS
+ * refuses more than 1,000 by default) or "e-codex" (1.9 GB, what an e-CODEX message
+ * carries), each setting its own bound and keeping the other. */
+SCELLE_API int scelle_sealer_set_volumes(struct scelle_sealer *s, uint64_t max_entries, uint64_t max_size);
+SCELLE_API int scelle_sealer_set_volume_profile(struct scelle_sealer *s, const char *profile);
+/* After a successful scelle_sealer_write() with volumes: how many were written (0 without
+ * volumes), the i-th one's path (NULL past the last) with its seal identifier and file
+ * digest (either pointer may be NULL), and the set identifier (NULL without volumes).
+ * scelle_sealer_seal_id() and _file_digest() are then the last volume's. */
+SCELLE_API size_t scelle_sealer_volume_count(const struct scelle_sealer *s);
+SCELLE_API const char *scelle_sealer_volume(const struct scelle_sealer *s, size_t i,
+    const char **seal_id, const char **file_digest);
+SCELLE_API const char *scelle_sealer_set_id(const struct scelle_sealer *s);
+
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
  * all.  After success, the two digests that name the archive are available.  The custody
  * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written

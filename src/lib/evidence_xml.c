@@ -201,7 +201,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ATTR("xmlns", SCELLE_NS_EVIDENCE);
 	/* 1.1: <members> and <chatExport> of items; 1.2: <folders>, written only when there
 	 * are empty folders, so that other archives stay 1.1 for 1.1 readers (FORMAT.md §1) */
-	ATTR("formatVersion", s->nfolders ? "1.2" : "1.1");
+	ATTR("formatVersion", s->volume ? "1.3" : s->nfolders ? "1.2" : "1.1");
 	START("tool");
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
@@ -300,6 +300,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 		}
 		END();
 	}
+	ok = ok && !(s->volume && volume_xml_write(w, s->volume));	/* 1.3, FORMAT.md §13 */
 	END();
 	int rc = finish(w, xb, out, ok, e);
 	/* Listings are budgeted (intake.c); items are not: a seal of more items than one
@@ -387,6 +388,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 			ok = !reference_plain(&raw, &uri, it) && (raw.len < RAW_FLUSH || raw_flush(w, &raw));
 	}
 	ok = ok && raw_flush(w, &raw);
+	if (ok && s->volume && s->volume->set_xml.len)	/* the set manifest (FORMAT.md §13) */
+		ok = data_object(w, VOLUME_SET_XML, "text/xml", s->volume->set_sha256);
 	buf_release(&raw);
 	buf_release(&uri);
 	m->ok = ok;

@@ -90,6 +90,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->exclude[i]);
 	free(s->exclude);
 	item_info_free(s->item_info);
+	volumes_free(s->vol);
 	free(s->items);
 	free(s->hex_store);
 	buf_release(&s->warnings);
@@ -1032,6 +1033,8 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
 	if (!s->nitems)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
+	if (s->vol && !s->volume)	/* FORMAT.md §13: each volume comes back here */
+		return volumes_write(s, out, flags);
 	warn_claims(s);
 	if (s->item_info && item_info_attach(s->item_info, s->items, s->nitems, &s->err))
 		return s->err.code;
@@ -1105,7 +1108,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	 * would leave that hashing to run alone at the end.  Written first, it is hashed while
 	 * the rest is read.  The order of entries has no meaning (FORMAT.md §1); evidence.xml
 	 * and the manifest keep the name order. */
-	struct intake_budget budget = { .text_max = LISTING_TEXT_BUDGET,
+	struct intake_budget budget = { .text_max = s->volume ? s->volume->listing_max : LISTING_TEXT_BUDGET,
 		.entries_max = LISTING_ENTRY_BUDGET, .allowed = INFLATE_BASE };
 	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
 		goto fail;
@@ -1137,6 +1140,9 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			goto fail;
 		goto finish;
 	}
+	if (s->volume && s->volume->set_xml.len && (rc = write_member(s, &g, VOLUME_SET_XML,
+	    ZIP_DEFLATE, &s->volume->set_xml, &s->err)))	/* the last volume's (FORMAT.md §13) */
+		goto fail;
 	if ((rc = write_xml_members(s, &g, &ev, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);

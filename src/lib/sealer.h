@@ -119,10 +119,30 @@ struct scelle_sealer {
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 
+	struct volumes *vol;	/* --max-entries, --max-volume-size (volumes.c), or NULL */
+	const struct volume_mark *volume; /* the volume scelle_sealer_write writes, or NULL */
+
 	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
 	time_t sealed_at;
 	char seal_id[65], file_digest[65];
 };
+
+/* volumes.c: a seal split into volumes (FORMAT.md §13).  What one volume's evidence.xml
+ * says of its set, and for the last the set manifest (volumes.xml) it carries. */
+struct volume_mark {
+	char set_id[37];	/* a UUID, lower-case hex */
+	size_t index, count;	/* from 1 */
+	struct buf set_xml;	/* the last volume: volumes.xml; else empty */
+	unsigned char set_sha256[32];
+	uint64_t listing_max;	/* the evidence.xml text its items' listings may take */
+};
+#define VOLUME_SET_XML "volumes.xml"
+/* scelle_sealer_write with s->vol set and s->volume NULL: plans the volumes and writes
+ * each through scelle_sealer_write. */
+int volumes_write(struct scelle_sealer *s, const char *out, int flags);
+void volumes_free(struct volumes *v);
+/* evidence.xml: <volume set index count/> (0 or -1). */
+int volume_xml_write(xmlTextWriterPtr w, const struct volume_mark *m);
 
 /* Digest d of an item, in hex (s->digests[d]; 0 is SHA-256). */
 static inline const char *item_hex(const struct scelle_sealer *s, const struct item *it, size_t d)
