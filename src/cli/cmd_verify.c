@@ -39,13 +39,15 @@ static const char usage_text[] =
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
     "                         scelle-verify/1 (formats/verify-result.schema.json)\n"
     "      --report FILE      also write a self-contained HTML report, printable on A4\n"
-    "                         (one archive only; an existing FILE only with --force)\n"
+    "                         (one archive, or the volumes of one set: the set's report;\n"
+    "                         an existing FILE only with --force)\n"
     "  -f, --force            replace the --report FILE if it exists\n"
     "      --lang LANG        language of the text verdict and the report: en, fr or es\n"
     "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
     "      --progress MODE    auto (a line on a TTY), json (lines on stderr) or none\n"
     "\n"
-    "Several archives give one verdict line each and a summary line.\n"
+    "Several archives give one verdict line each and a summary line; volumes of a set\n"
+    "(seal --max-entries) also one verdict on each set: complete, no foreign volume.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them: 1, then 2, then 3.\n";
 
@@ -98,7 +100,7 @@ static int report(const char *path, const char *archive, const struct scelle_res
 	mode_t mask = umask(0);	/* mkstemp made it 0600; a report is for sharing */
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
-	int bad = write_report_html(f, archive, r, o) != 0;
+	int bad = (archive ? write_report_html(f, archive, r, o) : write_set_report_html(f, r)) != 0;
 	bad |= fflush(f) != 0 || fsync(fd) != 0;
 	int e = errno;
 	bad |= fclose(f) != 0;
@@ -171,12 +173,10 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc || (report_file && argc - optind != 1) || ((ledger || head) && argc - optind != 1) ||
+	if (optind >= argc || ((ledger || head) && argc - optind != 1) ||
 	    (lang && cli_set_language(lang))) {
 		if (optind >= argc)
 			error("no archive given");
-		else if (report_file && argc - optind != 1)
-			error("--report takes one archive");
 		else if ((ledger || head) && argc - optind != 1)
 			error("%s names the ledger of one archive", ledger ? "--ledger" : "--ledger-head");
 		usage_hint("verify");
@@ -190,6 +190,8 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	scelle_verifier_set_flags(v, flags);
+	/* FORMAT.md §13: the volumes among several archives, judged as sets at the end */
+	struct scelle_volume_set *vs = argc - optind > 1 ? scelle_volume_set_new() : NULL;
 	for (int i = optind; i < argc; i++) {
 		/* progress lines name their archive: a front end verifying many tells them apart */
 		scelle_verifier_set_progress_cb(v, cli_progress_cb, argv[i]);
@@ -213,10 +215,38 @@ int cmd_verify(int argc, char **argv)
 			print_result_json(stdout, argv[i], r);
 		else if (!quiet)
 			print_result_text(stdout, argv[i], r, verbose);
-		if (report_file && report(report_file, argv[i], r, &ro, force) != 0 && worst != EXIT_FAILED)
+		if (report_file && !vs && report(report_file, argv[i], r, &ro, force) != 0 && worst != EXIT_FAILED)
+			worst = EXIT_USAGE;
+		if (vs && scelle_volume_set_add(vs, argv[i], r))
+			worst = error("out of memory");
+		scelle_result_free(r);
+	}
+	for (size_t k = 0; vs && k < scelle_volume_set_count(vs); k++) {
+		struct scelle_result *r = scelle_volume_set_verify(vs, k);
+		if (!r) {
+			worst = error("out of memory");
+			break;
+		}
+		enum scelle_verdict vd = scelle_result_verdict(r);
+		if (vd == SCELLE_FAILED || (vd == SCELLE_INDETERMINATE && worst == EXIT_PASSED))
+			worst = vd == SCELLE_FAILED ? EXIT_FAILED : EXIT_INDETERMINATE;
+		char label[96];
+		snprintf(label, sizeof(label), _("volume set %s"), scelle_result_get(r, "volume_set"));
+		if (json)
+			print_set_json(stdout, r);
+		else if (!quiet)
+			print_result_text(stdout, label, r, verbose);
+		if (report_file && k == 0 && scelle_volume_set_count(vs) == 1 &&
+		    report(report_file, NULL, r, &ro, force) != 0 && worst != EXIT_FAILED)
 			worst = EXIT_USAGE;
 		scelle_result_free(r);
 	}
+	if (report_file && vs && scelle_volume_set_count(vs) != 1) {
+		error("--report takes one archive, or the volumes of one set");
+		if (worst != EXIT_FAILED)
+			worst = EXIT_USAGE;
+	}
+	scelle_volume_set_free(vs);
 	if (!json && !quiet && argc - optind > 1 && !errors)
 		printf(_("%d archives: %zu passed, %zu failed, %zu indeterminate\n"), argc - optind,
 		    counts[SCELLE_PASSED], counts[SCELLE_FAILED], counts[SCELLE_INDETERMINATE]);

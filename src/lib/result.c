@@ -10,7 +10,8 @@ static const char *const fact_names[F_COUNT] = {
 	"seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
 	"sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
 	"format_version", "tool", "identity_claim", "container", "signer_serial", "signer_not_before",
-	"signer_not_after", "legal_basis", "case_description"
+	"signer_not_after", "legal_basis", "case_description", "volume_set", "volume_index",
+	"volume_count"
 };
 
 struct scelle_result *result_new(void)
@@ -177,6 +178,7 @@ void scelle_result_free(struct scelle_result *r)
 	free(r->ts);
 	for (size_t i = 0; i < F_COUNT; i++)
 		free(r->facts[i]);
+	volume_rows_free(r);
 	for (size_t i = 0; i < r->ncases; i++) {
 		free(r->cases[i].authority);
 		free(r->cases[i].country);
