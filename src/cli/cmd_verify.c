@@ -14,7 +14,7 @@ static const char usage_text[] =
     "                     [--crl FILE]... [--online] [--no-revocation-check]\n"
     "                     [--max-skew S] [-v] [-q] [--json] [--report FILE.html [-f]]\n"
     "                     [--lang en|fr|es] [--ledger FILE] [--ledger-head HEX]\n"
-    "                     [--require-ledger] [--progress=MODE] ARCHIVE...\n"
+    "                     [--require-ledger] [--progress=MODE] [--set] ARCHIVE...\n"
     "\n"
     "      --trust FILE       trust anchors for signers (PEM, repeatable)\n"
     "      --trust-dir DIR    trust anchors in a hashed directory (openssl rehash)\n"
@@ -34,6 +34,8 @@ static const char usage_text[] =
     "                         (one archive only)\n"
     "      --require-ledger   an archive without custody ledger is TOTAL-FAILED (default:\n"
     "                         a warning)\n"
+    "      --set              ARCHIVE is the last volume of a set: also verify the volumes\n"
+    "                         its set manifest names, found beside it, and the set\n"
     "  -v, --verbose          list every check, not only those that did not pass\n"
     "  -q, --quiet            print nothing; the exit status tells\n"
     "      --json             one JSON object per archive, one per line (JSON Lines), schema\n"
@@ -53,7 +55,7 @@ static const char usage_text[] =
 
 enum { O_TRUST_DIR = 200, O_SYSTEM_TRUST, O_UNTRUSTED, O_CRL, O_ONLINE, O_NO_REVOCATION };
 enum { O_TRUST = 256, O_TSA_TRUST, O_NO_TS, O_SKEW, O_JSON, O_REPORT, O_LANG, O_LEDGER,
-	O_PROGRESS, O_LEDGER_HEAD, O_REQUIRE_LEDGER };
+	O_PROGRESS, O_LEDGER_HEAD, O_REQUIRE_LEDGER, O_SET };
 
 static const struct option options[] = {
 	{ "trust", required_argument, NULL, O_TRUST },
@@ -75,6 +77,7 @@ static const struct option options[] = {
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "ledger-head", required_argument, NULL, O_LEDGER_HEAD },
 	{ "require-ledger", no_argument, NULL, O_REQUIRE_LEDGER },
+	{ "set", no_argument, NULL, O_SET },
 	{ "progress", required_argument, NULL, O_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -116,10 +119,46 @@ static int report(const char *path, const char *archive, const struct scelle_res
 	return 0;
 }
 
+/* --set (FORMAT.md §13): the volumes the set manifest of `last` names, those found in its
+ * folder under the names it gives (a plain file name, nothing else: the names come from
+ * the archive), then `last`; a volume not found is left out, and the set verdict names it
+ * missing.  NULL after an error message. */
+static char **set_volumes(struct scelle_verifier *v, const char *last)
+{
+	struct scelle_result *r = scelle_verify(v, last);
+	if (!r) {
+		error("%s", scelle_verifier_errmsg(v));
+		return NULL;
+	}
+	size_t n = scelle_result_volume_count(r), k = 0;
+	const char *slash = strrchr(last, '/');
+	int dir = slash ? (int)(slash - last) + 1 : 0;
+	char **list = n ? calloc(n + 1, sizeof(*list)) : NULL;
+	if (!list)
+		error(n ? "out of memory" : "'%s' is not the last volume of a set (it has no set manifest)", shown(last));
+	for (size_t i = 0; list && i < n; i++) {
+		const struct scelle_volume *vo = scelle_result_volume(r, i);
+		const char *name = vo->archive;
+		struct stat st;
+		char path[4096];
+		if (!vo->seal_id)	/* the last: the one given */
+			continue;
+		if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+		    snprintf(path, sizeof(path), "%.*s%s", dir, last, name) >= (int)sizeof(path) ||
+		    lstat(path, &st) != 0)
+			continue;
+		list[k++] = strdup(path);
+	}
+	if (list)
+		list[k] = strdup(last);
+	scelle_result_free(r);
+	return list;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct scelle_verifier *v = scelle_verifier_new();
-	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED, force = 0;
+	int opt, json = 0, verbose = 0, flags = 0, worst = EXIT_PASSED, force = 0, set = 0;
 	const char *report_file = NULL, *lang = NULL, *ledger = NULL, *head = NULL;
 	struct report_opts ro = { 0 };
 	size_t counts[4] = { 0 }, errors = 0;
@@ -143,6 +182,7 @@ int cmd_verify(int argc, char **argv)
 		case O_NO_REVOCATION: flags |= SCELLE_VERIFY_NO_REVOCATION_CHECK; break;
 		case O_NO_TS: flags |= SCELLE_VERIFY_NO_TIMESTAMP_OK; break;
 		case O_REQUIRE_LEDGER: flags |= SCELLE_VERIFY_REQUIRE_LEDGER; break;
+		case O_SET: set = 1; break;
 		case O_SKEW: scelle_verifier_set_max_skew(v, atol(optarg)); break;
 		case 'v': verbose = 1; break;
 		case 'f': force = 1; break;
@@ -190,8 +230,21 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	scelle_verifier_set_flags(v, flags);
+	char **siblings = NULL;
+	if (set) {	/* the archives to verify: the volumes found beside the last, then it */
+		if (argc - optind != 1 || !(siblings = set_volumes(v, argv[optind]))) {
+			if (argc - optind != 1)
+				error("--set takes the last volume of one set");
+			scelle_verifier_free(v);
+			return EXIT_USAGE;
+		}
+		argv = siblings;
+		for (argc = 0; argv[argc]; argc++)
+			;
+		optind = 0;
+	}
 	/* FORMAT.md §13: the volumes among several archives, judged as sets at the end */
-	struct scelle_volume_set *vs = argc - optind > 1 ? scelle_volume_set_new() : NULL;
+	struct scelle_volume_set *vs = argc - optind > 1 || set ? scelle_volume_set_new() : NULL;
 	for (int i = optind; i < argc; i++) {
 		/* progress lines name their archive: a front end verifying many tells them apart */
 		scelle_verifier_set_progress_cb(v, cli_progress_cb, argv[i]);
@@ -247,6 +300,9 @@ int cmd_verify(int argc, char **argv)
 			worst = EXIT_USAGE;
 	}
 	scelle_volume_set_free(vs);
+	for (size_t i = 0; siblings && siblings[i]; i++)
+		free(siblings[i]);
+	free(siblings);
 	if (!json && !quiet && argc - optind > 1 && !errors)
 		printf(_("%d archives: %zu passed, %zu failed, %zu indeterminate\n"), argc - optind,
 		    counts[SCELLE_PASSED], counts[SCELLE_FAILED], counts[SCELLE_INDETERMINATE]);

@@ -127,6 +127,30 @@ test_expect_success 'a volume of another set in the place of volume 2 is reporte
 	test_grep "volume 2 of 4 is missing: .other.vol002.asice. is volume 2 of another set" foreign
 '
 
+test_expect_success 'verify --set with the last volume alone finds the others beside it' '
+	set_id=$(set_of) &&
+	verify --set case.vol004.asice > byset &&
+	test_grep "^case.vol001.asice: TOTAL-PASSED$" byset &&
+	test_grep "^volume set $set_id: TOTAL-PASSED$" byset &&
+	mkdir part && cp case.vol004.asice case.vol001.asice part/ &&
+	expect_exit 1 verify --set part/case.vol004.asice > bypart &&
+	test_grep "volume 3 of 4 is missing" bypart &&
+	expect_exit 2 verify --set case.vol002.asice 2> notlast &&
+	test_grep "not the last volume" notlast
+'
+
+test_expect_success 'the completeness recipe of FORMAT.md §13.4, as printed: passes, and catches a foreign volume' '
+	sed -n "/^\`\`\`sh volume-steps$/,/^\`\`\`$/p" "$TOP/formats/FORMAT.md" | sed "1d;\$d" > steps.sh &&
+	test -s steps.sh &&
+	mkdir r && cp case.vol00*.asice r/ &&
+	(cd r && mkdir sealed && cd sealed && unzip -q ../case.vol004.asice) &&
+	(cd r && bash ../steps.sh) > rec &&
+	test_grep "^set complete$" rec && ! grep MISMATCH rec &&
+	cp other.vol002.asice r/case.vol002.asice &&
+	(cd r && bash ../steps.sh) > rec2 &&
+	test_grep "MISMATCH: volume 2" rec2
+'
+
 test_expect_success 'the same volume given twice is a warning, not a failure' '
 	cp case.vol002.asice copy.vol002.asice && cp case.vol002.asice.custody.xml copy.vol002.asice.custody.xml &&
 	verify case.vol00*.asice copy.vol002.asice > twice &&
