@@ -49,7 +49,7 @@ static const char usage_text[] =
     "      --progress MODE    auto (a line on a TTY), json (lines on stderr) or none\n"
     "\n"
     "Several archives give one verdict line each and a summary line; volumes of a set\n"
-    "(seal --max-entries) also one verdict on each set: complete, no foreign volume.\n"
+    "(sealed in volumes) also one verdict on each set: complete, no foreign volume.\n"
     "Exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 3 INDETERMINATE, 2 error; with several\n"
     "archives, the worst of them: 1, then 2, then 3.\n";
 
