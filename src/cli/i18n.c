@@ -143,6 +143,10 @@ static const struct {
 	{ "signature.references", N_("Files referenced by the signature") },
 	{ "container.kind", N_("Kind of container (a scelle archive, or another tool's ETSI container)") },
 	{ "manifest.archive", N_("Archive manifest and its long-term time-stamp") },
+	{ "volume.set", N_("The volume set this archive belongs to") },
+	{ "volumes.complete", N_("Every volume of the set is here") },
+	{ "volumes.member", N_("Every volume is the one the set manifest names") },
+	{ "volumes.verdicts", N_("Every volume verifies on its own") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

@@ -668,13 +668,10 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	row_hash(f, _("Archive file SHA-256"), scelle_result_get(r, "file_digest"));
 	row_hash(f, _("Seal identifier"), scelle_result_get(r, "seal_id"));
 	if (scelle_result_get(r, "volume_index")) {	/* FORMAT.md §13 */
-		fprintf(f, "<tr><th>%s</th><td>", _("Volume"));
-		esc(f, scelle_result_get(r, "volume_index"));
-		fprintf(f, " %s ", _("of"));
-		esc(f, scelle_result_get(r, "volume_count"));
-		fprintf(f, " &middot; %s <span class=\"hash\">", _("set"));
-		esc(f, scelle_result_get(r, "volume_set"));
-		fputs("</span></td></tr>\n", f);
+		char text[256];	/* the values come from the archive: escaped with the words */
+		snprintf(text, sizeof(text), _("%s of %s, set %s"), scelle_result_get(r, "volume_index"),
+		    scelle_result_get(r, "volume_count"), scelle_result_get(r, "volume_set"));
+		row(f, _("Volume"), text);
 	}
 	fputs("</table>\n", f);
 

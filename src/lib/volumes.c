@@ -882,14 +882,14 @@ struct scelle_result *scelle_volume_set_verify(struct scelle_volume_set *vs, siz
 	}
 	if (!missing)
 		result_check(r, "volumes.complete", SCELLE_PASSED, NULL, NULL, last ?
-		    "all %lu volumes the set manifest names are here" : "all %lu volumes are here", n);
+		    "all %lu volumes the set manifest names are here" : L_("all %lu volumes are here"), n);
 	if (!last && !missing)	/* cannot be: the last volume carries it */
 		result_check(r, "volumes.complete", SCELLE_FAILED, "FORMAT_FAILURE", NULL,
 		    "no volume given carries the set manifest");
 	if (!bad_member)
 		result_check(r, "volumes.member", SCELLE_PASSED, NULL, NULL, last ?
 		    "every volume is the one the set manifest names" :
-		    "no two volumes given claim one number (no set manifest to compare with)");
+		    L_("no two volumes given claim one number (no set manifest to compare with)"));
 	/* the set is no better than its volumes */
 	int all = 1;
 	for (size_t i = 0; i < r->nvolumes; i++) {
