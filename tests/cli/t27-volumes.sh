@@ -87,9 +87,15 @@ test_expect_success 'the four volumes together: the set verifies complete (exit 
 test_expect_success 'JSON: one line for the set, complete' '
 	set_id=$(set_of) &&
 	verify --json case.vol00*.asice > all.json &&
-	/usr/bin/python3 - all.json "$set_id" <<-\PY
-	import json, sys
+	/usr/bin/python3 - all.json "$set_id" "$TOP/formats/verify-result.schema.json" <<-\PY
+	import json, sys, jsonschema
 	lines = [json.loads(l) for l in open(sys.argv[1])]
+	schema = json.load(open(sys.argv[3]))
+	for l in lines[:4]:
+	    jsonschema.Draft202012Validator(schema).validate(l)
+	set_schema = dict(schema["$defs"]["volumeSet"], **{"$defs": schema["$defs"], "properties": dict(schema["$defs"]["volumeSet"]["properties"], checks=schema["properties"]["checks"])})
+	jsonschema.Draft202012Validator(set_schema).validate(lines[4])
+	assert [v["state"] for v in lines[3]["volumes"]] == ["listed"] * 4, lines[3]["volumes"]
 	assert [l["volume_index"] for l in lines[:4]] == ["1", "2", "3", "4"], lines[:4]
 	s = lines[4]
 	assert s["schema"] == "scelle-verify-set/1" and s["set"] == sys.argv[2], s
@@ -165,6 +171,15 @@ test_expect_success 'a forged set manifest fails the last volume and the set' '
 	expect_exit 1 verify case.vol001.asice case.vol002.asice case.vol003.asice forged.vol004.asice > forged &&
 	test_grep "^forged.vol004.asice: TOTAL-FAILED$" forged &&
 	test_grep "volumes.verdicts" forged
+'
+
+test_expect_success 'empty folders are recorded in the last volume, which verifies' '
+	mkdir -p ef/empty ef/full && printf 1 > ef/full/a && printf 2 > ef/full/b && printf 3 > ef/full/c &&
+	seal --max-entries 7 -o ef.asice ef &&
+	test -e ef.vol002.asice && ! test -e ef.vol003.asice &&
+	unzip -p ef.vol002.asice evidence.xml | grep -q "<folder path=\"evidence/ef/empty\"/>" &&
+	! unzip -p ef.vol001.asice evidence.xml | grep -q "<folder" &&
+	verify ef.vol001.asice ef.vol002.asice > efv && test_grep "^volume set .*: TOTAL-PASSED$" efv
 '
 
 test_expect_success 'setup: items of 10 KiB of random bytes, and one of 100 KiB' '
