@@ -232,8 +232,8 @@ int cmd_verify(int argc, char **argv)
 	scelle_verifier_set_flags(v, flags);
 	char **siblings = NULL;
 	if (set) {	/* the archives to verify: the volumes found beside the last, then it */
-		if (argc - optind != 1 || !(siblings = set_volumes(v, argv[optind]))) {
-			if (argc - optind != 1)
+		if (argc - optind != 1 || ledger || head || !(siblings = set_volumes(v, argv[optind]))) {
+			if (argc - optind != 1 || ledger || head)	/* each volume has its own ledger */
 				error("--set takes the last volume of one set");
 			scelle_verifier_free(v);
 			return EXIT_USAGE;
