@@ -157,6 +157,23 @@ test_expect_success 'the completeness recipe of FORMAT.md §13.4, as printed: pa
 	test_grep "MISMATCH: volume 2" rec2
 '
 
+# Someone who holds a signing key re-seals volume 2 with one item changed: it verifies on
+# its own, names the same set, but is not the volume 2 that the set manifest names.
+test_expect_success 'a volume of the same set re-signed with other content is foreign, by number' '
+	rm -rf g && mkdir g && (cd g && unzip -q ../case.vol002.asice) &&
+	item=$(unzip -Z1 case.vol002.asice | grep "^evidence/" | head -n 1) &&
+	sed "s/^./x/" "g/$item" > new.txt && ! cmp -s new.txt "g/$item" &&
+	old=$(sha256sum "g/$item" | cut -c1-64) && new=$(sha256sum new.txt | cut -c1-64) &&
+	sed "s/$old/$new/" g/evidence.xml > ev.new &&
+	python3 "$TOP/tests/data/resign.py" case.vol002.asice resigned.vol002.asice \
+		"$PKI/officer.key" "$PKI/officer.pem" "$item=new.txt" "evidence.xml=ev.new" &&
+	verify resigned.vol002.asice > own && test_grep "^resigned.vol002.asice: TOTAL-PASSED$" own &&
+	test_grep "volume 2 of 4 of set $(set_of)" own &&
+	expect_exit 1 verify case.vol001.asice resigned.vol002.asice case.vol003.asice case.vol004.asice > fs &&
+	test_grep "FAILED  *volumes.member  *volume 2 (.resigned.vol002.asice.) is foreign: its seal identifier" fs &&
+	test_grep "volume 2 of 4 is missing" fs
+'
+
 test_expect_success 'the same volume given twice is a warning, not a failure' '
 	cp case.vol002.asice copy.vol002.asice && cp case.vol002.asice.custody.xml copy.vol002.asice.custody.xml &&
 	verify case.vol00*.asice copy.vol002.asice > twice &&
