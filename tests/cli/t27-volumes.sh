@@ -48,7 +48,9 @@ test_expect_success 'each volume verifies on its own and says which volume of wh
 		verify case.vol00$i.asice > v$i || return 1
 		test_grep "^case.vol00$i.asice: TOTAL-PASSED$" v$i &&
 		test_grep "volume $i of 4 of set $set_id" v$i || return 1
-	done
+	done &&
+	verify --report v2.html case.vol002.asice > /dev/null &&
+	test_grep "<th>Volume</th><td>2 of 4, set $set_id</td>" v2.html
 '
 
 test_expect_success 'evidence.xml is format 1.3 with <volume>, and volumes.xml is valid, both by the schema' '
