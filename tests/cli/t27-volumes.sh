@@ -119,6 +119,19 @@ test_expect_success 'a missing volume is reported by its number (text, JSON, HTM
 	test_grep "volumes.complete" set.html
 '
 
+test_expect_success 'in French and Spanish: the set verdict and its report, no English left' '
+	sh "$TOP/src/cli/po/msgids.sh" > scelle.pot 2> /dev/null &&
+	for l in fr es; do
+		expect_exit 1 verify --lang $l case.vol001.asice case.vol003.asice case.vol004.asice > miss.$l &&
+		expect_exit 1 verify --lang $l --report set.$l.html case.vol001.asice case.vol003.asice \
+			case.vol004.asice > /dev/null &&
+		scelle show --lang $l case.vol002.asice > show.$l 2>&1 &&
+		python3 "$TOP/tests/data/english_left.py" scelle.pot "$TOP/src/cli/po/$l.po" miss.$l \
+			set.$l.html show.$l || return 1
+	done &&
+	test_grep "le volume 2 sur 4 manque" miss.fr && test_grep "falta el volumen 2 de 4" miss.es
+'
+
 test_expect_success 'the last volume missing: reported as volume 4, there is then no set manifest' '
 	expect_exit 1 verify case.vol001.asice case.vol002.asice case.vol003.asice > miss4 &&
 	test_grep "volume 4 of 4 is missing" miss4
