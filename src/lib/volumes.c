@@ -453,6 +453,16 @@ int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 			warnings_merge(&warns, line);
 		}
 	}
+	/* a volume beyond the last, left by an earlier sealing to the same name, is not ours */
+	char *next = rc ? NULL : volume_path(out, vol->n);
+	struct stat nst;
+	if (next && lstat(next, &nst) == 0) {
+		char line[1200];
+		snprintf(line, sizeof(line), L_("'%s' is left from an earlier sealing: it is not a volume "
+		    "of this set (%zu volumes)\n"), next, vol->n);
+		warnings_merge(&warns, line);
+	}
+	free(next);
 	s->item_info = info;
 	s->revocation_auto = revocation;
 	buf_release(&mark.set_xml);

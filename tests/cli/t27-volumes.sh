@@ -259,4 +259,11 @@ test_expect_success 'usage: too few entries, XAdES, an existing volume (nothing 
 	! test -e again.vol001.asice
 '
 
+test_expect_success '--force over a larger set: the volume left beyond the last is named in a warning' '
+	seal --force --max-entries 7 -o other.asice other 2> ferr &&
+	test -e other.vol002.asice &&
+	test_grep "other.vol003.asice. is left from an earlier sealing: it is not a volume of this set (2 volumes)" ferr &&
+	verify other.vol001.asice other.vol002.asice > fv && test_grep "^volume set .*: TOTAL-PASSED$" fv
+'
+
 test_done
