@@ -274,7 +274,10 @@ SCELLE_API const char *scelle_sealer_warnings(const struct scelle_sealer *s);
  * are kept byte for byte; DER sorts the SET OF unsigned attributes, so order means nothing).  The
  * ASiCManifest is copied byte for byte, so the seal identifier stays the same; the file
  * digest changes.  evidence.xml is not touched: its sealing time stays the one recorded
- * when the evidence was sealed.
+ * when the evidence was sealed.  An archive sealed with XAdES (FORMAT.md §5.2) is stamped
+ * the same way: only META-INF/signatures001.xml changes, gaining one
+ * xades:SignatureTimeStamp per TSA among its unsigned properties (XAdES-B-T); its seal
+ * identifier, the digest of the canonical SignedInfo, stays the same.
  *
  * The handle follows the sealer's conventions: strings are copied, returned strings are
  * borrowed until the next scelle_stamper_write() or scelle_stamper_free(). */

@@ -19,7 +19,15 @@ It prints the median wall and CPU (user + system) time, the ratios to the baseli
 of the machine's SHA-256 speed (bytes / time / `openssl speed -evp sha256`).  Benchmarks are
 not tests: nothing here fails on a slow result.
 
-Environment: BENCH_ROUNDS (3), BENCH_SETS (corpus,small,big), B (build), BENCH_DIR.
+The sets: corpus (2 GB mixed), small (100,000 files of 1-8 KB: thumbnails and messages),
+junk (100,000 files of 1-8 KB of random bytes named .jpg: app caches, encrypted blobs,
+broken thumbnails, content no format rule recognises), big (one 5 GiB file).
+
+Environment: BENCH_ROUNDS (3), BENCH_SETS (corpus,small,junk,big), B (build), BENCH_DIR,
+BENCH_SCALE (1: a fraction such as 0.05 shrinks every set's file count and sizes, for a
+round of seconds on a busy machine; its corpora are generated beside the full ones),
+BENCH_OLD (another scelle binary, e.g. the one before a change: its seal and verify run as
+seal0 and verify0 in the same rounds, for an A/B ratio of the same minute).
 """
 import os
 import random
@@ -34,7 +42,9 @@ BUILD = os.path.join(TOP, os.environ.get("B", "build"))
 DIR = os.environ.get("BENCH_DIR", os.path.join(BUILD, "bench"))
 SCELLE = os.path.join(BUILD, "scelle")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-SETS = os.environ.get("BENCH_SETS", "corpus,small,big").split(",")
+SETS = os.environ.get("BENCH_SETS", "corpus,small,junk,big").split(",")
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+OLD = os.environ.get("BENCH_OLD")
 TIME = "/usr/bin/time"
 MB = 1 << 20
 
@@ -80,7 +90,7 @@ def make_corpus(d):
     r = random.Random(2026)
     s = Stream(1)
     os.makedirs(os.path.join(d, "media"))
-    for i in range(2000):
+    for i in range(scaled(2000)):
         with open(os.path.join(d, "media", "IMG_%04d.jpg" % i), "wb") as f:
             f.write(JPEG)
             s.copy(f, r.randint(20_000, 1_000_000) - len(JPEG))
@@ -88,10 +98,10 @@ def make_corpus(d):
     for i in range(2):
         with open(os.path.join(d, "video", "VID_%d.mp4" % i), "wb") as f:
             f.write(MP4)
-            s.copy(f, 400 * MB - len(MP4))
+            s.copy(f, scaled(400 * MB) - len(MP4))
     s.close()
     os.makedirs(os.path.join(d, "ads"))
-    for i in range(200):
+    for i in range(scaled(200)):
         with open(os.path.join(d, "ads", "ad-%04d.html" % i), "w") as f:
             f.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Annonce %d"
                     "</title></head>\n<body>\n" % i)
@@ -102,7 +112,7 @@ def make_corpus(d):
     os.makedirs(os.path.join(d, "chat"))
     with open(os.path.join(d, "chat", "_chat.txt"), "w") as f:
         t = 1_763_000_000
-        for k in range(200_000):
+        for k in range(scaled(200_000)):
             t += r.randint(1, 600)
             tm = time.gmtime(t)
             f.write("[%02d/%02d/%04d %02d:%02d:%02d] %s: %s\n" % (
@@ -119,7 +129,7 @@ def make_small(d):
     for k in range(100):
         sub = os.path.join(d, "f%03d" % k)
         os.makedirs(sub)
-        for i in range(1000):
+        for i in range(scaled(1000)):
             n = r.randint(1024, 8192)
             if i % 10 == 9:
                 with open(os.path.join(sub, "msg_%04d.json" % i), "w") as f:
@@ -133,18 +143,36 @@ def make_small(d):
     s.close()
 
 
+def make_junk(d):
+    """100,000 files of 1-8 KB of random bytes named .jpg in 100 folders: what libmagic
+    does not recognise (issue 22)."""
+    r = random.Random(22)
+    s = Stream(4)
+    for k in range(100):
+        sub = os.path.join(d, "c%03d" % k)
+        os.makedirs(sub)
+        for i in range(scaled(1000)):
+            with open(os.path.join(sub, "cache_%04d.jpg" % i), "wb") as f:
+                s.copy(f, r.randint(1024, 8192))
+    s.close()
+
+
 def make_big(d):
     """One 5 GiB video."""
     os.makedirs(d)
     s = Stream(3)
     with open(os.path.join(d, "seized.mp4"), "wb") as f:
         f.write(MP4)
-        s.copy(f, (5 << 30) - len(MP4))
+        s.copy(f, scaled(5 << 30) - len(MP4))
     s.close()
 
 
-MAKERS = {"corpus": make_corpus, "small": make_small, "big": make_big}
-NEEDS = {"corpus": 2.0, "small": 0.6, "big": 5.4}	# GB of input
+def scaled(n):
+    return max(1, int(n * SCALE))
+
+
+MAKERS = {"corpus": make_corpus, "small": make_small, "junk": make_junk, "big": make_big}
+NEEDS = {"corpus": 2.0, "small": 0.6, "junk": 0.5, "big": 5.4}	# GB of input
 
 
 def tree_size(d):
@@ -157,12 +185,12 @@ def tree_size(d):
 
 
 def ensure(name):
-    d = os.path.join(DIR, name)
+    d = os.path.join(DIR, name if SCALE == 1 else "%s@%g" % (name, SCALE))
     if os.path.exists(os.path.join(d, ".done")):
         return d
     shutil.rmtree(d, ignore_errors=True)
     free = shutil.disk_usage(DIR).free / 1e9
-    need = NEEDS[name] * 3 + 1	# the input, a bsdtar archive and a scelle archive
+    need = NEEDS[name] * SCALE * 3 + 1	# the input, a bsdtar archive and a scelle archive
     if free < need:
         sys.exit("bench: %.1f GB free under %s, %s needs about %.1f GB" % (free, DIR, name, need))
     print("bench: generating %s ..." % d, flush=True)
@@ -208,8 +236,11 @@ def commands(name, pki):
         ("B3s", "bsdtar --format zip --options zip:compression=store -cf ../b.zip in && "
                 "sync ../b.zip"),
         ("seal", "%s seal -q -f %s -o ../s.asice in" % (SCELLE, key)),
-        ("verify", "%s verify -q --no-timestamp-ok --trust %s/ca.pem ../s.asice" % (SCELLE, pki)),
+        ("verify", "%s verify -q --no-timestamp-ok --trust %s/ca.pem --crl %s/ca.crl ../s.asice" % (SCELLE, pki, pki)),
     ]
+    if OLD:
+        c += [("seal0", "%s seal -q -f %s -o ../s0.asice in" % (OLD, key)),
+              ("verify0", "%s verify -q --no-timestamp-ok --trust %s/ca.pem --crl %s/ca.crl ../s0.asice" % (OLD, pki, pki))]
     if name == "corpus":
         c += [("B4", "%s sha256sum > /dev/null && %s sha512sum > /dev/null && %s md5sum > /dev/null"
                      % (files, files, files)),
@@ -220,6 +251,7 @@ def commands(name, pki):
 
 # What each command writes (beside its set's folder), removed before it runs.
 OUTPUTS = {"B1": ("sums.txt", "b.zip"), "B3": ("b.zip",), "B3s": ("b.zip",), "seal": ("s.asice", "s.asice.custody.xml"),
+           "seal0": ("s0.asice", "s0.asice.custody.xml"),
            "seal3": ("s3.asice", "s3.asice.custody.xml")}
 
 
@@ -237,9 +269,12 @@ def run_set(name, pki, limit):
         warm(d)
         order = cmds[rnd % len(cmds):] + cmds[:rnd % len(cmds)]
         # verify needs the archive of this round's seal: keep seal before verify
-        order = [c for c in order if c[0] != "verify"]
-        order.insert(order.index(next(c for c in order if c[0] == "seal")) + 1,
-                     next(c for c in cmds if c[0] == "verify"))
+        for sl, vl in (("seal", "verify"), ("seal0", "verify0")):
+            if not any(c[0] == vl for c in cmds):
+                continue
+            order = [c for c in order if c[0] != vl]
+            order.insert(order.index(next(c for c in order if c[0] == sl)) + 1,
+                         next(c for c in cmds if c[0] == vl))
         for label, cmd in order:
             # Every command writes a new file: replacing the last round's output would
             # charge it the freeing of a 2 GB file that the others do not pay.
@@ -270,11 +305,16 @@ def run_set(name, pki, limit):
             cpu[k], cpu[k] / cpu["B1"], cpu[k] / cpu["B2"], cpu[k] / cpu["B3"], rss[k] / 1024,
             "%.0f%%" % (100 * frac) if frac else "-"))
     print("  seal against B3s (both archives on disk at the end): %.2f" % (med["seal"] / med["B3s"]))
+    if OLD:
+        print("  A/B against %s: seal %.2f x seal0 (B3s %.2f -> %.2f), verify %.2f x verify0 "
+              "(B2 %.2f -> %.2f)" % (OLD, med["seal"] / med["seal0"], med["seal0"] / med["B3s"],
+                                     med["seal"] / med["B3s"], med["verify"] / med["verify0"],
+                                     med["verify0"] / med["B2"], med["verify"] / med["B2"]))
     if "B4" in med:
         print("  seal --digest sha512 --digest md5: %.2f s (CPU %.2f s); sha256sum, sha512sum, "
               "md5sum one after another: %.2f s (CPU %.2f s); ratio %.2f" % (
                   med["seal3"], cpu["seal3"], med["B4"], cpu["B4"], med["seal3"] / med["B4"]))
-    for f in ("s.asice", "sums.txt"):
+    for f in ("s.asice", "s0.asice", "sums.txt"):
         if os.path.exists(os.path.join(d, f)):
             os.unlink(os.path.join(d, f))
     return med, rss

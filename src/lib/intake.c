@@ -315,7 +315,7 @@ static void read_member(struct archive *a, struct listing *L, struct member *m, 
 	 * phone export of 100,000 messages: it sees the first 4 KiB of the first
 	 * MAX_TYPED_MEMBERS members only, and archives inside are found by their signature. */
 	if (plen && c->magic && c->members <= MAX_TYPED_MEMBERS) {
-		const char *mt = magic_buffer(c->magic, head, plen < 4096 ? plen : 4096);
+		const char *mt = media_type(c->magic, head, plen < 4096 ? plen : 4096);
 		m->media_type = xstrdup(mt ? mt : "application/octet-stream");
 		c->b->text += 16 + xml_len(m->media_type);	/* ' mediaType=""': may pass text_max by one */
 	}

@@ -130,6 +130,12 @@ int  hash_pipe_failed(struct hash_pipe *p);
 uint64_t hash_pipe_ticket(struct hash_pipe *p);
 int  hash_pipe_wait(struct hash_pipe *p, uint64_t ticket);
 void hash_pipe_free(struct hash_pipe *p);
+
+/* An item's media type from its first n bytes (media_type.c): the common evidence formats
+ * and random bytes from their signature, the rest from libmagic (magic may be NULL: then
+ * NULL).  media_type_sniff is the first part alone, NULL when it cannot tell. */
+const char *media_type(void *magic, const unsigned char *p, size_t n);
+const char *media_type_sniff(const unsigned char *p, size_t n);
 /* SHA-256 of a file on its own thread, reading with pread up to the offset said final by
  * file_hasher_advance; `writeback` also starts writing hashed ranges to disk.
  * file_hasher_finish gives the hex digest of [0, end) and frees the hasher. */
@@ -333,6 +339,8 @@ char *cert_subject(X509 *x);			/* x509_name_text of the subject */
  * (OPENSSL_malloc'ed). */
 int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned char *data,
     size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
+/* One line of warnings: msg and a newline, the text kept NUL-terminated. */
+void warn_line(struct buf *w, const char *msg);
 /* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
  * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
  * replaced.  With `optional`, a TSA that fails is skipped and its error appended to

@@ -703,16 +703,6 @@ struct sealing {
 	struct scerr werr;	/* why such a write failed */
 };
 
-/* libmagic spends ~50 us walking its JPEG rules to give the answer the first bytes already
- * give (its rule "0 beshort 0xffd8" says image/jpeg), and a phone holds tens of thousands
- * of photos and thumbnails: for 100,000 small files that was most of the sealing time. */
-static const char *media_type(void *magic, const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	return magic ? magic_buffer(magic, p, n) : NULL;
-}
-
 /* Runs on the hashing thread when an item's last byte is hashed. */
 static void item_hashed(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len, size_t n)
 {

@@ -99,7 +99,7 @@ out:
 
 /* One line of warnings: the callers read them as a C string (scelle_sealer_warnings), even
  * when the operation then fails, so the text stays NUL-terminated after every line. */
-static void warn_line(struct buf *w, const char *msg)
+void warn_line(struct buf *w, const char *msg)
 {
 	if (buf_append(w, msg, strlen(msg)) == 0 && buf_append(w, "\n", 1) == 0 &&
 	    buf_append(w, "", 1) == 0)

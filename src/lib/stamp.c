@@ -1,4 +1,5 @@
-/* stamp.c — time-stamping an archive that was sealed offline (CAdES-B-B → B-T).
+/* stamp.c — time-stamping an archive that was sealed offline (CAdES-B-B → B-T, and
+ * XAdES-B-B → B-T: FORMAT.md §5.2).
  *
  * An archive is immutable once sealed (DESIGN.md §2), so stamping writes a new one:
  * every entry is copied with its content, name, order, compression method and date
@@ -14,6 +15,11 @@
  * differ (another zlib level), which no digest covers.  Order of work: verify the input
  * (a TOTAL-FAILED archive is refused before any TSA is asked) → ask the TSAs → copy →
  * verify the copy → publish it atomically (out_file.c).
+ *
+ * A XAdES archive (FORMAT.md §5.2) is stamped the same way: its META-INF/signatures001.xml
+ * gains one xades:SignatureTimeStamp per TSA among its unsigned properties (xades.c, the
+ * code that seal runs), and every other entry is copied as above.  The canonical SignedInfo,
+ * its seal identifier, does not change.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -220,9 +226,11 @@ static struct scelle_result *verify_fd(struct scelle_stamper *st, int fd, int ph
 	return r;
 }
 
-/* Reads the signature entry into sig; *total: the sum of all entry sizes. */
+/* Reads the signature entry into sig, the one verify judged: META-INF/signature001.p7s,
+ * or without it the XAdES signature (FORMAT.md §5.2), whose name goes to *name; *total:
+ * the sum of all entry sizes. */
 static int read_signature(struct scelle_stamper *st, int fd, const struct zip_dir *dir,
-    struct buf *sig, uint64_t *total)
+    struct buf *sig, uint64_t *total, const char **name)
 {
 	const struct zip_dirent *d = NULL;
 	struct zip_rd *rd;
@@ -235,13 +243,11 @@ static int read_signature(struct scelle_stamper *st, int fd, const struct zip_di
 			d = &dir->e[i];
 	}
 	for (size_t i = 0; !d && i < dir->n; i++)
-		if (is_xades_signature_name(dir->e[i].name)) {
-			scerr_set(&st->err, SCELLE_E_FORMAT, "cannot stamp a XAdES archive yet (FORMAT.md "
-			    "§5.2): seal it with --signature xades --tsa URL");
-			return -1;
-		}
+		if (is_xades_signature_name(dir->e[i].name))
+			d = &dir->e[i];
+	*name = d ? d->name : ASIC_SIGNATURE;
 	if (!d || d->usize > MAX_SIG_BYTES) {
-		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': missing or too large", ASIC_SIGNATURE);
+		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': missing or too large", *name);
 		return -1;
 	}
 	if (!(rd = zip_rd_open(fd, d))) {
@@ -255,16 +261,15 @@ static int read_signature(struct scelle_stamper *st, int fd, const struct zip_di
 			return -1;
 		}
 	if (n < 0)
-		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': %s", ASIC_SIGNATURE,
-		    zip_rd_error(rd));
+		scerr_set(&st->err, SCELLE_E_FORMAT, "cannot read '%s': %s", *name, zip_rd_error(rd));
 	zip_rd_close(rd);
 	return n < 0 ? -1 : 0;
 }
 
 /* Copies every entry of the archive behind fd into z, in the order of their local headers,
- * each under its central directory name, the signature replaced by sig. */
+ * each under its central directory name, the signature (sig_name) replaced by sig. */
 static int copy_entries(struct scelle_stamper *st, int fd, const struct zip_dir *dir,
-    const struct buf *sig, uint64_t total, struct zip_writer *z)
+    const char *sig_name, const struct buf *sig, uint64_t total, struct zip_writer *z)
 {
 	const struct zip_dirent **order = dir->n ? xcalloc(dir->n, sizeof(*order)) : NULL;
 	unsigned char *buf = malloc(CHUNK);
@@ -288,7 +293,7 @@ static int copy_entries(struct scelle_stamper *st, int fd, const struct zip_dir 
 			    "which scelle does not write", name, d->method);
 			goto out;
 		}
-		int is_sig = strcmp(name, ASIC_SIGNATURE) == 0;
+		int is_sig = strcmp(name, sig_name) == 0;
 		uint64_t hint = is_sig ? sig->len : d->usize;
 		if (zip_entry_begin(z, name, d->method, hint, dos_to_time(d->dos_time, d->dos_date), &st->err))
 			goto out;
@@ -393,7 +398,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	struct buf sig = { 0 };
 	struct zip_dir cd = { 0 };
 	struct stat in_st, out_st;
-	const char *why, *id;
+	const char *why, *id, *sig_name = ASIC_SIGNATURE;
 	size_t old_tokens;
 	uint64_t total;
 	struct tsa_options opt = { st->policy, st->timeout, &st->access };
@@ -466,23 +471,27 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 	scelle_result_free(r);
 	r = NULL;
 	if (cd_read(fd, (uint64_t)in_st.st_size, &cd, &st->err) ||
-	    read_signature(st, fd, &cd, &sig, &total)) {
+	    read_signature(st, fd, &cd, &sig, &total, &sig_name)) {
 		rc = st->err.code;
 		goto done;
 	}
-	/* Ask the TSAs before anything is written: a TSA that fails leaves no output.  The
-	 * DER goes to OpenSSL's allocator, since cades_add_timestamps() replaces it. */
-	der_len = sig.len;
-	if (!(der = OPENSSL_memdup(sig.data, sig.len))) {
+	/* Ask the TSAs before anything is written: a TSA that fails leaves no output.  A
+	 * XAdES signature gains its SignatureTimeStamp in its own file (FORMAT.md §5.2); a
+	 * CAdES one's DER goes to OpenSSL's allocator, since cades_add_timestamps() replaces
+	 * it. */
+	if (strcmp(sig_name, ASIC_SIGNATURE) != 0)
+		rc = xades_stamp(&sig, st->tsa, st->ntsa, &opt, st->optional, &st->warnings, &st->added,
+		    &st->err);
+	else if (!(der = OPENSSL_memdup(sig.data, der_len = sig.len)))
 		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
-		goto done;
+	else {
+		rc = cades_add_timestamps(&der, &der_len, st->tsa, st->ntsa, &opt, st->optional,
+		    &st->warnings, &st->added, &st->err);
+		sig.len = 0;
+		if (rc == SCELLE_OK && buf_append(&sig, der, der_len))
+			rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
+		OPENSSL_free(der);
 	}
-	rc = cades_add_timestamps(&der, &der_len, st->tsa, st->ntsa, &opt, st->optional,
-	    &st->warnings, &st->added, &st->err);
-	sig.len = 0;
-	if (rc == SCELLE_OK && buf_append(&sig, der, der_len))
-		rc = stamp_fail(st, SCELLE_E_NOMEM, "out of memory");
-	OPENSSL_free(der);
 	warnings_terminate(st);
 	if (rc)
 		goto done;
@@ -493,7 +502,7 @@ int scelle_stamper_write(struct scelle_stamper *st, const char *archive, const c
 		goto done;
 	}
 	if (out_open(&o, out, force, &st->err) || !(z = zip_writer_new(o.fd, out, &st->err)) ||
-	    copy_entries(st, fd, &cd, &sig, total, z) || zip_writer_finish(z, &st->err) ||
+	    copy_entries(st, fd, &cd, sig_name, &sig, total, z) || zip_writer_finish(z, &st->err) ||
 	    hash_file_fd(o.fd, st->file_digest, &st->err)) {
 		rc = st->err.code ? st->err.code : SCELLE_E_NOMEM;
 		goto done;

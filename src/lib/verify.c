@@ -1060,6 +1060,10 @@ static int by_offset(const void *a, const void *b)
 	return x->z->offset < y->z->offset ? -1 : x->z->offset > y->z->offset;
 }
 
+/* Entries in flight on the hashing thread, judged in the order they were read: small
+ * ones are handed over whole, many to a buffer (hash_pipe_item), as the sealer does. */
+#define PEND_RING 1024
+
 /* Pass 2: every signed entry streamed once, in the order of the file, from the bytes its
  * central record points at (zip_rd: CRC-32 and size checked against that record), through
  * all of its digests (on the hashing thread), in constant memory.  An entry is found by
@@ -1068,7 +1072,7 @@ static void pass_digests(struct vctx *c)
 {
 	struct hash_pipe *hp = hash_pipe_new(CHUNK);
 	struct entry **order = c->nentries ? xcalloc(c->nentries, sizeof(*order)) : NULL;
-	struct pending pend[2] = { 0 };
+	struct pending *pend = xcalloc(PEND_RING, sizeof(*pend));
 	struct progress prog = { c->v->progress_cb, c->v->progress_arg, 0, { 0, 0 } };
 	uint64_t done = 0;
 	size_t checked = 0, failed = 0, k = 0, nsigned = 0;
@@ -1079,65 +1083,63 @@ static void pass_digests(struct vctx *c)
 			order[i] = &c->entries[i];
 	}
 	sort(order, c->nentries, sizeof(*order), by_offset);
-	for (size_t i = 0; hp && order && i < c->nentries; i++) {
+	for (size_t i = 0; hp && order && pend && i < c->nentries; i++) {
 		struct entry *e = order[i];
 		const char *name = e->name;
 		if (!e->ref && e->item < 0)
 			continue;
 		e->checked = 1;
 		checked++;
-		int xml = strcmp(name, EVIDENCE_XML) == 0;
-		if (xml || e->size <= INLINE_MAX) {
-			/* Small: hashed here, handing it over would cost more.  evidence.xml is
-			 * judged on the very bytes that were parsed. */
+		if (strcmp(name, EVIDENCE_XML) == 0) {
+			/* Hashed here: evidence.xml is judged on the very bytes that were parsed. */
 			struct hashset h;
-			unsigned char md[7][EVP_MAX_MD_SIZE], *buf = hash_pipe_buffer(hp);
+			unsigned char md[7][EVP_MAX_MD_SIZE];
 			unsigned int len[7];
-			uint64_t size = 0;
-			ssize_t n = 0;
-			struct zip_rd *rd = xml ? NULL : zip_rd_open(c->fd, e->z);
 			setup_hashes(c, e, &h);
-			if (hashset_start(&h) == 0 && xml) {
+			if (hashset_start(&h) == 0)
 				hashset_update(&h, c->evidence.b.data, c->evidence.b.len);
-				size = c->evidence.b.len;
-			}
-			while (rd && (n = zip_rd_read(rd, buf, CHUNK)) > 0) {
-				hashset_update(&h, buf, (size_t)n);
-				size += (uint64_t)n;
-				done += (uint64_t)n;
-			}
 			hashset_final(&h, md, len);
-			progress_tick(&prog, done, name);
-			if (xml && !c->evidence.seen)
+			if (!c->evidence.seen)
 				failed++;	/* why was said when it was read */
-			else if (!xml && entry_unread(c, e, rd, rd ? n : -1))
-				failed++;
-			zip_rd_close(rd);
-			if (!judge_entry(c, e, &h, md, len, size))
+			if (!judge_entry(c, e, &h, md, len, c->evidence.b.len))
 				failed++;
 			continue;
 		}
-		struct pending *p = &pend[k++ % 2];
-		judge_pending(c, hp, p, &failed);	/* the one before the previous: long done */
+		struct pending *p = &pend[k++ % PEND_RING];
+		judge_pending(c, hp, p, &failed);	/* the oldest in flight: long done */
 		const EVP_MD *mds[7];
 		setup_hashes(c, e, &p->h);
 		for (size_t j = 0; j < p->h.n; j++)
 			mds[j] = EVP_get_digestbyname(p->h.alg[j]);
 		p->e = e;
 		p->size = 0;
-		hash_pipe_begin(hp, mds, p->h.n);
 		struct zip_rd *rd = zip_rd_open(c->fd, e->z);
 		ssize_t n = -1;
-		while (rd) {
-			unsigned char *buf = hash_pipe_buffer(hp);
-			if ((n = zip_rd_read(rd, buf, CHUNK)) <= 0)
-				break;
-			hash_pipe_put(hp, buf, (size_t)n);
-			p->size += (uint64_t)n;
-			done += (uint64_t)n;
+		if (e->size <= INLINE_MAX) {
+			/* Small: read whole (zip_rd gives at most one byte more than its central
+			 * record says, and fails then) and handed over in one job. */
+			size_t room = (size_t)e->size + 1;
+			unsigned char *buf = hash_pipe_space(hp, room);
+			while (rd && p->size < room && (n = zip_rd_read(rd, buf + p->size, room - (size_t)p->size)) > 0)
+				p->size += (uint64_t)n;
+			if (rd && n > 0)	/* room filled: the end is still to be read */
+				n = zip_rd_read(rd, buf, 0);
+			done += p->size;
+			hash_pipe_item(hp, mds, p->h.n, buf, (size_t)p->size, entry_hashed, NULL, NULL, p);
 			progress_tick(&prog, done, name);
+		} else {
+			hash_pipe_begin(hp, mds, p->h.n);
+			while (rd) {
+				unsigned char *buf = hash_pipe_buffer(hp);
+				if ((n = zip_rd_read(rd, buf, CHUNK)) <= 0)
+					break;
+				hash_pipe_put(hp, buf, (size_t)n);
+				p->size += (uint64_t)n;
+				done += (uint64_t)n;
+				progress_tick(&prog, done, name);
+			}
+			hash_pipe_end(hp, entry_hashed, p);
 		}
-		hash_pipe_end(hp, entry_hashed, p);
 		p->ticket = hash_pipe_ticket(hp);
 		p->active = 1;
 		if (entry_unread(c, e, rd, n))
@@ -1145,10 +1147,8 @@ static void pass_digests(struct vctx *c)
 		zip_rd_close(rd);
 	}
 	progress_tick(&prog, prog.total, NULL);	/* the last word: all done */
-	if (hp) {
-		judge_pending(c, hp, &pend[k % 2], &failed);
-		judge_pending(c, hp, &pend[(k + 1) % 2], &failed);
-	}
+	for (size_t i = k < PEND_RING ? 0 : k - PEND_RING; hp && pend && i < k; i++)
+		judge_pending(c, hp, &pend[i % PEND_RING], &failed);
 	/* DESIGN.md §7, fail closed: every entry the manifest or evidence.xml names was
 	 * hashed, or the verdict says it was not. */
 	for (size_t i = 0; i < c->nentries; i++) {
@@ -1159,7 +1159,7 @@ static void pass_digests(struct vctx *c)
 		if (!e->checked) {
 			result_check(c->r, "manifest.digest", SCELLE_FAILED, "HASH_FAILURE", e->name,
 			    "'%s': its digests could not be computed (%s)", e->name,
-			    hp && order ? L_("not read") : "out of memory");
+			    hp && order && pend ? L_("not read") : "out of memory");
 			failed++;
 		}
 	}
@@ -1167,6 +1167,7 @@ static void pass_digests(struct vctx *c)
 		result_check(c->r, "manifest.digest", SCELLE_PASSED, NULL, NULL,
 		    "%zu signed entries match their digests", checked);
 	free(order);
+	free(pend);
 	hash_pipe_free(hp);
 }
 
@@ -1292,7 +1293,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		parse_manifest(&c);
 	parse_evidence(&c);
 	if (xades && c.xades.seen)
-		verify_xades(&c, c.xades_name, &c.xades.b);
+		verify_xades(&c, c.xades_name, &c.xades.b, 0);
 	check_coverage(&c);
 	pass_digests(&c);
 	verify_volume(&c);

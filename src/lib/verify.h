@@ -114,8 +114,12 @@ void timestamp_none(struct vctx *c);
  * the container in c (its entries, sorted, with item = -1): its data references become
  * the entries' references (every entry outside META-INF once; pass_digests compares them),
  * then libxmlsec1 verifies it, and its signing certificate, time-stamps and chain are
- * judged as for CAdES.  Sets F_SEAL_ID. */
-void verify_xades(struct vctx *c, const char *name, const struct buf *xml);
+ * judged as for CAdES.  Sets F_SEAL_ID.  foreign: one signature of a container without
+ * evidence.xml (verify_etsi.c), which takes the entries' references back after the call:
+ * a referenced file that is missing is INDETERMINATE, an unsigned property of another
+ * kind a warning, and no seal identifier is set.  0 when every reference resolved (the
+ * entries' references are then what the signature covers), -1 otherwise. */
+int verify_xades(struct vctx *c, const char *name, const struct buf *xml, int foreign);
 /* verify.c, for xades_verify.c */
 struct entry *find_entry(struct vctx *c, const char *name);
 int well_formed(const struct doc *d);

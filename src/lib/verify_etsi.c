@@ -1,11 +1,12 @@
 /* verify_etsi.c — a container that is not a scelle archive (no evidence.xml), verified as
- * an ETSI ASiC container (EN 319 162-1 ASiC-E, EN 319 162-2 ASiC-S) with CAdES signatures
- * and time-stamps: FORMAT.md, "Foreign containers".  The verdict is the ETSI one; what is
- * not read is said so, never reported as a missing or unsigned file.
+ * an ETSI ASiC container (EN 319 162-1 ASiC-E, EN 319 162-2 ASiC-S) with CAdES or XAdES
+ * signatures and time-stamps: FORMAT.md, "Foreign containers".  The verdict is the ETSI
+ * one; what is not read is said so, never reported as a missing or unsigned file.
  *
  * Each META-INF/ *.p7s is verified over the ASiCManifest whose SigReference names it (not
  * by its name), or in ASiC-S over the one data object; each manifest's references are
- * hashed from the bytes the central directory points at (zip_rd). */
+ * hashed from the bytes the central directory points at (zip_rd).  Each XAdES
+ * META-INF/ *signatures*.xml is verified by xades_verify.c, as scelle's own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,14 +114,6 @@ static struct entry *find(struct vctx *c, const char *name)
 static size_t pos(const struct etsi *E, const struct entry *e)
 {
 	return (size_t)(e - E->c->entries);
-}
-
-/* XAdES signatures (EN 319 132-1, META-INF/ *signatures*.xml): the hook where XAdES
- * verification connects; until then they are said to be unchecked, not unsigned. */
-static void xades_signature(struct vctx *c, const struct entry *e)
-{
-	result_check(c->r, "signature.format", SCELLE_INDETERMINATE, "FORMAT_FAILURE", e->name,
-	    "'%s': XAdES signature: not supported by this verifier yet", e->name);
 }
 
 /* A small META-INF document into b: 0, or -1 said why. */
@@ -325,6 +318,35 @@ static void check_cades(struct vctx *c, const struct entry *sig, struct buf *con
 	c->sig_name = ASIC_SIGNATURE;
 }
 
+/* One XAdES signature (EN 319 132-1, META-INF/ *signatures*.xml) by the checks of
+ * scelle's own XAdES archives (xades_verify.c), each message naming it.  Its data
+ * references are detached, to container entries by name: the files they resolve to are
+ * covered, and libxmlsec1 has compared their digests (a difference fails there). */
+static void check_xades(struct etsi *E, size_t i)
+{
+	struct vctx *c = E->c;
+	const struct entry *sig = &c->entries[i];
+	struct buf xml = { 0 };
+	E->covered[i] = 1;
+	E->checked++;
+	if (load(c, sig, &xml, MAX_SIG_BYTES) == 0) {
+		size_t from = c->r->nchecks;
+		c->sig_name = sig->name;
+		c->signing_time = c->poe_time = 0;
+		int resolved = verify_xades(c, sig->name, &xml, 1) == 0;
+		name_checks(c, from, sig->name);
+		c->sig_name = ASIC_SIGNATURE;
+		/* the references are this signature's: the next one starts from none */
+		for (size_t k = 0; k < c->nentries; k++)
+			if (c->entries[k].ref) {
+				E->covered[k] |= resolved;
+				free(c->entries[k].ref);
+				c->entries[k].ref = NULL;
+			}
+	}
+	buf_release(&xml);
+}
+
 /* Every entry a verified manifest references, streamed once through each algorithm it is
  * referenced with, then compared with every reference. */
 static void check_digests(struct etsi *E)
@@ -433,9 +455,10 @@ static void verify_asic_s(struct etsi *E)
 			check_cades(c, e, &data);
 		else if (E->kind[i] == K_TST && strcmp(e->name, "META-INF/timestamp.tst") == 0)
 			check_token(c, e, &data, E->data1->name);
-		else if (E->kind[i] == K_XADES && strcmp(e->name, "META-INF/signatures.xml") == 0)
-			xades_signature(c, e);
-		else
+		else if (E->kind[i] == K_XADES && strcmp(e->name, "META-INF/signatures.xml") == 0) {
+			check_xades(E, i);	/* covers what its reference resolves to */
+			continue;
+		} else
 			continue;	/* other names are not read in ASiC-S: coverage names them */
 		E->checked++;
 		E->covered[pos(E, E->data1)] = 1;
@@ -532,8 +555,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 		struct emanifest *m = NULL;
 		size_t refs = 0;
 		if (E.kind[i] == K_XADES) {
-			xades_signature(c, s);
-			E.covered[i] = 1;
+			check_xades(&E, i);
 			continue;
 		}
 		if (E.kind[i] != K_CADES && E.kind[i] != K_TST)
@@ -577,7 +599,7 @@ void verify_etsi(struct vctx *c, const char *archive)
 	check_digests(&E);
 	/* DESIGN.md §7, fail closed: a container none of whose signatures or time-stamps could
 	 * be checked proves nothing, whatever else passed. */
-	if (have_signature && !E.checked && !E.nxades)
+	if (have_signature && !E.checked)
 		result_check(c->r, "signature.format", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND", NULL,
 		    "none of the signatures or time-stamps of this container could be checked");
 	/* EN 319 162-1 allows files no signature covers: they are named, as a warning. */
@@ -588,9 +610,8 @@ void verify_etsi(struct vctx *c, const char *archive)
 		/* named up to the report's cap, like failures (result.h), then counted */
 		if (uncovered++ >= MAX_SAME_FAILURES)
 			continue;
-		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, n, E.nxades ?
-		    "'%s' is not covered by any signature checked here (the XAdES signature, not "
-		    "checked, may cover it)" : N_("'%s' is not covered by any signature"), n);
+		result_check(c->r, "container.coverage", SCELLE_PASSED, NULL, n,
+		    "'%s' is not covered by any signature", n);
 		c->r->checks[c->r->nchecks - 1].warning = 1;
 	}
 	if (uncovered > MAX_SAME_FAILURES) {

@@ -38,7 +38,8 @@ static int in_subtree(void *top, xmlNodePtr node, xmlNodePtr parent)
 int xml_c14n_node(xmlDocPtr doc, xmlNodePtr node, const char *algorithm, struct buf *out)
 {
 	int mode = strcmp(algorithm, ALG_EXC_C14N) == 0 ? XML_C14N_EXCLUSIVE_1_0
-	    : strcmp(algorithm, ALG_C14N) == 0 ? XML_C14N_1_0 : -1;
+	    : strcmp(algorithm, ALG_C14N) == 0 ? XML_C14N_1_0
+	    : strcmp(algorithm, ALG_C14N11) == 0 ? XML_C14N_1_1 : -1;
 	xmlOutputBufferPtr ob = mode < 0 ? NULL : xmlAllocOutputBuffer(NULL);
 	int rc = -1;
 	if (!ob)
@@ -256,45 +257,103 @@ static int cert_der(X509 *x, unsigned char **der, size_t *n)
 	return l > 0 ? 0 : -1;
 }
 
-/* B-T (EN 319 132-1 §5.3): a SignatureTimeStamp per TSA over the exclusive canonical form
- * of ds:SignatureValue. */
-static int add_timestamps(struct scelle_sealer *s, struct xb *b, xmlNodePtr usp, xmlNodePtr sv,
-    int *added)
+/* The UnsignedSignatureProperties of QualifyingProperties qp, made (after the
+ * SignedProperties) when it has none. */
+static xmlNodePtr unsigned_props(struct xb *b, xmlNodePtr qp)
 {
+	xmlNodePtr up = first_child(qp, NS_XADES, "UnsignedProperties");
+	xmlNodePtr usp = first_child(up, NS_XADES, "UnsignedSignatureProperties");
+	if (usp)
+		return usp;
+	return el(b, up ? up : el(b, qp, b->xades, "UnsignedProperties", NULL), b->xades,
+	    "UnsignedSignatureProperties", NULL);
+}
+
+static int is_timestamp(xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && strcmp((const char *)n->ns->href, NS_XADES) == 0 &&
+	    strcmp((const char *)n->name, "SignatureTimeStamp") == 0;
+}
+
+/* B-T (EN 319 132-1 §5.3): one xades:SignatureTimeStamp per TSA that answers, an RFC 3161
+ * token over the exclusive canonical form of ds:SignatureValue, put after the time-stamps
+ * already there (before the B-LT values).  Seal and stamp both come here; the TSAs are
+ * asked in turn as cades_add_timestamps (sign.c) asks them: one that fails is a warning
+ * line while another gives a token, the error when none does (unless optional), and a
+ * malformed URL is never skipped. */
+static int timestamps_add(struct xb *b, xmlNodePtr sig, char *const *urls, size_t nurls,
+    const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e)
+{
+	xmlNodePtr sv = first_child(sig, SCELLE_NS_DSIG, "SignatureValue"), qp = NULL, usp = NULL;
+	xmlChar *sid = xmlGetNoNsProp(sig, BAD_CAST "Id");
 	struct buf c14n = { 0 };
-	struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
+	struct scerr pending = { 0 };
+	int rc = SCELLE_OK, n = 0;
 	*added = 0;
-	if (xml_c14n_node(b->doc, sv, ALG_EXC_C14N, &c14n)) {
-		scerr_set(&s->err, SCELLE_E_NOMEM, "cannot canonicalise the signature value");
-		return SCELLE_E_NOMEM;
+	for (xmlNodePtr o = sig ? sig->children : NULL; o && !qp; o = o->next)
+		if (o->type == XML_ELEMENT_NODE && o->ns && strcmp((const char *)o->ns->href, SCELLE_NS_DSIG) == 0 &&
+		    strcmp((const char *)o->name, "Object") == 0)
+			qp = first_child(o, NS_XADES, "QualifyingProperties");
+	if (!sv || !qp || !sid || xml_c14n_node(b->doc, sv, ALG_EXC_C14N, &c14n)) {
+		xmlFree(sid);
+		scerr_set(e, SCELLE_E_FORMAT, "not a XAdES signature with a signature value and qualifying "
+		    "properties: no time-stamp can be added");
+		return SCELLE_E_FORMAT;
 	}
-	for (size_t i = 0; i < s->ntsa; i++) {
+	for (size_t i = 0; i < nurls; i++) {
 		unsigned char *token = NULL;
 		size_t token_len = 0;
 		struct scerr te = { 0 };
-		/* as for CAdES (sign.c): each TSA in turn; a failed one is a warning while
-		 * another gives a token, an error when none does (unless --tsa-optional); a
-		 * malformed URL is never skipped */
-		if (tsa_request(s->tsa[i], c14n.data, c14n.len, &opt, &token, &token_len, &te)) {
-			if (!s->tsa_optional && ((*added == 0 && i + 1 == s->ntsa) || te.code == SCELLE_E_USAGE)) {
-				buf_release(&c14n);
-				s->err = te;
-				return te.code ? te.code : SCELLE_E_NETWORK;
-			}
-			sealer_warn(s, "%s", te.msg);
+		if (tsa_request(urls[i], c14n.data, c14n.len, opt, &token, &token_len, &te)) {
+			if (pending.code && warnings)
+				warn_line(warnings, pending.msg);
+			pending = te;
+			if (!pending.code)
+				pending.code = SCELLE_E_NETWORK;
+			if (te.code == SCELLE_E_USAGE && !optional)
+				break;
 			continue;
 		}
-		char id[32];
-		snprintf(id, sizeof(id), "S0-TS-%d", *added);
-		xmlNodePtr ts = el(b, usp, b->xades, "SignatureTimeStamp", NULL);
+		if (!usp && (usp = unsigned_props(b, qp)))	/* the Ids go on from those there */
+			for (xmlNodePtr k = usp->children; k; k = k->next)
+				n += is_timestamp(k);
+		xmlNodePtr before = usp ? usp->children : NULL;
+		while (before && (before->type != XML_ELEMENT_NODE || is_timestamp(before)))
+			before = before->next;
+		char id[200];
+		snprintf(id, sizeof(id), "%s-TS-%d", (const char *)sid, n++);
+		xmlNodePtr ts = el(b, NULL, b->xades, "SignatureTimeStamp", NULL);
+		if (ts && !(before ? xmlAddPrevSibling(before, ts) : xmlAddChild(usp, ts))) {
+			xmlFreeNode(ts);
+			ts = NULL;
+		}
+		if (!ts) {
+			free(token);
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			rc = SCELLE_E_NOMEM;
+			break;
+		}
 		attr(b, ts, "Id", id);
 		attr(b, el(b, ts, b->ds, "CanonicalizationMethod", NULL), "Algorithm", ALG_EXC_C14N);
 		b64_el(b, ts, b->xades, "EncapsulatedTimeStamp", token, token_len);
 		free(token);
+		if (b->failed) {
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			rc = SCELLE_E_NOMEM;
+			break;
+		}
 		(*added)++;
 	}
+	if (rc == SCELLE_OK && pending.code) {
+		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
+			*e = pending;
+			rc = pending.code;
+		} else if (warnings)
+			warn_line(warnings, pending.msg);
+	}
+	xmlFree(sid);
 	buf_release(&c14n);
-	return SCELLE_OK;
+	return rc;
 }
 
 /* B-LT (EN 319 132-1 §5.5): the chain's certificates and the revocation data that the
@@ -453,13 +512,11 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 	xmlNodeAddContent(sv, BAD_CAST v64);
 	free(v64);
 
-	xmlNodePtr usp = NULL;
-	if (s->ntsa || sk_X509_num(s->chain) > 0)
-		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
-		    "UnsignedSignatureProperties", NULL);
 	if (s->ntsa) {
+		struct tsa_options opt = { s->tsa_policy, s->tsa_timeout, &s->tsa_access };
 		int added;
-		if ((rc = add_timestamps(s, &b, usp, sv, &added)))
+		if ((rc = timestamps_add(&b, sg, s->tsa, s->ntsa, &opt, s->tsa_optional, &s->warnings,
+		    &added, &s->err)))
 			goto out;
 		if (!added)
 			sealer_warn(s, "sealed without a time-stamp: no time-stamp authority answered");
@@ -471,11 +528,8 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 		rc = s->err.code;
 		goto out;
 	}
-	if (!usp && (sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp))
-		usp = el(&b, el(&b, qp, b.xades, "UnsignedProperties", NULL), b.xades,
-		    "UnsignedSignatureProperties", NULL);
-	if (usp)
-		add_lt_values(s, &b, usp);
+	if (sk_X509_num(s->chain) > 0 || sk_X509_CRL_num(s->extra.crls) > 0 || s->extra.nocsp)
+		add_lt_values(s, &b, unsigned_props(&b, qp));
 	if (b.failed)
 		goto nomem;
 	xmlDocDumpMemoryEnc(b.doc, &mem, &len, "UTF-8");
@@ -497,5 +551,45 @@ out:
 	buf_release(&is);
 	OPENSSL_free(der);
 	free(value);
+	return rc;
+}
+
+int xades_stamp(struct buf *xml, char *const *urls, size_t nurls, const struct tsa_options *opt,
+    int optional, struct buf *warnings, int *added, struct scerr *e)
+{
+	struct xb b = { 0 };
+	xmlChar *mem = NULL;
+	int len = 0, rc;
+	*added = 0;
+	/* hostile input: no DTD, no network (as verify reads it) */
+	if (xml->len < INT32_MAX && !memmem(xml->data, xml->len, "<!DOCTYPE", 9))
+		b.doc = xmlReadMemory((const char *)xml->data, (int)xml->len, NULL, NULL,
+		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	xmlNodePtr sig = b.doc && !b.doc->intSubset ?
+	    first_child(xmlDocGetRootElement(b.doc), SCELLE_NS_DSIG, "Signature") : NULL;
+	/* the namespaces in scope where the new elements go (the signer's prefixes kept) */
+	b.ds = sig ? sig->ns : NULL;
+	b.xades = sig ? xmlSearchNsByHref(b.doc, sig, BAD_CAST NS_XADES) : NULL;
+	for (xmlNodePtr o = sig ? sig->children : NULL; o && !b.xades; o = o->next)
+		for (xmlNodePtr q = o->type == XML_ELEMENT_NODE ? o->children : NULL; q && !b.xades; q = q->next)
+			if (q->type == XML_ELEMENT_NODE && q->ns && strcmp((const char *)q->ns->href, NS_XADES) == 0)
+				b.xades = q->ns;
+	if (!b.ds || !b.xades) {
+		xmlFreeDoc(b.doc);
+		scerr_set(e, SCELLE_E_FORMAT, "not a XAdES signature with a signature value and qualifying "
+		    "properties: no time-stamp can be added");
+		return SCELLE_E_FORMAT;
+	}
+	rc = timestamps_add(&b, sig, urls, nurls, opt, optional, warnings, added, e);
+	if (rc == SCELLE_OK && *added) {
+		xmlDocDumpMemoryEnc(b.doc, &mem, &len, "UTF-8");
+		xml->len = 0;
+		if (!mem || len <= 0 || buf_append(xml, mem, (size_t)len)) {
+			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+			rc = SCELLE_E_NOMEM;
+		}
+	}
+	xmlFree(mem);
+	xmlFreeDoc(b.doc);
 	return rc;
 }

@@ -100,6 +100,7 @@ static void xmlsec_start(void)
 struct xv {
 	struct vctx *c;
 	const char *name;
+	int foreign;		/* a container without evidence.xml (verify_etsi.c) */
 	xmlDocPtr doc;
 	xmlNodePtr sig, si, sv, ki, sp, usp;
 	X509 *signer;
@@ -205,7 +206,7 @@ static int external_uri(const char *u)
 
 static int c14n_algorithm(const char *a)
 {
-	return a && (strcmp(a, ALG_EXC_C14N) == 0 || strcmp(a, ALG_C14N) == 0);
+	return a && (strcmp(a, ALG_EXC_C14N) == 0 || strcmp(a, ALG_C14N) == 0 || strcmp(a, ALG_C14N11) == 0);
 }
 
 /* ---------------------------------------------------------------- references ---- */
@@ -229,7 +230,18 @@ static int data_reference(struct xv *x, xmlNodePtr r)
 		why = "a reference has an invalid URI";
 	else if (strncmp(name, "META-INF/", 9) == 0 || strcmp(name, "mimetype") == 0)
 		why = "a reference names a file that is not signed data (META-INF/, mimetype)";
-	else if (!(e = find_entry(c, name)))
+	else if (!(e = find_entry(c, name)) && x->foreign && strcmp(name, EVIDENCE_XML) == 0) {
+		/* a scelle archive whose evidence.xml was removed (FORMAT.md §11.1) */
+		result_check(c->r, "container.kind", SCELLE_FAILED, "FORMAT_FAILURE", x->name,
+		    "not a scelle archive: no evidence manifest, yet the signature references %s: "
+		    "the evidence manifest was removed from a scelle archive", EVIDENCE_XML);
+		why = "";
+	} else if (!e && x->foreign) {
+		/* EN 319 102-1: signed data not found is INDETERMINATE (a scelle archive fails) */
+		result_check(c->r, "signature.references", SCELLE_INDETERMINATE, "SIGNED_DATA_NOT_FOUND",
+		    x->name, "a reference names '%s', which is not in the container", name);
+		why = "";
+	} else if (!e)
 		why = "a reference names a file that is not in the archive", sub = "SIGNED_DATA_NOT_FOUND";
 	else if (e->ref)
 		why = "a file is referenced twice";
@@ -241,9 +253,9 @@ static int data_reference(struct xv *x, xmlNodePtr r)
 		why = "a reference's digest value is not valid base64";
 	else if (!(e->ref = malloc(sizeof(ref))))
 		why = "out of memory";
-	if (why)
+	if (why && *why)
 		check(x, "signature.references", SCELLE_FAILED, sub, "%s: '%s'", why, name ? name : uri ? uri : "");
-	else {
+	else if (!why) {
 		memcpy(ref.md, md.data, md.len);
 		ref.mdlen = md.len;
 		*e->ref = ref;
@@ -278,7 +290,7 @@ static int references(struct xv *x)
 	xmlFree(a);
 	if (!ok) {
 		check(x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
-		    "SignedInfo's canonicalisation is not C14N 1.0 or exclusive C14N");
+		    "SignedInfo's canonicalisation is not C14N 1.0, 1.1 or exclusive C14N");
 		bad = 1;
 	}
 	a = sm ? attr(sm, "Algorithm") : NULL;
@@ -477,6 +489,21 @@ out:
 	return rc;
 }
 
+/* Whether ds:X509SerialNumber (a decimal integer) is the serial number of x. */
+static int serial_matches(X509 *x, xmlNodePtr sn)
+{
+	xmlChar *t = sn ? xmlNodeGetContent(sn) : NULL;
+	BIGNUM *want = NULL, *got = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	const char *p = t ? (const char *)t + strspn((const char *)t, " \t\r\n") : NULL;
+	size_t n = p ? strspn(p, "0123456789") : 0;
+	int ok = n > 0 && n < 200 && !p[n + strspn(p + n, " \t\r\n")] && got &&
+	    BN_dec2bn(&want, p) == (int)n && BN_cmp(want, got) == 0;
+	BN_free(want);
+	BN_free(got);
+	xmlFree(t);
+	return ok;
+}
+
 /* SigningTime and SigningCertificateV2 (EN 319 132-1 §5.2.1, §5.2.2): the certificate
  * that verified the signature is the one the signed properties name (a certificate swap
  * for the same key is caught). */
@@ -486,9 +513,12 @@ static int signed_properties(struct xv *x)
 	xmlNodePtr ssp = only_child(x->sp, NS_XADES, "SignedSignatureProperties", NULL);
 	xmlNodePtr st = only_child(ssp, NS_XADES, "SigningTime", NULL);
 	xmlNodePtr v2 = only_child(ssp, NS_XADES, "SigningCertificateV2", NULL);
-	xmlNodePtr cert = v2 ? xmlFirstElementChild(v2) : NULL;
+	/* another tool's signature may have XAdES 1.3.2's first form (libdigidocpp writes it
+	 * outside its EN profile): FORMAT.md §11.1 */
+	xmlNodePtr v1 = x->foreign && !v2 ? only_child(ssp, NS_XADES, "SigningCertificate", NULL) : NULL;
+	xmlNodePtr cert = v2 ? xmlFirstElementChild(v2) : v1 ? xmlFirstElementChild(v1) : NULL;
 	xmlNodePtr cd = only_child(cert, NS_XADES, "CertDigest", NULL);
-	xmlNodePtr is = only_child(cert, NS_XADES, "IssuerSerialV2", NULL);
+	xmlNodePtr is = only_child(cert, NS_XADES, v1 ? "IssuerSerial" : "IssuerSerialV2", NULL);
 	xmlNodePtr dm = only_child(cd, SCELLE_NS_DSIG, "DigestMethod", NULL);
 	xmlNodePtr dv = only_child(cd, SCELLE_NS_DSIG, "DigestValue", NULL);
 	xmlChar *t = st ? xmlNodeGetContent(st) : NULL;
@@ -510,14 +540,28 @@ static int signed_properties(struct xv *x)
 	} else {
 		time_rfc3339(c->signing_time, when, sizeof(when));
 		result_fact(c->r, F_SIGNING_TIME, when);
-		check(x, "signature.attributes", SCELLE_PASSED, NULL,
-		    "XAdES-B-B properties present: SigningTime, SigningCertificateV2");
+		if (v1)
+			result_check(c->r, "signature.attributes", SCELLE_PASSED, NULL, x->name,
+			    "XAdES-B-B properties present: SigningTime, SigningCertificate (the form of "
+			    "XAdES 1.3.2)");
+		else
+			check(x, "signature.attributes", SCELLE_PASSED, NULL,
+			    "XAdES-B-B properties present: SigningTime, SigningCertificateV2");
 		ok = dl > 0 && EVP_Digest(der, (size_t)dl, h, &hl, m, NULL) && got.len == hl &&
 		    CRYPTO_memcmp(h, got.data, hl) == 0;
-		if (ok && is)
+		if (ok && is && v1)
+			ok = serial_matches(x->signer, only_child(is, SCELLE_NS_DSIG, "X509SerialNumber", NULL));
+		else if (ok && is)
 			ok = !b64_node(is, &got) && !issuer_serial_der(x->signer, &want) &&
 			    got.len == want.len && CRYPTO_memcmp(got.data, want.data, got.len) == 0;
-		if (ok)
+		if (ok && v1)
+			result_check(c->r, "signature.signing_certificate", SCELLE_PASSED, NULL, x->name,
+			    "SigningCertificate names the signer's certificate (its digest and serial number)");
+		else if (v1)
+			result_check(c->r, "signature.signing_certificate", SCELLE_FAILED,
+			    "SIG_CONSTRAINTS_FAILURE", x->name,
+			    "SigningCertificate does not match the signer's certificate");
+		else if (ok)
 			check(x, "signature.signing_certificate", SCELLE_PASSED, NULL,
 			    "SigningCertificateV2 names the signer's certificate");
 		else
@@ -583,6 +627,13 @@ static void unsigned_properties(struct xv *x)
 				} else
 					OCSP_RESPONSE_free(o);
 			}
+		} else if (x->foreign) {
+			/* another tool's (EN 319 132-1 §5.4, §5.5.2: refs, archive time-stamps):
+			 * unsigned, so it cannot change what is signed; not read, and said so */
+			result_check(x->c->r, "signature.format", SCELLE_PASSED, NULL, x->name,
+			    "the unsigned property '%s' is not checked by this verifier (it adds no "
+			    "proof to this verdict)", (const char *)u->name);
+			x->c->r->checks[x->c->r->nchecks - 1].warning = 1;
 		} else
 			check(x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
 			    "the unsigned property '%s' is not supported", (const char *)u->name);
@@ -596,15 +647,16 @@ static void unsigned_properties(struct xv *x)
 
 /* ---------------------------------------------------------------------- main ---- */
 
-void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
+int verify_xades(struct vctx *c, const char *name, const struct buf *xml, int foreign)
 {
-	struct xv x = { .c = c, .name = name };
+	struct xv x = { .c = c, .name = name, .foreign = foreign };
 	struct doc d = { *xml, 1, 0 };
+	int resolved = 0;
 
 	if (xml->len && memmem(xml->data, xml->len, "<!DOCTYPE", 9)) {
 		check(&x, "signature.format", SCELLE_FAILED, "FORMAT_FAILURE",
 		    "'%s' has a document type declaration (refused: entities)", name);
-		return;
+		return -1;
 	}
 	if (!well_formed(&d) || xml->len > INT32_MAX ||
 	    !(x.doc = xmlReadMemory((const char *)xml->data, (int)xml->len, name, NULL, XML_OPTIONS)) ||
@@ -619,9 +671,12 @@ void verify_xades(struct vctx *c, const char *name, const struct buf *xml)
 	/* The seal identifier (FORMAT.md §5.2): SHA-256 of the canonical SignedInfo, the bytes
 	 * signed; it commits to every reference and survives a later time-stamp. */
 	char hex[65];
-	if (xades_seal_id(x.doc, hex) == 0)
+	if (!foreign && xades_seal_id(x.doc, hex) == 0)
 		result_fact(c->r, F_SEAL_ID, hex);
-	if (references(&x) || key_info(&x))
+	if (references(&x))
+		goto out;
+	resolved = 1;
+	if (key_info(&x))
 		goto out;
 	char *s = x509_name_text(X509_get_subject_name(x.signer));
 	result_fact(c->r, F_SIGNER, s);
@@ -655,4 +710,5 @@ out:
 		OCSP_RESPONSE_free(x.rd.ocsp[i]);
 	free(x.rd.ocsp);
 	xmlFreeDoc(x.doc);
+	return resolved ? 0 : -1;
 }

@@ -2,7 +2,8 @@
 # t66-etsi.sh — scelle verify reads ETSI ASiC CAdES containers made by other tools (FORMAT.md,
 # "Foreign containers"): data descriptors, other names, several signatures, archive
 # manifests, directory entries, ASiC-S.  Each gets the ETSI verdict; tampered copies fail; a
-# scelle archive stripped of evidence.xml does not pass as a laxer ETSI container.
+# scelle archive stripped of evidence.xml does not pass as a laxer ETSI container.  XAdES
+# containers: t67-etsi-xades.sh.
 . "$(dirname "$0")/lib.sh"
 make_pki
 C=corpus
@@ -105,9 +106,9 @@ test_expect_success 'INDETERMINATE is reachable: no trust anchor, or no time-sta
 	test_grep "timestamp.present .*no time-stamp" out
 '
 
-test_expect_success 'a XAdES signature is recognised and said unchecked, not unsigned (INDETERMINATE)' '
-	expect_exit 3 verify $C/x.asice > out &&
-	test_grep "signatures0.xml.: XAdES signature: not supported by this verifier yet" out &&
+test_expect_success 'a XAdES signature file is verified (t67): one holding no signature fails' '
+	expect_exit 1 verify $C/x.asice > out &&
+	test_grep "signature.format .*signatures0.xml.: 0 signatures (scelle reads exactly one)" out &&
 	! grep -q "not covered by the signed manifest" out
 '
 

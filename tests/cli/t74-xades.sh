@@ -3,7 +3,7 @@
 # META-INF/signatures001.xml and an OpenDocument META-INF/manifest.xml (FORMAT.md §6).
 # scelle verifies it (TOTAL-PASSED with revocation data); the stock xmlsec1 verifies the
 # extracted signature with the recipe of FORMAT.md §8; xmllint finds both XML files
-# well-formed; every forgery class fails.
+# well-formed; every forgery class fails; `stamp` turns a B-B archive into B-T.
 . "$(dirname "$0")/lib.sh"
 make_pki
 cp -R "$TOP/examples/evidence" ev
@@ -93,7 +93,7 @@ test_expect_success 'the recipe fails on a changed file, and on a file added' '
 	! run_recipe r2 planted.asice && test_grep "evidence/planted.txt" r2.out
 '
 
-test_expect_success 'custody add, show and extract work on a XAdES archive; stamp says it cannot yet' '
+test_expect_success 'custody add, show and extract work on a XAdES archive' '
 	cp x.asice c.asice && cp x.asice.custody.xml c.asice.custody.xml &&
 	scelle custody add c.asice --event transferred --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
 		--to "UCRIF Madrid" --tsa "$tsa_url" -q &&
@@ -101,9 +101,63 @@ test_expect_success 'custody add, show and extract work on a XAdES archive; stam
 	test_grep "ledger head: 2 records" out &&
 	scelle show c.asice > show.out && test_grep "evidence/odd/a b#c%41.txt" show.out &&
 	scelle extract -q -C out.d --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --crl "$PKI/ca.crl" c.asice &&
-	cmp "out.d/odd/a b#c%41.txt" "odd/a b#c%41.txt" &&
-	expect_exit 2 scelle stamp --tsa "$tsa_url" -o st.asice c.asice > /dev/null 2> err &&
-	test_grep "cannot stamp a XAdES archive yet" err && test ! -e st.asice
+	cmp "out.d/odd/a b#c%41.txt" "odd/a b#c%41.txt"
+'
+
+# stamp (FORMAT.md §5.2): y.asice was sealed without a TSA (B-B); the copy gains a
+# xades:SignatureTimeStamp over the C14N SignatureValue, and nothing else changes.
+test_expect_success 'stamp: a B-B XAdES archive becomes B-T, only signatures001.xml changes, seal id kept' '
+	id=$(sed -n "s/^seal identifier *//p" seal.out) &&
+	scelle stamp --tsa "$tsa_url" -o yst.asice y.asice > st.out &&
+	test_grep "^stamped yst.asice (1 time-stamp added)" st.out &&
+	test_grep "^seal identifier *$id *(unchanged)" st.out &&
+	test -f yst.asice.custody.xml &&
+	unzip -p yst.asice $SIG > yst.xml && unzip -p y.asice $SIG > y.xml &&
+	test "$(grep -o "<xades:SignatureTimeStamp Id=\"S0-TS-0\">" yst.xml | wc -l)" -eq 1 &&
+	! grep -q SignatureTimeStamp y.xml &&
+	xmllint --noout yst.xml &&
+	unzip -Z1 y.asice > y.names && unzip -Z1 yst.asice > yst.names && cmp y.names yst.names &&
+	while read -r n; do
+		test "$n" = "$SIG" ||
+		test "$(unzip -p y.asice "$n" | sha256sum)" = "$(unzip -p yst.asice "$n" | sha256sum)" || return 1
+	done < y.names
+'
+
+test_expect_success 'stamp: the B-T copy verifies TOTAL-PASSED with its time-stamp checked, ledger carried' '
+	scelle verify -v --trust "$PKI/ca.pem" --crl "$PKI/ca.crl" --tsa-trust "$PKI/tsa-ca.pem" yst.asice > out &&
+	test_grep "^yst.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *timestamp.token *time-stamp 1 by .*Demo TSA 1" out &&
+	test_grep "custody.ledger .*1 records, chain intact" out &&
+	expect_exit 3 scelle verify --trust "$PKI/ca.pem" --crl "$PKI/ca.crl" y.asice > /dev/null
+'
+
+test_expect_success 'stamp: the FORMAT.md recipe (xmlsec1 --verify) still passes on the stamped copy' '
+	run_recipe r3 yst.asice && test_grep "^OK$" r3.out
+'
+
+test_expect_success 'stamp: a time-stamped XAdES archive gains another SignatureTimeStamp, as CAdES' '
+	scelle stamp --tsa "$tsa_url" -o yst2.asice yst.asice > st2.out &&
+	test_grep "^stamped yst2.asice (1 time-stamp added)" st2.out &&
+	unzip -p yst2.asice $SIG > yst2.xml &&
+	test_grep "<xades:SignatureTimeStamp Id=\"S0-TS-0\">.*<xades:SignatureTimeStamp Id=\"S0-TS-1\">" yst2.xml &&
+	scelle verify -v --trust "$PKI/ca.pem" --crl "$PKI/ca.crl" --tsa-trust "$PKI/tsa-ca.pem" yst2.asice > out &&
+	test_grep "^yst2.asice: TOTAL-PASSED$" out &&
+	test_grep "timestamp.token *time-stamp 2 by" out
+'
+
+# A character changed in the middle of the token lands in its structure (FAILED) or in the
+# TSA certificate it carries (its ESSCertID no longer matches: INDETERMINATE, as any token
+# whose TSA certificate is not the one it names): never passed.
+test_expect_success 'stamp: tampering after stamp fails (data, time-stamp, signature value)' '
+	$ZE yst.asice s1.asice flip "$CHAT" &&
+	expect_exit 1 verify s1.asice > out && test_grep "^s1.asice: TOTAL-FAILED$" out &&
+	$XE yst.asice s2.asice b64flip EncapsulatedTimeStamp &&
+	test_must_fail verify s2.asice > out && ! grep -q "TOTAL-PASSED" out &&
+	test_grep -E "^ *(FAILED|INDETERMINATE) *timestamp.token" out &&
+	$XE yst.asice s3.asice ts-from other.asice &&
+	expect_exit 1 verify s3.asice > out && test_grep "^s3.asice: TOTAL-FAILED$" out &&
+	$XE yst.asice s4.asice b64flip SignatureValue &&
+	expect_exit 1 verify s4.asice > out && test_grep "^s4.asice: TOTAL-FAILED$" out
 '
 
 # expect_fail ARCHIVE PATTERN: exit 1, TOTAL-FAILED, and the reason (grep -e) in the output.

@@ -16,7 +16,7 @@ Good containers (each has its expected ETSI verdict in t65):
   s-tst.asics     ASiC-S: doc.txt and META-INF/timestamp.tst over it
   e-001.asice     ASiC-E with scelle's names (ASiCManifest001.xml, signature001.p7s), no evidence.xml
   n-tst.asice     ASiC-E whose one time-stamp no manifest names (INDETERMINATE: nothing checked)
-  x.asice         ASiC-E with a XAdES META-INF/signatures0.xml (not checked by scelle yet)
+  x.asice         ASiC-E with a XAdES META-INF/signatures0.xml holding no signature
 Tampered copies (each must be TOTAL-FAILED):
   t-data.asice    a data byte changed (CRC-32 recomputed, as a forger would)
   t-mdigest.asice a digest in the manifest changed
@@ -223,7 +223,7 @@ write("e-001.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/ASiCManifest001
 # a time-stamp token no manifest names: nothing can be checked
 write("n-tst.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/timestamp.tst", timestamp(DOC), "dd")])
 
-# XAdES: recognised, said to be unchecked
+# XAdES: verified (t67-etsi-xades.sh); this one holds no signature
 write("x.asice", [MIME_E, ("doc.txt", DOC, "dd"), ("META-INF/signatures0.xml",
                   b'<XAdESSignatures xmlns="http://uri.etsi.org/02918/v1.2.1#"/>', "dd")])
 
