@@ -247,6 +247,35 @@ SCELLE_API void scelle_sealer_set_compress(struct scelle_sealer *s, int mode);
  * another name. */
 SCELLE_API int scelle_sealer_set_signature(struct scelle_sealer *s, const char *format);
 
+/* Volumes (formats/FORMAT.md §13): split the seal into several archives, each at most
+ * max_entries ZIP entries (counting every entry: mimetype, evidence.xml, the manifest, the
+ * signature and the set manifest, so at least 6) and at most max_size bytes of archive
+ * file (ZIP headers, evidence.xml, manifest and signature included); 0 means no bound,
+ * both 0 no volumes (the default).  scelle_sealer_write(s, "NAME.asice", ...) then writes
+ * NAME.vol001.asice, NAME.vol002.asice... instead: the items in name order, cut where the
+ * next would pass a bound; an item larger than max_size goes alone into its own volume
+ * (a warning says so); no file is ever split.  Each volume is an ordinary archive with its
+ * own evidence.xml, manifest, signature, time-stamps and custody ledger; its evidence.xml
+ * names the set (a random set identifier, volume i of n), and the last volume carries the
+ * set manifest "volumes.xml", covered by its signature, which lists the seal identifier and
+ * file digest of every volume before it.  Volumes are all or nothing: when one fails, those
+ * written are removed.  Outputs are refused before anything is written when one exists
+ * (SCELLE_E_EXISTS, unless SCELLE_SEAL_FORCE); XAdES volumes are not available
+ * (SCELLE_E_USAGE).  SCELLE_E_USAGE for max_entries below 6 or a max_size too small for a
+ * volume's own files.  scelle_sealer_set_volume_profile(): "dss" (990 entries: EU DSS
+ * refuses more than 1,000 by default) or "e-codex" (1.9 GB, what an e-CODEX message
+ * carries), each setting its own bound and keeping the other. */
+SCELLE_API int scelle_sealer_set_volumes(struct scelle_sealer *s, uint64_t max_entries, uint64_t max_size);
+SCELLE_API int scelle_sealer_set_volume_profile(struct scelle_sealer *s, const char *profile);
+/* After a successful scelle_sealer_write() with volumes: how many were written (0 without
+ * volumes), the i-th one's path (NULL past the last) with its seal identifier and file
+ * digest (either pointer may be NULL), and the set identifier (NULL without volumes).
+ * scelle_sealer_seal_id() and _file_digest() are then the last volume's. */
+SCELLE_API size_t scelle_sealer_volume_count(const struct scelle_sealer *s);
+SCELLE_API const char *scelle_sealer_volume(const struct scelle_sealer *s, size_t i,
+    const char **seal_id, const char **file_digest);
+SCELLE_API const char *scelle_sealer_set_id(const struct scelle_sealer *s);
+
 /* Write the sealed archive.  The output appears at `out` complete and fsynced, or not at
  * all.  After success, the two digests that name the archive are available.  The custody
  * ledger OUT.custody.xml (record 1, the sealing, signed with the same key) is written
@@ -500,7 +529,8 @@ SCELLE_API const struct scelle_timestamp *scelle_result_timestamp(const struct s
  * "format_version", "tool", "identity_claim", "container" ("scelle": an archive with
  * evidence.xml; "etsi": not a scelle archive, another ETSI tool's container, verified as
  * an ETSI container); the signer's certificate: "signer_serial" (hex),
- * "signer_not_before", "signer_not_after" (RFC 3339, UTC); the case (FORMAT.md §3.3):
+ * "signer_not_before", "signer_not_after" (RFC 3339, UTC); volumes (below): "volume_set",
+ * "volume_index", "volume_count"; the case (FORMAT.md §3.3):
  * "legal_basis" (several joined by "; "), "case_description" (may hold line breaks). */
 SCELLE_API const char *scelle_result_get(const struct scelle_result *r, const char *key);
 /* Case references: authority, country and reference of the i-th one. */
@@ -509,6 +539,42 @@ SCELLE_API int scelle_result_case(const struct scelle_result *r, size_t i, const
     const char **country, const char **reference);
 /* evidence.xml exactly as stored, or NULL if the archive had none. */
 SCELLE_API const char *scelle_result_evidence_xml(const struct scelle_result *r, size_t *len);
+
+/* Volumes (formats/FORMAT.md §13; scelle_sealer_set_volumes).  A volume's result has the
+ * facts "volume_set" (the set identifier), "volume_index" and "volume_count" (decimal) and
+ * the check "volume.set"; the last volume's result also lists what its set manifest names,
+ * one scelle_volume per volume, state "listed" (archive: the file name the sealer gave).
+ * A set's verdict (scelle_volume_set_verify) lists the volumes 1..n as found among the
+ * archives given: "present", "missing" (archive NULL; seal_id and file_digest those the
+ * set manifest names, when known), or "foreign" (an archive given as this number that is
+ * not the volume the set manifest names; listed beside the right one). */
+struct scelle_volume {
+	unsigned long index;		/* from 1 */
+	const char *archive;		/* the file, or NULL */
+	const char *seal_id, *file_digest;	/* hex, or NULL */
+	const char *state;		/* "listed", "present", "missing", "foreign" */
+	enum scelle_verdict verdict;	/* a set's: the volume's own verdict (FAILED: missing) */
+};
+SCELLE_API size_t scelle_result_volume_count(const struct scelle_result *r);
+SCELLE_API const struct scelle_volume *scelle_result_volume(const struct scelle_result *r, size_t i);
+
+/* Whether the volumes given make whole sets.  Add every archive verified (a result that is
+ * not a volume is left out; only what the set needs is copied, r may be freed after), then
+ * ask for the verdict on each set found, in the order first seen: a result (freed by the
+ * caller) whose facts are "volume_set" and "volume_count", whose volumes are listed as
+ * above, and whose checks are "volumes.complete" (every volume 1..n is there: one that is
+ * not is FAILED, SIGNED_DATA_NOT_FOUND, subject "volume N"), "volumes.member" (every one
+ * is the volume the last volume's set manifest names, by seal identifier, and agrees on n:
+ * a foreign one is FAILED, subject the archive; the same volume twice, or its file re-made
+ * by `stamp`, is a warning) and "volumes.verdicts" (each volume's own verdict, when not
+ * TOTAL-PASSED).  NULL past the last set or when out of memory. */
+struct scelle_volume_set;
+SCELLE_API struct scelle_volume_set *scelle_volume_set_new(void);
+SCELLE_API void scelle_volume_set_free(struct scelle_volume_set *vs);
+SCELLE_API int scelle_volume_set_add(struct scelle_volume_set *vs, const char *archive,
+    const struct scelle_result *r);
+SCELLE_API size_t scelle_volume_set_count(const struct scelle_volume_set *vs);
+SCELLE_API struct scelle_result *scelle_volume_set_verify(struct scelle_volume_set *vs, size_t i);
 
 /* The custody ledger checked with the archive: NAME.asice.custody.xml beside it unless
  * scelle_verifier_set_ledger() named another (path copied; NULL: beside the archive again).

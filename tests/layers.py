@@ -29,8 +29,8 @@ LAYERS = [
     ('crypto', '''crypto signer keys pkcs11 sign timestamp tsa_responder revocation cms_revinfo
                   signer_policy'''),
     ('evidence', '''evidence media_type names intake chat_export item_info evidence_xml ledger'''),
-    ('ops', '''seal xades verifier trust hints verify_ctx verify verify_sig verify_etsi
-               xades_verify stamp extract custody custody_verify'''),
+    ('ops', '''seal volume_seal xades verifier trust hints verify_ctx verify verify_sig verify_etsi
+               xades_verify stamp extract custody custody_verify volume_verify'''),
 ]
 LAYER_OF = {}
 for rank, (name, mods) in enumerate(LAYERS):

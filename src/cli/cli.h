@@ -97,6 +97,10 @@ int lib_error(const char *msg, const char *hint);
 const char *error_hint_words(const char *hint);	/* the words alone (translated), or NULL */
 /* render_json.c: one JSON object on one line (formats/verify-result.schema.json). */
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r);
+/* render_json.c: the verdict on a volume set (scelle_volume_set_verify), schema
+ * scelle-verify-set/1; render_html.c: its report, with one row per volume. */
+void print_set_json(FILE *f, const struct scelle_result *r);
+int write_set_report_html(FILE *f, const struct scelle_result *r);
 /* render_html.c: the self-contained HTML report; ca_hint names the trust anchor file in
  * the "check it yourself" commands (NULL: a placeholder).  Returns 0 or -1 (errno). */
 struct report_opts {

@@ -21,6 +21,7 @@ static const char usage_text[] =
     "                   [--exclude PATTERN]... [--exclude-os-junk]\n"
     "                   [--list-depth N] [--list-max-bytes SIZE] [--force] [-q] [--json]\n"
     "                   [--compress MODE] [--progress=MODE] [--on-collision refuse|rename]\n"
+    "                   [--max-entries N] [--max-volume-size SIZE] [--profile dss|e-codex]\n"
     "                   [[--as NAME] PATH]...\n"
     "\n"
     "  -o, --output FILE     the archive to write (never overwritten without --force)\n"
@@ -72,6 +73,12 @@ static const char usage_text[] =
     "                        bytes (default 4G; suffixes K, M, G)\n"
     "      --compress MODE   auto (deflate text that gains, default), max (level 9 for all\n"
     "                        but compressed formats) or none (store every item)\n"
+    "      --max-entries N   split into volumes OUT.vol001.asice... of at most N ZIP entries\n"
+    "                        each, its own five files included (see FORMAT.md, Volumes)\n"
+    "      --max-volume-size SIZE  volumes of at most SIZE bytes of archive file (suffixes\n"
+    "                        K, M, G); an item larger than SIZE is alone in its volume\n"
+    "      --profile P       dss (--max-entries 990: EU DSS reads up to 1,000 entries) or\n"
+    "                        e-codex (--max-volume-size 1900000000, one e-CODEX message)\n"
     "  -f, --force           replace OUT if it exists (its custody ledger is kept, renamed\n"
     "                        OUT.custody.SEALID.xml after its seal identifier)\n"
     "  -q, --quiet           no progress\n"
@@ -83,7 +90,7 @@ enum { O_CHAIN = 256, O_PASS, O_CASE, O_CASE_FILE, O_OFFICER, O_ROLE, O_UNIT, O_
 	O_FOLLOW, O_ITEM_INFO, O_LIST_DEPTH, O_LIST_MAX_BYTES,
 	O_PKCS11_MODULE, O_RSA_PADDING, O_COMPRESS, O_PROGRESS,
 	O_REVOCATION_DATA, O_EXCLUDE, O_OS_JUNK, O_SIGNATURE,
-	O_ON_COLLISION };
+	O_ON_COLLISION, O_MAX_ENTRIES, O_MAX_VOLUME_SIZE, O_PROFILE };
 
 #define OPTSTRING "-o:k:c:fqhT:0"	/* '-': operands come in order, for --as NAME PATH */
 
@@ -106,6 +113,9 @@ static const struct option options[] = {
 	{ "digest", required_argument, NULL, O_DIGEST },
 	TSA_OPTIONS,
 	{ "on-collision", required_argument, NULL, O_ON_COLLISION },
+	{ "max-entries", required_argument, NULL, O_MAX_ENTRIES },
+	{ "max-volume-size", required_argument, NULL, O_MAX_VOLUME_SIZE },
+	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
@@ -216,7 +226,8 @@ int cmd_seal(int argc, char **argv)
 	int opt, force = 0, json = 0, nul = 0, rc = EXIT_USAGE;
 	int list_depth = 0, in_flags = 0;
 	unsigned nwarn = 0;
-	uint64_t list_max_bytes = 0;
+	uint64_t list_max_bytes = 0, max_entries = 0, max_size = 0;
+	const char *profile = NULL;
 
 	if (!s || !in) {
 		free(in);
@@ -316,6 +327,17 @@ int cmd_seal(int argc, char **argv)
 			scelle_sealer_set_on_collision(s, strcmp(optarg, "rename") == 0 ?
 			    SCELLE_COLLISION_RENAME : SCELLE_COLLISION_REFUSE);
 			break;
+		case O_MAX_ENTRIES:
+			if (strspn(optarg, "0123456789") != strlen(optarg) || parse_size(optarg, &max_entries)) {
+				error("invalid number of entries '%s'", optarg);
+				goto out;
+			}
+			break;
+		case O_MAX_VOLUME_SIZE:
+			if (parse_size(optarg, &max_size))
+				goto out;
+			break;
+		case O_PROFILE: profile = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			rc = 0;
@@ -344,6 +366,14 @@ int cmd_seal(int argc, char **argv)
 		error("%s", !out ? _("no output given (-o OUT.asice)") : !key ? _("no signing key given (--key)")
 		    : _("nothing to seal"));
 		usage_hint("seal");
+		goto out;
+	}
+	/* --max-entries or --max-volume-size given beside a profile wins over it */
+	int dss = profile && strcmp(profile, "dss") == 0, ecodex = profile && strcmp(profile, "e-codex") == 0;
+	if (((max_entries || max_size) && scelle_sealer_set_volumes(s, max_entries, max_size)) ||
+	    (profile && !(dss && max_entries) && !(ecodex && max_size) &&
+	    scelle_sealer_set_volume_profile(s, profile))) {
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 		goto out;
 	}
 	for (size_t i = 0; i < to.nurls; i++)
@@ -390,9 +420,20 @@ int cmd_seal(int argc, char **argv)
 	nwarn += print_warnings(s);
 	struct scelle_seal_summary sum;
 	scelle_sealer_summary(s, &sum);
+	size_t nvol = scelle_sealer_volume_count(s);	/* FORMAT.md §13 */
 	if (json) {
 		printf("{\"archive\":");
-		json_str(stdout, out);
+		json_str(stdout, nvol ? scelle_sealer_volume(s, nvol - 1, NULL, NULL) : out);
+		if (nvol) {	/* the last volume's digests follow, as for one archive */
+			printf(",\"set\":\"%s\",\"volumes\":[", scelle_sealer_set_id(s));
+			for (size_t i = 0; i < nvol; i++) {
+				const char *sid, *fd, *path = scelle_sealer_volume(s, i, &sid, &fd);
+				printf("%s{\"archive\":", i ? "," : "");
+				json_str(stdout, path);
+				printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\"}", sid, fd);
+			}
+			printf("]");
+		}
 		printf(",\"seal_id\":\"%s\",\"file_digest\":\"%s\",\"summary\":{\"items\":%llu,"
 		    "\"bytes\":%llu,\"links\":%llu,\"escaped_names\":%llu,\"excluded\":%llu,"
 		    "\"warnings\":%u}}\n", scelle_sealer_seal_id(s), scelle_sealer_file_digest(s),
@@ -400,9 +441,16 @@ int cmd_seal(int argc, char **argv)
 		    (unsigned long long)sum.links, (unsigned long long)sum.escaped,
 		    (unsigned long long)sum.excluded, nwarn);
 	} else if (!quiet) {
-		printf(_("sealed %s\n"), shown(out));
-		printf(_("seal identifier  %s\n"), scelle_sealer_seal_id(s));
-		printf(_("file digest      %s  (sha256sum %s)\n"), scelle_sealer_file_digest(s), shown(out));
+		for (size_t i = 0; i < (nvol ? nvol : 1); i++) {
+			const char *sid = scelle_sealer_seal_id(s), *fd = scelle_sealer_file_digest(s);
+			const char *path = nvol ? scelle_sealer_volume(s, i, &sid, &fd) : out;
+			printf(_("sealed %s\n"), shown(path));
+			printf(_("seal identifier  %s\n"), sid);
+			printf(_("file digest      %s  (sha256sum %s)\n"), fd, shown(path));
+		}
+		if (nvol)
+			printf(_("volume set %s: %zu volumes, the set manifest in the last\n"),
+			    scelle_sealer_set_id(s), nvol);
 	}
 	if (!quiet) {	/* what was sealed, on stderr: stdout keeps what scripts read */
 		fflush(stdout);

@@ -107,6 +107,12 @@ int cmd_show(int argc, char **argv)
 		line(N_("signer"), scelle_result_get(r, "signer"));
 		line(N_("issuer"), scelle_result_get(r, "signer_issuer"));
 		line(N_("signing time"), scelle_result_get(r, "signing_time"));
+		if (scelle_result_get(r, "volume_index")) {	/* FORMAT.md §13 */
+			char text[256];
+			snprintf(text, sizeof(text), _("%s of %s, set %s"), scelle_result_get(r, "volume_index"),
+			    scelle_result_get(r, "volume_count"), scelle_result_get(r, "volume_set"));
+			line(N_("volume"), text);
+		}
 		/* show trusts no anchor: for the full verdict, `scelle verify --trust` */
 		put_label(stdout, _("verdict"), 15);
 		printf(_("%s (no trust anchor; see scelle verify)\n"),

@@ -143,6 +143,10 @@ static const struct {
 	{ "signature.references", N_("Files referenced by the signature") },
 	{ "container.kind", N_("Kind of container (a scelle archive, or another tool's ETSI container)") },
 	{ "manifest.archive", N_("Archive manifest and its long-term time-stamp") },
+	{ "volume.set", N_("The volume set this archive belongs to") },
+	{ "volumes.complete", N_("Completeness of the set of volumes") },
+	{ "volumes.member", N_("Volumes, against the set manifest") },
+	{ "volumes.verdicts", N_("Verdict of each volume on its own") },
 	/* by prefix, for checks added later */
 	{ "container.", N_("Container check") },
 	{ "manifest.", N_("Signed manifest check") },

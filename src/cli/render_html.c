@@ -667,6 +667,12 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	fprintf(f, "<table class=\"kv\">\n");
 	row_hash(f, _("Archive file SHA-256"), scelle_result_get(r, "file_digest"));
 	row_hash(f, _("Seal identifier"), scelle_result_get(r, "seal_id"));
+	if (scelle_result_get(r, "volume_index")) {	/* FORMAT.md §13 */
+		char text[256];	/* the values come from the archive: escaped with the words */
+		snprintf(text, sizeof(text), _("%s of %s, set %s"), scelle_result_get(r, "volume_index"),
+		    scelle_result_get(r, "volume_count"), scelle_result_get(r, "volume_set"));
+		row(f, _("Volume"), text);
+	}
 	fputs("</table>\n", f);
 
 	/* page one: the verdict, the case, who sealed, the custody; then the items */
@@ -681,5 +687,42 @@ int write_report_html(FILE *f, const char *archive, const struct scelle_result *
 	fprintf(f, "<p class=\"small\">%s</p>\n</body>\n</html>\n",
 	    _("Names and notes are shown as written in the archive; the check identifiers and "
 	      "the ETSI codes in brackets are the same in every language."));
+	return ferror(f) ? -1 : 0;
+}
+
+/* The report on a volume set (FORMAT.md §13): its verdict, one row per volume, the set's
+ * checks.  Each volume has its own report (verify --report with that volume alone). */
+int write_set_report_html(FILE *f, const struct scelle_result *r)
+{
+	enum scelle_verdict v = scelle_result_verdict(r);
+	time_t now = time(NULL);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "style-src 'unsafe-inline'\">\n<title>%s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+	    cli_language(), _("Verification report of a volume set"), css);
+	fprintf(f, "<h1>%s</h1>\n<p class=\"small\">%s <b class=\"hash\">", _("Verification report of a volume set"),
+	    _("Set:"));
+	esc(f, scelle_result_get(r, "volume_set"));
+	fprintf(f, "</b> &middot; %s ", _("made on"));
+	when_t(f, now);
+	fprintf(f, " %s %s</p>\n", _("by"), scelle_version_details());
+	fprintf(f, "<div class=\"banner %s\"><p class=\"word\">%s</p>"
+	    "<span class=\"code\">ETSI EN 319 102-1: %s</span><p>%s</p></div>\n",
+	    status_class(v), headline(v), scelle_verdict_name(v), verdict_sentence(v));
+	fprintf(f, "<h2>%s</h2>\n<table class=\"checks\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr></thead><tbody>\n", _("Volumes"), _("Volume"), _("Archive"), _("Result"),
+	    _("Seal identifier"));
+	for (size_t i = 0; i < scelle_result_volume_count(r); i++) {
+		const struct scelle_volume *vo = scelle_result_volume(r, i);
+		int missing = strcmp(vo->state, "missing") == 0, foreign = strcmp(vo->state, "foreign") == 0;
+		fprintf(f, "<tr class=\"%s\"><td>%lu</td><td>", status_class(vo->verdict), vo->index);
+		esc(f, vo->archive ? vo->archive : "—");
+		fprintf(f, "</td><td class=\"st\">%s</td><td class=\"hash\">", missing ? _("missing") :
+		    foreign ? _("foreign: not the volume the set manifest names") : verdict_word(vo->verdict));
+		esc(f, vo->seal_id ? vo->seal_id : "—");
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+	section_checks(f, r);
 	return ferror(f) ? -1 : 0;
 }

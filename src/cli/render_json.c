@@ -42,11 +42,15 @@ static void time_str(FILE *f, time_t t)
 	fprintf(f, "\"%s\"", s);
 }
 
+static void volumes_json(FILE *f, const struct scelle_result *r);
+static void checks_json(FILE *f, const struct scelle_result *r);
+
 void print_result_json(FILE *f, const char *archive, const struct scelle_result *r)
 {
 	static const char *const facts[] = { "seal_id", "file_digest", "signer", "signer_issuer",
 		"signing_time", "trust_anchor", "sealed_at", "officer", "officer_role", "officer_unit",
-		"officer_country", "place", "format_version", "tool", "identity_claim", "container" };
+		"officer_country", "place", "format_version", "tool", "identity_claim", "container",
+		"volume_set", "volume_index", "volume_count" };
 	const char *a, *c, *ref;
 
 	fputs("{\"schema\":\"" SCHEMA_ID "\",\"archive\":", f);
@@ -122,7 +126,41 @@ void print_result_json(FILE *f, const char *archive, const struct scelle_result 
 		key(f, "reason", cr->reason);
 		fputc('}', f);
 	}
-	fputs("],\"checks\":[", f);
+	fputs("],", f);
+	volumes_json(f, r);
+	checks_json(f, r);
+}
+
+/* The volumes a result lists (FORMAT.md §13): a last volume's set manifest, or a set's. */
+static void volumes_json(FILE *f, const struct scelle_result *r)
+{
+	fputs("\"volumes\":[", f);
+	for (size_t i = 0; i < scelle_result_volume_count(r); i++) {
+		const struct scelle_volume *v = scelle_result_volume(r, i);
+		fprintf(f, "%s{\"index\":%lu", i ? "," : "", v->index);
+		key(f, "archive", v->archive);
+		key(f, "seal_id", v->seal_id);
+		key(f, "file_digest", v->file_digest);
+		key(f, "state", v->state);
+		fprintf(f, ",\"verdict\":\"%s\"}", scelle_verdict_name(v->verdict));
+	}
+	fputs("],", f);
+}
+
+/* The verdict on a volume set: one line of its own schema among the archives' lines. */
+void print_set_json(FILE *f, const struct scelle_result *r)
+{
+	fputs("{\"schema\":\"scelle-verify-set/1\",\"set\":", f);
+	json_str(f, scelle_result_get(r, "volume_set"));
+	fprintf(f, ",\"verdict\":\"%s\",\"count\":%s,", scelle_verdict_name(scelle_result_verdict(r)),
+	    scelle_result_get(r, "volume_count"));
+	volumes_json(f, r);
+	checks_json(f, r);
+}
+
+static void checks_json(FILE *f, const struct scelle_result *r)
+{
+	fputs("\"checks\":[", f);
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *ck = scelle_result_check(r, i);
 		fprintf(f, "%s{\"id\":", i ? "," : "");

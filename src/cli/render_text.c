@@ -79,6 +79,9 @@ void print_result_text(FILE *f, const char *archive, const struct scelle_result 
 	if (scelle_result_ledger_head(r))
 		fprintf(f, _("  ledger head: %zu records, sha256 %s\n"), scelle_result_custody_count(r),
 		    scelle_result_ledger_head(r));
+	if (scelle_result_get(r, "volume_index"))	/* FORMAT.md §13 */
+		fprintf(f, _("  volume %s of %s of set %s\n"), shown(scelle_result_get(r, "volume_index")),
+		    shown(scelle_result_get(r, "volume_count")), shown(scelle_result_get(r, "volume_set")));
 	for (size_t i = 0; i < scelle_result_check_count(r); i++) {
 		const struct scelle_check *c = scelle_result_check(r, i);
 		/* Checks that passed are listed with -v; warnings (no custody ledger, clock

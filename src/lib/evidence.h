@@ -68,6 +68,22 @@ struct case_ref {
 
 
 
+/* The volumes a seal is split into (volume_seal.c, FORMAT.md §13). */
+struct vol_out {
+	char *path;
+	size_t first, nitems;
+	uint64_t estimate;	/* bytes the plan allows for it */
+	int oversize;		/* one item larger than a volume may be */
+	char seal_id[65], file_digest[65];
+};
+
+struct volumes {
+	uint64_t max_entries, max_size;
+	struct vol_out *v;
+	size_t n;		/* volumes planned (written, after success) */
+	char set_id[37];
+};
+
 struct scelle_sealer {
 	struct scerr err;
 	scelle_progress_cb progress_cb;
@@ -110,11 +126,31 @@ struct scelle_sealer {
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 
+	struct volumes *vol;	/* --max-entries, --max-volume-size (volume_seal.c), or NULL */
+	const struct volume_mark *volume; /* the volume scelle_sealer_write writes, or NULL */
+
 	struct buf warnings;	/* NUL-terminated lines, see scelle_sealer_warnings() */
 	const char *warning_hint[16];	/* the hint of line i, scelle_sealer_warning_hint() */
 	time_t sealed_at;
 	char seal_id[65], file_digest[65];
 };
+
+/* volume_seal.c: a seal split into volumes (FORMAT.md §13).  What one volume's evidence.xml
+ * says of its set, and for the last the set manifest (volumes.xml) it carries. */
+struct volume_mark {
+	char set_id[37];	/* a UUID, lower-case hex */
+	size_t index, count;	/* from 1 */
+	struct buf set_xml;	/* the last volume: volumes.xml; else empty */
+	unsigned char set_sha256[32];
+	uint64_t listing_max;	/* the evidence.xml text its items' listings may take */
+};
+#define VOLUME_SET_XML "volumes.xml"
+/* seal.c: one archive, the whole seal or one volume of it (scelle_sealer_write, in
+ * volume_seal.c, comes here unless the seal is split into volumes). */
+int seal_archive(struct scelle_sealer *s, const char *out, int flags);
+void volumes_free(struct volumes *v);	/* seal.c */
+/* evidence.xml: <volume set index count/> (0 or -1). */
+int volume_xml_write(xmlTextWriterPtr w, const struct volume_mark *m);
 
 /* Digest d of an item, in hex (s->digests[d]; 0 is SHA-256). */
 static inline const char *item_hex(const struct scelle_sealer *s, const struct item *it, size_t d)

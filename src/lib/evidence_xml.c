@@ -57,6 +57,21 @@ static int finish(xmlTextWriterPtr w, xmlBufferPtr xb, struct buf *out, int ok, 
 }
 
 #define X(c) (ok = ok && (c) >= 0)
+
+/* evidence.xml <volume> (formatVersion 1.3, FORMAT.md §13). */
+int volume_xml_write(xmlTextWriterPtr w, const struct volume_mark *m)
+{
+	char num[24];
+	int ok = 1;
+	X(xmlTextWriterStartElement(w, BAD_CAST "volume"));
+	X(xmlTextWriterWriteAttribute(w, BAD_CAST "set", BAD_CAST m->set_id));
+	snprintf(num, sizeof(num), "%zu", m->index);
+	X(xmlTextWriterWriteAttribute(w, BAD_CAST "index", BAD_CAST num));
+	snprintf(num, sizeof(num), "%zu", m->count);
+	X(xmlTextWriterWriteAttribute(w, BAD_CAST "count", BAD_CAST num));
+	X(xmlTextWriterEndElement(w));
+	return ok ? 0 : -1;
+}
 #define ATTR(n, v) X(xmlTextWriterWriteAttribute(w, BAD_CAST(n), BAD_CAST(v)))
 #define OPT_ATTR(n, v) do { if (v) ATTR(n, v); } while (0)
 #define START(n) X(xmlTextWriterStartElement(w, BAD_CAST(n)))
@@ -148,7 +163,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ATTR("xmlns", SCELLE_NS_EVIDENCE);
 	/* 1.1: <members> and <chatExport> of items; 1.2: <folders>, written only when there
 	 * are empty folders, so that other archives stay 1.1 for 1.1 readers (FORMAT.md §1) */
-	ATTR("formatVersion", s->nfolders ? "1.2" : "1.1");
+	ATTR("formatVersion", s->volume ? "1.3" : s->nfolders ? "1.2" : "1.1");
 	START("tool");
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
@@ -248,6 +263,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 		}
 		END();
 	}
+	ok = ok && !(s->volume && volume_xml_write(w, s->volume));	/* 1.3, FORMAT.md §13 */
 	END();
 	int rc = finish(w, xb, out, ok, e);
 	/* Listings are budgeted (intake.c); items are not: a seal of more items than one
@@ -335,6 +351,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 			ok = !reference_plain(&raw, &uri, it) && (raw.len < RAW_FLUSH || raw_flush(w, &raw));
 	}
 	ok = ok && raw_flush(w, &raw);
+	if (ok && s->volume && s->volume->set_xml.len)	/* the set manifest (FORMAT.md §13) */
+		ok = data_object(w, VOLUME_SET_XML, "text/xml", s->volume->set_sha256);
 	buf_release(&raw);
 	buf_release(&uri);
 	m->ok = ok;

@@ -10,7 +10,8 @@ static const char *const fact_names[F_COUNT] = {
 	"seal_id", "file_digest", "signer", "signer_issuer", "signing_time", "trust_anchor",
 	"sealed_at", "officer", "officer_role", "officer_unit", "officer_country", "place",
 	"format_version", "tool", "identity_claim", "container", "signer_serial", "signer_not_before",
-	"signer_not_after", "legal_basis", "case_description"
+	"signer_not_after", "legal_basis", "case_description", "volume_set", "volume_index",
+	"volume_count"
 };
 
 struct scelle_result *result_new(void)
@@ -177,6 +178,7 @@ void scelle_result_free(struct scelle_result *r)
 	free(r->ts);
 	for (size_t i = 0; i < F_COUNT; i++)
 		free(r->facts[i]);
+	volume_rows_free(r);
 	for (size_t i = 0; i < r->ncases; i++) {
 		free(r->cases[i].authority);
 		free(r->cases[i].country);
@@ -311,4 +313,38 @@ void result_hint(struct scelle_result *r, const char *id, const char *code, cons
 		return;
 	c->hint = code;
 	c->hint_about = about && about[0] ? xstrdup(about) : NULL;
+}
+
+/* The volumes a result lists (FORMAT.md §13): the set manifest's, or a set's. */
+struct scelle_volume *result_volume_row(struct scelle_result *r)
+{
+	struct scelle_volume *v = realloc(r->volumes, (r->nvolumes + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	r->volumes = v;
+	v += r->nvolumes++;
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+void volume_rows_free(struct scelle_result *r)
+{
+	for (size_t i = 0; i < r->nvolumes; i++) {
+		free((char *)r->volumes[i].archive);
+		free((char *)r->volumes[i].seal_id);
+		free((char *)r->volumes[i].file_digest);
+	}
+	free(r->volumes);
+	r->volumes = NULL;
+	r->nvolumes = 0;
+}
+
+size_t scelle_result_volume_count(const struct scelle_result *r)
+{
+	return r->nvolumes;
+}
+
+const struct scelle_volume *scelle_result_volume(const struct scelle_result *r, size_t i)
+{
+	return i < r->nvolumes ? &r->volumes[i] : NULL;
 }

@@ -7,7 +7,8 @@ enum fact {
 	F_SEAL_ID, F_FILE_DIGEST, F_SIGNER, F_SIGNER_ISSUER, F_SIGNING_TIME, F_TRUST_ANCHOR,
 	F_SEALED_AT, F_OFFICER, F_OFFICER_ROLE, F_OFFICER_UNIT, F_OFFICER_COUNTRY, F_PLACE,
 	F_FORMAT_VERSION, F_TOOL, F_IDENTITY_CLAIM, F_CONTAINER, F_SIGNER_SERIAL, F_SIGNER_NOT_BEFORE,
-	F_SIGNER_NOT_AFTER, F_LEGAL_BASIS, F_CASE_DESCRIPTION, F_COUNT
+	F_SIGNER_NOT_AFTER, F_LEGAL_BASIS, F_CASE_DESCRIPTION, F_VOLUME_SET, F_VOLUME_INDEX,
+	F_VOLUME_COUNT, F_COUNT
 };
 
 struct scelle_result {
@@ -30,6 +31,8 @@ struct scelle_result {
 	char *ledger_head;	/* hex SHA-256 of the last record's C14N (formats/custody.md) */
 	struct unlisted *unlisted;	/* failures beyond MAX_SAME_FAILURES, per check id */
 	size_t nunlisted, capunlisted;
+	struct scelle_volume *volumes;	/* volume_verify.c: the set manifest's listing, or a set's */
+	size_t nvolumes;
 	int lost;	/* a check other than passed could not be recorded: never TOTAL-PASSED */
 };
 
@@ -57,4 +60,6 @@ void result_hint(struct scelle_result *r, const char *id, const char *code, cons
 void result_finish(struct scelle_result *r); /* sets the verdict: the worst check */
 void custody_records_free(struct scelle_result *r);
 void item_facts_free(struct scelle_item_info *in);
+void volume_rows_free(struct scelle_result *r);
+struct scelle_volume *result_volume_row(struct scelle_result *r);	/* a new row, zeroed */
 #endif

@@ -70,6 +70,17 @@ static void folders_free(char **v, size_t n)
 		free(v[i]);
 }
 
+void volumes_free(struct volumes *vol)
+{
+	if (!vol)
+		return;
+	for (size_t i = 0; i < vol->n; i++)
+		free(vol->v[i].path);
+	free(vol->v);
+	free(vol);
+}
+
+
 void scelle_sealer_free(struct scelle_sealer *s)
 {
 	if (!s)
@@ -99,6 +110,7 @@ void scelle_sealer_free(struct scelle_sealer *s)
 		free(s->exclude[i]);
 	free(s->exclude);
 	item_info_free(s->item_info);
+	volumes_free(s->vol);
 	free(s->items);
 	free(s->hex_store);
 	buf_release(&s->warnings);
@@ -701,7 +713,7 @@ struct sealing {
 static void item_hashed(void *arg, unsigned char md[][HP_MD_SIZE], const unsigned int *len, size_t n)
 {
 	struct item *it = arg;
-	char *hex = it->hex;	/* room for them all: scelle_sealer_write */
+	char *hex = it->hex;	/* room for them all: seal_archive */
 	for (size_t i = 0; i < n; i++) {
 		hex_encode(md[i], len[i], hex);
 		hex += 2 * len[i] + 1;
@@ -1009,7 +1021,7 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* scelle_sealer_write, phase "digests": the digest algorithms of the items (g->md) and
+/* seal_archive, phase "digests": the digest algorithms of the items (g->md) and
  * one block for all their hex digests (s->hex_store, see item_hex). */
 static int prepare_digests(struct scelle_sealer *s, struct sealing *g)
 {
@@ -1028,7 +1040,7 @@ static int prepare_digests(struct scelle_sealer *s, struct sealing *g)
 	return SCELLE_OK;
 }
 
-/* scelle_sealer_write, phase "ledger slot": whether the custody ledger of the new archive
+/* seal_archive, phase "ledger slot": whether the custody ledger of the new archive
  * may be written at ledger_path; with --force an existing ledger is to be moved aside to
  * *aside (malloc'ed) once the new archive is complete. */
 static int ledger_slot(struct scelle_sealer *s, const char *ledger_path, int flags, char **aside)
@@ -1052,7 +1064,7 @@ static int ledger_slot(struct scelle_sealer *s, const char *ledger_path, int fla
 	return rc;
 }
 
-/* scelle_sealer_write, phase "CAdES": revocation data for the chain, the signature over
+/* seal_archive, phase "CAdES": revocation data for the chain, the signature over
  * the manifest, then the time-stamps (B-T) or the warning that there are none. */
 static int sign_cades(struct scelle_sealer *s, const struct buf *man, unsigned char **der,
     size_t *der_len)
@@ -1079,7 +1091,7 @@ static int sign_cades(struct scelle_sealer *s, const struct buf *man, unsigned c
 	return SCELLE_OK;
 }
 
-int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
+int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 {
 	struct out_file o;
 	struct sealing g = { 0 };
@@ -1147,7 +1159,7 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 	 * would leave that hashing to run alone at the end.  Written first, it is hashed while
 	 * the rest is read.  The order of entries has no meaning (FORMAT.md §1); evidence.xml
 	 * and the manifest keep the name order. */
-	struct intake_budget budget = { .text_max = LISTING_TEXT_BUDGET,
+	struct intake_budget budget = { .text_max = s->volume ? s->volume->listing_max : LISTING_TEXT_BUDGET,
 		.entries_max = LISTING_ENTRY_BUDGET, .allowed = INFLATE_BASE };
 	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
 		goto fail;
@@ -1179,6 +1191,9 @@ int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 			goto fail;
 		goto finish;
 	}
+	if (s->volume && s->volume->set_xml.len && (rc = write_member(s, &g, VOLUME_SET_XML,
+	    ZIP_DEFLATE, &s->volume->set_xml, &s->err)))	/* the last volume's (FORMAT.md §13) */
+		goto fail;
 	if ((rc = write_xml_members(s, &g, &ev, &man)))
 		goto fail;
 	SHA256(man.data, man.len, md);

@@ -647,6 +647,8 @@ static void parse_evidence(struct vctx *c)
 			/* FORMAT.md §3.4: items/@count is the number of item children */
 			if (!full && c->nitems - before != want)
 				count_bad = 1;
+		} else if (is_el(n, SCELLE_NS_EVIDENCE, "volume")) {
+			volume_read(c->r, n);	/* FORMAT.md §13 */
 		} else if (is_el(n, SCELLE_NS_EVIDENCE, "folders")) {
 			/* FORMAT.md §3.7: judged in check_coverage; a folder without a path is kept
 			 * as "" so that it fails there */
@@ -1191,6 +1193,7 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 		verify_xades(&c, c.xades_name, &c.xades.b, 0);
 	check_coverage(&c);
 	pass_digests(&c);
+	verify_volume(&c);
 	if (c.signature.seen && c.manifest.seen)
 		verify_signature(&c);
 	buf_release(&c.manifest.b);	/* its last reader was the signature check */

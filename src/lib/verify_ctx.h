@@ -116,6 +116,11 @@ void verify_etsi(struct vctx *c, const char *archive);
  * -1 unreadable (why says why). */
 int read_small(struct vctx *c, const struct zip_dirent *z, struct buf *b, size_t cap,
     char *why, size_t wl);
+/* volume_verify.c (FORMAT.md §13): evidence.xml <volume> into the result's facts; then what it
+ * and the set manifest volumes.xml say, judged (check "volume.set"). */
+struct _xmlNode;
+void volume_read(struct scelle_result *r, struct _xmlNode *n);
+void verify_volume(struct vctx *c);
 /* custody_verify.c: the custody ledger (doc/design.md §3). */
 void verify_custody(struct vctx *c, const char *archive);
 

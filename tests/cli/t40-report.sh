@@ -142,7 +142,7 @@ test_expect_success 'the report is replaced whole, and --report takes one archiv
 	ok --force --report pass.html good.asice > /dev/null && html_ok pass.html pass.json &&
 	test "$(ls pass.html.* 2>/dev/null)" = "" &&
 	test_must_fail --exit=2 ok --report x.html good.asice good.asice 2> err &&
-	test_grep "^scelle: --report takes one archive$" err && test ! -e x.html
+	test_grep "^scelle: --report takes one archive, or the volumes of one set$" err && test ! -e x.html
 '
 test_expect_success 'French: --lang fr translates the verdict, the checks and the report' '
 	ok --lang fr -v good.asice > out && test_grep "TOTAL-PASSED (scellé intact et vérifié)" out &&
