@@ -13,6 +13,9 @@ pkgs="$pkgs time"	# GNU time: the CPU seconds of each fuzz run (tests/fuzz/run.s
 # col (bsdextrautils: t81, t83), file (t91), strace (t20), script (bsdutils: t91),
 # mount (t61).
 pkgs="$pkgs curl bsdextrautils file strace bsdutils mount"
+# netbase writes /etc/hosts (localhost): t23 and t26 reach their https TSA by name, and a
+# root made by debootstrap --variant=minbase has no /etc/hosts.
+pkgs="$pkgs netbase"
 pkgs="$pkgs locales"	# the fr_FR source that t22-locales compiles with localedef
 # t45 prints the HTML report to A4 with headless Chromium and reads the PDF back with
 # poppler's pdfinfo/pdftotext/pdftoppm; the report names DejaVu first, so that the page

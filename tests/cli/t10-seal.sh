@@ -54,7 +54,7 @@ test_expect_success 'the layout is the ASiC-E layout of doc/design.md §2, items
 test_skip_unless "no Java compiler (openjdk-17-jdk-headless, tests/deps.sh)" javac -version
 test_expect_success 'Java ZipInputStream reads every entry' '
 	mkdir -p "$B/java" &&
-	{ test -f "$B/java/ZipRead.class" || javac -d "$B/java" "$TOP/tests/data/ZipRead.java"; } &&
+	{ test -f "$B/java/ZipRead.class" || javac -encoding UTF-8 -d "$B/java" "$TOP/tests/data/ZipRead.java"; } &&
 	java -cp "$B/java" ZipRead a.asice > java.out &&
 	test "$(wc -l < java.out)" = 8
 '

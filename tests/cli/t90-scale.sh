@@ -10,7 +10,7 @@ seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@";
 verify() { scelle verify --crl "$PKI/ca.crl" --no-timestamp-ok --trust "$PKI/ca.pem" "$@"; }
 java_read() {
 	mkdir -p "$B/java" &&
-	{ test -f "$B/java/ZipRead.class" || javac -d "$B/java" "$TOP/tests/data/ZipRead.java"; } &&
+	{ test -f "$B/java/ZipRead.class" || javac -encoding UTF-8 -d "$B/java" "$TOP/tests/data/ZipRead.java"; } &&
 	java -cp "$B/java" ZipRead "$1"
 }
 # The ZIP64 end of central directory record and its locator (APPNOTE 4.3.14, 4.3.15) are

@@ -241,7 +241,7 @@ static void test_asic(void)
 
 	const char *b = getenv("B") ? getenv("B") : "build";
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/tests/java' && { [ '%s/tests/java/ZipRead.class' "
-	    "-nt tests/data/ZipRead.java ] || javac -d '%s/tests/java' tests/data/ZipRead.java; } && "
+	    "-nt tests/data/ZipRead.java ] || javac -encoding UTF-8 -d '%s/tests/java' tests/data/ZipRead.java; } && "
 	    "java -cp '%s/tests/java' ZipRead '%s'", b, b, b, b, path);
 	out = capture(cmd);
 	is_str(out, (char *)java.data, "java ZipInputStream reads every entry, local headers true");
