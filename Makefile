@@ -34,11 +34,13 @@ PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(call pkg_config,--cflags))$(PKG_CFLAGS)
 PKG_LIBS    = $(eval PKG_LIBS := $$(call pkg_config,--libs))$(PKG_LIBS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
              -DINSTALL_LOCALEDIR='"$(INSTALL_LOCALEDIR)"' \
-             -Iinclude -Isrc/lib \
+             -Iinclude $(LIB_DIRS:%=-I%) \
              $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) -fPIC -pthread
 LIBS       = $(PKG_LIBS) -lmagic -lunistring -pthread
 
-LIB_SRC   := $(sort $(wildcard src/lib/*.c))
+# src/lib in its layers, lowest first (doc/design.md §8, tests/layers.py).
+LIB_DIRS  := src/lib/base src/lib/container src/lib/crypto src/lib/evidence src/lib/ops
+LIB_SRC   := $(sort $(wildcard $(LIB_DIRS:%=%/*.c)))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
@@ -70,7 +72,7 @@ DEPS := $(wildcard $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d))
 -include $(DEPS)
 # An object made before its .d existed (a build dir older than -MMD) depends on every
 # header, so that it is rebuilt once and gets its .d.
-$(filter-out $(DEPS:.d=.o),$(LIB_OBJ) $(CLI_OBJ)): include/scelle.h $(wildcard src/lib/*.h src/cli/*.h)
+$(filter-out $(DEPS:.d=.o),$(LIB_OBJ) $(CLI_OBJ)): include/scelle.h $(wildcard $(LIB_DIRS:%=%/*.h) src/cli/*.h)
 
 $(B)/libscelle.a: $(LIB_OBJ)
 	$(say) AR $@

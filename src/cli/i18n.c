@@ -1,7 +1,7 @@
 /* i18n.c — the language of what scelle writes for a reader (gettext).
  *
  * Only words we write are translated: verdicts, headings, check titles, the library's
- * messages (libscelle looks them up in the same "scelle" domain, src/lib/internal.h) and
+ * messages (libscelle looks them up in the same "scelle" domain, src/lib/base/internal.h) and
  * the command's own output and errors.  Data from the archive (names, notes, certificate
  * names) is shown as written, and JSON stays English.
  * The catalogs are compiled from the .po files in src/cli/po into $(LOCALEDIR), the build

@@ -18,28 +18,28 @@ broken() {	# file line
 }
 
 test_expect_success 'an include that goes up a layer fails the check, naming the edge' '
-	broken util.c "#include \"verify_ctx.h\"" &&
+	broken base/util.c "#include \"verify_ctx.h\"" &&
 	test_must_fail layers --check --lib lib >out &&
 	test_grep "^not ok 3 " out &&
 	test_grep "util (base) -> verify_ctx (ops): #include \"verify_ctx.h\"" out
 '
 
 test_expect_success 'a call that goes up a layer fails it too' '
-	broken zip_writer.c "static void up(void) { (void)ledger_path_for(\"x\"); }" &&
+	broken container/zip_writer.c "static void up(void) { (void)ledger_path_for(\"x\"); }" &&
 	test_must_fail layers --check --lib lib >out &&
 	test_grep "zip_writer (container) -> ledger (evidence): ledger_path_for()" out
 '
 
 test_expect_success 'a cycle within a layer fails the check, naming its modules' '
-	broken seal.c "static void cyc(void) { (void)verify_docs; }" &&
-	sed -i "0,/^#include \"/s//static void cyc(void) { (void)scelle_sealer_new; }\n&/" lib/verify.c &&
+	broken ops/seal.c "static void cyc(void) { (void)verify_docs; }" &&
+	sed -i "0,/^#include \"/s//static void cyc(void) { (void)scelle_sealer_new; }\n&/" lib/ops/verify.c &&
 	test_must_fail layers --check --lib lib >out &&
 	test_grep "^not ok 2 " out &&
 	test_grep "cycle: .*seal.*verify" out
 '
 
 test_expect_success 'a module left out of the map fails the check' '
-	broken util.c "" && echo "int stray(void);" >lib/stray.h &&
+	broken base/util.c "" && echo "int stray(void);" >lib/stray.h &&
 	test_must_fail layers --check --lib lib >out &&
 	test_grep "not in a layer: stray" out
 '

@@ -60,7 +60,7 @@ test_expect_success 'examples/seal_and_verify.c builds against the installed sha
 # its sources build against the installed header and shared library, with no -Isrc/lib, and
 # the binary serves and checks a time-stamp.  cli.h's banned.h is the one file it borrows.
 test_expect_success 'the scelle tool builds against the installed shared library and runs' '
-	mkdir -p cliinc && cp "$TOP/src/lib/banned.h" cliinc/ &&
+	mkdir -p cliinc && cp "$TOP/src/lib/base/banned.h" cliinc/ &&
 	{ cc -std=c11 -D_GNU_SOURCE -DSCELLE_VERSION="\"x\"" -DLOCALEDIR="\"$T\"" \
 		-DINSTALL_LOCALEDIR="\"$T\"" -Wall -Werror -Icliinc $(PC --cflags scelle) \
 		-o scelle_shared "$TOP"/src/cli/*.c $(PC --libs scelle) \

@@ -29,7 +29,7 @@ test added since can kill them); --summarize LOG prints the table of a log.
 
 equivalent.md names a mutant by file, mutation and the text of the mutated line (blanks
 collapsed), so an entry survives edits elsewhere in the file; the line number is a hint:
-  - `src/lib/FILE.c:LINE` `MUTATION` `MUTATED LINE` — why no verdict can change.
+  - `src/lib/LAYER/FILE.c:LINE` `MUTATION` `MUTATED LINE` — why no verdict can change.
 Prints each mutant's fate, then mutants / killed / timed out / equivalent / survived per file
 and in all, each survivor with its file:line, mutation and mutated line, and the score
 (killed / (killed + survived)); exits 1 when the score is under --min.
@@ -43,6 +43,14 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FILES = ["verify", "verify_sig", "zip_check", "custody_verify", "timestamp", "trust", "revocation"]
 # The tests that judge each file's checks, the quickest killers first; the unit tests run
 # first for every file.  A mutant that none of these notices is a survivor.
+def lib_path(f):
+    """src/lib/LAYER/f.c: the source of library file f, in whichever layer it is."""
+    for d in sorted(os.listdir(os.path.join(TOP, "src/lib"))):
+        if os.path.exists(os.path.join(TOP, "src/lib", d, f + ".c")):
+            return "src/lib/%s/%s.c" % (d, f)
+    raise SystemExit("mutate: no src/lib/*/%s.c" % f)
+
+
 SCRIPTS = {
     "verify": ["t60-tamper.sh", "t11-verify.sh", "t63-zip-names.sh", "t12-operational.sh"],
     "zip_check": ["t60-tamper.sh", "t63-zip-names.sh", "t11-verify.sh"],
@@ -313,7 +321,7 @@ def load_equivalent(path):
     eq = {}
     if os.path.exists(path):
         for line in open(path, encoding="utf-8"):
-            m = re.match(r"^- `(src/lib/\w+\.c):\d+` `([^`]+)` `(.*)` — ", line)
+            m = re.match(r"^- `(src/lib/\w+/\w+\.c):\d+` `([^`]+)` `(.*)` — ", line)
             if m:
                 eq[key_of(m.group(1), m.group(2), m.group(3))] = line.strip()
     return eq
@@ -346,7 +354,7 @@ def main():
     equivalent = load_equivalent(os.path.join(TOP, "tests/mutate/equivalent.md"))
     per_file = []
     for f in a.files:
-        rel = "src/lib/%s.c" % f
+        rel = lib_path(f)
         lines, ms = mutants(os.path.join(TOP, rel), a.seal_side)
         per_file.append([(rel, i, name, new) for i, name, new in sample(ms, a.max_per_file)
                          if not a.match or re.search(a.match, "%s:%d: %s" % (rel, i + 1, name))])
@@ -371,8 +379,8 @@ def main():
     shutil.copy2(os.path.join(TOP, "Makefile"), work)
     for f in FILES:   # a run cut short may have left a mutant's object behind
         for o in ("", ".orig"):
-            if os.path.exists(os.path.join(work, "build/src/lib/%s.o%s" % (f, o))):
-                os.unlink(os.path.join(work, "build/src/lib/%s.o%s" % (f, o)))
+            if os.path.exists(os.path.join(work, "build/%s.o%s" % (lib_path(f)[:-2], o))):
+                os.unlink(os.path.join(work, "build/%s.o%s" % (lib_path(f)[:-2], o)))
     units = {f: ["build/tests/unit/%s" % u for u in us] for f, us in UNITS.items()}
     make = ["make", "--no-print-directory", "-s", "CFLAGS=-O0 -g0"]
     base_targets = ["all", "build/tests/unit/tsa_tool"] + sorted({u for us in units.values() for u in us})
@@ -403,7 +411,7 @@ def main():
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
         for line in open(a.resume, encoding="utf-8"):
-            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s(.*)", line)
+            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+/\w+\.c):(\d+): (.+?)  \d+ s(.*)", line)
             if m and m.group(1) != "survived":   # a survivor runs again: a new test may kill it
                 label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
                 done.add(label)
@@ -555,7 +563,7 @@ def summarize(logfile, plan, equivalent, minimum, log):
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
     stats, survivors = {}, []
     for line in open(logfile, encoding="utf-8"):
-        m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s", line)
+        m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+/\w+\.c):(\d+): (.+?)  \d+ s", line)
         if m:
             tally(stats, survivors, equivalent, text, m.group(1), m.group(2),
                   "%s:%s: %s" % (m.group(2), m.group(3), m.group(4)))
