@@ -229,6 +229,10 @@ SCELLE_API int scelle_name_unescape(const char *escaped, unsigned char **out, si
  * look the same (NFC and NFD forms, case). */
 #define SCELLE_DISPLAY_CODEPOINTS 0x2
 SCELLE_API char *scelle_display(const char *s, size_t len, unsigned flags);
+/* The length of the well-formed UTF-8 sequence at s (at most n bytes; RFC 3629: no
+ * overlongs, no surrogates, nothing above U+10FFFF), or 0 when there is none: the
+ * library's one UTF-8 decoder, for a front end that writes text of its own (JSON). */
+SCELLE_API size_t scelle_utf8_len(const char *s, size_t n);
 
 #define SCELLE_SEAL_FORCE 0x1	/* replace an existing output file */
 

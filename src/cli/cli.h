@@ -47,7 +47,6 @@ void cli_progress_end(void);
 /* JSON string output (escaped, quoted). */
 void json_str(FILE *f, const char *s);
 /* Length of the well-formed UTF-8 sequence at p, or 0 (render_json.c). */
-size_t utf8_seq_len(const unsigned char *p);
 
 /* i18n.c: gettext for the words we write (never for data from an archive). */
 #define _(s) gettext(s)

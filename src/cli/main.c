@@ -266,7 +266,7 @@ void json_str(FILE *f, const char *s)
 				fprintf(f, "\\u%04x", *p);
 			} else if (*p >= 0x80) {
 				/* not UTF-8 (a hostile ZIP name): U+FFFD keeps the JSON valid */
-				size_t n = utf8_seq_len(p);
+				size_t n = scelle_utf8_len((const char *)p, strnlen((const char *)p, 4));
 				if (n) {
 					fwrite(p, 1, n, f);
 					p += n - 1;

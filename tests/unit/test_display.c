@@ -48,5 +48,19 @@ int main(void)
 	char *d = scelle_display(NULL, 5, 0);
 	is_str(d, "", "NULL shows as the empty string");
 	free(d);
+	/* scelle_utf8_len: the one decoder, which the tool's JSON writer uses */
+	static const struct { const char *s; size_t n, want; const char *what; } u[] = {
+		{ "a", 1, 1, "ASCII: one byte" },
+		{ "\xc3\xa9", 2, 2, "U+00E9: two bytes" },
+		{ "\xf0\x9f\x93\xb7", 4, 4, "U+1F4F7: four bytes" },
+		{ "\xf0\x9f\x93\xb7", 3, 0, "a sequence cut by n is none" },
+		{ "\xc0\xaf", 2, 0, "an overlong form is none" },
+		{ "\xed\xa0\x80", 3, 0, "a surrogate is none" },
+		{ "\xf4\x90\x80\x80", 4, 0, "above U+10FFFF is none" },
+		{ "\xff", 1, 0, "0xFF is none" },
+		{ "a", 0, 0, "n = 0: none" },
+	};
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		ok(scelle_utf8_len(u[i].s, u[i].n) == u[i].want, "scelle_utf8_len: %s", u[i].what);
 	return done_testing();
 }

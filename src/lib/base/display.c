@@ -66,6 +66,12 @@ size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+size_t scelle_utf8_len(const char *s, size_t n)
+{
+	uint32_t cp;
+	return n ? utf8_char((const unsigned char *)s, n, &cp) : 0;
+}
+
 /* Unicode 15.1: C1, Zl, Zp, Bidi_Control and Default_Ignorable_Code_Point, merged. */
 static const uint32_t hidden[][2] = {
 	{ 0x0080, 0x009f }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x061c, 0x061c },
