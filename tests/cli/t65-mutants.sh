@@ -32,4 +32,66 @@ test_expect_success 'an archive with an unsafe entry name never lists container.
 	! grep "passed *container.names" out
 '
 
+# verify_sig.c verify_chain `SCELLE_INDETERMINATE -> SCELLE_PASSED` on OUT_OF_BOUNDS_NO_POE:
+# a certificate valid when it signed (2019) but expired now, and no time-stamp to prove
+# the signature older than its expiry, identifies nobody today.
+test_expect_success 'a certificate expired since it signed, no time-stamp: signature.chain INDETERMINATE' '
+	then=$(date -d 2019-06-01 +%s) && now=$(date +%s) &&
+	LD_PRELOAD="$T/shift.so" CLOCKSHIFT_SECONDS=$((then - now)) scelle seal -q --key "$PKI/expired.key" \
+		--cert "$PKI/expired.pem" --revocation-data "$PKI/ca.crl" -o old.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify --no-timestamp-ok old.asice > out && test_grep "^old.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.chain *the signer.s certificate has expired and no time-stamp proves an earlier signature \[OUT_OF_BOUNDS_NO_POE\]$" out &&
+	! grep "passed *signature.chain" out
+'
+
+# verify_sig.c check_ess `SCELLE_FAILED -> SCELLE_PASSED`: a signature made with the
+# officer's key, whose certificate is swapped for another issued for the same key (and
+# found by its key identifier; of the same length, so that it can replace it in place):
+# the signing-certificate-v2 attribute names the first one.
+test_expect_success 'a certificate swapped for a twin of the same key fails signature.signing_certificate' '
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/OU=OCRTEH/CN=Capitaine Demo Martin" -out twin.csr &&
+	len() { openssl x509 -in "$1" -outform DER | wc -c; } &&
+	serial=$(openssl x509 -in "$PKI/officer.pem" -noout -serial | sed "s/^serial=//; s/.\$//") &&
+	for i in 1 2 3 4 5 6 7 8 9 A B C D E F; do
+		openssl x509 -req -in twin.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -sha256 \
+			-set_serial "0x$serial$i" -extfile "$PKI/ext.cnf" -extensions signer \
+			-out twin.pem 2>/dev/null || return 1
+		test "$(len twin.pem)" = "$(len "$PKI/officer.pem")" && break
+	done &&
+	sleep 1 && rm -rf m && mkdir m && (cd m && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	openssl cms -sign -binary -cades -keyid -md sha256 -nosmimecap -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in m/META-INF/ASiCManifest001.xml -out kid.p7s &&
+	python3 - kid.p7s "$PKI/officer.pem" twin.pem > twin.p7s <<-\PY &&
+	import sys, subprocess
+	der = lambda p: subprocess.run(["openssl", "x509", "-in", p, "-outform", "DER"], capture_output=True, check=True).stdout
+	sig, good, twin = open(sys.argv[1], "rb").read(), der(sys.argv[2]), der(sys.argv[3])
+	assert good in sig and len(good) == len(twin)
+	sys.stdout.buffer.write(sig.replace(good, twin))
+	PY
+	$ZE good.asice twin.asice replace META-INF/signature001.p7s twin.p7s &&
+	expect_exit 1 verify --no-timestamp-ok twin.asice > out && test_grep "^twin.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.signing_certificate *signing-certificate attribute does not match the signer.s certificate \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# custody_verify.c check_signature `SCELLE_FAILED -> SCELLE_PASSED` on
+# NO_SIGNING_CERTIFICATE_FOUND: a record whose signature lacks its certificate.
+test_expect_success 'a custody record whose signature carries no certificate fails' '
+	xmllint --xpath "string((//*[local-name()=\"signature\"])[1])" good.asice.custody.xml | tr -d " \n" |
+		base64 -d > r1.p7s &&
+	python3 "$TOP/tests/data/cmsedit.py" r1.p7s r1nc.p7s nocerts && cp good.asice nc.asice &&
+	python3 "$TOP/tests/data/ledgeredit.py" good.asice.custody.xml nc.asice.custody.xml setsig 1 "$(base64 -w0 r1nc.p7s)" &&
+	expect_exit 1 verify nc.asice > out && test_grep "^nc.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.signature *record 1: the signer.s certificate is not in the signature \[NO_SIGNING_CERTIFICATE_FOUND\]$" out
+'
+
+# trust.c scelle_verifier_add_crl, the DER fallback `if (!n && BIO_reset(b) == 0 &&
+# (crl = d2i_X509_CRL_bio(b, NULL)) != NULL)`: --crl takes a DER CRL as it takes a PEM one.
+test_expect_success '--crl takes a DER CRL' '
+	openssl crl -in "$PKI/ca.crl" -outform DER -out ca-crl.der &&
+	verify --crl ca-crl.der good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out &&
+	verify --crl "$PKI/ca.crl" good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out &&
+	printf "not a CRL\n" > junk.crl && test_must_fail --exit=2 verify --crl junk.crl good.asice 2> err &&
+	test_grep "holds no CRL" err
+'
+
 test_done
