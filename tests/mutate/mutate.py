@@ -64,7 +64,9 @@ RECORD_EXTRA = ["t64-forger.sh", "t65-mutants.sh"]
 SEAL_ONLY = {
     "revocation": ["connect_to", "http_fetch", "fetch_crl", "fetch_ocsp", "push_ocsp", "push_crl",
                    "revocation_extra_free", "scelle_sealer_add_revocation_data", "revocation_prepare"],
-    "timestamp": ["make_request", "http_error", "post_request", "check_reply", "tsa_request"],
+    "timestamp": ["sha256", "pki_status_name", "describe_status", "make_request", "http_error",
+                  "tsa_access_set", "tsa_access_clear", "tsa_connect", "no_pass", "tls_context",
+                  "tls_layer", "tls_hook", "post_request", "check_reply", "tsa_request"],
 }
 # Written to kill the survivors of earlier runs: the first to run again (and quick).
 KILLERS = ["t65-mutants.sh"]
