@@ -94,4 +94,25 @@ test_expect_success '--crl takes a DER CRL' '
 	test_grep "holds no CRL" err
 '
 
+# timestamp.c check_signature `PKCS7_signatureVerify(...) > 0` -> `>= 0`: OpenSSL returns 0,
+# not -1, when it cannot even start (the SignerInfo names a digest the SignedData does not
+# list): such a token's signature is never checked, and must not pass.
+test_expect_success 'a token whose SignerInfo names a digest its SignedData does not list fails' '
+	rm -rf tk && mkdir tk && (cd tk && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" tk/META-INF/signature001.p7s tk > /dev/null &&
+	python3 - tk/token1.der tk/forged.der <<-\PY &&
+	import re, sys
+	b = open(sys.argv[1], "rb").read()
+	sha256 = b"\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01"
+	m = [m for m in re.finditer(re.escape(sha256) + b"(\x05\x00)?\xa0", b)]
+	assert len(m) == 1, len(m)   # the SignerInfo digestAlgorithm, before its signed attributes
+	i = m[0].start() + len(sha256) - 1
+	open(sys.argv[2], "wb").write(b[:i] + b"\x02" + b[i + 1:])   # SHA-384
+	PY
+	python3 "$TOP/tests/data/tstoken.py" --graft tk/META-INF/signature001.p7s tk/forged.der tk/forged.p7s > /dev/null &&
+	$ZE good.asice tkdig.asice replace META-INF/signature001.p7s tk/forged.p7s &&
+	expect_exit 1 verify tkdig.asice > out && test_grep "^tkdig.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *timestamp.token .*the token.s signature does not verify with the TSA certificate \[SIG_CRYPTO_FAILURE\]" out
+'
+
 test_done
