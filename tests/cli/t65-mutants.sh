@@ -115,4 +115,41 @@ test_expect_success 'a token whose SignerInfo names a digest its SignedData does
 	test_grep "FAILED *timestamp.token .*the token.s signature does not verify with the TSA certificate \[SIG_CRYPTO_FAILURE\]" out
 '
 
+# custody_verify.c check_ess `v2 && chain && sk_X509_push(...) && OSSL_ESS_check_signing_certs(...)`
+# (`&& -> ||`: any decodable attribute passes): a record re-signed with the officer's key
+# that names the twin certificate above, the twin put in place of the officer's in its
+# signature; the signing-certificate-v2 attribute still names the officer's.
+test_expect_success 'a custody record signed under a twin certificate its ESS attribute does not name fails' '
+	cp good.asice c2.asice && cp good.asice.custody.xml c2.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --role OPJ --event transferred \
+		--to Lab c2.asice &&
+	verify --no-timestamp-ok c2.asice > out && test_grep "^c2.asice: TOTAL-PASSED$" out &&
+	hash() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; } &&
+	python3 "$TOP/tests/data/ledgeredit.py" c2.asice.custody.xml t1.xml edit 2 "$(hash "$PKI/officer.pem")" "$(hash twin.pem)" &&
+	xmllint --xpath "(//*[local-name()=\"event\"])[2]" t1.xml | sed "1s/^<event /<event xmlns=\"urn:scelle:custody:1\" /" > ev.xml &&
+	xmllint --exc-c14n ev.xml > ev.c14n &&
+	openssl cms -sign -binary -cades -keyid -md sha256 -nosmimecap -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in ev.c14n -outform DER -out ev.p7s &&
+	python3 - ev.p7s "$PKI/officer.pem" twin.pem > evt.p7s <<-\PY &&
+	import sys, subprocess
+	der = lambda p: subprocess.run(["openssl", "x509", "-in", p, "-outform", "DER"], capture_output=True, check=True).stdout
+	sig, good, twin = open(sys.argv[1], "rb").read(), der(sys.argv[2]), der(sys.argv[3])
+	assert good in sig and len(good) == len(twin)
+	sys.stdout.buffer.write(sig.replace(good, twin))
+	PY
+	cp c2.asice ct.asice && python3 "$TOP/tests/data/ledgeredit.py" t1.xml ct.asice.custody.xml setsig 2 "$(base64 -w0 evt.p7s)" &&
+	expect_exit 1 verify --no-timestamp-ok ct.asice > out && test_grep "^ct.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.signature *record 2: the signing-certificate-v2 attribute does not name the signer.s certificate \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# verify_sig.c verify_chain, `break` removed after the unknown-anchor case (it would fall
+# into the expired-certificate one); custody_verify.c check_record_policy `if (claims[i][1]
+# && !claim_in_subject(...))` negated (every stated name would be a mismatch).
+test_expect_success 'an unknown anchor is said once, as such; names the certificate holds are no identity.claim' '
+	expect_exit 3 scelle verify --trust "$PKI/other-ca.pem" --tsa-trust "$PKI/tsa-ca.pem" good.asice > out && test_grep "^good.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.chain *the signer.s certificate does not chain to a trusted anchor: .*\[NO_CERTIFICATE_CHAIN_FOUND\]$" out &&
+	test "$(grep -c "signature\.chain" out)" = 1 && ! grep OUT_OF_BOUNDS out &&
+	verify -v c2.asice > out && test_grep "^c2.asice: TOTAL-PASSED$" out && ! grep "identity\.claim" out
+'
+
 test_done
