@@ -333,8 +333,12 @@ def main():
     ap.add_argument("--rerecord", action="store_true", help="record the corpus anew")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--seal-side", action="store_true", help="mutate the SEAL_ONLY functions too")
-    ap.add_argument("--summarize", metavar="LOG", help="print the summary of a run from its log")
-    ap.add_argument("--resume", metavar="LOG", help="skip (and count) the mutants judged in LOG")
+    ap.add_argument("--summarize", metavar="LOG", action="append",
+                    help="print the summary of a run from its log (several: the last verdict of a mutant counts)")
+    ap.add_argument("--resume", metavar="LOG", action="append",
+                    help="skip (and count) the mutants judged in LOG (several: the last verdict counts)")
+    ap.add_argument("--keep-survivors", action="store_true",
+                    help="with --resume: count LOG's survivors as survivors, do not run them again")
     ap.add_argument("--rerun", type=int, default=2,
                     help="scripts to run when only the output differs (0: none)")
     ap.add_argument("--budget", type=float, default=0, help="minutes; then stop and summarise")
@@ -404,13 +408,11 @@ def main():
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
-        for line in open(a.resume, encoding="utf-8"):
-            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s(.*)", line)
-            if m and m.group(1) != "survived":   # a survivor runs again: a new test may kill it
-                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+        for label, (res, rel, line) in judged(a.resume).items():
+            if res != "survived" or a.keep_survivors:   # else it runs again: a new test may kill it
                 done.add(label)
-                log(line.rstrip())
-                tally(stats, survivors, equivalent, text, m.group(1), m.group(2), label)
+                log(line)
+                tally(stats, survivors, equivalent, text, res, rel, label)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     partial, interrupted = "", [False]
     for n, (rel, i, name, new) in enumerate(plan, 1):
@@ -552,16 +554,30 @@ def tally(stats, survivors, equivalent, text, res, rel, label):
     st[res] += 1
 
 
-def summarize(logfile, plan, equivalent, minimum, log):
-    """The summary of a run from its log (a run stopped before it could print one)."""
+def judged(logfiles):
+    """{label: (verdict, file, log line)} of the mutants judged in the logs, in their order; a
+    mutant judged in several (a survivor run again after a test was added) counts with its last
+    verdict."""
+    out = {}
+    for logfile in logfiles:
+        for line in open(logfile, encoding="utf-8"):
+            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)(  \d+ s.*)?$", line.rstrip())
+            if m:
+                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+                out.pop(label, None)
+                out[label] = (m.group(1), m.group(2), line.rstrip())
+    return out
+
+
+def summarize(logfiles, plan, equivalent, minimum, log):
+    """The summary of a run from its logs (a run stopped before it could print one, or one run
+    in parts: --match, --resume)."""
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
     stats, survivors = {}, []
-    for line in open(logfile, encoding="utf-8"):
-        m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+\.c):(\d+): (.+?)  \d+ s", line)
-        if m:
-            tally(stats, survivors, equivalent, text, m.group(1), m.group(2),
-                  "%s:%s: %s" % (m.group(2), m.group(3), m.group(4)))
-    return summary(stats, survivors, "summarised from %s" % logfile, len(plan), time.time(), minimum, log)
+    for label, (res, rel, line) in judged(logfiles).items():
+        tally(stats, survivors, equivalent, text, res, rel, label)
+    return summary(stats, survivors, "summarised from %s" % ", ".join(logfiles), len(plan), time.time(),
+                   minimum, log)
 
 
 if __name__ == "__main__":
