@@ -152,4 +152,25 @@ test_expect_success 'an unknown anchor is said once, as such; names the certific
 	verify -v c2.asice > out && test_grep "^c2.asice: TOTAL-PASSED$" out && ! grep "identity\.claim" out
 '
 
+# trust.c verifier_open_file `fd >= 0` -> `fd > 0`: with stdin closed, the trust anchors'
+# file is opened as descriptor 0, and must be read all the same.  (The replay of
+# `make mutate` runs every call with stdin open: only this script can see it.)
+test_expect_success 'with stdin closed, --trust is read all the same (descriptor 0)' '
+	verify good.asice 0<&- > out && test_grep "^good.asice: TOTAL-PASSED$" out
+'
+
+# verify.c check_mimetype `h[26] != 8 || h[27] != 0 || memcmp(h + 30, "mimetype", 8) != 0`
+# (`|| -> &&` would take any 8-byte name): a first entry named "mimetypx".
+test_expect_success 'a first entry of eight letters that is not mimetype fails container.mimetype' '
+	python3 - good.asice mimetypx.asice <<-\PY &&
+	import sys
+	b = open(sys.argv[1], "rb").read()
+	assert b.count(b"mimetype") == 2, b.count(b"mimetype")   # the local header, the central directory
+	open(sys.argv[2], "wb").write(b.replace(b"mimetype", b"mimetypx"))
+	PY
+	expect_exit 1 verify mimetypx.asice > out && test_grep "^mimetypx.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.mimetype *the first entry is not .mimetype." out &&
+	! grep "passed *container.mimetype" out
+'
+
 test_done
