@@ -173,4 +173,23 @@ test_expect_success 'a first entry of eight letters that is not mimetype fails c
 	! grep "passed *container.mimetype" out
 '
 
+# zip_check.c unsafe_name `p[0] == '.' && (p[1] == '/' || p[1] == '\0')` (`|| -> &&` would
+# never see a "." component).
+test_expect_success 'an entry name with a "." component fails container.names' '
+	$ZE good.asice dot.asice add "evidence/./x.txt" ev/chat-export/_chat.txt &&
+	expect_exit 1 verify dot.asice > out &&
+	test_grep "FAILED *container.names *unsafe entry: .\.. in path" out
+'
+
+# verify.c b64_decode: a DigestValue that ends in a newline and blanks (as a pretty-printer
+# writes it) is the same value (`in[n - 1] == '\n' || in[n - 1] == ' '`, `|| -> &&`).
+test_expect_success 'a manifest DigestValue followed by a newline and blanks still matches' '
+	rm -rf mf && mkdir mf && (cd mf && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	sed "s|</ds:DigestValue>|\n    </ds:DigestValue>|" mf/META-INF/ASiCManifest001.xml > mf/man.xml &&
+	test "$(grep -c "^    </ds:DigestValue>" mf/man.xml)" -ge 1 &&
+	python3 "$TOP/tests/data/resign.py" good.asice ws.asice "$PKI/officer.key" "$PKI/officer.pem" \
+		META-INF/ASiCManifest001.xml=mf/man.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" ws.asice > out && test_grep "^ws.asice: TOTAL-PASSED$" out
+'
+
 test_done
