@@ -352,4 +352,29 @@ test_expect_success 'a "good" OCSP answer of the CA whose signature does not ver
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ocsp-good." out
 '
 
+# revocation.c revocation_urls: the first http URL of the certificate, whichever kind comes
+# before it, and none of another scheme (mutants: `break` removed in the OCSP loop, `dpn &&
+# dpn->type == 0 && j < ...` with `|| ` would run past the names of an ldap-only point).
+cat >> rca/ca.cnf <<CNF
+[ocsp2]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+authorityInfoAccess = OCSP;URI:http://127.0.0.1:$OCSPPORT/first,OCSP;URI:http://127.0.0.1:$OCSPPORT/second
+[ldap]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+crlDistributionPoints = URI:ldap://127.0.0.1/cn=rca
+CNF
+(cd rca && issue two-ocsp ocsp2 && issue ldap-crl ldap) >>ca.log 2>&1 || exit 2
+test_expect_success 'of two OCSP responders the certificate names, the first is the one named' '
+	seal two.asice two-ocsp.pem --tsa "$tsa_url" --revocation-data none &&
+	expect_exit 3 verify two.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .two-ocsp., which names http://127.0.0.1:$OCSPPORT/first \[TRY_LATER\]$" out
+'
+test_expect_success 'a CRL distribution point that is not http is no location' '
+	seal ldap.asice ldap-crl.pem --tsa "$tsa_url" --revocation-data none &&
+	expect_exit 3 verify ldap.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ldap-crl., which names no CRL distribution point or OCSP responder \[TRY_LATER\]$" out
+'
+
 test_done
