@@ -192,4 +192,22 @@ test_expect_success 'a manifest DigestValue followed by a newline and blanks sti
 	verify --no-timestamp-ok --crl "$PKI/ca.crl" ws.asice > out && test_grep "^ws.asice: TOTAL-PASSED$" out
 '
 
+# zip_check.c unsafe_name `*p < 0x20 || *p == 0x7f` (`< -> <=` would take a blank for a
+# control character): names with blanks are ordinary.
+test_expect_success 'an entry name with a blank is a safe name' '
+	mkdir -p "sp/two words" && echo "a note" > "sp/two words/a b.txt" &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
+		-o sp.asice sp 2>/dev/null &&
+	verify --no-timestamp-ok -v sp.asice > out && test_grep "^sp.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *container.names" out
+'
+
+# verify.c check_mimetype `if (why && c->dir.foreign && !present)` (`&& -> ||`): only a
+# foreign container may lack its mimetype entry; scelle'"'"'s own archive without one fails.
+test_expect_success 'a scelle archive without its mimetype entry fails container.mimetype' '
+	$ZE good.asice nomime.asice remove mimetype &&
+	expect_exit 1 verify nomime.asice > out && test_grep "^nomime.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.mimetype" out
+'
+
 test_done
