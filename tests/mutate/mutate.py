@@ -305,19 +305,22 @@ def load_corpus(corpus, scripts, scelle, log, pool):
     return calls
 
 
-def key_of(rel, name, new):
+def key_of(rel, name, new, line):
     """What equivalent.md matches on: the file, the mutation and the mutated line's text, so an
-    entry survives edits elsewhere in the file (the line number is only a hint)."""
-    return (rel, name, " ".join(new.split()))
+    entry survives edits elsewhere in the file (the line number is only a hint).  A line too
+    short to tell one place from another (`return 0;`, `;` for a removed `break`) matches on
+    its line number as well: an entry must never cover the same mutation elsewhere."""
+    text = " ".join(new.split())
+    return (rel, name, text, line) if len(text) < 16 else (rel, name, text)
 
 
 def load_equivalent(path):
     eq = {}
     if os.path.exists(path):
         for line in open(path, encoding="utf-8"):
-            m = re.match(r"^- `(src/lib/\w+\.c):\d+` `([^`]+)` `(.*)` — ", line)
+            m = re.match(r"^- `(src/lib/\w+\.c):(\d+)` `([^`]+)` `(.*)` — ", line)
             if m:
-                eq[key_of(m.group(1), m.group(2), m.group(3))] = line.strip()
+                eq[key_of(m.group(1), m.group(3), m.group(4), int(m.group(2)))] = line.strip()
     return eq
 
 
@@ -405,7 +408,7 @@ def main():
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
     stats, survivors, order = {}, [], {}
-    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
         for label, (res, rel, line) in judged(a.resume).items():
@@ -484,7 +487,7 @@ def main():
                     if verdict != "pass":
                         why = s
                         break
-            k = key_of(rel, name, new)
+            k = key_of(rel, name, new, i + 1)
             if verdict == "fail":
                 st["killed"] += 1
                 res = "killed"
@@ -572,7 +575,7 @@ def judged(logfiles):
 def summarize(logfiles, plan, equivalent, minimum, log):
     """The summary of a run from its logs (a run stopped before it could print one, or one run
     in parts: --match, --resume)."""
-    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     stats, survivors = {}, []
     for label, (res, rel, line) in judged(logfiles).items():
         tally(stats, survivors, equivalent, text, res, rel, label)
