@@ -210,4 +210,21 @@ test_expect_success 'a scelle archive without its mimetype entry fails container
 	test_grep "FAILED *container.mimetype" out
 '
 
+# timestamp.c describe_tst `if (tsa && tsa->type == GEN_DIRNAME)` (`&& -> ||`): a token
+# without the optional tsa field (RFC 3161 §2.4.2; stock `openssl ts` with tsa_name = no) is
+# a good token, named after its signer.
+test_expect_success 'a token without a tsa name passes, named after its signing certificate' '
+	rm -rf nt && mkdir nt && (cd nt && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" nt/META-INF/signature001.p7s nt > /dev/null &&
+	printf "[tsa]\ndefault_tsa = t\n[t]\nserial = nt/serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n" > nt/ts.cnf &&
+	echo 01 > nt/serial &&
+	openssl ts -query -data nt/sigvalue.bin -sha256 -cert -no_nonce -out nt/q.tsq &&
+	openssl ts -reply -config nt/ts.cnf -queryfile nt/q.tsq -inkey "$PKI/tsa.key" -signer "$PKI/tsa.pem" \
+		-token_out -out nt/token.der 2>/dev/null &&
+	! openssl ts -reply -in nt/token.der -token_in -text 2>/dev/null | grep -q "^TSA: [^u]" &&
+	python3 "$TOP/tests/data/tstoken.py" --graft nt/META-INF/signature001.p7s nt/token.der nt/g.p7s > /dev/null &&
+	$ZE good.asice notsa.asice replace META-INF/signature001.p7s nt/g.p7s &&
+	verify --ledger good.asice.custody.xml notsa.asice > out && test_grep "^notsa.asice: TOTAL-PASSED$" out
+'
+
 test_done
