@@ -32,4 +32,201 @@ test_expect_success 'an archive with an unsafe entry name never lists container.
 	! grep "passed *container.names" out
 '
 
+# verify_sig.c verify_chain `SCELLE_INDETERMINATE -> SCELLE_PASSED` on OUT_OF_BOUNDS_NO_POE:
+# a certificate valid when it signed (2019) but expired now, and no time-stamp to prove
+# the signature older than its expiry, identifies nobody today.
+test_expect_success 'a certificate expired since it signed, no time-stamp: signature.chain INDETERMINATE' '
+	then=$(date -d 2019-06-01 +%s) && now=$(date +%s) &&
+	LD_PRELOAD="$T/shift.so" CLOCKSHIFT_SECONDS=$((then - now)) scelle seal -q --key "$PKI/expired.key" \
+		--cert "$PKI/expired.pem" --revocation-data "$PKI/ca.crl" -o old.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify --no-timestamp-ok old.asice > out && test_grep "^old.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.chain *the signer.s certificate has expired and no time-stamp proves an earlier signature \[OUT_OF_BOUNDS_NO_POE\]$" out &&
+	! grep "passed *signature.chain" out
+'
+
+# verify_sig.c check_ess `SCELLE_FAILED -> SCELLE_PASSED`: a signature made with the
+# officer's key, whose certificate is swapped for another issued for the same key (and
+# found by its key identifier; of the same length, so that it can replace it in place):
+# the signing-certificate-v2 attribute names the first one.
+test_expect_success 'a certificate swapped for a twin of the same key fails signature.signing_certificate' '
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/OU=OCRTEH/CN=Capitaine Demo Martin" -out twin.csr &&
+	len() { openssl x509 -in "$1" -outform DER | wc -c; } &&
+	serial=$(openssl x509 -in "$PKI/officer.pem" -noout -serial | sed "s/^serial=//; s/.\$//") &&
+	for i in 1 2 3 4 5 6 7 8 9 A B C D E F; do
+		openssl x509 -req -in twin.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -sha256 \
+			-set_serial "0x$serial$i" -extfile "$PKI/ext.cnf" -extensions signer \
+			-out twin.pem 2>/dev/null || return 1
+		test "$(len twin.pem)" = "$(len "$PKI/officer.pem")" && break
+	done &&
+	sleep 1 && rm -rf m && mkdir m && (cd m && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	openssl cms -sign -binary -cades -keyid -md sha256 -nosmimecap -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in m/META-INF/ASiCManifest001.xml -out kid.p7s &&
+	python3 - kid.p7s "$PKI/officer.pem" twin.pem > twin.p7s <<-\PY &&
+	import sys, subprocess
+	der = lambda p: subprocess.run(["openssl", "x509", "-in", p, "-outform", "DER"], capture_output=True, check=True).stdout
+	sig, good, twin = open(sys.argv[1], "rb").read(), der(sys.argv[2]), der(sys.argv[3])
+	assert good in sig and len(good) == len(twin)
+	sys.stdout.buffer.write(sig.replace(good, twin))
+	PY
+	$ZE good.asice twin.asice replace META-INF/signature001.p7s twin.p7s &&
+	expect_exit 1 verify --no-timestamp-ok twin.asice > out && test_grep "^twin.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.signing_certificate *signing-certificate attribute does not match the signer.s certificate \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# The archives with a ledger edited here name it with --ledger: `make mutate` records the
+# files a call names (tests/mutate/record.py), not the ledger found beside the archive.
+# custody_verify.c check_signature `SCELLE_FAILED -> SCELLE_PASSED` on
+# NO_SIGNING_CERTIFICATE_FOUND: a record whose signature lacks its certificate.
+test_expect_success 'a custody record whose signature carries no certificate fails' '
+	xmllint --xpath "string((//*[local-name()=\"signature\"])[1])" good.asice.custody.xml | tr -d " \n" |
+		base64 -d > r1.p7s &&
+	python3 "$TOP/tests/data/cmsedit.py" r1.p7s r1nc.p7s nocerts && cp good.asice nc.asice &&
+	python3 "$TOP/tests/data/ledgeredit.py" good.asice.custody.xml nc.asice.custody.xml setsig 1 "$(base64 -w0 r1nc.p7s)" &&
+	expect_exit 1 verify --ledger nc.asice.custody.xml nc.asice > out && test_grep "^nc.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.signature *record 1: the signer.s certificate is not in the signature \[NO_SIGNING_CERTIFICATE_FOUND\]$" out
+'
+
+# trust.c scelle_verifier_add_crl, the DER fallback `if (!n && BIO_reset(b) == 0 &&
+# (crl = d2i_X509_CRL_bio(b, NULL)) != NULL)`: --crl takes a DER CRL as it takes a PEM one.
+test_expect_success '--crl takes a DER CRL' '
+	openssl crl -in "$PKI/ca.crl" -outform DER -out ca-crl.der &&
+	verify --crl ca-crl.der good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out &&
+	verify --crl "$PKI/ca.crl" good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out &&
+	printf "not a CRL\n" > junk.crl && test_must_fail --exit=2 verify --crl junk.crl good.asice 2> err &&
+	test_grep "holds no CRL" err
+'
+
+# timestamp.c check_signature `PKCS7_signatureVerify(...) > 0` -> `>= 0`: OpenSSL returns 0,
+# not -1, when it cannot even start (the SignerInfo names a digest the SignedData does not
+# list): such a token's signature is never checked, and must not pass.
+test_expect_success 'a token whose SignerInfo names a digest its SignedData does not list fails' '
+	rm -rf tk && mkdir tk && (cd tk && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" tk/META-INF/signature001.p7s tk > /dev/null &&
+	python3 - tk/token1.der tk/forged.der <<-\PY &&
+	import re, sys
+	b = open(sys.argv[1], "rb").read()
+	sha256 = b"\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01"
+	m = [m for m in re.finditer(re.escape(sha256) + b"(\x05\x00)?\xa0", b)]
+	assert len(m) == 1, len(m)   # the SignerInfo digestAlgorithm, before its signed attributes
+	i = m[0].start() + len(sha256) - 1
+	open(sys.argv[2], "wb").write(b[:i] + b"\x02" + b[i + 1:])   # SHA-384
+	PY
+	python3 "$TOP/tests/data/tstoken.py" --graft tk/META-INF/signature001.p7s tk/forged.der tk/forged.p7s > /dev/null &&
+	$ZE good.asice tkdig.asice replace META-INF/signature001.p7s tk/forged.p7s &&
+	expect_exit 1 verify tkdig.asice > out && test_grep "^tkdig.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *timestamp.token .*the token.s signature does not verify with the TSA certificate \[SIG_CRYPTO_FAILURE\]" out
+'
+
+# custody_verify.c check_ess `v2 && chain && sk_X509_push(...) && OSSL_ESS_check_signing_certs(...)`
+# (`&& -> ||`: any decodable attribute passes): a record re-signed with the officer's key
+# that names the twin certificate above, the twin put in place of the officer's in its
+# signature; the signing-certificate-v2 attribute still names the officer's.
+test_expect_success 'a custody record signed under a twin certificate its ESS attribute does not name fails' '
+	cp good.asice c2.asice && cp good.asice.custody.xml c2.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --role OPJ --event transferred \
+		--to Lab c2.asice &&
+	verify --no-timestamp-ok c2.asice > out && test_grep "^c2.asice: TOTAL-PASSED$" out &&
+	hash() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; } &&
+	python3 "$TOP/tests/data/ledgeredit.py" c2.asice.custody.xml t1.xml edit 2 "$(hash "$PKI/officer.pem")" "$(hash twin.pem)" &&
+	xmllint --xpath "(//*[local-name()=\"event\"])[2]" t1.xml | sed "1s/^<event /<event xmlns=\"urn:scelle:custody:1\" /" > ev.xml &&
+	xmllint --exc-c14n ev.xml > ev.c14n &&
+	openssl cms -sign -binary -cades -keyid -md sha256 -nosmimecap -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in ev.c14n -outform DER -out ev.p7s &&
+	python3 - ev.p7s "$PKI/officer.pem" twin.pem > evt.p7s <<-\PY &&
+	import sys, subprocess
+	der = lambda p: subprocess.run(["openssl", "x509", "-in", p, "-outform", "DER"], capture_output=True, check=True).stdout
+	sig, good, twin = open(sys.argv[1], "rb").read(), der(sys.argv[2]), der(sys.argv[3])
+	assert good in sig and len(good) == len(twin)
+	sys.stdout.buffer.write(sig.replace(good, twin))
+	PY
+	cp c2.asice ct.asice && python3 "$TOP/tests/data/ledgeredit.py" t1.xml ct.asice.custody.xml setsig 2 "$(base64 -w0 evt.p7s)" &&
+	expect_exit 1 verify --no-timestamp-ok --ledger ct.asice.custody.xml ct.asice > out && test_grep "^ct.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.signature *record 2: the signing-certificate-v2 attribute does not name the signer.s certificate \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# verify_sig.c verify_chain, `break` removed after the unknown-anchor case (it would fall
+# into the expired-certificate one); custody_verify.c check_record_policy `if (claims[i][1]
+# && !claim_in_subject(...))` negated (every stated name would be a mismatch).
+test_expect_success 'an unknown anchor is said once, as such; names the certificate holds are no identity.claim' '
+	expect_exit 3 scelle verify --trust "$PKI/other-ca.pem" --tsa-trust "$PKI/tsa-ca.pem" good.asice > out && test_grep "^good.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.chain *the signer.s certificate does not chain to a trusted anchor: .*\[NO_CERTIFICATE_CHAIN_FOUND\]$" out &&
+	test "$(grep -c "signature\.chain" out)" = 1 && ! grep OUT_OF_BOUNDS out &&
+	verify -v --ledger c2.asice.custody.xml c2.asice > out && test_grep "^c2.asice: TOTAL-PASSED$" out && ! grep "identity\.claim" out
+'
+
+# trust.c verifier_open_file `fd >= 0` -> `fd > 0`: with stdin closed, the trust anchors'
+# file is opened as descriptor 0, and must be read all the same.  (The replay of
+# `make mutate` runs every call with stdin open: only this script can see it.)
+test_expect_success 'with stdin closed, --trust is read all the same (descriptor 0)' '
+	verify good.asice 0<&- > out && test_grep "^good.asice: TOTAL-PASSED$" out
+'
+
+# verify.c check_mimetype `h[26] != 8 || h[27] != 0 || memcmp(h + 30, "mimetype", 8) != 0`
+# (`|| -> &&` would take any 8-byte name): a first entry named "mimetypx".
+test_expect_success 'a first entry of eight letters that is not mimetype fails container.mimetype' '
+	python3 - good.asice mimetypx.asice <<-\PY &&
+	import sys
+	b = open(sys.argv[1], "rb").read()
+	assert b.count(b"mimetype") == 2, b.count(b"mimetype")   # the local header, the central directory
+	open(sys.argv[2], "wb").write(b.replace(b"mimetype", b"mimetypx"))
+	PY
+	expect_exit 1 verify mimetypx.asice > out && test_grep "^mimetypx.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.mimetype *the first entry is not .mimetype." out &&
+	! grep "passed *container.mimetype" out
+'
+
+# zip_check.c unsafe_name `p[0] == '.' && (p[1] == '/' || p[1] == '\0')` (`|| -> &&` would
+# never see a "." component).
+test_expect_success 'an entry name with a "." component fails container.names' '
+	$ZE good.asice dot.asice add "evidence/./x.txt" ev/chat-export/_chat.txt &&
+	expect_exit 1 verify dot.asice > out &&
+	test_grep "FAILED *container.names *unsafe entry: .\.. in path" out
+'
+
+# verify.c b64_decode: a DigestValue that ends in a newline and blanks (as a pretty-printer
+# writes it) is the same value (`in[n - 1] == '\n' || in[n - 1] == ' '`, `|| -> &&`).
+test_expect_success 'a manifest DigestValue followed by a newline and blanks still matches' '
+	rm -rf mf && mkdir mf && (cd mf && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	sed "s|</ds:DigestValue>|\n    </ds:DigestValue>|" mf/META-INF/ASiCManifest001.xml > mf/man.xml &&
+	test "$(grep -c "^    </ds:DigestValue>" mf/man.xml)" -ge 1 &&
+	python3 "$TOP/tests/data/resign.py" good.asice ws.asice "$PKI/officer.key" "$PKI/officer.pem" \
+		META-INF/ASiCManifest001.xml=mf/man.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" ws.asice > out && test_grep "^ws.asice: TOTAL-PASSED$" out
+'
+
+# zip_check.c unsafe_name `*p < 0x20 || *p == 0x7f` (`< -> <=` would take a blank for a
+# control character): names with blanks are ordinary.
+test_expect_success 'an entry name with a blank is a safe name' '
+	mkdir -p "sp/two words" && echo "a note" > "sp/two words/a b.txt" &&
+	scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" \
+		-o sp.asice sp 2>/dev/null &&
+	verify --no-timestamp-ok -v sp.asice > out && test_grep "^sp.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *container.names" out
+'
+
+# verify.c check_mimetype `if (why && c->dir.foreign && !present)` (`&& -> ||`): only a
+# foreign container may lack its mimetype entry; scelle'"'"'s own archive without one fails.
+test_expect_success 'a scelle archive without its mimetype entry fails container.mimetype' '
+	$ZE good.asice nomime.asice remove mimetype &&
+	expect_exit 1 verify nomime.asice > out && test_grep "^nomime.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.mimetype" out
+'
+
+# timestamp.c describe_tst `if (tsa && tsa->type == GEN_DIRNAME)` (`&& -> ||`): a token
+# without the optional tsa field (RFC 3161 §2.4.2; stock `openssl ts` with tsa_name = no) is
+# a good token, named after its signer.
+test_expect_success 'a token without a tsa name passes, named after its signing certificate' '
+	rm -rf nt && mkdir nt && (cd nt && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" nt/META-INF/signature001.p7s nt > /dev/null &&
+	printf "[tsa]\ndefault_tsa = t\n[t]\nserial = nt/serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n" > nt/ts.cnf &&
+	echo 01 > nt/serial &&
+	openssl ts -query -data nt/sigvalue.bin -sha256 -cert -no_nonce -out nt/q.tsq &&
+	openssl ts -reply -config nt/ts.cnf -queryfile nt/q.tsq -inkey "$PKI/tsa.key" -signer "$PKI/tsa.pem" \
+		-token_out -out nt/token.der 2>/dev/null &&
+	! openssl ts -reply -in nt/token.der -token_in -text 2>/dev/null | grep -q "^TSA: [^u]" &&
+	python3 "$TOP/tests/data/tstoken.py" --graft nt/META-INF/signature001.p7s nt/token.der nt/g.p7s > /dev/null &&
+	$ZE good.asice notsa.asice replace META-INF/signature001.p7s nt/g.p7s &&
+	verify --ledger good.asice.custody.xml notsa.asice > out && test_grep "^notsa.asice: TOTAL-PASSED$" out
+'
+
 test_done

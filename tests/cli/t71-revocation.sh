@@ -329,4 +329,52 @@ test_expect_success 'B-LT outlives its OCSP responder: still TOTAL-PASSED with t
 	test_grep "passed *signature.revocation *.ocsp-deleg. is not revoked (OCSP)" out
 '
 
+# RFC 6960 §4.2.2.2: only the issuer or its delegated responder may answer for a
+# certificate (mutants of revocation.c ocsp_authorised: `OCSP_basic_verify(...) <= 0`,
+# the delegate's `return 0`).  A "good" answer from anyone else, or one whose signature
+# does not verify, is no answer: INDETERMINATE, not TOTAL-PASSED.
+test_expect_success 'a "good" OCSP answer signed by a certificate the CA never made a responder is ignored' '
+	openssl ocsp -issuer rca.pem -cert ocsp-good.pem -no_nonce -reqout reqf.der &&
+	(cd rca && openssl ocsp -index index.txt -rsigner ../crl-good.pem -rkey "$PKI/officer.key" \
+		-CA rca.pem -reqin ../reqf.der -respout ../notdeleg.der) >>ca.log 2>&1 &&
+	seal notdeleg.asice ocsp-good.pem --tsa "$tsa_url" --revocation-data notdeleg.der 2>err &&
+	crls_in notdeleg.asice > asn1 && test_grep -F ":1.3.6.1.5.5.7.16.2" asn1 &&
+	expect_exit 3 verify -v notdeleg.asice > out && test_grep "^notdeleg.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ocsp-good." out
+'
+test_expect_success 'a "good" OCSP answer of the CA whose signature does not verify is ignored' '
+	(cd rca && openssl ocsp -index index.txt -rsigner rca.pem -rkey rca.key -CA rca.pem \
+		-resp_no_certs -reqin ../reqf.der -respout ../badsig.der) >>ca.log 2>&1 &&
+	python3 -c "import sys; b = bytearray(open(sys.argv[1], \"rb\").read()); b[-1] ^= 1; open(sys.argv[1], \"wb\").write(b)" badsig.der &&
+	seal badsig.asice ocsp-good.pem --tsa "$tsa_url" --revocation-data badsig.der 2>err &&
+	crls_in badsig.asice > asn1 && test_grep -F ":1.3.6.1.5.5.7.16.2" asn1 &&
+	expect_exit 3 verify -v badsig.asice > out && test_grep "^badsig.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ocsp-good." out
+'
+
+# revocation.c revocation_urls: the first http URL of the certificate, whichever kind comes
+# before it, and none of another scheme (mutants: `break` removed in the OCSP loop, `dpn &&
+# dpn->type == 0 && j < ...` with `|| ` would run past the names of an ldap-only point).
+cat >> rca/ca.cnf <<CNF
+[ocsp2]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+authorityInfoAccess = OCSP;URI:http://127.0.0.1:$OCSPPORT/first,OCSP;URI:http://127.0.0.1:$OCSPPORT/second
+[ldap]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+crlDistributionPoints = URI:ldap://127.0.0.1/cn=rca
+CNF
+(cd rca && issue two-ocsp ocsp2 && issue ldap-crl ldap) >>ca.log 2>&1 || exit 2
+test_expect_success 'of two OCSP responders the certificate names, the first is the one named' '
+	seal two.asice two-ocsp.pem --tsa "$tsa_url" --revocation-data none &&
+	expect_exit 3 verify two.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .two-ocsp., which names http://127.0.0.1:$OCSPPORT/first \[TRY_LATER\]$" out
+'
+test_expect_success 'a CRL distribution point that is not http is no location' '
+	seal ldap.asice ldap-crl.pem --tsa "$tsa_url" --revocation-data none &&
+	expect_exit 3 verify ldap.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .ldap-crl., which names no CRL distribution point or OCSP responder \[TRY_LATER\]$" out
+'
+
 test_done

@@ -72,7 +72,9 @@ RECORD_EXTRA = ["t64-forger.sh", "t65-mutants.sh"]
 SEAL_ONLY = {
     "revocation": ["connect_to", "http_fetch", "fetch_crl", "fetch_ocsp", "push_ocsp", "push_crl",
                    "revocation_extra_free", "scelle_sealer_add_revocation_data", "revocation_prepare"],
-    "timestamp": ["make_request", "http_error", "post_request", "check_reply", "tsa_request"],
+    "timestamp": ["sha256", "pki_status_name", "describe_status", "make_request", "http_error",
+                  "tsa_access_set", "tsa_access_clear", "tsa_connect", "no_pass", "tls_context",
+                  "tls_layer", "tls_hook", "post_request", "check_reply", "tsa_request"],
 }
 # Written to kill the survivors of earlier runs: the first to run again (and quick).
 KILLERS = ["t65-mutants.sh"]
@@ -311,19 +313,22 @@ def load_corpus(corpus, scripts, scelle, log, pool):
     return calls
 
 
-def key_of(rel, name, new):
+def key_of(rel, name, new, line):
     """What equivalent.md matches on: the file, the mutation and the mutated line's text, so an
-    entry survives edits elsewhere in the file (the line number is only a hint)."""
-    return (rel, name, " ".join(new.split()))
+    entry survives edits elsewhere in the file (the line number is only a hint).  A line too
+    short to tell one place from another (`return 0;`, `;` for a removed `break`) matches on
+    its line number as well: an entry must never cover the same mutation elsewhere."""
+    text = " ".join(new.split())
+    return (rel, name, text, line) if len(text) < 16 else (rel, name, text)
 
 
 def load_equivalent(path):
     eq = {}
     if os.path.exists(path):
         for line in open(path, encoding="utf-8"):
-            m = re.match(r"^- `(src/lib/\w+/\w+\.c):\d+` `([^`]+)` `(.*)` — ", line)
+            m = re.match(r"^- `(src/lib/(?:\w+/)?\w+\.c):(\d+)` `([^`]+)` `(.*)` — ", line)
             if m:
-                eq[key_of(m.group(1), m.group(2), m.group(3))] = line.strip()
+                eq[key_of(m.group(1), m.group(3), m.group(4), int(m.group(2)))] = line.strip()
     return eq
 
 
@@ -339,8 +344,12 @@ def main():
     ap.add_argument("--rerecord", action="store_true", help="record the corpus anew")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--seal-side", action="store_true", help="mutate the SEAL_ONLY functions too")
-    ap.add_argument("--summarize", metavar="LOG", help="print the summary of a run from its log")
-    ap.add_argument("--resume", metavar="LOG", help="skip (and count) the mutants judged in LOG")
+    ap.add_argument("--summarize", metavar="LOG", action="append",
+                    help="print the summary of a run from its log (several: the last verdict of a mutant counts)")
+    ap.add_argument("--resume", metavar="LOG", action="append",
+                    help="skip (and count) the mutants judged in LOG (several: the last verdict counts)")
+    ap.add_argument("--keep-survivors", action="store_true",
+                    help="with --resume: count LOG's survivors as survivors, do not run them again")
     ap.add_argument("--rerun", type=int, default=2,
                     help="scripts to run when only the output differs (0: none)")
     ap.add_argument("--budget", type=float, default=0, help="minutes; then stop and summarise")
@@ -407,16 +416,14 @@ def main():
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
     stats, survivors, order = {}, [], {}
-    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
-        for line in open(a.resume, encoding="utf-8"):
-            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+/\w+\.c):(\d+): (.+?)  \d+ s(.*)", line)
-            if m and m.group(1) != "survived":   # a survivor runs again: a new test may kill it
-                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+        for label, (res, rel, line) in judged(a.resume).items():
+            if res != "survived" or a.keep_survivors:   # else it runs again: a new test may kill it
                 done.add(label)
-                log(line.rstrip())
-                tally(stats, survivors, equivalent, text, m.group(1), m.group(2), label)
+                log(line)
+                tally(stats, survivors, equivalent, text, res, rel, label)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     partial, interrupted = "", [False]
     for n, (rel, i, name, new) in enumerate(plan, 1):
@@ -488,7 +495,7 @@ def main():
                     if verdict != "pass":
                         why = s
                         break
-            k = key_of(rel, name, new)
+            k = key_of(rel, name, new, i + 1)
             if verdict == "fail":
                 st["killed"] += 1
                 res = "killed"
@@ -558,16 +565,30 @@ def tally(stats, survivors, equivalent, text, res, rel, label):
     st[res] += 1
 
 
-def summarize(logfile, plan, equivalent, minimum, log):
-    """The summary of a run from its log (a run stopped before it could print one)."""
-    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new) for rel, i, name, new in plan}
+def judged(logfiles):
+    """{label: (verdict, file, log line)} of the mutants judged in the logs, in their order; a
+    mutant judged in several (a survivor run again after a test was added) counts with its last
+    verdict."""
+    out = {}
+    for logfile in logfiles:
+        for line in open(logfile, encoding="utf-8"):
+            m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/(?:\w+/)?\w+\.c):(\d+): (.+?)(  \d+ s.*)?$", line.rstrip())
+            if m:
+                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+                out.pop(label, None)
+                out[label] = (m.group(1), m.group(2), line.rstrip())
+    return out
+
+
+def summarize(logfiles, plan, equivalent, minimum, log):
+    """The summary of a run from its logs (a run stopped before it could print one, or one run
+    in parts: --match, --resume)."""
+    text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     stats, survivors = {}, []
-    for line in open(logfile, encoding="utf-8"):
-        m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/\w+/\w+\.c):(\d+): (.+?)  \d+ s", line)
-        if m:
-            tally(stats, survivors, equivalent, text, m.group(1), m.group(2),
-                  "%s:%s: %s" % (m.group(2), m.group(3), m.group(4)))
-    return summary(stats, survivors, "summarised from %s" % logfile, len(plan), time.time(), minimum, log)
+    for label, (res, rel, line) in judged(logfiles).items():
+        tally(stats, survivors, equivalent, text, res, rel, label)
+    return summary(stats, survivors, "summarised from %s" % ", ".join(logfiles), len(plan), time.time(),
+                   minimum, log)
 
 
 if __name__ == "__main__":
