@@ -215,71 +215,69 @@ static int parse_size(const char *arg, uint64_t *out)
 	return 0;
 }
 
-int cmd_seal(int argc, char **argv)
-{
-	struct scelle_sealer *s = scelle_sealer_new();
-	const char *out = NULL, *key = NULL, *cert = NULL, *as = NULL;
-	struct tsa_opts to = { 0 };
-	char *pass = NULL;
-	struct input *in = calloc((size_t)argc + 1, sizeof(*in));
-	size_t nin = 0;
-	int opt, force = 0, json = 0, nul = 0, rc = EXIT_USAGE;
-	int list_depth = 0, in_flags = 0;
-	unsigned nwarn = 0;
-	uint64_t list_max_bytes = 0, max_entries = 0, max_size = 0;
-	const char *profile = NULL;
+/* What the command line asks for beyond what goes straight into the sealer as it is read:
+ * what must wait until every option is known (the key after --pass and --pkcs11-module,
+ * the chain after the key, the inputs after -0), and how to report. */
+struct seal_args {
+	const char *out, *key, *cert, *profile;
+	const char **chain;	/* the --chain files, in order */
+	size_t nchain;
+	struct input *in;
+	size_t nin;
+	struct tsa_opts to;
+	char *pass;
+	int force, json, nul, list_depth, in_flags;
+	uint64_t list_max_bytes, max_entries, max_size;
+};
 
-	if (!s || !in) {
-		free(in);
-		scelle_sealer_free(s);
-		return error("out of memory");
-	}
+/* Phase "options": reads the command line into s and a.  0, SEAL_HELP after --help, or
+ * EXIT_USAGE after an error message. */
+#define SEAL_HELP (-1)
+static int seal_options(struct scelle_sealer *s, int argc, char **argv, struct seal_args *a)
+{
+	const char *as = NULL;	/* the NAME of a --as, waiting for its PATH */
+	int opt;
+
 	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1) {
 		int r = 0;
 		const char *text = NULL;	/* a free-text option: its name prefixes the error */
 		switch (opt) {
 		case 1:
-			in[nin].path = optarg;
-			in[nin++].as = as;
+			a->in[a->nin].path = optarg;
+			a->in[a->nin++].as = as;
 			as = NULL;
 			break;
 		case O_AS:
-			if (as) {
-				error("--as '%s' names no PATH (use --as NAME PATH)", as);
-				goto out;
-			}
+			if (as)
+				return error("--as '%s' names no PATH (use --as NAME PATH)", as);
 			as = optarg;
 			break;
 		case 'T':
-			if (as) {
-				error("--as '%s' cannot name a --files-from list", as);
-				goto out;
-			}
-			in[nin].path = optarg;
-			in[nin++].list = 1;
+			if (as)
+				return error("--as '%s' cannot name a --files-from list", as);
+			a->in[a->nin].path = optarg;
+			a->in[a->nin++].list = 1;
 			break;
-		case '0': nul = 1; break;
-		case O_FOLLOW: in_flags |= SCELLE_INPUT_FOLLOW; break;
-		case O_OS_JUNK: in_flags |= SCELLE_INPUT_EXCLUDE_OS_JUNK; break;
+		case '0': a->nul = 1; break;
+		case O_FOLLOW: a->in_flags |= SCELLE_INPUT_FOLLOW; break;
+		case O_OS_JUNK: a->in_flags |= SCELLE_INPUT_EXCLUDE_OS_JUNK; break;
 		case O_EXCLUDE: r = scelle_sealer_add_exclude(s, optarg); break;
 		case O_ITEM_INFO: r = scelle_sealer_set_item_info(s, optarg); break;
 		case O_LIST_DEPTH:
-			list_depth = atoi(optarg);
-			if (list_depth < 1 || list_depth > 8) {
-				error("invalid depth '%s' (1 to 8)", optarg);
-				goto out;
-			}
+			a->list_depth = atoi(optarg);
+			if (a->list_depth < 1 || a->list_depth > 8)
+				return error("invalid depth '%s' (1 to 8)", optarg);
 			break;
 		case O_LIST_MAX_BYTES:
-			if (parse_size(optarg, &list_max_bytes))
-				goto out;
+			if (parse_size(optarg, &a->list_max_bytes))
+				return EXIT_USAGE;
 			break;
-		case 'o': out = optarg; break;
-		case 'k': key = optarg; break;
-		case 'c': cert = optarg; break;
-		case 'f': force = 1; break;
+		case 'o': a->out = optarg; break;
+		case 'k': a->key = optarg; break;
+		case 'c': a->cert = optarg; break;
+		case 'f': a->force = 1; break;
 		case 'q': quiet = 1; break;
-		case O_JSON: json = 1; break;
+		case O_JSON: a->json = 1; break;
 		case O_COMPRESS:
 			if (strcmp(optarg, "auto") == 0)
 				scelle_sealer_set_compress(s, SCELLE_COMPRESS_AUTO);
@@ -287,26 +285,22 @@ int cmd_seal(int argc, char **argv)
 				scelle_sealer_set_compress(s, SCELLE_COMPRESS_MAX);
 			else if (strcmp(optarg, "none") == 0)
 				scelle_sealer_set_compress(s, SCELLE_COMPRESS_NONE);
-			else {
-				error("invalid compression '%s' (use auto, max or none)", optarg);
-				goto out;
-			}
+			else
+				return error("invalid compression '%s' (use auto, max or none)", optarg);
 			break;
 		case O_PROGRESS:
 			if (set_progress_mode(optarg))
-				goto out;
+				return EXIT_USAGE;
 			break;
-		case O_CHAIN:
-			/* loaded after the key, so that the chain follows the signer's own */
-			break;
+		case O_CHAIN: a->chain[a->nchain++] = optarg; break;
 		case O_PASS:
-			free(pass);
-			if (!(pass = pass_from_arg(optarg)))
-				goto out;
+			free(a->pass);
+			if (!(a->pass = pass_from_arg(optarg)))
+				return EXIT_USAGE;
 			break;
 		case O_CASE:
 			if (add_case(s, optarg))
-				goto out;
+				return EXIT_USAGE;
 			break;
 		case O_PKCS11_MODULE: r = scelle_sealer_set_pkcs11_module(s, optarg); break;
 		case O_RSA_PADDING: r = scelle_sealer_set_rsa_padding(s, optarg); break;
@@ -320,110 +314,96 @@ int cmd_seal(int argc, char **argv)
 		case O_PLACE: text = "--place"; r = scelle_sealer_set_officer(s, "place", optarg); break;
 		case O_DIGEST: r = scelle_sealer_add_digest(s, optarg); break;
 		case O_ON_COLLISION:
-			if (strcmp(optarg, "refuse") != 0 && strcmp(optarg, "rename") != 0) {
-				error("invalid --on-collision '%s' (use refuse or rename)", optarg);
-				goto out;
-			}
+			if (strcmp(optarg, "refuse") != 0 && strcmp(optarg, "rename") != 0)
+				return error("invalid --on-collision '%s' (use refuse or rename)", optarg);
 			scelle_sealer_set_on_collision(s, strcmp(optarg, "rename") == 0 ?
 			    SCELLE_COLLISION_RENAME : SCELLE_COLLISION_REFUSE);
 			break;
 		case O_MAX_ENTRIES:
-			if (strspn(optarg, "0123456789") != strlen(optarg) || parse_size(optarg, &max_entries)) {
-				error("invalid number of entries '%s'", optarg);
-				goto out;
-			}
+			if (strspn(optarg, "0123456789") != strlen(optarg) || parse_size(optarg, &a->max_entries))
+				return error("invalid number of entries '%s'", optarg);
 			break;
 		case O_MAX_VOLUME_SIZE:
-			if (parse_size(optarg, &max_size))
-				goto out;
+			if (parse_size(optarg, &a->max_size))
+				return EXIT_USAGE;
 			break;
-		case O_PROFILE: profile = optarg; break;
+		case O_PROFILE: a->profile = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
-			rc = 0;
-			goto out;
+			return SEAL_HELP;
 		default:
-			if ((r = group_option(opt, optarg, NULL, &to)) == 1)
+			if ((r = group_option(opt, optarg, NULL, &a->to)) == 1)
 				usage_hint("seal");
 			if (r)
-				goto out;
+				return EXIT_USAGE;
 		}
-		if (r) {
-			error("%s%s%s", text ? text : "", text ? ": " : "", scelle_sealer_errmsg(s));
-			goto out;
-		}
+		if (r)
+			return error("%s%s%s", text ? text : "", text ? ": " : "", scelle_sealer_errmsg(s));
 	}
 	for (; optind < argc; optind++) {	/* operands after "--" */
-		in[nin].path = argv[optind];
-		in[nin++].as = as;
+		a->in[a->nin].path = argv[optind];
+		a->in[a->nin++].as = as;
 		as = NULL;
 	}
-	if (as) {
-		error("--as '%s' names no PATH (use --as NAME PATH)", as);
-		goto out;
-	}
-	if (!out || !key || nin == 0) {
-		error("%s", !out ? _("no output given (-o OUT.asice)") : !key ? _("no signing key given (--key)")
-		    : _("nothing to seal"));
+	if (as)
+		return error("--as '%s' names no PATH (use --as NAME PATH)", as);
+	if (!a->out || !a->key || a->nin == 0) {
+		error("%s", !a->out ? _("no output given (-o OUT.asice)") : !a->key ?
+		    _("no signing key given (--key)") : _("nothing to seal"));
 		usage_hint("seal");
-		goto out;
+		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+/* Phase "setup": what had to wait for every option: volumes, time-stamp authorities, the
+ * signer and its chain, then the inputs.  0, or nonzero after an error message. */
+static int seal_setup(struct scelle_sealer *s, struct seal_args *a, unsigned *nwarn)
+{
 	/* --max-entries or --max-volume-size given beside a profile wins over it */
-	int dss = profile && strcmp(profile, "dss") == 0, ecodex = profile && strcmp(profile, "e-codex") == 0;
-	if (((max_entries || max_size) && scelle_sealer_set_volumes(s, max_entries, max_size)) ||
-	    (profile && !(dss && max_entries) && !(ecodex && max_size) &&
-	    scelle_sealer_set_volume_profile(s, profile))) {
-		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-		goto out;
-	}
-	for (size_t i = 0; i < to.nurls; i++)
-		if (scelle_sealer_add_tsa(s, to.urls[i])) {
-			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-			goto out;
-		}
-	scelle_sealer_set_tsa_options(s, to.policy, to.timeout, to.optional);
-	if (tsa_opts_https(&to) && scelle_sealer_set_tsa_access(s, to.ca, to.auth, to.cert, to.key)) {
-		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-		goto out;
-	}
-	scelle_sealer_set_pass_cb(s, cli_pass_cb, pass);
+	int dss = a->profile && strcmp(a->profile, "dss") == 0;
+	int ecodex = a->profile && strcmp(a->profile, "e-codex") == 0;
+	if (((a->max_entries || a->max_size) && scelle_sealer_set_volumes(s, a->max_entries, a->max_size)) ||
+	    (a->profile && !(dss && a->max_entries) && !(ecodex && a->max_size) &&
+	    scelle_sealer_set_volume_profile(s, a->profile)))
+		return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+	for (size_t i = 0; i < a->to.nurls; i++)
+		if (scelle_sealer_add_tsa(s, a->to.urls[i]))
+			return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+	scelle_sealer_set_tsa_options(s, a->to.policy, a->to.timeout, a->to.optional);
+	if (tsa_opts_https(&a->to) && scelle_sealer_set_tsa_access(s, a->to.ca, a->to.auth, a->to.cert, a->to.key))
+		return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+	scelle_sealer_set_pass_cb(s, cli_pass_cb, a->pass);
 	scelle_sealer_set_progress_cb(s, cli_progress_cb, NULL);
-	if (scelle_sealer_set_signer(s, key, cert)) {
-		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-		goto out;
+	if (scelle_sealer_set_signer(s, a->key, a->cert))
+		return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+	*nwarn += print_warnings(s);
+	/* after the key: a chain file may need the pass phrase, and follows the signer's own */
+	for (size_t i = 0; i < a->nchain; i++)
+		if (scelle_sealer_add_chain(s, a->chain[i]))
+			return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+	scelle_sealer_set_input_flags(s, a->in_flags);
+	scelle_sealer_set_intake_limits(s, a->list_depth, 0, a->list_max_bytes);
+	for (size_t i = 0; i < a->nin; i++) {
+		if (a->in[i].list) {
+			if (add_list(s, a->in[i].path, a->nul))
+				return EXIT_USAGE;
+		} else if (scelle_sealer_add_input(s, a->in[i].path, a->in[i].as))
+			return lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
 	}
-	nwarn += print_warnings(s);
-	scelle_sealer_set_input_flags(s, in_flags);
-	optind = 0;	/* second scan: --chain, now that the signer is known */
-	while ((opt = getopt_long(argc, argv, OPTSTRING, options, NULL)) != -1)
-		if (opt == O_CHAIN && scelle_sealer_add_chain(s, optarg)) {
-			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-			goto out;
-		}
-	scelle_sealer_set_intake_limits(s, list_depth, 0, list_max_bytes);
-	for (size_t i = 0; i < nin; i++) {
-		if (in[i].list) {
-			if (add_list(s, in[i].path, nul))
-				goto out;
-		} else if (scelle_sealer_add_input(s, in[i].path, in[i].as)) {
-			lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-			goto out;
-		}
-	}
-	if (scelle_sealer_write(s, out, force ? SCELLE_SEAL_FORCE : 0)) {
-		cli_progress_end();
-		print_warnings(s);	/* the TSAs that failed before */
-		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
-		goto out;
-	}
-	cli_progress_end();
-	nwarn += print_warnings(s);
+	return 0;
+}
+
+/* Phase "report": what was written (every volume), on stdout or as JSON, and the summary
+ * on stderr. */
+static void seal_report(const struct scelle_sealer *s, const struct seal_args *a, unsigned nwarn)
+{
 	struct scelle_seal_summary sum;
 	scelle_sealer_summary(s, &sum);
 	size_t nvol = scelle_sealer_volume_count(s);	/* FORMAT.md §13 */
-	if (json) {
+	if (a->json) {
 		printf("{\"archive\":");
-		json_str(stdout, nvol ? scelle_sealer_volume(s, nvol - 1, NULL, NULL) : out);
+		json_str(stdout, nvol ? scelle_sealer_volume(s, nvol - 1, NULL, NULL) : a->out);
 		if (nvol) {	/* the last volume's digests follow, as for one archive */
 			printf(",\"set\":\"%s\",\"volumes\":[", scelle_sealer_set_id(s));
 			for (size_t i = 0; i < nvol; i++) {
@@ -443,7 +423,7 @@ int cmd_seal(int argc, char **argv)
 	} else if (!quiet) {
 		for (size_t i = 0; i < (nvol ? nvol : 1); i++) {
 			const char *sid = scelle_sealer_seal_id(s), *fd = scelle_sealer_file_digest(s);
-			const char *path = nvol ? scelle_sealer_volume(s, i, &sid, &fd) : out;
+			const char *path = nvol ? scelle_sealer_volume(s, i, &sid, &fd) : a->out;
 			printf(_("sealed %s\n"), shown(path));
 			printf(_("seal identifier  %s\n"), sid);
 			printf(_("file digest      %s  (sha256sum %s)\n"), fd, shown(path));
@@ -459,14 +439,44 @@ int cmd_seal(int argc, char **argv)
 		    (unsigned long long)sum.bytes, (unsigned long long)sum.links,
 		    (unsigned long long)sum.escaped, (unsigned long long)sum.excluded, nwarn);
 	}
+}
+
+int cmd_seal(int argc, char **argv)
+{
+	struct scelle_sealer *s = scelle_sealer_new();
+	struct seal_args a = { .in = calloc((size_t)argc + 1, sizeof(*a.in)),
+		.chain = calloc((size_t)argc + 1, sizeof(*a.chain)) };
+	unsigned nwarn = 0;
+	int rc = EXIT_USAGE, r;
+
+	if (!s || !a.in || !a.chain) {
+		rc = error("out of memory");
+		goto out;
+	}
+	if ((r = seal_options(s, argc, argv, &a)) != 0) {
+		rc = r == SEAL_HELP ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (seal_setup(s, &a, &nwarn))
+		goto out;
+	if (scelle_sealer_write(s, a.out, a.force ? SCELLE_SEAL_FORCE : 0)) {
+		cli_progress_end();
+		print_warnings(s);	/* the TSAs that failed before */
+		lib_error(scelle_sealer_errmsg(s), scelle_sealer_errhint(s));
+		goto out;
+	}
+	cli_progress_end();
+	nwarn += print_warnings(s);
+	seal_report(s, &a, nwarn);
 	rc = 0;
 out:
-	if (pass) {
-		OPENSSL_cleanse(pass, strlen(pass));
-		free(pass);
+	if (a.pass) {
+		OPENSSL_cleanse(a.pass, strlen(a.pass));
+		free(a.pass);
 	}
-	tsa_opts_free(&to);
+	tsa_opts_free(&a.to);
 	scelle_sealer_free(s);
-	free(in);
+	free(a.in);
+	free(a.chain);
 	return rc;
 }

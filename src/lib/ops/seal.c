@@ -780,28 +780,58 @@ static ssize_t read_link(const char *path, struct stat *st, unsigned char *buf, 
 
 /* One read pass over an item (doc/design.md §5): each buffer goes to the hashing thread and,
  * at the same time, through CRC-32 and into the archive on this one. */
-static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it)
+/* seal_item, phase "open": a symbolic link's target, read into the hashing buffer (*buf,
+ * *link_len bytes), or the regular file, opened (*fd); its status in *st.  0, or -1 with
+ * s->err set. */
+static int item_open(struct scelle_sealer *s, struct sealing *g, const struct item *it,
+    struct stat *st, int *fd, unsigned char **buf, ssize_t *link_len)
 {
-	struct stat before, after;
-	uint64_t got = 0;
-	unsigned char *buf = it->link ? hash_pipe_buffer(g->hp) : NULL;
-	ssize_t link_len = it->link ? read_link(it->src, &before, buf, READ_CHUNK) : -1;
+	*fd = -1;
+	if (it->link) {
+		*buf = hash_pipe_buffer(g->hp);
+		if ((*link_len = read_link(it->src, st, *buf, READ_CHUNK)) >= 0)
+			return 0;
+		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
+		return -1;
+	}
 	/* O_NONBLOCK: a FIFO swapped in for the item since the walk would block open() until a
 	 * writer came (issue 18); it is refused below, and a regular file reads as before. */
-	int rc = SCELLE_E_IO, fd = it->link ? -1 : open(it->src, O_RDONLY | O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
-
-	if (it->link ? link_len < 0 : fd < 0 || fstat(fd, &before) != 0) {
+	*fd = open(it->src, O_RDONLY | O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+	if (*fd < 0 || fstat(*fd, st) != 0) {
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (!it->link && !S_ISREG(before.st_mode)) {
-		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, file_kind(before.st_mode));
-		goto out;
+	if (!S_ISREG(st->st_mode)) {
+		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", it->src, file_kind(st->st_mode));
+		return -1;
 	}
-	if (!it->link)
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (before.st_size > READ_CHUNK)	/* one read takes a smaller one whole */
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
+	if (st->st_size > READ_CHUNK)	/* one read takes a smaller one whole */
+		posix_fadvise(*fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
+}
+
+/* seal_item, phase "check": doc/design.md §6.1, a file that changed while it was read (its
+ * size, its time, or the bytes read) is reported, not sealed. */
+static int item_unchanged(const struct item *it, int fd, const struct stat *before, uint64_t got)
+{
+	struct stat after;
+	return (it->link ? lstat(it->src, &after) : fstat(fd, &after)) == 0 &&
+	    after.st_size == before->st_size && got == (uint64_t)before->st_size &&
+	    after.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	    after.st_mtim.tv_nsec == before->st_mtim.tv_nsec;
+}
+
+static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it)
+{
+	struct stat before;
+	uint64_t got = 0;
+	unsigned char *buf = NULL;
+	ssize_t link_len = -1;
+	int rc = SCELLE_E_IO, fd;
+
+	if (item_open(s, g, it, &before, &fd, &buf, &link_len))
+		goto out;
 	/* A small item is read into the space left in the current buffer, with one byte to
 	 * spare to see that it ends: thumbnails share a buffer and a wake-up of the hasher. */
 	size_t want = (uint64_t)before.st_size < READ_CHUNK ? (size_t)before.st_size + 1 : READ_CHUNK;
@@ -862,9 +892,7 @@ static int seal_item(struct scelle_sealer *s, struct sealing *g, struct item *it
 			goto out;
 		file_hasher_advance(g->fh, zip_writer_written(g->z));
 	}
-	/* doc/design.md §6.1: a file that changes while it is read is reported, not sealed. */
-	if ((it->link ? lstat(it->src, &after) : fstat(fd, &after)) != 0 || after.st_size != before.st_size || got != (uint64_t)before.st_size ||
-	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+	if (!item_unchanged(it, fd, &before, got)) {
 		scerr_set(&s->err, SCELLE_E_INPUT, "'%s' changed while it was read", it->src);
 		rc = SCELLE_E_INPUT;
 		goto out;
