@@ -89,7 +89,7 @@ static int compressed_signature(const unsigned char *p, size_t n)
 {
 	static const char *const sigs[] = {
 		"PK", "\037\213", "\037\235", "(\265/\375", "\004\"M\030", "LZIP", "7z\274\257", "Rar!",
-		"\375" "7zXZ", "BZh", "MSCF", "xar!", "OggS", "fLaC", "ID3", "RIFF", "FORM",
+		"\3757zXZ", "BZh", "MSCF", "xar!", "OggS", "fLaC", "ID3", "RIFF", "FORM",
 	};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (n >= strlen(sigs[i]) && memcmp(p, sigs[i], strlen(sigs[i])) == 0)
