@@ -150,10 +150,10 @@ struct signer {
 };
 int  signer_init(struct signer *sg);	/* 0, or -1 when out of memory */
 void signer_clear(struct signer *sg);
-void signer_warn(const struct signer *sg, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* A warning line through sg->warn, with an error hint (scelle.h) or none. */
 void signer_warn_hint(const struct signer *sg, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#define signer_warn(sg, ...) signer_warn_hint(sg, NULL, __VA_ARGS__)
 /* Loads the key (path or pkcs11: URI) and its certificate (NULL: from the key's file or
  * token), checks that they can sign, warns of a certificate about to expire. */
 int  signer_set_key(struct signer *sg, const char *key, const char *cert, struct scerr *e);

@@ -26,18 +26,6 @@ void signer_clear(struct signer *sg)
 	memset(sg, 0, sizeof(*sg));
 }
 
-void signer_warn(const struct signer *sg, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	if (!sg->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), L_(fmt), ap);
-	va_end(ap);
-	sg->warn(sg->warn_arg, NULL, line);
-}
-
 void signer_warn_hint(const struct signer *sg, const char *hint, const char *fmt, ...)
 {
 	char line[1024];

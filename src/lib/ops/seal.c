@@ -29,10 +29,9 @@
 
 static void sealer_warn_line(void *arg, const char *hint, const char *line);
 /* Appends a line to the sealer's warnings (scelle_sealer_warnings). */
-static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 static void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#define sealer_warn(s, ...) sealer_warn_hint(s, NULL, __VA_ARGS__)
 
 struct scelle_sealer *scelle_sealer_new(void)
 {
@@ -1319,16 +1318,6 @@ static void sealer_warn_hint(struct scelle_sealer *s, const char *hint, const ch
 	vsnprintf(line, sizeof(line), L_(fmt), ap);
 	va_end(ap);
 	sealer_warn_line(s, hint, line);
-}
-
-static void sealer_warn(struct scelle_sealer *s, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), L_(fmt), ap);
-	va_end(ap);
-	sealer_warn_line(s, NULL, line);
 }
 
 const char *scelle_sealer_warning_hint(const struct scelle_sealer *s, size_t line)
