@@ -229,7 +229,9 @@ class Call:
     def __init__(self, d, script):
         self.dir, self.script = d, script
         c = json.load(open(os.path.join(d, "call.json")))
-        self.env = c["env"]
+        self.raw_env = c["env"]
+        self.env = {k: v.replace("@ABS@", d) for k, v in c["env"].items()}
+        self.stdin_closed = c.get("stdin_closed", False)
         self.stdin = open(os.path.join(d, "stdin"), "rb").read() if c["stdin"] else None
         self.argv = [a.replace("@ABS@", d) for a in c["argv"]]
         self.root = os.path.join(d, "root")
@@ -251,6 +253,7 @@ class Call:
         try:
             p = subprocess.run([scelle] + self.argv, cwd=cwd, env=env, input=self.stdin,
                                stdin=None if self.stdin is not None else subprocess.DEVNULL,
+                               preexec_fn=(lambda: os.close(0)) if self.stdin_closed else None,
                                capture_output=True, timeout=self.limit)
             r = (p.returncode, p.stdout, p.stderr)
         except subprocess.TimeoutExpired:
@@ -279,7 +282,7 @@ def load_corpus(corpus, scripts, scelle, log, pool):
                 continue   # its server (a TSA, an OCSP responder) is gone, or another's now
             files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(c.dir) for f in fs
                            if not os.path.islink(os.path.join(dp, f)) and f != "base.json")
-            h = hashlib.sha256(json.dumps([c.env, [a.replace(c.dir, "") for a in c.argv]]).encode())
+            h = hashlib.sha256(json.dumps([c.raw_env, [a.replace(c.dir, "") for a in c.argv]]).encode())
             for f in files:
                 h.update(f[len(c.dir):].encode() + open(f, "rb").read())
             if h.hexdigest() in seen:

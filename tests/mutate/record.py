@@ -14,10 +14,13 @@ REAL = os.environ["SCELLE_REAL"]
 CORPUS = os.environ["SCELLE_RECORD"]
 RECORDED = ("verify", "show", "extract", "custody")
 ENV_KEYS = ("LC_ALL", "LANG", "LANGUAGE", "LC_MESSAGES", "LC_CTYPE", "TZ", "NO_COLOR", "TERM",
-            "COLUMNS", "SCELLE_LOCALEDIR")
+            "COLUMNS", "SCELLE_LOCALEDIR", "SSL_CERT_DIR", "CLOCKSHIFT_SECONDS")
+# Variables that name a file the call needs (a trust store, a clock-shifting library): the file
+# is copied into the call's directory and the variable names the copy (@ABS@/env/NAME).
+ENV_FILES = ("SSL_CERT_FILE", "LD_PRELOAD")
 
 
-def record(argv):
+def record(argv, stdin_closed):
     os.makedirs(CORPUS, exist_ok=True)
     d = os.path.join(CORPUS, "%020d-%d" % (time.time_ns(), os.getpid()))   # sorts in call order
     root = os.path.join(d, "root")
@@ -52,7 +55,13 @@ def record(argv):
         stdin = sys.stdin.buffer.read()
         open(os.path.join(d, "stdin"), "wb").write(stdin)
     env = {k: os.environ[k] for k in ENV_KEYS if k in os.environ}
-    json.dump({"argv": args, "env": env, "stdin": stdin is not None,
+    for k in ENV_FILES:
+        if os.environ.get(k) and os.path.isfile(os.environ[k]):
+            dst = os.path.join(d, "env", k, os.path.basename(os.environ[k]))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.environ[k], dst)
+            env[k] = "@ABS@/env/%s/%s" % (k, os.path.basename(dst))
+    json.dump({"argv": args, "env": env, "stdin": stdin is not None, "stdin_closed": stdin_closed,
                "script": os.environ.get("SCELLE_RECORD_SCRIPT", "")},
               open(os.path.join(d, "call.json"), "w"))
     return stdin
@@ -61,9 +70,14 @@ def record(argv):
 def main():
     argv = sys.argv[1:]
     stdin = None
+    try:   # a test may run scelle with stdin closed (t65: the first file opened gets fd 0)
+        os.fstat(0)
+        stdin_closed = False
+    except OSError:
+        stdin_closed = True
     if argv and argv[0] in RECORDED and "--help" not in argv:
         try:
-            stdin = record(argv)
+            stdin = record(argv, stdin_closed)
         except OSError:
             pass
     if stdin is None:
