@@ -37,7 +37,7 @@ and in all, each survivor with its file:line, mutation and mutated line, and the
   tests/mutate/mutate.py [--max-per-file N] [--min 90] [--budget MIN] [--resume LOG]
                          [--scripts] [--match RE] [--list] [--summarize LOG] [FILE...]
 """
-import argparse, concurrent.futures, hashlib, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, concurrent.futures, difflib, hashlib, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FILES = ["verify", "verify_sig", "zip_check", "custody_verify", "timestamp", "trust", "revocation"]
@@ -140,8 +140,9 @@ def seal_side_lines(lines, names):
     return out
 
 
-def mutants(path, seal_side=False):
-    text = open(path, encoding="utf-8").read()
+def mutants(path, seal_side=False, text=None):
+    if text is None:
+        text = open(path, encoding="utf-8").read()
     lines = text.split("\n")
     skip = set() if seal_side else seal_side_lines(lines, SEAL_ONLY.get(os.path.basename(path)[:-2], ()))
     out = []
@@ -158,6 +159,25 @@ def mutants(path, seal_side=False):
                 if new != line:
                     out.append((i, name, new))
     return lines, out
+
+
+def carried_plan(rel, commit, seal_side, n):
+    """The sampled mutants of rel as it was at commit, at their lines today: a line carries
+    over when difflib finds it unchanged.  Returns (plan, {old label: today's label})."""
+    old = subprocess.run(["git", "show", "%s:%s" % (commit, rel)], cwd=TOP, capture_output=True,
+                         text=True, check=True).stdout
+    new = open(os.path.join(TOP, rel), encoding="utf-8").read().split("\n")
+    ol = old.split("\n")
+    where = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ol, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            where.update(zip(range(i1, i2), range(j1, j2)))
+    plan, moved = [], {}
+    for i, name, text in sample(mutants(rel, seal_side, old)[1], n):
+        if i in where:
+            plan.append((where[i], name, text))
+            moved["%s:%d: %s" % (rel, i + 1, name)] = "%s:%d: %s" % (rel, where[i] + 1, name)
+    return plan, moved
 
 
 def sample(items, n):
@@ -351,6 +371,9 @@ def main():
                     help="print the summary of a run from its log (several: the last verdict of a mutant counts)")
     ap.add_argument("--resume", metavar="LOG", action="append",
                     help="skip (and count) the mutants judged in LOG (several: the last verdict counts)")
+    ap.add_argument("--resume-tree", metavar="COMMIT",
+                    help="the logs of --resume judged COMMIT's sources: its plan is carried to "
+                         "today's lines (a mutant whose line changed since is dropped)")
     ap.add_argument("--keep-survivors", action="store_true",
                     help="with --resume: count LOG's survivors as survivors, do not run them again")
     ap.add_argument("--rerun", type=int, default=2,
@@ -364,16 +387,20 @@ def main():
         print(msg, flush=True)
 
     equivalent = load_equivalent(os.path.join(TOP, "tests/mutate/equivalent.md"))
-    per_file = []
+    per_file, moved = [], {}
     for f in a.files:
         rel = lib_path(f)
-        lines, ms = mutants(os.path.join(TOP, rel), a.seal_side)
-        per_file.append([(rel, i, name, new) for i, name, new in sample(ms, a.max_per_file)
+        if a.resume_tree:   # the plan of the logs' tree, carried to today's lines
+            ms, moved_f = carried_plan(rel, a.resume_tree, a.seal_side, a.max_per_file)
+            moved.update(moved_f)
+        else:
+            ms = sample(mutants(os.path.join(TOP, rel), a.seal_side)[1], a.max_per_file)
+        per_file.append([(rel, i, name, new) for i, name, new in ms
                          if not a.match or re.search(a.match, "%s:%d: %s" % (rel, i + 1, name))])
     # Round robin over the files: a run cut short has judged every file alike.
     plan = [m for ms in itertools.zip_longest(*per_file) for m in ms if m]
     if a.summarize:
-        return summarize(a.summarize, plan, equivalent, a.min, log)
+        return summarize(a.summarize, plan, equivalent, a.min, log, moved if a.resume_tree else None)
     if a.list:
         for rel, i, name, new in plan:
             print("%s:%d: %s\t%s" % (rel, i + 1, name, new.strip()))
@@ -423,6 +450,10 @@ def main():
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
         for label, (res, rel, line) in judged(a.resume).items():
+            if a.resume_tree:
+                if label not in moved:
+                    continue   # its line changed since, or it was not in the plan
+                label = moved[label]
             if res != "survived" or a.keep_survivors:   # else it runs again: a new test may kill it
                 done.add(label)
                 log(line)
@@ -583,12 +614,16 @@ def judged(logfiles):
     return out
 
 
-def summarize(logfiles, plan, equivalent, minimum, log):
+def summarize(logfiles, plan, equivalent, minimum, log, moved=None):
     """The summary of a run from its logs (a run stopped before it could print one, or one run
     in parts: --match, --resume)."""
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     stats, survivors = {}, []
     for label, (res, rel, line) in judged(logfiles).items():
+        if moved is not None:   # --resume-tree: the logs' labels, carried to today's lines
+            if label not in moved:
+                continue
+            label = moved[label]
         tally(stats, survivors, equivalent, text, res, rel, label)
     return summary(stats, survivors, "summarised from %s" % ", ".join(logfiles), len(plan), time.time(),
                    minimum, log)
