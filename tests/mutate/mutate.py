@@ -65,7 +65,7 @@ SCRIPTS = {
 ALL_SCRIPTS = sorted({s for v in SCRIPTS.values() for s in v})
 # Recorded for the replay of every file's mutants, not run by --scripts: the forgeries, and
 # the tests written to kill survivors of earlier runs.
-RECORD_EXTRA = ["t64-forger.sh", "t65-mutants.sh"]
+RECORD_EXTRA = ["t64-forger.sh", "t65-mutants.sh", "t68-mutants-crypto.sh"]
 # Code of these files that only `seal` and `stamp` run (fetching revocation data, the TSA
 # client): not the verifier.  Their mutants are left out unless --seal-side is given (then
 # only --scripts can judge them: the recorded calls never run this code).
@@ -77,7 +77,7 @@ SEAL_ONLY = {
                   "tls_layer", "tls_hook", "post_request", "check_reply", "tsa_request"],
 }
 # Written to kill the survivors of earlier runs: the first to run again (and quick).
-KILLERS = ["t65-mutants.sh"]
+KILLERS = ["t65-mutants.sh", "t68-mutants-crypto.sh"]
 # The unit tests that exercise a file, run when the replay leaves its mutant alive.
 UNITS = {"timestamp": ["test_timestamp"], "revocation": ["test_revinfo"],
          "custody_verify": ["test_custody"]}

@@ -1,0 +1,299 @@
+#!/bin/sh
+# t68-mutants-crypto.sh — checks of timestamp.c, custody_verify.c and revocation.c that no
+# other script made load-bearing (issue 17): each test kills mutants that `make mutate`
+# (tests/mutate/mutate.py) found alive, named above it (file, mutation, mutated line).  The
+# forgeries are a time-stamp authority's odd tokens (re-signed with its key), ledger records
+# re-signed with an officer's key, and CRLs and OCSP answers from a CA of the test's own.
+. "$(dirname "$0")/lib.sh"
+make_pki
+cp -R "$TOP/examples/evidence" ev
+ZE="python3 $TOP/tests/data/zipedit.py"
+LE="python3 $TOP/tests/data/ledgeredit.py"
+seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
+verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
+start_tsa || exit 2
+test_expect_success 'setup' '
+	cc -shared -fPIC -o shift.so "$TOP/tests/data/clockshift.c" &&
+	seal --tsa "$tsa_url" -o good.asice ev/chat-export &&
+	mkdir x && (cd x && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" x/META-INF/signature001.p7s x > /dev/null &&
+	openssl cms -verify -noverify -inform DER -in x/token1.der -out tst.der 2>/dev/null &&
+	verify --ledger good.asice.custody.xml good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out
+'
+
+# ------------------------------------------------------------ timestamp.c ----
+# A token the test TSA signs with its own key (tsa.pem), its TSTInfo rewritten first
+# (tests/data/tstinfo.py), put in place of the signature's token: what a TSA may issue.
+graft() { # name tstinfo-edits...
+	n=$1 && shift &&
+	python3 "$TOP/tests/data/tstinfo.py" tst.der "tst-$n.der" "$@" &&
+	openssl cms -sign -binary -nodetach -in "tst-$n.der" -econtent_type 1.2.840.113549.1.9.16.1.4 \
+		-signer "$PKI/tsa.pem" -inkey "$PKI/tsa.key" -md sha256 -cades -nosmimecap -outform DER \
+		-out "tok-$n.der" &&
+	python3 "$TOP/tests/data/tstoken.py" --graft x/META-INF/signature001.p7s "tok-$n.der" "sig-$n.p7s" > /dev/null &&
+	$ZE good.asice "ts-$n.asice" replace META-INF/signature001.p7s "sig-$n.p7s"
+}
+# A token of stock `openssl ts -reply` over an imprint made with the hash given, of the
+# signature value.
+stock_token() { # name hash
+	printf "[tsa]\ndefault_tsa = t\n[t]\nserial = serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha1, sha256, sha384, sha512\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n" > ts.cnf &&
+	echo 01 > serial &&
+	openssl ts -query -data x/sigvalue.bin "-$2" -cert -no_nonce -out "q-$1.tsq" &&
+	openssl ts -reply -config ts.cnf -queryfile "q-$1.tsq" -inkey "$PKI/tsa.key" -signer "$PKI/tsa.pem" \
+		-token_out -out "tok-$1.der" 2>/dev/null &&
+	python3 "$TOP/tests/data/tstoken.py" --graft x/META-INF/signature001.p7s "tok-$1.der" "sig-$1.p7s" > /dev/null &&
+	$ZE good.asice "ts-$1.asice" replace META-INF/signature001.p7s "sig-$1.p7s"
+}
+
+# timestamp.c describe_tst `tsa && (tsa->type == GEN_URI || tsa->type == GEN_DNS ||
+# tsa->type == GEN_EMAIL)`: `== -> !=` on GEN_URI, `|| -> &&` (DNS and e-mail names lost),
+# `&& -> ||` (an IP address would be copied as text).  The tsa field is what the report
+# names the TSA by; a name of another kind gives way to the signing certificate's subject.
+test_expect_success 'a TSA named by a URI, a DNS name or an e-mail address is named so; by an IP address, after its certificate' '
+	for k in uri:https://tsa.example/rfc3161 dns:tsa.example email:tsa@tsa.example ip:7f000001; do
+		graft "${k%%:*}" "tsa=$k" &&
+		verify -v --ledger good.asice.custody.xml "ts-${k%%:*}.asice" > out &&
+		test_grep "^ts-${k%%:*}.asice: TOTAL-PASSED$" out || return 1
+	done &&
+	verify -v --ledger good.asice.custody.xml ts-uri.asice > out &&
+	test_grep "passed *timestamp.token *time-stamp 1 by .https://tsa.example/rfc3161. at " out &&
+	verify -v --ledger good.asice.custody.xml ts-dns.asice > out &&
+	test_grep "passed *timestamp.token *time-stamp 1 by .tsa.example. at " out &&
+	verify -v --ledger good.asice.custody.xml ts-email.asice > out &&
+	test_grep "passed *timestamp.token *time-stamp 1 by .tsa@tsa.example. at " out &&
+	verify -v --ledger good.asice.custody.xml ts-ip.asice > out &&
+	test_grep "passed *timestamp.token *time-stamp 1 by .CN=Demo TSA 1,O=Demo Time Authority,C=FR. at " out
+'
+
+# timestamp.c check_imprint `!md || (nid != NID_sha256 && nid != NID_sha384 && nid !=
+# NID_sha512)` (`|| -> &&`, `!= -> ==` on sha384): a SHA-1 imprint proves nothing today,
+# even a true one; a SHA-384 one passes.
+test_expect_success 'a token over a SHA-1 imprint is INDETERMINATE, over a SHA-384 one it passes' '
+	stock_token sha1 sha1 &&
+	expect_exit 3 verify --ledger good.asice.custody.xml ts-sha1.asice > out &&
+	test_grep "^ts-sha1.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *timestamp.token *time-stamp 1 by .*: the token.s imprint uses SHA1, which is not accepted (SHA-256, SHA-384, SHA-512) \[CRYPTO_CONSTRAINTS_FAILURE\]$" out &&
+	stock_token sha384 sha384 &&
+	verify --ledger good.asice.custody.xml ts-sha384.asice > out && test_grep "^ts-sha384.asice: TOTAL-PASSED$" out
+'
+
+# timestamp.c check_imprint `return -1` after the weak-hash verdict (`-> return 0` would go
+# on to the token's other checks, whose findings overwrite it): a SHA-1 token whose
+# signature is broken too is refused for its hash, the first finding.
+test_expect_success 'a token over a SHA-1 imprint with a broken signature is refused for its hash' '
+	python3 -c "import sys; b = bytearray(open(sys.argv[1], \"rb\").read()); b[-1] ^= 1; open(sys.argv[2], \"wb\").write(b)" tok-sha1.der tok-sha1x.der &&
+	python3 "$TOP/tests/data/tstoken.py" --graft x/META-INF/signature001.p7s tok-sha1x.der sig-sha1x.p7s > /dev/null &&
+	$ZE good.asice ts-sha1x.asice replace META-INF/signature001.p7s sig-sha1x.p7s &&
+	expect_exit 3 verify --ledger good.asice.custody.xml ts-sha1x.asice > out &&
+	test_grep "INDETERMINATE *timestamp.token *time-stamp 1 by .*: the token.s imprint uses SHA1, which is not accepted .*\[CRYPTO_CONSTRAINTS_FAILURE\]$" out &&
+	! grep SIG_CRYPTO_FAILURE out
+'
+
+# timestamp.c check_imprint `ERR_GET_LIB(err) == ERR_LIB_TS && ERR_GET_REASON(err) ==
+# TS_R_UNSUPPORTED_VERSION` (`== -> !=`): a TSTInfo of version 2, signed by the TSA, is a
+# FORMAT_FAILURE that says so, not a changed imprint.
+test_expect_success 'a token whose TSTInfo is version 2 fails as such (RFC 3161 §2.4.2)' '
+	graft v2 version=2 &&
+	expect_exit 1 verify --ledger good.asice.custody.xml ts-v2.asice > out &&
+	test_grep "^ts-v2.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *timestamp.token *time-stamp 1 by .*: the token.s TSTInfo version is not 1 (RFC 3161 §2.4.2) \[FORMAT_FAILURE\]$" out
+'
+
+# ------------------------------------------------------- custody_verify.c ----
+# c.asice: the sealing record and a transfer, both time-stamped.
+add() { scelle custody add -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --role OPJ "$@"; }
+show() { scelle custody show --trust "$PKI/ca.pem" "$@"; }
+# What somebody holding KEY can do: sign record N's event as it now stands, with openssl.
+resign() { # ledger n key cert out
+	xmllint --xpath "(//*[local-name()=\"event\"])[$2]" "$1" |
+		sed "1s/^<event /<event xmlns=\"urn:scelle:custody:1\" /" > ev.xml &&
+	xmllint --exc-c14n ev.xml > ev.c14n &&
+	openssl cms -sign -binary -cades -md sha256 -nosmimecap -signer "$4" -inkey "$3" \
+		-in ev.c14n -outform DER -out ev.p7s &&
+	$LE "$1" "$5" setsig "$2" "$(base64 -w0 ev.p7s)"
+}
+test_expect_success 'custody setup: a ledger of two time-stamped records' '
+	cp good.asice c.asice && cp good.asice.custody.xml c.asice.custody.xml &&
+	add --event transferred --to Lab --tsa "$tsa_url" c.asice &&
+	verify c.asice > out && test_grep "^c.asice: TOTAL-PASSED$" out
+'
+
+# custody_verify.c verify_custody `if (!n) (*missing)++` negated: the warning counts the
+# records without a time-stamp, and is not given when every record has one.
+test_expect_success 'the records without a time-stamp are counted, and none is none' '
+	verify c.asice > out && ! grep "carry no time-stamp" out &&
+	cp c.asice u.asice && cp c.asice.custody.xml u.asice.custody.xml &&
+	add --event opened u.asice &&
+	verify u.asice > out && test_grep "^u.asice: TOTAL-PASSED$" out &&
+	test_grep "custody.timestamp .*1 of 3 records carry no time-stamp: their times are only their actors. claims" out
+'
+
+# custody_verify.c check_timestamp, `continue` removed after a token that does not pass: its
+# genTime would date the record (the timeline's "tsa", the chain's time) all the same.
+test_expect_success 'a token that does not pass (no TSA trust anchor) does not date its record' '
+	show --tsa-trust "$PKI/tsa-ca.pem" c.asice > out &&
+	test_grep "^  2  [0-9T:-]*Z tsa  transferred" out &&
+	expect_exit 3 show c.asice > out &&
+	test_grep "^  2  [0-9T:-]*Z      transferred .* -- INDETERMINATE: record 2: time-stamp 1: no time-stamp trust anchor was given" out
+'
+
+# custody_verify.c flag `(st == SCELLE_INDETERMINATE && r->out->status == SCELLE_PASSED)`
+# (`&& -> ||`): a record that failed stays FAILED, with its first reason, when a doubt
+# (here its token, without TSA trust anchors) comes after.
+test_expect_success 'a failed record is not downgraded to INDETERMINATE by a later doubt' '
+	$LE c.asice.custody.xml fx.xml edit 2 "</signature>" "</signature><x:y xmlns:x=\"urn:x\"/>" &&
+	expect_exit 1 show --ledger fx.xml c.asice > out &&
+	test_grep "^  2  .* -- FAILED: record 2: an element <y> in <record> (line [0-9]*), which formats/custody.xsd does not allow$" out
+'
+
+# custody_verify.c check_timestamp `!t || t->type != V_ASN1_SEQUENCE ||
+# X509_ATTRIBUTE_count(at) != 1` (`|| -> &&`): a time-stamp attribute with a second token
+# (unsigned, so anybody can add one) would let the second ride along unjudged.
+test_expect_success 'a time-stamp attribute with two tokens fails' '
+	sig=$(xmllint --xpath "string((//*[local-name()=\"signature\"])[2])" c.asice.custody.xml) &&
+	echo "$sig" | base64 -d > r2.p7s &&
+	rm -rf r2 && mkdir r2 && python3 "$TOP/tests/data/tstoken.py" r2.p7s r2 > /dev/null &&
+	cat r2/token1.der r2/token1.der > r2/two.der &&
+	python3 "$TOP/tests/data/tstoken.py" --graft r2.p7s r2/two.der r2two.p7s > /dev/null &&
+	$LE c.asice.custody.xml two.xml setsig 2 "$(base64 -w0 r2two.p7s)" &&
+	expect_exit 1 verify --ledger two.xml c.asice > out && test_grep "^c.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.timestamp *record 2: time-stamp 1 is not a token \[FORMAT_FAILURE\]$" out
+'
+
+# custody_verify.c check_signature `len <= 0 || !(cms = d2i_CMS_ContentInfo(...)) ||
+# OBJ_obj2nid(CMS_get0_type(cms)) != ...` (`|| -> &&` would ask the type of no CMS): a
+# signature that is base64 but not DER.
+test_expect_success 'a record signature that is base64 but no DER fails as such' '
+	$LE c.asice.custody.xml junk.xml setsig 2 "$(printf "not a CMS signature" | base64 -w0)" &&
+	expect_exit 1 verify --ledger junk.xml c.asice > out && test_grep "^c.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *custody.signature *record 2: the signature is not one base64 DER CMS SignedData with one signer \[FORMAT_FAILURE\]$" out
+'
+
+# custody_verify.c check_chain `r->out->time > na` (`> -> >=`): a certificate is valid up to
+# and including its notAfter second (RFC 5280 §4.1.2.5): a record stated at that second,
+# signed by its holder, passes.
+test_expect_success 'a record stated at its signer certificate'\''s notAfter second passes' '
+	na=$(date -u -d "$(openssl x509 -in "$PKI/officer.pem" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ) &&
+	t3=$(xmllint --xpath "string((//*[local-name()=\"time\"])[3])" u.asice.custody.xml) &&
+	$LE u.asice.custody.xml na0.xml edit 3 "<time>$t3</time>" "<time>$na</time>" &&
+	resign na0.xml 3 "$PKI/officer.key" "$PKI/officer.pem" na.xml &&
+	verify --ledger na.xml u.asice > out && test_grep "^u.asice: TOTAL-PASSED$" out &&
+	show --tsa-trust "$PKI/tsa-ca.pem" --ledger na.xml u.asice > out &&
+	test_grep "^  3  $na      opened .* -- verifies$" out
+'
+
+# custody_verify.c check_chain, the chain's error: `err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY`
+# (`== -> !=`: every other error would be an unknown anchor, and this one an invalid
+# chain) and `err == X509_V_ERR_CERT_HAS_EXPIRED` (`== -> !=`: an expired certificate
+# would fail the record, any other error only doubt it).  A record by a signer of another
+# CA is INDETERMINATE (unknown anchor); by a certificate that expired since, with no
+# time-stamp to date the record, INDETERMINATE OUT_OF_BOUNDS_NO_POE.
+test_expect_success 'a record signer of an unknown CA, or expired since and not time-stamped: INDETERMINATE' '
+	cp c.asice o.asice && cp c.asice.custody.xml o.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/other.key" --cert "$PKI/other.pem" --role OPJ --event opened o.asice &&
+	expect_exit 3 verify o.asice > out && test_grep "^o.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *custody.signer *record 3: signer .* does not chain to a trusted anchor: .*\[NO_CERTIFICATE_CHAIN_FOUND\]$" out &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Short Officer" -out short.csr &&
+	openssl x509 -req -in short.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 1 -set_serial 4242 \
+		-extfile "$PKI/ext.cnf" -extensions signer -out short.pem 2>/dev/null &&
+	cp c.asice e.asice && cp c.asice.custody.xml e.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/officer.key" --cert short.pem --role OPJ --event opened e.asice &&
+	verify e.asice > out && test_grep "^e.asice: TOTAL-PASSED$" out &&
+	expect_exit 3 env LD_PRELOAD="$T/shift.so" CLOCKSHIFT_SECONDS=172800 \
+		scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" e.asice > out &&
+	test_grep "^e.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *custody.signer *record 3: signer .*Short Officer. has an expired certificate (certificate has expired) \[OUT_OF_BOUNDS_NO_POE\]$" out
+'
+
+# ----------------------------------------------------------- revocation.c ----
+# seal0: a seal whose revocation data is only what the test gives.
+seal0() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
+# A CRL of the officers' CA, made to the second with Python's cryptography: what a CA
+# publishes, with the dates the test needs.
+mkcrl() { # out lastUpdate nextUpdate (seconds since the epoch)
+	python3 - "$PKI/ca.pem" "$PKI/ca.key" "$@" <<-\PY
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.hazmat.primitives import hashes, serialization
+	ca = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+	key = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+	at = lambda s: datetime.datetime.fromtimestamp(int(s), datetime.timezone.utc)
+	crl = x509.CertificateRevocationListBuilder().issuer_name(ca.subject) \
+	    .last_update(at(sys.argv[4])).next_update(at(sys.argv[5])).sign(key, hashes.SHA256())
+	open(sys.argv[3], "wb").write(crl.public_bytes(serialization.Encoding.PEM))
+	PY
+}
+test_expect_success 'revocation setup: an archive without revocation data, and its genTime' '
+	seal0 --tsa "$tsa_url" --revocation-data none -o nr.asice ev/chat-export 2>/dev/null &&
+	rm -rf nr && mkdir nr && (cd nr && unzip -q ../nr.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" nr/META-INF/signature001.p7s nr > /dev/null &&
+	gt=$(openssl ts -reply -in nr/token1.der -token_in -text 2>/dev/null | sed -n "s/^Time stamp: //p") &&
+	date -u -d "$gt" +%s > gentime && test -s gentime &&
+	expect_exit 3 verify --no-timestamp-ok nr.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
+'
+
+# revocation.c covers `next_update >= at` (`>= -> >`): a CRL is good up to and including its
+# nextUpdate second (RFC 5280 §5.1.2.5).
+test_expect_success 'a CRL whose nextUpdate is the genTime itself covers the signature' '
+	g=$(cat gentime) && mkcrl edge.crl $((g - 3600)) "$g" &&
+	verify -v --no-timestamp-ok --crl edge.crl nr.asice > out && test_grep "^nr.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (CRL)" out
+'
+
+# revocation.c revocation_crl_status, `continue` removed after `!listed && !covers(...)`: a
+# CRL whose nextUpdate passed before the signature was made says nothing of it, though it
+# does not list the certificate (a forger holding an old CRL from before a revocation).
+test_expect_success 'a CRL whose nextUpdate is a second before the genTime says nothing' '
+	g=$(cat gentime) && mkcrl stale.crl $((g - 3600)) $((g - 1)) &&
+	expect_exit 3 verify --no-timestamp-ok --crl stale.crl nr.asice > out &&
+	test_grep "^nr.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
+'
+
+# revocation.c ocsp_single_for, `continue` removed after a CertID whose hash is unknown (the
+# certificate's own CertID would then be compared uninitialised): an answer whose CertID
+# names a hash nobody knows answers for no certificate.  The control: the same answer with
+# its SHA-1 CertID passes.
+mkocsp() { # out
+	python3 - "$PKI/ca.pem" "$PKI/ca.key" "$PKI/officer.pem" "$1" <<-\PY
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.x509 import ocsp
+	from cryptography.hazmat.primitives import hashes, serialization
+	ca = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+	key = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+	cert = x509.load_pem_x509_certificate(open(sys.argv[3], "rb").read())
+	now = datetime.datetime.now(datetime.timezone.utc)
+	b = ocsp.OCSPResponseBuilder().add_response(cert=cert, issuer=ca, algorithm=hashes.SHA1(),
+	    cert_status=ocsp.OCSPCertStatus.GOOD, this_update=now - datetime.timedelta(hours=1),
+	    next_update=now + datetime.timedelta(days=7), revocation_time=None, revocation_reason=None)
+	r = b.responder_id(ocsp.OCSPResponderEncoding.HASH, ca).sign(key, hashes.SHA256())
+	open(sys.argv[4], "wb").write(r.public_bytes(serialization.Encoding.DER))
+	PY
+}
+test_expect_success 'an OCSP answer whose CertID names an unknown hash answers for nobody' '
+	mkocsp sha1.ocsp &&
+	seal0 --tsa "$tsa_url" --revocation-data sha1.ocsp -o ocsp-ok.asice ev/chat-export 2>/dev/null &&
+	verify -v ocsp-ok.asice > out && test_grep "^ocsp-ok.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *signature.revocation *.Capitaine Demo Martin. is not revoked (OCSP)" out &&
+	python3 -c "import sys; b = open(sys.argv[1], \"rb\").read(); o = bytes.fromhex(\"06052b0e03021a\"); assert b.count(o) == 1; open(sys.argv[2], \"wb\").write(b.replace(o, bytes.fromhex(\"06052b0e03027f\")))" sha1.ocsp unknown.ocsp &&
+	seal0 --tsa "$tsa_url" --revocation-data unknown.ocsp -o ocsp-unk.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify ocsp-unk.asice > out && test_grep "^ocsp-unk.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
+'
+
+# revocation.c revocation_urls, `break` removed in the CRL distribution point's names: of
+# two http names in one distribution point, the first is the one named.
+test_expect_success 'of two CRL locations in one distribution point, the first is the one named' '
+	printf "[crl2]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\ncrlDistributionPoints = dp\n[dp]\nfullname = URI:http://127.0.0.1:9/first.crl,URI:http://127.0.0.1:9/second.crl\n" > crl2.cnf &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Two CRL Officer" -out crl2.csr &&
+	openssl x509 -req -in crl2.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4343 \
+		-extfile crl2.cnf -extensions crl2 -out crl2.pem &&
+	openssl x509 -in crl2.pem -noout -text > crl2.txt && test_grep -F "URI:http://127.0.0.1:9/second.crl" crl2.txt &&
+	scelle seal -q --key "$PKI/officer.key" --cert crl2.pem --tsa "$tsa_url" --revocation-data none -o crl2.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify crl2.asice > out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Two CRL Officer., which names http://127.0.0.1:9/first.crl \[TRY_LATER\]$" out
+'
+
+test_done
