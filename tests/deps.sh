@@ -16,6 +16,7 @@ pkgs="$pkgs curl bsdextrautils file strace bsdutils mount"
 # netbase writes /etc/hosts (localhost): t23 and t26 reach their https TSA by name, and a
 # root made by debootstrap --variant=minbase has no /etc/hosts.
 pkgs="$pkgs netbase"
+pkgs="$pkgs python3-cryptography"	# t68 makes CRLs and OCSP answers to the second
 pkgs="$pkgs locales"	# the fr_FR source that t22-locales compiles with localedef
 # t45 prints the HTML report to A4 with headless Chromium and reads the PDF back with
 # poppler's pdfinfo/pdftotext/pdftoppm; the report names DejaVu first, so that the page
