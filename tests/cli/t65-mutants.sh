@@ -6,6 +6,7 @@
 make_pki
 cp -R "$TOP/examples/evidence" ev
 ZE="python3 $TOP/tests/data/zipedit.py"
+ZH="python3 $TOP/tests/data/ziphack.py"
 seal() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --revocation-data "$PKI/ca.crl" "$@"; }
 verify() { scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" "$@"; }
 start_tsa || exit 2
@@ -227,6 +228,135 @@ test_expect_success 'a token without a tsa name passes, named after its signing 
 	python3 "$TOP/tests/data/tstoken.py" --graft nt/META-INF/signature001.p7s nt/token.der nt/g.p7s > /dev/null &&
 	$ZE good.asice notsa.asice replace META-INF/signature001.p7s nt/g.p7s &&
 	verify --ledger good.asice.custody.xml notsa.asice > out && test_grep "^notsa.asice: TOTAL-PASSED$" out
+'
+
+# zip_check.c win_at `n > len` (`> -> >=`): a central directory record that ends exactly
+# where the window's read ends (here: the only one, of 46 bytes, its name empty) is read.
+test_expect_success 'an entry with an empty name is reported as such, not as a damaged directory' '
+	python3 - empty.asice <<-\PY &&
+	import struct, sys, zlib
+	data = b"x"
+	lh = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, zlib.crc32(data), 1, 1, 0, 0) + data
+	cd = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, zlib.crc32(data), 1, 1,
+	                 0, 0, 0, 0, 0, 0, 0)
+	assert len(cd) == 46
+	end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(cd), len(lh), 0)
+	open(sys.argv[1], "wb").write(lh + cd + end)
+	PY
+	expect_exit 1 verify empty.asice > out && test_grep "^empty.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.names *an entry name is empty or holds a NUL byte \[FORMAT_FAILURE\]$" out &&
+	! grep "central directory record 1 of 1 is damaged" out
+'
+
+# zip_check.c read_end, `return -1` after "no end of central directory record" (-> `return 0`:
+# the walk goes on with an end record never read): a file that is not a ZIP at all.
+test_expect_success 'a file that is not a ZIP says so, once, and fails container.mimetype' '
+	seq 1 100 > notzip.asice &&
+	expect_exit 1 verify -v notzip.asice > out &&
+	cat > expect <<-\EOF &&
+	notzip.asice: TOTAL-FAILED
+	  FAILED        container.structure            not a complete ZIP: no end of central directory record in the last 64 KiB (the archive is truncated, or data was appended) [FORMAT_FAILURE]
+	  FAILED        container.mimetype             the file does not start with a ZIP local header (EN 319 162-1 A.1) [FORMAT_FAILURE]
+	EOF
+	diff -u expect out
+'
+
+# zip_check.c read_end `end_off >= LOCATOR_LEN` (`>= -> >`): a ZIP64 locator in the first
+# 20 bytes, before an end record at byte 20, is a locator (not the end of a stored ZIP).
+test_expect_success 'a ZIP64 locator at byte 0 that points nowhere is reported as such' '
+	python3 -c "import struct, sys; sys.stdout.buffer.write(struct.pack(\"<IIQI\", 0x07064B50, 0, 0, 1) + struct.pack(\"<IHHHHIIH\", 0x06054B50, 0, 0, 0, 0, 0, 0, 0))" > loc.asice &&
+	test "$(wc -c < loc.asice)" = 42 &&
+	expect_exit 1 verify loc.asice > out && test_grep "^loc.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the ZIP64 locator does not point to a ZIP64 end of central directory record \[FORMAT_FAILURE\]$" out &&
+	! grep "belongs to a ZIP stored inside it" out
+'
+
+# zip_check.c read_end, `return -1` after "a multi-disk (split) archive" (-> `return 0`: the
+# walk goes on with an end record never read).  Without its mimetype entry, so that the
+# walk, had it been made, would change what container.mimetype says.
+test_expect_success 'one disk of a split archive says so, and nothing else about its entries' '
+	$ZE good.asice nomime1.asice remove mimetype &&
+	python3 - nomime1.asice split.asice <<-\PY &&
+	import struct, sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	e = len(b) - 22
+	assert b[e:e + 4] == b"PK\x05\x06"
+	struct.pack_into("<HH", b, e + 4, 1, 1)   # this disk: 1, the central directory on disk 1
+	open(sys.argv[2], "wb").write(b)
+	PY
+	expect_exit 1 verify -v split.asice > out &&
+	cat > expect <<-\EOF &&
+	split.asice: TOTAL-FAILED
+	  FAILED        container.structure            a multi-disk (split) archive [FORMAT_FAILURE]
+	  FAILED        container.mimetype             the first entry is not '"'"'mimetype'"'"' (EN 319 162-1 A.1) [FORMAT_FAILURE]
+	EOF
+	diff -u expect out
+'
+
+# The ZIP64 end records: ziphack.py count N writes them (the end record says 0xFFFF
+# entries); z64() rewrites fields of the ZIP64 end record (at the end, before its locator
+# and the end record) or of the end record, by offset.
+z64() {
+	python3 - "$@" <<-\PY
+	import struct, sys
+	src, dst, *edits = sys.argv[1:]
+	b = bytearray(open(src, "rb").read())
+	e64, end = len(b) - 22 - 20 - 56, len(b) - 22
+	assert b[e64:e64 + 4] == b"PK\x06\x06" and b[end:end + 4] == b"PK\x05\x06"
+	for x in edits:   # RECORD:OFFSET:FMT:VALUE, RECORD e64 or end
+	    rec, off, fmt, val = x.split(":")
+	    struct.pack_into("<" + fmt, b, (e64 if rec == "e64" else end) + int(off), int(val, 0))
+	open(dst, "wb").write(b)
+	PY
+}
+test_expect_success 'setup: an archive with ZIP64 end records passes' '
+	n=$(python3 -c "import sys, zipfile; print(len(zipfile.ZipFile(sys.argv[1]).infolist()))" good.asice) &&
+	$ZH good.asice z64.asice count $n &&
+	verify -v z64.asice > out && test_grep "^z64.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *container.structure" out
+'
+
+# zip_check.c read_end `rd(z, e64, END64_LEN, e64_off) || get32(e64) != SIG_END64` (`|| -> &&`:
+# a record that reads is taken whatever its signature).
+test_expect_success 'a ZIP64 end record without its signature fails container.structure' '
+	z64 z64.asice z64-sig.asice e64:0:I:0x06064B51 &&
+	expect_exit 1 verify z64-sig.asice > out && test_grep "^z64-sig.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the ZIP64 locator does not point to a ZIP64 end of central directory record \[FORMAT_FAILURE\]$" out
+'
+
+# zip_check.c read_end `get32(e64 + 20) || get64(e64 + 24) != get64(e64 + 32)` (`|| -> &&`):
+# entries on this disk other than the total is a split archive, whatever disk the
+# directory starts on.
+test_expect_success 'a ZIP64 end record counting other entries on this disk than in all fails' '
+	z64 z64.asice z64-disk.asice e64:24:Q:1 &&
+	expect_exit 1 verify z64-disk.asice > out && test_grep "^z64-disk.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the ZIP64 end of central directory record is not where the locator says, has an extensible data sector, or spans disks \[FORMAT_FAILURE\]$" out
+'
+
+# zip_check.c read_end `E->cd_off != MAX32 && E->cd_off != o64` (`!= -> ==` on the first):
+# the end record and the ZIP64 record naming two offsets of the central directory are two
+# archives, one for each kind of reader.
+test_expect_success 'an end record whose directory offset differs from the ZIP64 one fails' '
+	z64 z64.asice z64-off.asice end:16:I:1 &&
+	expect_exit 1 verify z64-off.asice > out && test_grep "^z64-off.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the end record and the ZIP64 end record disagree \[FORMAT_FAILURE\]$" out
+'
+
+# zip_check.c zip64_fields `if (!d || o + 8 > len) return -1` (-> `return 0`: a value the
+# record needs is missing, and 0xFFFFFFFF is taken for the size).
+test_expect_success 'a central size of 0xFFFFFFFF without a ZIP64 field is reported as such' '
+	python3 - good.asice nofield.asice <<-\PY &&
+	import struct, sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	i = b.rfind(b"PK\x01\x02")   # the last central record
+	assert struct.unpack_from("<H", b, i + 30)[0] == 0   # no extra field
+	struct.pack_into("<I", b, i + 20, 0xFFFFFFFF)
+	open(sys.argv[2], "wb").write(b)
+	PY
+	name=$(python3 -c "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).infolist()[-1].filename)" good.asice) &&
+	expect_exit 1 verify nofield.asice > out && test_grep "^nofield.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the ZIP64 field of .$name. is damaged, lacks a value its record needs or holds one it does not \[FORMAT_FAILURE\]$" out &&
+	! grep "local header of\|past the central directory" out
 '
 
 test_done
