@@ -359,4 +359,69 @@ test_expect_success 'a central size of 0xFFFFFFFF without a ZIP64 field is repor
 	! grep "local header of\|past the central directory" out
 '
 
+# zip_check.c descriptor `at > limit || len > limit - at` (`|| -> &&`: a descriptor is read
+# past the start of the central directory).  The last entry has a data descriptor (bit 3),
+# its data ends where the central directory begins, and the first central record, read as
+# a descriptor without signature, says what its central record says: the record's
+# signature is the entry's CRC-32 (forged: 4 bytes of its data chosen), "version made by"
+# 8 its compressed size, its flags (8, STORED) its size.  No descriptor lies before the
+# directory: none may be read in it.
+test_expect_success 'a data descriptor that would be the central directory itself fails' '
+	python3 - ddcd.asice <<-\PY &&
+	import struct, sys, zlib
+	def forge_crc(prefix, target):   # 4 bytes more whose CRC-32 is target: CRC-32 is affine over GF(2)
+	    base = zlib.crc32(prefix + bytes(4))
+	    piv, want, x = {}, target ^ base, 0
+	    for k in range(32):
+	        c, m = zlib.crc32(prefix + (1 << k).to_bytes(4, "little")) ^ base, 1 << k
+	        for bit, (pc, pm) in piv.items():
+	            if c >> bit & 1:
+	                c, m = c ^ pc, m ^ pm
+	        if c:
+	            top = c.bit_length() - 1
+	            for bit, (pc, pm) in list(piv.items()):
+	                if pc >> top & 1:
+	                    piv[bit] = (pc ^ c, pm ^ m)
+	            piv[top] = (c, m)
+	    for bit, (pc, pm) in piv.items():
+	        x ^= pm if want >> bit & 1 else 0
+	    out = prefix + x.to_bytes(4, "little")
+	    assert zlib.crc32(out) == target
+	    return out
+	mime = b"application/vnd.etsi.asic-e+zip"
+	data = forge_crc(b"eigh", 0x02014B50)
+	lh = lambda name, flags, crc, n: struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, n, n, len(name), 0) + name
+	cr = lambda made, need, flags, crc, n, name, off: struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, made, need, flags, 0, 0, 0x21, crc, n, n, len(name), 0, 0, 0, 0, 0, off) + name
+	a = lh(b"mimetype", 0, zlib.crc32(mime), len(mime)) + mime
+	doc = len(a)
+	a += lh(b"doc.bin", 8, 0, 0) + data
+	cd = cr(8, 0, 8, 0x02014B50, 8, b"doc.bin", doc) + cr(20, 20, 0, zlib.crc32(mime), len(mime), b"mimetype", 0)
+	a += cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, len(cd), len(a), 0)
+	open(sys.argv[1], "wb").write(a)
+	PY
+	expect_exit 1 verify ddcd.asice > out && test_grep "^ddcd.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the data descriptor of .doc.bin. is missing or runs into the central directory \[FORMAT_FAILURE\]$" out
+'
+
+test_expect_success 'setup: foreign ETSI containers (tests/data/etsi_corpus.py)' '
+	python3 "$TOP/tests/data/etsi_corpus.py" "$PKI" corpus > /dev/null &&
+	unzip -tq corpus/e-dd.asice && unzip -tq corpus/s.asics
+'
+
+# zip_check.c descriptor `get32(p) == r->crc && c == r->csize && u == r->usize` (`== -> !=` on
+# the last): a descriptor equal to its central record is what Java and EU DSS write.
+test_expect_success 'a foreign container whose data descriptors repeat their central records passes' '
+	verify -v --no-timestamp-ok --crl "$PKI/ca.crl" corpus/e-dd.asice > out &&
+	test_grep "^corpus/e-dd.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *container.structure .*; 5 data descriptors, each equal to its central record$" out
+'
+
+# verify.c check_mimetype_header `sizeof(asic_s) - 1 == mlen` (`== -> !=`: the ASiC-S branch
+# never taken): a foreign container whose mimetype says ASiC-S.
+test_expect_success 'a foreign ASiC-S container passes container.mimetype with its own media type' '
+	verify -v --no-timestamp-ok --crl "$PKI/ca.crl" corpus/s.asics > out &&
+	test_grep "^corpus/s.asics: TOTAL-PASSED$" out &&
+	test_grep "passed *container.mimetype *first entry, STORED, no extra field: application/vnd.etsi.asic-s+zip$" out
+'
+
 test_done

@@ -491,13 +491,17 @@ static void check_local(struct zc *z, const struct cd_rec *r, struct zip_dirent 
 			d->data = data;
 			return;
 		}
-		unsigned char dd[28];
+		/* What it says, if it lies before the central directory: bytes of the directory
+		 * read as a descriptor would be quoted as the descriptor's sizes. */
+		unsigned char dd[24];
+		uint64_t at = data + r->csize, room = E->cd_off - at;
 		int is64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32);
-		if (rd(z, dd, is64 ? 24 : 16, data + r->csize) == 0) {
-			size_t o = get32(dd) == SIG_DESC ? 4 : 0;
+		size_t o = room >= 4 && rd(z, dd, 4, at) == 0 && get32(dd) == SIG_DESC ? 4 : 0;
+		size_t len = o + (is64 ? 20 : 12);
+		if (len <= room && rd(z, dd, len, at) == 0) {
 			uint64_t dc = is64 ? get64(dd + o + 4) : get32(dd + o + 4);
 			uint64_t du = is64 ? get64(dd + o + 12) : get32(dd + o + 8);
-			x->end = data + r->csize + o + (is64 ? 20 : 12);
+			x->end = at + len;
 			report(z, "container.structure", name, "the data descriptor of '%s' says %llu "
 			    "bytes (%llu compressed) where the central directory says %llu (%llu)",
 			    name, (unsigned long long)du, (unsigned long long)dc,
