@@ -424,4 +424,44 @@ test_expect_success 'a foreign ASiC-S container passes container.mimetype with i
 	test_grep "passed *container.mimetype *first entry, STORED, no extra field: application/vnd.etsi.asic-s+zip$" out
 '
 
+# verify_sig.c check_signed_attrs `SCELLE_FAILED -> SCELLE_PASSED` on "content-type is not
+# id-data": a signature by the officer whose signed content-type (and eContentType) says
+# TSTInfo, not the manifest's id-data.
+test_expect_success 'a signature whose content-type attribute is not id-data fails signature.attributes' '
+	rm -rf m && mkdir m && (cd m && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	openssl cms -sign -binary -cades -md sha256 -nosmimecap -outform DER -econtent_type 1.2.840.113549.1.9.16.1.4 \
+		-signer "$PKI/officer.pem" -inkey "$PKI/officer.key" -in m/META-INF/ASiCManifest001.xml -out ctype.p7s &&
+	$ZE good.asice ctype.asice replace META-INF/signature001.p7s ctype.p7s &&
+	expect_exit 1 verify --no-timestamp-ok ctype.asice > out && test_grep "^ctype.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.attributes *content-type is not id-data \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# verify.c evidence_item `it->ndigests < 5` (`< -> <=`: a sixth digest written past the
+# array).  It kept the first five digests of an item and dropped the rest, and digests of
+# another algorithm, unjudged: a sixth digest that did not match passed.  FORMAT.md §3.4:
+# every digest must match; one that cannot be judged fails the item.
+test_expect_success 'an item with a digest stated twice, a sixth, or of an unknown algorithm fails' '
+	unzip -p good.asice evidence.xml > ev0.xml &&
+	python3 - ev0.xml <<-\PY &&
+	import re, sys
+	x = open(sys.argv[1]).read()
+	d = re.search("<digest algorithm=\"sha256\">[0-9a-f]{64}</digest>", x).group(0)
+	for name, digests in (("six", d * 6),   # the same one six times
+	                      ("sixth", d * 5 + "<digest algorithm=\"sha512\">" + "00" * 64 + "</digest>"),
+	                      ("384", d + "<digest algorithm=\"sha384\">" + "00" * 48 + "</digest>")):
+	    open("ev-%s.xml" % name, "w").write(x.replace(d, digests, 1))
+	PY
+	test "$(grep -o "<digest " ev-sixth.xml | wc -l)" = 7 &&
+	for x in six sixth 384; do
+		python3 "$TOP/tests/data/resign.py" good.asice dg-$x.asice "$PKI/officer.key" "$PKI/officer.pem" \
+			evidence.xml=ev-$x.xml &&
+		expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" dg-$x.asice > out-$x &&
+		test_grep "^dg-$x.asice: TOTAL-FAILED$" out-$x &&
+		test_grep "FAILED *evidence.items *.evidence/chat-export/_chat.txt. has a digest in evidence.xml that cannot be checked (an unknown algorithm, an algorithm stated twice, or too long) \[FORMAT_FAILURE\]$" out-$x || return 1
+	done &&
+	test_grep "FAILED *evidence.digest *.evidence/chat-export/_chat.txt.: sha512 differs from evidence.xml \[HASH_FAILURE\]$" out-sixth &&
+	python3 "$TOP/tests/data/resign.py" good.asice dg-same.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=ev0.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" dg-same.asice > out && test_grep "^dg-same.asice: TOTAL-PASSED$" out
+'
+
 test_done

@@ -565,14 +565,23 @@ static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 	xmlFree(sz);
 	xmlFree(mt);
 	for (xmlNodePtr d = k->children; d; d = d->next) {
-		if (is_el(d, SCELLE_NS_EVIDENCE, "digest") && it->ndigests < 5) {
+		if (is_el(d, SCELLE_NS_EVIDENCE, "digest")) {
+			/* FORMAT.md §3.4: every digest must match.  One that cannot be judged (another
+			 * algorithm, an algorithm stated twice, longer than any digest) fails the item
+			 * (check_coverage), never skipped: so there are five at most. */
 			char *alg = prop(d, "algorithm"), *hex = text_of(d);
 			static const char *const algs[] = { "sha256", "sha512", "sha3-256", "sha1", "md5" };
-			for (size_t a = 0; alg && hex && a < 5; a++) {
-				if (strcmp(alg, algs[a]) == 0 && strlen(hex) < 129 &&
-				    (it->digest[it->ndigests].hex = xstrdup(hex)) != NULL)
-					it->digest[it->ndigests++].alg = algs[a];
-			}
+			size_t a = 0;
+			while (alg && a < 5 && strcmp(alg, algs[a]) != 0)
+				a++;
+			for (size_t j = 0; a < 5 && j < it->ndigests; j++)
+				if (it->digest[j].alg == algs[a])
+					a = 5;
+			if (a < 5 && hex && strlen(hex) < 129 && it->ndigests < 5 &&
+			    (it->digest[it->ndigests].hex = xstrdup(hex)) != NULL)
+				it->digest[it->ndigests++].alg = algs[a];
+			else
+				it->bad_digests++;
 			xmlFree(alg);
 			xmlFree(hex);
 		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url) {
@@ -764,6 +773,12 @@ static void check_coverage(struct vctx *c)
 		if (!sha256) {
 			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
 			    "'%s' has no sha256 digest in evidence.xml", it->path);
+			bad = 1;
+		}
+		if (it->bad_digests) {
+			result_check(c->r, "evidence.items", SCELLE_FAILED, "FORMAT_FAILURE", it->path,
+			    "'%s' has a digest in evidence.xml that cannot be checked (an unknown algorithm, "
+			    "an algorithm stated twice, or too long)", it->path);
 			bad = 1;
 		}
 		if (!e) {

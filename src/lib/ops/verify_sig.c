@@ -160,8 +160,12 @@ void verify_chain(struct vctx *c, STACK_OF(X509) *certs, X509 *signer, const str
 		result_hint(c->r, "signature.chain", hint, about);
 		goto out;
 	}
-	if (!(ctx = X509_STORE_CTX_new()) || !X509_STORE_CTX_init(ctx, c->v->trust, signer, certs))
+	/* The verdict is that no check failed: a check not made must say so (result.c). */
+	if (!(ctx = X509_STORE_CTX_new()) || !X509_STORE_CTX_init(ctx, c->v->trust, signer, certs)) {
+		result_check(c->r, "signature.chain", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
+		    "out of memory");
 		goto out;
+	}
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
 	if (c->poe_time)
 		X509_STORE_CTX_set_time(ctx, 0, c->poe_time);
@@ -297,8 +301,11 @@ void verify_signature(struct vctx *c)
 	 * the SignedData names a digest it cannot set up (as custody_verify.c found). */
 	if (!(content = BIO_new(BIO_f_buffer())) ||
 	    !BIO_push(content, BIO_new_mem_buf(c->manifest.b.data, (int)c->manifest.b.len)) ||
-	    !BIO_next(content))
+	    !BIO_next(content)) {
+		result_check(c->r, "signature.crypto", SCELLE_FAILED, "FORMAT_FAILURE", c->sig_name,
+		    "out of memory");
 		goto out;
+	}
 	if (CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		unsigned long e = ERR_peek_last_error();
 		int reason = ERR_GET_REASON(e);
