@@ -464,4 +464,30 @@ test_expect_success 'an item with a digest stated twice, a sixth, or of an unkno
 	verify --no-timestamp-ok --crl "$PKI/ca.crl" dg-same.asice > out && test_grep "^dg-same.asice: TOTAL-PASSED$" out
 '
 
+# The HTML report only: `make mutate` compares what a call prints, not the report it writes
+# (which holds the time it was made), so these two tests are what judges them.
+# verify.c item_members `type && (... "response" ... || ... "resource" ...) && in->warc_responses++ == 0`
+# (`&& -> ||`: every other record counted as a capture, the last response named).
+test_expect_success 'the report counts the captures of a WARC item (its responses) and names the first' '
+	mkdir -p wsrc w && echo "<html>page</html>" > wsrc/page.html &&
+	python3 "$TOP/tests/data/mkwarc.py" w/cap.warc "https://ads.invalid/4711=wsrc/page.html" \
+		"https://ads.invalid/b=wsrc/page.html" &&
+	seal -o warc.asice w 2>/dev/null &&
+	unzip -p warc.asice evidence.xml > warc.xml &&
+	test "$(grep -c "<record type=\"response\"" warc.xml)" = 2 && grep -q "<members format=\"warc\" status=\"complete\" count=\"5\">" warc.xml &&
+	verify --no-timestamp-ok --report warc.html warc.asice > out && test_grep "^warc.asice: TOTAL-PASSED$" out &&
+	test_grep "records: 5, captures: 2 &middot; https://ads.invalid/4711 &middot; 2026-11-20 21:14:00 UTC" warc.html
+'
+
+# verify.c prop_count `v[0] >= '"'"'0'"'"'` (`>= -> >`: a count written with a leading zero read
+# as 0).  The schema's counts are xs:nonNegativeInteger, which allows one.
+test_expect_success 'a count with a leading zero is shown as its number in the report' '
+	sed "s/<members format=\"warc\" status=\"complete\" count=\"5\">/<members format=\"warc\" status=\"complete\" count=\"05\">/" warc.xml > warc05.xml &&
+	! cmp -s warc.xml warc05.xml &&
+	python3 "$TOP/tests/data/resign.py" warc.asice warc05.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=warc05.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report warc05.html warc05.asice > out &&
+	test_grep "^warc05.asice: TOTAL-PASSED$" out &&
+	test_grep "records: 5, captures: 2 &middot;" warc05.html
+'
+
 test_done
