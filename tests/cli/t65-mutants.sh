@@ -440,7 +440,7 @@ test_expect_success 'a signature whose content-type attribute is not id-data fai
 # array).  It kept the first five digests of an item and dropped the rest, and digests of
 # another algorithm, unjudged: a sixth digest that did not match passed.  FORMAT.md §3.4:
 # every digest must match; one that cannot be judged fails the item.
-test_expect_success 'an item with a digest stated twice, a sixth, or of an unknown algorithm fails' '
+test_expect_success 'an item with a digest stated twice, a sixth, of an unknown algorithm or too long fails' '
 	unzip -p good.asice evidence.xml > ev0.xml &&
 	python3 - ev0.xml <<-\PY &&
 	import re, sys
@@ -448,11 +448,12 @@ test_expect_success 'an item with a digest stated twice, a sixth, or of an unkno
 	d = re.search("<digest algorithm=\"sha256\">[0-9a-f]{64}</digest>", x).group(0)
 	for name, digests in (("six", d * 6),   # the same one six times
 	                      ("sixth", d * 5 + "<digest algorithm=\"sha512\">" + "00" * 64 + "</digest>"),
-	                      ("384", d + "<digest algorithm=\"sha384\">" + "00" * 48 + "</digest>")):
+	                      ("384", d + "<digest algorithm=\"sha384\">" + "00" * 48 + "</digest>"),
+	                      ("long", d + "<digest algorithm=\"sha512\">" + "0" * 129 + "</digest>")):
 	    open("ev-%s.xml" % name, "w").write(x.replace(d, digests, 1))
 	PY
 	test "$(grep -o "<digest " ev-sixth.xml | wc -l)" = 7 &&
-	for x in six sixth 384; do
+	for x in six sixth 384 long; do
 		python3 "$TOP/tests/data/resign.py" good.asice dg-$x.asice "$PKI/officer.key" "$PKI/officer.pem" \
 			evidence.xml=ev-$x.xml &&
 		expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" dg-$x.asice > out-$x &&

@@ -568,19 +568,18 @@ static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 		if (is_el(d, SCELLE_NS_EVIDENCE, "digest")) {
 			/* FORMAT.md §3.4: every digest must match.  One that cannot be judged (another
 			 * algorithm, an algorithm stated twice, longer than any digest) fails the item
-			 * (check_coverage), never skipped: so there are five at most. */
+			 * (check_coverage), never skipped.  Each algorithm once: five digests at most,
+			 * the size of it->digest. */
 			char *alg = prop(d, "algorithm"), *hex = text_of(d);
 			static const char *const algs[] = { "sha256", "sha512", "sha3-256", "sha1", "md5" };
 			size_t a = 0;
 			while (alg && a < 5 && strcmp(alg, algs[a]) != 0)
 				a++;
-			for (size_t j = 0; a < 5 && j < it->ndigests; j++)
-				if (it->digest[j].alg == algs[a])
-					a = 5;
-			if (a < 5 && hex && strlen(hex) < 129 && it->ndigests < 5 &&
-			    (it->digest[it->ndigests].hex = xstrdup(hex)) != NULL)
+			if (a < 5 && !(it->algs & 1u << a) && hex && strlen(hex) < 129 &&
+			    (it->digest[it->ndigests].hex = xstrdup(hex)) != NULL) {
+				it->algs |= 1u << a;
 				it->digest[it->ndigests++].alg = algs[a];
-			else
+			} else
 				it->bad_digests++;
 			xmlFree(alg);
 			xmlFree(hex);

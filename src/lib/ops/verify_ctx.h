@@ -39,6 +39,7 @@ struct ev_item {
 	time_t mtime;
 	struct { const char *alg; char *hex; } digest[5];	/* hex malloc'ed: 100,000 items */
 	size_t ndigests;
+	unsigned algs;		/* the algorithms of digest[], 1 << index in verify.c's algs */
 	size_t bad_digests;	/* <digest> elements that cannot be judged */
 	int found;
 };
