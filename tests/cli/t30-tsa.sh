@@ -149,7 +149,7 @@ test_expect_success 'SIGTERM stops the responder cleanly; serial numbers go on a
 	cat serials >>before &&
 	{ scelle tsa -q --cert "$PKI/tsa.pem" --key "$PKI/tsa.key" --serial-file serial \
 		--listen 127.0.0.1:0 --port-file again.port & } &&
-	pid=$! &&
+	pid=$! && echo $pid >again.pid &&
 	i=0 && while [ ! -s again.port ]; do
 		i=$((i + 1)) && test $i -lt 50 && sleep 0.1 || exit 1; done &&
 	"$TOOL" fetch "http://127.0.0.1:$(cat again.port)/" data after.tok &&
