@@ -66,6 +66,28 @@ struct case_ref {
 	char *authority, *country, *reference;
 };
 
+/* What the walk of the inputs found (seal.c, scelle_sealer_add_input): the items and the
+ * empty folders to seal, in the order found.  The sealer owns one; the thread that walks
+ * the second half of a large folder fills one of its own, appended after (add_split).
+ * names.c sorts and renames the items, evidence_xml.c writes them. */
+struct inventory {
+	struct item *items;
+	size_t nitems, capitems;
+	char **folders;		/* empty folders, "evidence/..." as stored (FORMAT.md §3.7) */
+	size_t nfolders, capfolders;
+	uint64_t excluded;	/* entries left out by the patterns */
+};
+
+/* What the walk obeys (scelle_sealer_set_input_flags, scelle_sealer_add_exclude): read
+ * only while walking, so both threads of add_split share it. */
+struct walk_rules {
+	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
+	int os_junk;		/* SCELLE_INPUT_EXCLUDE_OS_JUNK */
+	char **exclude;		/* scelle_sealer_add_exclude patterns */
+	size_t nexclude;
+	size_t root_len;	/* of the input's archive name and its '/': paths below it */
+};
+
 
 
 /* The volumes a seal is split into (volume_seal.c, FORMAT.md §13). */
@@ -107,22 +129,13 @@ struct scelle_sealer {
 	struct tsa_access tsa_access;
 	int rename_collisions;	/* SCELLE_COLLISION_RENAME (names.c) */
 
-	struct item *items;
-	size_t nitems, capitems;
-	char **folders;		/* empty folders, "evidence/..." as stored (FORMAT.md §3.7) */
-	size_t nfolders, capfolders;
+	struct inventory inv;	/* what the walk of the inputs found (scelle_sealer_add_input) */
 	/* The items' hex digests, one block for all (scelle_sealer_write): an item's are at
 	 * item.hex, one after another, digest d at hex_off[d]; 65 bytes for SHA-256 alone. */
 	char *hex_store;
 	size_t hex_off[MAX_DIGESTS];
 	int compress;		/* SCELLE_COMPRESS_* */
-	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
-	int walk_split;		/* a second thread walks half of a folder (add_split) */
-	char **exclude;		/* scelle_sealer_add_exclude patterns */
-	size_t nexclude;
-	int os_junk;		/* SCELLE_INPUT_EXCLUDE_OS_JUNK */
-	size_t root_len;	/* of the input's archive name and its '/': paths below it */
-	uint64_t excluded;	/* entries left out by the patterns */
+	struct walk_rules rules;
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 

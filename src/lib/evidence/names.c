@@ -225,10 +225,10 @@ static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
 	char **taken = NULL;	/* the keys given out here */
 	size_t ntaken = 0;
 	int rc = SCELLE_OK;
-	for (size_t i = 1; i < s->nitems && rc == SCELLE_OK; i++) {
+	for (size_t i = 1; i < s->inv.nitems && rc == SCELLE_OK; i++) {
 		if (strcmp(f[i - 1].key, f[i].key) != 0)
 			continue;
-		struct item *it = &s->items[f[i].item];
+		struct item *it = &s->inv.items[f[i].item];
 		char *name = NULL, *key = NULL;
 		for (unsigned n = 2; rc == SCELLE_OK; n++) {
 			free(name);
@@ -238,7 +238,7 @@ static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
 				rc = SCELLE_E_NOMEM;
 				break;
 			}
-			int used = find_key(f, s->nitems, key) != NULL;
+			int used = find_key(f, s->inv.nitems, key) != NULL;
 			for (size_t t = 0; t < ntaken && !used; t++)
 				used = strcmp(taken[t], key) == 0;
 			if (!used)
@@ -271,30 +271,30 @@ static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
  * archive is extracted on Windows or macOS: one would silently hide the other.  Also caught:
  * a file whose name is the folder of another item ("a" and "a/b"), which no file system can
  * hold.  With s->rename_collisions, colliding files are renamed instead (rename_colliding).
- * Sorts s->items by name (the archive order). */
+ * Sorts s->inv.items by name (the archive order). */
 int check_name_collisions(struct scelle_sealer *s)
 {
-	struct item *it = s->items;
+	struct item *it = s->inv.items;
 	struct fold *f = NULL;
 	int rc = SCELLE_OK;
 
-	sort(it, s->nitems, sizeof(*it), by_item_name);
-	for (size_t i = 1; i < s->nitems && !s->rename_collisions; i++) {
+	sort(it, s->inv.nitems, sizeof(*it), by_item_name);
+	for (size_t i = 1; i < s->inv.nitems && !s->rename_collisions; i++) {
 		if (strcmp(it[i - 1].name, it[i].name) == 0) {
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
 			    it[i - 1].src, it[i].src, it[i].name);
 			return SCELLE_E_INPUT;
 		}
 	}
-	if (!(f = xcalloc(s->nitems, sizeof(*f))))
+	if (!(f = xcalloc(s->inv.nitems, sizeof(*f))))
 		goto nomem;
-	for (size_t i = 0; i < s->nitems; i++) {
+	for (size_t i = 0; i < s->inv.nitems; i++) {
 		f[i].item = i;
 		if (!(f[i].key = name_fold_key(it[i].name)))
 			goto nomem;
 	}
-	sort(f, s->nitems, sizeof(*f), by_key);
-	for (size_t i = 1; i < s->nitems; i++) {
+	sort(f, s->inv.nitems, sizeof(*f), by_key);
+	for (size_t i = 1; i < s->inv.nitems; i++) {
 		if (strcmp(f[i - 1].key, f[i].key) == 0 && s->rename_collisions) {
 			/* rename, then check the new names from the start (folders included) */
 			if ((rc = rename_colliding(s, f)) == SCELLE_OK) {
@@ -316,7 +316,7 @@ int check_name_collisions(struct scelle_sealer *s)
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < s->nitems; i++) {
+	for (size_t i = 0; i < s->inv.nitems; i++) {
 		/* The folders of this key that the previous one shares were looked up for it:
 		 * in sorted keys, 100,000 files in 100 folders make about 100 lookups, not one
 		 * per folder of each file. */
@@ -329,7 +329,7 @@ int check_name_collisions(struct scelle_sealer *s)
 			char *dir = strndup(key, (size_t)(slash - key));
 			if (!dir)
 				goto nomem;
-			const struct fold *g = find_key(f, s->nitems, dir);
+			const struct fold *g = find_key(f, s->inv.nitems, dir);
 			free(dir);
 			if (g) {
 				scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' is "
@@ -341,15 +341,15 @@ int check_name_collisions(struct scelle_sealer *s)
 	}
 	/* An empty folder (FORMAT.md §3.7) that would be one with a file: extracted on
 	 * Windows or macOS, one of the two could not be made. */
-	for (size_t i = 0; i < s->nfolders; i++) {
-		char *key = name_fold_key(s->folders[i]);
+	for (size_t i = 0; i < s->inv.nfolders; i++) {
+		char *key = name_fold_key(s->inv.folders[i]);
 		if (!key)
 			goto nomem;
-		const struct fold *g = find_key(f, s->nitems, key);
+		const struct fold *g = find_key(f, s->inv.nitems, key);
 		free(key);
 		if (g) {
 			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and the empty folder '%s' would collide: "
-			    "'%s' is both a file and a folder", it[g->item].src, s->folders[i], it[g->item].name);
+			    "'%s' is both a file and a folder", it[g->item].src, s->inv.folders[i], it[g->item].name);
 			rc = SCELLE_E_INPUT;
 			goto out;
 		}
@@ -359,7 +359,7 @@ nomem:
 	scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");
 	rc = SCELLE_E_NOMEM;
 out:
-	for (size_t i = 0; f && i < s->nitems; i++)
+	for (size_t i = 0; f && i < s->inv.nitems; i++)
 		free(f[i].key);
 	free(f);
 	return rc;

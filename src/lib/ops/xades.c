@@ -411,10 +411,10 @@ static int odf_manifest(struct scelle_sealer *s, struct buf *out)
 		xmlDocSetRootElement(doc, root);
 		xmlNewNsProp(root, ns, BAD_CAST "version", BAD_CAST "1.2");
 	}
-	for (size_t i = 0; !b.failed && i < s->nitems + 2; i++) {
-		const char *path = i == 0 ? "/" : i == 1 ? EVIDENCE_XML : s->items[i - 2].name;
+	for (size_t i = 0; !b.failed && i < s->inv.nitems + 2; i++) {
+		const char *path = i == 0 ? "/" : i == 1 ? EVIDENCE_XML : s->inv.items[i - 2].name;
 		const char *mt = i == 0 ? ASIC_MIMETYPE : i == 1 ? EVIDENCE_XML_MEDIA_TYPE
-		    : s->items[i - 2].media_type;
+		    : s->inv.items[i - 2].media_type;
 		xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST "file-entry", NULL);
 		if (!f || !xmlNewNsProp(f, ns, BAD_CAST "full-path", BAD_CAST path) ||
 		    !xmlNewNsProp(f, ns, BAD_CAST "media-type", BAD_CAST mt))
@@ -485,8 +485,10 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 
 	/* evidence.xml first, then every item in name order (check_name_collisions). */
 	data_ref(&b, si, dof, 0, EVIDENCE_XML, evidence_sha256, EVIDENCE_XML_MEDIA_TYPE);
-	for (size_t i = 0; i < s->nitems; i++)
-		data_ref(&b, si, dof, i + 1, s->items[i].name, s->items[i].sha256, s->items[i].media_type);
+	for (size_t i = 0; i < s->inv.nitems; i++) {
+		const struct item *it = &s->inv.items[i];
+		data_ref(&b, si, dof, i + 1, it->name, it->sha256, it->media_type);
+	}
 	xmlNodePtr spr = el(&b, si, b.ds, "Reference", NULL);
 	attr(&b, spr, "Id", "S0-ref-SignedProperties");
 	attr(&b, spr, "Type", XADES_SP_TYPE);
