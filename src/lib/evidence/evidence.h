@@ -13,9 +13,6 @@ struct officer {
 	char *name, *role, *unit, *country, *place;
 };
 
-/* What is sealed, as the sealer handle (scelle_sealer_*, seal.c) holds it.  The evidence
- * files read it (names.c sorts the items, evidence_xml.c writes them, intake.c lists them);
- * only seal.c writes it. */
 /* Caps on what listing the members of one item may cost (zip bombs are recorded as
  * truncated listings, never expanded without bound). */
 struct intake_limits {
@@ -106,6 +103,11 @@ struct volumes {
 	char set_id[37];
 };
 
+/* What is sealed, as the sealer handle (scelle_sealer_*, seal.c) holds it.  In the evidence
+ * layer only evidence_xml_build reads it whole (evidence.xml states nearly all of it), and
+ * the setters of the parts those files own fill it (scelle_sealer_set_case_file,
+ * _set_intake_limits, _set_item_info); the other functions there take the part they need
+ * (the inventory, the intake limits). */
 struct scelle_sealer {
 	struct scerr err;
 	scelle_progress_cb progress_cb;
@@ -175,7 +177,8 @@ static inline const char *item_hex(const struct scelle_sealer *s, const struct i
 int name_needs_escape(const char *name, size_t n);
 char *name_escape(const char *name, size_t n);		/* malloc'ed, NUL ended */
 int by_item_name(const void *a, const void *b);		/* qsort: struct item by name */
-int check_name_collisions(struct scelle_sealer *s);	/* sorts s->items */
+/* Refuses names that collide (or renames them, when renaming); sorts inv->items by name. */
+int check_name_collisions(struct inventory *inv, int renaming, struct scerr *e);
 
 /* item_info.c: --item-info, a CSV of what is known about where each item came from. */
 struct item_info {
@@ -200,7 +203,7 @@ struct sealed_copy {
 	int method;		/* ZIP_STORE or ZIP_DEFLATE */
 };
 int intake_is_container(const struct item *it);
-void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+void intake_examine(const struct intake_limits *lim, struct item *it, void *magic,
     const struct sealed_copy *copy, struct intake_budget *budget);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
@@ -208,7 +211,9 @@ void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 /* evidence_xml.c: builds evidence.xml and ASiCManifest001.xml in memory. */
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e);
 struct manifest_writer;	/* ASiCManifest001.xml: the items' references, then evidence.xml's */
-struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s);
+/* vol: the volume being written (its set manifest is referenced too), or NULL */
+struct manifest_writer *asic_manifest_items(const struct inventory *inv,
+    const struct volume_mark *vol);
 int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence_sha256[32],
     struct buf *out, struct scerr *e);	/* frees m */
 void asic_manifest_free(struct manifest_writer *m);

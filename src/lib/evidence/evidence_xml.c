@@ -320,7 +320,8 @@ struct manifest_writer {
 	int ok;
 };
 
-struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
+struct manifest_writer *asic_manifest_items(const struct inventory *inv,
+    const struct volume_mark *vol)
 {
 	struct manifest_writer *m = xcalloc(1, sizeof(*m));
 	xmlTextWriterPtr w = NULL;
@@ -342,8 +343,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 	ATTR("MimeType", "application/pkcs7-signature");
 	END();
 	struct buf raw = { 0 }, uri = { 0 };
-	for (size_t i = 0; ok && i < s->inv.nitems; i++) {
-		const struct item *it = &s->inv.items[i];
+	for (size_t i = 0; ok && i < inv->nitems; i++) {
+		const struct item *it = &inv->items[i];
 		/* uri_escape leaves no control character in the URI */
 		if (it->media_type && has_control(it->media_type))
 			ok = raw_flush(w, &raw) && data_object(w, it->name, it->media_type, it->sha256);
@@ -351,8 +352,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 			ok = !reference_plain(&raw, &uri, it) && (raw.len < RAW_FLUSH || raw_flush(w, &raw));
 	}
 	ok = ok && raw_flush(w, &raw);
-	if (ok && s->volume && s->volume->set_xml.len)	/* the set manifest (FORMAT.md §13) */
-		ok = data_object(w, VOLUME_SET_XML, "text/xml", s->volume->set_sha256);
+	if (ok && vol && vol->set_xml.len)	/* the set manifest (FORMAT.md §13) */
+		ok = data_object(w, VOLUME_SET_XML, "text/xml", vol->set_sha256);
 	buf_release(&raw);
 	buf_release(&uri);
 	m->ok = ok;

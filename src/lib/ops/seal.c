@@ -987,7 +987,7 @@ static int write_xml_members(struct scelle_sealer *s, struct sealing *g, struct 
 	struct aside a;
 	xmlInitParser();	/* libxml2's globals, before two threads use it (its manual) */
 	aside_start(&a, ev_lay_out, &eb);
-	struct manifest_writer *mw = asic_manifest_items(s);
+	struct manifest_writer *mw = asic_manifest_items(&s->inv, s->volume);
 	aside_join(&a);
 	if (eb.rc) {
 		asic_manifest_free(mw);
@@ -1169,7 +1169,7 @@ int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 	warn_claims(s);
 	if (s->item_info && item_info_attach(s->item_info, s->inv.items, s->inv.nitems, &s->err))
 		return s->err.code;
-	if ((rc = check_name_collisions(s)))
+	if ((rc = check_name_collisions(&s->inv, s->rename_collisions, &s->err)))
 		return rc;
 	sort(s->inv.folders, s->inv.nfolders, sizeof(*s->inv.folders), by_string);
 	g.prog.cb = s->progress_cb;
@@ -1235,7 +1235,7 @@ int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
 		}
-		intake_examine(s, order[i], g.magic, &copy, &budget);
+		intake_examine(&s->limits, order[i], g.magic, &copy, &budget);
 		if (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g)))	/* a full disk */
 			goto fail;
 	}

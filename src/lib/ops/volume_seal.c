@@ -326,7 +326,7 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 	 * names must not collide across volumes (they are extracted into one folder). */
 	if (s->item_info && item_info_attach(s->item_info, s->inv.items, s->inv.nitems, &s->err))
 		return s->err.code;
-	if ((rc = check_name_collisions(s)))	/* also sorts the items by name */
+	if ((rc = check_name_collisions(&s->inv, s->rename_collisions, &s->err)))	/* also sorts the items by name */
 		return rc;
 	struct inventory all = s->inv;	/* the whole seal's, while s->inv is one volume's */
 	uint64_t listing_max = LISTING_TEXT_BUDGET;
