@@ -82,7 +82,7 @@ $(B)/scelle: $(CLI_OBJ) $(B)/libscelle.a
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libscelle.a $(LIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libscelle.a
+$(B)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libscelle.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libscelle.a $(LIBS)
 

@@ -6,55 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include "scelle.h"
 #include "tap.h"
+#include "fixture.h"
 
 static char dir[] = "/tmp/scelle-unit-custody.XXXXXX";
-static char key_path[256], cert_path[256], archive[256], item[256];
-
-static int add_ext(X509 *x, int nid, const char *value)
-{
-	X509V3_CTX ctx;
-	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-	int rc = e && X509_add_ext(x, e, -1);
-	X509_EXTENSION_free(e);
-	return rc;
-}
-
-/* A self-signed officer certificate (it is its own trust anchor here). */
-static int make_signer(void)
-{
-	EVP_PKEY *k = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	X509_NAME *n = X509_get_subject_name(x);
-	FILE *f;
-	int ok = k && x;
-	ok = ok && X509_set_version(x, 2) && ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-	ok = ok && X509_gmtime_adj(X509_getm_notBefore(x), -3600) && X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	ok = ok && X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"FR", -1, -1, 0) &&
-	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Unit Police", -1, -1, 0) &&
-	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"Unit Officer", -1, -1, 0);
-	ok = ok && X509_set_issuer_name(x, n) && X509_set_pubkey(x, k);
-	ok = ok && add_ext(x, NID_basic_constraints, "critical,CA:FALSE") &&
-	    add_ext(x, NID_key_usage, "critical,digitalSignature");
-	ok = ok && X509_sign(x, k, EVP_sha256());
-	if (ok && (f = fopen(key_path, "w"))) {
-		ok = PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
-		fclose(f);
-	}
-	if (ok && (f = fopen(cert_path, "w"))) {
-		ok = PEM_write_X509(f, x);
-		fclose(f);
-	}
-	EVP_PKEY_free(k);
-	X509_free(x);
-	return ok ? 0 : -1;
-}
+static char key_path[FIXTURE_PATH], cert_path[FIXTURE_PATH], archive[256], item[FIXTURE_PATH];
 
 static struct scelle_custody *actor(void)
 {
@@ -80,17 +37,9 @@ static void *examine(void *arg)
 
 int main(void)
 {
-	if (!mkdtemp(dir))
+	if (officer_fixture(dir, "Unit Police", key_path, cert_path, item) != 0)
 		return 2;
-	snprintf(key_path, sizeof(key_path), "%s/officer.key", dir);
-	snprintf(cert_path, sizeof(cert_path), "%s/officer.pem", dir);
 	snprintf(archive, sizeof(archive), "%s/case.asice", dir);
-	snprintf(item, sizeof(item), "%s/note.txt", dir);
-	FILE *f = fopen(item, "w");
-	if (!f || make_signer() != 0)
-		return 2;
-	fputs("seized note\n", f);
-	fclose(f);
 
 	struct scelle_sealer *s = scelle_sealer_new();
 	ok(s && scelle_sealer_set_signer(s, key_path, cert_path) == SCELLE_OK &&

@@ -9,53 +9,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/cms.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include "scelle.h"
 #include "tap.h"
+#include "fixture.h"
 
 static char dir[] = "/tmp/scelle-unit-signer.XXXXXX";
-static char key_path[256], cert_path[256], chain_path[256], item[256];
-
-static int add_ext(X509 *x, int nid, const char *value)
-{
-	X509V3_CTX ctx;
-	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-	int rc = e && X509_add_ext(x, e, -1);
-	X509_EXTENSION_free(e);
-	return rc;
-}
-
-/* A self-signed certificate named cn into cert (and its key into key, if not NULL). */
-static int make_cert(const char *cn, const char *key, const char *cert, int ca)
-{
-	EVP_PKEY *k = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	X509_NAME *n = X509_get_subject_name(x);
-	FILE *f;
-	int ok = k && x;
-	ok = ok && X509_set_version(x, 2) && ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 2 : 1);
-	ok = ok && X509_gmtime_adj(X509_getm_notBefore(x), -3600) && X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	ok = ok && X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"FR", -1, -1, 0) &&
-	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-	ok = ok && X509_set_issuer_name(x, n) && X509_set_pubkey(x, k);
-	ok = ok && add_ext(x, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE") &&
-	    add_ext(x, NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
-	ok = ok && X509_sign(x, k, EVP_sha256());
-	if (ok && key && (f = fopen(key, "w"))) {
-		ok = PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
-		fclose(f);
-	}
-	if (ok && (f = fopen(cert, "w"))) {
-		ok = PEM_write_X509(f, x);
-		fclose(f);
-	}
-	EVP_PKEY_free(k);
-	X509_free(x);
-	return ok ? 0 : -1;
-}
+static char key_path[FIXTURE_PATH], cert_path[FIXTURE_PATH], chain_path[256], item[FIXTURE_PATH];
 
 /* The subjects' common names of the certificates the archive's CAdES signature embeds,
  * sorted and joined by ",", into out; -1 if it cannot be read. */
@@ -123,17 +82,11 @@ static int seal(const char *name, int chain_first, char *certs, size_t len)
 
 int main(void)
 {
-	if (!mkdtemp(dir))
+	if (officer_fixture(dir, NULL, key_path, cert_path, item) != 0)
 		return 2;
-	snprintf(key_path, sizeof(key_path), "%s/officer.key", dir);
-	snprintf(cert_path, sizeof(cert_path), "%s/officer.pem", dir);
 	snprintf(chain_path, sizeof(chain_path), "%s/chain.pem", dir);
-	snprintf(item, sizeof(item), "%s/note.txt", dir);
-	FILE *f = fopen(item, "w");
-	if (!f || make_cert("Unit Officer", key_path, cert_path, 0) || make_cert("Unit CA", NULL, chain_path, 1))
+	if (make_cert("Unit CA", NULL, 1, NULL, chain_path) != 0)
 		return 2;
-	fputs("seized note\n", f);
-	fclose(f);
 
 	char after[256], before[256];
 	ok(seal("after.asice", 0, after, sizeof(after)) == 0, "sealed with the chain added after the key");

@@ -79,6 +79,15 @@ int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned 
     size_t n, unsigned char **der, size_t *der_len, struct scerr *e);
 /* One line of warnings: msg and a newline, the text kept NUL-terminated. */
 void warn_line(struct buf *w, const char *msg);
+/* Asks each TSA in turn for a token over data[0..n) and hands each token to add (which
+ * copies it; non-zero stops, its error in e).  A TSA that fails is a line of warnings when
+ * another answers or when `optional`; it is the error when none answers (a usage error,
+ * a malformed URL, at once) unless `optional`.  *added counts the tokens added.  Shared by
+ * cades_add_timestamps and XAdES (xades.c). */
+typedef int (*tsa_token_cb)(void *arg, const unsigned char *token, size_t len, struct scerr *e);
+int tsa_request_each(char *const *urls, size_t nurls, const unsigned char *data, size_t n,
+    const struct tsa_options *opt, int optional, struct buf *warnings, tsa_token_cb add,
+    void *arg, int *added, struct scerr *e);
 /* B-T: asks each TSA for a token over the signature value of the (single) SignerInfo of
  * the DER signature and adds it as a signature-time-stamp unsigned attribute; *der is
  * replaced.  With `optional`, a TSA that fails is skipped and its error appended to

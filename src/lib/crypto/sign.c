@@ -112,6 +112,57 @@ int cades_sign(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, const unsigned 
 	return cades_sign_extra(key, cert, chain, NULL, data, n, der, der_len, e);
 }
 
+/* Each TSA is asked in turn; one that fails is a warning and the next is asked (a dead
+ * TSA is known at once, timestamp.c), so that the seal fails only when none answers (or
+ * never, when optional).  A usage error (a malformed URL) stops it unless optional. */
+int tsa_request_each(char *const *urls, size_t nurls, const unsigned char *data, size_t n,
+    const struct tsa_options *opt, int optional, struct buf *warnings, tsa_token_cb add,
+    void *arg, int *added, struct scerr *e)
+{
+	struct scerr pending = { 0 };
+	int rc = SCELLE_OK;
+	*added = 0;
+	for (size_t i = 0; i < nurls; i++) {
+		unsigned char *token = NULL;
+		size_t token_len = 0;
+		struct scerr te = { 0 };
+		if (tsa_request(urls[i], data, n, opt, &token, &token_len, &te)) {
+			if (pending.code && warnings)
+				warn_line(warnings, pending.msg);
+			pending = te;
+			if (!pending.code)
+				pending.code = SCELLE_E_NETWORK;
+			if (te.code == SCELLE_E_USAGE && !optional)
+				break;
+			continue;
+		}
+		rc = add(arg, token, token_len, e);
+		free(token);
+		if (rc != SCELLE_OK)
+			break;
+		(*added)++;
+	}
+	if (rc == SCELLE_OK && pending.code) {
+		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
+			*e = pending;
+			rc = pending.code;
+		} else if (warnings)
+			warn_line(warnings, pending.msg);
+	}
+	return rc;
+}
+
+/* A token as the signature-time-stamp unsigned attribute of the SignerInfo arg. */
+static int add_token_attr(void *arg, const unsigned char *token, size_t len, struct scerr *e)
+{
+	if (!CMS_unsigned_add1_attr_by_NID(arg, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+	    token, (int)len)) {
+		scerr_ssl(e, SCELLE_E_CRYPTO, "cannot add the time-stamp token");
+		return SCELLE_E_CRYPTO;
+	}
+	return SCELLE_OK;
+}
+
 int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls, size_t nurls,
     const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e)
 {
@@ -128,42 +179,9 @@ int cades_add_timestamps(unsigned char **der, size_t *der_len, char *const *urls
 		CMS_ContentInfo_free(cms);
 		return SCELLE_E_FORMAT;
 	}
-	/* Each TSA is asked in turn; one that fails is a warning and the next is asked (a dead
-	 * TSA is known at once, timestamp.c), so that the seal fails only when none answers
-	 * (or never, when optional).  A usage error (a malformed URL) is never skipped. */
-	struct scerr pending = { 0 };
-	for (size_t i = 0; i < nurls; i++) {
-		unsigned char *token = NULL;
-		size_t token_len = 0;
-		struct scerr te = { 0 };
-		/* EN 319 122-1 §5.3: the time-stamp imprint is the hash of the signature value. */
-		if (tsa_request(urls[i], sig->data, (size_t)sig->length, opt, &token, &token_len, &te)) {
-			if (pending.code && warnings)
-				warn_line(warnings, pending.msg);
-			pending = te;
-			if (!pending.code)
-				pending.code = SCELLE_E_NETWORK;
-			if (te.code == SCELLE_E_USAGE && !optional)
-				break;
-			continue;
-		}
-		if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
-		    token, (int)token_len)) {
-			scerr_ssl(e, SCELLE_E_CRYPTO, "cannot add the time-stamp token");
-			rc = SCELLE_E_CRYPTO;
-			free(token);
-			break;
-		}
-		free(token);
-		(*added)++;
-	}
-	if (rc == SCELLE_OK && pending.code) {
-		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
-			*e = pending;
-			rc = pending.code;
-		} else if (warnings)
-			warn_line(warnings, pending.msg);
-	}
+	/* EN 319 122-1 §5.3: the time-stamp imprint is the hash of the signature value. */
+	rc = tsa_request_each(urls, nurls, sig->data, (size_t)sig->length, opt, optional, warnings,
+	    add_token_attr, si, added, e);
 	if (rc == SCELLE_OK && *added) {
 		unsigned char *out;
 		size_t out_len;

@@ -13,9 +13,6 @@ struct officer {
 	char *name, *role, *unit, *country, *place;
 };
 
-/* What is sealed, as the sealer handle (scelle_sealer_*, seal.c) holds it.  The evidence
- * files read it (names.c sorts the items, evidence_xml.c writes them, intake.c lists them);
- * only seal.c writes it. */
 /* Caps on what listing the members of one item may cost (zip bombs are recorded as
  * truncated listings, never expanded without bound). */
 struct intake_limits {
@@ -66,6 +63,28 @@ struct case_ref {
 	char *authority, *country, *reference;
 };
 
+/* What the walk of the inputs found (seal.c, scelle_sealer_add_input): the items and the
+ * empty folders to seal, in the order found.  The sealer owns one; the thread that walks
+ * the second half of a large folder fills one of its own, appended after (add_split).
+ * names.c sorts and renames the items, evidence_xml.c writes them. */
+struct inventory {
+	struct item *items;
+	size_t nitems, capitems;
+	char **folders;		/* empty folders, "evidence/..." as stored (FORMAT.md §3.7) */
+	size_t nfolders, capfolders;
+	uint64_t excluded;	/* entries left out by the patterns */
+};
+
+/* What the walk obeys (scelle_sealer_set_input_flags, scelle_sealer_add_exclude): read
+ * only while walking, so both threads of add_split share it. */
+struct walk_rules {
+	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
+	int os_junk;		/* SCELLE_INPUT_EXCLUDE_OS_JUNK */
+	char **exclude;		/* scelle_sealer_add_exclude patterns */
+	size_t nexclude;
+	size_t root_len;	/* of the input's archive name and its '/': paths below it */
+};
+
 
 
 /* The volumes a seal is split into (volume_seal.c, FORMAT.md §13). */
@@ -84,6 +103,11 @@ struct volumes {
 	char set_id[37];
 };
 
+/* What is sealed, as the sealer handle (scelle_sealer_*, seal.c) holds it.  In the evidence
+ * layer only evidence_xml_build reads it whole (evidence.xml states nearly all of it), and
+ * the setters of the parts those files own fill it (scelle_sealer_set_case_file,
+ * _set_intake_limits, _set_item_info); the other functions there take the part they need
+ * (the inventory, the intake limits). */
 struct scelle_sealer {
 	struct scerr err;
 	scelle_progress_cb progress_cb;
@@ -107,22 +131,13 @@ struct scelle_sealer {
 	struct tsa_access tsa_access;
 	int rename_collisions;	/* SCELLE_COLLISION_RENAME (names.c) */
 
-	struct item *items;
-	size_t nitems, capitems;
-	char **folders;		/* empty folders, "evidence/..." as stored (FORMAT.md §3.7) */
-	size_t nfolders, capfolders;
+	struct inventory inv;	/* what the walk of the inputs found (scelle_sealer_add_input) */
 	/* The items' hex digests, one block for all (scelle_sealer_write): an item's are at
 	 * item.hex, one after another, digest d at hex_off[d]; 65 bytes for SHA-256 alone. */
 	char *hex_store;
 	size_t hex_off[MAX_DIGESTS];
 	int compress;		/* SCELLE_COMPRESS_* */
-	int follow;		/* SCELLE_INPUT_FOLLOW: follow symbolic links */
-	int walk_split;		/* a second thread walks half of a folder (add_split) */
-	char **exclude;		/* scelle_sealer_add_exclude patterns */
-	size_t nexclude;
-	int os_junk;		/* SCELLE_INPUT_EXCLUDE_OS_JUNK */
-	size_t root_len;	/* of the input's archive name and its '/': paths below it */
-	uint64_t excluded;	/* entries left out by the patterns */
+	struct walk_rules rules;
 	struct item_info_table *item_info;
 	struct intake_limits limits;
 
@@ -162,7 +177,8 @@ static inline const char *item_hex(const struct scelle_sealer *s, const struct i
 int name_needs_escape(const char *name, size_t n);
 char *name_escape(const char *name, size_t n);		/* malloc'ed, NUL ended */
 int by_item_name(const void *a, const void *b);		/* qsort: struct item by name */
-int check_name_collisions(struct scelle_sealer *s);	/* sorts s->items */
+/* Refuses names that collide (or renames them, when renaming); sorts inv->items by name. */
+int check_name_collisions(struct inventory *inv, int renaming, struct scerr *e);
 
 /* item_info.c: --item-info, a CSV of what is known about where each item came from. */
 struct item_info {
@@ -187,7 +203,7 @@ struct sealed_copy {
 	int method;		/* ZIP_STORE or ZIP_DEFLATE */
 };
 int intake_is_container(const struct item *it);
-void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+void intake_examine(const struct intake_limits *lim, struct item *it, void *magic,
     const struct sealed_copy *copy, struct intake_budget *budget);
 int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
@@ -195,7 +211,9 @@ void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 /* evidence_xml.c: builds evidence.xml and ASiCManifest001.xml in memory. */
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e);
 struct manifest_writer;	/* ASiCManifest001.xml: the items' references, then evidence.xml's */
-struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s);
+/* vol: the volume being written (its set manifest is referenced too), or NULL */
+struct manifest_writer *asic_manifest_items(const struct inventory *inv,
+    const struct volume_mark *vol);
 int asic_manifest_finish(struct manifest_writer *m, const unsigned char evidence_sha256[32],
     struct buf *out, struct scerr *e);	/* frees m */
 void asic_manifest_free(struct manifest_writer *m);

@@ -163,7 +163,7 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ATTR("xmlns", SCELLE_NS_EVIDENCE);
 	/* 1.1: <members> and <chatExport> of items; 1.2: <folders>, written only when there
 	 * are empty folders, so that other archives stay 1.1 for 1.1 readers (FORMAT.md §1) */
-	ATTR("formatVersion", s->volume ? "1.3" : s->nfolders ? "1.2" : "1.1");
+	ATTR("formatVersion", s->volume ? "1.3" : s->inv.nfolders ? "1.2" : "1.1");
 	START("tool");
 	ATTR("name", "scelle");
 	ATTR("version", scelle_version());
@@ -200,12 +200,12 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 		ELEM("place", o->place);
 	END();
 	START("items");
-	snprintf(num, sizeof(num), "%zu", s->nitems);
+	snprintf(num, sizeof(num), "%zu", s->inv.nitems);
 	ATTR("count", num);
 	struct buf raw = { 0 };
 	int last_plain = 0;
-	for (size_t i = 0; ok && i < s->nitems; i++) {
-		const struct item *it = &s->items[i];
+	for (size_t i = 0; ok && i < s->inv.nitems; i++) {
+		const struct item *it = &s->inv.items[i];
 		if ((last_plain = item_is_plain(it))) {
 			/* the writer puts a newline after the start tag it closes, and
 			 * indents the next element it writes itself */
@@ -254,11 +254,11 @@ int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct sc
 	ok = ok && !(last_plain && put(&raw, "  ")) && raw_flush(w, &raw);
 	buf_release(&raw);
 	END();
-	if (s->nfolders) {	/* FORMAT.md §3.7 */
+	if (s->inv.nfolders) {	/* FORMAT.md §3.7 */
 		START("folders");
-		for (size_t i = 0; ok && i < s->nfolders; i++) {
+		for (size_t i = 0; ok && i < s->inv.nfolders; i++) {
 			START("folder");
-			ATTR("path", s->folders[i]);
+			ATTR("path", s->inv.folders[i]);
 			END();
 		}
 		END();
@@ -320,7 +320,8 @@ struct manifest_writer {
 	int ok;
 };
 
-struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
+struct manifest_writer *asic_manifest_items(const struct inventory *inv,
+    const struct volume_mark *vol)
 {
 	struct manifest_writer *m = xcalloc(1, sizeof(*m));
 	xmlTextWriterPtr w = NULL;
@@ -342,8 +343,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 	ATTR("MimeType", "application/pkcs7-signature");
 	END();
 	struct buf raw = { 0 }, uri = { 0 };
-	for (size_t i = 0; ok && i < s->nitems; i++) {
-		const struct item *it = &s->items[i];
+	for (size_t i = 0; ok && i < inv->nitems; i++) {
+		const struct item *it = &inv->items[i];
 		/* uri_escape leaves no control character in the URI */
 		if (it->media_type && has_control(it->media_type))
 			ok = raw_flush(w, &raw) && data_object(w, it->name, it->media_type, it->sha256);
@@ -351,8 +352,8 @@ struct manifest_writer *asic_manifest_items(const struct scelle_sealer *s)
 			ok = !reference_plain(&raw, &uri, it) && (raw.len < RAW_FLUSH || raw_flush(w, &raw));
 	}
 	ok = ok && raw_flush(w, &raw);
-	if (ok && s->volume && s->volume->set_xml.len)	/* the set manifest (FORMAT.md §13) */
-		ok = data_object(w, VOLUME_SET_XML, "text/xml", s->volume->set_sha256);
+	if (ok && vol && vol->set_xml.len)	/* the set manifest (FORMAT.md §13) */
+		ok = data_object(w, VOLUME_SET_XML, "text/xml", vol->set_sha256);
 	buf_release(&raw);
 	buf_release(&uri);
 	m->ok = ok;

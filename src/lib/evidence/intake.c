@@ -912,7 +912,7 @@ static la_int64_t copy_seek(struct archive *a, void *arg, la_int64_t to, int whe
 	return (la_int64_t)c->pos;
 }
 
-void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
+void intake_examine(const struct intake_limits *lim, struct item *it, void *magic,
     const struct sealed_copy *copy, struct intake_budget *budget)
 {
 	struct intake *in = it->intake;
@@ -935,7 +935,7 @@ void intake_examine(const struct scelle_sealer *s, struct item *it, void *magic,
 	if (!intake_is_container(it) || it->intake || !copy || copy->fd < 0)
 		return;
 
-	struct ctx c = { &s->limits, budget, magic, 0, 0 };
+	struct ctx c = { lim, budget, magic, 0, 0 };
 	budget->allowed += INFLATE_RATIO * (uint64_t)copy->size;	/* < 2^64: copy->size < 2^60 */
 	struct copy_src *src = xcalloc(1, sizeof(*src));
 	struct listing *L = NULL;

@@ -220,15 +220,15 @@ static char *name_numbered(const char *name, unsigned n)
  * order of the names, then of the paths on disk) gets the first free name~N (N from 2),
  * free meaning that its collision key is nobody's, and keeps its original name in
  * <originalName> (FORMAT.md §2.2).  f is sorted by key. */
-static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
+static int rename_colliding(struct inventory *inv, const struct fold *f, struct scerr *e)
 {
 	char **taken = NULL;	/* the keys given out here */
 	size_t ntaken = 0;
 	int rc = SCELLE_OK;
-	for (size_t i = 1; i < s->nitems && rc == SCELLE_OK; i++) {
+	for (size_t i = 1; i < inv->nitems && rc == SCELLE_OK; i++) {
 		if (strcmp(f[i - 1].key, f[i].key) != 0)
 			continue;
-		struct item *it = &s->items[f[i].item];
+		struct item *it = &inv->items[f[i].item];
 		char *name = NULL, *key = NULL;
 		for (unsigned n = 2; rc == SCELLE_OK; n++) {
 			free(name);
@@ -238,7 +238,7 @@ static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
 				rc = SCELLE_E_NOMEM;
 				break;
 			}
-			int used = find_key(f, s->nitems, key) != NULL;
+			int used = find_key(f, inv->nitems, key) != NULL;
 			for (size_t t = 0; t < ntaken && !used; t++)
 				used = strcmp(taken[t], key) == 0;
 			if (!used)
@@ -263,60 +263,57 @@ static int rename_colliding(struct scelle_sealer *s, const struct fold *f)
 		free(taken[t]);
 	free(taken);
 	if (rc)
-		scerr_set(&s->err, rc, "out of memory");
+		scerr_set(e, rc, "out of memory");
 	return rc;
 }
 
 /* Two inputs must never map to one archive name, and must not become one file when the
  * archive is extracted on Windows or macOS: one would silently hide the other.  Also caught:
  * a file whose name is the folder of another item ("a" and "a/b"), which no file system can
- * hold.  With s->rename_collisions, colliding files are renamed instead (rename_colliding).
- * Sorts s->items by name (the archive order). */
-int check_name_collisions(struct scelle_sealer *s)
+ * hold.  With renaming (SCELLE_COLLISION_RENAME), colliding files are renamed instead
+ * (rename_colliding).  Sorts inv->items by name (the archive order); the error in e. */
+int check_name_collisions(struct inventory *inv, int renaming, struct scerr *e)
 {
-	struct item *it = s->items;
+	struct item *it = inv->items;
 	struct fold *f = NULL;
 	int rc = SCELLE_OK;
 
-	sort(it, s->nitems, sizeof(*it), by_item_name);
-	for (size_t i = 1; i < s->nitems && !s->rename_collisions; i++) {
+	sort(it, inv->nitems, sizeof(*it), by_item_name);
+	for (size_t i = 1; i < inv->nitems && !renaming; i++) {
 		if (strcmp(it[i - 1].name, it[i].name) == 0) {
-			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
+			scerr_set(e, SCELLE_E_INPUT, "'%s' and '%s' would both be stored as '%s'",
 			    it[i - 1].src, it[i].src, it[i].name);
 			return SCELLE_E_INPUT;
 		}
 	}
-	if (!(f = xcalloc(s->nitems, sizeof(*f))))
+	if (!(f = xcalloc(inv->nitems, sizeof(*f))))
 		goto nomem;
-	for (size_t i = 0; i < s->nitems; i++) {
+	for (size_t i = 0; i < inv->nitems; i++) {
 		f[i].item = i;
 		if (!(f[i].key = name_fold_key(it[i].name)))
 			goto nomem;
 	}
-	sort(f, s->nitems, sizeof(*f), by_key);
-	for (size_t i = 1; i < s->nitems; i++) {
-		if (strcmp(f[i - 1].key, f[i].key) == 0 && s->rename_collisions) {
+	sort(f, inv->nitems, sizeof(*f), by_key);
+	for (size_t i = 1; i < inv->nitems; i++) {
+		if (strcmp(f[i - 1].key, f[i].key) == 0 && renaming) {
 			/* rename, then check the new names from the start (folders included) */
-			if ((rc = rename_colliding(s, f)) == SCELLE_OK) {
-				s->rename_collisions = 0;
-				rc = check_name_collisions(s);
-				s->rename_collisions = 1;
-			}
+			if ((rc = rename_colliding(inv, f, e)) == SCELLE_OK)
+				rc = check_name_collisions(inv, 0, e);
 			goto out;
 		}
 		if (strcmp(f[i - 1].key, f[i].key) == 0) {
 			const struct item *a = &it[f[i - 1].item], *b = &it[f[i].item];
 			char *cp = name_difference(a->name, b->name);
-			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' and '%s' "
+			scerr_set(e, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' and '%s' "
 			    "differ only in case or Unicode normalisation: %s", a->src, b->src, a->name,
 			    b->name, cp ? cp : "?");
-			s->err.hint = "rename-collisions";
+			e->hint = "rename-collisions";
 			free(cp);
 			rc = SCELLE_E_INPUT;
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < s->nitems; i++) {
+	for (size_t i = 0; i < inv->nitems; i++) {
 		/* The folders of this key that the previous one shares were looked up for it:
 		 * in sorted keys, 100,000 files in 100 folders make about 100 lookups, not one
 		 * per folder of each file. */
@@ -329,10 +326,10 @@ int check_name_collisions(struct scelle_sealer *s)
 			char *dir = strndup(key, (size_t)(slash - key));
 			if (!dir)
 				goto nomem;
-			const struct fold *g = find_key(f, s->nitems, dir);
+			const struct fold *g = find_key(f, inv->nitems, dir);
 			free(dir);
 			if (g) {
-				scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' is "
+				scerr_set(e, SCELLE_E_INPUT, "'%s' and '%s' would collide: '%s' is "
 				    "both a file and a folder", it[g->item].src, it[f[i].item].src, it[g->item].name);
 				rc = SCELLE_E_INPUT;
 				goto out;
@@ -341,25 +338,25 @@ int check_name_collisions(struct scelle_sealer *s)
 	}
 	/* An empty folder (FORMAT.md §3.7) that would be one with a file: extracted on
 	 * Windows or macOS, one of the two could not be made. */
-	for (size_t i = 0; i < s->nfolders; i++) {
-		char *key = name_fold_key(s->folders[i]);
+	for (size_t i = 0; i < inv->nfolders; i++) {
+		char *key = name_fold_key(inv->folders[i]);
 		if (!key)
 			goto nomem;
-		const struct fold *g = find_key(f, s->nitems, key);
+		const struct fold *g = find_key(f, inv->nitems, key);
 		free(key);
 		if (g) {
-			scerr_set(&s->err, SCELLE_E_INPUT, "'%s' and the empty folder '%s' would collide: "
-			    "'%s' is both a file and a folder", it[g->item].src, s->folders[i], it[g->item].name);
+			scerr_set(e, SCELLE_E_INPUT, "'%s' and the empty folder '%s' would collide: "
+			    "'%s' is both a file and a folder", it[g->item].src, inv->folders[i], it[g->item].name);
 			rc = SCELLE_E_INPUT;
 			goto out;
 		}
 	}
 	goto out;
 nomem:
-	scerr_set(&s->err, SCELLE_E_NOMEM, "out of memory");
+	scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 	rc = SCELLE_E_NOMEM;
 out:
-	for (size_t i = 0; f && i < s->nitems; i++)
+	for (size_t i = 0; f && i < inv->nitems; i++)
 		free(f[i].key);
 	free(f);
 	return rc;

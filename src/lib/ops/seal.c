@@ -69,6 +69,15 @@ static void folders_free(char **v, size_t n)
 		free(v[i]);
 }
 
+static void inventory_clear(struct inventory *inv)
+{
+	items_free(inv->items, inv->nitems);
+	free(inv->items);
+	folders_free(inv->folders, inv->nfolders);
+	free(inv->folders);
+	memset(inv, 0, sizeof(*inv));
+}
+
 void volumes_free(struct volumes *vol)
 {
 	if (!vol)
@@ -102,15 +111,12 @@ void scelle_sealer_free(struct scelle_sealer *s)
 	free(s->tsa);
 	free(s->tsa_policy);
 	tsa_access_clear(&s->tsa_access);
-	items_free(s->items, s->nitems);
-	folders_free(s->folders, s->nfolders);
-	free(s->folders);
-	for (size_t i = 0; i < s->nexclude; i++)
-		free(s->exclude[i]);
-	free(s->exclude);
+	inventory_clear(&s->inv);
+	for (size_t i = 0; i < s->rules.nexclude; i++)
+		free(s->rules.exclude[i]);
+	free(s->rules.exclude);
 	item_info_free(s->item_info);
 	volumes_free(s->vol);
-	free(s->items);
 	free(s->hex_store);
 	buf_release(&s->warnings);
 	free(s);
@@ -283,33 +289,34 @@ void scelle_sealer_set_tsa_options(struct scelle_sealer *s, const char *policy_o
 
 void scelle_sealer_set_input_flags(struct scelle_sealer *s, int flags)
 {
-	s->follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
-	s->os_junk = (flags & SCELLE_INPUT_EXCLUDE_OS_JUNK) != 0;
+	s->rules.follow = (flags & SCELLE_INPUT_FOLLOW) != 0;
+	s->rules.os_junk = (flags & SCELLE_INPUT_EXCLUDE_OS_JUNK) != 0;
 }
 
 int scelle_sealer_add_exclude(struct scelle_sealer *s, const char *pattern)
 {
-	char **v = realloc(s->exclude, (s->nexclude + 1) * sizeof(*v));
+	struct walk_rules *r = &s->rules;
+	char **v = realloc(r->exclude, (r->nexclude + 1) * sizeof(*v));
 	if (v)
-		s->exclude = v;
-	if (!v || !(v[s->nexclude] = xstrdup(pattern)))
+		r->exclude = v;
+	if (!v || !(v[r->nexclude] = xstrdup(pattern)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	s->nexclude++;
+	r->nexclude++;
 	return SCELLE_OK;
 }
 
 /* Whether the entry `base`, archive name `name`, is left out: --exclude-os-junk's files
  * that the Finder and Explorer write by themselves (in any case: FAT and NTFS ignore it),
  * and the patterns (scelle_sealer_add_exclude). */
-static int excluded(const struct scelle_sealer *s, const char *base, const char *name)
+static int excluded(const struct walk_rules *r, const char *base, const char *name)
 {
 	static const char *const junk[] = { ".DS_Store", "Thumbs.db", "desktop.ini" };
-	for (size_t i = 0; s->os_junk && i < sizeof(junk) / sizeof(junk[0]); i++)
+	for (size_t i = 0; r->os_junk && i < sizeof(junk) / sizeof(junk[0]); i++)
 		if (strcasecmp(base, junk[i]) == 0)
 			return 1;
-	const char *rel = strlen(name) > s->root_len ? name + s->root_len : base;
-	for (size_t i = 0; i < s->nexclude; i++) {
-		const char *p = s->exclude[i];
+	const char *rel = strlen(name) > r->root_len ? name + r->root_len : base;
+	for (size_t i = 0; i < r->nexclude; i++) {
+		const char *p = r->exclude[i];
 		if (strchr(p, '/') ? fnmatch(p, rel, FNM_PATHNAME) == 0 : fnmatch(p, base, 0) == 0)
 			return 1;
 	}
@@ -318,41 +325,65 @@ static int excluded(const struct scelle_sealer *s, const char *base, const char 
 
 void scelle_sealer_summary(const struct scelle_sealer *s, struct scelle_seal_summary *out)
 {
+	const struct inventory *inv = &s->inv;
 	memset(out, 0, sizeof(*out));
-	out->items = s->nitems;
-	out->excluded = s->excluded;
-	for (size_t i = 0; i < s->nitems; i++) {
-		out->bytes += s->items[i].size;
-		out->links += s->items[i].link != 0;
-		out->escaped += s->items[i].orig_name != NULL;
+	out->items = inv->nitems;
+	out->excluded = inv->excluded;
+	for (size_t i = 0; i < inv->nitems; i++) {
+		out->bytes += inv->items[i].size;
+		out->links += inv->items[i].link != 0;
+		out->escaped += inv->items[i].orig_name != NULL;
 	}
 }
 
-static int add_file(struct scelle_sealer *s, const char *src, const char *name, const struct stat *st)
+/* One walk of the inputs (add_path): what it finds goes into inv, why it stopped into err.
+ * The sealer's walk writes into the sealer's; the second thread of add_split into its own. */
+struct walker {
+	struct inventory *inv;
+	struct scerr *err;
+	const struct walk_rules *rules;	/* shared by both threads, read only */
+	int may_split;			/* one split at a time (add_split) */
+};
+
+static int walk_fail(const struct walker *w, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int walk_fail(const struct walker *w, int code, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	w->err->code = code;
+	w->err->hint = NULL;
+	vsnprintf(w->err->msg, sizeof(w->err->msg), L_(fmt), ap);
+	va_end(ap);
+	return code;
+}
+
+static int add_file(struct walker *w, const char *src, const char *name, const struct stat *st)
+{
+	struct inventory *inv = w->inv;
 	char *escaped = NULL;
 	/* Archive names are UTF-8 (ZIP flag bit 11); other names are escaped (names.c) and
 	 * their bytes kept in evidence.xml <originalName>. */
 	if (name_needs_escape(name, strlen(name))) {
 		if (!(escaped = name_escape(name, strlen(name))))
-			return fail(s, SCELLE_E_NOMEM, "out of memory");
+			return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 	}
 	const char *stored = escaped ? escaped : name;
 	if (strlen(stored) + sizeof(EVIDENCE_DIR) > MAX_NAME_BYTES) {
 		free(escaped);
-		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
+		return walk_fail(w, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
 	}
-	if (s->nitems == s->capitems) {
-		size_t cap = s->capitems ? 2 * s->capitems : 64;
-		struct item *it = realloc(s->items, cap * sizeof(*it));
+	if (inv->nitems == inv->capitems) {
+		size_t cap = inv->capitems ? 2 * inv->capitems : 64;
+		struct item *it = realloc(inv->items, cap * sizeof(*it));
 		if (!it) {
 			free(escaped);
-			return fail(s, SCELLE_E_NOMEM, "out of memory");
+			return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 		}
-		s->items = it;
-		s->capitems = cap;
+		inv->items = it;
+		inv->capitems = cap;
 	}
-	struct item *it = &s->items[s->nitems];
+	struct item *it = &inv->items[inv->nitems];
 	memset(it, 0, sizeof(*it));
 	size_t len = strlen(EVIDENCE_DIR) + strlen(stored) + 1;
 	it->src = xstrdup(src);
@@ -361,7 +392,7 @@ static int add_file(struct scelle_sealer *s, const char *src, const char *name, 
 		free(it->src);
 		free(it->name);
 		free(escaped);
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
+		return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 	}
 	snprintf(it->name, len, "%s%s", EVIDENCE_DIR, stored);
 	if (escaped) {
@@ -371,39 +402,40 @@ static int add_file(struct scelle_sealer *s, const char *src, const char *name, 
 		if (!it->orig_name) {
 			free(it->src);
 			free(it->name);
-			return fail(s, SCELLE_E_NOMEM, "out of memory");
+			return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 		}
 	}
 	it->size = (uint64_t)st->st_size;
 	it->mtime = st->st_mtime;
 	it->link = S_ISLNK(st->st_mode);
-	s->nitems++;
+	inv->nitems++;
 	return SCELLE_OK;
 }
 
 /* An empty folder (FORMAT.md §3.7): nothing was sealed below it, so no item name can
  * bring it back.  Its name follows the items' rules (names.c, FORMAT.md §2.2). */
-static int add_folder(struct scelle_sealer *s, const char *src, const char *name)
+static int add_folder(struct walker *w, const char *src, const char *name)
 {
+	struct inventory *inv = w->inv;
 	size_t n = strlen(name);
 	char *escaped = NULL, *full = NULL, **v;
 	if (name_needs_escape(name, n) && !(escaped = name_escape(name, n)))
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
+		return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 	const char *stored = escaped ? escaped : name;
 	size_t len = strlen(EVIDENCE_DIR) + strlen(stored) + 1;
 	if (strlen(stored) + sizeof(EVIDENCE_DIR) > MAX_NAME_BYTES) {
 		free(escaped);
-		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
+		return walk_fail(w, SCELLE_E_LIMIT, "cannot seal '%s': the name is too long", src);
 	}
 	if ((full = malloc(len)))
 		snprintf(full, len, "%s%s", EVIDENCE_DIR, stored);
 	free(escaped);
-	if (!full || !(v = grow(s->folders, &s->capfolders, s->nfolders + 1, sizeof(*v)))) {
+	if (!full || !(v = grow(inv->folders, &inv->capfolders, inv->nfolders + 1, sizeof(*v)))) {
 		free(full);
-		return fail(s, SCELLE_E_NOMEM, "out of memory");
+		return walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 	}
-	s->folders = v;
-	v[s->nfolders++] = full;
+	inv->folders = v;
+	v[inv->nfolders++] = full;
 	return SCELLE_OK;
 }
 
@@ -419,11 +451,11 @@ struct walk {
 	ino_t ino;
 };
 
-static int add_path(struct scelle_sealer *s, int dir, const char *base, const char *src,
+static int add_path(struct walker *w, int dir, const char *base, const char *src,
     const char *name, int depth, const struct walk *up);
 
 /* Adds entries [from, to) of a folder's sorted listing, and frees them. */
-static int add_entries(struct scelle_sealer *s, int fd, struct dirent **list, int from, int to,
+static int add_entries(struct walker *w, int fd, struct dirent **list, int from, int to,
     const char *src, const char *name, int depth, const struct walk *here)
 {
 	int rc = SCELLE_OK;
@@ -435,12 +467,12 @@ static int add_entries(struct scelle_sealer *s, int fd, struct dirent **list, in
 			if (csrc && cname) {
 				snprintf(csrc, sl, "%s/%s", src, d);
 				snprintf(cname, nl, "%s/%s", name, d);
-				if (excluded(s, d, cname))
-					s->excluded++;
+				if (excluded(w->rules, d, cname))
+					w->inv->excluded++;
 				else
-					rc = add_path(s, fd, d, csrc, cname, depth + 1, here);
+					rc = add_path(w, fd, d, csrc, cname, depth + 1, here);
 			} else
-				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
+				rc = walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 			free(csrc);
 			free(cname);
 		}
@@ -469,11 +501,13 @@ static void aside_join(struct aside *a)
 	a->threaded = 0;
 }
 
-/* The second half of a large folder, walked on another thread into a sealer of its own
- * (only its items, err and follow are used), then appended: the walk is stat calls, and
- * for 100,000 files it took a third of a second on one core. */
+/* The second half of a large folder, walked on another thread into an inventory of its
+ * own, then appended: the walk is stat calls, and for 100,000 files it took a third of a
+ * second on one core. */
 struct half {
-	struct scelle_sealer t;
+	struct walker w;
+	struct inventory inv;
+	struct scerr err;
 	int fd, from, to, depth, rc;
 	struct dirent **list;
 	const char *src, *name;
@@ -483,63 +517,67 @@ struct half {
 static void *half_run(void *arg)
 {
 	struct half *h = arg;
-	h->rc = add_entries(&h->t, h->fd, h->list, h->from, h->to, h->src, h->name, h->depth, h->here);
+	h->rc = add_entries(&h->w, h->fd, h->list, h->from, h->to, h->src, h->name, h->depth, h->here);
 	return NULL;
 }
 
-static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int n,
+/* Appends what b holds to a, and empties b (its arrays freed; what they held now a's).
+ * Out of memory, b's entries are freed and -1 returned. */
+static int inventory_append(struct inventory *a, struct inventory *b)
+{
+	int rc = 0;
+	if (b->nitems) {
+		struct item *v = grow(a->items, &a->capitems, a->nitems + b->nitems, sizeof(*v));
+		if (v) {
+			memcpy(v + a->nitems, b->items, b->nitems * sizeof(*v));
+			a->items = v;
+			a->nitems += b->nitems;
+		} else {
+			items_free(b->items, b->nitems);
+			rc = -1;
+		}
+	}
+	if (b->nfolders) {
+		char **v = grow(a->folders, &a->capfolders, a->nfolders + b->nfolders, sizeof(*v));
+		if (v) {
+			memcpy(v + a->nfolders, b->folders, b->nfolders * sizeof(*v));
+			a->folders = v;
+			a->nfolders += b->nfolders;
+		} else {
+			folders_free(b->folders, b->nfolders);
+			rc = -1;
+		}
+	}
+	a->excluded += b->excluded;
+	free(b->items);
+	free(b->folders);
+	memset(b, 0, sizeof(*b));
+	return rc;
+}
+
+static int add_split(struct walker *w, int fd, struct dirent **list, int n,
     const char *src, const char *name, int depth, const struct walk *here)
 {
-	struct half *h = s->walk_split || n < 64 ? NULL : xcalloc(1, sizeof(*h));
+	struct half *h = !w->may_split || n < 64 ? NULL : xcalloc(1, sizeof(*h));
 	struct aside a;
 	if (!h)
-		return add_entries(s, fd, list, 0, n, src, name, depth, here);
+		return add_entries(w, fd, list, 0, n, src, name, depth, here);
 	*h = (struct half){ .fd = fd, .from = n / 2, .to = n, .depth = depth, .list = list,
 		.src = src, .name = name, .here = here };
-	h->t.follow = s->follow;
-	h->t.walk_split = 1;	/* one split at a time */
-	h->t.exclude = s->exclude;	/* shared, read only */
-	h->t.nexclude = s->nexclude;
-	h->t.os_junk = s->os_junk;
-	h->t.root_len = s->root_len;
+	h->w = (struct walker){ &h->inv, &h->err, w->rules, 0 };
 	aside_start(&a, half_run, h);
-	s->walk_split = 1;
-	int rc = add_entries(s, fd, list, 0, n / 2, src, name, depth, here);
+	w->may_split = 0;
+	int rc = add_entries(w, fd, list, 0, n / 2, src, name, depth, here);
 	aside_join(&a);
-	s->walk_split = 0;
+	w->may_split = 1;
 	/* Its items follow ours, in name order; appended even after a failure, so that
 	 * scelle_sealer_free frees them. */
-	if (h->t.nitems) {
-		struct item *v = grow(s->items, &s->capitems, s->nitems + h->t.nitems, sizeof(*v));
-		if (v) {
-			memcpy(v + s->nitems, h->t.items, h->t.nitems * sizeof(*v));
-			s->items = v;
-			s->nitems += h->t.nitems;
-		} else {
-			items_free(h->t.items, h->t.nitems);
-			if (rc == SCELLE_OK)
-				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
-		}
-	}
-	if (h->t.nfolders) {
-		char **v = grow(s->folders, &s->capfolders, s->nfolders + h->t.nfolders, sizeof(*v));
-		if (v) {
-			memcpy(v + s->nfolders, h->t.folders, h->t.nfolders * sizeof(*v));
-			s->folders = v;
-			s->nfolders += h->t.nfolders;
-		} else {
-			folders_free(h->t.folders, h->t.nfolders);
-			if (rc == SCELLE_OK)
-				rc = fail(s, SCELLE_E_NOMEM, "out of memory");
-		}
-	}
-	free(h->t.folders);
-	s->excluded += h->t.excluded;
+	if (inventory_append(w->inv, &h->inv) && rc == SCELLE_OK)
+		rc = walk_fail(w, SCELLE_E_NOMEM, "out of memory");
 	if (rc == SCELLE_OK && h->rc != SCELLE_OK) {
-		s->err = h->t.err;
+		*w->err = h->err;
 		rc = h->rc;
 	}
-	free(h->t.items);
 	free(h);
 	return rc;
 }
@@ -547,60 +585,50 @@ static int add_split(struct scelle_sealer *s, int fd, struct dirent **list, int 
 /* Adds the file or folder `base` of the folder open as `dir` (AT_FDCWD at the top); `src` is
  * the same path from the working folder, for messages and for the sealing read.  Looking
  * names up in their folder, not from the top each time, halves the walk of 100,000 files. */
-static int add_path(struct scelle_sealer *s, int dir, const char *base, const char *src,
+static int add_path(struct walker *w, int dir, const char *base, const char *src,
     const char *name, int depth, const struct walk *up)
 {
 	struct stat st;
-	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
-		return SCELLE_E_IO;
-	}
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return walk_fail(w, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
 	/* A symbolic link is evidence of its own (where it pointed) and is recorded as a link
 	 * (seal_link); following it could take the seal outside the seized folder, so only
 	 * --follow does. */
-	if (S_ISLNK(st.st_mode) && !s->follow)
-		return add_file(s, src, name, &st);
-	if (S_ISLNK(st.st_mode) && fstatat(dir, base, &st, 0) != 0) {
-		scerr_set(&s->err, SCELLE_E_IO, "cannot follow '%s': %s", src, strerror(errno));
-		return SCELLE_E_IO;
-	}
+	if (S_ISLNK(st.st_mode) && !w->rules->follow)
+		return add_file(w, src, name, &st);
+	if (S_ISLNK(st.st_mode) && fstatat(dir, base, &st, 0) != 0)
+		return walk_fail(w, SCELLE_E_IO, "cannot follow '%s': %s", src, strerror(errno));
 	if (S_ISREG(st.st_mode)) {
 		/* An unreadable file stops the seal now, before anything is written.  The
 		 * sealing read opens it (and checks again that it is a regular file). */
-		if (faccessat(dir, base, R_OK, AT_EACCESS) != 0) {
-			scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
-			return SCELLE_E_IO;
-		}
-		return add_file(s, src, name, &st);
+		if (faccessat(dir, base, R_OK, AT_EACCESS) != 0)
+			return walk_fail(w, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+		return add_file(w, src, name, &st);
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		scerr_set(&s->err, SCELLE_E_INPUT, "cannot seal '%s': it is %s", src, file_kind(st.st_mode));
-		return SCELLE_E_INPUT;
-	}
+	if (!S_ISDIR(st.st_mode))
+		return walk_fail(w, SCELLE_E_INPUT, "cannot seal '%s': it is %s", src, file_kind(st.st_mode));
 	if (depth > 64)
-		return fail(s, SCELLE_E_LIMIT, "cannot seal '%s': folders nested too deep", src);
-	for (const struct walk *w = up; w; w = w->up)
-		if (w->dev == st.st_dev && w->ino == st.st_ino)
-			return fail(s, SCELLE_E_INPUT, "cannot seal '%s': a link loops back to a folder above it", src);
+		return walk_fail(w, SCELLE_E_LIMIT, "cannot seal '%s': folders nested too deep", src);
+	for (const struct walk *u = up; u; u = u->up)
+		if (u->dev == st.st_dev && u->ino == st.st_ino)
+			return walk_fail(w, SCELLE_E_INPUT, "cannot seal '%s': a link loops back to a folder above it", src);
 	struct walk here = { up, st.st_dev, st.st_ino };
 	struct dirent **list;
-	int fd = openat(dir, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (s->follow ? 0 : O_NOFOLLOW)), n = -1;
+	int fd = openat(dir, base, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (w->rules->follow ? 0 : O_NOFOLLOW)), n = -1;
 	if (fd >= 0 && (n = scandirat(fd, ".", &list, NULL, by_name)) < 0) {
 		int why = errno;
 		close(fd);
 		errno = why;
 	}
-	if (n < 0) {
-		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
-		return SCELLE_E_IO;
-	}
-	size_t items = s->nitems, folders = s->nfolders;
-	int rc = add_split(s, fd, list, n, src, name, depth, &here);
+	if (n < 0)
+		return walk_fail(w, SCELLE_E_IO, "cannot open '%s': %s", src, strerror(errno));
+	size_t items = w->inv->nitems, folders = w->inv->nfolders;
+	int rc = add_split(w, fd, list, n, src, name, depth, &here);
 	free(list);
 	close(fd);
 	/* Nothing sealed below it: recorded, the deepest only (its parents come back with it). */
-	if (rc == SCELLE_OK && s->nitems == items && s->nfolders == folders)
-		rc = add_folder(s, src, name);
+	if (rc == SCELLE_OK && w->inv->nitems == items && w->inv->nfolders == folders)
+		rc = add_folder(w, src, name);
 	return rc;
 }
 
@@ -621,8 +649,9 @@ int scelle_sealer_add_input(struct scelle_sealer *s, const char *path, const cha
 	    strncmp(name, "../", 3) == 0)
 		rc = fail(s, SCELLE_E_USAGE, "cannot name an item '%s' in the archive", as ? as : path);
 	else {
-		s->root_len = strlen(name) + 1;
-		rc = add_path(s, AT_FDCWD, path, path, name, 0, NULL);
+		struct walker w = { &s->inv, &s->err, &s->rules, 1 };
+		s->rules.root_len = strlen(name) + 1;
+		rc = add_path(&w, AT_FDCWD, path, path, name, 0, NULL);
 	}
 	free(copy);
 	return rc;
@@ -795,7 +824,7 @@ static int item_open(struct scelle_sealer *s, struct sealing *g, const struct it
 	}
 	/* O_NONBLOCK: a FIFO swapped in for the item since the walk would block open() until a
 	 * writer came (issue 18); it is refused below, and a regular file reads as before. */
-	*fd = open(it->src, O_RDONLY | O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+	*fd = open(it->src, O_RDONLY | O_NONBLOCK | (s->rules.follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
 	if (*fd < 0 || fstat(*fd, st) != 0) {
 		scerr_set(&s->err, SCELLE_E_IO, "cannot open '%s': %s", it->src, strerror(errno));
 		return -1;
@@ -958,7 +987,7 @@ static int write_xml_members(struct scelle_sealer *s, struct sealing *g, struct 
 	struct aside a;
 	xmlInitParser();	/* libxml2's globals, before two threads use it (its manual) */
 	aside_start(&a, ev_lay_out, &eb);
-	struct manifest_writer *mw = asic_manifest_items(s);
+	struct manifest_writer *mw = asic_manifest_items(&s->inv, s->volume);
 	aside_join(&a);
 	if (eb.rc) {
 		asic_manifest_free(mw);
@@ -1060,10 +1089,10 @@ static int prepare_digests(struct scelle_sealer *s, struct sealing *g)
 		stride += 2 * (size_t)EVP_MD_get_size(g->md[i]) + 1;
 	}
 	free(s->hex_store);
-	if (!(s->hex_store = calloc(s->nitems, stride)))
+	if (!(s->hex_store = calloc(s->inv.nitems, stride)))
 		return fail(s, SCELLE_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < s->nitems; i++)
-		s->items[i].hex = s->hex_store + i * stride;
+	for (size_t i = 0; i < s->inv.nitems; i++)
+		s->inv.items[i].hex = s->hex_store + i * stride;
 	return SCELLE_OK;
 }
 
@@ -1135,18 +1164,18 @@ int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 	s->seal_id[0] = s->file_digest[0] = '\0';
 	if (!s->sg.key)
 		return fail(s, SCELLE_E_USAGE, "no signing key given");
-	if (!s->nitems)
+	if (!s->inv.nitems)
 		return fail(s, SCELLE_E_USAGE, "nothing to seal");
 	warn_claims(s);
-	if (s->item_info && item_info_attach(s->item_info, s->items, s->nitems, &s->err))
+	if (s->item_info && item_info_attach(s->item_info, s->inv.items, s->inv.nitems, &s->err))
 		return s->err.code;
-	if ((rc = check_name_collisions(s)))
+	if ((rc = check_name_collisions(&s->inv, s->rename_collisions, &s->err)))
 		return rc;
-	sort(s->folders, s->nfolders, sizeof(*s->folders), by_string);
+	sort(s->inv.folders, s->inv.nfolders, sizeof(*s->inv.folders), by_string);
 	g.prog.cb = s->progress_cb;
 	g.prog.arg = s->progress_arg;
-	for (size_t i = 0; i < s->nitems; i++)
-		g.prog.total += s->items[i].size;
+	for (size_t i = 0; i < s->inv.nitems; i++)
+		g.prog.total += s->inv.items[i].size;
 	if ((rc = prepare_digests(s, &g)))
 		return rc;
 	/* doc/design.md §3: the custody ledger beside the archive starts with the sealing. */
@@ -1188,12 +1217,12 @@ int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 	 * and the manifest keep the name order. */
 	struct intake_budget budget = { .text_max = s->volume ? s->volume->listing_max : LISTING_TEXT_BUDGET,
 		.entries_max = LISTING_ENTRY_BUDGET, .allowed = INFLATE_BASE };
-	if (!(order = reallocarray(NULL, s->nitems, sizeof(*order))))
+	if (!(order = reallocarray(NULL, s->inv.nitems, sizeof(*order))))
 		goto fail;
-	for (size_t i = 0; i < s->nitems; i++)
-		order[i] = &s->items[i];
-	sort(order, s->nitems, sizeof(*order), by_size_down);
-	for (size_t i = 0; i < s->nitems; i++) {
+	for (size_t i = 0; i < s->inv.nitems; i++)
+		order[i] = &s->inv.items[i];
+	sort(order, s->inv.nitems, sizeof(*order), by_size_down);
+	for (size_t i = 0; i < s->inv.nitems; i++) {
 		struct sealed_copy copy = { .fd = -1 };
 		if ((rc = seal_item(s, &g, order[i])))
 			goto fail;
@@ -1206,7 +1235,7 @@ int seal_archive(struct scelle_sealer *s, const char *out, int flags)
 			copy.fd = o.fd;
 			zip_last_entry(g.z, &copy.off, &copy.size, &copy.method);
 		}
-		intake_examine(s, order[i], g.magic, &copy, &budget);
+		intake_examine(&s->limits, order[i], g.magic, &copy, &budget);
 		if (hash_pipe_failed(g.hp) && (rc = writes_drain(s, &g)))	/* a full disk */
 			goto fail;
 	}

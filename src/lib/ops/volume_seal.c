@@ -139,8 +139,8 @@ static uint64_t fixed_cost(const struct scelle_sealer *s, uint64_t listing_max)
 		c += 100 + xml_len(s->cases[i].authority) + xml_len(s->cases[i].reference);
 	c += xml_len(s->officer.name) + xml_len(s->officer.role) + xml_len(s->officer.unit) +
 	    xml_len(s->officer.country) + xml_len(s->officer.place);
-	for (size_t i = 0; i < s->nfolders; i++)	/* only the last has them: every one pays */
-		c += 40 + xml_len(s->folders[i]);
+	for (size_t i = 0; i < s->inv.nfolders; i++)	/* only the last has them: every one pays */
+		c += 40 + xml_len(s->inv.folders[i]);
 	c += 8192 + der_len_x509(s->sg.cert) + s->ntsa * 16384;
 	for (int i = 0; i < sk_X509_num(s->sg.chain); i++) {
 		X509 *x = sk_X509_value(s->sg.chain, i);
@@ -176,8 +176,8 @@ static int plan(struct scelle_sealer *s, uint64_t fixed, uint64_t reserve)
 	for (size_t i = 0; i < vol->n; i++)
 		free(vol->v[i].path);
 	vol->n = 0;
-	for (size_t i = 0; i < s->nitems; i++) {
-		uint64_t cost = item_cost(s, &s->items[i]);
+	for (size_t i = 0; i < s->inv.nitems; i++) {
+		uint64_t cost = item_cost(s, &s->inv.items[i]);
 		struct vol_out *cur = vol->n ? &vol->v[vol->n - 1] : NULL;
 		if (!cur || cur->oversize || cur->nitems >= max_items || cost > room - cur->estimate ||
 		    cur->estimate + cost > room) {
@@ -315,8 +315,7 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 	struct buf warns = { 0 };
 	struct volume_mark mark = { .index = 0 };
 	struct item_info_table *info = s->item_info;
-	struct item *items = s->items;
-	size_t nitems = s->nitems, nfolders = s->nfolders, done = 0;
+	size_t done = 0;
 	int revocation = s->sg.revocation, rc;
 	char why[sizeof(s->err.msg)];
 
@@ -325,11 +324,11 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 		    "cannot be split into volumes yet");
 	/* Whole-seal checks, once: a row of --item-info may name an item of any volume, and
 	 * names must not collide across volumes (they are extracted into one folder). */
-	if (s->item_info && item_info_attach(s->item_info, s->items, s->nitems, &s->err))
+	if (s->item_info && item_info_attach(s->item_info, s->inv.items, s->inv.nitems, &s->err))
 		return s->err.code;
-	if ((rc = check_name_collisions(s)))	/* also sorts the items by name */
+	if ((rc = check_name_collisions(&s->inv, s->rename_collisions, &s->err)))	/* also sorts the items by name */
 		return rc;
-	items = s->items;
+	struct inventory all = s->inv;	/* the whole seal's, while s->inv is one volume's */
 	uint64_t listing_max = LISTING_TEXT_BUDGET;
 	if (vol->max_size && vol->max_size / 16 < listing_max)
 		listing_max = vol->max_size / 16;
@@ -378,15 +377,13 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 		if (last)
 			SHA256(mark.set_xml.data, mark.set_xml.len, mark.set_sha256);
 		mark.index = i + 1;
-		s->items = items + v->first;
-		s->nitems = v->nitems;
-		s->nfolders = last ? nfolders : 0;	/* FORMAT.md §13: the empty folders go last */
+		s->inv.items = all.items + v->first;
+		s->inv.nitems = v->nitems;
+		s->inv.nfolders = last ? all.nfolders : 0;	/* FORMAT.md §13: the empty folders go last */
 		s->volume = &mark;
 		rc = seal_archive(s, v->path, flags);
 		s->volume = NULL;
-		s->items = items;
-		s->nitems = nitems;
-		s->nfolders = nfolders;
+		s->inv = all;
 		/* the revocation data fetched for the first volume serve them all */
 		if (revocation == REVOCATION_DEFAULT || revocation == REVOCATION_AUTO)
 			s->sg.revocation = REVOCATION_FILES;
@@ -407,8 +404,8 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 		else if (v->oversize) {
 			char line[1200];
 			snprintf(line, sizeof(line), L_("'%s' (%llu bytes) is larger than a volume may be: "
-			    "volume %zu holds it alone and is %llu bytes\n"), items[v->first].name,
-			    (unsigned long long)items[v->first].size, i + 1, (unsigned long long)st.st_size);
+			    "volume %zu holds it alone and is %llu bytes\n"), all.items[v->first].name,
+			    (unsigned long long)all.items[v->first].size, i + 1, (unsigned long long)st.st_size);
 			warnings_merge(&warns, line);
 		}
 	}
@@ -443,7 +440,7 @@ static int volumes_write(struct scelle_sealer *s, const char *out, int flags)
 int scelle_sealer_write(struct scelle_sealer *s, const char *out, int flags)
 {
 	/* In one piece, or what is missing is said by seal_archive as for one archive. */
-	if (!s->vol || s->volume || !s->sg.key || !s->nitems)
+	if (!s->vol || s->volume || !s->sg.key || !s->inv.nitems)
 		return seal_archive(s, out, flags);
 	scerr_clear(&s->err);
 	s->warnings.len = 0;

@@ -276,20 +276,54 @@ static int is_timestamp(xmlNodePtr n)
 	    strcmp((const char *)n->name, "SignatureTimeStamp") == 0;
 }
 
+/* Where timestamps_add puts the tokens: the QualifyingProperties of one signature. */
+struct ts_place {
+	struct xb *b;
+	xmlNodePtr qp, usp;	/* usp: its UnsignedSignatureProperties, made at the first token */
+	const char *sid;	/* the signature's Id */
+	int n;			/* the next SignatureTimeStamp's number */
+};
+
+/* One token as an xades:SignatureTimeStamp after those already there (tsa_token_cb). */
+static int ts_place_token(void *arg, const unsigned char *token, size_t len, struct scerr *e)
+{
+	struct ts_place *t = arg;
+	struct xb *b = t->b;
+	if (!t->usp && (t->usp = unsigned_props(b, t->qp)))	/* the Ids go on from those there */
+		for (xmlNodePtr k = t->usp->children; k; k = k->next)
+			t->n += is_timestamp(k);
+	xmlNodePtr before = t->usp ? t->usp->children : NULL;
+	while (before && (before->type != XML_ELEMENT_NODE || is_timestamp(before)))
+		before = before->next;
+	char id[200];
+	snprintf(id, sizeof(id), "%s-TS-%d", t->sid, t->n++);
+	xmlNodePtr ts = el(b, NULL, b->xades, "SignatureTimeStamp", NULL);
+	if (ts && !(before ? xmlAddPrevSibling(before, ts) : xmlAddChild(t->usp, ts))) {
+		xmlFreeNode(ts);
+		ts = NULL;
+	}
+	if (ts) {
+		attr(b, ts, "Id", id);
+		attr(b, el(b, ts, b->ds, "CanonicalizationMethod", NULL), "Algorithm", ALG_EXC_C14N);
+		b64_el(b, ts, b->xades, "EncapsulatedTimeStamp", token, len);
+	}
+	if (!ts || b->failed) {
+		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
+		return SCELLE_E_NOMEM;
+	}
+	return SCELLE_OK;
+}
+
 /* B-T (EN 319 132-1 §5.3): one xades:SignatureTimeStamp per TSA that answers, an RFC 3161
  * token over the exclusive canonical form of ds:SignatureValue, put after the time-stamps
  * already there (before the B-LT values).  Seal and stamp both come here; the TSAs are
- * asked in turn as cades_add_timestamps (sign.c) asks them: one that fails is a warning
- * line while another gives a token, the error when none does (unless optional), and a
- * malformed URL is never skipped. */
+ * asked in turn as for CAdES (tsa_request_each, sign.c). */
 static int timestamps_add(struct xb *b, xmlNodePtr sig, char *const *urls, size_t nurls,
     const struct tsa_options *opt, int optional, struct buf *warnings, int *added, struct scerr *e)
 {
-	xmlNodePtr sv = first_child(sig, SCELLE_NS_DSIG, "SignatureValue"), qp = NULL, usp = NULL;
+	xmlNodePtr sv = first_child(sig, SCELLE_NS_DSIG, "SignatureValue"), qp = NULL;
 	xmlChar *sid = xmlGetNoNsProp(sig, BAD_CAST "Id");
 	struct buf c14n = { 0 };
-	struct scerr pending = { 0 };
-	int rc = SCELLE_OK, n = 0;
 	*added = 0;
 	for (xmlNodePtr o = sig ? sig->children : NULL; o && !qp; o = o->next)
 		if (o->type == XML_ELEMENT_NODE && o->ns && strcmp((const char *)o->ns->href, SCELLE_NS_DSIG) == 0 &&
@@ -301,57 +335,9 @@ static int timestamps_add(struct xb *b, xmlNodePtr sig, char *const *urls, size_
 		    "properties: no time-stamp can be added");
 		return SCELLE_E_FORMAT;
 	}
-	for (size_t i = 0; i < nurls; i++) {
-		unsigned char *token = NULL;
-		size_t token_len = 0;
-		struct scerr te = { 0 };
-		if (tsa_request(urls[i], c14n.data, c14n.len, opt, &token, &token_len, &te)) {
-			if (pending.code && warnings)
-				warn_line(warnings, pending.msg);
-			pending = te;
-			if (!pending.code)
-				pending.code = SCELLE_E_NETWORK;
-			if (te.code == SCELLE_E_USAGE && !optional)
-				break;
-			continue;
-		}
-		if (!usp && (usp = unsigned_props(b, qp)))	/* the Ids go on from those there */
-			for (xmlNodePtr k = usp->children; k; k = k->next)
-				n += is_timestamp(k);
-		xmlNodePtr before = usp ? usp->children : NULL;
-		while (before && (before->type != XML_ELEMENT_NODE || is_timestamp(before)))
-			before = before->next;
-		char id[200];
-		snprintf(id, sizeof(id), "%s-TS-%d", (const char *)sid, n++);
-		xmlNodePtr ts = el(b, NULL, b->xades, "SignatureTimeStamp", NULL);
-		if (ts && !(before ? xmlAddPrevSibling(before, ts) : xmlAddChild(usp, ts))) {
-			xmlFreeNode(ts);
-			ts = NULL;
-		}
-		if (!ts) {
-			free(token);
-			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-			rc = SCELLE_E_NOMEM;
-			break;
-		}
-		attr(b, ts, "Id", id);
-		attr(b, el(b, ts, b->ds, "CanonicalizationMethod", NULL), "Algorithm", ALG_EXC_C14N);
-		b64_el(b, ts, b->xades, "EncapsulatedTimeStamp", token, token_len);
-		free(token);
-		if (b->failed) {
-			scerr_set(e, SCELLE_E_NOMEM, "out of memory");
-			rc = SCELLE_E_NOMEM;
-			break;
-		}
-		(*added)++;
-	}
-	if (rc == SCELLE_OK && pending.code) {
-		if ((!*added && !optional) || (pending.code == SCELLE_E_USAGE && !optional)) {
-			*e = pending;
-			rc = pending.code;
-		} else if (warnings)
-			warn_line(warnings, pending.msg);
-	}
+	struct ts_place t = { b, qp, NULL, (const char *)sid, 0 };
+	int rc = tsa_request_each(urls, nurls, c14n.data, c14n.len, opt, optional, warnings,
+	    ts_place_token, &t, added, e);
 	xmlFree(sid);
 	buf_release(&c14n);
 	return rc;
@@ -411,10 +397,10 @@ static int odf_manifest(struct scelle_sealer *s, struct buf *out)
 		xmlDocSetRootElement(doc, root);
 		xmlNewNsProp(root, ns, BAD_CAST "version", BAD_CAST "1.2");
 	}
-	for (size_t i = 0; !b.failed && i < s->nitems + 2; i++) {
-		const char *path = i == 0 ? "/" : i == 1 ? EVIDENCE_XML : s->items[i - 2].name;
+	for (size_t i = 0; !b.failed && i < s->inv.nitems + 2; i++) {
+		const char *path = i == 0 ? "/" : i == 1 ? EVIDENCE_XML : s->inv.items[i - 2].name;
 		const char *mt = i == 0 ? ASIC_MIMETYPE : i == 1 ? EVIDENCE_XML_MEDIA_TYPE
-		    : s->items[i - 2].media_type;
+		    : s->inv.items[i - 2].media_type;
 		xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST "file-entry", NULL);
 		if (!f || !xmlNewNsProp(f, ns, BAD_CAST "full-path", BAD_CAST path) ||
 		    !xmlNewNsProp(f, ns, BAD_CAST "media-type", BAD_CAST mt))
@@ -485,8 +471,10 @@ int xades_build(struct scelle_sealer *s, const unsigned char evidence_sha256[32]
 
 	/* evidence.xml first, then every item in name order (check_name_collisions). */
 	data_ref(&b, si, dof, 0, EVIDENCE_XML, evidence_sha256, EVIDENCE_XML_MEDIA_TYPE);
-	for (size_t i = 0; i < s->nitems; i++)
-		data_ref(&b, si, dof, i + 1, s->items[i].name, s->items[i].sha256, s->items[i].media_type);
+	for (size_t i = 0; i < s->inv.nitems; i++) {
+		const struct item *it = &s->inv.items[i];
+		data_ref(&b, si, dof, i + 1, it->name, it->sha256, it->media_type);
+	}
 	xmlNodePtr spr = el(&b, si, b.ds, "Reference", NULL);
 	attr(&b, spr, "Id", "S0-ref-SignedProperties");
 	attr(&b, spr, "Type", XADES_SP_TYPE);
