@@ -161,23 +161,29 @@ def mutants(path, seal_side=False, text=None):
     return lines, out
 
 
+LINE_MAPS = {}
+
+
+def line_map(rel, commit):
+    """{line index in rel at commit: its index today} for the lines difflib finds unchanged."""
+    if (rel, commit) not in LINE_MAPS:
+        old = subprocess.run(["git", "show", "%s:%s" % (commit, rel)], cwd=TOP, capture_output=True,
+                             text=True, check=True).stdout.split("\n")
+        new = open(os.path.join(TOP, rel), encoding="utf-8").read().split("\n")
+        where = {}
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                where.update(zip(range(i1, i2), range(j1, j2)))
+        LINE_MAPS[rel, commit] = (where, "\n".join(old))
+    return LINE_MAPS[rel, commit]
+
+
 def carried_plan(rel, commit, seal_side, n):
-    """The sampled mutants of rel as it was at commit, at their lines today: a line carries
-    over when difflib finds it unchanged.  Returns (plan, {old label: today's label})."""
-    old = subprocess.run(["git", "show", "%s:%s" % (commit, rel)], cwd=TOP, capture_output=True,
-                         text=True, check=True).stdout
-    new = open(os.path.join(TOP, rel), encoding="utf-8").read().split("\n")
-    ol = old.split("\n")
-    where = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ol, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            where.update(zip(range(i1, i2), range(j1, j2)))
-    plan, moved = [], {}
-    for i, name, text in sample(mutants(rel, seal_side, old)[1], n):
-        if i in where:
-            plan.append((where[i], name, text))
-            moved["%s:%d: %s" % (rel, i + 1, name)] = "%s:%d: %s" % (rel, where[i] + 1, name)
-    return plan, moved
+    """The sampled mutants of rel as it was at commit, at their lines today (a mutant whose
+    line changed since is dropped)."""
+    where, old = line_map(rel, commit)
+    return [(where[i], name, text) for i, name, text in sample(mutants(rel, seal_side, old)[1], n)
+            if i in where]
 
 
 def sample(items, n):
@@ -387,12 +393,11 @@ def main():
         print(msg, flush=True)
 
     equivalent = load_equivalent(os.path.join(TOP, "tests/mutate/equivalent.md"))
-    per_file, moved = [], {}
+    per_file = []
     for f in a.files:
         rel = lib_path(f)
-        if a.resume_tree:   # the plan of the logs' tree, carried to today's lines
-            ms, moved_f = carried_plan(rel, a.resume_tree, a.seal_side, a.max_per_file)
-            moved.update(moved_f)
+        if a.resume_tree:   # the plan of the first log's tree, carried to today's lines
+            ms = carried_plan(rel, a.resume_tree, a.seal_side, a.max_per_file)
         else:
             ms = sample(mutants(os.path.join(TOP, rel), a.seal_side)[1], a.max_per_file)
         per_file.append([(rel, i, name, new) for i, name, new in ms
@@ -400,7 +405,7 @@ def main():
     # Round robin over the files: a run cut short has judged every file alike.
     plan = [m for ms in itertools.zip_longest(*per_file) for m in ms if m]
     if a.summarize:
-        return summarize(a.summarize, plan, equivalent, a.min, log, moved if a.resume_tree else None)
+        return summarize(a.summarize, plan, equivalent, a.min, log, a.resume_tree)
     if a.list:
         for rel, i, name, new in plan:
             print("%s:%d: %s\t%s" % (rel, i + 1, name, new.strip()))
@@ -449,11 +454,9 @@ def main():
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     done = set()
     if a.resume:   # the mutants a stopped run judged are counted from its log, not run again
-        for label, (res, rel, line) in judged(a.resume).items():
-            if a.resume_tree:
-                if label not in moved:
-                    continue   # its line changed since, or it was not in the plan
-                label = moved[label]
+        for label, (res, rel, line) in judged(a.resume, a.resume_tree).items():
+            if label not in text:
+                continue   # not in today's plan (its line changed since)
             if res != "survived" or a.keep_survivors:   # else it runs again: a new test may kill it
                 done.add(label)
                 log(line)
@@ -500,8 +503,10 @@ def main():
                         why = os.path.basename(u)
                         break
             # The replay: the calls of this file's scripts, the last killer first.
-            mine = order.setdefault(base, [c for c in calls
-                                           if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA])
+            # The calls of the KILLERS first: they were written against survivors.
+            mine = order.setdefault(base, sorted((c for c in calls
+                                                  if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA),
+                                                 key=lambda c: c.script not in KILLERS))
             k = 0
             while k < len(mine) and verdict == "pass":
                 # A few calls at a time once the likely killers have had their turn: each call
@@ -599,31 +604,38 @@ def tally(stats, survivors, equivalent, text, res, rel, label):
     st[res] += 1
 
 
-def judged(logfiles):
+def judged(logfiles, tree=None):
     """{label: (verdict, file, log line)} of the mutants judged in the logs, in their order; a
     mutant judged in several (a survivor run again after a test was added) counts with its last
-    verdict."""
+    verdict.  LOG@COMMIT: the log's line numbers are those of COMMIT's sources (tree, when
+    given, is the default), carried to today's lines; a mutant whose line changed is left out."""
     out = {}
     for logfile in logfiles:
+        logfile, _, commit = logfile.partition("@")
+        commit = commit or tree
         for line in open(logfile, encoding="utf-8"):
             m = re.match(r"^\[\d+/\d+\] (\w+) +(src/lib/(?:\w+/)?\w+\.c):(\d+): (.+?)(  \d+ s.*)?$", line.rstrip())
             if m:
-                label = "%s:%s: %s" % (m.group(2), m.group(3), m.group(4))
+                n = int(m.group(3))
+                if commit:
+                    n = line_map(m.group(2), commit)[0].get(n - 1, -2) + 1
+                    if n < 0:
+                        continue
+                    line = line.replace("%s:%s:" % (m.group(2), m.group(3)), "%s:%d:" % (m.group(2), n), 1)
+                label = "%s:%s: %s" % (m.group(2), n, m.group(4))
                 out.pop(label, None)
                 out[label] = (m.group(1), m.group(2), line.rstrip())
     return out
 
 
-def summarize(logfiles, plan, equivalent, minimum, log, moved=None):
+def summarize(logfiles, plan, equivalent, minimum, log, tree=None):
     """The summary of a run from its logs (a run stopped before it could print one, or one run
     in parts: --match, --resume)."""
     text = {"%s:%d: %s" % (rel, i + 1, name): (rel, name, new, i + 1) for rel, i, name, new in plan}
     stats, survivors = {}, []
-    for label, (res, rel, line) in judged(logfiles).items():
-        if moved is not None:   # --resume-tree: the logs' labels, carried to today's lines
-            if label not in moved:
-                continue
-            label = moved[label]
+    for label, (res, rel, line) in judged(logfiles, tree).items():
+        if label not in text:
+            continue   # not in today's plan (its line changed since)
         tally(stats, survivors, equivalent, text, res, rel, label)
     return summary(stats, survivors, "summarised from %s" % ", ".join(logfiles), len(plan), time.time(),
                    minimum, log)
