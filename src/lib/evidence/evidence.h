@@ -85,8 +85,6 @@ struct walk_rules {
 	size_t root_len;	/* of the input's archive name and its '/': paths below it */
 };
 
-
-
 /* The volumes a seal is split into (volume_seal.c, FORMAT.md §13). */
 struct vol_out {
 	char *path;
