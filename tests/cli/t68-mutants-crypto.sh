@@ -191,18 +191,120 @@ test_expect_success 'a record stated at its signer certificate'\''s notAfter sec
 test_expect_success 'a record signer of an unknown CA, or expired since and not time-stamped: INDETERMINATE' '
 	cp c.asice o.asice && cp c.asice.custody.xml o.asice.custody.xml &&
 	scelle custody add -q --key "$PKI/other.key" --cert "$PKI/other.pem" --role OPJ --event opened o.asice &&
-	expect_exit 3 verify o.asice > out && test_grep "^o.asice: INDETERMINATE$" out &&
+	expect_exit 3 verify --ledger o.asice.custody.xml o.asice > out && test_grep "^o.asice: INDETERMINATE$" out &&
 	test_grep "INDETERMINATE *custody.signer *record 3: signer .* does not chain to a trusted anchor: .*\[NO_CERTIFICATE_CHAIN_FOUND\]$" out &&
 	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Short Officer" -out short.csr &&
 	openssl x509 -req -in short.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 1 -set_serial 4242 \
 		-extfile "$PKI/ext.cnf" -extensions signer -out short.pem 2>/dev/null &&
 	cp c.asice e.asice && cp c.asice.custody.xml e.asice.custody.xml &&
 	scelle custody add -q --key "$PKI/officer.key" --cert short.pem --role OPJ --event opened e.asice &&
-	verify e.asice > out && test_grep "^e.asice: TOTAL-PASSED$" out &&
+	verify --ledger e.asice.custody.xml e.asice > out && test_grep "^e.asice: TOTAL-PASSED$" out &&
 	expect_exit 3 env LD_PRELOAD="$T/shift.so" CLOCKSHIFT_SECONDS=172800 \
-		scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" e.asice > out &&
+		scelle verify --trust "$PKI/ca.pem" --tsa-trust "$PKI/tsa-ca.pem" --ledger e.asice.custody.xml e.asice > out &&
 	test_grep "^e.asice: INDETERMINATE$" out &&
 	test_grep "INDETERMINATE *custody.signer *record 3: signer .*Short Officer. has an expired certificate (certificate has expired) \[OUT_OF_BOUNDS_NO_POE\]$" out
+'
+
+# custody_verify.c check_chain `else if (l->c->v->trust)` negated (the chain never checked
+# when there are trust anchors) is killed by the test above; the ledger is named with
+# --ledger there so that mutate.py's replay, which copies only the files a call names,
+# sees it.
+
+# custody_verify.c check_chain `err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT` (`== -> !=`:
+# a self-signed signer would fail the record as an invalid chain, and every other error be
+# an unknown anchor): a record signed with a certificate its holder made for himself is
+# INDETERMINATE, its root unknown, and what to do is said.
+test_expect_success 'a record signed with a self-signed certificate: INDETERMINATE, an unknown root' '
+	openssl req -x509 -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Self Officer" \
+		-days 30 -config "$PKI/ext.cnf" -extensions signer -out self.pem 2>/dev/null &&
+	cp c.asice ss.asice && cp c.asice.custody.xml ss.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/officer.key" --cert self.pem --role OPJ --event opened ss.asice &&
+	expect_exit 3 verify --ledger ss.asice.custody.xml ss.asice > out &&
+	test_grep -Fx "ss.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE custody.signer                 record 3: signer '\''C = FR, O = Demo Police Nationale, CN = Self Officer'\'' does not chain to a trusted anchor: its root '\''C = FR, O = Demo Police Nationale, CN = Self Officer'\'' is not among the trust anchors given [NO_CERTIFICATE_CHAIN_FOUND]" out &&
+	test_grep -Fx "                what to do: ask the sender for the root certificate '\''C = FR, O = Demo Police Nationale, CN = Self Officer'\'' and add --trust FILE" out &&
+	! grep CHAIN_CONSTRAINTS_FAILURE out
+'
+
+# custody_verify.c check_chain, the last branch `flag(..., SCELLE_FAILED,
+# "CHAIN_CONSTRAINTS_FAILURE", ...)` (`FAILED -> PASSED`): a chain to the trusted CA that
+# does not validate for another reason than an unknown anchor or an expiry fails the
+# record.  Here the "intermediate" is a signer's certificate (CA:FALSE) that its holder
+# used to issue himself another one: a chain OpenSSL builds, and refuses.
+test_expect_success 'a record signer whose issuer is no CA (CA:FALSE) fails, the chain invalid' '
+	openssl req -new -key "$PKI/other.key" -subj "/C=FR/O=Demo Police Nationale/CN=Not A CA" -out nca.csr &&
+	openssl x509 -req -in nca.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4545 \
+		-extfile "$PKI/ext.cnf" -extensions signer -out nca.pem 2>/dev/null &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Sub Officer" -out sub.csr &&
+	openssl x509 -req -in sub.csr -CA nca.pem -CAkey "$PKI/other.key" -days 30 -set_serial 4646 \
+		-extfile "$PKI/ext.cnf" -extensions signer -out sub.pem 2>/dev/null &&
+	cp c.asice nca.asice && cp c.asice.custody.xml nca.asice.custody.xml &&
+	scelle custody add -q --key "$PKI/officer.key" --cert sub.pem --chain nca.pem --role OPJ \
+		--event opened nca.asice &&
+	expect_exit 1 verify --ledger nca.asice.custody.xml nca.asice > out &&
+	test_grep -Fx "nca.asice: TOTAL-FAILED" out &&
+	test_grep -Fx "  FAILED        custody.signer                 record 3: the chain of signer '\''C = FR, O = Demo Police Nationale, CN = Sub Officer'\'' is invalid: invalid CA certificate [CHAIN_CONSTRAINTS_FAILURE]" out &&
+	test_grep -Fx "  FAILED        custody.ledger                 custody ledger nca.asice.custody.xml: 3 records, 1 of them fail [FORMAT_FAILURE]" out
+'
+
+# custody_verify.c read_record `seq && seq[0] >= '1' && seq[0] <= '9' && strlen(seq) <= 9`
+# (`&& -> ||` before strlen: any sequence of up to 9 characters would be read, and a record
+# without one would crash the verifier): a record numbered "02", or not numbered, re-signed
+# by its officer, is malformed.
+test_expect_success 'a record numbered "02", or without a number, is malformed' '
+	$LE c.asice.custody.xml s02a.xml edit 2 "seq=\"2\"" "seq=\"02\"" &&
+	resign s02a.xml 2 "$PKI/officer.key" "$PKI/officer.pem" s02.xml &&
+	$LE c.asice.custody.xml snoa.xml edit 2 " seq=\"2\"" "" &&
+	resign snoa.xml 2 "$PKI/officer.key" "$PKI/officer.pem" sno.xml &&
+	for l in s02 sno; do
+		expect_exit 1 verify --ledger $l.xml c.asice > out &&
+		test_grep -Fx "c.asice: TOTAL-FAILED" out &&
+		test_grep -Fx "  FAILED        custody.format                 record 2: malformed (sequence, type, time, archive or signature missing) [FORMAT_FAILURE]" out &&
+		test_grep -Fx "  FAILED        custody.ledger                 custody ledger $l.xml: 2 records, 1 of them fail [FORMAT_FAILURE]" out || return 1
+	done
+'
+
+# custody_verify.c check_timestamp `flag(..., SCELLE_FAILED, "FORMAT_FAILURE", "record %lu:
+# time-stamp %d has no readable time")` (`FAILED -> PASSED`): a token whose genTime cannot
+# be read (here "2026120215Z", hours only, which RFC 3161 §2.4.2 does not allow) proves no
+# time.  Its TSA's chain is then judged at the epoch, so the forger's TSA is valid from
+# 1970: made with Python's cryptography, trusted with a second --tsa-trust.
+test_expect_success 'a record time-stamp whose genTime cannot be read fails' '
+	python3 - "$PKI/tsa-ca.key" "$PKI/tsa.key" <<-\PY &&
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
+	from cryptography.hazmat.primitives import hashes, serialization
+	cak = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
+	k = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+	epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+	end = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+	name = lambda cn: x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Epoch Time Authority"),
+	    x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+	ca = x509.CertificateBuilder().subject_name(name("Epoch TSA CA")).issuer_name(name("Epoch TSA CA")) \
+	    .public_key(cak.public_key()).serial_number(70).not_valid_before(epoch).not_valid_after(end) \
+	    .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True) \
+	    .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True) \
+	    .sign(cak, hashes.SHA256())
+	tsa = x509.CertificateBuilder().subject_name(name("Epoch TSA")).issuer_name(ca.subject) \
+	    .public_key(k.public_key()).serial_number(71).not_valid_before(epoch).not_valid_after(end) \
+	    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True) \
+	    .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True) \
+	    .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True) \
+	    .sign(cak, hashes.SHA256())
+	open("epoch-ca.pem", "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+	open("epoch-tsa.pem", "wb").write(tsa.public_bytes(serialization.Encoding.PEM))
+	PY
+	openssl cms -verify -noverify -inform DER -in r2/token1.der -out r2tst.der 2>/dev/null &&
+	python3 "$TOP/tests/data/tstinfo.py" r2tst.der r2tst-h.der time=2026120215Z &&
+	openssl cms -sign -binary -nodetach -in r2tst-h.der -econtent_type 1.2.840.113549.1.9.16.1.4 \
+		-signer epoch-tsa.pem -inkey "$PKI/tsa.key" -md sha256 -cades -nosmimecap -outform DER -out r2tok-h.der &&
+	python3 "$TOP/tests/data/tstoken.py" --graft r2.p7s r2tok-h.der r2h.p7s > /dev/null &&
+	$LE c.asice.custody.xml hours.xml setsig 2 "$(base64 -w0 r2h.p7s)" &&
+	expect_exit 1 verify --tsa-trust epoch-ca.pem --ledger hours.xml c.asice > out &&
+	test_grep -Fx "c.asice: TOTAL-FAILED" out &&
+	test_grep -Fx "  FAILED        custody.timestamp              record 2: time-stamp 1 has no readable time [FORMAT_FAILURE]" out &&
+	test_grep -Fx "  FAILED        custody.ledger                 custody ledger hours.xml: 2 records, 1 of them fail [FORMAT_FAILURE]" out
 '
 
 # ----------------------------------------------------------- revocation.c ----

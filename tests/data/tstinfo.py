@@ -8,7 +8,8 @@ sign again as a TSA would (openssl cms -sign -econtent_type id-ct-TSTInfo -cades
   tsa=uri:TEXT     tsa [0] as a GeneralName uniformResourceIdentifier [6]
   tsa=dns:TEXT     ... dNSName [2]
   tsa=email:TEXT   ... rfc822Name [1]
-  tsa=ip:HEX       ... iPAddress [7]"""
+  tsa=ip:HEX       ... iPAddress [7]
+  time=TEXT        genTime, the GeneralizedTime's text as given (readable or not)"""
 import sys
 
 
@@ -42,6 +43,10 @@ def main():
         if key == "version":
             assert parts[0][0] == 0x02
             parts[0] = (0x02, bytes([0x02, 0x01, int(val)]))
+        elif key == "time":
+            k = [n for n, p in enumerate(parts) if p[0] == 0x18]
+            assert len(k) == 1, "no genTime"
+            parts[k[0]] = (0x18, header(0x18, len(val)) + val.encode())
         elif key == "tsa":
             parts = [p for p in parts if p[0] != 0xa0]
             if val != "none":

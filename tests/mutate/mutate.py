@@ -70,7 +70,9 @@ RECORD_EXTRA = ["t64-forger.sh", "t65-mutants.sh", "t68-mutants-crypto.sh"]
 # client): not the verifier.  Their mutants are left out unless --seal-side is given (then
 # only --scripts can judge them: the recorded calls never run this code).
 SEAL_ONLY = {
-    "revocation": ["connect_to", "http_fetch", "fetch_crl", "fetch_ocsp", "push_ocsp", "push_crl",
+    # issuer_of, self_issued: revocation_prepare's (verify takes each issuer from the chain it
+    # built).  Not revocation_fetch_ocsp/_crl: `verify --online` fetches too.
+    "revocation": ["connect_to", "http_fetch", "push_ocsp", "push_crl", "issuer_of", "self_issued",
                    "revocation_extra_free", "scelle_sealer_add_revocation_data", "revocation_prepare"],
     "timestamp": ["sha256", "pki_status_name", "describe_status", "make_request", "http_error",
                   "tsa_access_set", "tsa_access_clear", "tsa_connect", "no_pass", "tls_context",

@@ -3,9 +3,10 @@
 
 mutate.py runs the test scripts once, unmutated, with B pointing at a directory whose `scelle`
 is this script.  For every call that only reads an archive (verify, show, extract, custody
-show/add) it copies the files and folders named on the command line into the corpus
-(SCELLE_RECORD/NNNNNN/) with the arguments, the locale variables and stdin (when an argument
-is `-`), then runs the real binary (SCELLE_REAL) as if nothing happened.  Other commands (seal,
+show/add) it copies the files and folders named on the command line, and the ledger beside
+each file named (FILE.custody.xml, which verify reads unless --ledger names another), into the
+corpus (SCELLE_RECORD/NNNNNN/) with the arguments, the locale variables and stdin (when an
+argument is `-`), then runs the real binary (SCELLE_REAL) as if nothing happened.  Other commands (seal,
 stamp, tsa) are passed through: they make the fixtures, they are not replayed.
 """
 import json, os, shutil, sys, time
@@ -13,6 +14,7 @@ import json, os, shutil, sys, time
 REAL = os.environ["SCELLE_REAL"]
 CORPUS = os.environ["SCELLE_RECORD"]
 RECORDED = ("verify", "show", "extract", "custody")
+LEDGER_SUFFIX = ".custody.xml"   # src/lib/evidence/ledger.h
 ENV_KEYS = ("LC_ALL", "LANG", "LANGUAGE", "LC_MESSAGES", "LC_CTYPE", "TZ", "NO_COLOR", "TERM",
             "COLUMNS", "SCELLE_LOCALEDIR", "SSL_CERT_DIR", "CLOCKSHIFT_SECONDS")
 # Variables that name a file the call needs (a trust store, a clock-shifting library): the file
@@ -49,6 +51,11 @@ def record(argv, stdin_closed):
             shutil.copytree(val, dst, symlinks=True, dirs_exist_ok=True)
         elif not os.path.exists(dst):
             shutil.copy2(val, dst, follow_symlinks=False)
+        # An archive's ledger is read from beside it (ARCHIVE.custody.xml) unless --ledger
+        # names one: without it the replay would verify no custody at all.
+        side = val + LEDGER_SUFFIX
+        if os.path.isfile(side) and not os.path.isdir(val) and not os.path.exists(dst + LEDGER_SUFFIX):
+            shutil.copy2(side, dst + LEDGER_SUFFIX, follow_symlinks=False)
         args.append(arg)
     stdin = None
     if "-" in argv[1:]:

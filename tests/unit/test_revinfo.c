@@ -1,8 +1,14 @@
 /* test_revinfo.c — OCSP responses in SignedData.crls (cms_revinfo.c, RFC 5940): what is
  * written is DER that OpenSSL's own CMS code reads back, with the signature intact, the
  * CRLs kept, version 5 (RFC 5652 §5.1); what is read back is every response; hostile
- * input (truncated, indefinite lengths) is refused, never read past. */
+ * input (truncated, indefinite lengths) is refused, never read past.  And the OCSP request
+ * that `verify --online` and `seal` send asks for the certificate (revocation.c). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <openssl/cms.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -54,6 +60,54 @@ static void make_ocsp(struct buf *b, int status)
 	buf_append(b, der, (size_t)len);
 	OPENSSL_free(der);
 	OCSP_RESPONSE_free(r);
+}
+
+/* A one-shot OCSP responder on loopback, in a child process: it reads one POSTed request and
+ * answers "successful" when the request asks for exactly one certificate, cert's own CertID
+ * (SHA-1, issued by itself), else "malformedRequest"; it exits 0 only in the first case. */
+static pid_t ocsp_once(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1) ||
+	    getsockname(s, (struct sockaddr *)&a, &alen))
+		return -1;
+	*port = ntohs(a.sin_port);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid != 0) {
+		close(s);
+		return pid;
+	}
+	char in[8192];
+	size_t n = 0;
+	long want = -1;
+	int c = accept(s, NULL, NULL);
+	for (ssize_t k; c >= 0 && n < sizeof(in) && (k = read(c, in + n, sizeof(in) - n)) > 0;) {
+		n += (size_t)k;
+		char *end = memmem(in, n, "\r\n\r\n", 4), *cl = memmem(in, n, "Content-Length:", 15);
+		if (end && cl && want < 0)
+			want = strtol(cl + 15, NULL, 10) + (end + 4 - in);
+		if (want >= 0 && n >= (size_t)want)
+			break;
+	}
+	char *end = c >= 0 ? memmem(in, n, "\r\n\r\n", 4) : NULL;
+	const unsigned char *p = end ? (unsigned char *)end + 4 : NULL;
+	OCSP_REQUEST *req = p ? d2i_OCSP_REQUEST(NULL, &p, (long)(in + n - end - 4)) : NULL;
+	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), cert, cert);
+	int good = req && OCSP_request_onereq_count(req) == 1 &&
+	    OCSP_id_cmp(OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, 0)), id) == 0;
+	OCSP_RESPONSE *r = OCSP_response_create(good ? OCSP_RESPONSE_STATUS_SUCCESSFUL :
+	    OCSP_RESPONSE_STATUS_MALFORMEDREQUEST, NULL);
+	unsigned char *der = NULL;
+	int len = i2d_OCSP_RESPONSE(r, &der);
+	char head[160];
+	int hl = snprintf(head, sizeof(head), "HTTP/1.0 200 OK\r\nContent-Type: application/ocsp-response\r\n"
+	    "Content-Length: %d\r\nConnection: close\r\n\r\n", len);
+	if (c >= 0 && (write(c, head, (size_t)hl) != hl || write(c, der, (size_t)len) != len))
+		good = 0;
+	_exit(good ? 0 : 1);
 }
 
 static const char content[] = "<ASiCManifest/>";
@@ -179,6 +233,21 @@ int main(void)
 	ok(cms_der_get_ocsp(indef, sizeof(indef), &n) == NULL && n == 0 &&
 	    cms_der_add_ocsp(indef, sizeof(indef), ocsp, 1, &o) == -1,
 	    "indefinite lengths (BER, not DER) are refused");
+
+	/* The OCSP request names the certificate (a request without its CertID would be
+	 * answered for nobody, and `verify --online` find no status). */
+	int port = 0, status = -1;
+	pid_t pid = ocsp_once(&port);
+	char url[64];
+	struct scerr e = { 0 };
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	OCSP_RESPONSE *got = pid > 0 ? revocation_fetch_ocsp(url, cert, cert, 10, &e) : NULL;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	ok(got && OCSP_response_status(got) == OCSP_RESPONSE_STATUS_SUCCESSFUL && !e.code,
+	    "an OCSP request asks for the certificate, by its SHA-1 CertID (%s)", e.msg);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the responder found exactly that one CertID");
+	OCSP_RESPONSE_free(got);
 
 	OPENSSL_free(der);
 	OPENSSL_free(der0);
