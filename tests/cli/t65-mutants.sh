@@ -494,4 +494,95 @@ test_expect_success 'a count with a leading zero is shown as its number in the r
 	test_grep "records: 5, captures: 2 &middot;" warc05.html
 '
 
+# verify.c case_text `if (t && old)` (`&& -> ||`: the first legal basis joined to a NULL
+# one, strlen(NULL)): an archive sealed with a case file that states its legal basis and
+# description.  Two legal bases are joined by "; " in the report (FORMAT.md §3.3); the
+# certificate's serial and validity are there too (verify_sig.c signer_details, `if (hex)`
+# and `if (t[i] && ASN1_TIME_to_tm(t[i], &tm) == 1)` negated: the report only).
+test_expect_success 'a case with two legal bases verifies; the report joins them and shows the certificate' '
+	cat > case2.xml <<-\EOF &&
+	<case xmlns="urn:scelle:evidence:1">
+	  <reference authority="OCRTEH Paris" country="FR">2026/OCRTEH/0042</reference>
+	  <legalBasis>EIO 2026/117</legalBasis>
+	  <legalBasis>Art. 706-73 CPP</legalBasis>
+	  <description>Synthetic demo data.</description>
+	</case>
+	EOF
+	seal --case-file case2.xml -o case2.asice ev/chat-export 2>/dev/null &&
+	verify --no-timestamp-ok --report case2.html case2.asice > out && test_grep "^case2.asice: TOTAL-PASSED$" out &&
+	test_grep "EIO 2026/117; Art. 706-73 CPP" case2.html && test_grep "Synthetic demo data." case2.html &&
+	serial=$(openssl x509 -in "$PKI/officer.pem" -noout -serial | cut -d= -f2) &&
+	from=$(date -u -d "$(openssl x509 -in "$PKI/officer.pem" -noout -startdate | cut -d= -f2)" "+%Y-%m-%d %H:%M:%S UTC") &&
+	until=$(date -u -d "$(openssl x509 -in "$PKI/officer.pem" -noout -enddate | cut -d= -f2)" "+%Y-%m-%d %H:%M:%S UTC") &&
+	test_grep "<td class=\"h\">$serial</td>" case2.html && test_grep "$from &ndash; $until" case2.html
+'
+
+# verify.c check_mimetype_header `h[26] != 8 || h[27] != 0 || memcmp(...)` (`|| -> &&` on
+# the first: a name length other than 8 taken when its high byte is 0): a first entry
+# named "mimetype" followed by the media type, so that the bytes where the content is read
+# hold application/vnd.etsi.asic-e+zip.
+test_expect_success 'a first entry named mimetype plus the media type fails container.mimetype' '
+	$ZE good.asice mlong.asice rename mimetype mimetypeapplication/vnd.etsi.asic-e+zip &&
+	test "$(head -c 69 mlong.asice | tail -c 39)" = mimetypeapplication/vnd.etsi.asic-e+zip &&
+	expect_exit 1 verify mlong.asice > out && test_grep "^mlong.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.mimetype *the first entry is not .mimetype. (EN 319 162-1 A.1) \[FORMAT_FAILURE\]$" out &&
+	test_grep "FAILED *container.coverage *.mimetypeapplication/vnd.etsi.asic-e+zip. is not covered by the signed manifest" out
+'
+
+# verify.c check_mimetype_header `... || h[23] || h[24] || h[25]` (`|| -> &&` on the last:
+# an uncompressed size of 31 + 65536 taken for 31): the local header of mimetype says 65567
+# bytes.  zip_check reports the disagreement with the central directory; container.mimetype
+# must say it too.
+test_expect_success 'a mimetype whose local header says 65567 bytes fails container.mimetype' '
+	python3 - good.asice usize.asice <<-\PY &&
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	assert b[30:38] == b"mimetype" and b[22:26] == bytes([31, 0, 0, 0])
+	b[24] = 1
+	open(sys.argv[2], "wb").write(b)
+	PY
+	expect_exit 1 verify usize.asice > out && test_grep "^usize.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the local header of .mimetype. says 65567 bytes (31 compressed) where the central directory says 31 (31) \[FORMAT_FAILURE\]$" out &&
+	test_grep "FAILED *container.mimetype *.mimetype. is not application/vnd.etsi.asic-e+zip (EN 319 162-1 A.1) \[FORMAT_FAILURE\]$" out
+'
+
+# verify.c pass_list `if (d == &c->xades && c->xades_name)` (`&& -> ||`: the XAdES
+# signature never read, nor any entry after it): scelle's own XAdES archive (t74 is not
+# among the scripts `make mutate` replays for verify.c).
+test_expect_success 'an archive sealed with a XAdES signature passes' '
+	scelle seal -q --signature xades --key "$PKI/officer.key" --cert "$PKI/officer.pem" \
+		--revocation-data "$PKI/ca.crl" -o xad.asice ev/chat-export 2>/dev/null &&
+	verify --no-timestamp-ok xad.asice > out && test_grep "^xad.asice: TOTAL-PASSED$" out &&
+	! grep FAILED out
+'
+
+# verify_sig.c check_signed_attrs `at < 0 ? "missing" : "repeated"` (`< -> <=`): the
+# content-type attribute is the first of the signed attributes (index 0), given twice.
+test_expect_success 'a content-type attribute given twice is said to be repeated, not missing' '
+	rm -rf sa && mkdir sa && (cd sa && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/signedattr.py" sa/META-INF/signature001.p7s ct2.p7s "$PKI/officer.key" ct-twice &&
+	test "$(openssl cms -cmsout -print -inform DER -in ct2.p7s | grep -c "object: contentType")" = 2 &&
+	$ZE good.asice ct2.asice replace META-INF/signature001.p7s ct2.p7s &&
+	expect_exit 1 verify --no-timestamp-ok ct2.asice > out && test_grep "^ct2.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.attributes *signed attribute content-type is repeated \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# verify_sig.c verify_chain `c->signing_time > na ? "EXPIRED" : "NOT_YET_VALID"` (`> -> >=`):
+# a certificate whose notBefore (01:00) is after its notAfter (00:00), and a signing time
+# at its notAfter: before notBefore, not after notAfter, so NOT_YET_VALID.
+test_expect_success 'a signing time at the notAfter of a certificate valid from after it is NOT_YET_VALID' '
+	rm -rf inv && mkdir inv && (cd inv && : > index.txt && echo 2000 > serial &&
+		openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Inverted Officer" -out inv.csr &&
+		openssl ca -batch -config "$PKI/ext.cnf" -name caopts -cert "$PKI/ca.pem" -keyfile "$PKI/ca.key" -in inv.csr \
+			-startdate 20260101010000Z -enddate 20260101000000Z -extfile "$PKI/ext.cnf" -extensions signer \
+			-notext -out inv.pem 2>/dev/null) &&
+	rm -rf m && mkdir m && (cd m && unzip -q ../good.asice META-INF/ASiCManifest001.xml) &&
+	openssl cms -sign -binary -cades -md sha256 -nosmimecap -outform DER -signer inv/inv.pem \
+		-inkey "$PKI/officer.key" -in m/META-INF/ASiCManifest001.xml -out inv0.p7s &&
+	python3 "$TOP/tests/data/signedattr.py" inv0.p7s inv.p7s "$PKI/officer.key" st-at 260101000000Z &&
+	$ZE good.asice inv.asice replace META-INF/signature001.p7s inv.p7s &&
+	expect_exit 1 verify --no-timestamp-ok inv.asice > out && test_grep "^inv.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.certificate_validity *the signer.s certificate was not valid at the claimed signing time \[NOT_YET_VALID\]$" out
+'
+
 test_done

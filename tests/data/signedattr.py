@@ -6,10 +6,13 @@ accepts in the signed attributes.
   st-type      the signing-time value's tag made PrintableString (neither UTCTime nor
                GeneralizedTime): a signing time no reader can read
   st-two       the signing-time attribute holds its value twice
+  st-at TIME   the signing-time value made the UTCTime TIME (YYMMDDhhmmssZ)
+  ct-twice     the content-type attribute (the first of the SET) given twice
 Every enclosing DER length is re-encoded; the signature value is replaced."""
 import subprocess, sys, tempfile, os
 
 SIGNING_TIME = bytes.fromhex("06092a864886f70d010905")  # 1.2.840.113549.1.9.5
+CONTENT_TYPE = bytes.fromhex("06092a864886f70d010903")  # 1.2.840.113549.1.9.3
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,7 +23,7 @@ def enc(tag, body):
     return header(tag, len(body)) + body
 
 
-src, dst, key, op = sys.argv[1:]
+src, dst, key, op, *arg = sys.argv[1:]
 d = open(src, "rb").read()
 _, c, n = tlv(d, 0)
 content = children(d, c, n)[1]                       # [0] EXPLICIT
@@ -40,7 +43,11 @@ for a in children(d, attrs[2], attrs[3]):
             v = bytes([0x13]) + v[1:]
         elif op == "st-two":
             v = v + v
+        elif op == "st-at":
+            v = enc(0x17, arg[0].encode())
         raw = enc(0x30, d[oid[1]:oid[2] + oid[3]] + enc(0x31, v))
+    elif op == "ct-twice" and d[oid[1]:oid[2] + oid[3]] == CONTENT_TYPE:
+        raw = raw + raw
     new_attrs += raw
 with tempfile.TemporaryDirectory() as t:
     open(os.path.join(t, "a"), "wb").write(enc(0x31, new_attrs))   # signed as a SET OF

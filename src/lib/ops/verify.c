@@ -284,10 +284,11 @@ static int next_child(xmlTextReaderPtr rd, int depth, int *enter)
 	return ret < 0 ? -1 : 0;
 }
 
-/* The stream broke after well_formed() accepted the document (out of memory). */
+/* The stream broke after well_formed() accepted the document (out of memory): not a
+ * document that is not well-formed, one that could not be read to its end. */
 static void read_failed(struct vctx *c, const char *name, const char *id)
 {
-	result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' is not well-formed XML", name);
+	result_check(c->r, id, SCELLE_FAILED, "FORMAT_FAILURE", name, "'%s' cannot be read", name);
 }
 
 static int is_el(xmlNodePtr n, const char *ns, const char *name)
