@@ -253,6 +253,9 @@ def record(work, corpus, s, log):
     return True
 
 
+WHEN = re.compile(rb"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?( ?UTC|Z|[+-]\d\d:?\d\d)?")
+
+
 class Call:
     def __init__(self, d, script):
         self.dir, self.script = d, script
@@ -288,10 +291,18 @@ class Call:
             r = ("timeout", b"", b"")
         if self.writes:
             shutil.rmtree(cwd, ignore_errors=True)
-        else:   # what the call wrote (an extract folder, a report) goes, so the next replay is alike
-            for e in set(os.listdir(self.root)) - self.keep:
+        else:   # what the call wrote (an extract folder, a report) is judged too, then goes
+            h = hashlib.sha256()
+            for e in sorted(set(os.listdir(self.root)) - self.keep):
                 p = os.path.join(self.root, e)
+                for f in sorted([p] if not os.path.isdir(p) else
+                                (os.path.join(dp, f) for dp, _, fs in os.walk(p) for f in fs)):
+                    if os.path.isfile(f) and not os.path.islink(f):
+                        # the report states when it was made: that time is not a verdict
+                        h.update(f[len(self.root):].encode() + b"\0" +
+                                 WHEN.sub(b"TIME", open(f, "rb").read()))
                 shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.unlink(p)
+            r = r + (h.hexdigest(),)
         return r
 
 
@@ -324,9 +335,11 @@ def load_corpus(corpus, scripts, scelle, log, pool):
         cache = os.path.join(c.dir, "base.json")   # kept while the unmutated program is the same
         if os.path.exists(cache):
             j = json.load(open(cache))
-            if j["binary"] == binary:
+            if j["binary"] == binary and "files" in j:
                 c.limit, c.exit_only = j["limit"], j["exit_only"]
                 c.base = (j["exit"], bytes.fromhex(j["out"]), bytes.fromhex(j["err"])) if j["ok"] else None
+                if c.base and j.get("files"):
+                    c.base += (j["files"],)
                 return
         t0 = time.time()
         a = c.replay(scelle)
@@ -336,12 +349,51 @@ def load_corpus(corpus, scripts, scelle, log, pool):
             c.exit_only = a != b
             c.base = a
         json.dump({"binary": binary, "limit": c.limit, "exit_only": c.exit_only, "ok": c.base is not None,
-                   "exit": a[0], "out": a[1].hex(), "err": a[2].hex()}, open(cache, "w"))
+                   "exit": a[0], "out": a[1].hex(), "err": a[2].hex(),
+                   "files": a[3] if len(a) > 3 else None}, open(cache, "w"))
     list(pool.map(base, calls))
     calls = [c for c in calls if c.base is not None]
     log("corpus: %d calls (%d judged on exit code only)" % (len(calls),
         sum(c.exit_only for c in calls)))
     return calls
+
+
+def reached_lines(work, calls, pool, log):
+    """{file: the line numbers that some recorded call runs}, from one replay of the corpus by
+    a build with gcov's counters (build-cov in the scratch tree).  A line gcov counts nothing
+    on (a condition's second line) takes the state of the statement it continues."""
+    t0 = time.time()
+    make = ["make", "--no-print-directory", "-s", "B=build-cov", "CFLAGS=-O0 -g0 --coverage",
+            "LDFLAGS=--coverage"]
+    if subprocess.call(make + ["build-cov/scelle"], cwd=work, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL) != 0:
+        log("mutate: the coverage build failed; every mutant is replayed")
+        return None
+    for dp, _, fs in os.walk(os.path.join(work, "build-cov")):
+        for f in fs:
+            if f.endswith(".gcda"):
+                os.unlink(os.path.join(dp, f))
+    cov = os.path.join(work, "build-cov", "scelle")
+    list(pool.map(lambda c: c.replay(cov), calls))
+    out = {}
+    for f in FILES:
+        rel = lib_path(f)
+        g = subprocess.run(["gcov", "-t", "-o", os.path.join("build-cov", os.path.dirname(rel)), rel],
+                           cwd=work, capture_output=True, text=True).stdout
+        lines, state = set(), False
+        for row in g.split("\n"):
+            m = re.match(r"^\s*([^:]+):\s*(\d+):", row)
+            if not m or m.group(2) == "0":
+                continue
+            c = m.group(1).strip().rstrip("*")
+            if c != "-":
+                state = c not in ("#####", "=====")
+            if state:
+                lines.add(int(m.group(2)))
+        out[rel] = lines
+    log("coverage: the corpus runs %s lines; %.0f s" % (
+        ", ".join("%s %d" % (os.path.basename(r), len(v)) for r, v in out.items()), time.time() - t0))
+    return out
 
 
 def key_of(rel, name, new, line):
@@ -450,6 +502,7 @@ def main():
             if not record(work, corpus[s], s, log):
                 return 2
     calls = load_corpus(corpus, scripts, scelle, log, pool)
+    reached = None if a.scripts else reached_lines(work, calls, pool, log)
     log("%d mutants; setup took %.0f s" % (len(plan), time.time() - t_start))
 
     stats, survivors, order = {}, [], {}
@@ -504,12 +557,15 @@ def main():
                     if verdict != "pass":
                         why = os.path.basename(u)
                         break
+            # A line no recorded call runs: the replay cannot tell its mutant apart (it would
+            # find no call that differs), so it is not run.
+            unreached = reached is not None and i + 1 not in reached.get(rel, ())
             # The replay: the calls of this file's scripts, the last killer first.
             # The calls of the KILLERS first: they were written against survivors.
             mine = order.setdefault(base, sorted((c for c in calls
                                                   if c.script in SCRIPTS.get(base, []) + RECORD_EXTRA),
                                                  key=lambda c: c.script not in KILLERS))
-            k = 0
+            k = len(mine) if unreached else 0
             while k < len(mine) and verdict == "pass":
                 # A few calls at a time once the likely killers have had their turn: each call
                 # is mostly process start-up, so the waits overlap; the CPU used is the same.
@@ -550,7 +606,7 @@ def main():
                 st["survived"] += 1
                 res = "survived"
                 why = ("output differs (%s), exit codes alike" % ", ".join(sorted(differs))
-                       if differs else "no call differs")
+                       if differs else "no recorded call runs its line" if unreached else "no call differs")
                 survivors.append("`%s:%d` `%s` `%s` (%s)" % (rel, i + 1, name, k[2], why))
             log("[%d/%d] %-10s %s  %.0f s  %s" % (n, len(plan), res, label, time.time() - t0,
                 why if res != "survived" else "%s: `%s`" % (why, k[2])))
