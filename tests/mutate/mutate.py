@@ -19,13 +19,19 @@ build/mutate/ until the tests change).  A mutant is then:
     than the unmutated program (the scripts check every exit code: expect_exit,
     test_must_fail), or when its unit test fails; *timed out* (counted as killed) when a call
     runs 20 times longer than unmutated;
-  - when no exit code changed but some calls printed otherwise, the (--rerun, 2) scripts
+  - a mutant on a line that no recorded call runs (gcov, over one replay of the corpus by a
+    build with counters) is not replayed: the replay could find no call that differs;
+  - when no exit code changed but some calls printed or wrote otherwise (stdout, stderr, the
+    files a call writes: a report, an extract folder; the times in them masked), the (--rerun, 2) scripts
     that made those calls run in full, until the first `not ok`: they judge the messages
     (test_grep); with --scripts, every script of its file runs too (slow);
   - otherwise it *survived*, unless tests/mutate/equivalent.md lists it.
 A run can stop early (--budget MIN, or SIGTERM) and still print its table, labelled
 PARTIAL; --resume LOG carries on from a stopped run's log (its survivors run again, so a
-test added since can kill them); --summarize LOG prints the table of a log.
+test added since can kill them); --summarize LOG prints the table of a log.  A log made on
+an older tree is named LOG@COMMIT: its line numbers are carried to today's lines (difflib; a
+mutant whose line changed since is left out), and --resume-tree COMMIT takes the plan of the
+first run's tree, so that edits of the sources do not change which mutants are sampled.
 
 equivalent.md names a mutant by file, mutation and the text of the mutated line (blanks
 collapsed), so an entry survives edits elsewhere in the file; the line number is a hint:
@@ -34,8 +40,9 @@ Prints each mutant's fate, then mutants / killed / timed out / equivalent / surv
 and in all, each survivor with its file:line, mutation and mutated line, and the score
 (killed / (killed + survived)); exits 1 when the score is under --min.
 
-  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--budget MIN] [--resume LOG]
-                         [--scripts] [--match RE] [--list] [--summarize LOG] [FILE...]
+  tests/mutate/mutate.py [--max-per-file N] [--min 90] [--budget MIN] [--resume LOG[@COMMIT]]
+                         [--resume-tree COMMIT] [--scripts] [--match RE] [--list]
+                         [--summarize LOG[@COMMIT]] [FILE...]
 """
 import argparse, concurrent.futures, difflib, hashlib, itertools, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
