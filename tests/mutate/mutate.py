@@ -523,7 +523,10 @@ def main():
         for label, (res, rel, line) in judged(a.resume, a.resume_tree).items():
             if label not in text:
                 continue   # not in today's plan (its line changed since)
-            if res != "survived" or a.keep_survivors:   # else it runs again: a new test may kill it
+            # A survivor runs again (a new test may kill it), and so does a mutant judged
+            # equivalent that equivalent.md no longer lists.
+            stale = res == "equivalent" and key_of(*text[label]) not in equivalent
+            if (res != "survived" and not stale) or a.keep_survivors:
                 done.add(label)
                 log(line)
                 tally(stats, survivors, equivalent, text, res, rel, label)
