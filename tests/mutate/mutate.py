@@ -277,6 +277,7 @@ class Call:
         self.writes = self.argv[:2] == ["custody", "add"]
         self.limit = 30.0
         self.exit_only = False
+        self.files = None   # the digest of what the call writes, when two runs wrote alike
         self.base = None
 
     def replay(self, scelle):
@@ -342,26 +343,26 @@ def load_corpus(corpus, scripts, scelle, log, pool):
         cache = os.path.join(c.dir, "base.json")   # kept while the unmutated program is the same
         if os.path.exists(cache):
             j = json.load(open(cache))
-            if j["binary"] == binary and "files" in j:
-                c.limit, c.exit_only = j["limit"], j["exit_only"]
+            if j["binary"] == binary and "written" in j:
+                c.limit, c.exit_only, c.files = j["limit"], j["exit_only"], j["written"]
                 c.base = (j["exit"], bytes.fromhex(j["out"]), bytes.fromhex(j["err"])) if j["ok"] else None
-                if c.base and j.get("files"):
-                    c.base += (j["files"],)
                 return
         t0 = time.time()
         a = c.replay(scelle)
         c.limit = max(20.0, 20 * (time.time() - t0))
         b = c.replay(scelle)
         if a[0] == b[0] and a[0] != "timeout":
-            c.exit_only = a != b
-            c.base = a
+            c.exit_only = a[:3] != b[:3]
+            c.base = a[:3]
+            # what it wrote, judged when two runs wrote alike
+            c.files = a[3] if len(a) > 3 and a[3:] == b[3:] else None
         json.dump({"binary": binary, "limit": c.limit, "exit_only": c.exit_only, "ok": c.base is not None,
-                   "exit": a[0], "out": a[1].hex(), "err": a[2].hex(),
-                   "files": a[3] if len(a) > 3 else None}, open(cache, "w"))
+                   "exit": a[0], "out": a[1].hex(), "err": a[2].hex(), "written": c.files},
+                  open(cache, "w"))
     list(pool.map(base, calls))
     calls = [c for c in calls if c.base is not None]
-    log("corpus: %d calls (%d judged on exit code only)" % (len(calls),
-        sum(c.exit_only for c in calls)))
+    log("corpus: %d calls (%d judged on exit code only; %d write files, judged too)" % (len(calls),
+        sum(c.exit_only for c in calls), sum(c.files is not None for c in calls)))
     return calls
 
 
@@ -590,7 +591,7 @@ def main():
                         why = "%s: scelle %s: exit %s, not %s" % (c.script, c.argv[0], r[0], c.base[0])
                         mine.insert(0, mine.pop(k + j))
                         break
-                    if not c.exit_only and r != c.base:
+                    if (not c.exit_only and r[:3] != c.base) or (c.files and r[3:] != (c.files,)):
                         differs[c.script] = differs.get(c.script, 0) + 1
                 k += len(chunk)
             # Same exit codes, other output: the scripts whose calls printed otherwise run (the
