@@ -525,6 +525,51 @@ test_expect_success 'an OCSP answer counts when the CA or its delegated responde
 	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder [TRY_LATER]" out
 '
 
+# revocation.c revocation_ocsp_status `!st->revoked || r < st->rev_time` (`|| -> &&`: the
+# first revocation's time never read, the certificate revoked at the epoch): the CA's
+# answer that the officer was revoked an hour after the time-stamp, or an hour before,
+# put in place of a-ca.asice's "good" answer (sealing refuses a revoked certificate; the
+# answers sit outside the signed attributes, in the SignedData's crls).
+swap_der() { # in.p7s old new out.p7s — `old` (one DER element of in.p7s) made `new`
+	python3 - "$TOP/tests/data" "$@" <<-\PY
+	import sys
+	sys.path.insert(0, sys.argv[1])
+	from tstoken import tlv, header
+	b, o, n = (open(f, "rb").read() for f in sys.argv[2:5])
+	assert b.count(o) == 1
+	def walk(i):
+	    tag, c, l = tlv(b, i)
+	    el = b[i:c + l]
+	    if el == o or o not in el or not tag & 0x20:
+	        return n if el == o else el
+	    j, body = c, b""
+	    while j < c + l:
+	        body += walk(j)
+	        _, cc, ll = tlv(b, j)
+	        j = cc + ll
+	    return header(tag, len(body)) + body
+	open(sys.argv[5], "wb").write(walk(0))
+	PY
+}
+test_expect_success 'an OCSP answer revoking the signer after the time-stamp passes, before it fails' '
+	rm -rf ar && mkdir ar && (cd ar && unzip -q ../a-ca.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" ar/META-INF/signature001.p7s ar > /dev/null &&
+	gt=$(openssl ts -reply -in ar/token1.der -token_in -text 2>/dev/null | sed -n "s/^Time stamp: //p") &&
+	g=$(date -u -d "$gt" +%s) && test -n "$g" &&
+	mkanswer r-late.ocsp "$PKI/ca.pem" "$PKI/ca.key" $((g + 3600)) &&
+	mkanswer r-early.ocsp "$PKI/ca.pem" "$PKI/ca.key" $((g - 3600)) &&
+	for w in late early; do
+		swap_der ar/META-INF/signature001.p7s a-ca.ocsp "r-$w.ocsp" "r-$w.p7s" &&
+		$ZE a-ca.asice "r-$w.asice" replace META-INF/signature001.p7s "r-$w.p7s" || return 1
+	done &&
+	verify -v --ledger a-ca.asice.custody.xml r-late.asice > out &&
+	test_grep -Fx "r-late.asice: TOTAL-PASSED" out &&
+	test_grep -Fx "  passed        signature.revocation           '\''Capitaine Demo Martin'\'' was revoked on $(date -u -d @$((g + 3600)) +%Y-%m-%dT%H:%M:%SZ) (OCSP), after the time-stamp of $(date -u -d @$g +%Y-%m-%dT%H:%M:%SZ) that proves the signature existed before" out &&
+	expect_exit 1 verify --ledger a-ca.asice.custody.xml r-early.asice > out &&
+	test_grep -Fx "r-early.asice: TOTAL-FAILED" out &&
+	test_grep "^  FAILED        signature.revocation           .Capitaine Demo Martin. was revoked on $(date -u -d @$((g - 3600)) +%Y-%m-%dT%H:%M:%SZ) (OCSP), before the signing time [0-9T:-]*Z that the time-stamp confirms \[REVOKED\]$" out
+'
+
 # revocation.c revocation_urls, `break` removed in the CRL distribution point's names: of
 # two http names in one distribution point, the first is the one named.
 test_expect_success 'of two CRL locations in one distribution point, the first is the one named' '
@@ -536,6 +581,45 @@ test_expect_success 'of two CRL locations in one distribution point, the first i
 	scelle seal -q --key "$PKI/officer.key" --cert crl2.pem --tsa "$tsa_url" --revocation-data none -o crl2.asice ev/chat-export 2>/dev/null &&
 	expect_exit 3 verify crl2.asice > out &&
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Two CRL Officer., which names http://127.0.0.1:9/first.crl \[TRY_LATER\]$" out
+'
+
+
+# revocation.c revocation_urls `strncmp(..., "http://", 7) == 0` (`== -> !=`, and the `if`
+# negated): of a certificate's OCSP responders, the first http one is named, not an ldap
+# one before it.  Then `verify --online` with responders that refuse the connection
+# (loopback port 9): the reason is the connection, for OCSP (revocation_fetch_ocsp
+# `(b = http_fetch(...)) && !(resp = d2i...)`, `&& -> ||`: "did not answer with an OCSP
+# response"; `else if (resp && ...)` negated: the status of no response read) and for a
+# CRL (revocation_fetch_crl `b && !crl`, `&& -> ||`: "did not answer with a CRL"); and
+# verify_sig.c verify_revocation, `continue` removed after that TRY_LATER (a second
+# finding, "no revocation data", would follow).
+test_expect_success 'verify --online names the first http OCSP responder and why it could not be asked' '
+	printf "[aia]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\nauthorityInfoAccess = OCSP;URI:ldap://127.0.0.1:9/cn=ocsp,OCSP;URI:http://127.0.0.1:9/ocsp\n[nochk]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\nnoCheck = ignored\n" > aia.cnf &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=AIA Officer" -out aia.csr &&
+	openssl x509 -req -in aia.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4747 \
+		-extfile aia.cnf -extensions aia -out aia.pem 2>/dev/null &&
+	scelle seal -q --key "$PKI/officer.key" --cert aia.pem --tsa "$tsa_url" --revocation-data none -o aia.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify aia.asice > out && test_grep -Fx "aia.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''AIA Officer'\'', which names http://127.0.0.1:9/ocsp [TRY_LATER]" out &&
+	expect_exit 3 verify --online aia.asice > out && test_grep -Fx "aia.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation status for '\''AIA Officer'\'': cannot fetch revocation data from '\''http://127.0.0.1:9/ocsp'\'': cannot connect [TRY_LATER]" out &&
+	test $(grep -c "signature.revocation" out) = 1 &&
+	expect_exit 3 verify --online crl2.asice > out && test_grep -Fx "crl2.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation status for '\''Two CRL Officer'\'': cannot fetch revocation data from '\''http://127.0.0.1:9/first.crl'\'': cannot connect [TRY_LATER]" out &&
+	test $(grep -c "signature.revocation" out) = 1
+'
+
+# verify_sig.c verify_revocation, `continue` removed after a certificate with
+# id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): it needs no revocation data, and its lack is
+# not then reported as well.
+test_expect_success 'a signer certificate with id-pkix-ocsp-nocheck needs no revocation data' '
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=No Check Officer" -out nochk.csr &&
+	openssl x509 -req -in nochk.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4848 \
+		-extfile aia.cnf -extensions nochk -out nochk.pem 2>/dev/null &&
+	scelle seal -q --key "$PKI/officer.key" --cert nochk.pem --tsa "$tsa_url" --revocation-data none -o nochk.asice ev/chat-export 2>/dev/null &&
+	verify -v nochk.asice > out && test_grep -Fx "nochk.asice: TOTAL-PASSED" out &&
+	test_grep -Fx "  passed        signature.revocation           '\''No Check Officer'\'' needs no revocation check (id-pkix-ocsp-nocheck)" out &&
+	test $(grep -c "signature.revocation" out) = 1
 '
 
 test_done
