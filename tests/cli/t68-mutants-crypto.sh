@@ -99,6 +99,66 @@ test_expect_success 'a token whose TSTInfo is version 2 fails as such (RFC 3161 
 	test_grep "FAILED *timestamp.token *time-stamp 1 by .*: the token.s TSTInfo version is not 1 (RFC 3161 §2.4.2) \[FORMAT_FAILURE\]$" out
 '
 
+# Tokens the TSA's key signs, with a certificate of the TSA CA's making (Python's
+# cryptography): tsa-twin.pem is tsa.pem again (same issuer, serial, key and extensions)
+# but for its notAfter, a day earlier; tsa-old.pem the same key, certified for 2020 only.
+tsa_again() {
+	python3 - "$PKI/tsa.pem" "$PKI/tsa-ca.key" <<-\PY
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.hazmat.primitives import hashes, serialization
+	t = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+	cak = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+	def again(out, serial, nb, na):
+	    b = x509.CertificateBuilder().subject_name(t.subject).issuer_name(t.issuer) \
+	        .public_key(t.public_key()).serial_number(serial).not_valid_before(nb).not_valid_after(na)
+	    for e in t.extensions:
+	        b = b.add_extension(e.value, e.critical)
+	    open(out, "wb").write(b.sign(cak, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+	utc = datetime.timezone.utc
+	again("tsa-twin.pem", t.serial_number, t.not_valid_before_utc, t.not_valid_after_utc - datetime.timedelta(days=1))
+	again("tsa-old.pem", 2020, datetime.datetime(2020, 1, 1, tzinfo=utc), datetime.datetime(2021, 1, 1, tzinfo=utc))
+	PY
+}
+tok_sign() { # name openssl-cms-sign-options...
+	n=$1 && shift &&
+	openssl cms -sign -binary -nodetach -in tst.der -econtent_type 1.2.840.113549.1.9.16.1.4 \
+		-md sha256 -cades -nosmimecap -outform DER -out "tok-$n.der" "$@" &&
+	python3 "$TOP/tests/data/tstoken.py" --graft x/META-INF/signature001.p7s "tok-$n.der" "sig-$n.p7s" > /dev/null &&
+	$ZE good.asice "ts-$n.asice" replace META-INF/signature001.p7s "sig-$n.p7s"
+}
+
+# timestamp.c check_ess `ss || ssv2 ? "the token's ESSCertID does not match ..." : "... no
+# ESS signing-certificate attribute"` (`|| -> &&`): a token whose signing-certificate-v2
+# names tsa.pem but that carries its twin (the same issuer and serial) is said not to
+# match, not to lack the attribute.
+test_expect_success 'a token carrying a twin of the certificate its ESSCertID names: the ESSCertID does not match' '
+	tsa_again &&
+	tok_sign twin -signer "$PKI/tsa.pem" -inkey "$PKI/tsa.key" -nocerts -certfile tsa-twin.pem &&
+	expect_exit 3 verify --ledger good.asice.custody.xml ts-twin.asice > out &&
+	test_grep -Fx "ts-twin.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE timestamp.token                time-stamp 1 by '\''CN=Demo TSA 1,O=Demo Time Authority,C=FR'\'': the token'\''s ESSCertID does not match the TSA certificate [NO_SIGNING_CERTIFICATE_FOUND]" out
+'
+
+# timestamp.c check_chain, `break` removed after an expiry: the certificate's validity is
+# named (OUT_OF_BOUNDS_NO_POE), not the chain's constraints.  The TSA's certificate for
+# 2020 had expired when it signed the token.
+test_expect_success 'a token signed after its TSA certificate expired: OUT_OF_BOUNDS_NO_POE' '
+	tok_sign old -signer tsa-old.pem -inkey "$PKI/tsa.key" &&
+	expect_exit 3 verify --ledger good.asice.custody.xml ts-old.asice > out &&
+	test_grep -Fx "ts-old.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE timestamp.token                time-stamp 1 by '\''CN=Demo TSA 1,O=Demo Time Authority,C=FR'\'': a certificate of the TSA chain was not valid at the token'\''s genTime: certificate has expired [OUT_OF_BOUNDS_NO_POE]" out
+'
+
+# timestamp.c tsa_token_check, `goto done` removed after a token that is not one signer's
+# TimeStampToken: a token with two signers (the TSA and tsa-noeku) fails as such.
+test_expect_success 'a token with two signers fails: not an RFC 3161 token with one signer' '
+	tok_sign two -signer "$PKI/tsa.pem" -inkey "$PKI/tsa.key" -signer "$PKI/tsa-noeku.pem" -inkey "$PKI/tsa-noeku.key" &&
+	expect_exit 1 verify --ledger good.asice.custody.xml ts-two.asice > out &&
+	test_grep -Fx "ts-two.asice: TOTAL-FAILED" out &&
+	test_grep -Fx "  FAILED        timestamp.token                time-stamp 1 by '\'''\'': the token is not an RFC 3161 TimeStampToken with one signer [FORMAT_FAILURE]" out
+'
+
 # ------------------------------------------------------- custody_verify.c ----
 # c.asice: the sealing record and a transfer, both time-stamped.
 add() { scelle custody add -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" --role OPJ "$@"; }
@@ -385,6 +445,131 @@ test_expect_success 'an OCSP answer whose CertID names an unknown hash answers f
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
 '
 
+# revocation.c ocsp_authorised: who may sign an OCSP answer (RFC 6960 §4.2.2.2).  Answers
+# made with Python's cryptography for the officer's certificate, each signed by another
+# key: (a) the CA itself, (b) a responder the CA delegated to (id-kp-OCSPSigning), (c) a
+# certificate of the CA without that EKU, (d) a responder with the EKU from another CA,
+# (e) one "issued" in the CA's name by another CA's key (no key identifier to tell them
+# apart: X509_check_issued() compares the names only, the chain's signature tells), (f) the
+# CA's answer with its signature broken.  Only (a) and (b) count; the others are no
+# revocation data, (d) even when its CA is a trust anchor too (it is not the officer's).  Kills `X509_check_issued(...) !=
+# X509_V_OK ||` (`|| -> &&`), `return 0` after it (`-> return -1`, -1 read as true),
+# `X509_verify_cert(ctx) == 1` (`== -> !=`), `return 1` for the issuer itself (`-> 0`),
+# `return 0` after OCSP_basic_verify (a response whose signature is broken, `-> -1`), and
+# the chain's `&&` and `<` (the delegate's certificate is found among the answer's own).
+mkresponder() { # out issuer-cert issuer-key key eku(ocsp|none) [lookalike]
+	python3 - "$@" <<-\PY
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
+	from cryptography.hazmat.primitives import hashes, serialization
+	out, icert, ikey, key, eku = sys.argv[1:6]
+	ca = x509.load_pem_x509_certificate(open(icert, "rb").read())
+	cak = serialization.load_pem_private_key(open(ikey, "rb").read(), None)
+	k = serialization.load_pem_private_key(open(key, "rb").read(), None)
+	iname = ca.subject if len(sys.argv) < 7 else x509.load_pem_x509_certificate(open(sys.argv[6], "rb").read()).subject
+	now = datetime.datetime.now(datetime.timezone.utc)
+	b = x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OCSP " + out)])) \
+	    .issuer_name(iname).public_key(k.public_key()).serial_number(x509.random_serial_number()) \
+	    .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30)) \
+	    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True) \
+	    .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+	if eku == "ocsp":
+	    b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
+	open(out, "wb").write(b.sign(cak, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+	PY
+}
+mkanswer() { # out signer-cert signer-key [revoked-at (seconds since the epoch)]
+	python3 - "$PKI/ca.pem" "$PKI/officer.pem" "$@" <<-\PY
+	import datetime, sys
+	from cryptography import x509
+	from cryptography.x509 import ocsp
+	from cryptography.hazmat.primitives import hashes, serialization
+	ca = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
+	cert = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read())
+	signer = x509.load_pem_x509_certificate(open(sys.argv[4], "rb").read())
+	key = serialization.load_pem_private_key(open(sys.argv[5], "rb").read(), None)
+	now = datetime.datetime.now(datetime.timezone.utc)
+	rev = datetime.datetime.fromtimestamp(int(sys.argv[6]), datetime.timezone.utc) if len(sys.argv) > 6 else None
+	b = ocsp.OCSPResponseBuilder().add_response(cert=cert, issuer=ca, algorithm=hashes.SHA1(),
+	    cert_status=ocsp.OCSPCertStatus.REVOKED if rev else ocsp.OCSPCertStatus.GOOD,
+	    this_update=now - datetime.timedelta(hours=1), next_update=now + datetime.timedelta(days=7),
+	    revocation_time=rev, revocation_reason=None).responder_id(ocsp.OCSPResponderEncoding.HASH, signer)
+	if signer != ca:
+	    b = b.certificates([signer])
+	open(sys.argv[3], "wb").write(b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+	PY
+}
+test_expect_success 'an OCSP answer counts when the CA or its delegated responder signed it, not another' '
+	mkresponder deleg.pem "$PKI/ca.pem" "$PKI/ca.key" "$PKI/other.key" ocsp &&
+	mkresponder noeku.pem "$PKI/ca.pem" "$PKI/ca.key" "$PKI/other.key" none &&
+	mkresponder foreign.pem "$PKI/other-ca.pem" "$PKI/other-ca.key" "$PKI/other.key" ocsp &&
+	mkresponder alike.pem "$PKI/other-ca.pem" "$PKI/other-ca.key" "$PKI/other.key" ocsp "$PKI/ca.pem" &&
+	mkanswer a-ca.ocsp "$PKI/ca.pem" "$PKI/ca.key" &&
+	for r in deleg noeku foreign alike; do
+		mkanswer "a-$r.ocsp" "$r.pem" "$PKI/other.key" || return 1
+	done &&
+	for r in ca deleg; do
+		seal0 --tsa "$tsa_url" --revocation-data "a-$r.ocsp" -o "a-$r.asice" ev/chat-export 2>/dev/null &&
+		verify -v "a-$r.asice" > out && test_grep -Fx "a-$r.asice: TOTAL-PASSED" out &&
+		test_grep -Fx "  passed        signature.revocation           '\''Capitaine Demo Martin'\'' is not revoked (OCSP)" out || return 1
+	done &&
+	python3 -c "import sys; b = bytearray(open(sys.argv[1], \"rb\").read()); b[-1] ^= 1; open(sys.argv[2], \"wb\").write(b)" a-ca.ocsp a-broken.ocsp &&
+	for r in noeku foreign alike broken; do
+		seal0 --tsa "$tsa_url" --revocation-data "a-$r.ocsp" -o "a-$r.asice" ev/chat-export 2>/dev/null &&
+		expect_exit 3 verify "a-$r.asice" > out && test_grep -Fx "a-$r.asice: INDETERMINATE" out &&
+		test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder [TRY_LATER]" out || return 1
+	done &&
+	expect_exit 3 verify --trust "$PKI/other-ca.pem" a-foreign.asice > out &&
+	test_grep -Fx "a-foreign.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''Capitaine Demo Martin'\'', which names no CRL distribution point or OCSP responder [TRY_LATER]" out
+'
+
+# revocation.c revocation_ocsp_status `!st->revoked || r < st->rev_time` (`|| -> &&`: the
+# first revocation's time never read, the certificate revoked at the epoch): the CA's
+# answer that the officer was revoked an hour after the time-stamp, or an hour before,
+# put in place of a-ca.asice's "good" answer (sealing refuses a revoked certificate; the
+# answers sit outside the signed attributes, in the SignedData's crls).
+swap_der() { # in.p7s old new out.p7s — `old` (one DER element of in.p7s) made `new`
+	python3 - "$TOP/tests/data" "$@" <<-\PY
+	import sys
+	sys.path.insert(0, sys.argv[1])
+	from tstoken import tlv, header
+	b, o, n = (open(f, "rb").read() for f in sys.argv[2:5])
+	assert b.count(o) == 1
+	def walk(i):
+	    tag, c, l = tlv(b, i)
+	    el = b[i:c + l]
+	    if el == o or o not in el or not tag & 0x20:
+	        return n if el == o else el
+	    j, body = c, b""
+	    while j < c + l:
+	        body += walk(j)
+	        _, cc, ll = tlv(b, j)
+	        j = cc + ll
+	    return header(tag, len(body)) + body
+	open(sys.argv[5], "wb").write(walk(0))
+	PY
+}
+test_expect_success 'an OCSP answer revoking the signer after the time-stamp passes, before it fails' '
+	rm -rf ar && mkdir ar && (cd ar && unzip -q ../a-ca.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/tstoken.py" ar/META-INF/signature001.p7s ar > /dev/null &&
+	gt=$(openssl ts -reply -in ar/token1.der -token_in -text 2>/dev/null | sed -n "s/^Time stamp: //p") &&
+	g=$(date -u -d "$gt" +%s) && test -n "$g" &&
+	mkanswer r-late.ocsp "$PKI/ca.pem" "$PKI/ca.key" $((g + 3600)) &&
+	mkanswer r-early.ocsp "$PKI/ca.pem" "$PKI/ca.key" $((g - 3600)) &&
+	for w in late early; do
+		swap_der ar/META-INF/signature001.p7s a-ca.ocsp "r-$w.ocsp" "r-$w.p7s" &&
+		$ZE a-ca.asice "r-$w.asice" replace META-INF/signature001.p7s "r-$w.p7s" || return 1
+	done &&
+	verify -v --ledger a-ca.asice.custody.xml r-late.asice > out &&
+	test_grep -Fx "r-late.asice: TOTAL-PASSED" out &&
+	test_grep -Fx "  passed        signature.revocation           '\''Capitaine Demo Martin'\'' was revoked on $(date -u -d @$((g + 3600)) +%Y-%m-%dT%H:%M:%SZ) (OCSP), after the time-stamp of $(date -u -d @$g +%Y-%m-%dT%H:%M:%SZ) that proves the signature existed before" out &&
+	expect_exit 1 verify --ledger a-ca.asice.custody.xml r-early.asice > out &&
+	test_grep -Fx "r-early.asice: TOTAL-FAILED" out &&
+	test_grep "^  FAILED        signature.revocation           .Capitaine Demo Martin. was revoked on $(date -u -d @$((g - 3600)) +%Y-%m-%dT%H:%M:%SZ) (OCSP), before the signing time [0-9T:-]*Z that the time-stamp confirms \[REVOKED\]$" out
+'
+
 # revocation.c revocation_urls, `break` removed in the CRL distribution point's names: of
 # two http names in one distribution point, the first is the one named.
 test_expect_success 'of two CRL locations in one distribution point, the first is the one named' '
@@ -396,6 +581,45 @@ test_expect_success 'of two CRL locations in one distribution point, the first i
 	scelle seal -q --key "$PKI/officer.key" --cert crl2.pem --tsa "$tsa_url" --revocation-data none -o crl2.asice ev/chat-export 2>/dev/null &&
 	expect_exit 3 verify crl2.asice > out &&
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Two CRL Officer., which names http://127.0.0.1:9/first.crl \[TRY_LATER\]$" out
+'
+
+
+# revocation.c revocation_urls `strncmp(..., "http://", 7) == 0` (`== -> !=`, and the `if`
+# negated): of a certificate's OCSP responders, the first http one is named, not an ldap
+# one before it.  Then `verify --online` with responders that refuse the connection
+# (loopback port 9): the reason is the connection, for OCSP (revocation_fetch_ocsp
+# `(b = http_fetch(...)) && !(resp = d2i...)`, `&& -> ||`: "did not answer with an OCSP
+# response"; `else if (resp && ...)` negated: the status of no response read) and for a
+# CRL (revocation_fetch_crl `b && !crl`, `&& -> ||`: "did not answer with a CRL"); and
+# verify_sig.c verify_revocation, `continue` removed after that TRY_LATER (a second
+# finding, "no revocation data", would follow).
+test_expect_success 'verify --online names the first http OCSP responder and why it could not be asked' '
+	printf "[aia]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\nauthorityInfoAccess = OCSP;URI:ldap://127.0.0.1:9/cn=ocsp,OCSP;URI:http://127.0.0.1:9/ocsp\n[nochk]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\nnoCheck = ignored\n" > aia.cnf &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=AIA Officer" -out aia.csr &&
+	openssl x509 -req -in aia.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4747 \
+		-extfile aia.cnf -extensions aia -out aia.pem 2>/dev/null &&
+	scelle seal -q --key "$PKI/officer.key" --cert aia.pem --tsa "$tsa_url" --revocation-data none -o aia.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify aia.asice > out && test_grep -Fx "aia.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''AIA Officer'\'', which names http://127.0.0.1:9/ocsp [TRY_LATER]" out &&
+	expect_exit 3 verify --online aia.asice > out && test_grep -Fx "aia.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation status for '\''AIA Officer'\'': cannot fetch revocation data from '\''http://127.0.0.1:9/ocsp'\'': cannot connect [TRY_LATER]" out &&
+	test $(grep -c "signature.revocation" out) = 1 &&
+	expect_exit 3 verify --online crl2.asice > out && test_grep -Fx "crl2.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation status for '\''Two CRL Officer'\'': cannot fetch revocation data from '\''http://127.0.0.1:9/first.crl'\'': cannot connect [TRY_LATER]" out &&
+	test $(grep -c "signature.revocation" out) = 1
+'
+
+# verify_sig.c verify_revocation, `continue` removed after a certificate with
+# id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): it needs no revocation data, and its lack is
+# not then reported as well.
+test_expect_success 'a signer certificate with id-pkix-ocsp-nocheck needs no revocation data' '
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=No Check Officer" -out nochk.csr &&
+	openssl x509 -req -in nochk.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4848 \
+		-extfile aia.cnf -extensions nochk -out nochk.pem 2>/dev/null &&
+	scelle seal -q --key "$PKI/officer.key" --cert nochk.pem --tsa "$tsa_url" --revocation-data none -o nochk.asice ev/chat-export 2>/dev/null &&
+	verify -v nochk.asice > out && test_grep -Fx "nochk.asice: TOTAL-PASSED" out &&
+	test_grep -Fx "  passed        signature.revocation           '\''No Check Officer'\'' needs no revocation check (id-pkix-ocsp-nocheck)" out &&
+	test $(grep -c "signature.revocation" out) = 1
 '
 
 test_done

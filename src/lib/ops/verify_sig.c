@@ -325,9 +325,9 @@ void verify_signature(struct vctx *c)
 		goto out;
 	}
 	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
-	if (!signer) {
-		result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND",
-		    c->sig_name, "the signer's certificate is not in the signature");
+	if (!signer) {	/* not reached: CMS_verify() succeeds only with every signer's certificate */
+		result_check(c->r, "signature.crypto", SCELLE_INDETERMINATE,
+		    "NO_SIGNING_CERTIFICATE_FOUND", c->sig_name, "the signer's certificate is not in the signature");
 		goto out;
 	}
 	fact_name(c->r, F_SIGNER, X509_get_subject_name(signer));
