@@ -584,7 +584,8 @@ static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 				it->bad_digests++;
 			xmlFree(alg);
 			xmlFree(hex);
-		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url) {
+		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && it->acquisitions++ == 0) {
+			/* the first, even without a sourceUrl: a second one never mixes into it */
 			it->source_url = prop_dup(d, "sourceUrl");
 			item_acquisition(&it->info, d);
 		} else if (is_el(d, SCELLE_NS_EVIDENCE, "members") && !it->info.members_format) {

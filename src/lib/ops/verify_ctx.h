@@ -41,6 +41,7 @@ struct ev_item {
 	size_t ndigests;
 	unsigned algs;		/* the algorithms of digest[], 1 << index in verify.c's algs */
 	size_t bad_digests;	/* <digest> elements that cannot be judged */
+	unsigned acquisitions;	/* <acquisition> elements: the first is read (FORMAT.md §3.4: 0..1) */
 	int found;
 };
 
