@@ -1140,11 +1140,13 @@ static void free_ctx(struct vctx *c)
 	buf_release(&c->xades.b);
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->ledger_fd >= 0)
+		close(c->ledger_fd);
 }
 
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
-	struct vctx c = { .v = v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
+	struct vctx c = { .v = v, .fd = -1, .ledger_fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	struct file_hasher *fh = NULL;
 	struct stat st;
 	char hex[65];
@@ -1161,11 +1163,13 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	/* the ledger too, before the items are hashed: one that is there but cannot be read
 	 * gives no verdict either */
 	char *ledger = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
-	int unreadable = ledger_unreadable(ledger, v->ledger != NULL, &v->err);
+	int unreadable = ledger_open(ledger, v->ledger != NULL, &c.ledger_fd, &v->err);
 	free(ledger);
 	if (unreadable || !(c.r = result_new())) {
 		if (!v->err.code)
 			scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		if (c.ledger_fd >= 0)
+			close(c.ledger_fd);
 		close(c.fd);
 		return NULL;
 	}
@@ -1232,7 +1236,7 @@ struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void 
     size_t elen, const char *const *names, size_t nnames)
 {
 	struct scelle_verifier v = { .max_skew = 600 };
-	struct vctx c = { .v = &v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
+	struct vctx c = { .v = &v, .fd = -1, .ledger_fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	if (!(c.r = result_new()))
 		return NULL;
 	if (nnames && (c.entries = xcalloc(nnames, sizeof(*c.entries)))) {

@@ -55,6 +55,8 @@ struct vctx {
 	struct scelle_verifier *v;
 	struct scelle_result *r;
 	int fd;
+	int ledger_fd;		/* the ledger, opened before the long work (-1: none beside the
+				 * archive); verify_custody reads it and closes it */
 	uint64_t file_size;
 	struct entry *entries;
 	size_t nentries, capentries;
