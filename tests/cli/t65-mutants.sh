@@ -663,4 +663,23 @@ test_expect_success 'an item with a second acquisition: the report shows the fir
 	! grep "forged.invalid" acq3.html && ! grep "Someone Else" acq3.html && ! grep "forged note" acq3.html
 '
 
+# verify.c parse_evidence `!cnt || !*cnt || *end || cnt[0] == '-' || cnt[0] == '+' || cnt[0] == ' '`
+# (any `|| -> &&`): items/@count is the number of items in digits only (FORMAT.md §3.4);
+# strtoull would read "+N" and " N" as N, and "Nx" as N.
+test_expect_success 'an items count with a sign, a blank, a trailing letter, empty or missing fails' '
+	unzip -p good.asice evidence.xml > cnt.xml &&
+	n=$(grep -o "<items count=\"[0-9]*\">" cnt.xml | tr -dc 0-9) && test "$n" -gt 1 &&
+	i=0 && for v in "+$n" " $n" "${n}x" "" none; do
+		i=$((i + 1)) && if test "$v" = none; then r="<items>"; else r="<items count=\"$v\">"; fi &&
+		sed "s|<items count=\"$n\">|$r|" cnt.xml > cnt-$i.xml && ! cmp -s cnt.xml cnt-$i.xml &&
+		python3 "$TOP/tests/data/resign.py" good.asice cnt-$i.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=cnt-$i.xml &&
+		expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" cnt-$i.asice > out &&
+		test_grep "^cnt-$i.asice: TOTAL-FAILED$" out &&
+		test_grep "FAILED *evidence.parse *items/@count is not the number of items ($n) \[FORMAT_FAILURE\]$" out || return 1
+	done &&
+	sed "s|<items count=\"$n\">|<items count=\"0$n\">|" cnt.xml > cnt-0.xml &&
+	python3 "$TOP/tests/data/resign.py" good.asice cnt-0.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=cnt-0.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" cnt-0.asice > out && test_grep "^cnt-0.asice: TOTAL-PASSED$" out
+'
+
 test_done
