@@ -682,4 +682,23 @@ test_expect_success 'an items count with a sign, a blank, a trailing letter, emp
 	verify --no-timestamp-ok --crl "$PKI/ca.crl" cnt-0.asice > out && test_grep "^cnt-0.asice: TOTAL-PASSED$" out
 '
 
+# verify.c check_coverage `e->item >= 0` (`>= -> >`: the entry of the first item, index 0,
+# taken as not yet listed): the first item listed twice is said to be, as any other (the
+# verdict stays TOTAL-FAILED either way: the second listing is never judged, fill_items).
+test_expect_success 'the first item listed twice in evidence.xml fails as listed twice' '
+	python3 - cnt.xml dup.xml <<-\PY &&
+	import re, sys
+	x = open(sys.argv[1]).read()
+	first = re.search(r"<item id=\"i1\" .*?</item>", x, re.S).group(0)
+	n = int(re.search(r"<items count=\"([0-9]+)\">", x).group(1))
+	x = x.replace("<items count=\"%d\">" % n, "<items count=\"%d\">" % (n + 1)).replace(first, first + first.replace("id=\"i1\"", "id=\"i0\""))
+	open(sys.argv[2], "w").write(x)
+	PY
+	path=$(grep -o "<item id=\"i1\" path=\"[^\"]*\"" dup.xml | sed "s/.*path=\"//; s/\"\$//") &&
+	test "$(grep -c "path=\"$path\"" dup.xml)" = 2 &&
+	python3 "$TOP/tests/data/resign.py" good.asice dup.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=dup.xml &&
+	expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" dup.asice > out && test_grep "^dup.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *.$path. is listed twice in evidence.xml \[FORMAT_FAILURE\]$" out
+'
+
 test_done
