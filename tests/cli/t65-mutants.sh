@@ -585,4 +585,120 @@ test_expect_success 'a signing time at the notAfter of a certificate valid from 
 	test_grep "FAILED *signature.certificate_validity *the signer.s certificate was not valid at the claimed signing time \[NOT_YET_VALID\]$" out
 '
 
+# Empty folders (FORMAT.md §3.7), forged by someone who holds a signing key (resign.py): t25
+# is not among the scripts `make mutate` replays for verify.c.
+refold() { # name sed-expression
+	sed -e "$2" fo.xml > "$1.xml" && ! cmp -s fo.xml "$1.xml" &&
+	python3 "$TOP/tests/data/resign.py" fo.asice "$1.asice" "$PKI/officer.key" "$PKI/officer.pem" \
+		"evidence.xml=$1.xml"
+}
+vfold() { verify --no-timestamp-ok --crl "$PKI/ca.crl" "$@"; }
+
+# verify.c check_folders `!(why = unsafe_path(f + pre)) && i > 0 && strcmp(...) == 0`
+# (`&& -> ||`: every folder, or every one after the first, "listed twice").
+test_expect_success 'an archive with two empty folders passes; one listed twice fails' '
+	mkdir -p fo/d/empty fo/d/a/b/c fo/d/full && printf x > fo/d/full/f.txt && printf a > fo/d/full-a &&
+	printf y > fo/d/top.txt && seal -o fo.asice fo && unzip -p fo.asice evidence.xml > fo.xml &&
+	test "$(grep -o "<folder path=" fo.xml | wc -l)" = 2 &&
+	vfold fo.asice > out && test_grep "^fo.asice: TOTAL-PASSED$" out &&
+	refold fo2 "s|evidence/fo/d/a/b/c\"|evidence/fo/d/empty\"|" &&
+	expect_exit 1 vfold fo2.asice > out && test_grep "^fo2.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *empty folder .evidence/fo/d/empty. in evidence.xml: listed twice \[FORMAT_FAILURE\]$" out
+'
+
+# verify.c entry_at_or_below `strncmp(c->entries[lo].name, dir, n) == 0` (`== -> !=`): a
+# forged folder that is a directory of the archive (its files below it) would pass as
+# empty, and extract would make it; a name that only begins like one is no such folder.
+test_expect_success 'a forged empty folder that holds files fails; one that only begins like it passes' '
+	refold fofull "s|evidence/fo/d/empty\"|evidence/fo/d/full\"|" &&
+	expect_exit 1 vfold fofull.asice > out && test_grep "^fofull.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *empty folder .evidence/fo/d/full. in evidence.xml: the archive has an entry there: the folder is not empty \[FORMAT_FAILURE\]$" out &&
+	refold fod "s|evidence/fo/d/empty\"|evidence/fo/d\"|" &&
+	expect_exit 1 vfold fod.asice > out && test_grep "^fod.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *empty folder .evidence/fo/d. in evidence.xml: the archive has an entry there: the folder is not empty \[FORMAT_FAILURE\]$" out &&
+	refold foful "s|evidence/fo/d/empty\"|evidence/fo/d/ful\"|" &&
+	vfold foful.asice > out && test_grep "^foful.asice: TOTAL-PASSED$" out
+'
+
+# verify.c parse_evidence `if (!path) path = xstrdup("")` (negated: every folder read as "",
+# and one without a path dropped as a read error): a folder without a path fails as such.
+test_expect_success 'a forged folder without a path fails as a folder not under evidence/' '
+	refold fonopath "s|<folder path=\"evidence/fo/d/empty\"/>|<folder/>|" &&
+	expect_exit 1 vfold fonopath.asice > out && test_grep "^fonopath.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *empty folder .. in evidence.xml: not under evidence/ \[FORMAT_FAILURE\]$" out &&
+	! grep "cannot be read" out
+'
+
+# verify.c item_acquisition `k && !in->note` (`&& -> ||`: past the last child of an
+# <acquisition> without a note, and a second note taking the first one's place): the
+# report shows the first note of an item, and an item without one verifies.
+test_expect_success 'the report shows the first note of an acquisition; one without a note verifies' '
+	ls ev/chat-export/media | head -1 > m1 &&
+	printf "%s\n" "path,source_url,note" "chat-export/_chat.txt,https://chat.invalid/a,first note" \
+		"chat-export/media/$(cat m1),https://chat.invalid/m," > info.csv &&
+	seal --item-info info.csv -o acq.asice ev/chat-export && unzip -p acq.asice evidence.xml > acq.xml &&
+	test "$(grep -c "<acquisition " acq.xml)" = 2 && test "$(grep -c "<note>" acq.xml)" = 1 &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report acq.html acq.asice > out &&
+	test_grep "^acq.asice: TOTAL-PASSED$" out && test_grep "first note" acq.html &&
+	test_grep "https://chat.invalid/m" acq.html &&
+	sed "s|<note>first note</note>|<note>first note</note><note>second note</note>|" acq.xml > acq2.xml &&
+	! cmp -s acq.xml acq2.xml &&
+	python3 "$TOP/tests/data/resign.py" acq.asice acq2.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=acq2.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report acq2.html acq2.asice > out &&
+	test_grep "^acq2.asice: TOTAL-PASSED$" out && test_grep "first note" acq2.html && ! grep "second note" acq2.html
+'
+
+# verify.c evidence_item `is_el(d, ..., "acquisition") && !it->source_url`: the first
+# <acquisition> of an item is the one (FORMAT.md §3.4: 0..1), even when it has no
+# sourceUrl; a second one, which a forger adds, takes nothing from it.
+test_expect_success 'an item with a second acquisition: the report shows the first one only' '
+	printf "%s\n" "path,captured_by,note" "chat-export/_chat.txt,Officer A,seized note" > info1.csv &&
+	seal --item-info info1.csv -o acq1.asice ev/chat-export && unzip -p acq1.asice evidence.xml > acq1.xml &&
+	test_grep "<acquisition capturedBy=\"Officer A\">$" acq1.xml && test_grep "<note>seized note</note>" acq1.xml &&
+	sed "s|</acquisition>|&<acquisition sourceUrl=\"https://forged.invalid/\" capturedBy=\"Someone Else\"><note>forged note</note></acquisition>|" acq1.xml > acq3.xml &&
+	! cmp -s acq1.xml acq3.xml &&
+	python3 "$TOP/tests/data/resign.py" acq1.asice acq3.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=acq3.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report acq3.html acq3.asice > out &&
+	test_grep "^acq3.asice: TOTAL-PASSED$" out && test_grep "Officer A" acq3.html && test_grep "seized note" acq3.html &&
+	! grep "forged.invalid" acq3.html && ! grep "Someone Else" acq3.html && ! grep "forged note" acq3.html
+'
+
+# verify.c parse_evidence `!cnt || !*cnt || *end || cnt[0] == '-' || cnt[0] == '+' || cnt[0] == ' '`
+# (any `|| -> &&`): items/@count is the number of items in digits only (FORMAT.md §3.4);
+# strtoull would read "+N" and " N" as N, and "Nx" as N.
+test_expect_success 'an items count with a sign, a blank, a trailing letter, empty or missing fails' '
+	unzip -p good.asice evidence.xml > cnt.xml &&
+	n=$(grep -o "<items count=\"[0-9]*\">" cnt.xml | tr -dc 0-9) && test "$n" -gt 1 &&
+	i=0 && for v in "+$n" " $n" "${n}x" "" none; do
+		i=$((i + 1)) && if test "$v" = none; then r="<items>"; else r="<items count=\"$v\">"; fi &&
+		sed "s|<items count=\"$n\">|$r|" cnt.xml > cnt-$i.xml && ! cmp -s cnt.xml cnt-$i.xml &&
+		python3 "$TOP/tests/data/resign.py" good.asice cnt-$i.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=cnt-$i.xml &&
+		expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" cnt-$i.asice > out &&
+		test_grep "^cnt-$i.asice: TOTAL-FAILED$" out &&
+		test_grep "FAILED *evidence.parse *items/@count is not the number of items ($n) \[FORMAT_FAILURE\]$" out || return 1
+	done &&
+	sed "s|<items count=\"$n\">|<items count=\"0$n\">|" cnt.xml > cnt-0.xml &&
+	python3 "$TOP/tests/data/resign.py" good.asice cnt-0.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=cnt-0.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" cnt-0.asice > out && test_grep "^cnt-0.asice: TOTAL-PASSED$" out
+'
+
+# verify.c check_coverage `e->item >= 0` (`>= -> >`: the entry of the first item, index 0,
+# taken as not yet listed): the first item listed twice is said to be, as any other (the
+# verdict stays TOTAL-FAILED either way: the second listing is never judged, fill_items).
+test_expect_success 'the first item listed twice in evidence.xml fails as listed twice' '
+	python3 - cnt.xml dup.xml <<-\PY &&
+	import re, sys
+	x = open(sys.argv[1]).read()
+	first = re.search(r"<item id=\"i1\" .*?</item>", x, re.S).group(0)
+	n = int(re.search(r"<items count=\"([0-9]+)\">", x).group(1))
+	x = x.replace("<items count=\"%d\">" % n, "<items count=\"%d\">" % (n + 1)).replace(first, first + first.replace("id=\"i1\"", "id=\"i0\""))
+	open(sys.argv[2], "w").write(x)
+	PY
+	path=$(grep -o "<item id=\"i1\" path=\"[^\"]*\"" dup.xml | sed "s/.*path=\"//; s/\"\$//") &&
+	test "$(grep -c "path=\"$path\"" dup.xml)" = 2 &&
+	python3 "$TOP/tests/data/resign.py" good.asice dup.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=dup.xml &&
+	expect_exit 1 verify --no-timestamp-ok --crl "$PKI/ca.crl" dup.asice > out && test_grep "^dup.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *evidence.items *.$path. is listed twice in evidence.xml \[FORMAT_FAILURE\]$" out
+'
+
 test_done

@@ -34,19 +34,26 @@ char *ledger_path_for(const char *archive)
 	return p;
 }
 
-int ledger_unreadable(const char *path, int named, struct scerr *e)
+int ledger_open(const char *path, int named, int *fd, struct scerr *e)
 {
 	struct stat st;
+	*fd = -1;
 	if (!path) {
 		scerr_set(e, SCELLE_E_NOMEM, "out of memory");
 		return 1;
 	}
 	if (!named && lstat(path, &st) != 0 && errno == ENOENT)
 		return 0;	/* no ledger beside the archive: said by the verdict, no error */
-	int fd = open_input(path, O_NOFOLLOW, NULL, e);
+	*fd = open_input(path, O_NOFOLLOW, NULL, e);
+	return *fd < 0;
+}
+
+int ledger_unreadable(const char *path, int named, struct scerr *e)
+{
+	int fd, r = ledger_open(path, named, &fd, e);
 	if (fd >= 0)
 		close(fd);
-	return fd < 0;
+	return r;
 }
 
 xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e)

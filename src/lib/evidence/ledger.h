@@ -49,6 +49,9 @@ char *ledger_path_for(const char *archive);
  * a missing one is an error only when `named` (given by the user, not the one beside the
  * archive).  1 with e set ("cannot open 'x': reason"), else 0. */
 int ledger_unreadable(const char *path, int named, struct scerr *e);
+/* The same check, the ledger kept open for the caller in *fd (-1: none beside the archive),
+ * so that what is read later is the file checked, never one put there in between. */
+int ledger_open(const char *path, int named, int *fd, struct scerr *e);
 /* Reads and parses a ledger as hostile XML: size cap, no DTD, no network, no entities. */
 xmlDocPtr ledger_read(int fd, const char *path, struct scerr *e);
 /* Exclusive XML C14N 1.0 (without comments) of an element as an apex: the bytes that a

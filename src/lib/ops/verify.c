@@ -584,7 +584,8 @@ static int evidence_item(struct vctx *c, xmlNodePtr k, size_t *cap)
 				it->bad_digests++;
 			xmlFree(alg);
 			xmlFree(hex);
-		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && !it->source_url) {
+		} else if (is_el(d, SCELLE_NS_EVIDENCE, "acquisition") && it->acquisitions++ == 0) {
+			/* the first, even without a sourceUrl: a second one never mixes into it */
 			it->source_url = prop_dup(d, "sourceUrl");
 			item_acquisition(&it->info, d);
 		} else if (is_el(d, SCELLE_NS_EVIDENCE, "members") && !it->info.members_format) {
@@ -1139,11 +1140,13 @@ static void free_ctx(struct vctx *c)
 	buf_release(&c->xades.b);
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->ledger_fd >= 0)
+		close(c->ledger_fd);
 }
 
 struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archive)
 {
-	struct vctx c = { .v = v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
+	struct vctx c = { .v = v, .fd = -1, .ledger_fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	struct file_hasher *fh = NULL;
 	struct stat st;
 	char hex[65];
@@ -1160,11 +1163,13 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	/* the ledger too, before the items are hashed: one that is there but cannot be read
 	 * gives no verdict either */
 	char *ledger = v->ledger ? xstrdup(v->ledger) : ledger_path_for(archive);
-	int unreadable = ledger_unreadable(ledger, v->ledger != NULL, &v->err);
+	int unreadable = ledger_open(ledger, v->ledger != NULL, &c.ledger_fd, &v->err);
 	free(ledger);
 	if (unreadable || !(c.r = result_new())) {
 		if (!v->err.code)
 			scerr_set(&v->err, SCELLE_E_NOMEM, "out of memory");
+		if (c.ledger_fd >= 0)
+			close(c.ledger_fd);
 		close(c.fd);
 		return NULL;
 	}
@@ -1231,7 +1236,7 @@ struct scelle_result *verify_docs(const void *manifest, size_t mlen, const void 
     size_t elen, const char *const *names, size_t nnames)
 {
 	struct scelle_verifier v = { .max_skew = 600 };
-	struct vctx c = { .v = &v, .fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
+	struct vctx c = { .v = &v, .fd = -1, .ledger_fd = -1, .sig_name = ASIC_SIGNATURE, .refs_name = "ASiCManifest" };
 	if (!(c.r = result_new()))
 		return NULL;
 	if (nnames && (c.entries = xcalloc(nnames, sizeof(*c.entries)))) {

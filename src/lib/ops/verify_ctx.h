@@ -41,6 +41,7 @@ struct ev_item {
 	size_t ndigests;
 	unsigned algs;		/* the algorithms of digest[], 1 << index in verify.c's algs */
 	size_t bad_digests;	/* <digest> elements that cannot be judged */
+	unsigned acquisitions;	/* <acquisition> elements: the first is read (FORMAT.md §3.4: 0..1) */
 	int found;
 };
 
@@ -54,6 +55,8 @@ struct vctx {
 	struct scelle_verifier *v;
 	struct scelle_result *r;
 	int fd;
+	int ledger_fd;		/* the ledger, opened before the long work (-1: none beside the
+				 * archive); verify_custody reads it and closes it */
 	uint64_t file_size;
 	struct entry *entries;
 	size_t nentries, capentries;
