@@ -701,4 +701,82 @@ test_expect_success 'the first item listed twice in evidence.xml fails as listed
 	test_grep "FAILED *evidence.items *.$path. is listed twice in evidence.xml \[FORMAT_FAILURE\]$" out
 '
 
+# zip_check.c is_dir_entry `get32(h + 20) <= 2` (`<= -> <`): Java's ZipOutputStream writes a
+# directory entry with its default method, DEFLATED: 2 bytes (an empty stream) and a data
+# descriptor.  Such an entry of a foreign container is a directory, not an unsafe entry.
+test_expect_success 'a foreign container with DEFLATED directory entries of 2 bytes passes' '
+	python3 -c "import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).getinfo(\"img/\"); assert (i.compress_type, i.compress_size, i.file_size) == (8, 2, 0)" corpus/e-jdir.asice &&
+	verify -v --no-timestamp-ok --crl "$PKI/ca.crl" corpus/e-jdir.asice > out &&
+	test_grep "^corpus/e-jdir.asice: TOTAL-PASSED$" out &&
+	test_grep "passed *container.structure .*; 7 data descriptors, each equal to its central record$" out &&
+	! grep "not a regular file" out
+'
+
+# zip_check.c check_local `int is64 = lxlen > 0 && (lcsize == MAX32 || lusize == MAX32)`
+# (`> -> >=`): a local header that says 0xFFFFFFFF for its sizes but has no extra field has
+# no ZIP64 field to make its data descriptor one of 8-byte sizes: the descriptor, which
+# disagrees with the central record, is quoted as 4-byte sizes, as it was written.
+test_expect_success 'a bad data descriptor after a local header of 0xFFFFFFFF sizes but no extra field is quoted as 4-byte sizes' '
+	$ZH good.asice dd1.asice descriptor evidence/chat-export/_chat.txt 1 &&
+	python3 - dd1.asice ddff.asice evidence/chat-export/_chat.txt > sizes <<-\PY &&
+	import struct, sys, zipfile
+	b = bytearray(open(sys.argv[1], "rb").read())
+	i = zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[3])
+	o = i.header_offset
+	assert struct.unpack_from("<H", b, o + 6)[0] & 8 and struct.unpack_from("<H", b, o + 28)[0] == 0
+	struct.pack_into("<II", b, o + 18, 0xFFFFFFFF, 0xFFFFFFFF)   # sizes, no extra field
+	open(sys.argv[2], "wb").write(b)
+	print(i.compress_size, i.file_size)
+	PY
+	read cs us < sizes &&
+	expect_exit 1 verify ddff.asice > out && test_grep "^ddff.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the local ZIP64 field of .evidence/chat-export/_chat.txt. is damaged" out &&
+	test_grep "FAILED *container.structure *the data descriptor of .evidence/chat-export/_chat.txt. says $((us + 1)) bytes ($((cs + 1)) compressed) where the central directory says $us ($cs) \[FORMAT_FAILURE\]$" out
+'
+
+# zip_check.c zip_check `E.cd_off <= E.cd_end && E.cd_size < E.cd_end - E.cd_off` (`&& -> ||`):
+# an end record whose central directory would run a byte into the end record itself is
+# said to be so (not a gap of 2^64 - 1 bytes).
+test_expect_success 'an end record whose central directory size is a byte too large says so' '
+	python3 - good.asice cdbig.asice > where <<-\PY &&
+	import struct, sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	e = b.rfind(b"PK\x05\x06")
+	size, off = struct.unpack_from("<II", b, e + 12)
+	assert off + size == e
+	struct.pack_into("<I", b, e + 12, size + 1)
+	open(sys.argv[2], "wb").write(b)
+	print(size + 1, off, e)
+	PY
+	read size off end < where &&
+	expect_exit 1 verify cdbig.asice > out && test_grep "^cdbig.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *container.structure *the central directory ($size bytes at offset $off) does not end where the end record begins ($end) \[FORMAT_FAILURE\]$" out &&
+	! grep "belong to no entry" out
+'
+
+# zip_check.c check_central `cap && r->usize > cap` (`> -> >=`): evidence.xml of exactly 64
+# MiB, the limit (seal writes one that size: evidence_xml.c refuses only a larger one), is
+# within it.  Forged by its officer (resign.py): the real one and blanks after its root
+# element, deflated to a few KiB.
+test_expect_success 'an evidence.xml of exactly 64 MiB is within the limit' '
+	unzip -p good.asice evidence.xml > big.xml &&
+	python3 -c "import sys; f = open(sys.argv[1], \"ab\"); f.write(b\"\\n\" * (64 * 2**20 - f.tell()))" big.xml &&
+	test "$(wc -c < big.xml)" = 67108864 &&
+	python3 "$TOP/tests/data/resign.py" good.asice big.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=big.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" big.asice > out && test_grep "^big.asice: TOTAL-PASSED$" out &&
+	! grep "container.limits" out
+'
+
+# zip_check.c zip_rd_read `zr == Z_BUF_ERROR && !rd->zs.avail_in` (`== -> !=`: inflate having
+# used up the compressed bytes read so far would be taken for the stream's end): an entry
+# whose DEFLATE stream is longer than the 256 KiB read at a time (text of random letters).
+test_expect_success 'an entry of more than 256 KiB of DEFLATE data verifies and extracts' '
+	mkdir -p big/d && python3 -c "import base64, os, sys; open(sys.argv[1], \"wb\").write(base64.encodebytes(os.urandom(600000)))" big/d/notes.txt &&
+	seal -o bigz.asice big/d &&
+	python3 -c "import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).getinfo(\"evidence/d/notes.txt\"); assert i.compress_type == 8 and i.compress_size > 2 * 256 * 1024, i.compress_size" bigz.asice &&
+	verify --no-timestamp-ok bigz.asice > out && test_grep "^bigz.asice: TOTAL-PASSED$" out &&
+	scelle extract -q --trust "$PKI/ca.pem" --no-timestamp-ok -C bigx bigz.asice &&
+	cmp big/d/notes.txt bigx/d/notes.txt
+'
+
 test_done

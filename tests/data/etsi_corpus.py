@@ -9,6 +9,8 @@ other names than scelle's.  Python's zipfile is not used to write: it cannot wri
 Good containers (each has its expected ETSI verdict in t65):
   e-dd.asice      ASiC-E, META-INF/signature-a.p7s + ASiCManifest-a.xml, data descriptors
                   with and without their signature, one ZIP64 descriptor, directory entries
+  e-jdir.asice    e-dd with its directory entries as ZipOutputStream writes them by default:
+                  DEFLATED, 2 bytes (an empty stream), a data descriptor
   e-two.asice     two signatures, each with its manifest; one unsigned file (notes.txt)
   e-archive.asice one signature and an ASiCArchiveManifest.xml time-stamped by a .tst
   e-lta.asice     the same, with an archive manifest of a form scelle does not check
@@ -105,8 +107,8 @@ def manifest(sigref, files, mime="application/pkcs7-signature"):
 
 def zipfile_bytes(entries):
     """entries: [(name, data, how)], how one of 'stored', 'dd' (DEFLATED, descriptor with its
-    signature), 'dd-nosig', 'dd64' (ZIP64-sized descriptor), 'dir', or 'dd-lie' (a descriptor
-    one byte short).  Returns the ZIP file as Java's ZipOutputStream lays it out."""
+    signature), 'dd-nosig', 'dd64' (ZIP64-sized descriptor), 'dir', 'dir-dd' (a directory
+    DEFLATED, with a descriptor), or 'dd-lie' (a descriptor one byte short).  Returns the ZIP file as Java's ZipOutputStream lays it out."""
     out, central = bytearray(), bytearray()
     for name, data, how in entries:
         n = name.encode()
@@ -120,7 +122,7 @@ def zipfile_bytes(entries):
         lcrc, lc, lu = (0, 0, 0) if flags else (crc, len(comp), len(data))
         out += struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, flags, method, 0, 0x5b82, lcrc, lc, lu,
                            len(n), 0) + n + comp
-        if how == "dd":
+        if how in ("dd", "dir-dd"):
             out += struct.pack("<IIII", 0x08074b50, crc, len(comp), len(data))
         elif how == "dd-nosig":
             out += struct.pack("<III", crc, len(comp), len(data))
@@ -128,7 +130,7 @@ def zipfile_bytes(entries):
             out += struct.pack("<IIQQ", 0x08074b50, crc, len(comp), len(data))
         elif how == "dd-lie":
             out += struct.pack("<IIII", 0x08074b50, crc, len(comp), len(data) - 1)
-        attr = (0o40755 << 16 | 0x10) if how == "dir" else 0o100644 << 16
+        attr = (0o40755 << 16 | 0x10) if how in ("dir", "dir-dd") else 0o100644 << 16
         central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 3 << 8 | 20, 20, flags, method, 0,
                                0x5b82, crc, len(comp), len(data), len(n), 0, 0, 0, 0, attr, off) + n
     end = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, len(entries), len(entries), len(central),
@@ -162,6 +164,7 @@ base = [MIME_E, ("img/", b"", "dir"), ("doc.txt", DOC, "dd"), ("img/photo.bin", 
         ("big.bin", BIG, "dd64"), ("META-INF/", b"", "dir"),
         ("META-INF/ASiCManifest-a.xml", man_a, "dd"), ("META-INF/signature-a.p7s", sig_a, "dd")]
 write("e-dd.asice", base)
+write("e-jdir.asice", [(n, d, "dir-dd" if h == "dir" else h) for n, d, h in base])
 
 
 def variant(entries, name, data=None, how=None, rename=None):
