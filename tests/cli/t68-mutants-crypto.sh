@@ -372,15 +372,18 @@ test_expect_success 'a record time-stamp whose genTime cannot be read fails' '
 seal0() { scelle seal -q --key "$PKI/officer.key" --cert "$PKI/officer.pem" "$@"; }
 # A CRL of the officers' CA, made to the second with Python's cryptography: what a CA
 # publishes, with the dates the test needs.
-mkcrl() { # out lastUpdate nextUpdate (seconds since the epoch)
+mkcrl() { # out lastUpdate nextUpdate (seconds since the epoch) [issuer CN, instead of the CA's]
 	python3 - "$PKI/ca.pem" "$PKI/ca.key" "$@" <<-\PY
 	import datetime, sys
 	from cryptography import x509
+	from cryptography.x509.oid import NameOID
 	from cryptography.hazmat.primitives import hashes, serialization
 	ca = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read())
 	key = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
 	at = lambda s: datetime.datetime.fromtimestamp(int(s), datetime.timezone.utc)
-	crl = x509.CertificateRevocationListBuilder().issuer_name(ca.subject) \
+	issuer = ca.subject if len(sys.argv) < 7 else x509.Name(
+	    [a for a in ca.subject if a.oid != NameOID.COMMON_NAME] + [x509.NameAttribute(NameOID.COMMON_NAME, sys.argv[6])])
+	crl = x509.CertificateRevocationListBuilder().issuer_name(issuer) \
 	    .last_update(at(sys.argv[4])).next_update(at(sys.argv[5])).sign(key, hashes.SHA256())
 	open(sys.argv[3], "wb").write(crl.public_bytes(serialization.Encoding.PEM))
 	PY
@@ -411,6 +414,21 @@ test_expect_success 'a CRL whose nextUpdate is a second before the genTime says 
 	expect_exit 3 verify --no-timestamp-ok --crl stale.crl nr.asice > out &&
 	test_grep "^nr.asice: INDETERMINATE$" out &&
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
+'
+
+# revocation.c revocation_crl_status `X509_NAME_cmp(X509_CRL_get_issuer(crl),
+# X509_get_subject_name(issuer)) != 0 || !ik || X509_CRL_verify(...) != 1` (`|| -> &&` on the
+# first: the CRL's issuer name never compared): a CRL signed with the CA's key but issued in
+# another name (a second CA certificate for the same key, say) is not the officer's issuer's
+# CRL, and says nothing of the officer (RFC 5280 §6.3.3 (b)).
+test_expect_success 'a CRL signed with the CA key in another issuer name says nothing' '
+	g=$(cat gentime) && mkcrl renamed.crl $((g - 3600)) $((g + 86400)) "Demo Police Root CA 2" &&
+	openssl crl -in renamed.crl -noout -issuer > issuer.txt && test_grep "CN = Demo Police Root CA 2$" issuer.txt &&
+	expect_exit 3 verify --no-timestamp-ok --crl renamed.crl nr.asice > out &&
+	test_grep "^nr.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out &&
+	mkcrl same.crl $((g - 3600)) $((g + 86400)) "Demo Police Root CA" &&
+	verify --no-timestamp-ok --crl same.crl nr.asice > out && test_grep "^nr.asice: TOTAL-PASSED$" out
 '
 
 # revocation.c ocsp_single_for, `continue` removed after a CertID whose hash is unknown (the
@@ -620,6 +638,51 @@ test_expect_success 'a signer certificate with id-pkix-ocsp-nocheck needs no rev
 	verify -v nochk.asice > out && test_grep -Fx "nochk.asice: TOTAL-PASSED" out &&
 	test_grep -Fx "  passed        signature.revocation           '\''No Check Officer'\'' needs no revocation check (id-pkix-ocsp-nocheck)" out &&
 	test $(grep -c "signature.revocation" out) = 1
+'
+
+# revocation.c revocation_urls `gn->d.ia5->length > 7` (`> -> >=`): a CRL distribution point
+# "http://" names no host, and no location: the certificate is said to name none (and the
+# hint is --crl's), not to name "http://".
+test_expect_success 'a CRL distribution point of "http://" alone names no location' '
+	printf "[bare]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\ncrlDistributionPoints = URI:http://\n" > bare.cnf &&
+	openssl req -new -key "$PKI/officer.key" -subj "/C=FR/O=Demo Police Nationale/CN=Bare URL Officer" -out bare.csr &&
+	openssl x509 -req -in bare.csr -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 30 -set_serial 4949 \
+		-extfile bare.cnf -extensions bare -out bare.pem 2>/dev/null &&
+	openssl x509 -in bare.pem -noout -text > bare.txt && test_grep -x " *URI:http://" bare.txt &&
+	scelle seal -q --key "$PKI/officer.key" --cert bare.pem --tsa "$tsa_url" --revocation-data none -o bare.asice ev/chat-export 2>/dev/null &&
+	expect_exit 3 verify bare.asice > out && test_grep -Fx "bare.asice: INDETERMINATE" out &&
+	test_grep -Fx "  INDETERMINATE signature.revocation           no revocation data for '\''Bare URL Officer'\'', which names no CRL distribution point or OCSP responder [TRY_LATER]" out &&
+	test_grep "add the issuer.s CRL with --crl FILE" out
+'
+
+# revocation.c cert_cn `X509_NAME_get_text_by_NID(n, NID_commonName, out, len) <= 0` (`<= -> <`):
+# a certificate whose commonName is empty (made with Python's cryptography: openssl refuses
+# one) is named by its whole subject, not by ''.
+test_expect_success 'a signer whose commonName is empty is named by its whole subject' '
+	python3 - "$PKI/ca.pem" "$PKI/ca.key" "$PKI/officer.pem" nocn.pem <<-\PY &&
+	import datetime, sys, warnings
+	from cryptography import x509
+	from cryptography.x509.oid import NameOID
+	from cryptography.hazmat.primitives import hashes, serialization
+	warnings.simplefilter("ignore")   # the empty commonName, which cryptography warns of
+	load = lambda p: open(p, "rb").read()
+	ca, off = x509.load_pem_x509_certificate(load(sys.argv[1])), x509.load_pem_x509_certificate(load(sys.argv[3]))
+	key = serialization.load_pem_private_key(load(sys.argv[2]), None)
+	now = datetime.datetime.now(datetime.timezone.utc)
+	name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+	                  x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Demo Police Nationale"),
+	                  x509.NameAttribute(NameOID.COMMON_NAME, "", _validate=False)])
+	b = x509.CertificateBuilder().subject_name(name).issuer_name(ca.subject).public_key(off.public_key()) \
+	    .serial_number(5050).not_valid_before(now - datetime.timedelta(days=1)) \
+	    .not_valid_after(now + datetime.timedelta(days=30))
+	for e in off.extensions:
+	    b = b.add_extension(e.value, e.critical)
+	open(sys.argv[4], "wb").write(b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+	PY
+	openssl x509 -in nocn.pem -noout -subject > nocn.txt && test_grep -x "subject=C = FR, O = Demo Police Nationale, CN = " nocn.txt &&
+	scelle seal -q --key "$PKI/officer.key" --cert nocn.pem --tsa "$tsa_url" --revocation-data "$PKI/ca.crl" -o nocn.asice ev/chat-export 2>/dev/null &&
+	verify -v nocn.asice > out && test_grep -Fx "nocn.asice: TOTAL-PASSED" out &&
+	test_grep -Fx "  passed        signature.revocation           '\''/C=FR/O=Demo Police Nationale/CN='\'' is not revoked (CRL)" out
 '
 
 test_done
