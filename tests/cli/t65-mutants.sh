@@ -764,4 +764,25 @@ test_expect_success 'the report says a WARC matches its declared digests, and co
 	test_grep "records that do not match their declared digest: 1</b>" warct.html
 '
 
+# verify_sig.c check_signed_attrs, the `return -1` after each finding (-> `return 0`: the
+# attributes judged on, and the signature after them): no signed attributes at all, the
+# content-type twice (ct2.asice above), no signing-certificate(-v2).  Each is said once,
+# and nothing more of the signature is said to pass.
+test_expect_success 'a signature refused for its signed attributes is refused once, nothing of it passed' '
+	unzip -p good.asice META-INF/ASiCManifest001.xml > sa.xml &&
+	openssl cms -sign -binary -noattr -md sha256 -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in sa.xml -out noattr.p7s &&
+	openssl cms -sign -binary -nosmimecap -md sha256 -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in sa.xml -out noess.p7s &&
+	$ZE good.asice noattr.asice replace META-INF/signature001.p7s noattr.p7s &&
+	$ZE good.asice noess.asice replace META-INF/signature001.p7s noess.p7s &&
+	for a in noattr:"the signature has no signed attributes (not CAdES)" \
+		ct2:"signed attribute content-type is repeated" \
+		noess:"signed attribute signing-certificate-v2 is missing"; do
+		expect_exit 1 verify -v --no-timestamp-ok "${a%%:*}.asice" > out &&
+		test_grep "FAILED *signature.attributes *${a#*:} \[SIG_CONSTRAINTS_FAILURE\]$" out &&
+		test "$(grep -c "signature\.\|timestamp\." out)" = 1 || return 1
+	done
+'
+
 test_done
