@@ -777,6 +777,94 @@ test_expect_success 'an entry of more than 256 KiB of DEFLATE data verifies and 
 	verify --no-timestamp-ok bigz.asice > out && test_grep "^bigz.asice: TOTAL-PASSED$" out &&
 	scelle extract -q --trust "$PKI/ca.pem" --no-timestamp-ok -C bigx bigz.asice &&
 	cmp big/d/notes.txt bigx/d/notes.txt
+# verify_sig.c check_signed_attrs, `return -1` after "signing-time holds no readable ..."
+# (-> `return 0`: the signature judged on, at a signing time of 0, the epoch).  As for a
+# content-type that is not id-data, nothing more of such a signature is checked: no line
+# of the report may say that a part of it passed.
+test_expect_success 'a signing-time that holds no time: nothing more of the signature is said to pass' '
+	rm -rf sa && mkdir sa && (cd sa && unzip -q ../good.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/signedattr.py" sa/META-INF/signature001.p7s st.p7s "$PKI/officer.key" st-type &&
+	$ZE good.asice st.asice replace META-INF/signature001.p7s st.p7s &&
+	expect_exit 1 verify -v --no-timestamp-ok st.asice > out && test_grep "^st.asice: TOTAL-FAILED$" out &&
+	test_grep "FAILED *signature.attributes *signed attribute signing-time holds no readable UTCTime or GeneralizedTime \[SIG_CONSTRAINTS_FAILURE\]$" out &&
+	test "$(grep -c "signature\.\|timestamp\." out)" = 1
+'
+
+# verify_sig.c verify_chain, `goto out` removed after "no trust anchor given for signers"
+# (the chain would then be built against no store, and fail a second time, as an unknown
+# anchor).
+test_expect_success 'without --trust, signature.chain says once that no trust anchor was given' '
+	expect_exit 3 scelle verify -v --tsa-trust "$PKI/tsa-ca.pem" good.asice > out &&
+	test_grep "^good.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.chain *no trust anchor given for signers: the signer cannot be identified \[NO_CERTIFICATE_CHAIN_FOUND\]$" out &&
+	test "$(grep -c "signature.chain" out)" = 1
+'
+
+# verify.c pass_digests `if (entry_unread(c, e, rd, n)) failed++` negated (every entry read
+# counted as failed): the summary line that every signed entry matches its digests.
+test_expect_success 'a good archive says how many signed entries match their digests' '
+	verify -v good.asice > out && test_grep "^good.asice: TOTAL-PASSED$" out &&
+	n=$(unzip -Z1 good.asice | grep -c "^evidence") &&
+	test_grep "passed *manifest.digest *$n signed entries match their digests$" out
+'
+
+# verify.c evidence_header, `continue` removed after a child of <case> that is not a
+# reference (a comment, here: the schema allows one anywhere): its text would become a case
+# reference, without authority or country, in the JSON and the report.
+test_expect_success 'a comment inside <case> is no case reference' '
+	printf "%s\n" "<case xmlns=\"urn:scelle:evidence:1\">" \
+		"  <reference authority=\"OCRTEH Paris\" country=\"FR\">2026/OCRTEH/0042</reference>" \
+		"  <legalBasis>EIO 2026/117</legalBasis>" "</case>" > case1.xml &&
+	seal --case-file case1.xml -o case1.asice ev/chat-export 2>/dev/null &&
+	unzip -p case1.asice evidence.xml > case1e.xml &&
+	sed "s|<legalBasis>|<!--forged reference-->&|" case1e.xml > casec.xml && ! cmp -s case1e.xml casec.xml &&
+	python3 "$TOP/tests/data/resign.py" case1.asice casec.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=casec.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --json casec.asice > casec.json &&
+	python3 -c "import json, sys; d = json.load(open(sys.argv[1])); assert d[\"verdict\"] == \"TOTAL-PASSED\", d[\"verdict\"]; assert [c[\"reference\"] for c in d[\"cases\"]] == [\"2026/OCRTEH/0042\"], d[\"cases\"]" casec.json &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report casec.html casec.asice > out &&
+	test_grep "2026/OCRTEH/0042" casec.html && ! grep "forged reference" casec.html
+'
+
+# verify.c item_members `(b && strcmp(b, "false") == 0) || (p && ...)` (`== -> !=`: every
+# record whose digest matches counted as one that does not): the report says the declared
+# digests of a WARC match, and counts the records of a tampered one that do not; "0" is
+# false too (xs:boolean, evidence.xsd), as another sealer may write it.
+test_expect_success 'the report says a WARC matches its declared digests, and counts the records that do not' '
+	test_grep "records: 5, captures: 2 &middot; .* &middot; declared digests match" warc.html &&
+	python3 "$TOP/tests/data/mkwarc.py" --tamper 1 w/cap.warc "https://ads.invalid/4711=wsrc/page.html" \
+		"https://ads.invalid/b=wsrc/page.html" &&
+	seal -o warct.asice w 2>/dev/null &&
+	unzip -p warct.asice evidence.xml > warct.xml &&
+	test "$(grep -o "<record [^>]*>" warct.xml | grep -c "blockDigestMatches=\"false\" .*payloadDigestMatches=\"false\"")" = 1 &&
+	test "$(grep -o "DigestMatches=\"false\"" warct.xml | wc -l)" = 2 &&
+	verify --no-timestamp-ok --report warct.html warct.asice > out && test_grep "^warct.asice: TOTAL-PASSED$" out &&
+	test_grep "records that do not match their declared digest: 1</b>" warct.html &&
+	sed "0,/blockDigestMatches=\"true\"/s//blockDigestMatches=\"0\"/" warc.xml > warc0.xml && ! cmp -s warc.xml warc0.xml &&
+	python3 "$TOP/tests/data/resign.py" warc.asice warc0.asice "$PKI/officer.key" "$PKI/officer.pem" evidence.xml=warc0.xml &&
+	verify --no-timestamp-ok --crl "$PKI/ca.crl" --report warc0.html warc0.asice > out &&
+	test_grep "^warc0.asice: TOTAL-PASSED$" out &&
+	test_grep "records that do not match their declared digest: 1</b>" warc0.html
+'
+
+# verify_sig.c check_signed_attrs, the `return -1` after each finding (-> `return 0`: the
+# attributes judged on, and the signature after them): no signed attributes at all, the
+# content-type twice (ct2.asice above), no signing-certificate(-v2).  Each is said once,
+# and nothing more of the signature is said to pass.
+test_expect_success 'a signature refused for its signed attributes is refused once, nothing of it passed' '
+	unzip -p good.asice META-INF/ASiCManifest001.xml > sa.xml &&
+	openssl cms -sign -binary -noattr -md sha256 -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in sa.xml -out noattr.p7s &&
+	openssl cms -sign -binary -nosmimecap -md sha256 -outform DER -signer "$PKI/officer.pem" \
+		-inkey "$PKI/officer.key" -in sa.xml -out noess.p7s &&
+	$ZE good.asice noattr.asice replace META-INF/signature001.p7s noattr.p7s &&
+	$ZE good.asice noess.asice replace META-INF/signature001.p7s noess.p7s &&
+	for a in noattr:"the signature has no signed attributes (not CAdES)" \
+		ct2:"signed attribute content-type is repeated" \
+		noess:"signed attribute signing-certificate-v2 is missing"; do
+		expect_exit 1 verify -v --no-timestamp-ok "${a%%:*}.asice" > out &&
+		test_grep "FAILED *signature.attributes *${a#*:} \[SIG_CONSTRAINTS_FAILURE\]$" out &&
+		test "$(grep -c "signature\.\|timestamp\." out)" = 1 || return 1
+	done
 '
 
 test_done

@@ -398,6 +398,15 @@ test_expect_success 'revocation setup: an archive without revocation data, and i
 	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin." out
 '
 
+# verify_sig.c verify_revocation, `continue` removed after "no revocation data" (the
+# status never found read on as "not revoked", its source a null pointer): no revocation
+# data is said once, and nothing of it is said to pass.
+test_expect_success 'no revocation data is said once, and never as "not revoked"' '
+	expect_exit 3 verify -v nr.asice > out && test_grep "^nr.asice: INDETERMINATE$" out &&
+	test_grep "INDETERMINATE *signature.revocation *no revocation data for .Capitaine Demo Martin., which names no CRL distribution point or OCSP responder \[TRY_LATER\]$" out &&
+	test "$(grep -c "signature.revocation" out)" = 1 && ! grep "is not revoked" out
+'
+
 # revocation.c covers `next_update >= at` (`>= -> >`): a CRL is good up to and including its
 # nextUpdate second (RFC 5280 §5.1.2.5).
 test_expect_success 'a CRL whose nextUpdate is the genTime itself covers the signature' '

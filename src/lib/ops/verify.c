@@ -513,6 +513,12 @@ static void item_acquisition(struct scelle_item_info *in, xmlNodePtr d)
 		}
 }
 
+/* An xs:boolean (evidence.xsd) that says false: "false" or "0". */
+static int xs_false(const char *v)
+{
+	return v && (strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
+}
+
 /* FORMAT.md §3.6 <members>: its format and size, and for a WARC file what it captured. */
 static void item_members(struct scelle_item_info *in, xmlNodePtr d)
 {
@@ -528,7 +534,7 @@ static void item_members(struct scelle_item_info *in, xmlNodePtr d)
 			in->warc_target = prop_dup(k, "targetUri");
 			in->warc_date = prop_dup(k, "date");
 		}
-		in->warc_mismatches += (b && strcmp(b, "false") == 0) || (p && strcmp(p, "false") == 0);
+		in->warc_mismatches += xs_false(b) || xs_false(p);
 		xmlFree(type);
 		xmlFree(b);
 		xmlFree(p);
