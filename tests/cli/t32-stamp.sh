@@ -41,7 +41,7 @@ test_expect_success 'the seal identifier is unchanged, the file digest is new an
 test_expect_success 'the custody ledger goes along; verify notes the records cite the file before stamping' '
 	cmp off.asice.custody.xml on.asice.custody.xml &&
 	verify -v on.asice > lout && test_grep "^on.asice: TOTAL-PASSED$" lout &&
-	test_grep "custody\." lout && cat lout
+	test_grep "passed *custody.ledger *custody ledger on.asice.custody.xml: 1 records, chain intact, each signed and citing this seal; some records cite another file digest (the archive was re-stamped or copied)$" lout
 '
 test_expect_success 'every entry but the signature is byte-identical, in the same order' '
 	unzip -Z1 off.asice > names.off && unzip -Z1 on.asice > names.on &&

@@ -131,7 +131,7 @@ test_expect_success 'verify checks the ledger and passes' '
 	verify case.asice >out &&
 	test_grep "^case.asice: TOTAL-PASSED$" out &&
 	verify -v case.asice >out &&
-	test_grep "custody.ledger .*custody ledger case.asice.custody.xml: 4 records, chain intact" out
+	test_grep "passed *custody.ledger *custody ledger case.asice.custody.xml: 4 records, chain intact, each signed and citing this seal$" out
 '
 
 test_expect_success 'verify --json carries the timeline, valid against the result schema' '
@@ -183,7 +183,17 @@ forged() { # ledger pattern
 }
 test_expect_success 'a record edited after signing is caught with its number' '
 	$LE case.asice.custody.xml edited.xml edit 3 "Madrid" "Barcelona" &&
-	forged edited.xml "FAILED *custody.signature *record 3: the signature does not verify: the record was changed after it was signed"
+	forged edited.xml "FAILED *custody.signature *record 3: the signature does not verify: the record was changed after it was signed \[HASH_FAILURE\]$"
+'
+# The content's digest matches, the signature value does not: SIG_CRYPTO_FAILURE, not the
+# HASH_FAILURE of an edited record (check_signature `reason == CMS_R_CONTENT_VERIFY_ERROR`).
+test_expect_success 'a record whose signature value is altered fails with SIG_CRYPTO_FAILURE' '
+	event_c14n case.asice.custody.xml 4 ev4.c14n &&
+	openssl cms -sign -binary -cades -md sha256 -nosmimecap -signer "$PKI/es-officer.pem" \
+		-inkey "$PKI/es-officer.key" -in ev4.c14n -outform DER -out ev4.p7s &&
+	python3 -c "import sys; b = bytearray(open(sys.argv[1], \"rb\").read()); b[-1] ^= 1; open(sys.argv[2], \"wb\").write(b)" ev4.p7s flip.p7s &&
+	$LE case.asice.custody.xml flip.xml setsig 4 "$(base64 -w0 flip.p7s)" &&
+	forged flip.xml "FAILED *custody.signature *record 4: the signature does not verify: .*\[SIG_CRYPTO_FAILURE\]$"
 '
 test_expect_success 'a record deleted is caught with its number' '
 	$LE case.asice.custody.xml deleted.xml delete 2 &&

@@ -65,6 +65,7 @@ test_expect_success 'a splice where the record before cannot be canonicalised fa
 test_expect_success 'an edited event that cannot be canonicalised is not taken as signed' '
 	$LE $A noc14n.xml edit 3 "<place>Madrid</place>" "<place>Barcelona</place><x:y xmlns:x=\"relative\"/>" &&
 	forged noc14n.xml "FAILED *custody.signature *record 3: its event cannot be canonicalised (Exclusive XML C14N): the signature cannot be checked" &&
+	test "$(grep -c "custody.signature" noc14n.xml.out)" = 1 &&
 	test_grep "FAILED *custody.chain *record 4: record 3 before it cannot be canonicalised" noc14n.xml.out &&
 	expect_exit 1 show --ledger noc14n.xml case.asice >show &&
 	test_grep "^  3  .* at Barcelona .* -- FAILED: record 3: an element <y> in <event> (line 28), which formats/custody.xsd does not allow$" show &&
@@ -89,6 +90,8 @@ test_expect_success 'content that neither a signature nor the chain covers is re
 	forged f6.xml "FAILED *custody.ledger *the custody ledger holds an element <note> in <ledger> (line 11), which formats/custody.xsd does not allow" &&
 	sed "1a<!-- approved by the court -->" $A >f7.xml &&
 	forged f7.xml "FAILED *custody.ledger *the custody ledger holds a comment outside its root (line 2)" &&
+	sed "1a<?xml-stylesheet href=\"court.xsl\"?>" $A >f9.xml &&
+	forged f9.xml "FAILED *custody.ledger *the custody ledger holds a processing instruction outside its root (line 2), which formats/custody.xsd does not allow \[FORMAT_FAILURE\]$" &&
 	$LE $A f8.xml edit 4 "</event>" "</event>forged" &&
 	forged f8.xml "FAILED *custody.format *record 4: text in <record>" &&
 	for f in f3 f4 f6 f8; do
@@ -96,7 +99,7 @@ test_expect_success 'content that neither a signature nor the chain covers is re
 	done &&
 	# what the schema does not see, the stock check of custody.md does
 	test "$(sed 1d $A | grep -c "<!--\\|<?\\|xmlns:")" = 0 &&
-	for f in f1 f2 f5 f7; do
+	for f in f1 f2 f5 f7 f9; do
 		test "$(sed 1d $f.xml | grep -c "<!--\\|<?\\|xmlns:")" = 1 || return 1
 	done
 '
@@ -200,5 +203,100 @@ test_expect_success 'a format 1.0 received record without a head still verifies,
 	verify --no-timestamp-ok --ledger old.xml case.asice >out &&
 	test_grep "^case.asice: TOTAL-PASSED$" out &&
 	test_grep "warning *custody.head *1 received records do not cite the ledger head they received (format 1.0): only their previous link ties them to it$" out
+'
+# The tests below kill mutants of custody_verify.c that `make mutate` found alive
+# (tests/mutate/run.log); each names the mutated line above it.
+
+# check_signature's white-space filter (`&& -> ||`): the signature text is outside the
+# signed event, and a pretty-printer may wrap it; only the last record's, which no link
+# covers, can be rewrapped without breaking the chain.
+test_expect_success 'a record signature wrapped in lines, with tabs, blanks and a CR, still verifies' '
+	xmllint --xpath "string((//*[local-name()=\"signature\"])[4])" $A | base64 -d >s4.der &&
+	$LE $A wrap.xml setsig 4 "$(base64 -w 64 s4.der | sed "s/^/\t  /; s/\$/\&#13;/")" &&
+	test "$(grep -c "&#13;" wrap.xml)" -gt 10 &&
+	verify --ledger wrap.xml case.asice >out &&
+	test_grep "^case.asice: TOTAL-PASSED$" out
+'
+
+# check_signature `if (k && k % 4 == 0 && (len = EVP_DecodeBlock(...)) >= 0)` negated: the
+# length would keep the zero bytes EVP_DecodeBlock makes of the "=" padding.  A BER
+# encoding cut short of its end-of-contents is not a signature, even when its padding
+# would complete it.
+test_expect_success 'a record signature cut short of its BER end-of-contents fails, whatever its padding' '
+	python3 "$TOP/tests/data/cmsedit.py" s4.der cut.p7s bercut &&
+	{ cat cut.p7s && printf "\0\0"; } >whole.p7s &&
+	openssl cms -cmsout -noout -inform DER -in whole.p7s &&
+	base64 -w0 cut.p7s | grep -q "==\$" &&
+	$LE $A bercut.xml setsig 4 "$(base64 -w0 cut.p7s)" &&
+	forged bercut.xml "FAILED *custody.signature *record 4: the signature is not one base64 DER CMS SignedData with one signer \[FORMAT_FAILURE\]$"
+'
+
+# check_signature `... != NID_pkcs7_signed || sk_CMS_SignerInfo_num(...) != 1` (`|| -> &&`):
+# a second SignerInfo would ride along unjudged (only the first is checked for its actor).
+test_expect_success 'a record signature with a second signer fails, whichever comes first' '
+	xmllint --xpath "(//*[local-name()=\"event\"])[4]" $A |
+		sed "1s/^<event /<event xmlns=\"urn:scelle:custody:1\" /" >ev4.xml &&
+	xmllint --exc-c14n ev4.xml >ev4.c14n &&
+	openssl cms -sign -binary -cades -md sha256 -nosmimecap -in ev4.c14n -outform DER -out two.p7s \
+		-signer "$PKI/es-officer.pem" -inkey "$PKI/es-officer.key" \
+		-signer "$PKI/officer.pem" -inkey "$PKI/officer.key" &&
+	$LE $A two.xml setsig 4 "$(base64 -w0 two.p7s)" &&
+	forged two.xml "FAILED *custody.signature *record 4: the signature is not one base64 DER CMS SignedData with one signer \[FORMAT_FAILURE\]$" &&
+	! grep "custody.signer" two.xml.out
+'
+
+# archive_signer `!hex[0] && si && i < sk_X509_num(certs)` (`&& -> ||`): an archive whose
+# signature lacks its signer's certificate leaves nothing to compare the sealing record with.
+test_expect_success 'an archive signature without its certificate: the sealing record cannot be compared' '
+	rm -rf x && mkdir x && (cd x && unzip -q ../case.asice META-INF/signature001.p7s) &&
+	python3 "$TOP/tests/data/cmsedit.py" x/META-INF/signature001.p7s nocert.p7s nocerts &&
+	python3 "$TOP/tests/data/zipedit.py" case.asice nocert.asice replace META-INF/signature001.p7s nocert.p7s &&
+	cp $A nocert.asice.custody.xml &&
+	expect_exit 1 verify nocert.asice >out &&
+	test_grep "INDETERMINATE *signature.crypto *the signer.s certificate is not in the signature" out &&
+	test_grep "FAILED *custody.sealing *record 1: the archive.s signer cannot be found to compare with the sealing record.s \[SIG_CONSTRAINTS_FAILURE\]$" out
+'
+
+# A sealing record re-signed by the archive's own signer, with the time (check_sealing
+# `!r->time_ok || t != r->out->time`, `|| -> &&`), the place (differs() `!ledger ||
+# strcmp(...)`, `|| -> &&`) changed, or citing a record before it (check_chain_links
+# `r->previous || r->head`, `|| -> &&`).  The ledger is cut to that record: the link of
+# record 2 is not what these test.
+test_expect_success 'a sealing record re-signed with another time, place or a previous link fails' '
+	t1=$(xmllint --xpath "string((//*[local-name()=\"time\"])[1])" $A) &&
+	t1b=$(date -u -d "@$(($(date -u -d "$t1" +%s) + 60))" +%Y-%m-%dT%H:%M:%SZ) &&
+	$LE $A one.xml cut 1 &&
+	resign one.xml 1 "$PKI/officer.key" "$PKI/officer.pem" one-rs.xml &&
+	verify --ledger one-rs.xml case.asice >out && test_grep "^case.asice: TOTAL-PASSED$" out &&
+	$LE one.xml s1.xml edit 1 "<time>$t1</time>" "<time>$t1b</time>" &&
+	resign s1.xml 1 "$PKI/officer.key" "$PKI/officer.pem" stime.xml &&
+	forged stime.xml "FAILED *custody.sealing *record 1: the sealing time differs from evidence.xml ($t1) \[FORMAT_FAILURE\]$" &&
+	$LE one.xml s2.xml edit 1 "<place>Nanterre</place>" "<place>Versailles</place>" &&
+	resign s2.xml 1 "$PKI/officer.key" "$PKI/officer.pem" splace.xml &&
+	forged splace.xml "FAILED *custody.sealing *record 1: officer, country or place differ from the sealing in evidence.xml \[FORMAT_FAILURE\]$" &&
+	$LE one.xml s3.xml edit 1 "<time>" "<previous algorithm=\"sha256\">$h1</previous><time>" &&
+	resign s3.xml 1 "$PKI/officer.key" "$PKI/officer.pem" sprev.xml &&
+	forged sprev.xml "FAILED *custody.chain *record 1: the first record cites a previous one (records before it were removed) \[FORMAT_FAILURE\]$"
+'
+
+# check_chain_links `!*p->digest || strcasecmp(r->head, p->digest) != 0 || ...` (`|| -> &&`):
+# the right count with another digest is another head.
+test_expect_success 'a received record citing the right count but another digest fails, even re-signed' '
+	$LE $A hx0.xml edit 3 "records=\"2\">$h2</head>" "records=\"2\">$h1</head>" &&
+	$LE hx0.xml hx1.xml cut 3 &&
+	resign hx1.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" hx.xml &&
+	forged hx.xml "FAILED *custody.chain *record 3: the ledger head it cites (2 records, sha256 ${h1%${h1#????????????????}}...) is not the 2 records before it \[HASH_FAILURE\]$" &&
+	! grep -q "custody.signature" hx.xml.out
+'
+
+# verify_custody `n > MAX_LEDGER_RECORDS` (`> -> >=`): 10,000 records are read and judged,
+# 10,001 are refused unread.
+test_expect_success 'a ledger of 10,000 records is judged record by record; of 10,001, refused' '
+	for n in 10000 10001; do
+		{ sed -n 1,2p $A && yes "  <record/>" | head -n $n && echo "</ledger>"; } >max$n.xml || return 1
+	done &&
+	forged max10000.xml "FAILED *custody.ledger *custody ledger max10000.xml: 10000 records, 10000 of them fail \[FORMAT_FAILURE\]$" &&
+	! grep "holds more than" max10000.xml.out &&
+	forged max10001.xml "FAILED *custody.ledger *the custody ledger holds more than 10000 records \[FORMAT_FAILURE\]$"
 '
 test_done

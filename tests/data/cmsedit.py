@@ -4,6 +4,10 @@ revocation tests; the SignerInfo and every signed byte stay as they are.
   ber      the same SignedData in BER: ContentInfo, its [0], the SignedData and its crls
            with indefinite lengths (X.690 §8.1.3.6), as some encoders write it
   nocerts  drop the certificates field, so that the signature names a signer it lacks
+  bercut   the ContentInfo with an indefinite length, cut short of its last end-of-contents
+           octets (00 00); its [0]'s length takes leading zero octets (which BER allows) until
+           the whole is one more than a multiple of 3 long: its base64 ends in "==", and a
+           decoder that kept the two zero bytes of that padding would complete the cut
 """
 import sys
 
@@ -49,4 +53,13 @@ while i < end:
     parts.append(el)
     i += hh + ll
 sd = wrap(0x30, b"".join(parts), ber)
-open(dst, "wb").write(wrap(0x30, oid + wrap(0xA0, sd, ber), ber))
+if op == "bercut":
+    n = der_len(len(sd))
+    for k in range(3):
+        head = b"\x30\x80" + oid + b"\xa0" + (bytes([0x80 | (len(n) - 1 + k)]) + b"\0" * k + n[1:] if n[0] & 0x80 else n)
+        if (len(head) + len(sd)) % 3 == 1:
+            break
+    assert (len(head) + len(sd)) % 3 == 1
+    open(dst, "wb").write(head + sd)
+else:
+    open(dst, "wb").write(wrap(0x30, oid + wrap(0xA0, sd, ber), ber))

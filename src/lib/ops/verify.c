@@ -1223,6 +1223,10 @@ struct scelle_result *scelle_verify(struct scelle_verifier *v, const char *archi
 	if (c.signature.seen && c.manifest.seen)
 		verify_signature(&c);
 	buf_release(&c.manifest.b);	/* its last reader was the signature check */
+	/* The file digest before the ledger: a record citing another one says so. */
+	if (fh && file_hasher_finish(fh, c.file_size, hex, &e) == 0)
+		result_fact(c.r, F_FILE_DIGEST, hex);
+	fh = NULL;
 	verify_custody(&c, archive);
 	fill_items(&c);
 	/* evidence.xml is kept as stored, for `show --xml` and the reports */
