@@ -116,7 +116,10 @@ tsa_again() {
 	        b = b.add_extension(e.value, e.critical)
 	    open(out, "wb").write(b.sign(cak, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
 	utc = datetime.timezone.utc
-	again("tsa-twin.pem", t.serial_number, t.not_valid_before_utc, t.not_valid_after_utc - datetime.timedelta(days=1))
+	# not_valid_*_utc came with cryptography 42; Debian 12 has 38 (naive times in UTC)
+	nb = getattr(t, "not_valid_before_utc", None) or t.not_valid_before.replace(tzinfo=utc)
+	na = getattr(t, "not_valid_after_utc", None) or t.not_valid_after.replace(tzinfo=utc)
+	again("tsa-twin.pem", t.serial_number, nb, na - datetime.timedelta(days=1))
 	again("tsa-old.pem", 2020, datetime.datetime(2020, 1, 1, tzinfo=utc), datetime.datetime(2021, 1, 1, tzinfo=utc))
 	PY
 }
