@@ -207,6 +207,7 @@ int intake_xml_write(xmlTextWriterPtr w, const struct intake *in);	/* 0 or -1 */
 void intake_feed(struct item *it, const void *p, size_t n, uint64_t offset);
 
 /* evidence_xml.c: builds evidence.xml and ASiCManifest001.xml in memory. */
+xmlBufferPtr xml_buffer_new(void);	/* for an xmlTextWriter: grows by doubling */
 int evidence_xml_build(const struct scelle_sealer *s, struct buf *out, struct scerr *e);
 struct manifest_writer;	/* ASiCManifest001.xml: the items' references, then evidence.xml's */
 /* vol: the volume being written (its set manifest is referenced too), or NULL */

@@ -212,7 +212,7 @@ static const char *base_of(const char *path)
 static int set_xml(struct scelle_sealer *s, struct buf *out)
 {
 	struct volumes *vol = s->vol;
-	xmlBufferPtr xb = xmlBufferCreate();
+	xmlBufferPtr xb = xml_buffer_new();
 	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
 	char num[24];
 	int ok = w != NULL;
