@@ -777,6 +777,8 @@ test_expect_success 'an entry of more than 256 KiB of DEFLATE data verifies and 
 	verify --no-timestamp-ok bigz.asice > out && test_grep "^bigz.asice: TOTAL-PASSED$" out &&
 	scelle extract -q --trust "$PKI/ca.pem" --no-timestamp-ok -C bigx bigz.asice &&
 	cmp big/d/notes.txt bigx/d/notes.txt
+'
+
 # verify_sig.c check_signed_attrs, `return -1` after "signing-time holds no readable ..."
 # (-> `return 0`: the signature judged on, at a signing time of 0, the epoch).  As for a
 # content-type that is not id-data, nothing more of such a signature is checked: no line
