@@ -22,7 +22,7 @@ build/mutate/ until the tests change).  A mutant is then:
   - a mutant on a line that no recorded call runs (gcov, over one replay of the corpus by a
     build with counters) is not replayed: the replay could find no call that differs;
   - when no exit code changed but some calls printed or wrote otherwise (stdout, stderr, the
-    files a call writes: a report, an extract folder; the times in them masked), the (--rerun, 2) scripts
+    files a call writes: a report, an extract folder; the times in them masked), the (--rerun, 5) scripts
     that made those calls run in full, until the first `not ok`: they judge the messages
     (test_grep); with --scripts, every script of its file runs too (slow);
   - otherwise it *survived*, unless tests/mutate/equivalent.md lists it.
@@ -450,7 +450,7 @@ def main():
                          "today's lines (a mutant whose line changed since is dropped)")
     ap.add_argument("--keep-survivors", action="store_true",
                     help="with --resume: count LOG's survivors as survivors, do not run them again")
-    ap.add_argument("--rerun", type=int, default=2,
+    ap.add_argument("--rerun", type=int, default=5,
                     help="scripts to run when only the output differs (0: none)")
     ap.add_argument("--budget", type=float, default=0, help="minutes; then stop and summarise")
     ap.add_argument("--jobs", type=int, default=3, help="replayed calls at a time")
