@@ -171,12 +171,19 @@ test_expect_success 'a received record cites the head it received; stock tools a
 	test "$(grep -c "<head " $A)" = 1
 '
 
+# head_forged NAME FROM TO COUNT: record 3's <head> text FROM made TO, the ledger cut after
+# it and record 3 re-signed by its actor (es-officer): custody.chain fails on the head, which
+# cites COUNT records and h1's digest; the signature itself passes.
+head_forged() {
+	$LE $A $1-0.xml edit 3 "$2" "$3" &&
+	$LE $1-0.xml $1-1.xml cut 3 &&
+	resign $1-1.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" $1.xml &&
+	forged $1.xml "FAILED *custody.chain *record 3: the ledger head it cites ($4 records, sha256 ${h1%${h1#????????????????}}...) is not the 2 records before it \[HASH_FAILURE\]$" &&
+	! grep -q "custody.signature" $1.xml.out
+}
+
 test_expect_success 'a received record citing another head fails, even re-signed by its actor' '
-	$LE $A hd0.xml edit 3 "<head algorithm=\"sha256\" records=\"2\">$h2</head>" "<head algorithm=\"sha256\" records=\"1\">$h1</head>" &&
-	$LE hd0.xml hd1.xml cut 3 &&
-	resign hd1.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" head.xml &&
-	forged head.xml "FAILED *custody.chain *record 3: the ledger head it cites (1 records, sha256 ${h1%${h1#????????????????}}...) is not the 2 records before it \[HASH_FAILURE\]$" &&
-	! grep -q "custody.signature" head.xml.out
+	head_forged head "<head algorithm=\"sha256\" records=\"2\">$h2</head>" "<head algorithm=\"sha256\" records=\"1\">$h1</head>" 1
 '
 
 test_expect_success 'a ledger cut in transit is refused on receipt: received --ledger-head, nothing recorded' '
@@ -282,11 +289,7 @@ test_expect_success 'a sealing record re-signed with another time, place or a pr
 # check_chain_links `!*p->digest || strcasecmp(r->head, p->digest) != 0 || ...` (`|| -> &&`):
 # the right count with another digest is another head.
 test_expect_success 'a received record citing the right count but another digest fails, even re-signed' '
-	$LE $A hx0.xml edit 3 "records=\"2\">$h2</head>" "records=\"2\">$h1</head>" &&
-	$LE hx0.xml hx1.xml cut 3 &&
-	resign hx1.xml 3 "$PKI/es-officer.key" "$PKI/es-officer.pem" hx.xml &&
-	forged hx.xml "FAILED *custody.chain *record 3: the ledger head it cites (2 records, sha256 ${h1%${h1#????????????????}}...) is not the 2 records before it \[HASH_FAILURE\]$" &&
-	! grep -q "custody.signature" hx.xml.out
+	head_forged hx "records=\"2\">$h2</head>" "records=\"2\">$h1</head>" 2
 '
 
 # verify_custody `n > MAX_LEDGER_RECORDS` (`> -> >=`): 10,000 records are read and judged,
